@@ -1,0 +1,95 @@
+// Package sampler holds the samplers (HTTP and the others) and the Result a
+// sample produces. A sampler does one request for one virtual user and
+// returns a Result; it never aggregates.
+package sampler
+
+import (
+	"context"
+	"time"
+
+	"gometer/functions"
+)
+
+// Result is one sample, with every field JMeter's JTL can carry.
+type Result struct {
+	Label           string
+	Start           time.Time     // wall-clock start of the sample (JTL timeStamp)
+	Elapsed         time.Duration // start to last byte, minus Idle
+	Latency         time.Duration // start to first byte of the response (includes Connect)
+	Connect         time.Duration // start to connection established; 0 on a reused connection
+	Idle            time.Duration // time inside the sample that is not counted (transaction controllers)
+	ResponseCode    string
+	ResponseMessage string
+	ThreadName      string
+	DataType        string // "text", "bin" or ""
+	Success         bool
+	Bytes           int64 // received bytes: headers + body as on the wire
+	SentBytes       int64
+	GrpThreads      int
+	AllThreads      int
+	URL             string // "" is written as "null" in the JTL, as JMeter does
+	Encoding        string
+	Hostname        string
+	SampleCount     int // 1 for an ordinary sample
+	ErrorCount      int // 0 or 1 for an ordinary sample
+
+	// Assertions in the order they ran; the JTL failureMessage is the first failing one's message.
+	Assertions []AssertionResult
+	// Subs are sub-results (redirect hops, transaction children), written after the parent.
+	Subs []*Result
+
+	// Data kept for post-processors, assertions and the XML JTL; not written to CSV.
+	Method          string
+	RequestHeaders  string
+	SamplerData     string // request line and body as JMeter's "samplerData"
+	ResponseHeaders string // status line and headers, CRLF separated, as received
+	Body            []byte // response body (possibly truncated; Bytes still counts all)
+	ContentType     string
+	Cookies         string
+
+	// Flags a sampler or the engine sets to steer the virtual user after this sample.
+	StopThread    bool
+	StopTest      bool
+	StopTestNow   bool
+	StartNextLoop bool
+	// Transaction marks a transaction controller sample (response message
+	// "Number of samples in transaction : …").
+	Transaction bool
+	// Vars are values of the sample_variables columns, in order.
+	Vars []string
+}
+
+// AssertionResult is one assertion's verdict on a sample.
+type AssertionResult struct {
+	Name           string
+	Failure        bool // the assertion did not hold
+	Error          bool // the assertion could not be evaluated
+	FailureMessage string
+}
+
+// FailureMessage is the JTL failureMessage: the first failing assertion's message.
+func (r *Result) FailureMessage() string {
+	for _, a := range r.Assertions {
+		if (a.Failure || a.Error) && a.FailureMessage != "" {
+			return a.FailureMessage
+		}
+	}
+	return ""
+}
+
+// End is Start + Elapsed + Idle: when the sample finished.
+func (r *Result) End() time.Time { return r.Start.Add(r.Elapsed + r.Idle) }
+
+// Session is the state one virtual user carries from sample to sample: its
+// variables and identity, and its protocol state (connections, cookies,
+// caches). Owned by one goroutine.
+type Session struct {
+	Ctx  *functions.Context
+	HTTP *HTTPState // created lazily by the HTTP sampler
+}
+
+// Sampler does one sample for one virtual user. A nil Result means "no
+// sample" (e.g. a Flow Control Action).
+type Sampler interface {
+	Sample(ctx context.Context, s *Session) *Result
+}
