@@ -1,0 +1,206 @@
+package jmx
+
+import (
+	"strings"
+
+	"github.com/beevik/etree"
+)
+
+// How the XML maps onto Elements and Properties:
+//
+//   - A test element is any XML element whose tag is not a property tag (see
+//     propertyKinds) and not hashTree. Its children are, in document order,
+//     the test elements nested directly inside it (the hand-written form) and
+//     then the contents of the hashTree that follows it as a sibling (the form
+//     JMeter writes). A hashTree nested inside an element also holds children.
+//   - enabled="false" drops the element and everything under it.
+//   - An elementProp becomes Property{Kind: ElementProp, Elem: e} where e.Tag
+//     and e.ElementType are the elementType attribute (so Class() dispatches
+//     on it, as JMeter instantiates that class), e.Name is the testname
+//     attribute or, when absent, the property name, e.Parent is the element
+//     owning the property, and e.Enabled follows enabled= (a disabled
+//     elementProp is kept: it is a property, not a tree node).
+//   - Scalar properties keep their text as JMeter's XStream reads it: the
+//     character data up to the first child element, untrimmed.
+//   - doubleProp/FloatProperty may use the child-element form
+//     (<name>, <value>, <savedValue>) or a name attribute with text.
+//   - An objProp keeps the raw inner XML of its <value> in Value, and Elem
+//     holds that value as an element (Tag = its class attribute) whose Props
+//     are string properties named after the value's simple child tags, e.g.
+//     ResultCollector's saveConfig: Elem.Str("fieldNames") == "true".
+
+var propertyKinds = map[string]Kind{
+	"stringProp":          StringProp,
+	"StringProperty":      StringProp,
+	"boolProp":            BoolProp,
+	"BooleanProperty":     BoolProp,
+	"intProp":             IntProp,
+	"IntegerProperty":     IntProp,
+	"longProp":            LongProp,
+	"LongProperty":        LongProp,
+	"doubleProp":          DoubleProp,
+	"DoubleProperty":      DoubleProp,
+	"floatProp":           FloatProp,
+	"FloatProperty":       FloatProp,
+	"elementProp":         ElementProp,
+	"TestElementProperty": ElementProp,
+	"collectionProp":      CollectionProp,
+	"CollectionProperty":  CollectionProp,
+	"mapProp":             MapProp,
+	"MapProperty":         MapProp,
+	"objProp":             ObjProp,
+	"ObjectProperty":      ObjProp,
+}
+
+func isPropertyTag(tag string) bool {
+	_, ok := propertyKinds[tag]
+	return ok
+}
+
+type builder struct {
+	file   string
+	parked bool // control characters were parked by prepare and must be restored
+	pos    map[*etree.Element]position
+}
+
+// str restores parked control characters in text taken from the document.
+func (b *builder) str(s string) string {
+	if b.parked {
+		return unpark(s)
+	}
+	return s
+}
+
+func (b *builder) attr(x *etree.Element, key string) string {
+	return b.str(x.SelectAttrValue(key, ""))
+}
+
+func isEnabled(x *etree.Element) bool {
+	v := x.SelectAttrValue("enabled", "")
+	return !strings.EqualFold(strings.TrimSpace(v), "false")
+}
+
+// members reads the contents of x (the root, a hashTree or a test element):
+// properties go to owner.Props when owner is a test element, test elements
+// (each with the hashTree following it) are passed to add.
+func (b *builder) members(owner *Element, x *etree.Element, add func(*Element)) {
+	kids := x.ChildElements()
+	for i := 0; i < len(kids); i++ {
+		k := kids[i]
+		tag := k.FullTag()
+		if tag == "hashTree" {
+			// A hashTree not right after an element: its contents belong here.
+			b.members(owner, k, add)
+			continue
+		}
+		if kind, ok := propertyKinds[tag]; ok {
+			if owner != nil && x.Tag != "hashTree" {
+				if p := b.property(owner, k, kind); p != nil {
+					owner.Props = append(owner.Props, p)
+				}
+			}
+			continue
+		}
+		var tree *etree.Element
+		if i+1 < len(kids) && kids[i+1].FullTag() == "hashTree" {
+			tree = kids[i+1]
+			i++
+		}
+		if !isEnabled(k) {
+			continue
+		}
+		e := b.newElement(owner, k, tag)
+		addChild := func(c *Element) { e.Children = append(e.Children, c) }
+		b.members(e, k, addChild)
+		if tree != nil {
+			b.members(e, tree, addChild)
+		}
+		add(e)
+	}
+}
+
+func (b *builder) newElement(parent *Element, x *etree.Element, tag string) *Element {
+	p := b.pos[x]
+	return &Element{
+		Tag:       tag,
+		TestClass: b.attr(x, "testclass"),
+		GUIClass:  b.attr(x, "guiclass"),
+		Name:      b.attr(x, "testname"),
+		Enabled:   isEnabled(x),
+		Parent:    parent,
+		Line:      int(p.line),
+		Col:       int(p.col),
+		File:      b.file,
+	}
+}
+
+// text is the character data of x up to its first child element, as XStream reads it.
+func (b *builder) text(x *etree.Element) string { return b.str(x.Text()) }
+
+// childText is the text of x's first child element with that tag.
+func (b *builder) childText(x *etree.Element, tag string) (string, bool) {
+	c := x.SelectElement(tag)
+	if c == nil {
+		return "", false
+	}
+	return b.text(c), true
+}
+
+// property converts one property element; owner is the element it belongs to.
+func (b *builder) property(owner *Element, x *etree.Element, kind Kind) *Property {
+	p := &Property{Kind: kind, Name: b.attr(x, "name"), Line: int(b.pos[x].line)}
+	switch kind {
+	case StringProp, BoolProp, IntProp, LongProp:
+		p.Value = b.text(x)
+	case DoubleProp, FloatProp:
+		if n, ok := b.childText(x, "name"); ok {
+			p.Name = n
+			p.Value, _ = b.childText(x, "value")
+		} else {
+			p.Value = b.text(x)
+		}
+	case ElementProp:
+		et := b.attr(x, "elementType")
+		e := b.newElement(owner, x, et)
+		e.ElementType = et
+		if e.Name == "" {
+			e.Name = p.Name
+		}
+		b.members(e, x, func(c *Element) { e.Children = append(e.Children, c) })
+		p.Elem = e
+	case CollectionProp, MapProp:
+		for _, c := range x.ChildElements() {
+			if k, ok := propertyKinds[c.FullTag()]; ok {
+				if item := b.property(owner, c, k); item != nil {
+					p.Items = append(p.Items, item)
+				}
+			}
+		}
+	case ObjProp:
+		if n, ok := b.childText(x, "name"); ok {
+			p.Name = n
+		}
+		if v := x.SelectElement("value"); v != nil {
+			p.Value = b.innerXML(v)
+			e := b.newElement(owner, v, b.attr(v, "class"))
+			e.Name = p.Name
+			for _, c := range v.ChildElements() {
+				e.Props = append(e.Props, &Property{Name: c.FullTag(), Kind: StringProp, Value: b.text(c), Line: int(b.pos[c].line)})
+			}
+			p.Elem = e
+		} else {
+			p.Value = b.text(x)
+		}
+	}
+	return p
+}
+
+// innerXML serialises the children of x back to XML text.
+func (b *builder) innerXML(x *etree.Element) string {
+	var sb strings.Builder
+	ws := etree.WriteSettings{}
+	for _, t := range x.Child {
+		t.WriteTo(&sb, &ws)
+	}
+	return b.str(sb.String())
+}
