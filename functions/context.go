@@ -1,12 +1,12 @@
-// Package functions evaluates JMeter's ${} expressions: variables, properties
-// and the __functions. A string is compiled once into a Template and then
-// evaluated many times, once per use, against a virtual user's Context.
 package functions
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"sync"
+	"time"
 )
 
 // Vars is one virtual user's variables (JMeterVariables). It is not safe for
@@ -104,6 +104,97 @@ type Context struct {
 	Previous *Previous
 	// Log receives __log output; nil discards it.
 	Log func(level, msg string)
+	// Now is the clock of __time and the date functions; nil means time.Now.
+	Now func() time.Time
+
+	// state is per-user state of individual call sites (__counter(TRUE),
+	// the current __CSVRead row …), keyed by the call site.
+	state map[any]any
+}
+
+// NewContext returns a Context with a seeded random source and the system
+// clock. Any of vars, props and shared may be nil; fresh ones are created.
+func NewContext(vars *Vars, props *Properties, shared *Shared) *Context {
+	if vars == nil {
+		vars = NewVars()
+	}
+	if props == nil {
+		props = NewProperties()
+	}
+	if shared == nil {
+		shared = NewShared()
+	}
+	return &Context{
+		Vars:      vars,
+		Props:     props,
+		Shared:    shared,
+		Rand:      rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		ThreadNum: 1,
+		Iteration: 1,
+		Now:       time.Now,
+	}
+}
+
+func (c *Context) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// rng returns the user's random source, creating one on first use so that a
+// Context built as a struct literal still works.
+func (c *Context) rng() *rand.Rand {
+	if c.Rand == nil {
+		c.Rand = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
+	return c.Rand
+}
+
+func (c *Context) vars() *Vars {
+	if c.Vars == nil {
+		c.Vars = NewVars()
+	}
+	return c.Vars
+}
+
+func (c *Context) props() *Properties {
+	if c.Props == nil {
+		c.Props = NewProperties()
+	}
+	return c.Props
+}
+
+func (c *Context) shared() *Shared {
+	if c.Shared == nil {
+		c.Shared = NewShared()
+	}
+	return c.Shared
+}
+
+func (c *Context) userState(key any) any { return c.state[key] }
+
+func (c *Context) setUserState(key, v any) {
+	if c.state == nil {
+		c.state = make(map[any]any)
+	}
+	c.state[key] = v
+}
+
+// logf sends a message to the Log hook, if any.
+func (c *Context) logf(level, format string, args ...any) {
+	if c.Log != nil {
+		c.Log(level, fmt.Sprintf(format, args...))
+	}
+}
+
+// putVar stores v under the trimmed name when the name is not empty
+// (the optional "variable name" argument of many functions).
+func (c *Context) putVar(name, v string) {
+	name = strings.TrimSpace(name)
+	if name != "" {
+		c.vars().Put(name, v)
+	}
 }
 
 // Previous is the part of the previous sample functions may read.

@@ -1,0 +1,41 @@
+// Package functions evaluates JMeter's ${} language: variables, properties
+// and the __functions. A string is compiled once into a Template (a list of
+// literal text, variable references and function calls whose implementation
+// and compiled arguments are fixed at compile time) and then evaluated many
+// times, once per use, against a virtual user's Context.
+//
+// Syntax, following JMeter 5.6's FunctionParser:
+//
+//   - ${name} is a variable; an unset variable stays as the literal text
+//     "${name}". ${__fn(a,b)}, ${__fn()} and ${__fn} call a function; an
+//     unknown function name is treated as a variable name, so it stays
+//     literal too ("${__nope(x)}"). Names are case-sensitive.
+//   - A backslash escapes "$", "," and "\" ("\${x}" is not evaluated, "\,"
+//     is a comma inside an argument); before any other character the
+//     backslash is kept. Arguments split on unescaped commas outside nested
+//     ${…}; parentheses nest but commas inside them still split, as in
+//     JMeter. Whitespace in arguments is not trimmed (functions trim the
+//     arguments JMeter trims).
+//   - A string without any ${} reference is literal and evaluates to itself,
+//     escapes included: JMeter does not process such strings at all.
+//   - An unterminated "${…" (no closing "}") is kept as written. JMeter keeps
+//     it too when it is the whole string, but drops the "${" when other text
+//     precedes it; gometer keeps the text in both cases.
+//   - A function call with a malformed argument list (no ")" or no "}" after
+//     it), a wrong argument count, or a literal argument that can never work
+//     (`${__Random(ten,1000)}`, an unknown __time pattern letter …) is a
+//     compile *Error, so a plan fails at load time rather than on every
+//     sample. Errors found at evaluation time (a variable holding "ten") are
+//     sent to Context.Log and the function returns "" like JMeter's.
+//   - Functions JMeter has but gometer cannot run (__groovy, __BeanShell …)
+//     are compile errors wrapping ErrUnsupported.
+//
+// State: per-user function state (__counter(TRUE), the current __CSVRead
+// row) lives in the Context; run-wide state (__counter(FALSE), files of
+// __CSVRead and __StringFromFile, compiled expressions) lives in Shared.
+// The package has no mutable package-level state.
+//
+// Expressions: __jexl3/__jexl2 and __javaScript (and If/While controller
+// conditions through CompileJEXL / CompileJavaScript) are translated to
+// github.com/expr-lang/expr programs; see expression.go for the subset.
+package functions

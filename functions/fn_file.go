@@ -1,0 +1,290 @@
+package functions
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// errIndicator is what JMeter's file functions return when a file cannot be read.
+const errIndicator = "**ERR**"
+
+// resolvePath makes a relative file name relative to the plan's directory
+// (as JMeter's FileServer does) when the file exists there; otherwise the
+// name is used as given (relative to the working directory).
+func resolvePath(c *Context, name string) string {
+	if name == "" || filepath.IsAbs(name) || c.PlanFile == "" {
+		return name
+	}
+	p := filepath.Join(filepath.Dir(c.PlanFile), name)
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return name
+}
+
+// readLines reads a file's lines (without line terminators).
+func readLines(path string) ([]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), len(data)+1)
+	for sc.Scan() {
+		lines = append(lines, strings.TrimSuffix(sc.Text(), "\r"))
+	}
+	return lines, sc.Err()
+}
+
+// csvFile is one file opened by __CSVRead, shared by all users: its rows
+// and the next row handed to a user that asks for a new one.
+type csvFile struct {
+	rows [][]string
+	next int
+	err  error
+}
+
+// splitAny splits on every character of delims, keeping empty fields.
+func splitAny(s, delims string) []string {
+	if len(delims) == 1 {
+		return strings.Split(s, delims)
+	}
+	var out []string
+	start := 0
+	for i, r := range s {
+		if strings.ContainsRune(delims, r) {
+			out = append(out, s[start:i])
+			start = i + len(string(r))
+		}
+	}
+	return append(out, s[start:])
+}
+
+// csvOpen returns the file registered under key, loading path on first use.
+func (s *Shared) csvOpen(key, path, delims string) *csvFile {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f, ok := s.csv[key]; ok {
+		return f
+	}
+	if s.csv == nil {
+		s.csv = make(map[string]*csvFile)
+	}
+	f := &csvFile{}
+	lines, err := readLines(path)
+	f.err = err
+	for _, l := range lines {
+		if l == "" { // JMeter stops at the first empty line
+			break
+		}
+		f.rows = append(f.rows, splitAny(l, delims))
+	}
+	s.csv[key] = f
+	return f
+}
+
+func (s *Shared) csvLookup(key string) *csvFile {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.csv[key]
+}
+
+// csvNextRow hands out the next row, wrapping at the end.
+func (s *Shared) csvNextRow(f *csvFile) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	row := f.next
+	f.next++
+	if f.next >= len(f.rows) {
+		f.next = 0
+	}
+	return row
+}
+
+// csvRowKey keys a user's current row of one file (or alias).
+type csvRowKey string
+
+func buildCSVRead(args []*Template) (evalFunc, error) {
+	if s, ok := literalArg(args, 1); ok {
+		if _, err := strconv.Atoi(s); err != nil && s != "next" && s != "next()" && !strings.HasPrefix(s, "*") {
+			return nil, badArg(1, "%q is not a column number, next or *alias", s)
+		}
+	}
+	file, col := args[0], args[1]
+	return func(c *Context) string {
+		name := file.Eval(c)
+		what := col.Eval(c)
+		delims := c.props().GetOr("csvread.delimiter", ",")
+		switch {
+		case strings.HasPrefix(what, "*"):
+			f := c.shared().csvOpen(what, resolvePath(c, name), delims)
+			if f.err != nil {
+				c.logf("ERROR", "__CSVRead: %v", f.err)
+			}
+			return ""
+		case what == "next" || what == "next()":
+			c.setUserState(csvRowKey(name), -1)
+			return ""
+		}
+		n, err := strconv.Atoi(what)
+		if err != nil {
+			c.logf("WARN", "__CSVRead: can't parse column number %q", what)
+			return ""
+		}
+		var f *csvFile
+		if strings.HasPrefix(name, "*") {
+			if f = c.shared().csvLookup(name); f == nil {
+				c.logf("WARN", "__CSVRead: alias %s was not opened", name)
+				return ""
+			}
+		} else {
+			f = c.shared().csvOpen(name, resolvePath(c, name), delims)
+		}
+		if f.err != nil {
+			c.logf("ERROR", "__CSVRead: %v", f.err)
+			return ""
+		}
+		if len(f.rows) == 0 {
+			return ""
+		}
+		row, ok := c.userState(csvRowKey(name)).(int)
+		if !ok || row < 0 {
+			row = c.shared().csvNextRow(f)
+			c.setUserState(csvRowKey(name), row)
+		}
+		if n < 0 || n >= len(f.rows[row]) {
+			c.logf("WARN", "__CSVRead: invalid column %d at row %d of %s", n, row, name)
+			return ""
+		}
+		return f.rows[row][n]
+	}, nil
+}
+
+// lineReader is the shared state of one __StringFromFile call site.
+type lineReader struct {
+	lines []string
+	next  int
+	err   error
+}
+
+type lineKey struct {
+	site *counterKey
+	path string
+}
+
+func (s *Shared) nextLine(key lineKey) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lines == nil {
+		s.lines = make(map[any]*lineReader)
+	}
+	r, ok := s.lines[key]
+	if !ok {
+		r = &lineReader{}
+		r.lines, r.err = readLines(key.path)
+		s.lines[key] = r
+	}
+	if r.err != nil {
+		return "", r.err
+	}
+	if len(r.lines) == 0 {
+		return "", nil
+	}
+	if r.next >= len(r.lines) { // end of file: start again
+		r.next = 0
+	}
+	line := r.lines[r.next]
+	r.next++
+	return line, nil
+}
+
+func buildStringFromFile(args []*Template) (evalFunc, error) {
+	for i := 2; i < len(args); i++ {
+		if s, ok := args[i].literalValue(); !ok || s != "" {
+			return nil, badArg(i, "file sequence numbers (start/end) are not supported")
+		}
+	}
+	file := args[0]
+	v := varArg{arg(args, 1)}
+	if v.t == nil {
+		v.t = Literal("StringFromFile_") // JMeter's default variable
+	}
+	site := &counterKey{}
+	return func(c *Context) string {
+		path := resolvePath(c, file.Eval(c))
+		line, err := c.shared().nextLine(lineKey{site, path})
+		if err != nil {
+			c.logf("ERROR", "__StringFromFile: %v", err)
+			line = errIndicator
+		}
+		v.store(c, line)
+		return line
+	}, nil
+}
+
+type fileContents struct {
+	text string
+	err  error
+}
+
+// readFileCached reads a whole file once per run and encoding.
+func (s *Shared) readFileCached(path, enc string) (string, error) {
+	key := path + "\x00" + enc
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if fc, ok := s.files[key]; ok {
+		return fc.text, fc.err
+	}
+	if s.files == nil {
+		s.files = make(map[string]fileContents)
+	}
+	data, err := os.ReadFile(path)
+	text := ""
+	if err == nil {
+		text, err = decodeCharset(data, enc)
+	}
+	s.files[key] = fileContents{text, err}
+	return text, err
+}
+
+// decodeCharset converts file bytes to a string for the encodings plans use.
+func decodeCharset(data []byte, enc string) (string, error) {
+	switch strings.ToUpper(strings.ReplaceAll(enc, "_", "-")) {
+	case "", "UTF-8", "UTF8", "US-ASCII", "ASCII":
+		return string(data), nil
+	case "ISO-8859-1", "ISO8859-1", "LATIN1", "CP1252", "WINDOWS-1252":
+		r := make([]rune, len(data))
+		for i, b := range data {
+			r[i] = rune(b)
+		}
+		return string(r), nil
+	}
+	return "", &os.PathError{Op: "decode", Path: enc, Err: os.ErrInvalid}
+}
+
+func buildFileToString(args []*Template) (evalFunc, error) {
+	if e, ok := literalArg(args, 1); ok {
+		if _, err := decodeCharset(nil, strings.TrimSpace(e)); err != nil {
+			return nil, badArg(1, "%q is not a supported encoding", e)
+		}
+	}
+	file, enc, v := args[0], arg(args, 1), varArg{arg(args, 2)}
+	return func(c *Context) string {
+		e := ""
+		if enc != nil {
+			e = strings.TrimSpace(enc.Eval(c))
+		}
+		text, err := c.shared().readFileCached(resolvePath(c, file.Eval(c)), e)
+		if err != nil {
+			c.logf("WARN", "__FileToString: %v", err)
+			text = errIndicator
+		}
+		v.store(c, text)
+		return text
+	}, nil
+}

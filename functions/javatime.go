@@ -1,0 +1,641 @@
+package functions
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// javaFormat is a compiled java.time DateTimeFormatter pattern (JMeter 5.6
+// uses java.time for __time, __timeShift, __dateTimeConvert, __RandomDate).
+// Supported letters: G y u M L d D H h k K m s S n N A a E z Z X x O V, quoted
+// text ('T', ” for a quote) and any other non-letter as literal text. Names
+// are English, as with JMeter's default locale on an English system.
+type javaFormat struct {
+	pattern string
+	toks    []jtok
+}
+
+type jtok struct {
+	letter byte // 0 for literal text
+	count  int
+	lit    string
+}
+
+const javaLetters = "GyuMLdDHhkKmsSnNAaEzZXxOV"
+
+func compileJavaFormat(p string) (*javaFormat, error) {
+	f := &javaFormat{pattern: p}
+	for i := 0; i < len(p); {
+		ch := p[i]
+		switch {
+		case ch == '\'':
+			j := i + 1
+			var lit strings.Builder
+			closed := false
+			for j < len(p) {
+				if p[j] == '\'' {
+					if j+1 < len(p) && p[j+1] == '\'' {
+						lit.WriteByte('\'')
+						j += 2
+						continue
+					}
+					closed = true
+					j++
+					break
+				}
+				lit.WriteByte(p[j])
+				j++
+			}
+			if !closed {
+				return nil, fmt.Errorf("pattern %q: unterminated quote", p)
+			}
+			if j == i+2 { // '' outside quotes is one quote
+				f.add(jtok{lit: "'"})
+			} else {
+				f.add(jtok{lit: lit.String()})
+			}
+			i = j
+		case ('a' <= ch && ch <= 'z') || ('A' <= ch && ch <= 'Z'):
+			j := i
+			for j < len(p) && p[j] == ch {
+				j++
+			}
+			n := j - i
+			if !strings.ContainsRune(javaLetters, rune(ch)) {
+				return nil, fmt.Errorf("pattern %q: unsupported pattern letter '%c'", p, ch)
+			}
+			if err := checkLetterCount(ch, n); err != nil {
+				return nil, fmt.Errorf("pattern %q: %v", p, err)
+			}
+			f.toks = append(f.toks, jtok{letter: ch, count: n})
+			i = j
+		case ch == '[' || ch == ']' || ch == '{' || ch == '}' || ch == '#':
+			return nil, fmt.Errorf("pattern %q: '%c' (optional sections and reserved characters) is not supported", p, ch)
+		default:
+			f.add(jtok{lit: string(ch)})
+			i++
+		}
+	}
+	return f, nil
+}
+
+func (f *javaFormat) add(t jtok) {
+	if n := len(f.toks); n > 0 && f.toks[n-1].letter == 0 {
+		f.toks[n-1].lit += t.lit
+		return
+	}
+	f.toks = append(f.toks, t)
+}
+
+func checkLetterCount(ch byte, n int) error {
+	max := 0
+	switch ch {
+	case 'd', 'H', 'h', 'k', 'K', 'm', 's':
+		max = 2
+	case 'D':
+		max = 3
+	case 'M', 'L', 'E', 'G', 'Z', 'X', 'x':
+		max = 5
+	case 'a':
+		max = 1
+	case 'z', 'O':
+		max = 4
+	case 'V':
+		if n != 2 {
+			return fmt.Errorf("pattern letter 'V' must be VV")
+		}
+		return nil
+	case 'S', 'n':
+		max = 9
+	default:
+		return nil
+	}
+	if n > max {
+		return fmt.Errorf("too many pattern letters: %s", strings.Repeat(string(ch), n))
+	}
+	return nil
+}
+
+func pad(b []byte, v int64, width int) []byte {
+	if v < 0 {
+		b = append(b, '-')
+		v = -v
+	}
+	s := strconv.FormatInt(v, 10)
+	for i := len(s); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
+}
+
+func offsetText(b []byte, off int, colon, seconds, zForZero bool) []byte {
+	if off == 0 && zForZero {
+		return append(b, 'Z')
+	}
+	sign := byte('+')
+	if off < 0 {
+		sign = '-'
+		off = -off
+	}
+	b = append(b, sign)
+	b = pad(b, int64(off/3600), 2)
+	if colon {
+		b = append(b, ':')
+	}
+	b = pad(b, int64(off/60%60), 2)
+	if seconds && off%60 != 0 {
+		if colon {
+			b = append(b, ':')
+		}
+		b = pad(b, int64(off%60), 2)
+	}
+	return b
+}
+
+// format renders t in its own location.
+func (f *javaFormat) format(t time.Time) string {
+	b := make([]byte, 0, len(f.pattern)+16)
+	_, off := t.Zone()
+	for _, tk := range f.toks {
+		n := tk.count
+		switch tk.letter {
+		case 0:
+			b = append(b, tk.lit...)
+		case 'G':
+			if n == 4 {
+				b = append(b, "Anno Domini"...)
+			} else if n == 5 {
+				b = append(b, 'A')
+			} else {
+				b = append(b, "AD"...)
+			}
+		case 'y', 'u':
+			if n == 2 {
+				b = pad(b, int64(t.Year()%100), 2)
+			} else {
+				b = pad(b, int64(t.Year()), n)
+			}
+		case 'M', 'L':
+			switch n {
+			case 1, 2:
+				b = pad(b, int64(t.Month()), n)
+			case 3:
+				b = append(b, t.Month().String()[:3]...)
+			case 4:
+				b = append(b, t.Month().String()...)
+			default:
+				b = append(b, t.Month().String()[0])
+			}
+		case 'd':
+			b = pad(b, int64(t.Day()), n)
+		case 'D':
+			b = pad(b, int64(t.YearDay()), n)
+		case 'H':
+			b = pad(b, int64(t.Hour()), n)
+		case 'k':
+			h := t.Hour()
+			if h == 0 {
+				h = 24
+			}
+			b = pad(b, int64(h), n)
+		case 'K':
+			b = pad(b, int64(t.Hour()%12), n)
+		case 'h':
+			h := t.Hour() % 12
+			if h == 0 {
+				h = 12
+			}
+			b = pad(b, int64(h), n)
+		case 'm':
+			b = pad(b, int64(t.Minute()), n)
+		case 's':
+			b = pad(b, int64(t.Second()), n)
+		case 'S':
+			ns := fmt.Sprintf("%09d", t.Nanosecond())
+			b = append(b, ns[:n]...)
+		case 'n':
+			b = pad(b, int64(t.Nanosecond()), n)
+		case 'N':
+			h, m, s := t.Clock()
+			b = pad(b, int64((h*3600+m*60+s))*1e9+int64(t.Nanosecond()), n)
+		case 'A':
+			h, m, s := t.Clock()
+			b = pad(b, int64((h*3600+m*60+s))*1000+int64(t.Nanosecond()/1e6), n)
+		case 'a':
+			if t.Hour() < 12 {
+				b = append(b, "AM"...)
+			} else {
+				b = append(b, "PM"...)
+			}
+		case 'E':
+			switch {
+			case n <= 3:
+				b = append(b, t.Weekday().String()[:3]...)
+			case n == 4:
+				b = append(b, t.Weekday().String()...)
+			default:
+				b = append(b, t.Weekday().String()[0])
+			}
+		case 'z':
+			name, _ := t.Zone()
+			b = append(b, name...)
+		case 'Z':
+			switch n {
+			case 4:
+				b = append(b, "GMT"...)
+				if off != 0 {
+					b = offsetText(b, off, true, true, false)
+				}
+			case 5:
+				b = offsetText(b, off, true, true, true)
+			default:
+				b = offsetText(b, off, false, true, false)
+			}
+		case 'X', 'x':
+			z := tk.letter == 'X'
+			if off == 0 && z {
+				b = append(b, 'Z')
+				break
+			}
+			switch n {
+			case 1:
+				if off%3600 == 0 {
+					sign := byte('+')
+					o := off
+					if o < 0 {
+						sign, o = '-', -o
+					}
+					b = append(b, sign)
+					b = pad(b, int64(o/3600), 2)
+				} else {
+					b = offsetText(b, off, false, false, false)
+				}
+			case 2:
+				b = offsetText(b, off, false, false, false)
+			case 3:
+				b = offsetText(b, off, true, false, false)
+			case 4:
+				b = offsetText(b, off, false, true, false)
+			default:
+				b = offsetText(b, off, true, true, false)
+			}
+		case 'O':
+			b = append(b, "GMT"...)
+			if off != 0 {
+				if n == 4 {
+					b = offsetText(b, off, true, true, false)
+				} else {
+					sign := byte('+')
+					o := off
+					if o < 0 {
+						sign, o = '-', -o
+					}
+					b = append(b, sign)
+					b = strconv.AppendInt(b, int64(o/3600), 10)
+					if o%3600 != 0 {
+						b = append(b, ':')
+						b = pad(b, int64(o/60%60), 2)
+					}
+				}
+			}
+		case 'V':
+			name := t.Location().String()
+			if name == "Local" {
+				name, _ = t.Zone()
+			}
+			b = append(b, name...)
+		}
+	}
+	return string(b)
+}
+
+// isNumeric reports whether a token is parsed as digits.
+func (tk jtok) isNumeric() bool {
+	switch tk.letter {
+	case 'y', 'u', 'd', 'D', 'H', 'k', 'K', 'h', 'm', 's', 'S', 'n', 'N', 'A':
+		return true
+	case 'M', 'L':
+		return tk.count <= 2
+	}
+	return false
+}
+
+// fixedWidth returns the width of a fixed-width numeric token, or 0.
+func (tk jtok) fixedWidth() int {
+	switch tk.letter {
+	case 'y', 'u':
+		if tk.count == 2 {
+			return 2
+		}
+		return 0
+	case 'S':
+		return tk.count
+	case 'n', 'N', 'A':
+		return 0
+	}
+	if tk.count >= 2 {
+		return tk.count
+	}
+	return 0
+}
+
+// parseDefaults are the values used for fields a pattern does not contain.
+type parseDefaults struct {
+	year int
+	loc  *time.Location
+}
+
+// parse reads s with the pattern. Fields missing from the pattern take the
+// defaults: day and month 1, time 00:00, the given year and zone.
+func (f *javaFormat) parse(s string, def parseDefaults) (time.Time, error) {
+	year, month, day := def.year, 1, 1
+	hour, minute, sec, nanos := 0, 0, 0, 0
+	pm, havePM, h12 := false, false, false
+	var loc *time.Location
+	fail := func(what string) (time.Time, error) {
+		return time.Time{}, fmt.Errorf("text %q could not be parsed with pattern %q: %s", s, f.pattern, what)
+	}
+	pos := 0
+	for i, tk := range f.toks {
+		if tk.letter == 0 {
+			if !strings.HasPrefix(s[pos:], tk.lit) {
+				return fail(fmt.Sprintf("expected %q at offset %d", tk.lit, pos))
+			}
+			pos += len(tk.lit)
+			continue
+		}
+		if tk.isNumeric() {
+			width := tk.fixedWidth()
+			maxw := 19
+			if width == 0 {
+				// Adjacent value parsing: leave room for the fixed-width
+				// numeric fields that directly follow.
+				reserve := 0
+				for _, nx := range f.toks[i+1:] {
+					if !nx.isNumeric() || nx.fixedWidth() == 0 {
+						break
+					}
+					reserve += nx.fixedWidth()
+				}
+				avail := 0
+				for pos+avail < len(s) && s[pos+avail] >= '0' && s[pos+avail] <= '9' {
+					avail++
+				}
+				maxw = avail - reserve
+				if maxw < 1 {
+					maxw = 1
+				}
+			}
+			sign := 1
+			if (tk.letter == 'y' || tk.letter == 'u') && width == 0 && pos < len(s) && (s[pos] == '-' || s[pos] == '+') {
+				if s[pos] == '-' {
+					sign = -1
+				}
+				pos++
+			}
+			j := pos
+			for j < len(s) && j-pos < maxw && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			if j == pos || (width > 0 && j-pos != width) || (width == 0 && j-pos < tk.count && tk.letter != 'S') {
+				return fail(fmt.Sprintf("expected %d digit(s) for '%c' at offset %d", max(width, 1), tk.letter, pos))
+			}
+			digits := s[pos:j]
+			v, _ := strconv.ParseInt(digits, 10, 64)
+			pos = j
+			switch tk.letter {
+			case 'y', 'u':
+				if tk.count == 2 {
+					year = 2000 + int(v)
+				} else {
+					year = sign * int(v)
+				}
+			case 'M', 'L':
+				month = int(v)
+			case 'd':
+				day = int(v)
+			case 'D':
+				// day of year: resolve against January 1st
+				month, day = 1, int(v)
+			case 'H':
+				hour = int(v)
+			case 'k':
+				hour = int(v) % 24
+			case 'K', 'h':
+				hour, h12 = int(v)%12, true
+			case 'm':
+				minute = int(v)
+			case 's':
+				sec = int(v)
+			case 'S':
+				d := digits
+				for len(d) < 9 {
+					d += "0"
+				}
+				n, _ := strconv.Atoi(d[:9])
+				nanos = n
+			case 'n':
+				nanos = int(v)
+			case 'N':
+				nanos = int(v % 1e9)
+				t := v / 1e9
+				hour, minute, sec = int(t/3600), int(t/60%60), int(t%60)
+			case 'A':
+				nanos = int(v%1000) * 1e6
+				t := v / 1000
+				hour, minute, sec = int(t/3600), int(t/60%60), int(t%60)
+			}
+			continue
+		}
+		rest := s[pos:]
+		switch tk.letter {
+		case 'M', 'L':
+			found := false
+			for m := time.January; m <= time.December; m++ {
+				name := m.String()
+				if tk.count == 3 {
+					name = name[:3]
+				} else if tk.count == 5 {
+					name = name[:1]
+				}
+				if len(rest) >= len(name) && strings.EqualFold(rest[:len(name)], name) {
+					month, found = int(m), true
+					pos += len(name)
+					break
+				}
+			}
+			if !found {
+				return fail(fmt.Sprintf("expected a month name at offset %d", pos))
+			}
+		case 'E':
+			found := false
+			for d := time.Sunday; d <= time.Saturday; d++ {
+				name := d.String()
+				if tk.count <= 3 {
+					name = name[:3]
+				} else if tk.count == 5 {
+					name = name[:1]
+				}
+				if len(rest) >= len(name) && strings.EqualFold(rest[:len(name)], name) {
+					found = true
+					pos += len(name)
+					break
+				}
+			}
+			if !found {
+				return fail(fmt.Sprintf("expected a day name at offset %d", pos))
+			}
+		case 'a':
+			if len(rest) < 2 {
+				return fail("expected AM or PM")
+			}
+			switch strings.ToUpper(rest[:2]) {
+			case "AM":
+				havePM, pm = true, false
+			case "PM":
+				havePM, pm = true, true
+			default:
+				return fail(fmt.Sprintf("expected AM or PM at offset %d", pos))
+			}
+			pos += 2
+		case 'G':
+			switch {
+			case strings.HasPrefix(rest, "Anno Domini"):
+				pos += len("Anno Domini")
+			case strings.HasPrefix(rest, "AD"):
+				pos += 2
+			default:
+				return fail("expected AD")
+			}
+		case 'Z', 'X', 'x', 'O':
+			if strings.HasPrefix(rest, "GMT") && (tk.letter == 'O' || tk.letter == 'Z') {
+				pos += 3
+				rest = rest[3:]
+				if rest == "" || (rest[0] != '+' && rest[0] != '-') {
+					loc = time.UTC
+					break
+				}
+			}
+			if len(rest) > 0 && rest[0] == 'Z' && tk.letter != 'x' {
+				loc = time.UTC
+				pos++
+				break
+			}
+			off, n, ok := parseOffset(rest)
+			if !ok {
+				return fail(fmt.Sprintf("expected a zone offset at offset %d", pos))
+			}
+			loc = time.FixedZone("", off)
+			pos += n
+		case 'z', 'V':
+			j := 0
+			for j < len(rest) && (isLetter(rest[j]) || rest[j] == '/' || rest[j] == '_') {
+				j++
+			}
+			name := rest[:j]
+			switch {
+			case name == "UTC" || name == "GMT" || name == "Z" || name == "UT":
+				loc = time.UTC
+			default:
+				if l, err := time.LoadLocation(name); err == nil && name != "" && name != "Local" {
+					loc = l
+				} else if zn, off := time.Now().In(def.loc).Zone(); zn == name && name != "" {
+					loc = time.FixedZone(name, off)
+				} else {
+					return fail(fmt.Sprintf("unknown time zone %q", name))
+				}
+			}
+			pos += j
+		}
+	}
+	if pos != len(s) {
+		return fail(fmt.Sprintf("unparsed text %q", s[pos:]))
+	}
+	if h12 && havePM && pm {
+		hour += 12
+	}
+	if month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
+		return fail("field out of range")
+	}
+	if loc == nil {
+		loc = def.loc
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, nanos, loc)
+	if t.Day() != day && f.hasLetter('d') {
+		return fail("invalid date")
+	}
+	return t, nil
+}
+
+func (f *javaFormat) hasLetter(ch byte) bool {
+	for _, tk := range f.toks {
+		if tk.letter == ch {
+			return true
+		}
+	}
+	return false
+}
+
+func isLetter(b byte) bool { return ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z') }
+
+// parseOffset reads +HH, +HHMM, +HH:MM, +HHMMSS or +HH:MM:SS.
+func parseOffset(s string) (off, n int, ok bool) {
+	if len(s) < 3 || (s[0] != '+' && s[0] != '-') {
+		return 0, 0, false
+	}
+	sign := 1
+	if s[0] == '-' {
+		sign = -1
+	}
+	num := func(i int) (int, bool) {
+		if i+2 > len(s) || s[i] < '0' || s[i] > '9' || s[i+1] < '0' || s[i+1] > '9' {
+			return 0, false
+		}
+		return int(s[i]-'0')*10 + int(s[i+1]-'0'), true
+	}
+	h, ok := num(1)
+	if !ok {
+		return 0, 0, false
+	}
+	n = 3
+	secs := h * 3600
+	for k := 0; k < 2; k++ {
+		i := n
+		if i < len(s) && s[i] == ':' {
+			i++
+		}
+		v, ok := num(i)
+		if !ok {
+			break
+		}
+		if k == 0 {
+			secs += v * 60
+		} else {
+			secs += v
+		}
+		n = i + 2
+	}
+	return sign * secs, n, true
+}
+
+// timeAliases are __time's named formats (overridable by time.* properties).
+func timeAlias(c *Context, name string) (string, bool) {
+	def := ""
+	switch name {
+	case "YMD":
+		def = "yyyyMMdd"
+	case "HMS":
+		def = "HHmmss"
+	case "YMDHMS":
+		def = "yyyyMMdd-HHmmss"
+	case "USER1", "USER2":
+	default:
+		return "", false
+	}
+	if c != nil && c.Props != nil {
+		return c.Props.GetOr("time."+name, def), true
+	}
+	return def, true
+}
