@@ -42,7 +42,7 @@ type Result struct {
 	Method          string
 	RequestHeaders  string
 	SamplerData     string // request line and body as JMeter's "samplerData"
-	ResponseHeaders string // status line and headers, CRLF separated, as received
+	ResponseHeaders string // status line and headers as received, one per line, "\n" separated (as JMeter stores them)
 	Body            []byte // response body (possibly truncated; Bytes still counts all)
 	ContentType     string
 	Cookies         string
@@ -57,6 +57,8 @@ type Result struct {
 	Transaction bool
 	// Vars are values of the sample_variables columns, in order.
 	Vars []string
+
+	location string // Location of a redirect response (HTTP sampler)
 }
 
 // AssertionResult is one assertion's verdict on a sample.

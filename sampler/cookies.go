@@ -1,0 +1,176 @@
+package sampler
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"time"
+
+	"gometer/functions"
+	"gometer/jmx"
+)
+
+// cookieConfig is a compiled CookieManager.
+//
+// The jar is net/http/cookiejar (RFC 6265), which is close to JMeter's
+// default "standard" policy (HttpClient 4's RFC 6265 relaxed spec): host-only
+// and domain cookies, path matching, Max-Age/Expires, Secure. Differences:
+// no public-suffix list (domain cookies on a public suffix are accepted), and
+// the legacy policies (netscape, rfc2109, rfc2965, compatibility, best-match)
+// all behave as "standard". Policy "ignoreCookies" disables cookie handling.
+type cookieConfig struct {
+	el         *jmx.Element
+	clearEach  bool
+	controlled bool // CookieManager.controlledByThreadGroup
+	ignore     bool // policy ignoreCookies
+	predefined []predefCookie
+	save       bool   // CookieManager.save.cookies
+	prefix     string // CookieManager.name.prefix
+}
+
+type predefCookie struct {
+	name    string
+	value   *functions.Template
+	domain  string
+	path    string
+	secure  bool
+	expires int64 // seconds since the epoch; 0 = session cookie
+}
+
+func compileCookies(el *jmx.Element, props *functions.Properties) (*cookieConfig, error) {
+	c := &cookieConfig{
+		el:         el,
+		clearEach:  el.Bool("CookieManager.clearEachIteration", false),
+		controlled: el.Bool("CookieManager.controlledByThreadGroup", false),
+		ignore:     strings.EqualFold(el.Str("CookieManager.policy"), "ignoreCookies"),
+		prefix:     "COOKIE_",
+	}
+	if props != nil {
+		c.save = strings.EqualFold(strings.TrimSpace(props.GetOr("CookieManager.save.cookies", "false")), "true")
+		c.prefix = strings.TrimSpace(props.GetOr("CookieManager.name.prefix", "COOKIE_"))
+	}
+	for _, item := range el.Collection("CookieManager.cookies") {
+		ce := item.Elem
+		if ce == nil {
+			continue
+		}
+		name := item.Name
+		if name == "" {
+			name = ce.Name
+		}
+		if name == "" {
+			continue
+		}
+		v, err := functions.Compile(ce.Str("Cookie.value"))
+		if err != nil {
+			return nil, fmt.Errorf("%s (%s): cookie %q: %w", el.Path(), el.Where(), name, err)
+		}
+		c.predefined = append(c.predefined, predefCookie{
+			name:    name,
+			value:   v,
+			domain:  strings.TrimSpace(ce.Str("Cookie.domain")),
+			path:    ce.Str("Cookie.path"),
+			secure:  ce.Bool("Cookie.secure", false),
+			expires: ce.Int("Cookie.expires", 0),
+		})
+	}
+	return c, nil
+}
+
+// cookieStore is one user's cookie jar for one CookieManager.
+type cookieStore struct {
+	cfg    *cookieConfig
+	jar    *cookiejar.Jar
+	primed bool // predefined cookies added
+}
+
+func newCookieStore(cfg *cookieConfig) *cookieStore {
+	s := &cookieStore{cfg: cfg}
+	s.reset()
+	return s
+}
+
+// reset empties the jar; the predefined cookies are added again before the
+// next request (they may hold ${} that needs the user's variables).
+func (s *cookieStore) reset() {
+	s.jar, _ = cookiejar.New(nil) // cannot fail without options
+	s.primed = false
+}
+
+func (s *cookieStore) prime(c *functions.Context) {
+	s.primed = true
+	now := time.Now()
+	for _, p := range s.cfg.predefined {
+		host := strings.TrimPrefix(p.domain, ".")
+		if host == "" {
+			continue
+		}
+		scheme := "http"
+		if p.secure {
+			scheme = "https"
+		}
+		path := p.path
+		if path == "" {
+			path = "/"
+		}
+		u := &url.URL{Scheme: scheme, Host: host, Path: path}
+		ck := &http.Cookie{Name: p.name, Value: p.value.Eval(c), Path: path, Secure: p.secure, Domain: host}
+		if p.expires > 0 {
+			exp := time.Unix(p.expires, 0)
+			if exp.Before(now) {
+				continue
+			}
+			ck.Expires = exp
+		}
+		s.jar.SetCookies(u, []*http.Cookie{ck})
+	}
+}
+
+// header returns the Cookie header value for u ("" when none).
+func (s *cookieStore) header(c *functions.Context, u *url.URL) string {
+	if !s.primed {
+		s.prime(c)
+	}
+	cks := s.jar.Cookies(u)
+	switch len(cks) {
+	case 0:
+		return ""
+	case 1:
+		return cks[0].Name + "=" + cks[0].Value
+	}
+	var b strings.Builder
+	for i, ck := range cks {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(ck.Name)
+		b.WriteByte('=')
+		b.WriteString(ck.Value)
+	}
+	return b.String()
+}
+
+// store saves the response's Set-Cookie headers and, when
+// CookieManager.save.cookies is on, exports them as variables.
+func (s *cookieStore) store(c *functions.Context, u *url.URL, h http.Header) {
+	lines := h.Values("Set-Cookie")
+	if len(lines) == 0 {
+		return
+	}
+	cks := (&http.Response{Header: http.Header{"Set-Cookie": lines}}).Cookies()
+	if len(cks) == 0 {
+		return
+	}
+	s.jar.SetCookies(u, cks)
+	if s.cfg.save && c != nil && c.Vars != nil {
+		now := time.Now()
+		for _, ck := range cks {
+			expired := ck.MaxAge < 0 || (!ck.Expires.IsZero() && ck.Expires.Before(now))
+			if !expired {
+				c.Vars.Put(s.cfg.prefix+ck.Name, ck.Value)
+			}
+		}
+	}
+}

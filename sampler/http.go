@@ -1,0 +1,576 @@
+package sampler
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"gometer/functions"
+	"gometer/jmx"
+)
+
+// DefaultUserAgent is what JMeter 5.6.3's HttpClient 4 sends when no header
+// manager sets a User-Agent (httpclient4.default_user_agent_disabled=false).
+// Property gometer.http.user_agent replaces it.
+const DefaultUserAgent = "Apache-HttpClient/4.5.14 (Java/17.0.9)"
+
+// HTTPOptions are the config elements in scope of one HTTP sampler and the
+// run-wide settings it needs.
+type HTTPOptions struct {
+	Headers []*jmx.Element // HeaderManager elements in scope, innermost first (inner wins per header name, case-insensitive)
+	Cookies *jmx.Element   // CookieManager in scope (outermost wins — the engine picks it), nil = no cookie handling
+	Cache   *jmx.Element   // CacheManager or nil
+	Auth    *jmx.Element   // AuthManager or nil
+	DNS     *jmx.Element   // DNSCacheManager or nil
+	Props   *functions.Properties
+	// TLSVerify turns certificate verification on (JMeter accepts any certificate).
+	TLSVerify bool
+	// DiscardBody: nothing in scope reads the response body (no extractor,
+	// assertion or listener that saves it), so it is counted but not kept.
+	DiscardBody bool
+	// Lean skips the text fields only readers of request details use
+	// (RequestHeaders, SamplerData); response headers are still kept.
+	Lean bool
+}
+
+// HTTP is a compiled HTTPSamplerProxy. It is immutable and shared by all
+// virtual users; per-user state lives in the Session's HTTPState.
+type HTTP struct {
+	el *jmx.Element
+
+	label, protocol, domain, port, path, method, encoding *functions.Template
+	connectTO, responseTO                                 *functions.Template
+
+	args             []httpArg
+	files            []fileArg
+	postBodyRaw      bool
+	multipart        bool
+	browserMultipart bool
+	follow, auto     bool
+	keepAlive        bool
+
+	headers []httpHeader
+	hasUA   bool // a header manager sets User-Agent
+
+	cookies *cookieConfig
+	cache   *cacheConfig
+	auth    *authConfig
+	dns     *dnsConfig
+
+	maxRedirects   int
+	maxStore       int64
+	defaultTimeout time.Duration
+	userAgent      string
+	tlsVerify      bool
+	props          *functions.Properties
+	discard        bool
+	lean           bool
+	baseDir        string // directory of the plan, for relative file paths
+}
+
+type httpArg struct {
+	name, value *functions.Template
+	encode      bool   // HTTPArgument.always_encode
+	meta        string // Argument.metadata: "=" between name and value
+	contentType string // HTTPArgument.content_type for multipart parts
+}
+
+type fileArg struct {
+	path, param, mime *functions.Template
+}
+
+type httpHeader struct {
+	name  string // canonical
+	value *functions.Template
+}
+
+// NewHTTP compiles an HTTPSamplerProxy element (already merged with HTTP
+// Request Defaults by the engine). Every template is compiled here, once.
+func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
+	h := &HTTP{el: el, props: opt.Props, tlsVerify: opt.TLSVerify, discard: opt.DiscardBody, lean: opt.Lean}
+	if el.File != "" {
+		h.baseDir = filepath.Dir(el.File)
+	}
+	where := func(what string, err error) error {
+		return fmt.Errorf("%s (%s): %s: %w", el.Path(), el.Where(), what, err)
+	}
+	var err error
+	for _, f := range []struct {
+		dst  **functions.Template
+		prop string
+		def  string
+	}{
+		{&h.protocol, "HTTPSampler.protocol", ""},
+		{&h.domain, "HTTPSampler.domain", ""},
+		{&h.port, "HTTPSampler.port", ""},
+		{&h.path, "HTTPSampler.path", ""},
+		{&h.method, "HTTPSampler.method", "GET"},
+		{&h.encoding, "HTTPSampler.contentEncoding", ""},
+		{&h.connectTO, "HTTPSampler.connect_timeout", ""},
+		{&h.responseTO, "HTTPSampler.response_timeout", ""},
+	} {
+		if *f.dst, err = functions.Compile(el.StrOr(f.prop, f.def)); err != nil {
+			return nil, where(f.prop, err)
+		}
+	}
+	if h.label, err = functions.Compile(el.Name); err != nil {
+		return nil, where("name", err)
+	}
+	if impl := strings.TrimSpace(el.Str("HTTPSampler.implementation")); impl != "" && !strings.EqualFold(impl, "HttpClient4") && !strings.EqualFold(impl, "Java") && !strings.HasPrefix(impl, "${") {
+		return nil, fmt.Errorf("%s (%s): HTTP implementation %q is not supported", el.Path(), el.Where(), impl)
+	}
+	h.postBodyRaw = el.Bool("HTTPSampler.postBodyRaw", false)
+	h.multipart = el.Bool("HTTPSampler.DO_MULTIPART_POST", false)
+	h.browserMultipart = el.Bool("HTTPSampler.BROWSER_COMPATIBLE_MULTIPART", false)
+	h.follow = el.Bool("HTTPSampler.follow_redirects", false)
+	h.auto = el.Bool("HTTPSampler.auto_redirects", false)
+	if h.auto {
+		h.follow = false
+	}
+	h.keepAlive = el.Bool("HTTPSampler.use_keepalive", false)
+	if el.Bool("HTTPSampler.image_parser", false) {
+		return nil, fmt.Errorf("%s (%s): retrieving embedded resources (HTTPSampler.image_parser) is not supported", el.Path(), el.Where())
+	}
+
+	if args := el.Elem("HTTPsampler.Arguments"); args != nil {
+		for i, item := range args.Collection("Arguments.arguments") {
+			a := item.Elem
+			if a == nil {
+				continue
+			}
+			var ha httpArg
+			if ha.name, err = functions.Compile(a.Str("Argument.name")); err != nil {
+				return nil, where(fmt.Sprintf("argument %d name", i+1), err)
+			}
+			if ha.value, err = functions.Compile(a.Str("Argument.value")); err != nil {
+				return nil, where(fmt.Sprintf("argument %d value", i+1), err)
+			}
+			ha.encode = a.Bool("HTTPArgument.always_encode", false)
+			ha.meta = a.StrOr("Argument.metadata", "=")
+			if !a.Has("Argument.metadata") && a.Has("HTTPArgument.use_equals") && !a.Bool("HTTPArgument.use_equals", true) {
+				ha.meta = ""
+			}
+			ha.contentType = a.StrOr("HTTPArgument.content_type", "text/plain")
+			h.args = append(h.args, ha)
+		}
+	}
+	if files := el.Elem("HTTPsampler.Files"); files != nil {
+		for i, item := range files.Collection("files") {
+			f := item.Elem
+			if f == nil {
+				continue
+			}
+			var fa fileArg
+			for _, x := range []struct {
+				dst  **functions.Template
+				prop string
+			}{{&fa.path, "File.path"}, {&fa.param, "File.paramname"}, {&fa.mime, "File.mimetype"}} {
+				if *x.dst, err = functions.Compile(f.Str(x.prop)); err != nil {
+					return nil, where(fmt.Sprintf("file %d %s", i+1, x.prop), err)
+				}
+			}
+			h.files = append(h.files, fa)
+		}
+	}
+
+	// Header managers: inner wins per header name.
+	seen := map[string]bool{}
+	for _, hm := range opt.Headers {
+		var local []httpHeader
+		for i, item := range hm.Collection("HeaderManager.headers") {
+			he := item.Elem
+			if he == nil {
+				continue
+			}
+			name := strings.TrimSpace(he.Str("Header.name"))
+			if name == "" {
+				continue
+			}
+			cn := http.CanonicalHeaderKey(name)
+			if seen[cn] || cn == "Content-Length" {
+				continue
+			}
+			v, err := functions.Compile(he.Str("Header.value"))
+			if err != nil {
+				return nil, fmt.Errorf("%s (%s): header %d %q: %w", hm.Path(), hm.Where(), i+1, name, err)
+			}
+			local = append(local, httpHeader{name: cn, value: v})
+		}
+		for _, x := range local {
+			seen[x.name] = true
+		}
+		h.headers = append(h.headers, local...)
+	}
+	h.hasUA = seen["User-Agent"]
+
+	if opt.Cookies != nil {
+		if h.cookies, err = compileCookies(opt.Cookies, opt.Props); err != nil {
+			return nil, err
+		}
+		if h.cookies.ignore {
+			h.cookies = nil
+		}
+	}
+	if opt.Cache != nil {
+		h.cache = compileCache(opt.Cache, opt.Props)
+	}
+	if opt.Auth != nil {
+		if h.auth, err = compileAuth(opt.Auth); err != nil {
+			return nil, err
+		}
+	}
+	if opt.DNS != nil {
+		if h.dns, err = compileDNS(opt.DNS); err != nil {
+			return nil, err
+		}
+	}
+
+	h.maxRedirects = propInt(opt.Props, "httpsampler.max_redirects", 20)
+	h.maxStore = int64(propInt(opt.Props, "httpsampler.max_bytes_to_store_per_request", 10<<20))
+	if h.maxStore <= 0 {
+		h.maxStore = 10 << 20
+	}
+	h.defaultTimeout = time.Duration(propInt(opt.Props, "httpclient.timeout", 0)) * time.Millisecond
+	h.userAgent = DefaultUserAgent
+	if opt.Props != nil {
+		if v, ok := opt.Props.Get("gometer.http.user_agent"); ok {
+			h.userAgent = v
+		}
+		if strings.EqualFold(strings.TrimSpace(opt.Props.GetOr("httpclient4.default_user_agent_disabled", "false")), "true") {
+			h.userAgent = ""
+		}
+	}
+	return h, nil
+}
+
+func propInt(p *functions.Properties, name string, def int) int {
+	if p == nil {
+		return def
+	}
+	v, ok := p.Get(name)
+	if !ok {
+		return def
+	}
+	n, err := parseInt(v)
+	if err != nil {
+		return def
+	}
+	return int(n)
+}
+
+func parseInt(s string) (int64, error) { return strconv.ParseInt(strings.TrimSpace(s), 10, 64) }
+
+// Sample performs the request for one virtual user.
+func (h *HTTP) Sample(ctx context.Context, s *Session) *Result {
+	if s.HTTP == nil {
+		s.HTTP = NewHTTPState(StateOptions{TLSVerify: h.tlsVerify, Props: h.props})
+	}
+	st := s.HTTP
+	c := s.Ctx
+	label := h.label.Eval(c)
+	method := strings.TrimSpace(h.method.Eval(c))
+	if method == "" {
+		method = "GET"
+	}
+	enc := strings.TrimSpace(h.encoding.Eval(c))
+	if enc == "" {
+		enc = "UTF-8"
+	}
+	urlStr, err := h.buildURL(c, method, enc)
+	var u *url.URL
+	if err == nil {
+		u, err = parseURL(urlStr)
+	}
+	if err != nil {
+		res := &Result{Label: label, Start: time.Now(), Method: method, URL: urlStr, SampleCount: 1}
+		setError(res, err)
+		return res
+	}
+	body, err := h.buildBody(c, method, enc)
+	if err != nil {
+		res := &Result{Label: label, Start: time.Now(), Method: method, URL: urlStr, SampleCount: 1}
+		setError(res, err)
+		return res
+	}
+	res := h.exchange(ctx, s, st, u, urlStr, method, body, false)
+	if res == nil {
+		return nil // fresh in the cache: JMeter records no sample
+	}
+	if h.follow && res.isRedirect() {
+		res = h.followRedirects(ctx, s, st, res, label)
+	}
+	res.Label = label
+	return res
+}
+
+// isRedirect is HTTPSampleResult.isRedirect: 301, 302, 303, 308, and 307
+// for GET and HEAD.
+func (r *Result) isRedirect() bool {
+	switch r.ResponseCode {
+	case "301", "302", "303", "308":
+		return true
+	case "307":
+		return r.Method == "GET" || r.Method == "HEAD"
+	}
+	return false
+}
+
+// followRedirects follows a redirect chain as JMeter's follow_redirects
+// does: each request becomes a sub-result (<label>-0, <label>-1 …) and the
+// parent takes the last hop's response with bytes summed and time spanning.
+func (h *HTTP) followRedirects(ctx context.Context, s *Session, st *HTTPState, first *Result, label string) *Result {
+	total := *first
+	total.Subs = nil
+	subs := []*Result{first}
+	last := first
+	end := first.End()
+	n := 0
+	for ; n < h.maxRedirects; n++ {
+		loc := encodeSpaces(removeSlashDotDot(last.location))
+		method := "GET"
+		if last.Method == "HEAD" {
+			method = "HEAD"
+		}
+		base, err := url.Parse(last.URL)
+		var next *url.URL
+		if err == nil {
+			next, err = base.Parse(loc)
+		}
+		if err == nil && next.Host == "" {
+			err = fmt.Errorf("%w: no host in %q", errBadURI, loc)
+		}
+		if err != nil {
+			setError(last, uriError(err))
+			break
+		}
+		next.Fragment = ""
+		hop := h.exchange(ctx, s, st, next, next.String(), method, nil, true)
+		if hop == nil {
+			break
+		}
+		last = hop
+		subs = append(subs, hop)
+		total.Bytes += hop.Bytes
+		total.SentBytes += hop.SentBytes
+		if e := hop.End(); e.After(end) {
+			end = e
+		}
+		if !hop.isRedirect() {
+			break
+		}
+	}
+	if n >= h.maxRedirects {
+		x := *last
+		x.Subs = nil
+		setError(&x, &javaError{"java.io.IOException", "Exceeded maximum number of redirects: " + strconv.Itoa(h.maxRedirects)})
+		last = &x
+		subs = append(subs, last)
+		total.Bytes += x.Bytes
+		total.SentBytes += x.SentBytes
+	}
+	for i, sr := range subs {
+		sr.Label = label + "-" + strconv.Itoa(i)
+	}
+	total.Subs = subs
+	total.Elapsed = end.Sub(total.Start)
+	total.URL = last.URL
+	total.Method = last.Method
+	total.RequestHeaders = last.RequestHeaders
+	total.SamplerData = last.SamplerData
+	total.Body = last.Body
+	total.ResponseCode = last.ResponseCode
+	total.Success = last.Success
+	total.ResponseMessage = last.ResponseMessage
+	total.DataType = last.DataType
+	total.ResponseHeaders = last.ResponseHeaders
+	total.ContentType = last.ContentType
+	total.Encoding = last.Encoding
+	total.location = last.location
+	total.ErrorCount = 0
+	if !total.Success {
+		total.ErrorCount = 1
+	}
+	return &total
+}
+
+// buildURL is HTTPSamplerBase.getUrl: a full http(s) URL in the path wins
+// (and then no arguments are added); otherwise protocol://domain[:port]/path,
+// the port left out when it is the protocol's default, and for GET, DELETE
+// and OPTIONS the arguments as a query string.
+func (h *HTTP) buildURL(c *functions.Context, method, enc string) (string, error) {
+	path := h.path.Eval(c)
+	if strings.HasPrefix(path, "http://") || strings.HasPrefix(path, "https://") {
+		return path, nil
+	}
+	protocol := strings.ToLower(strings.TrimSpace(h.protocol.Eval(c)))
+	if protocol == "" {
+		protocol = "http"
+	}
+	if protocol != "http" && protocol != "https" {
+		return "", &javaError{"java.net.MalformedURLException", "unknown protocol: " + protocol}
+	}
+	domain := strings.TrimSpace(h.domain.Eval(c))
+	defPort := 80
+	if protocol == "https" {
+		defPort = 443
+	}
+	port := defPort
+	if ps := strings.TrimSpace(h.port.Eval(c)); ps != "" {
+		if p, err := strconv.Atoi(ps); err == nil && p > 0 {
+			port = p
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(protocol) + len(domain) + len(path) + 16)
+	b.WriteString(protocol)
+	b.WriteString("://")
+	b.WriteString(domain)
+	if port != defPort {
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(port))
+	}
+	if !strings.HasPrefix(path, "/") {
+		b.WriteByte('/')
+	}
+	b.WriteString(path)
+	if method == "GET" || method == "DELETE" || method == "OPTIONS" {
+		if len(h.args) > 0 {
+			q := h.queryString(c, enc)
+			if q != "" {
+				if strings.Contains(path, "?") {
+					b.WriteByte('&')
+				} else {
+					b.WriteByte('?')
+				}
+				b.WriteString(q)
+			}
+		}
+	}
+	if domain == "" {
+		return b.String(), &javaError{"org.apache.http.client.ClientProtocolException", "Target host is not specified"}
+	}
+	return b.String(), nil
+}
+
+// queryString is HTTPSamplerBase.getQueryString: nameless arguments are
+// skipped; names and values are URL-encoded (names in UTF-8, values in the
+// content encoding) only when always_encode is set.
+func (h *HTTP) queryString(c *functions.Context, enc string) string {
+	var b strings.Builder
+	first := true
+	for i := range h.args {
+		a := &h.args[i]
+		name := a.name.Eval(c)
+		if a.encode {
+			name = javaURLEncode(name, "UTF-8")
+		}
+		if name == "" {
+			continue
+		}
+		if !first {
+			b.WriteByte('&')
+		}
+		first = false
+		b.WriteString(name)
+		value := a.value.Eval(c)
+		meta := a.meta
+		if meta == "" && value != "" {
+			meta = "="
+		}
+		b.WriteString(meta)
+		if a.encode {
+			value = javaURLEncode(value, enc)
+		}
+		b.WriteString(value)
+	}
+	return b.String()
+}
+
+// parseURL parses a request URL, escaping what a browser (and JMeter's
+// URL-to-URI conversion) would: spaces and other characters not allowed in
+// a URI.
+func parseURL(s string) (*url.URL, error) {
+	u, err := url.Parse(sanitizeURL(s))
+	if err != nil {
+		return nil, uriError(err)
+	}
+	if u.Host == "" {
+		return nil, &javaError{"org.apache.http.client.ClientProtocolException", "Target host is not specified"}
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, &javaError{"java.net.MalformedURLException", "unknown protocol: " + u.Scheme}
+	}
+	u.Fragment = ""
+	return u, nil
+}
+
+// sanitizeURL percent-encodes bytes that may not appear in a URI (space,
+// quotes, braces, non-ASCII …); existing %XX escapes are kept.
+func sanitizeURL(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if needsEscape(s[i]) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	const hex = "0123456789ABCDEF"
+	b := make([]byte, 0, len(s)+16)
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if needsEscape(ch) {
+			b = append(b, '%', hex[ch>>4], hex[ch&15])
+		} else {
+			b = append(b, ch)
+		}
+	}
+	return string(b)
+}
+
+func needsEscape(ch byte) bool {
+	if ch <= ' ' || ch >= 0x7f {
+		return true
+	}
+	switch ch {
+	case '"', '<', '>', '\\', '^', '`', '{', '|', '}':
+		return true
+	}
+	return false
+}
+
+// encodeSpaces replaces spaces in a Location with %20, as browsers do.
+func encodeSpaces(s string) string { return strings.ReplaceAll(s, " ", "%20") }
+
+// removeSlashDotDot resolves "/../" and "/./" segments in a Location's path
+// (httpsampler.redirect.removeslashdotdot, default true).
+func removeSlashDotDot(loc string) string {
+	if !strings.Contains(loc, "/.") {
+		return loc
+	}
+	u, err := url.Parse(loc)
+	if err != nil || u.Path == "" {
+		return loc
+	}
+	ref := &url.URL{Path: u.Path}
+	base := &url.URL{Path: "/"}
+	if !strings.HasPrefix(u.Path, "/") {
+		return loc
+	}
+	u.Path = base.ResolveReference(ref).Path
+	u.RawPath = ""
+	return u.String()
+}
+
+// traceCtx attaches the state's connection trace to ctx.
+func traceCtx(ctx context.Context, st *HTTPState) context.Context {
+	return httptrace.WithClientTrace(ctx, st.trace)
+}

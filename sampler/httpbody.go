@@ -1,0 +1,332 @@
+package sampler
+
+import (
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"gometer/functions"
+)
+
+// reqBody is a request entity prepared once per sample (redirect hops carry
+// none). data is the whole body; shown is what JMeter puts in samplerData.
+type reqBody struct {
+	data        []byte
+	contentType string // default Content-Type; a header manager's value wins except for multipart
+	forceCT     bool   // multipart: replaces any Content-Type from header managers
+	shown       string
+}
+
+// entityMethod reports whether JMeter's HC4 sampler sends an entity for the
+// method: everything but GET (unless it carries a raw body), HEAD, OPTIONS
+// and TRACE.
+func entityMethod(method string) bool {
+	switch method {
+	case "GET", "HEAD", "OPTIONS", "TRACE":
+		return false
+	}
+	return true
+}
+
+// sendValuesAsBody is getSendParameterValuesAsPostBody: postBodyRaw, or
+// arguments present and none named.
+func (h *HTTP) sendValuesAsBody(c *functions.Context) bool {
+	if h.postBodyRaw {
+		return true
+	}
+	if len(h.args) == 0 {
+		return false
+	}
+	for i := range h.args {
+		if h.args[i].name.Eval(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// buildBody prepares the entity as HTTPHC4Impl.setupHttpEntityEnclosingRequestData
+// does. nil means no entity.
+func (h *HTTP) buildBody(c *functions.Context, method, enc string) (*reqBody, error) {
+	rawValues := h.sendValuesAsBody(c)
+	if method == "GET" {
+		if !rawValues && !(len(h.args) == 0 && h.fileAsBody(c)) {
+			return nil, nil
+		}
+	} else if !entityMethod(method) {
+		return nil, nil
+	}
+	cs := charsetName(enc)
+	if h.multipart || h.hasFileParts(c) {
+		return h.multipartBody(c, enc)
+	}
+	if len(h.args) == 0 && h.fileAsBody(c) {
+		f := &h.files[0]
+		path := h.resolve(f.path.Eval(c))
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, &javaError{"java.io.FileNotFoundException", path + " (No such file or directory)"}
+		}
+		ct := f.mime.Eval(c)
+		return &reqBody{data: data, contentType: ct, shown: "<actual file content, not shown here>"}, nil
+	}
+	if rawValues {
+		var b strings.Builder
+		for i := range h.args {
+			a := &h.args[i]
+			v := a.value.Eval(c)
+			if a.encode {
+				v = javaURLEncode(v, enc)
+			}
+			b.WriteString(v)
+		}
+		s := b.String()
+		ct := "text/plain; charset=" + cs
+		if len(h.files) > 0 {
+			if m := h.files[0].mime.Eval(c); m != "" {
+				ct = m
+			}
+		}
+		return &reqBody{data: encodeString(s, enc), contentType: ct, shown: s}, nil
+	}
+	// application/x-www-form-urlencoded, as HttpClient's UrlEncodedFormEntity.
+	var b strings.Builder
+	first := true
+	for i := range h.args {
+		a := &h.args[i]
+		name := a.name.Eval(c)
+		if strings.TrimSpace(name) == "" {
+			continue
+		}
+		value := a.value.Eval(c)
+		if !a.encode {
+			name = urlDecode(name, enc)
+			value = urlDecode(value, enc)
+		}
+		if !first {
+			b.WriteByte('&')
+		}
+		first = false
+		b.WriteString(javaURLEncode(name, enc))
+		b.WriteByte('=')
+		b.WriteString(javaURLEncode(value, enc))
+	}
+	s := b.String()
+	return &reqBody{data: []byte(s), contentType: "application/x-www-form-urlencoded; charset=" + cs, shown: s}, nil
+}
+
+// fileAsBody is getSendFileAsPostBody: exactly one file, with a path and no
+// parameter name.
+func (h *HTTP) fileAsBody(c *functions.Context) bool {
+	return len(h.files) == 1 && h.files[0].path.Eval(c) != "" && h.files[0].param.Eval(c) == ""
+}
+
+func (h *HTTP) hasFileParts(c *functions.Context) bool {
+	if len(h.files) == 0 || h.fileAsBody(c) {
+		return false
+	}
+	for i := range h.files {
+		if h.files[i].path.Eval(c) == "" {
+			return false
+		}
+	}
+	return true
+}
+
+func (h *HTTP) resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) || h.baseDir == "" {
+		return p
+	}
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return filepath.Join(h.baseDir, p)
+}
+
+const boundaryChars = "-_1234567890abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// multipartBody builds multipart/form-data as HttpClient's
+// MultipartEntityBuilder does (RFC 6532 mode, or "browser compatible").
+func (h *HTTP) multipartBody(c *functions.Context, enc string) (*reqBody, error) {
+	cs := charsetName(enc)
+	rb := make([]byte, 32)
+	_, _ = rand.Read(rb)
+	for i := range rb {
+		rb[i] = boundaryChars[int(rb[i])%len(boundaryChars)]
+	}
+	boundary := string(rb)
+	var data, shown strings.Builder
+	w := func(s string) { data.WriteString(s); shown.WriteString(s) }
+	for i := range h.args {
+		a := &h.args[i]
+		name := a.name.Eval(c)
+		if strings.TrimSpace(name) == "" {
+			continue
+		}
+		w("--" + boundary + "\r\n")
+		w(`Content-Disposition: form-data; name="` + name + `"` + "\r\n")
+		if !h.browserMultipart {
+			ct := a.contentType
+			if ct == "" {
+				ct = "text/plain"
+			}
+			if !strings.Contains(ct, ";") {
+				ct += "; charset=" + cs
+			}
+			w("Content-Type: " + ct + "\r\n")
+			w("Content-Transfer-Encoding: 8bit\r\n")
+		}
+		w("\r\n")
+		w(string(encodeString(a.value.Eval(c), enc)))
+		w("\r\n")
+	}
+	for i := range h.files {
+		f := &h.files[i]
+		path := h.resolve(f.path.Eval(c))
+		content, err := os.ReadFile(path)
+		if err != nil {
+			return nil, &javaError{"java.io.FileNotFoundException", path + " (No such file or directory)"}
+		}
+		mime := f.mime.Eval(c)
+		if mime == "" {
+			mime = "application/octet-stream"
+		}
+		head := "--" + boundary + "\r\n" +
+			`Content-Disposition: form-data; name="` + f.param.Eval(c) + `"; filename="` + filepath.Base(path) + `"` + "\r\n" +
+			"Content-Type: " + mime + "\r\n"
+		if !h.browserMultipart {
+			head += "Content-Transfer-Encoding: binary\r\n"
+		}
+		head += "\r\n"
+		w(head)
+		data.Write(content)
+		shown.WriteString("<actual file content, not shown here>")
+		w("\r\n")
+	}
+	w("--" + boundary + "--\r\n")
+	ct := "multipart/form-data; boundary=" + boundary
+	if !h.browserMultipart {
+		ct += "; charset=" + cs
+	}
+	return &reqBody{data: []byte(data.String()), contentType: ct, forceCT: true, shown: shown.String()}, nil
+}
+
+// charsetName is the charset as JMeter writes it in Content-Type.
+func charsetName(enc string) string {
+	switch strings.ToUpper(strings.ReplaceAll(enc, "_", "-")) {
+	case "UTF-8", "UTF8":
+		return "UTF-8"
+	case "ISO-8859-1", "ISO8859-1", "LATIN1":
+		return "ISO-8859-1"
+	case "US-ASCII", "ASCII":
+		return "US-ASCII"
+	}
+	return enc
+}
+
+// isLatin1 reports whether enc is a single-byte charset gometer encodes
+// (ISO-8859-1 or US-ASCII); everything else is sent as UTF-8.
+func isLatin1(enc string) bool {
+	cs := charsetName(enc)
+	return cs == "ISO-8859-1" || cs == "US-ASCII"
+}
+
+// encodeString converts s to the bytes of charset enc.
+func encodeString(s string, enc string) []byte {
+	if !isLatin1(enc) {
+		return []byte(s)
+	}
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r < 256 {
+			b = append(b, byte(r))
+		} else {
+			b = append(b, '?')
+		}
+	}
+	return b
+}
+
+// javaURLEncode is java.net.URLEncoder.encode: letters, digits and ".-*_"
+// stay, space becomes '+', everything else is %XX of the charset's bytes.
+func javaURLEncode(s, enc string) string {
+	ok := true
+	for i := 0; i < len(s); i++ {
+		if !urlSafe(s[i]) {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return s
+	}
+	const hex = "0123456789ABCDEF"
+	src := []byte(s)
+	if isLatin1(enc) {
+		src = encodeString(s, enc)
+	}
+	b := make([]byte, 0, len(src)*2)
+	for _, ch := range src {
+		switch {
+		case urlSafe(ch):
+			b = append(b, ch)
+		case ch == ' ':
+			b = append(b, '+')
+		default:
+			b = append(b, '%', hex[ch>>4], hex[ch&15])
+		}
+	}
+	return string(b)
+}
+
+func urlSafe(ch byte) bool {
+	return ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' ||
+		ch == '.' || ch == '-' || ch == '*' || ch == '_'
+}
+
+// urlDecode is a lenient java.net.URLDecoder.decode: '+' is a space, %XX a
+// byte; a malformed escape is kept as written.
+func urlDecode(s, enc string) string {
+	if !strings.ContainsAny(s, "+%") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; {
+		case ch == '+':
+			b = append(b, ' ')
+		case ch == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		default:
+			b = append(b, ch)
+		}
+	}
+	if isLatin1(enc) {
+		r := make([]rune, len(b))
+		for i, x := range b {
+			r[i] = rune(x)
+		}
+		return string(r)
+	}
+	if !utf8.Valid(b) {
+		return strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	return string(b)
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}

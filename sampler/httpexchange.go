@@ -1,0 +1,511 @@
+package sampler
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"gometer/functions"
+	"gometer/jmx"
+)
+
+func (st *HTTPState) cookieStore(cfg *cookieConfig) *cookieStore {
+	s := st.cookies[cfg.el]
+	if s == nil {
+		if st.cookies == nil {
+			st.cookies = map[*jmx.Element]*cookieStore{}
+		}
+		s = newCookieStore(cfg)
+		st.cookies[cfg.el] = s
+	}
+	return s
+}
+
+func (st *HTTPState) cacheStore(cfg *cacheConfig) *cacheStore {
+	s := st.caches[cfg.el]
+	if s == nil {
+		if st.caches == nil {
+			st.caches = map[*jmx.Element]*cacheStore{}
+		}
+		s = newCacheStore(cfg)
+		st.caches[cfg.el] = s
+	}
+	return s
+}
+
+func (st *HTTPState) dnsState(cfg *dnsConfig) *dnsState {
+	s := st.dnss[cfg.el]
+	if s == nil {
+		if st.dnss == nil {
+			st.dnss = map[*jmx.Element]*dnsState{}
+		}
+		s = newDNSState(cfg)
+		st.dnss[cfg.el] = s
+	}
+	return s
+}
+
+// exchange performs one HTTP request (one JMeter HC4 sample without
+// redirect following) and returns its Result, or nil when a cache manager
+// holds a fresh copy of the URL.
+func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.URL, urlStr, method string, body *reqBody, following bool) *Result {
+	c := s.Ctx
+	res := &Result{Method: method, URL: urlStr, SampleCount: 1}
+
+	cto := h.timeout(c, h.connectTO, 0)
+	rto := h.timeout(c, h.responseTO, h.defaultTimeout)
+	var dns *dnsState
+	if h.dns != nil {
+		dns = st.dnsState(h.dns)
+	}
+	var cache *cacheStore
+	if h.cache != nil {
+		cache = st.cacheStore(h.cache)
+	}
+	var jar *cookieStore
+	if h.cookies != nil {
+		jar = st.cookieStore(h.cookies)
+	}
+
+	start := time.Now()
+	res.Start = start
+	if cache != nil && method == "GET" && cache.fresh(urlStr, start) {
+		return nil
+	}
+	var (
+		resp      *http.Response
+		err       error
+		req       *http.Request
+		r0, w0    int64
+		digestTry bool
+		latency   time.Duration
+		connect   time.Duration
+	)
+	for hop := 0; ; hop++ {
+		req, err = h.newRequest(ctx, c, st, u, urlStr, method, body, res, jar, cache)
+		if err != nil {
+			break
+		}
+		r0, w0 = st.read.Load(), st.written.Load()
+		st.begin(cto, rto, dns)
+		resp, err = st.transport.RoundTrip(req)
+		if st.gotConn && !st.reused {
+			connect = st.connAt.Sub(start)
+		}
+		if err != nil {
+			break
+		}
+		latency = time.Since(start)
+		// Digest: answer the challenge once, inside the same sample.
+		if resp.StatusCode == 401 && h.auth != nil && !digestTry {
+			if ae, key := h.auth.match(c, u, urlStr); ae != nil && ae.digest {
+				if ch := parseDigest(resp.Header.Get("WWW-Authenticate")); ch != nil {
+					digestTry = true
+					drain(resp)
+					st.end()
+					if st.digest == nil {
+						st.digest = map[string]*digestChallenge{}
+					}
+					st.digest[key] = ch
+					continue
+				}
+			}
+		}
+		// auto_redirects: the client follows; one result for the whole chain.
+		if h.auto && hop < h.maxRedirects && autoRedirect(resp.StatusCode, method) {
+			loc := resp.Header.Get("Location")
+			if next, perr := u.Parse(encodeSpaces(loc)); loc != "" && perr == nil && next.Host != "" {
+				if jar != nil {
+					jar.store(c, u, resp.Header)
+				}
+				drain(resp)
+				st.end()
+				next.Fragment = ""
+				u, urlStr = next, next.String()
+				if method != "HEAD" {
+					method = "GET"
+				}
+				body = nil
+				res.URL, res.Method = urlStr, method
+				continue
+			}
+		}
+		break
+	}
+	if err != nil {
+		st.end()
+		res.Elapsed = time.Since(start)
+		res.Connect = connect
+		if req != nil && !h.lean {
+			res.RequestHeaders = requestHeaderText(req, body)
+			res.SamplerData = samplerData(method, urlStr, body, res.Cookies)
+		}
+		setError(res, asJava(err, u))
+		return res
+	}
+
+	data, rerr := h.readBody(st, resp)
+	end := time.Now()
+	resp.Body.Close()
+	st.end()
+	res.Elapsed = end.Sub(start)
+	res.Latency = latency
+	res.Connect = connect
+	if !h.lean {
+		res.RequestHeaders = requestHeaderText(req, body)
+		res.SamplerData = samplerData(method, urlStr, body, res.Cookies)
+	}
+	if rerr != nil {
+		setError(res, asJava(rerr, u))
+		return res
+	}
+	res.Bytes = st.read.Load() - r0
+	res.SentBytes = st.written.Load() - w0
+	res.ResponseHeaders = responseHeaderText(st.headerBlock(), resp)
+	res.ResponseCode = strconv.Itoa(resp.StatusCode)
+	res.ResponseMessage = reasonPhrase(resp)
+	res.Success = resp.StatusCode >= 200 && resp.StatusCode <= 399
+	if !res.Success {
+		res.ErrorCount = 1
+	}
+	if ct := lastHeader(resp.Header, "Content-Type"); ct != "" {
+		res.ContentType = ct
+		res.Encoding = charsetOf(ct)
+		res.DataType = "text"
+		if isBinaryType(ct) {
+			res.DataType = "bin"
+		}
+	}
+	if data != nil {
+		res.Body = decodeBody(data, resp.Header.Get("Content-Encoding"))
+	}
+	if jar != nil {
+		jar.store(c, u, resp.Header)
+	}
+	if cache != nil {
+		cache.save(urlStr, method, resp.StatusCode, resp.Header, end)
+	}
+	if res.isRedirect() {
+		loc := lastHeader(resp.Header, "Location")
+		if loc == "" {
+			setError(res, &javaError{"java.lang.IllegalArgumentException", "Missing location header in redirect for " + method + " " + u.RequestURI() + " HTTP/1.1"})
+			return res
+		}
+		res.location = loc
+	}
+	_ = following
+	return res
+}
+
+// newRequest builds the request with JMeter's headers: Connection, the
+// header managers', Content-Type of the entity, User-Agent, Cookie,
+// conditional cache headers and Authorization.
+func (h *HTTP) newRequest(ctx context.Context, c *functions.Context, st *HTTPState, u *url.URL, urlStr, method string, body *reqBody, res *Result, jar *cookieStore, cache *cacheStore) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(traceCtx(ctx, st), method, "", nil)
+	if err != nil {
+		return nil, &javaError{"java.lang.IllegalArgumentException", "Unexpected method: '" + method + "'"}
+	}
+	hdr := make(http.Header, len(h.headers)+4)
+	if h.keepAlive {
+		hdr["Connection"] = []string{"keep-alive"}
+	} else {
+		hdr["Connection"] = []string{"close"}
+		req.Close = true
+	}
+	host := ""
+	for i := range h.headers {
+		x := &h.headers[i]
+		v := x.value.Eval(c)
+		if x.name == "Host" {
+			host = hostHeader(v, u)
+			continue
+		}
+		hdr[x.name] = append(hdr[x.name], v)
+	}
+	if body != nil && body.contentType != "" && (body.forceCT || len(hdr["Content-Type"]) == 0) {
+		hdr["Content-Type"] = []string{body.contentType}
+	}
+	if !h.hasUA {
+		hdr["User-Agent"] = []string{h.userAgent} // "" suppresses Go's default
+	}
+	if jar != nil {
+		if ck := jar.header(c, u); ck != "" {
+			hdr["Cookie"] = []string{ck}
+			res.Cookies = ck
+		}
+	} else if v := hdr["Cookie"]; len(v) > 0 {
+		res.Cookies = strings.Join(v, "; ")
+	}
+	if cache != nil {
+		cache.conditional(urlStr, hdr)
+	}
+	if h.auth != nil && len(hdr["Authorization"]) == 0 {
+		if ae, key := h.auth.match(c, u, urlStr); ae != nil {
+			if !ae.digest {
+				hdr["Authorization"] = []string{basicAuth(ae.user.Eval(c), ae.pass.Eval(c))}
+			} else if ch := st.digest[key]; ch != nil {
+				hdr["Authorization"] = []string{ch.authorization(ae.user.Eval(c), ae.pass.Eval(c), method, u.RequestURI())}
+			}
+		}
+	}
+	req.URL = u
+	req.Host = host
+	req.Header = hdr
+	if body != nil {
+		req.ContentLength = int64(len(body.data))
+		if len(body.data) > 0 {
+			req.Body = io.NopCloser(bytes.NewReader(body.data))
+			data := body.data
+			req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+		} else {
+			req.Body = http.NoBody
+		}
+	}
+	return req, nil
+}
+
+// hostHeader applies a Host header from a header manager as HC4 does: the
+// port of the URL is kept unless the header names one or it is the default.
+func hostHeader(v string, u *url.URL) string {
+	v = strings.TrimSpace(v)
+	if i := strings.LastIndexByte(v, ':'); i >= 0 && !strings.Contains(v[i:], "]") {
+		if _, err := strconv.Atoi(v[i+1:]); err == nil {
+			return v
+		}
+	}
+	if p := u.Port(); p != "" {
+		return v + ":" + p
+	}
+	return v
+}
+
+func (h *HTTP) timeout(c *functions.Context, t *functions.Template, def time.Duration) time.Duration {
+	s := strings.TrimSpace(t.Eval(c))
+	if s == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return def
+	}
+	return time.Duration(n) * time.Millisecond
+}
+
+// autoRedirect is HttpClient 4's default redirect rule: 303 always; 301,
+// 302, 307, 308 for GET and HEAD.
+func autoRedirect(code int, method string) bool {
+	switch code {
+	case 303:
+		return true
+	case 301, 302, 307, 308:
+		return method == "GET" || method == "HEAD"
+	}
+	return false
+}
+
+func drain(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+}
+
+// readBody reads the whole body (JMeter always does), keeping at most
+// maxStore bytes unless the body is discarded.
+func (h *HTTP) readBody(st *HTTPState, resp *http.Response) ([]byte, error) {
+	if h.discard {
+		if st.scratch == nil {
+			st.scratch = make([]byte, 32<<10)
+		}
+		_, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{resp.Body}, st.scratch)
+		return nil, err
+	}
+	n := resp.ContentLength
+	size := int64(512)
+	if n >= 0 {
+		size = n
+	}
+	if size > h.maxStore {
+		size = h.maxStore
+	}
+	buf := make([]byte, 0, size+1)
+	for {
+		if int64(len(buf)) >= h.maxStore {
+			_, err := io.Copy(io.Discard, resp.Body)
+			return buf, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		m, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		if int64(len(buf)) > h.maxStore {
+			buf = buf[:h.maxStore]
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+// decodeBody undoes a gzip or deflate Content-Encoding for the stored body,
+// as JMeter's HttpClient does; bytes on the wire are counted before this.
+func decodeBody(data []byte, ce string) []byte {
+	ce = strings.ToLower(strings.TrimSpace(ce))
+	var r io.Reader
+	switch ce {
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return data
+		}
+		r = zr
+	case "deflate":
+		r = flate.NewReader(bytes.NewReader(data))
+	default:
+		return data
+	}
+	out, err := io.ReadAll(r)
+	if err != nil && len(out) == 0 {
+		return data
+	}
+	return out
+}
+
+func lastHeader(h http.Header, name string) string {
+	v := h[name]
+	if len(v) == 0 {
+		return ""
+	}
+	return v[len(v)-1]
+}
+
+func reasonPhrase(resp *http.Response) string {
+	s := resp.Status
+	if i := strings.IndexByte(s, ' '); i >= 0 {
+		return s[i+1:]
+	}
+	return ""
+}
+
+// charsetOf extracts charset=… from a Content-Type.
+func charsetOf(ct string) string {
+	i := strings.Index(strings.ToLower(ct), "charset=")
+	if i < 0 {
+		return ""
+	}
+	cs := ct[i+len("charset="):]
+	if j := strings.IndexByte(cs, ';'); j >= 0 {
+		cs = cs[:j]
+	}
+	cs = strings.TrimSpace(cs)
+	if len(cs) >= 2 && (cs[0] == '"' || cs[0] == '\'') {
+		cs = cs[1 : len(cs)-1]
+	}
+	return cs
+}
+
+// isBinaryType is SampleResult.isBinaryType: image/, audio/ and video/ are
+// binary except a few textual manifests and SVG.
+func isBinaryType(ct string) bool {
+	for _, t := range []string{"audio/x-mpegurl", "audio/mpegurl", "video/f4m", "image/svg+xml"} {
+		if strings.HasPrefix(ct, t) {
+			return false
+		}
+	}
+	return strings.HasPrefix(ct, "image/") || strings.HasPrefix(ct, "audio/") || strings.HasPrefix(ct, "video/")
+}
+
+// responseHeaderText is the header block as JMeter stores it: status line
+// and header lines as received, each ended by "\n".
+func responseHeaderText(raw []byte, resp *http.Response) string {
+	if len(raw) > 0 {
+		var b strings.Builder
+		b.Grow(len(raw) + 1)
+		for len(raw) > 0 {
+			i := bytes.Index(raw, []byte("\r\n"))
+			if i < 0 {
+				b.Write(raw)
+				b.WriteByte('\n')
+				break
+			}
+			b.Write(raw[:i])
+			b.WriteByte('\n')
+			raw = raw[i+2:]
+		}
+		return b.String()
+	}
+	var b strings.Builder
+	b.WriteString(resp.Proto + " " + resp.Status + "\n")
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			b.WriteString(k + ": " + v + "\n")
+		}
+	}
+	return b.String()
+}
+
+// requestHeaderText lists the request headers as JMeter shows them
+// ("Name: value" lines, Cookie left out).
+func requestHeaderText(req *http.Request, body *reqBody) string {
+	var b strings.Builder
+	for k, vs := range req.Header {
+		if k == "Cookie" || (k == "User-Agent" && len(vs) == 1 && vs[0] == "") {
+			continue
+		}
+		for _, v := range vs {
+			b.WriteString(k)
+			b.WriteString(": ")
+			b.WriteString(v)
+			b.WriteByte('\n')
+		}
+	}
+	if body != nil {
+		b.WriteString("Content-Length: ")
+		b.WriteString(strconv.Itoa(len(body.data)))
+		b.WriteByte('\n')
+	}
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	b.WriteString("Host: ")
+	b.WriteString(host)
+	b.WriteByte('\n')
+	return b.String()
+}
+
+// samplerData is HTTPSampleResult.getSamplerData: request line, the body
+// for methods that may have one, and the cookies sent.
+func samplerData(method, urlStr string, body *reqBody, cookies string) string {
+	var b strings.Builder
+	b.WriteString(method)
+	b.WriteByte(' ')
+	b.WriteString(urlStr)
+	b.WriteByte('\n')
+	if method != "HEAD" && method != "OPTIONS" && method != "TRACE" {
+		b.WriteString("\n")
+		b.WriteString(method)
+		b.WriteString(" data:\n")
+		if body != nil {
+			b.WriteString(body.shown)
+		}
+		b.WriteByte('\n')
+	}
+	if cookies != "" {
+		b.WriteString("\nCookie Data:\n")
+		b.WriteString(cookies)
+	} else {
+		b.WriteString("\n[no cookies]")
+	}
+	b.WriteByte('\n')
+	return b.String()
+}
