@@ -12,14 +12,16 @@ import (
 )
 
 // newTextTable is the project's plain-ASCII table style (safe in CI logs):
-// first column left-aligned, the others right-aligned, no wrapping, cells
+// columns aligned as spec says ('l' left, 'r' right), no wrapping, cells
 // kept as given.
-func newTextTable(w io.Writer, columns int) *tablewriter.Table {
-	al := make([]tw.Align, columns)
+func newTextTable(w io.Writer, spec string) *tablewriter.Table {
+	al := make([]tw.Align, len(spec))
 	for i := range al {
 		al[i] = tw.AlignRight
+		if spec[i] == 'l' {
+			al[i] = tw.AlignLeft
+		}
 	}
-	al[0] = tw.AlignLeft
 	ca := tw.CellAlignment{PerColumn: al}
 	return tablewriter.NewTable(w,
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
@@ -93,7 +95,7 @@ func labelTableRow(r LabelStats) []string {
 // percentile columns follow the Stats options (aggregate_rpt_pct1..3).
 func PrintLabelTable(w io.Writer, st *Stats) error {
 	o := st.Options()
-	t := newTextTable(w, 10)
+	t := newTextTable(w, "lrrrrrrrrr")
 	t.Header([]string{"Label", "Samples", "Errors %", "Avg", "Min", "Max",
 		percentileTitle(o.PercentileLabels[0]), percentileTitle(o.PercentileLabels[1]), percentileTitle(o.PercentileLabels[2]),
 		"Throughput(/s)"})
