@@ -1,0 +1,209 @@
+// gometer report: sortable tables and SVG charts. No network, no libraries.
+(function () {
+  "use strict";
+  var NS = "http://www.w3.org/2000/svg";
+  var PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354"];
+  var MAX_VISIBLE = 12;
+
+  function el(name, attrs, parent) {
+    var e = document.createElementNS(NS, name);
+    for (var k in attrs) { if (Object.prototype.hasOwnProperty.call(attrs, k)) { e.setAttribute(k, attrs[k]); } }
+    if (parent) { parent.appendChild(e); }
+    return e;
+  }
+
+  // ---- tables -------------------------------------------------------------
+  function sortTable(table, col, th) {
+    var body = table.querySelector("tbody.items");
+    if (!body) { return; }
+    var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+    var ths = table.querySelectorAll("thead th");
+    for (var i = 0; i < ths.length; i++) { ths[i].removeAttribute("aria-sort"); }
+    th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+    var numeric = th.getAttribute("data-type") === "num";
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[col], y = b.cells[col];
+      var u = x ? (x.getAttribute("data-v") !== null ? x.getAttribute("data-v") : x.textContent) : "";
+      var v = y ? (y.getAttribute("data-v") !== null ? y.getAttribute("data-v") : y.textContent) : "";
+      if (numeric) {
+        var p = parseFloat(u), q = parseFloat(v);
+        if (isNaN(p)) { p = -Infinity; }
+        if (isNaN(q)) { q = -Infinity; }
+        return (p - q) * dir || 0;
+      }
+      return u.localeCompare(v) * dir;
+    });
+    for (var j = 0; j < rows.length; j++) { body.appendChild(rows[j]); }
+  }
+
+  function initTables() {
+    var tables = document.querySelectorAll("table.sortable");
+    Array.prototype.forEach.call(tables, function (t) {
+      var ths = t.querySelectorAll("thead th");
+      Array.prototype.forEach.call(ths, function (th, i) {
+        th.addEventListener("click", function () { sortTable(t, i, th); });
+      });
+    });
+  }
+
+  // ---- charts -------------------------------------------------------------
+  function niceStep(range, n) {
+    if (!(range > 0)) { return 1; }
+    var raw = range / n, p = Math.pow(10, Math.floor(Math.log(raw) / Math.LN10)), m = raw / p;
+    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+  }
+  function timeStep(range, n) {
+    var steps = [1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5, 36e5, 72e5, 144e5, 216e5, 432e5, 864e5, 1728e5, 6048e5];
+    for (var i = 0; i < steps.length; i++) { if (range / steps[i] <= n) { return steps[i]; } }
+    return steps[steps.length - 1] * Math.ceil(range / n / steps[steps.length - 1]);
+  }
+  function pad(n) { return n < 10 ? "0" + n : "" + n; }
+  function fmtTime(ms, withDate) {
+    var d = new Date(ms);
+    var s = pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
+    return withDate ? (d.getMonth() + 1) + "/" + d.getDate() + " " + s : s;
+  }
+  function fmtNum(v) {
+    var a = Math.abs(v);
+    if (a >= 1e9) { return (v / 1e9).toFixed(1) + "G"; }
+    if (a >= 1e6) { return (v / 1e6).toFixed(1) + "M"; }
+    if (a >= 1e4) { return (v / 1e3).toFixed(0) + "k"; }
+    if (a >= 100 || v === Math.round(v)) { return v.toFixed(0); }
+    return v.toFixed(a >= 10 ? 1 : 2);
+  }
+
+  function drawChart(box, ch) {
+    var W = 800, H = 300, L = 62, R = 14, T = 12, B = 34;
+    var svg = el("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": ch.title }, null);
+    box.insertBefore(svg, box.querySelector(".legend"));
+    var legend = box.querySelector(".legend");
+    var series = ch.series || [];
+    var hidden = {};
+    for (var i = MAX_VISIBLE; i < series.length; i++) { hidden[i] = true; }
+    var hasData = series.some(function (s) { return s.points && s.points.length > 0; });
+    if (!hasData) {
+      var t = el("text", { x: W / 2, y: H / 2, "text-anchor": "middle", "class": "nodata" }, svg);
+      t.textContent = "No data";
+      box.setAttribute("data-drawn", "empty");
+      return;
+    }
+    function render() {
+      while (svg.firstChild) { svg.removeChild(svg.firstChild); }
+      var xmin = Infinity, xmax = -Infinity, ymax = 0, i, j, p;
+      for (i = 0; i < series.length; i++) {
+        if (hidden[i]) { continue; }
+        for (j = 0; j < series[i].points.length; j++) {
+          p = series[i].points[j];
+          if (p[0] < xmin) { xmin = p[0]; }
+          if (p[0] > xmax) { xmax = p[0]; }
+          if (p[1] > ymax) { ymax = p[1]; }
+        }
+      }
+      if (ch.x === "cat") { xmin = -0.5; xmax = (ch.categories || []).length - 0.5; }
+      if (!isFinite(xmin)) { xmin = 0; xmax = 1; }
+      var bar = ch.kind === "bar";
+      var bw = 0;
+      if (bar && ch.x !== "cat") {
+        var step = Infinity;
+        for (i = 0; i < series.length; i++) {
+          for (j = 1; j < series[i].points.length; j++) { step = Math.min(step, series[i].points[j][0] - series[i].points[j - 1][0]); }
+        }
+        if (!isFinite(step) || step <= 0) { step = 100; }
+        bw = step; xmax += step;
+      }
+      if (xmax === xmin) { xmin -= ch.x === "time" ? (ch.granularity || 1000) : 1; xmax += ch.x === "time" ? (ch.granularity || 1000) : 1; }
+      var ystep = niceStep(ymax || 1, 5), ytop = Math.ceil((ymax || 1) / ystep) * ystep;
+      var sx = function (x) { return L + (x - xmin) / (xmax - xmin) * (W - L - R); };
+      var sy = function (y) { return H - B - y / ytop * (H - T - B); };
+      // grid and y ticks
+      for (var y = 0; y <= ytop + ystep / 2; y += ystep) {
+        el("line", { x1: L, x2: W - R, y1: sy(y), y2: sy(y), "class": "grid" }, svg);
+        el("text", { x: L - 6, y: sy(y) + 4, "text-anchor": "end", "class": "tick" }, svg).textContent = fmtNum(y);
+      }
+      el("text", { x: 12, y: T + (H - T - B) / 2, "class": "tick", transform: "rotate(-90 12 " + (T + (H - T - B) / 2) + ")", "text-anchor": "middle" }, svg).textContent = ch.y;
+      // x ticks
+      var xs, fmt;
+      if (ch.x === "time") {
+        var ts = timeStep(xmax - xmin, 8), long = xmax - xmin > 864e5;
+        xs = []; for (var x = Math.ceil(xmin / ts) * ts; x <= xmax; x += ts) { xs.push(x); }
+        fmt = function (v) { return fmtTime(v, long); };
+      } else if (ch.x === "cat") {
+        xs = (ch.categories || []).map(function (_, k) { return k; });
+        fmt = function (v) { return ch.categories[v]; };
+      } else {
+        var xst = niceStep(xmax - xmin, 8);
+        xs = []; for (var x2 = Math.ceil(xmin / xst) * xst; x2 <= xmax; x2 += xst) { xs.push(x2); }
+        fmt = function (v) { return fmtNum(v) + (ch.x === "pct" ? "%" : ""); };
+      }
+      for (i = 0; i < xs.length; i++) {
+        el("line", { x1: sx(xs[i]), x2: sx(xs[i]), y1: H - B, y2: H - B + 4, "class": "axis" }, svg);
+        el("text", { x: sx(xs[i]), y: H - B + 17, "text-anchor": "middle", "class": "tick" }, svg).textContent = fmt(xs[i]);
+      }
+      el("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, "class": "axis" }, svg);
+      el("line", { x1: L, x2: L, y1: T, y2: H - B, "class": "axis" }, svg);
+      // data
+      var visible = [];
+      for (i = 0; i < series.length; i++) { if (!hidden[i]) { visible.push(i); } }
+      visible.forEach(function (si, vi) {
+        var s = series[si], color = PALETTE[si % PALETTE.length], g = el("g", { "class": "series", "data-name": s.name }, svg);
+        el("title", {}, g).textContent = s.name;
+        if (bar) {
+          var n = visible.length, k;
+          for (k = 0; k < s.points.length; k++) {
+            var pt = s.points[k], x0, w;
+            if (ch.x === "cat") {
+              w = (sx(1) - sx(0)) * 0.6 / n; x0 = sx(pt[0]) - (sx(1) - sx(0)) * 0.3 + vi * w;
+              color = ["#9ACD32", "#F2C500", "#FF8C00", "#FF6347"][k % 4];
+            } else {
+              w = Math.max(1, (sx(pt[0] + bw) - sx(pt[0])) * 0.9 / n); x0 = sx(pt[0]) + vi * w;
+            }
+            var r = el("rect", { x: x0, y: sy(pt[1]), width: w, height: Math.max(0, sy(0) - sy(pt[1])), fill: color }, g);
+            el("title", {}, r).textContent = s.name + " — " + (ch.x === "cat" ? ch.categories[pt[0]] : fmtNum(pt[0]) + " ms") + ": " + pt[1];
+          }
+        } else {
+          var d = "";
+          for (var m = 0; m < s.points.length; m++) { d += (m ? "L" : "M") + sx(s.points[m][0]).toFixed(1) + " " + sy(s.points[m][1]).toFixed(1); }
+          el("path", { d: d, fill: "none", stroke: color, "stroke-width": 1.6 }, g);
+          if (s.points.length <= 60) {
+            for (var q = 0; q < s.points.length; q++) {
+              var c = el("circle", { cx: sx(s.points[q][0]), cy: sy(s.points[q][1]), r: 2.4, fill: color }, g);
+              el("title", {}, c).textContent = s.name + " @ " + (ch.x === "time" ? fmtTime(s.points[q][0], false) : fmtNum(s.points[q][0])) + ": " + fmtNum(s.points[q][1]) + " " + ch.y;
+            }
+          }
+        }
+      });
+    }
+    if (ch.x !== "cat") {
+      series.forEach(function (s, i) {
+        var sp = document.createElement("span");
+        var sw = document.createElement("i");
+        sw.style.background = PALETTE[i % PALETTE.length];
+        sp.appendChild(sw);
+        sp.appendChild(document.createTextNode(s.name));
+        if (hidden[i]) { sp.className = "off"; }
+        sp.addEventListener("click", function () {
+          hidden[i] = !hidden[i];
+          sp.className = hidden[i] ? "off" : "";
+          render();
+        });
+        legend.appendChild(sp);
+      });
+    }
+    render();
+    box.setAttribute("data-drawn", "yes");
+  }
+
+  function initCharts() {
+    var data = window.GOMETER_REPORT || { charts: [] };
+    data.charts.forEach(function (ch) {
+      var box = document.getElementById("chart-" + ch.id);
+      if (box) { drawChart(box, ch); }
+    });
+    document.body.setAttribute("data-charts", "done");
+  }
+
+  initTables();
+  initCharts();
+})();

@@ -1,0 +1,411 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"gometer/functions"
+	"gometer/sampler"
+)
+
+// ReportOptions gather what the report's parts read from JMeter properties.
+type ReportOptions struct {
+	Stats  StatsOptions
+	Apdex  ApdexOptions
+	Errors ErrorsOptions
+	Series SeriesOptions
+	// SampleFilter (jmeter.reportgenerator.sample_filter) keeps only labels it fully matches.
+	SampleFilter *regexp.Regexp
+	Title        string // jmeter.reportgenerator.report_title
+}
+
+// ReportOptionsFromProps reads every report property; nil p = JMeter's defaults.
+func ReportOptionsFromProps(p *functions.Properties) (ReportOptions, error) {
+	var o ReportOptions
+	var err error
+	if o.Stats, err = StatsOptionsFromProps(p); err != nil {
+		return o, err
+	}
+	if o.Apdex, err = ApdexOptionsFromProps(p); err != nil {
+		return o, err
+	}
+	if o.Series, err = SeriesOptionsFromProps(p); err != nil {
+		return o, err
+	}
+	o.Series.Satisfied, o.Series.Tolerated = o.Apdex.Satisfied, o.Apdex.Tolerated
+	o.Series.Percentiles = o.Stats.Percentiles
+	o.Errors = ErrorsOptions{UseFailureMessage: true, ExcludeTCFromTop5: true}
+	if p == nil {
+		return o, nil
+	}
+	o.Errors.UseFailureMessage = !strings.EqualFold(strings.TrimSpace(p.GetOr("jmeter.save.saveservice.assertion_results_failure_message", "true")), "false")
+	o.Errors.ExcludeTCFromTop5 = !strings.EqualFold(strings.TrimSpace(p.GetOr("jmeter.reportgenerator.exclude_tc_from_top5_errors_by_sampler", "true")), "false")
+	if f := p.GetOr("jmeter.reportgenerator.sample_filter", ""); f != "" {
+		re, err := regexp.Compile(`^(?:` + f + `)$`)
+		if err != nil {
+			return o, fmt.Errorf("property jmeter.reportgenerator.sample_filter: %w", err)
+		}
+		o.SampleFilter = re
+	}
+	o.Title = p.GetOr("jmeter.reportgenerator.report_title", "")
+	return o, nil
+}
+
+// Collector aggregates samples into everything the report shows, in
+// memory bounded by labels × time buckets. Add and AddResult are safe for
+// concurrent use, so a run can feed its results as they come and render the
+// report at the end without re-reading the JTL (WriteReport).
+type Collector struct {
+	mu         sync.Mutex
+	opts       ReportOptions
+	stats      *Stats
+	apdex      *Apdex
+	errors     *Errors
+	series     *Series
+	begin, end int64
+	rows       int64
+	scratch    Sample
+	done       bool
+}
+
+// NewCollector returns an empty collector.
+func NewCollector(o ReportOptions) *Collector {
+	if o.Apdex.Satisfied == 0 && o.Apdex.Tolerated == 0 {
+		o.Apdex.Satisfied, o.Apdex.Tolerated = 500, 1500
+	}
+	return &Collector{opts: o, stats: NewStats(o.Stats), apdex: NewApdex(o.Apdex), errors: NewErrors(o.Errors),
+		series: NewSeries(o.Series), begin: math.MaxInt64, end: math.MinInt64}
+}
+
+// Add counts one JTL row. It keeps no reference to x.
+func (c *Collector) Add(x *Sample) {
+	c.mu.Lock()
+	c.add(x)
+	c.mu.Unlock()
+}
+
+// AddResult counts a run's result and (as the JTL writer does with
+// subresults on) its sub-results depth-first.
+func (c *Collector) AddResult(r *sampler.Result) {
+	c.mu.Lock()
+	c.addResult(r, 0)
+	c.mu.Unlock()
+}
+
+func (c *Collector) addResult(r *sampler.Result, depth int) {
+	if r == nil || depth > maxSubDepth {
+		return
+	}
+	ResultToSample(r, &c.scratch)
+	c.add(&c.scratch)
+	for _, s := range r.Subs {
+		c.addResult(s, depth+1)
+	}
+}
+
+// Close does nothing: it lets a Collector serve as a run Output.
+func (c *Collector) Close() error { return nil }
+
+func (c *Collector) add(x *Sample) {
+	if c.done {
+		return
+	}
+	c.rows++
+	// begin/end cover every sample, filtered or not, as in JMeter.
+	c.begin = min(c.begin, x.TimeStamp)
+	c.end = max(c.end, x.TimeStamp+x.Elapsed)
+	if c.opts.SampleFilter != nil && !c.opts.SampleFilter.MatchString(x.Label) {
+		return
+	}
+	c.stats.Add(x)
+	c.apdex.Add(x)
+	c.errors.Add(x)
+	c.series.Add(x)
+}
+
+// Stats exposes the statistics gathered so far (not synchronised: call
+// after the run).
+func (c *Collector) Stats() *Stats { return c.stats }
+
+// Summary is what a report says at a glance, for the CLI to print.
+type Summary struct {
+	Title        string
+	Sources      []string
+	Samples      int64 // rows counted in Total (transaction controllers excluded)
+	Errors       int64
+	ErrorPct     float64
+	Begin, End   time.Time
+	Total        LabelStats
+	Rows         []LabelStats
+	Apdex        ApdexRow
+	Mode         PercentileMode
+	Granularity  time.Duration
+	Verdict      string
+	OK           bool // no errors (or the caller's verdict said so)
+	IndexPath    string
+	StatsPath    string
+	RowsRead     int64
+	BadRows      int64
+	GeneratedAt  time.Time
+	PercentTitle [3]string
+}
+
+// Verdict lets a caller (thresholds) state the report's verdict line.
+type Verdict struct {
+	OK   bool
+	Text string
+}
+
+// WriteOptions control WriteReport.
+type WriteOptions struct {
+	Force   bool
+	Title   string
+	Sources []string // JTL names shown in the report
+	Verdict *Verdict // nil: verdict from the error count
+	BadRows int64
+	Now     time.Time // zero: time.Now()
+}
+
+// WriteReport checks the output folder (see PrepareOutputDir) and writes
+// index.html and statistics.json. The collector must not be fed afterwards.
+func (c *Collector) WriteReport(outDir string, o WriteOptions) (*Summary, error) {
+	if err := PrepareOutputDir(outDir, o.Force); err != nil {
+		return nil, err
+	}
+	return c.write(outDir, o)
+}
+
+func (c *Collector) write(outDir string, o WriteOptions) (*Summary, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.done = true
+	sum := c.summary(o)
+	rows := sum.Rows
+	var js strings.Builder
+	if err := WriteStatisticsJSON(&js, rows, sum.Total); err != nil {
+		return nil, err
+	}
+	sum.StatsPath = filepath.Join(outDir, "statistics.json")
+	sum.IndexPath = filepath.Join(outDir, "index.html")
+	if sum.Total.Samples == 0 && len(rows) == 0 {
+		// JMeter fails here; gometer writes an empty object and a report that says so.
+		js.Reset()
+		js.WriteString("{ }")
+	}
+	if err := writeFileAtomic(sum.StatsPath, []byte(js.String())); err != nil {
+		return nil, err
+	}
+	page, err := renderHTML(c, sum)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFileAtomic(sum.IndexPath, page); err != nil {
+		return nil, err
+	}
+	return sum, nil
+}
+
+func (c *Collector) summary(o WriteOptions) *Summary {
+	s := &Summary{Title: o.Title, Sources: o.Sources, Mode: c.opts.Stats.Mode, RowsRead: c.rows, BadRows: o.BadRows, GeneratedAt: o.Now}
+	if s.Title == "" {
+		s.Title = c.opts.Title
+	}
+	if s.Title == "" {
+		s.Title = "gometer report"
+	}
+	if s.GeneratedAt.IsZero() {
+		s.GeneratedAt = time.Now()
+	}
+	for _, l := range c.stats.Labels() {
+		s.Rows = append(s.Rows, c.stats.Row(l))
+	}
+	s.Total = c.stats.Total()
+	s.Samples, s.Errors = s.Total.Samples, s.Total.Errors
+	if s.Samples > 0 {
+		s.ErrorPct = s.Total.ErrorPct
+	}
+	if c.begin <= c.end {
+		s.Begin, s.End = time.UnixMilli(c.begin), time.UnixMilli(c.end)
+	}
+	s.Apdex = c.apdex.Overall()
+	s.PercentTitle = c.stats.opts.PercentileLabels
+	switch {
+	case o.Verdict != nil:
+		s.OK, s.Verdict = o.Verdict.OK, o.Verdict.Text
+	case s.Samples == 0 && len(s.Rows) == 0:
+		s.OK, s.Verdict = false, "No samples: the results hold no rows to report on."
+	case s.Errors == 0:
+		s.OK = true
+		s.Verdict = fmt.Sprintf("PASS — %s samples, no errors; %sth pct %s ms, %s/s.",
+			groupThousands(s.Samples), s.PercentTitle[1], fmtNum(s.Total.P2, 0), fmtNum(s.Total.Throughput, 2))
+	default:
+		s.Verdict = fmt.Sprintf("FAIL — %s of %s samples failed (%s%%); %sth pct %s ms, %s/s.",
+			groupThousands(s.Errors), groupThousands(s.Samples), fmtNum(s.ErrorPct, 2), s.PercentTitle[1], fmtNum(s.Total.P2, 0), fmtNum(s.Total.Throughput, 2))
+	}
+	return s
+}
+
+// GenerateOptions control Generate.
+type GenerateOptions struct {
+	Props    *functions.Properties
+	Force    bool
+	Title    string
+	Progress io.Writer // nil = none; shown only when it is a terminal
+	Read     ReadOptions
+	Verdict  *Verdict
+}
+
+// Generate reads the JTLs (merged by time when several), computes the
+// statistics and writes index.html and statistics.json into outDir. The
+// output folder is checked before anything is read.
+func Generate(jtls []string, outDir string, opts GenerateOptions) (*Summary, error) {
+	if len(jtls) == 0 {
+		return nil, errors.New("report: no results file given")
+	}
+	if err := PrepareOutputDir(outDir, opts.Force); err != nil {
+		return nil, err
+	}
+	ro, err := ReportOptionsFromProps(opts.Props)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	c := NewCollector(ro)
+	read := opts.Read
+	if read.Props == nil {
+		read.Props = opts.Props
+	}
+	var bad int64
+	user := read.OnBadRow
+	read.OnBadRow = func(err error) {
+		bad++
+		if user != nil {
+			user(err)
+		}
+	}
+	var total int64
+	for _, p := range jtls {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("report: cannot read results file %s: %w", p, err)
+		}
+		if st.IsDir() {
+			return nil, fmt.Errorf("report: results file %s is a directory", p)
+		}
+		total += st.Size()
+	}
+	var rd interface {
+		Next() (*Sample, error)
+		Close() error
+		BytesRead() int64
+		Rows() int64
+	}
+	if len(jtls) == 1 {
+		rd, err = OpenJTL(jtls[0], read)
+	} else {
+		rd, err = MergeJTL(jtls, read)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	defer rd.Close()
+	pr := newProgress(opts.Progress, total)
+	for i := 0; ; i++ {
+		x, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			pr.done(rd.Rows(), rd.BytesRead())
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		c.add(x)
+		if i&0xFFFF == 0 {
+			pr.update(rd.Rows(), rd.BytesRead())
+		}
+	}
+	pr.done(rd.Rows(), rd.BytesRead())
+	names := make([]string, len(jtls))
+	for i, p := range jtls {
+		names[i] = filepath.Base(p)
+	}
+	return c.write(outDir, WriteOptions{Force: opts.Force, Title: opts.Title, Sources: names, Verdict: opts.Verdict, BadRows: bad})
+}
+
+// reportFiles are the only entries a previous report folder may hold.
+var reportFiles = map[string]bool{"index.html": true, "statistics.json": true}
+
+// PrepareOutputDir makes outDir ready for a report. A missing folder is
+// created; an empty one is used; a non-empty one is refused unless force,
+// and force only clears a folder that holds a previous gometer report
+// (index.html and/or statistics.json and nothing else) — it never deletes
+// anything else.
+func PrepareOutputDir(outDir string, force bool) error {
+	if outDir == "" {
+		return errors.New("report: no output folder given (-o)")
+	}
+	abs, _ := filepath.Abs(outDir)
+	st, err := os.Stat(outDir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if err := os.MkdirAll(outDir, 0o755); err != nil {
+			return fmt.Errorf("report: cannot create output folder %s: %w", abs, err)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("report: output folder %s: %w", abs, err)
+	case !st.IsDir():
+		return fmt.Errorf("report: cannot write to %s: it is an existing file", abs)
+	}
+	ents, err := os.ReadDir(outDir)
+	if err != nil {
+		return fmt.Errorf("report: cannot list output folder %s: %w", abs, err)
+	}
+	if len(ents) == 0 {
+		return nil
+	}
+	if !force {
+		return fmt.Errorf("report: cannot write to %s: folder is not empty (use -f to replace a previous report)", abs)
+	}
+	for _, e := range ents {
+		if !reportFiles[e.Name()] || !e.Type().IsRegular() {
+			return fmt.Errorf("report: refusing to clear %s: it holds %q, which is not part of a gometer report; choose an empty or new folder", abs, e.Name())
+		}
+	}
+	for _, e := range ents {
+		if err := os.Remove(filepath.Join(outDir, e.Name())); err != nil {
+			return fmt.Errorf("report: clearing %s: %w", abs, err)
+		}
+	}
+	return nil
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp.Name(), 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("report: writing %s: %w", path, werr)
+	}
+	return nil
+}

@@ -1,0 +1,199 @@
+package report
+
+import (
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gometer/functions"
+)
+
+const jtlHeader = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n"
+
+func writeJTL(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func readStatsJSON(t *testing.T, path string) map[string]map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("statistics.json is not JSON: %v\n%s", err, b)
+	}
+	return m
+}
+
+const hostile = `<script>alert(1)</script>`
+
+func TestGenerateSmallReport(t *testing.T) {
+	dir := t.TempDir()
+	jtl := writeJTL(t, dir, "r.jtl", jtlHeader+
+		"1700000000000,100,A,200,OK,TG 1-1,text,true,,1000,100,1,1,http://x/a,50,0,5\n"+
+		"1700000000100,300,"+`"`+hostile+`"`+",500,Internal <b>Server</b> Error,TG 1-1,text,false,,2000,100,1,1,http://x/b,50,0,5\n"+
+		`1700000000500,700,A,200,OK,TG 1-2,text,false,"Expected ""x"" </script>",1000,100,2,2,http://x/a,50,0,5`+"\n"+
+		"1700000000000,1200,TC,200,\"Number of samples in transaction : 2, number of failing samples : 1\",TG 1-2,,false,,2000,200,2,2,null,100,0,10\n")
+	out := filepath.Join(dir, "out")
+	sum, err := Generate([]string{jtl}, out, GenerateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Samples != 3 || sum.Errors != 2 || sum.OK {
+		t.Errorf("summary %+v", sum)
+	}
+	m := readStatsJSON(t, filepath.Join(out, "statistics.json"))
+	if len(m) != 4 || m["Total"]["sampleCount"].(float64) != 3 || m["TC"]["sampleCount"].(float64) != 1 || m[hostile]["errorCount"].(float64) != 1 {
+		t.Errorf("statistics.json: %v", m)
+	}
+	raw, _ := os.ReadFile(filepath.Join(out, "statistics.json"))
+	if !strings.Contains(string(raw), `"errorPct" : 66.666664,`) || !strings.Contains(string(raw), `"minResTime" : 100.0,`) {
+		t.Errorf("number formatting:\n%s", raw)
+	}
+	page, _ := os.ReadFile(filepath.Join(out, "index.html"))
+	html := string(page)
+	if strings.Contains(html, hostile) || strings.Contains(html, "<b>Server</b>") || strings.Contains(html, "</script> ,") {
+		t.Errorf("unescaped text in index.html")
+	}
+	if !strings.Contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Errorf("hostile label missing from the table")
+	}
+	if !strings.Contains(html, `\u003cscript\u003ealert(1)\u003c/script\u003e`) {
+		t.Errorf("hostile label not escaped in the inline JSON")
+	}
+	for _, want := range []string{"500/Internal &lt;b&gt;Server&lt;/b&gt; Error", "Expected &#34;x&#34; &lt;/script&gt;", `id="verdict" class="verdict bad"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("index.html lacks %q", want)
+		}
+	}
+	for _, ref := range []string{`src="http`, `href="http`, "<link", "@import", "url(http", `src="//`} {
+		if strings.Contains(html, ref) {
+			t.Errorf("index.html refers to the network (%s)", ref)
+		}
+	}
+}
+
+func TestOutputFolderRules(t *testing.T) {
+	dir := t.TempDir()
+	jtl := writeJTL(t, dir, "r.jtl", jtlHeader+"1700000000000,100,A,200,OK,TG 1-1,text,true,,1000,100,1,1,http://x/a,50,0,5\n")
+	out := filepath.Join(dir, "out")
+	if _, err := Generate([]string{jtl}, out, GenerateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Generate([]string{jtl}, out, GenerateOptions{})
+	if err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Fatalf("non-empty folder accepted: %v", err)
+	}
+	if _, err := Generate([]string{jtl}, out, GenerateOptions{Force: true}); err != nil {
+		t.Fatalf("force over a previous report: %v", err)
+	}
+	// Anything foreign: refused even with force, and left alone.
+	foreign := filepath.Join(out, "notes.txt")
+	os.WriteFile(foreign, []byte("keep me"), 0o644)
+	_, err = Generate([]string{jtl}, out, GenerateOptions{Force: true})
+	if err == nil || !strings.Contains(err.Error(), "notes.txt") {
+		t.Fatalf("force cleared a foreign folder: %v", err)
+	}
+	if b, _ := os.ReadFile(foreign); string(b) != "keep me" {
+		t.Fatal("foreign file touched")
+	}
+	if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
+		t.Fatal("report removed although clearing was refused")
+	}
+	// An existing file as output.
+	if _, err := Generate([]string{jtl}, jtl, GenerateOptions{Force: true}); err == nil || !strings.Contains(err.Error(), "existing file") {
+		t.Fatalf("file as output folder: %v", err)
+	}
+	// Missing results file: clear error, nothing written.
+	out2 := filepath.Join(dir, "out2")
+	if _, err := Generate([]string{filepath.Join(dir, "missing.jtl")}, out2, GenerateOptions{}); err == nil || !strings.Contains(err.Error(), "missing.jtl") {
+		t.Fatalf("missing jtl: %v", err)
+	}
+}
+
+func TestEmptyResults(t *testing.T) {
+	for name, body := range map[string]string{"zero-bytes": "", "header-only": jtlHeader} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			jtl := writeJTL(t, dir, "r.jtl", body)
+			out := filepath.Join(dir, "out")
+			sum, err := Generate([]string{jtl}, out, GenerateOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Samples != 0 || !strings.Contains(sum.Verdict, "No samples") {
+				t.Errorf("summary %+v", sum)
+			}
+			page, _ := os.ReadFile(filepath.Join(out, "index.html"))
+			if !strings.Contains(string(page), "No samples") {
+				t.Error("index.html does not say there are no samples")
+			}
+			if m := readStatsJSON(t, filepath.Join(out, "statistics.json")); len(m) != 0 {
+				t.Errorf("statistics.json %v", m)
+			}
+		})
+	}
+}
+
+func TestGenerateMergesFilesAndFilters(t *testing.T) {
+	dir := t.TempDir()
+	a := writeJTL(t, dir, "a.jtl", jtlHeader+"1700000000000,100,A,200,OK,TG 1-1,text,true,,1000,100,1,1,u,50,0,5\n1700000002000,100,A,200,OK,TG 1-1,text,true,,1000,100,1,1,u,50,0,5\n")
+	b := writeJTL(t, dir, "b.jtl", jtlHeader+"1700000001000,300,B,200,OK,TG 2-1,text,true,,1000,100,1,1,u,50,0,5\n")
+	p := functions.NewProperties()
+	p.Set("jmeter.reportgenerator.sample_filter", "A")
+	sum, err := Generate([]string{a, b}, filepath.Join(dir, "o"), GenerateOptions{Props: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Samples != 2 || len(sum.Rows) != 1 || sum.RowsRead != 3 {
+		t.Errorf("%+v", sum)
+	}
+	// begin/end cover the filtered-out sample too, as in JMeter
+	if sum.End.UnixMilli() != 1700000002100 || sum.Begin.UnixMilli() != 1700000000000 {
+		t.Errorf("begin/end %v %v", sum.Begin, sum.End)
+	}
+}
+
+func TestStrictBadRow(t *testing.T) {
+	dir := t.TempDir()
+	jtl := writeJTL(t, dir, "r.jtl", jtlHeader+"1700000000000,100,A,200,OK,TG 1-1,text,true,,1000,100,1,1,u,50,0,5\nnot,a,row\n")
+	_, err := Generate([]string{jtl}, filepath.Join(dir, "o"), GenerateOptions{Read: ReadOptions{Strict: true}})
+	if err == nil || !strings.Contains(err.Error(), "r.jtl:3") {
+		t.Fatalf("strict: %v", err)
+	}
+	sum, err := Generate([]string{jtl}, filepath.Join(dir, "o2"), GenerateOptions{})
+	if err != nil || sum.BadRows != 1 || sum.Samples != 1 {
+		t.Fatalf("lenient: %+v %v", sum, err)
+	}
+}
+
+func TestCollectorFromRun(t *testing.T) {
+	o, _ := ReportOptionsFromProps(nil)
+	c := NewCollector(o)
+	for i := range 100 {
+		c.Add(smp(1700000000000+int64(i)*100, int64(i), "L", i%10 != 0))
+	}
+	dir := filepath.Join(t.TempDir(), "rep")
+	sum, err := c.WriteReport(dir, WriteOptions{Title: "run"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Samples != 100 || sum.Errors != 10 || math.Abs(sum.ErrorPct-10) > 1e-9 {
+		t.Errorf("%+v", sum)
+	}
+	if _, err := os.Stat(sum.IndexPath); errors.Is(err, fs.ErrNotExist) {
+		t.Error("no index.html")
+	}
+}

@@ -1,0 +1,329 @@
+package report
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed assets/report.css
+var reportCSS string
+
+//go:embed assets/report.js
+var reportJS string
+
+// The page is one self-contained file: styles, script and data are inline
+// and nothing is fetched when it is viewed. Every text from the results
+// (labels, codes, messages) goes through html/template's escaping; the
+// chart data is JSON with <, > and & escaped, so it cannot close the script.
+var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="gometer">
+<title>{{.Title}}</title>
+<style>{{.CSS}}</style>
+</head>
+<body>
+<header>
+<h1>{{.Title}}</h1>
+<p class="meta">{{if .Sources}}<span>Results: {{range $i, $s := .Sources}}{{if $i}}, {{end}}{{$s}}{{end}}</span>{{end}}{{if .Begin}}<span>Start: {{.Begin}}</span><span>End: {{.End}}</span><span>Duration: {{.Duration}}</span>{{end}}<span>Percentiles: {{.Mode}}</span><span>Granularity: {{.Granularity}}</span><span>Generated: {{.Generated}}</span></p>
+</header>
+<main>
+<div id="verdict" class="verdict {{.VerdictClass}}">{{.Verdict}}</div>
+{{if .BadRows}}<p class="none">{{.BadRows}} malformed row(s) were skipped while reading.</p>{{end}}
+<div class="cards" id="summary">{{range .Cards}}<div class="card"><div class="k">{{.K}}</div><div class="v">{{.V}}</div></div>{{end}}</div>
+
+<section id="statistics"><h2>Statistics</h2>
+{{if .Stats}}<table id="stats-table" class="sortable">
+<thead><tr>{{range .StatsTitles}}<th{{if ne . "Label"}} data-type="num"{{end}}>{{.}}</th>{{end}}</tr></thead>
+<tbody class="total">{{with .StatsTotal}}<tr class="total-row">{{range .}}<td{{if .Class}} class="{{.Class}}"{{end}}>{{.Text}}</td>{{end}}</tr>{{end}}</tbody>
+<tbody class="items">{{range .Stats}}<tr class="label-row{{if .Ctrl}} ctrl{{end}}">{{range .Cells}}<td{{if .Class}} class="{{.Class}}"{{end}}{{if .V}} data-v="{{.V}}"{{end}}>{{.Text}}</td>{{end}}</tr>
+{{end}}</tbody>
+</table>{{else}}<p class="none">No samples.</p>{{end}}
+</section>
+
+<section id="apdex"><h2>APDEX (Application Performance Index)</h2>
+{{if .Apdex}}<table id="apdex-table" class="sortable">
+<thead><tr><th>Label</th><th data-type="num">Apdex</th><th data-type="num">T (toleration threshold)</th><th data-type="num">F (frustration threshold)</th></tr></thead>
+<tbody class="total"><tr><td>Total</td><td>{{.ApdexTotal.V}}</td><td>{{.ApdexTotal.T}}</td><td>{{.ApdexTotal.F}}</td></tr></tbody>
+<tbody class="items">{{range .Apdex}}<tr{{if .Ctrl}} class="ctrl"{{end}}><td>{{.Label}}</td><td>{{.V}}</td><td>{{.T}}</td><td>{{.F}}</td></tr>
+{{end}}</tbody></table>{{else}}<p class="none">No samples.</p>{{end}}
+</section>
+
+<section id="errors"><h2>Errors</h2>
+{{if .Errors}}<table id="errors-table" class="sortable">
+<thead><tr><th>Type of error</th><th data-type="num">Number of errors</th><th data-type="num">% in errors</th><th data-type="num">% in all samples</th></tr></thead>
+<tbody class="items">{{range .Errors}}<tr><td>{{.Type}}</td><td>{{.Count}}</td><td>{{.PctErr}}</td><td>{{.PctAll}}</td></tr>
+{{end}}</tbody></table>{{else}}<p class="none">No errors.</p>{{end}}
+</section>
+
+<section id="top5"><h2>Top 5 errors by sampler</h2>
+{{if .Top5}}<table id="top5-table" class="sortable">
+<thead><tr><th>Sample</th><th data-type="num">#Samples</th><th data-type="num">#Errors</th>{{range .Top5Slots}}<th>Error</th><th data-type="num">#Errors</th>{{end}}</tr></thead>
+<tbody class="total">{{with .Top5Total}}<tr><td>{{.Label}}</td><td>{{.Samples}}</td><td>{{.Errors}}</td>{{range .Slots}}<td class="txt">{{.Type}}</td><td>{{.Count}}</td>{{end}}</tr>{{end}}</tbody>
+<tbody class="items">{{range .Top5}}<tr><td>{{.Label}}</td><td>{{.Samples}}</td><td>{{.Errors}}</td>{{range .Slots}}<td class="txt">{{.Type}}</td><td>{{.Count}}</td>{{end}}</tr>
+{{end}}</tbody></table>{{else}}<p class="none">No errors.</p>{{end}}
+</section>
+
+<section id="charts"><h2>Charts</h2>
+<div class="charts">{{range .Charts}}<div class="chart" id="chart-{{.ID}}"><h3>{{.Title}}</h3><div class="legend"></div></div>
+{{end}}</div>
+</section>
+</main>
+<footer>gometer report · statistics.json beside this file has JMeter 5.6's schema · all times in this page use the viewer's time zone for charts and {{.Zone}} in the header</footer>
+<script>window.GOMETER_REPORT = {{.Data}};</script>
+<script>{{.JS}}</script>
+</body>
+</html>
+`))
+
+type pageCell struct {
+	Text  string
+	V     string // sort key
+	Class string
+}
+
+type pageRow struct {
+	Cells []pageCell
+	Ctrl  bool
+}
+
+type pageApdex struct {
+	Label   string
+	V, T, F string
+	Ctrl    bool
+}
+
+type pageError struct {
+	Type                  string
+	Count, PctErr, PctAll string
+}
+
+type pageTop5 struct {
+	Label           string
+	Samples, Errors string
+	Slots           []pageError
+}
+
+type pageData struct {
+	Title, Begin, End, Duration, Mode, Granularity, Generated, Zone string
+	Sources                                                         []string
+	Verdict, VerdictClass                                           string
+	BadRows                                                         int64
+	Cards                                                           []struct{ K, V string }
+	StatsTitles                                                     []string
+	Stats                                                           []pageRow
+	StatsTotal                                                      []pageCell
+	Apdex                                                           []pageApdex
+	ApdexTotal                                                      pageApdex
+	Errors                                                          []pageError
+	Top5                                                            []pageTop5
+	Top5Total                                                       *pageTop5
+	Top5Slots                                                       []int
+	Charts                                                          []Chart
+	Data                                                            template.JS
+	CSS                                                             template.CSS
+	JS                                                              template.JS
+}
+
+type jsonChart struct {
+	ID          string       `json:"id"`
+	Title       string       `json:"title"`
+	X           string       `json:"x"`
+	Y           string       `json:"y"`
+	Kind        string       `json:"kind"`
+	Granularity int64        `json:"granularity,omitempty"`
+	Categories  []string     `json:"categories,omitempty"`
+	Series      []jsonSeries `json:"series"`
+}
+
+type jsonSeries struct {
+	Name   string       `json:"name"`
+	Points [][2]float64 `json:"points"`
+}
+
+func renderHTML(c *Collector, sum *Summary) ([]byte, error) {
+	charts := c.series.Charts(c.stats)
+	sum.Granularity = time.Duration(c.series.g) * time.Millisecond
+	d := pageData{Title: sum.Title, Sources: sum.Sources, Mode: modeText(sum.Mode), Verdict: sum.Verdict, BadRows: sum.BadRows,
+		Granularity: fmtDuration(sum.Granularity), Generated: sum.GeneratedAt.Format("2006-01-02 15:04:05 MST"),
+		Zone: time.Now().Format("MST"), CSS: template.CSS(reportCSS), JS: template.JS(reportJS), Charts: charts}
+	switch {
+	case sum.Samples == 0 && len(sum.Rows) == 0:
+		d.VerdictClass = "empty"
+	case sum.OK:
+		d.VerdictClass = "ok"
+	default:
+		d.VerdictClass = "bad"
+	}
+	if !sum.Begin.IsZero() {
+		d.Begin = sum.Begin.Format("2006-01-02 15:04:05 MST")
+		d.End = sum.End.Format("2006-01-02 15:04:05 MST")
+		d.Duration = fmtDuration(sum.End.Sub(sum.Begin))
+	}
+	t := sum.Total
+	d.Cards = []struct{ K, V string }{
+		{"Samples", groupThousands(t.Samples)},
+		{"Errors", groupThousands(t.Errors)},
+		{"Error %", fmtNum(t.ErrorPct, 2) + "%"},
+		{"Throughput", fmtNum(t.Throughput, 2) + " /s"},
+		{"Average", fmtNum(t.Mean, 0) + " ms"},
+		{sum.PercentTitle[1] + "th pct", fmtNum(t.P2, 0) + " ms"},
+		{"APDEX", fmtNum(sum.Apdex.Apdex, 3)},
+	}
+	p := sum.PercentTitle
+	d.StatsTitles = []string{"Label", "#Samples", "FAIL", "Error %", "Average", "Min", "Max", "Median",
+		p[0] + "th pct", p[1] + "th pct", p[2] + "th pct", "Transactions/s", "Received KB/s", "Sent KB/s"}
+	for _, r := range sum.Rows {
+		d.Stats = append(d.Stats, pageRow{Cells: statCells(r), Ctrl: r.IsController})
+	}
+	if len(sum.Rows) > 0 {
+		d.StatsTotal = statCells(t)
+	}
+	for _, a := range c.apdex.Rows() {
+		d.Apdex = append(d.Apdex, apdexCells(a))
+	}
+	d.ApdexTotal = apdexCells(sum.Apdex)
+	for _, e := range c.errors.Table() {
+		d.Errors = append(d.Errors, pageError{Type: e.Type, Count: groupThousands(e.Count), PctErr: fmtNum(e.PctOfErrors, 2) + "%", PctAll: fmtNum(e.PctOfAll, 2) + "%"})
+	}
+	d.Top5Slots = []int{1, 2, 3, 4, 5}
+	for _, r := range c.errors.Top5() {
+		d.Top5 = append(d.Top5, top5Cells(r))
+	}
+	if len(d.Top5) > 0 {
+		tt := top5Cells(c.errors.Top5Total())
+		d.Top5Total = &tt
+	}
+	jc := make([]jsonChart, 0, len(charts))
+	for _, ch := range charts {
+		j := jsonChart{ID: ch.ID, Title: ch.Title, X: ch.X, Y: ch.Y, Kind: ch.Kind, Granularity: ch.Granularity, Categories: ch.Categories, Series: []jsonSeries{}}
+		for _, s := range ch.Series {
+			pts := s.Points
+			if pts == nil {
+				pts = [][2]float64{}
+			}
+			for i := range pts {
+				for k := range 2 {
+					if math.IsNaN(pts[i][k]) || math.IsInf(pts[i][k], 0) {
+						pts[i][k] = 0
+					}
+				}
+			}
+			j.Series = append(j.Series, jsonSeries{Name: s.Name, Points: pts})
+		}
+		jc = append(jc, j)
+	}
+	data, err := json.Marshal(map[string]any{"charts": jc}) // escapes <, >, & and U+2028/9
+	if err != nil {
+		return nil, fmt.Errorf("report: encoding chart data: %w", err)
+	}
+	d.Data = template.JS(data)
+	var buf bytes.Buffer
+	if err := pageTmpl.Execute(&buf, d); err != nil {
+		return nil, fmt.Errorf("report: rendering index.html: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func modeText(m PercentileMode) string {
+	if m == JMeter {
+		return "JMeter 5.6 method (last 20,000 samples per label)"
+	}
+	return "exact (all samples)"
+}
+
+func statCells(r LabelStats) []pageCell {
+	num := func(v float64, dec int) pageCell {
+		return pageCell{Text: fmtNum(v, dec), V: strconv.FormatFloat(finite(v), 'g', -1, 64)}
+	}
+	errPct := num(r.ErrorPct, 2)
+	errPct.Text += "%"
+	if r.Errors > 0 {
+		errPct.Class = "err"
+	}
+	return []pageCell{
+		{Text: r.Label},
+		{Text: groupThousands(r.Samples), V: strconv.FormatInt(r.Samples, 10)},
+		{Text: groupThousands(r.Errors), V: strconv.FormatInt(r.Errors, 10)},
+		errPct,
+		num(r.Mean, 2), num(r.Min, 0), num(r.Max, 0), num(r.Median, 2),
+		num(r.P1, 2), num(r.P2, 2), num(r.P3, 2),
+		num(r.Throughput, 2), num(r.ReceivedKBps, 2), num(r.SentKBps, 2),
+	}
+}
+
+func apdexCells(a ApdexRow) pageApdex {
+	return pageApdex{Label: a.Label, V: fmtNum(a.Apdex, 3), T: fmtMillis(a.Satisfied), F: fmtMillis(a.Tolerated), Ctrl: a.IsController}
+}
+
+func top5Cells(r Top5Row) pageTop5 {
+	t := pageTop5{Label: r.Label, Samples: groupThousands(r.Samples), Errors: groupThousands(r.Errors)}
+	for i := range 5 {
+		if i < len(r.Top) {
+			t.Slots = append(t.Slots, pageError{Type: r.Top[i].Type, Count: groupThousands(r.Top[i].Count)})
+		} else {
+			t.Slots = append(t.Slots, pageError{})
+		}
+	}
+	return t
+}
+
+func finite(v float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return -1
+	}
+	return v
+}
+
+// fmtNum formats v with dec decimals; NaN and infinities as words.
+func fmtNum(v float64, dec int) string {
+	switch {
+	case math.IsNaN(v):
+		return "NaN"
+	case math.IsInf(v, 1):
+		return "Infinity"
+	case math.IsInf(v, -1):
+		return "-Infinity"
+	}
+	return strconv.FormatFloat(v, 'f', dec, 64)
+}
+
+func groupThousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func fmtMillis(ms int64) string {
+	if ms%1000 == 0 && ms >= 1000 {
+		return strconv.FormatInt(ms/1000, 10) + " s"
+	}
+	return strconv.FormatInt(ms, 10) + " ms"
+}
+
+func fmtDuration(d time.Duration) string {
+	if d < time.Second {
+		return d.String()
+	}
+	return d.Round(time.Second).String()
+}
