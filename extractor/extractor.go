@@ -1,0 +1,100 @@
+// Package extractor implements JMeter's extracting post-processors:
+// Regular Expression, JSON (JSONPath), Boundary, XPath (1 and 2), CSS
+// Selector (HtmlExtractor) and JMESPath extractors, plus the JSON Path
+// Extractor plugin. Each reads the previous sample (or a variable) and sets
+// variables of one virtual user, following JMeter 5.6.3's rules for match
+// numbers, defaults, "_matchNr" and clean-up of stale variables.
+//
+// An Extractor is built once from a plan element (patterns and paths are
+// compiled then) and is safe for concurrent use by many virtual users: all
+// per-user state lives in the functions.Context passed to Process.
+package extractor
+
+import (
+	"errors"
+	"math/rand/v2"
+	"strconv"
+
+	"gometer/functions"
+	"gometer/jmx"
+	"gometer/sampler"
+)
+
+// Extractor is a compiled post-processor.
+type Extractor interface {
+	// Process runs the extractor on the sample just taken; r may be nil
+	// (no previous sample), in which case nothing happens.
+	Process(c *functions.Context, r *sampler.Result)
+}
+
+// ErrUnsupported is returned by New for an element class this package does
+// not implement.
+var ErrUnsupported = errors.New("unsupported extractor")
+
+// JSONPathPluginClass is the tag of the JSON Path Extractor plugin
+// (jmeter-plugins "jsonutils").
+const JSONPathPluginClass = "com.atlantbh.jmeter.plugins.jsonutils.jsonpathextractor.JSONPathExtractor"
+
+// Handles reports whether New can build an element of this class (tag).
+func Handles(class string) bool {
+	switch class {
+	case "RegexExtractor", "JSONPostProcessor", "BoundaryExtractor", "XPathExtractor",
+		"XPath2Extractor", "HtmlExtractor", "JMESPathExtractor", JSONPathPluginClass:
+		return true
+	}
+	return false
+}
+
+// New compiles an extractor element. Bad patterns or paths are errors that
+// name the element's file, line and path.
+func New(el *jmx.Element) (Extractor, error) {
+	switch el.Tag {
+	case "RegexExtractor":
+		return newRegex(el)
+	case "JSONPostProcessor":
+		return newJSON(el)
+	case JSONPathPluginClass:
+		return newJSONPlugin(el)
+	case "BoundaryExtractor":
+		return newBoundary(el)
+	case "XPathExtractor":
+		return newXPath(el)
+	case "XPath2Extractor":
+		return newXPath2(el)
+	case "HtmlExtractor":
+		return newHTML(el)
+	case "JMESPathExtractor":
+		return newJMESPath(el)
+	}
+	return nil, ErrUnsupported
+}
+
+// randIntN picks a match at random with the user's source when it has one.
+func randIntN(c *functions.Context, n int) int {
+	if c != nil && c.Rand != nil {
+		return c.Rand.IntN(n)
+	}
+	return rand.IntN(n)
+}
+
+// previousCount reads and removes name_matchNr, returning its number (0
+// when absent or not a number).
+func previousCount(v *functions.Vars, ref string) int {
+	s, ok := v.Get(ref + "_matchNr")
+	if !ok {
+		return 0
+	}
+	v.Remove(ref + "_matchNr")
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// removeNumbered removes ref_from … ref_to.
+func removeNumbered(v *functions.Vars, ref string, from, to int) {
+	for i := from; i <= to; i++ {
+		v.Remove(ref + "_" + strconv.Itoa(i))
+	}
+}

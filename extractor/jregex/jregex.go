@@ -1,0 +1,233 @@
+// Package jregex compiles the regular expressions JMeter plans contain.
+//
+// JMeter 5.6 runs them with Apache ORO (Perl 5 syntax) by default, or with
+// java.util.regex. Both are backtracking engines; Go's regexp (RE2) is not.
+// Most patterns in real plans ("id":"(.+?)", name="csrf" value="([^"]*)")
+// mean the same in RE2 and run faster there, so a pattern goes to Go's
+// regexp whenever it can express it with the same meaning. Patterns that use
+// what RE2 lacks (back-references, look-around, atomic groups, \Z, \G) or
+// whose meaning differs in RE2 (a bare $, which in Perl also matches before a
+// final newline) are compiled with github.com/dlclark/regexp2, a backtracking
+// engine with Perl/.NET syntax. A pattern neither engine accepts is an error.
+//
+// Known differences that remain: in patterns that go to regexp2, named
+// groups are numbered after the unnamed ones (.NET rule) and \d \w \s match
+// Unicode classes; possessive quantifiers (a*+) are rejected.
+package jregex
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/dlclark/regexp2"
+)
+
+// Regex is a compiled pattern, safe for concurrent use.
+type Regex struct {
+	src    string
+	re     *regexp.Regexp // RE2 path
+	whole  *regexp.Regexp // \A(?:src)\z for Matches on the RE2 path
+	bt     *regexp2.Regexp
+	btAll  *regexp2.Regexp
+	groups int // capturing groups, not counting group 0
+}
+
+// Compile translates and compiles a JMeter (Perl 5 / Java) pattern.
+func Compile(pattern string) (*Regex, error) {
+	r := &Regex{src: pattern}
+	if !needsBacktracking(pattern) {
+		re, err := regexp.Compile(pattern)
+		if err == nil {
+			r.re = re
+			r.whole = regexp.MustCompile(`\A(?:` + pattern + `)\z`)
+			r.groups = re.NumSubexp()
+			return r, nil
+		}
+	}
+	bt, err := regexp2.Compile(pattern, regexp2.None)
+	if err != nil {
+		return nil, fmt.Errorf("bad regular expression %q: %v", pattern, err)
+	}
+	all, err := regexp2.Compile(`\A(?:`+pattern+`)\z`, regexp2.None)
+	if err != nil {
+		return nil, fmt.Errorf("bad regular expression %q: %v", pattern, err)
+	}
+	r.bt, r.btAll = bt, all
+	r.groups = len(bt.GetGroupNumbers()) - 1
+	return r, nil
+}
+
+// String is the pattern as written.
+func (r *Regex) String() string { return r.src }
+
+// Groups is the number of capturing groups (group 0 not counted).
+func (r *Regex) Groups() int { return r.groups }
+
+// Backtracking reports whether the pattern runs on the backtracking engine.
+func (r *Regex) Backtracking() bool { return r.bt != nil }
+
+// Find reports whether the pattern occurs in s (ORO contains, Java find).
+func (r *Regex) Find(s string) bool {
+	if r.re != nil {
+		return r.re.MatchString(s)
+	}
+	ok, err := r.bt.MatchString(s)
+	return ok && err == nil
+}
+
+// Matches reports whether the whole of s matches (ORO/Java matches).
+func (r *Regex) Matches(s string) bool {
+	if r.whole != nil {
+		return r.whole.MatchString(s)
+	}
+	ok, err := r.btAll.MatchString(s)
+	return ok && err == nil
+}
+
+// Match is one match: group i is Group(i); a group that did not take part
+// in the match reports ok=false (Java returns null for it).
+type Match struct {
+	s   string
+	idx []int // RE2: submatch index pairs
+	m   *regexp2.Match
+}
+
+// NumGroups is the number of capturing groups, not counting group 0.
+func (m *Match) NumGroups() int {
+	if m.m != nil {
+		return m.m.GroupCount() - 1
+	}
+	return len(m.idx)/2 - 1
+}
+
+// Group returns the text of group i and whether it took part in the match.
+func (m *Match) Group(i int) (string, bool) {
+	if m.m != nil {
+		g := m.m.GroupByNumber(i)
+		if g == nil || len(g.Captures) == 0 {
+			return "", false
+		}
+		return g.String(), true
+	}
+	if 2*i+1 >= len(m.idx) || m.idx[2*i] < 0 {
+		return "", false
+	}
+	return m.s[m.idx[2*i]:m.idx[2*i+1]], true
+}
+
+// FindAll returns up to max successive non-overlapping matches in s (all of
+// them when max <= 0), as ORO's repeated contains() walks the input.
+func (r *Regex) FindAll(s string, max int) []Match {
+	var out []Match
+	if r.re != nil {
+		n := max
+		if n <= 0 {
+			n = -1
+		}
+		for _, idx := range r.re.FindAllStringSubmatchIndex(s, n) {
+			out = append(out, Match{s: s, idx: idx})
+		}
+		return out
+	}
+	m, err := r.bt.FindStringMatch(s)
+	for m != nil && err == nil {
+		out = append(out, Match{m: m})
+		if max > 0 && len(out) == max {
+			break
+		}
+		m, err = r.bt.FindNextMatch(m)
+	}
+	return out
+}
+
+// needsBacktracking scans the pattern for constructs RE2 lacks or reads
+// differently. It tracks escapes and character classes so that e.g. "[$]"
+// or "\$" do not count.
+func needsBacktracking(p string) bool {
+	inClass := false
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\':
+			if i+1 >= len(p) {
+				return false
+			}
+			n := p[i+1]
+			i++
+			if inClass {
+				continue
+			}
+			switch {
+			case n >= '1' && n <= '9': // back-reference
+				return true
+			case n == 'Z' || n == 'G' || n == 'k':
+				return true
+			case n == 'Q': // quoted span: skip to \E
+				end := strings.Index(p[i+1:], `\E`)
+				if end < 0 {
+					return false
+				}
+				i += end + 2
+			}
+		case inClass:
+			if c == ']' {
+				inClass = false
+			}
+		case c == '[':
+			inClass = true
+			// a ']' right after '[' or '[^' is a literal
+			if i+1 < len(p) && p[i+1] == '^' {
+				i++
+			}
+			if i+1 < len(p) && p[i+1] == ']' {
+				i++
+			}
+		case c == '$':
+			return true
+		case c == '(' && i+2 < len(p) && p[i+1] == '?':
+			switch p[i+2] {
+			case '=', '!', '>':
+				return true
+			case '<':
+				if i+3 < len(p) && (p[i+3] == '=' || p[i+3] == '!') {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// Cache compiles patterns that are only known at run time (they contain
+// ${} references) and keeps the most recent ones. Safe for concurrent use.
+type Cache struct {
+	mu sync.Mutex
+	m  map[string]cacheEntry
+}
+
+type cacheEntry struct {
+	re  *Regex
+	err error
+}
+
+const cacheMax = 256
+
+// Get returns the compiled pattern, compiling it on first use.
+func (c *Cache) Get(pattern string) (*Regex, error) {
+	c.mu.Lock()
+	e, ok := c.m[pattern]
+	c.mu.Unlock()
+	if ok {
+		return e.re, e.err
+	}
+	re, err := Compile(pattern)
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= cacheMax {
+		c.m = make(map[string]cacheEntry)
+	}
+	c.m[pattern] = cacheEntry{re, err}
+	c.mu.Unlock()
+	return re, err
+}
