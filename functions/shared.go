@@ -14,6 +14,7 @@ type Shared struct {
 	csv      map[string]*csvFile     // __CSVRead: by file name or *alias
 	lines    map[any]*lineReader     // __StringFromFile: per call site
 	files    map[string]fileContents // __FileToString: file name+encoding → contents
+	exprs    map[exprKey]exprEntry   // expressions compiled at run time
 }
 
 // NewShared returns empty run-wide function state.
