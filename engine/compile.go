@@ -1,0 +1,312 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"gometer/functions"
+	"gometer/jmx"
+)
+
+// compiler turns the element tree into groups of runnable nodes. It collects
+// every problem instead of stopping at the first.
+type compiler struct {
+	t        *Test
+	plan     *jmx.Plan
+	problems []Problem
+	skipped  []Problem
+	levels   map[*jmx.Element]*level
+	opened   map[*jmx.Element]Output // ResultCollector outputs, one per element
+	reported map[*jmx.Element]bool
+	visiting map[*jmx.Element]bool // module targets being expanded
+	includes map[string]bool       // included files being expanded
+	group    *group                // group being compiled
+}
+
+// cctx is what a node being compiled inherits from its ancestors.
+type cctx struct {
+	chain    []*level      // scope levels from the test plan down to the node's parent
+	ctrl     *ctrlBase     // nearest enclosing controller (iteration listeners attach here)
+	parentTx *txController // innermost enclosing transaction controller in parent mode
+}
+
+func (cx cctx) with(l *level, ctrl *ctrlBase) cctx {
+	chain := make([]*level, len(cx.chain)+1)
+	copy(chain, cx.chain)
+	chain[len(cx.chain)] = l
+	return cctx{chain: chain, ctrl: ctrl, parentTx: cx.parentTx}
+}
+
+// Compile turns a parsed plan into a runnable Test. Every element that
+// cannot be run is reported in the returned Problems (unless
+// opts.SkipUnsupported, in which case they are left out and listed by
+// Warnings).
+func Compile(plan *jmx.Plan, opts Options) (*Test, error) {
+	if plan == nil {
+		return nil, errors.New("engine: no plan")
+	}
+	if opts.Props == nil {
+		opts.Props = functions.NewProperties()
+	}
+	if opts.Shared == nil {
+		opts.Shared = functions.NewShared()
+	}
+	t := &Test{opts: opts, plan: plan, props: opts.Props, shared: opts.Shared}
+	c := &compiler{
+		t:        t,
+		plan:     plan,
+		levels:   make(map[*jmx.Element]*level),
+		opened:   make(map[*jmx.Element]Output),
+		reported: make(map[*jmx.Element]bool),
+		visiting: make(map[*jmx.Element]bool),
+		includes: make(map[string]bool),
+	}
+	tp := plan.TestPlan()
+	if tp == nil {
+		return nil, Problems{{File: plan.File, Msg: "no TestPlan element in the plan"}}
+	}
+	for _, r := range plan.Roots {
+		if r != tp {
+			c.check(r) // WorkBench and other roots: only checked, never run
+		}
+	}
+	c.check(tp)
+	c.compilePlan(tp)
+
+	if len(c.problems) > 0 {
+		c.closeOpened()
+		return nil, Problems(c.problems)
+	}
+	t.warnings = c.skipped
+	return t, nil
+}
+
+func (c *compiler) closeOpened() {
+	for _, o := range c.opened {
+		if o != nil {
+			_ = o.Close()
+		}
+	}
+}
+
+// problem records an element that cannot run. With SkipUnsupported it is a
+// warning and the caller leaves the element out.
+func (c *compiler) problem(el *jmx.Element, format string, args ...any) {
+	if c.reported[el] {
+		return
+	}
+	c.reported[el] = true
+	p := Problem{File: el.File, Line: el.Line, Path: el.Path(), Class: el.Class(), Msg: fmt.Sprintf(format, args...)}
+	if p.File == "" {
+		p.File = c.plan.File
+	}
+	if c.t.opts.SkipUnsupported {
+		c.skipped = append(c.skipped, p)
+		c.t.logf("WARN", "skipping %s", p.String())
+		return
+	}
+	c.problems = append(c.problems, p)
+}
+
+// badConfig records an element whose settings cannot work (always an error,
+// also with SkipUnsupported, since skipping would change the test silently).
+func (c *compiler) badConfig(el *jmx.Element, err error) {
+	if c.reported[el] {
+		return
+	}
+	c.reported[el] = true
+	p := Problem{File: el.File, Line: el.Line, Path: el.Path(), Class: el.Class(), Msg: err.Error()}
+	if p.File == "" {
+		p.File = c.plan.File
+	}
+	c.problems = append(c.problems, p)
+}
+
+// spec classifies an element; ok is false for classes gometer does not know.
+func (c *compiler) spec(el *jmx.Element) (classSpec, bool) {
+	class := el.Class()
+	if s, ok := classes[class]; ok {
+		return s, true
+	}
+	if isVisualizer(class) {
+		return classSpec{kind: kIgnore}, true
+	}
+	if fam, ok := scriptClass(class); ok {
+		return classSpec{kind: kUnknown, unsupported: fmt.Sprintf("unsupported element (%s script, %s)", fam, scriptLanguage(el, fam))}, true
+	}
+	if k, ok := handledElsewhere(class); ok {
+		return classSpec{kind: k}, true
+	}
+	return classSpec{}, false
+}
+
+// check walks the tree once and reports every element gometer cannot run.
+func (c *compiler) check(el *jmx.Element) {
+	if !el.Enabled {
+		return
+	}
+	s, ok := c.spec(el)
+	switch {
+	case !ok:
+		c.problem(el, "unsupported element (unknown class %s)", el.Class())
+		return
+	case s.unsupported != "":
+		c.problem(el, "%s", s.unsupported)
+		return
+	case s.kind == kIgnore:
+		return
+	case s.kind == kFragment:
+		return // checked when a Module/Include controller uses it
+	}
+	for _, ch := range el.Children {
+		c.check(ch)
+	}
+}
+
+// runnable reports whether el is enabled, known and supported.
+func (c *compiler) runnable(el *jmx.Element) (classSpec, bool) {
+	if !el.Enabled {
+		return classSpec{}, false
+	}
+	s, ok := c.spec(el)
+	if !ok || s.unsupported != "" {
+		return s, false
+	}
+	return s, true
+}
+
+func (c *compiler) compilePlan(tp *jmx.Element) {
+	t := c.t
+	t.serialize = tp.Bool("TestPlan.serialize_threadgroups", false)
+	t.teardownOnStop = tp.Bool("TestPlan.tearDown_on_shutdown", false)
+
+	// Global variables: the test plan's own, then every Arguments element
+	// anywhere in the tree, in document order (JMeter's PreCompiler).
+	if args := tp.Elem("TestPlan.user_defined_variables"); args != nil {
+		c.addUDVs(tp, args)
+	}
+	jmx.Walk(tp, func(e *jmx.Element) bool {
+		if !e.Enabled {
+			return false
+		}
+		if s, ok := c.spec(e); ok && s.kind == kIgnore {
+			return false
+		}
+		if e.Class() == "Arguments" {
+			c.addUDVs(e, e)
+		}
+		return true
+	})
+
+	planLevel := c.levelOf(tp)
+	nums := [3]int{}
+	for _, ch := range tp.Children {
+		s, ok := c.runnable(ch)
+		if !ok || s.kind != kThreadGroup {
+			continue
+		}
+		ph := phaseMain
+		switch ch.Class() {
+		case "SetupThreadGroup":
+			ph = phaseSetup
+		case "PostThreadGroup":
+			ph = phaseTeardown
+		}
+		nums[ph]++
+		g := c.compileGroup(ch, planLevel, ph, nums[ph])
+		if g == nil {
+			continue
+		}
+		switch ph {
+		case phaseSetup:
+			t.setup = append(t.setup, g)
+		case phaseTeardown:
+			t.teardown = append(t.teardown, g)
+		default:
+			t.main = append(t.main, g)
+		}
+	}
+	for _, o := range c.opened {
+		if o != nil {
+			t.collectors = append(t.collectors, o)
+		}
+	}
+}
+
+func (c *compiler) addUDVs(owner, args *jmx.Element) {
+	for _, item := range args.Collection("Arguments.arguments") {
+		a := item.Elem
+		if a == nil {
+			continue
+		}
+		name := a.Str("Argument.name")
+		if name == "" {
+			continue
+		}
+		tpl, err := functions.Compile(a.Str("Argument.value"))
+		if err != nil {
+			c.badConfig(owner, fmt.Errorf("variable %q: %w", name, err))
+			continue
+		}
+		c.t.udvs = append(c.t.udvs, udv{name: name, value: tpl})
+	}
+}
+
+// template compiles one property of el, reporting a bad expression.
+func (c *compiler) template(el *jmx.Element, prop, def string) *functions.Template {
+	src := el.StrOr(prop, def)
+	tpl, err := functions.Compile(src)
+	if err != nil {
+		c.badConfig(el, fmt.Errorf("%s: %w", prop, err))
+		return functions.Literal(src)
+	}
+	return tpl
+}
+
+// compileChildren compiles the runnable children (samplers and controllers)
+// of el into nodes, in document order.
+func (c *compiler) compileChildren(el *jmx.Element, cx cctx) []node {
+	var out []node
+	for _, ch := range el.Children {
+		s, ok := c.runnable(ch)
+		if !ok {
+			continue
+		}
+		switch s.kind {
+		case kSampler:
+			if n := c.compileSampler(ch, cx); n != nil {
+				out = append(out, n)
+			}
+		case kController:
+			if n := c.compileController(ch, cx); n != nil {
+				out = append(out, n)
+			}
+		case kThreadGroup:
+			c.badConfig(ch, errors.New("a thread group must sit directly under the test plan"))
+		}
+	}
+	return out
+}
+
+// resolvePath resolves a file name relative to the plan's directory.
+func (c *compiler) resolvePath(name string) string {
+	if name == "" || filepath.IsAbs(name) || c.plan.File == "" {
+		return name
+	}
+	return filepath.Join(filepath.Dir(c.plan.File), name)
+}
+
+func (c *compiler) evalContext() *functions.Context {
+	vars := functions.NewVars()
+	for _, u := range c.t.udvs {
+		if u.value.IsLiteral() {
+			vars.Put(u.name, u.value.Raw())
+		}
+	}
+	return functions.NewContext(vars, c.t.props, c.t.shared)
+}
+
+// trimName removes surrounding white space JMeter ignores in names.
+func trimName(s string) string { return strings.TrimSpace(s) }

@@ -1,0 +1,92 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"gometer/functions"
+)
+
+// condition is an IfController condition: in expression mode the evaluated
+// text must be "true"; in the legacy mode the evaluated text is a
+// JavaScript expression, which gometer runs through the JEXL evaluator after
+// a light translation of the forms real plans use.
+type condition struct {
+	tpl        *functions.Template
+	expression bool
+	static     *functions.Expr // legacy mode with a literal condition
+	cache      sync.Map        // legacy mode: evaluated source → *functions.Expr
+	cached     atomic.Int64    // entries in cache (bounded: per-user values would grow it)
+}
+
+// jsToJEXL rewrites JavaScript operators that the JEXL evaluator spells
+// differently.
+func jsToJEXL(src string) string {
+	r := strings.NewReplacer("===", "==", "!==", "!=")
+	return strings.TrimSpace(r.Replace(src))
+}
+
+// maxCachedConditions bounds the compiled legacy conditions kept per
+// controller.
+const maxCachedConditions = 256
+
+func newCondition(src string, expression bool) (*condition, error) {
+	tpl, err := functions.Compile(src)
+	if err != nil {
+		return nil, err
+	}
+	c := &condition{tpl: tpl, expression: expression}
+	if !expression && tpl.IsLiteral() {
+		js := jsToJEXL(tpl.Raw())
+		if js == "true" || js == "false" {
+			return c, nil
+		}
+		e, err := functions.CompileJEXL(js)
+		if err != nil {
+			return nil, fmt.Errorf("condition %q: gometer evaluates JavaScript conditions as JEXL expressions: %w", src, err)
+		}
+		c.static = e
+	}
+	return c, nil
+}
+
+func (c *condition) holds(u *vuser) bool {
+	s := c.tpl.Eval(u.ctx)
+	if c.expression {
+		return strings.EqualFold(s, "true")
+	}
+	js := jsToJEXL(s)
+	switch js {
+	case "true":
+		return true
+	case "false", "":
+		return false
+	}
+	e := c.static
+	if e == nil {
+		if v, ok := c.cache.Load(js); ok {
+			e, _ = v.(*functions.Expr)
+		} else {
+			var err error
+			e, err = functions.CompileJEXL(js)
+			if err != nil {
+				u.t.logf("ERROR", "If Controller condition %q: %v", js, err)
+				return false
+			}
+			if c.cached.Add(1) <= maxCachedConditions {
+				c.cache.Store(js, e)
+			}
+		}
+		if e == nil {
+			return false
+		}
+	}
+	v, err := e.EvalString(u.ctx)
+	if err != nil {
+		u.t.logf("ERROR", "If Controller condition %q: %v", js, err)
+		return false
+	}
+	return v == "true"
+}

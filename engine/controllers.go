@@ -1,0 +1,461 @@
+package engine
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gometer/functions"
+	"gometer/jmx"
+)
+
+// ctrlBase is what every controller has: its children in order and the
+// iteration listeners registered on it. Controllers run their children
+// recursively; per-user state lives in the user's slot for the controller.
+type ctrlBase struct {
+	el        *jmx.Element
+	name      string
+	children  []node
+	listeners []iterListener
+	slot      int
+}
+
+func (c *ctrlBase) describe() (string, string, []node) {
+	return c.el.Class(), c.name, c.children
+}
+
+// iterStart fires the iteration listeners, the last registered first (as
+// GenericController.fireIterationStart does).
+func (c *ctrlBase) iterStart(u *vuser) flow {
+	for i := len(c.listeners) - 1; i >= 0; i-- {
+		if f := c.listeners[i].iterationStart(u); f != flowNext {
+			return f
+		}
+	}
+	return flowNext
+}
+
+func (c *ctrlBase) runChildren(u *vuser) flow {
+	for _, ch := range c.children {
+		if f := ch.run(u); f != flowNext {
+			return f
+		}
+	}
+	return flowNext
+}
+
+// pass runs one iteration: listeners, then children.
+func (c *ctrlBase) pass(u *vuser) flow {
+	if f := c.iterStart(u); f != flowNext {
+		return f
+	}
+	return c.runChildren(u)
+}
+
+// genericController runs its children once per parent pass (Simple,
+// Recording, Test Fragment used by a Module/Include controller).
+type genericController struct{ ctrlBase }
+
+func (c *genericController) run(u *vuser) flow { return c.pass(u) }
+
+// loopFlow is how an iterating controller treats a pass's flow: keep going,
+// leave the loop normally, or pass the flow up.
+func loopFlow(f flow) (cont bool, up flow) {
+	switch f {
+	case flowNext, flowNextLoop:
+		return true, flowNext
+	case flowBreakLoop:
+		return false, flowNext
+	}
+	return false, f
+}
+
+// loopController runs its children loops times per parent pass (-1 forever).
+type loopController struct {
+	ctrlBase
+	loops           *functions.Template
+	continueForever bool
+	idxVar          string
+}
+
+func (c *loopController) run(u *vuser) flow {
+	st := &u.slots[c.slot]
+	if st.done {
+		return flowNext
+	}
+	n := evalInt(c.loops, u.ctx, 0)
+	for i := int64(0); n < 0 || i < n; i++ {
+		if u.halted() {
+			return flowStop
+		}
+		u.vars.Put(c.idxVar, strconv.FormatInt(i, 10))
+		before := u.samples
+		u.pushPass(int(i + 1))
+		f := c.pass(u)
+		u.popPass()
+		cont, up := loopFlow(f)
+		if !cont {
+			return up
+		}
+		u.yieldIfIdle(before)
+	}
+	if !c.continueForever {
+		st.done = true // a loop that does not continue forever never runs again
+	}
+	return flowNext
+}
+
+// whileController repeats its children while the condition holds.
+type whileController struct {
+	ctrlBase
+	cond   *functions.Template
+	idxVar string
+}
+
+// ended reports JMeter's end-of-loop test: the literal "false", or for a
+// blank condition a failed last sample at the end of a pass, or for "LAST"
+// a failed last sample at any check.
+func (c *whileController) ended(u *vuser, loopEnd bool) bool {
+	cnd := strings.TrimSpace(c.cond.Eval(u.ctx))
+	lastOK, _ := u.vars.Get(lastSampleOK)
+	failed := lastOK != "true"
+	switch {
+	case strings.EqualFold(cnd, "false"):
+		return true
+	case cnd == "":
+		return loopEnd && failed
+	case strings.EqualFold(cnd, "LAST"):
+		return failed
+	}
+	return false
+}
+
+func (c *whileController) run(u *vuser) flow {
+	if c.ended(u, false) {
+		return flowNext
+	}
+	for i := 0; ; i++ {
+		if u.halted() {
+			return flowStop
+		}
+		u.vars.Put(c.idxVar, strconv.Itoa(i))
+		before := u.samples
+		u.pushPass(i + 1)
+		f := c.pass(u)
+		u.popPass()
+		cont, up := loopFlow(f)
+		if !cont {
+			return up
+		}
+		if c.ended(u, true) {
+			return flowNext
+		}
+		u.yieldIfIdle(before)
+	}
+}
+
+// ifController runs its children when the condition holds.
+type ifController struct {
+	ctrlBase
+	cond        *condition
+	evaluateAll bool
+}
+
+func (c *ifController) run(u *vuser) flow {
+	if !c.evaluateAll {
+		if !c.cond.holds(u) {
+			return flowNext
+		}
+		return c.pass(u)
+	}
+	if !c.cond.holds(u) {
+		return flowNext
+	}
+	if f := c.iterStart(u); f != flowNext {
+		return f
+	}
+	for i, ch := range c.children {
+		if i > 0 && !c.cond.holds(u) {
+			return flowNext
+		}
+		if f := ch.run(u); f != flowNext {
+			return f
+		}
+	}
+	return flowNext
+}
+
+// onceOnlyController runs its children on the first pass of its parent:
+// once per user life under a simple parent, once per outer pass under a loop.
+type onceOnlyController struct {
+	ctrlBase
+	underLoop bool
+}
+
+func (c *onceOnlyController) run(u *vuser) flow {
+	if c.underLoop {
+		if u.pass() != 1 {
+			return flowNext
+		}
+		return c.pass(u)
+	}
+	st := &u.slots[c.slot]
+	if st.done {
+		return flowNext
+	}
+	st.done = true
+	return c.pass(u)
+}
+
+// throughputController decides at each iteration start of its parent whether
+// its children run this time (deterministically, as JMeter does).
+type throughputController struct {
+	ctrlBase
+	byPercent bool
+	perThread bool
+	max       *functions.Template
+	percent   *functions.Template
+	mu        sync.Mutex
+	gExec     int64
+	gIter     int64
+}
+
+func (c *throughputController) decide(u *vuser, exec, iter int64) bool {
+	if !c.byPercent {
+		return exec < evalInt(c.max, u.ctx, 1)
+	}
+	pct, err := strconv.ParseFloat(strings.TrimSpace(c.percent.Eval(u.ctx)), 32)
+	if err != nil {
+		pct = 100
+	}
+	return (100.0*float64(exec)+50.0)/float64(iter+1) < pct
+}
+
+// iterationStart is called by the parent controller (LoopIterationListener).
+func (c *throughputController) iterationStart(u *vuser) flow {
+	st := &u.slots[c.slot]
+	if c.perThread {
+		st.m++ // iterations, 0-based after the first increment (starts at -1)
+		run := c.decide(u, st.n, st.m-1)
+		if run {
+			st.n++
+		}
+		st.done = run
+		return flowNext
+	}
+	c.mu.Lock()
+	c.gIter++
+	run := c.decide(u, c.gExec, c.gIter-1)
+	if run {
+		c.gExec++
+	}
+	c.mu.Unlock()
+	st.done = run
+	return flowNext
+}
+
+func (c *throughputController) run(u *vuser) flow {
+	if !u.slots[c.slot].done { // "done" holds runThisTime here
+		return flowNext
+	}
+	return c.pass(u)
+}
+
+// randomController runs one child chosen at random per pass.
+type randomController struct{ ctrlBase }
+
+func (c *randomController) run(u *vuser) flow {
+	if len(c.children) == 0 {
+		return flowNext
+	}
+	if f := c.iterStart(u); f != flowNext {
+		return f
+	}
+	return c.children[u.ctx.Rand.IntN(len(c.children))].run(u)
+}
+
+// randomOrderController runs every child once per pass, in random order.
+type randomOrderController struct{ ctrlBase }
+
+func (c *randomOrderController) run(u *vuser) flow {
+	if f := c.iterStart(u); f != flowNext {
+		return f
+	}
+	order := u.ctx.Rand.Perm(len(c.children))
+	for _, i := range order {
+		if f := c.children[i].run(u); f != flowNext {
+			return f
+		}
+	}
+	return flowNext
+}
+
+// interleaveController runs one child per pass, rotating through them, per
+// user or across all users.
+type interleaveController struct {
+	ctrlBase
+	across bool
+	next   atomic.Int64
+}
+
+func (c *interleaveController) run(u *vuser) flow {
+	if len(c.children) == 0 {
+		return flowNext
+	}
+	if f := c.iterStart(u); f != flowNext {
+		return f
+	}
+	var i int64
+	if c.across {
+		i = c.next.Add(1) - 1
+	} else {
+		st := &u.slots[c.slot]
+		i = st.n
+		st.n++
+	}
+	return c.children[int(i%int64(len(c.children)))].run(u)
+}
+
+// switchController runs the child picked by index or by name.
+type switchController struct {
+	ctrlBase
+	value *functions.Template
+}
+
+func (c *switchController) pick(u *vuser) node {
+	if len(c.children) == 0 {
+		return nil
+	}
+	v := strings.TrimSpace(c.value.Eval(u.ctx))
+	if v == "" {
+		return c.children[0]
+	}
+	if isDigits(v) {
+		i, err := strconv.Atoi(v)
+		if err != nil || i >= len(c.children) {
+			return c.children[0]
+		}
+		return c.children[i]
+	}
+	var def node
+	for _, ch := range c.children {
+		_, name, _ := ch.describe()
+		if name == v {
+			return ch
+		}
+		if def == nil && strings.EqualFold(name, "default") {
+			def = ch
+		}
+	}
+	return def
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func (c *switchController) run(u *vuser) flow {
+	ch := c.pick(u)
+	if ch == nil {
+		return flowNext
+	}
+	if f := c.iterStart(u); f != flowNext {
+		return f
+	}
+	return ch.run(u)
+}
+
+// foreachController runs its children once per variable inputVal_1,
+// inputVal_2 … putting each value into returnVal.
+type foreachController struct {
+	ctrlBase
+	input, output *functions.Template
+	sep           string
+	start, end    *functions.Template
+	idxVar        string
+}
+
+func (c *foreachController) run(u *vuser) flow {
+	in := c.input.Eval(u.ctx)
+	out := c.output.Eval(u.ctx)
+	start := evalInt(c.start, u.ctx, 0)
+	end := evalInt(c.end, u.ctx, math.MaxInt64)
+	pass := 0
+	for i := start + 1; i <= end; i++ {
+		v, ok := u.vars.Get(in + c.sep + strconv.FormatInt(i, 10))
+		if !ok {
+			break
+		}
+		if u.halted() {
+			return flowStop
+		}
+		u.vars.Put(out, v)
+		u.vars.Put(c.idxVar, strconv.Itoa(pass))
+		pass++
+		u.pushPass(pass)
+		f := c.pass(u)
+		u.popPass()
+		cont, up := loopFlow(f)
+		if !cont {
+			return up
+		}
+	}
+	return flowNext
+}
+
+// runtimeController repeats its children until whole seconds have passed.
+type runtimeController struct {
+	ctrlBase
+	seconds *functions.Template
+}
+
+func (c *runtimeController) run(u *vuser) flow {
+	secs := evalInt(c.seconds, u.ctx, 0)
+	if secs <= 0 || len(c.children) == 0 {
+		return flowNext
+	}
+	start := time.Now()
+	expired := func() bool { return int64(time.Since(start)/time.Second) >= secs }
+	for !expired() {
+		if f := c.iterStart(u); f != flowNext {
+			return f
+		}
+		before := u.samples
+		for _, ch := range c.children {
+			if expired() {
+				return flowNext
+			}
+			if f := ch.run(u); f != flowNext {
+				return f
+			}
+		}
+		u.yieldIfIdle(before)
+	}
+	return flowNext
+}
+
+// criticalSection runs its children holding a lock shared by name.
+type criticalSection struct {
+	ctrlBase
+	lockName *functions.Template
+}
+
+func (c *criticalSection) run(u *vuser) flow {
+	name := c.lockName.Eval(u.ctx)
+	if name == "" {
+		name = "global_lock"
+	}
+	l, _ := u.t.locks.LoadOrStore(name, &sync.Mutex{})
+	mu := l.(*sync.Mutex)
+	mu.Lock()
+	defer mu.Unlock()
+	return c.pass(u)
+}

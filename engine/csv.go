@@ -1,0 +1,293 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"gometer/functions"
+	"gometer/jmx"
+)
+
+// csvData is a CSV Data Set Config: at each iteration start of its
+// controller it reads the next record into variables. Files are read once
+// and shared; what users share is only the position (per share mode).
+type csvData struct {
+	el          *jmx.Element
+	slot        int
+	filename    *functions.Template
+	encoding    string
+	names       []string // from variableNames; nil: the file's first line
+	ignoreFirst bool
+	delim       string
+	quoted      bool
+	recycle     bool
+	stopThread  bool
+	share       string
+	eof         string
+	dir         string
+}
+
+// csvFile is a parsed file.
+type csvFile struct {
+	header  []string
+	records [][]string
+	err     error
+}
+
+// csvCursor is a read position shared by several users.
+type csvCursor struct {
+	mu  sync.Mutex
+	pos int
+}
+
+func (c *compiler) buildCSV(el *jmx.Element) (iterListener, error) {
+	d := &csvData{
+		el:          el,
+		slot:        c.newSlot(),
+		filename:    c.template(el, "filename", ""),
+		encoding:    strings.TrimSpace(el.Str("fileEncoding")),
+		ignoreFirst: el.Bool("ignoreFirstLine", false),
+		delim:       el.StrOr("delimiter", ","),
+		quoted:      el.Bool("quotedData", false),
+		recycle:     el.Bool("recycle", true),
+		stopThread:  el.Bool("stopThread", false),
+		share:       strings.TrimSpace(el.StrOr("shareMode", "shareMode.all")),
+		eof:         c.t.props.GetOr("csvdataset.eofstring", "<EOF>"),
+	}
+	if c.plan.File != "" {
+		d.dir = dirOf(c.plan.File)
+	}
+	if d.delim == `\t` || d.delim == "" && el.Has("delimiter") {
+		if d.delim == `\t` {
+			d.delim = "\t"
+		} else {
+			d.delim = ","
+		}
+	}
+	if names := strings.TrimSpace(el.Str("variableNames")); names != "" {
+		for _, n := range strings.Split(names, ",") {
+			d.names = append(d.names, strings.TrimSpace(n))
+		}
+	}
+	if !isSupportedEncoding(d.encoding) {
+		return nil, fmt.Errorf("CSV file encoding %q is not supported (UTF-8, ISO-8859-1, US-ASCII, windows-1252)", d.encoding)
+	}
+	if d.filename.IsLiteral() {
+		name := strings.TrimSpace(d.filename.Raw())
+		if name == "" {
+			return nil, fmt.Errorf("CSV Data Set has no file name")
+		}
+		f := d.load(c.t, d.path(name))
+		if f.err != nil {
+			return nil, f.err
+		}
+	}
+	return d, nil
+}
+
+func dirOf(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[:i]
+	}
+	return "."
+}
+
+func (d *csvData) path(name string) string {
+	if name == "" || strings.HasPrefix(name, "/") || d.dir == "" || (len(name) > 1 && name[1] == ':') {
+		return name
+	}
+	return d.dir + "/" + name
+}
+
+type csvFileKey struct {
+	path, enc, delim string
+	quoted           bool
+}
+
+// load reads and parses a file once per run.
+func (d *csvData) load(t *Test, path string) *csvFile {
+	key := csvFileKey{path, strings.ToLower(d.encoding), d.delim, d.quoted}
+	if v, ok := t.state.Load(key); ok {
+		return v.(*csvFile)
+	}
+	f := &csvFile{}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		f.err = fmt.Errorf("CSV file: %w", err)
+	} else {
+		text := decodeText(data, d.encoding)
+		if d.quoted {
+			f.records = parseQuotedCSV(text, d.delim)
+		} else {
+			f.records = splitPlainCSV(text, d.delim)
+		}
+	}
+	v, _ := t.state.LoadOrStore(key, f)
+	return v.(*csvFile)
+}
+
+func isSupportedEncoding(enc string) bool {
+	switch strings.ToLower(strings.ReplaceAll(enc, "_", "-")) {
+	case "", "utf-8", "utf8", "iso-8859-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252":
+		return true
+	}
+	return false
+}
+
+func decodeText(data []byte, enc string) string {
+	switch strings.ToLower(strings.ReplaceAll(enc, "_", "-")) {
+	case "iso-8859-1", "latin1", "windows-1252", "cp1252":
+		r := make([]rune, len(data))
+		for i, b := range data {
+			r[i] = rune(b)
+		}
+		return string(r)
+	}
+	return string(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+}
+
+// splitPlainCSV splits lines and fields without quote handling, keeping
+// empty fields.
+func splitPlainCSV(text, delim string) [][]string {
+	text = strings.TrimSuffix(text, "\n")
+	if text == "" {
+		return nil
+	}
+	lines := strings.Split(text, "\n")
+	out := make([][]string, len(lines))
+	for i, l := range lines {
+		out[i] = strings.Split(strings.TrimSuffix(l, "\r"), delim)
+	}
+	return out
+}
+
+// parseQuotedCSV parses fields that may be quoted ("" inside quotes is a
+// quote; quoted fields may span lines). Only the delimiter's first
+// character counts, as in JMeter.
+func parseQuotedCSV(text, delim string) [][]string {
+	sep := ','
+	for _, r := range delim {
+		sep = r
+		break
+	}
+	var out [][]string
+	var rec []string
+	var field strings.Builder
+	inQuotes := false
+	rs := []rune(text)
+	for i := 0; i < len(rs); i++ {
+		ch := rs[i]
+		switch {
+		case inQuotes:
+			if ch == '"' {
+				if i+1 < len(rs) && rs[i+1] == '"' {
+					field.WriteRune('"')
+					i++
+				} else {
+					inQuotes = false
+				}
+			} else {
+				field.WriteRune(ch)
+			}
+		case ch == '"':
+			inQuotes = true
+		case ch == sep:
+			rec = append(rec, field.String())
+			field.Reset()
+		case ch == '\r' && i+1 < len(rs) && rs[i+1] == '\n':
+		case ch == '\n':
+			rec = append(rec, field.String())
+			field.Reset()
+			out = append(out, rec)
+			rec = nil
+		default:
+			field.WriteRune(ch)
+		}
+	}
+	if field.Len() > 0 || len(rec) > 0 {
+		rec = append(rec, field.String())
+		out = append(out, rec)
+	}
+	return out
+}
+
+func (d *csvData) iterationStart(u *vuser) flow {
+	name := strings.TrimSpace(d.filename.Eval(u.ctx))
+	path := d.path(name)
+	f := d.load(u.t, path)
+	if f.err != nil {
+		u.t.logf("ERROR", "%s: %v", d.el.Path(), f.err)
+		return flowNext
+	}
+	names := d.names
+	data := f.records
+	if names == nil {
+		if len(data) > 0 {
+			names = make([]string, len(data[0]))
+			for i, n := range data[0] {
+				names[i] = strings.TrimSpace(n)
+			}
+		}
+	}
+	if (d.names == nil || d.ignoreFirst) && len(data) > 0 {
+		data = data[1:]
+	}
+	rec, ok := d.next(u, path, len(data))
+	if !ok {
+		if d.stopThread {
+			u.t.logf("INFO", "%s: end of file %s, stopping %s", d.el.Path(), name, u.name)
+			u.stop = true
+			return flowStop
+		}
+		for _, n := range names {
+			u.vars.Put(n, d.eof)
+		}
+		return flowNext
+	}
+	values := data[rec]
+	for i, n := range names {
+		if i < len(values) {
+			u.vars.Put(n, values[i])
+		}
+	}
+	return flowNext
+}
+
+// next returns the index of the next record for this user, per share mode.
+func (d *csvData) next(u *vuser, path string, n int) (int, bool) {
+	advance := func(pos *int) (int, bool) {
+		if *pos >= n {
+			if !d.recycle || n == 0 {
+				return 0, false
+			}
+			*pos = 0
+		}
+		i := *pos
+		*pos++
+		return i, true
+	}
+	mode := d.share
+	if mode == "shareMode.thread" {
+		st := &u.slots[d.slot]
+		pos := int(st.n)
+		i, ok := advance(&pos)
+		st.n = int64(pos)
+		return i, ok
+	}
+	key := sharedKey{key: "csv:" + path}
+	switch mode {
+	case "shareMode.all", "":
+	case "shareMode.group":
+		key.gr = u.gr
+	default:
+		key.key += "\x00" + mode
+	}
+	v, _ := u.t.state.LoadOrStore(key, &csvCursor{})
+	cur := v.(*csvCursor)
+	cur.mu.Lock()
+	defer cur.mu.Unlock()
+	return advance(&cur.pos)
+}

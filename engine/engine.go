@@ -1,0 +1,167 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"gometer/functions"
+	"gometer/jmx"
+	"gometer/sampler"
+)
+
+// Output receives samples. It has the same method set as report.Output so
+// that the report package's writers plug in without engine importing report.
+type Output interface {
+	Add(*sampler.Result)
+	Close() error
+}
+
+// Options configure a compiled test.
+type Options struct {
+	Props *functions.Properties
+	// Outputs receive every top-level sample of the run (the -l JTL, the
+	// summariser, statistics).
+	Outputs []Output
+	// OpenCollector opens the output of a ResultCollector element that names
+	// a file; that output receives only the samples in the collector's scope,
+	// as JMeter's listener scoping does. nil ignores such collectors.
+	OpenCollector func(el *jmx.Element, filename string) (Output, error)
+	// SkipUnsupported compiles anyway, leaving out elements gometer cannot
+	// run; each one is listed by Warnings.
+	SkipUnsupported bool
+	TLSVerify       bool
+	// Log receives engine messages; nil discards them.
+	Log func(level, msg string)
+	// Shared is the run-wide function state; nil creates one.
+	Shared *functions.Shared
+}
+
+// Problem is one element that cannot be run (or was skipped).
+type Problem struct {
+	File  string
+	Line  int
+	Path  string
+	Class string
+	Msg   string
+}
+
+func (p Problem) String() string {
+	var b strings.Builder
+	if p.File != "" {
+		b.WriteString(p.File)
+		if p.Line > 0 {
+			fmt.Fprintf(&b, ":%d", p.Line)
+		}
+		b.WriteString(": ")
+	}
+	if p.Path != "" {
+		b.WriteString(p.Path)
+		if p.Class != "" {
+			fmt.Fprintf(&b, " (%s)", p.Class)
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(p.Msg)
+	return b.String()
+}
+
+// Problems is every problem found while compiling a plan; it is an error
+// that prints one line per problem.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Test is a compiled plan, ready to run once.
+type Test struct {
+	opts     Options
+	plan     *jmx.Plan
+	props    *functions.Properties
+	shared   *functions.Shared
+	warnings []Problem
+
+	udvs           []udv // global variables in evaluation order
+	setup          []*group
+	main           []*group
+	teardown       []*group
+	serialize      bool
+	teardownOnStop bool
+
+	collectors []Output // outputs opened for ResultCollector elements
+	nslots     int      // per-user state slots (controllers, data elements)
+	readsPrev  int8     // 0 unknown, 1 no, 2 some expression reads the previous response
+	locks      sync.Map // CriticalSectionController locks by name
+	state      sync.Map // run-wide element state shared by users, by sharedKey
+
+	// run state
+	active, started, finished atomic.Int64
+	hardCtx                   context.Context
+	hardCancel                context.CancelFunc
+	phase                     atomic.Pointer[phaseState]
+	stoppedGraceful           atomic.Bool // a graceful stop was requested (ctx or stoptest)
+	stoppedHard               atomic.Bool
+	results                   chan delivery
+	ran                       atomic.Bool
+	timerFactor               float64
+	global                    *functions.Vars // global variables after UDV evaluation
+}
+
+// phaseState lets users of one phase (setUp, main, tearDown) be asked to stop.
+type phaseState struct {
+	once sync.Once
+	stop chan struct{}
+}
+
+func newPhase() *phaseState { return &phaseState{stop: make(chan struct{})} }
+
+func (p *phaseState) halt() { p.once.Do(func() { close(p.stop) }) }
+
+// delivery is one sample on its way to outputs.
+type delivery struct {
+	res       *sampler.Result
+	listeners []Output
+	global    bool // also to Options.Outputs
+}
+
+// Warnings lists the elements left out because of SkipUnsupported.
+func (t *Test) Warnings() []Problem { return t.warnings }
+
+// Counts reports active, started and finished virtual users.
+func (t *Test) Counts() (active, started, finished int) {
+	return int(t.active.Load()), int(t.started.Load()), int(t.finished.Load())
+}
+
+// StopNow stops the test hard: no new samples, and requests in flight are
+// cancelled (they are recorded as failed samples).
+func (t *Test) StopNow() {
+	t.stoppedHard.Store(true)
+	t.stoppedGraceful.Store(true)
+	if p := t.phase.Load(); p != nil {
+		p.halt()
+	}
+	if t.hardCancel != nil {
+		t.hardCancel()
+	}
+}
+
+// stopGraceful asks every running user to stop after its current sample.
+func (t *Test) stopGraceful() {
+	t.stoppedGraceful.Store(true)
+	if p := t.phase.Load(); p != nil {
+		p.halt()
+	}
+}
+
+func (t *Test) logf(level, format string, args ...any) {
+	if t.opts.Log != nil {
+		t.opts.Log(level, fmt.Sprintf(format, args...))
+	}
+}

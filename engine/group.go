@@ -1,0 +1,438 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gometer/functions"
+	"gometer/jmx"
+	"gometer/sampler"
+)
+
+const (
+	phaseSetup = iota
+	phaseMain
+	phaseTeardown
+)
+
+type onError uint8
+
+const (
+	onErrorContinue onError = iota
+	onErrorStartNextLoop
+	onErrorStopThread
+	onErrorStopTest
+	onErrorStopTestNow
+)
+
+func parseOnError(s string) onError {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "startnextloop":
+		return onErrorStartNextLoop
+	case "stopthread":
+		return onErrorStopThread
+	case "stoptest":
+		return onErrorStopTest
+	case "stoptestnow":
+		return onErrorStopTestNow
+	}
+	return onErrorContinue
+}
+
+// group is a compiled thread group.
+type group struct {
+	el       *jmx.Element
+	name     string
+	phase    int
+	num      int // group number within its phase, 1-based
+	threads  *functions.Template
+	ramp     *functions.Template
+	duration *functions.Template
+	delay    *functions.Template
+	loops    *functions.Template
+
+	scheduler       bool
+	continueForever bool
+	onError         onError
+	sameUser        bool
+	root            *ctrlBase
+	idxVar          string
+}
+
+// shape is a group's load shape, evaluated at group start.
+type shape struct {
+	threads  int
+	ramp     time.Duration
+	delay    time.Duration
+	duration time.Duration // 0: no end
+	loops    int           // -1: forever
+}
+
+func (c *compiler) compileGroup(el *jmx.Element, plan *level, ph, num int) *group {
+	g := &group{
+		el:       el,
+		name:     el.Name,
+		phase:    ph,
+		num:      num,
+		threads:  c.template(el, "ThreadGroup.num_threads", "1"),
+		ramp:     c.template(el, "ThreadGroup.ramp_time", "0"),
+		duration: c.template(el, "ThreadGroup.duration", ""),
+		delay:    c.template(el, "ThreadGroup.delay", ""),
+		onError:  parseOnError(el.Str("ThreadGroup.on_sample_error")),
+		sameUser: el.Bool("ThreadGroup.same_user_on_next_iteration", true),
+	}
+	g.scheduler = el.Bool("ThreadGroup.scheduler", false)
+	g.idxVar = "__jm__" + g.name + "__idx"
+	mc := el.Elem("ThreadGroup.main_controller")
+	if mc != nil {
+		g.loops = c.template(mc, "LoopController.loops", "1")
+		// The LoopController's own default is true: a main loop that does
+		// not say continue_forever=false never ends (JMeter 5.6.3).
+		g.continueForever = mc.Bool("LoopController.continue_forever", true)
+	} else {
+		g.loops = functions.Literal("1")
+	}
+	c.group = g
+	g.root = &ctrlBase{el: el, name: g.name}
+	lv := c.levelOf(el)
+	cx := cctx{chain: []*level{plan}}.with(lv, g.root)
+	g.root.listeners = append(g.root.listeners, plan.data...)
+	g.root.listeners = append(g.root.listeners, lv.data...)
+	g.root.children = c.compileChildren(el, cx)
+	g.root.slot = c.newSlot()
+	return g
+}
+
+func (c *compiler) newSlot() int {
+	n := c.t.nslots
+	c.t.nslots++
+	return n
+}
+
+func evalInt(t *functions.Template, c *functions.Context, def int64) int64 {
+	s := strings.TrimSpace(t.Eval(c))
+	if s == "" {
+		return def
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(s, 64)
+		if ferr != nil {
+			return def
+		}
+		return int64(f)
+	}
+	return v
+}
+
+func (g *group) shape(c *functions.Context) shape {
+	s := shape{
+		threads: int(evalInt(g.threads, c, 0)),
+		ramp:    time.Duration(evalInt(g.ramp, c, 0)) * time.Second,
+		loops:   int(evalInt(g.loops, c, 0)),
+	}
+	if s.threads < 0 {
+		s.threads = 0
+	}
+	if s.ramp < 0 {
+		s.ramp = 0
+	}
+	if g.scheduler {
+		s.duration = time.Duration(evalInt(g.duration, c, 0)) * time.Second
+		s.delay = time.Duration(evalInt(g.delay, c, 0)) * time.Second
+		if s.delay < 0 {
+			s.delay = 0
+		}
+	}
+	return s
+}
+
+// groupRun is one run of a group.
+type groupRun struct {
+	g      *group
+	t      *Test
+	shape  shape
+	start  time.Time // after the scheduler delay
+	end    time.Time // zero: no scheduled end
+	active atomic.Int64
+	wg     sync.WaitGroup
+}
+
+// perThreadDelay is round(ramp*1000/N) ms, as ThreadGroup computes it.
+func perThreadDelay(ramp time.Duration, n int) time.Duration {
+	if n <= 0 || ramp <= 0 {
+		return 0
+	}
+	ms := math.Round(float64(ramp.Milliseconds()) / float64(n))
+	return time.Duration(ms) * time.Millisecond
+}
+
+// runGroup starts a group's users at their ramp-up offsets and waits for
+// them all to end.
+func (t *Test) runGroup(g *group, ph *phaseState) error {
+	ctx := t.newUserContext(t.global.Clone())
+	ctx.ThreadGroupName = g.name
+	sh := g.shape(ctx)
+	if g.scheduler && sh.duration <= 0 {
+		return fmt.Errorf("%s: %s: invalid scheduler duration %q (must be > 0)", g.el.Where(), g.el.Path(), g.duration.Raw())
+	}
+	gr := &groupRun{g: g, t: t, shape: sh}
+	now := time.Now()
+	gr.start = now.Add(sh.delay)
+	if g.scheduler {
+		gr.end = gr.start.Add(sh.duration)
+	}
+	t.logf("INFO", "starting thread group %s: %d threads, ramp-up %s, loops %d", g.name, sh.threads, sh.ramp, sh.loops)
+	step := perThreadDelay(sh.ramp, sh.threads)
+	starter := time.NewTimer(0)
+	defer starter.Stop()
+	<-starter.C
+	for i := 0; i < sh.threads; i++ {
+		at := gr.start.Add(time.Duration(i) * step)
+		if d := time.Until(at); d > 0 {
+			starter.Reset(d)
+			select {
+			case <-starter.C:
+			case <-ph.stop:
+			}
+		}
+		if isClosed(ph.stop) {
+			break
+		}
+		if !gr.end.IsZero() && !time.Now().Before(gr.end) {
+			break // started after the end: JMeter's thread stops at once
+		}
+		gr.wg.Add(1)
+		go gr.runUser(i, ph)
+	}
+	gr.wg.Wait()
+	return nil
+}
+
+func isClosed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+func (t *Test) newUserContext(vars *functions.Vars) *functions.Context {
+	c := functions.NewContext(vars, t.props, t.shared)
+	c.PlanFile = t.plan.File
+	c.Log = t.opts.Log
+	return c
+}
+
+// runUser is one virtual user's life.
+func (gr *groupRun) runUser(i int, ph *phaseState) {
+	defer gr.wg.Done()
+	t, g := gr.t, gr.g
+	vars := t.global.Clone()
+	u := &vuser{
+		t:       t,
+		gr:      gr,
+		vars:    vars,
+		num:     i + 1,
+		name:    g.name + " " + strconv.Itoa(g.num) + "-" + strconv.Itoa(i+1),
+		endTime: gr.end,
+		ph:      ph,
+		slots:   make([]slot, t.nslots),
+	}
+	u.ctx = t.newUserContext(vars)
+	u.ctx.ThreadNum = u.num
+	u.ctx.ThreadName = u.name
+	u.ctx.ThreadGroupName = g.name
+	u.ctx.Iteration = 0
+	u.sess.Ctx = u.ctx
+	u.sess.HTTP = sampler.NewHTTPState(sampler.StateOptions{TLSVerify: t.opts.TLSVerify, Props: t.props})
+	vars.Put(lastSampleOK, "true")
+
+	t.started.Add(1)
+	t.active.Add(1)
+	gr.active.Add(1)
+	defer func() {
+		gr.active.Add(-1)
+		t.active.Add(-1)
+		t.finished.Add(1)
+		if u.sess.HTTP != nil {
+			u.sess.HTTP.Close()
+		}
+	}()
+
+	loops := gr.shape.loops
+	done := 0
+	for !u.halted() {
+		if loops >= 0 && done >= loops {
+			if !g.continueForever || loops == 0 {
+				return
+			}
+			// continue_forever: the loop resets and runs again
+			done = 0
+		}
+		done++
+		u.ctx.Iteration++
+		vars.Put(g.idxVar, strconv.Itoa(u.ctx.Iteration-1))
+		if u.sess.HTTP != nil && u.ctx.Iteration > 1 {
+			u.sess.HTTP.StartIteration(g.sameUser)
+		}
+		before := u.samples
+		u.pushPass(u.ctx.Iteration)
+		f := g.root.iterStart(u)
+		if f == flowNext {
+			f = g.root.runChildren(u)
+		}
+		u.popPass()
+		switch f {
+		case flowStop:
+			return
+		case flowBreakLoop:
+			if !g.continueForever {
+				return
+			}
+		}
+		if f != flowNext {
+			vars.Put(lastSampleOK, "true")
+		}
+		if !u.endTime.IsZero() && !time.Now().Before(u.endTime) {
+			return
+		}
+		u.yieldIfIdle(before)
+	}
+}
+
+// Run runs setUp groups, then the main groups, then tearDown groups.
+// Cancelling ctx stops gracefully: no new samples start, running ones
+// finish. Run returns when every user has ended and every output has
+// received every sample; it does not close the outputs.
+func (t *Test) Run(ctx context.Context) error {
+	if !t.ran.CompareAndSwap(false, true) {
+		return errors.New("engine: a Test runs only once")
+	}
+	t.hardCtx, t.hardCancel = context.WithCancel(context.Background())
+	defer t.hardCancel()
+	t.timerFactor = 1
+	if v, ok := t.props.Get("timer.factor"); ok {
+		if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 0 {
+			t.timerFactor = f
+		}
+	}
+	t.evalUDVs()
+
+	t.results = make(chan delivery, 4096)
+	collected := make(chan struct{})
+	go t.collect(collected)
+
+	var runErr error
+	phases := []struct {
+		groups []*group
+		name   string
+	}{{t.setup, "setUp"}, {t.main, "main"}, {t.teardown, "tearDown"}}
+	for i, p := range phases {
+		if len(p.groups) == 0 {
+			continue
+		}
+		if i == phaseTeardown {
+			if t.stoppedHard.Load() || (t.stoppedGraceful.Load() && !t.teardownOnStop) {
+				break
+			}
+		} else if t.stoppedGraceful.Load() || ctx.Err() != nil {
+			break
+		}
+		ph := newPhase()
+		t.phase.Store(ph)
+		stopWatch := make(chan struct{})
+		if i != phaseTeardown {
+			go func() {
+				select {
+				case <-ctx.Done():
+					t.stopGraceful()
+				case <-stopWatch:
+				}
+			}()
+		} else if t.stoppedGraceful.Load() {
+			t.logf("INFO", "running tearDown groups after shutdown")
+		}
+		if err := t.runPhase(p.groups, ph); err != nil && runErr == nil {
+			runErr = err
+		}
+		close(stopWatch)
+	}
+	close(t.results)
+	<-collected
+	return runErr
+}
+
+func (t *Test) runPhase(groups []*group, ph *phaseState) error {
+	if t.serialize {
+		for _, g := range groups {
+			if isClosed(ph.stop) {
+				break
+			}
+			if err := t.runGroup(g, ph); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(groups))
+	for i, g := range groups {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = t.runGroup(g, ph)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// deliver hands a finished sample to the collector goroutine.
+func (t *Test) deliver(r *sampler.Result, listeners []Output, global bool) {
+	if !global && len(listeners) == 0 {
+		return
+	}
+	t.results <- delivery{res: r, listeners: listeners, global: global}
+}
+
+// collect fans samples out to the outputs, in arrival order.
+func (t *Test) collect(done chan<- struct{}) {
+	defer close(done)
+	for d := range t.results {
+		if d.global {
+			for _, o := range t.opts.Outputs {
+				o.Add(d.res)
+			}
+		}
+		for _, o := range d.listeners {
+			o.Add(d.res)
+		}
+	}
+}
+
+// udv is one global variable.
+type udv struct {
+	name  string
+	value *functions.Template
+}
+
+// evalUDVs evaluates the global variables once, in order, each seeing the
+// ones before it.
+func (t *Test) evalUDVs() {
+	vars := functions.NewVars()
+	c := t.newUserContext(vars)
+	c.ThreadName = "main"
+	for _, v := range t.udvs {
+		vars.Put(v.name, v.value.Eval(c))
+	}
+	t.global = vars
+}

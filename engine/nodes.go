@@ -1,0 +1,361 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"gometer/functions"
+	"gometer/jmx"
+	"gometer/sampler"
+)
+
+// compileSampler resolves a sampler's scope and builds its sampler.
+func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
+	lv := c.levelOf(el)
+	if cx.ctrl != nil {
+		cx.ctrl.listeners = append(cx.ctrl.listeners, lv.data...)
+	}
+	chain := append(append([]*level(nil), cx.chain...), lv)
+	sc := resolveScope(chain)
+	n := &samplerNode{
+		el:        el,
+		label:     nameTemplate(c, el),
+		pres:      sc.pres,
+		timers:    sc.timers,
+		posts:     sc.posts,
+		asserts:   sc.asserts,
+		listeners: sc.listeners,
+		global:    true,
+	}
+	if cx.parentTx != nil {
+		n.listeners = without(sc.listeners, cx.parentTx.listeners)
+		n.global = false
+	}
+	var err error
+	switch el.Class() {
+	case "HTTPSamplerProxy", "HTTPSampler", "HTTPSampler2":
+		merged := mergeHTTPDefaults(el, sc.httpConf)
+		var h *sampler.HTTP
+		h, err = sampler.NewHTTP(merged, sampler.HTTPOptions{
+			Headers:     sc.headers,
+			Cookies:     sc.cookie,
+			Cache:       sc.cache,
+			Auth:        sc.auth,
+			DNS:         sc.dns,
+			Props:       c.t.props,
+			TLSVerify:   c.t.opts.TLSVerify,
+			DiscardBody: len(sc.posts) == 0 && len(sc.asserts) == 0 && len(sc.listeners) == 0 && !c.readsPrevious(),
+		})
+		if h != nil {
+			n.smp = h
+		}
+	case "TestAction":
+		n.action, err = c.buildTestAction(el)
+	default:
+		n.smp, err = c.buildOtherSampler(el)
+	}
+	if err != nil {
+		c.badConfig(el, err)
+		return nil
+	}
+	if n.smp == nil && n.action == nil {
+		return nil
+	}
+	return n
+}
+
+// readsPrevious reports whether some expression in the plan reads the
+// previous response (__regexFunction), so bodies must be kept.
+func (c *compiler) readsPrevious() bool {
+	if c.t.readsPrev == 0 {
+		c.t.readsPrev = 1
+		for _, r := range c.plan.Roots {
+			jmx.Walk(r, func(e *jmx.Element) bool {
+				if propsContain(e.Props, "__regexFunction") {
+					c.t.readsPrev = 2
+				}
+				return c.t.readsPrev != 2
+			})
+		}
+	}
+	return c.t.readsPrev == 2
+}
+
+func propsContain(ps []*jmx.Property, s string) bool {
+	for _, p := range ps {
+		if strings.Contains(p.Value, s) {
+			return true
+		}
+		if p.Elem != nil && propsContain(p.Elem.Props, s) {
+			return true
+		}
+		if propsContain(p.Items, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func without(list, remove []Output) []Output {
+	var out []Output
+	for _, o := range list {
+		if !containsOutput(remove, o) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// iterating reports controllers whose passes count as loop iterations.
+func iterating(el *jmx.Element) bool {
+	switch el.Class() {
+	case "LoopController", "WhileController", "ForeachController":
+		return true
+	}
+	return false
+}
+
+// compileController builds one logic controller and its subtree.
+func (c *compiler) compileController(el *jmx.Element, cx cctx) node {
+	switch el.Class() {
+	case "ModuleController":
+		return c.compileModule(el, cx)
+	case "IncludeController":
+		return c.compileInclude(el, cx)
+	}
+	lv := c.levelOf(el)
+	base := ctrlBase{el: el, name: el.Name, slot: c.newSlot(), listeners: append([]iterListener(nil), lv.data...)}
+	var n node
+	var b *ctrlBase
+	childCx := func(b *ctrlBase) cctx { return cx.with(lv, b) }
+	switch el.Class() {
+	case "GenericController", "RecordingController", "TestFragmentController":
+		x := &genericController{ctrlBase: base}
+		n, b = x, &x.ctrlBase
+	case "LoopController":
+		x := &loopController{
+			ctrlBase:        base,
+			loops:           c.template(el, "LoopController.loops", "1"),
+			continueForever: el.Bool("LoopController.continue_forever", true),
+			idxVar:          "__jm__" + el.Name + "__idx",
+		}
+		n, b = x, &x.ctrlBase
+	case "WhileController":
+		x := &whileController{ctrlBase: base, cond: c.template(el, "WhileController.condition", ""), idxVar: "__jm__" + el.Name + "__idx"}
+		n, b = x, &x.ctrlBase
+	case "IfController":
+		cond, err := newCondition(el.Str("IfController.condition"), el.Bool("IfController.useExpression", false))
+		if err != nil {
+			c.badConfig(el, err)
+			return nil
+		}
+		x := &ifController{ctrlBase: base, cond: cond, evaluateAll: el.Bool("IfController.evaluateAll", false)}
+		n, b = x, &x.ctrlBase
+	case "OnceOnlyController":
+		x := &onceOnlyController{ctrlBase: base, underLoop: cx.ctrl != nil && iterating(cx.ctrl.el)}
+		n, b = x, &x.ctrlBase
+	case "ThroughputController":
+		x := &throughputController{
+			ctrlBase:  base,
+			byPercent: el.Int("ThroughputController.style", 0) == 1,
+			perThread: el.Bool("ThroughputController.perThread", true),
+			max:       c.template(el, "ThroughputController.maxThroughput", "1"),
+			percent:   c.template(el, "ThroughputController.percentThroughput", "100"),
+		}
+		if cx.ctrl != nil {
+			cx.ctrl.listeners = append(cx.ctrl.listeners, x)
+		}
+		n, b = x, &x.ctrlBase
+	case "RandomController":
+		x := &randomController{ctrlBase: base}
+		n, b = x, &x.ctrlBase
+	case "RandomOrderController":
+		x := &randomOrderController{ctrlBase: base}
+		n, b = x, &x.ctrlBase
+	case "InterleaveControl":
+		x := &interleaveController{ctrlBase: base, across: el.Bool("InterleaveControl.accrossThreads", false)}
+		n, b = x, &x.ctrlBase
+	case "SwitchController":
+		x := &switchController{ctrlBase: base, value: c.template(el, "SwitchController.value", "")}
+		n, b = x, &x.ctrlBase
+	case "ForeachController":
+		sep := ""
+		if el.Bool("ForeachController.useSeparator", true) {
+			sep = "_"
+		}
+		x := &foreachController{
+			ctrlBase: base,
+			input:    c.template(el, "ForeachController.inputVal", ""),
+			output:   c.template(el, "ForeachController.returnVal", ""),
+			sep:      sep,
+			start:    c.template(el, "ForeachController.startIndex", ""),
+			end:      c.template(el, "ForeachController.endIndex", ""),
+			idxVar:   "__jm__" + el.Name + "__idx",
+		}
+		n, b = x, &x.ctrlBase
+	case "RunTime":
+		x := &runtimeController{ctrlBase: base, seconds: c.template(el, "RunTime.seconds", "0")}
+		n, b = x, &x.ctrlBase
+	case "CriticalSectionController":
+		x := &criticalSection{ctrlBase: base, lockName: c.template(el, "CriticalSectionController.lockName", "global_lock")}
+		n, b = x, &x.ctrlBase
+	case "TransactionController":
+		return c.compileTransaction(el, cx, lv, base)
+	default:
+		c.problem(el, "unsupported controller")
+		return nil
+	}
+	b.children = c.compileChildren(el, childCx(b))
+	return n
+}
+
+func (c *compiler) compileTransaction(el *jmx.Element, cx cctx, lv *level, base ctrlBase) node {
+	chain := append(append([]*level(nil), cx.chain...), lv)
+	sc := resolveScope(chain)
+	x := &txController{
+		ctrlBase:      base,
+		parent:        el.Bool("TransactionController.parent", false),
+		includeTimers: el.Bool("TransactionController.includeTimers", true),
+		label:         nameTemplate(c, el),
+		listeners:     sc.listeners,
+		global:        true,
+	}
+	if cx.parentTx != nil {
+		x.listeners = without(sc.listeners, cx.parentTx.listeners)
+		x.global = false
+	}
+	if x.parent {
+		x.asserts = sc.asserts
+	}
+	childCx := cx.with(lv, &x.ctrlBase)
+	if x.parent {
+		childCx.parentTx = x
+	}
+	x.children = c.compileChildren(el, childCx)
+	return x
+}
+
+// compileModule splices a copy of the target controller in place of a
+// ModuleController (JMeter does this before the run).
+func (c *compiler) compileModule(el *jmx.Element, cx cctx) node {
+	var path []string
+	for _, p := range el.Collection("ModuleController.node_path") {
+		path = append(path, p.Value)
+	}
+	target := c.findNode(path)
+	if target == nil {
+		c.badConfig(el, fmt.Errorf("module target %q not found", strings.Join(path, " > ")))
+		return nil
+	}
+	if c.visiting[target] {
+		c.badConfig(el, fmt.Errorf("module target %q includes itself", strings.Join(path, " > ")))
+		return nil
+	}
+	if s, ok := c.runnable(target); !ok || (s.kind != kController && s.kind != kFragment) {
+		c.badConfig(el, fmt.Errorf("module target %q is not a controller", strings.Join(path, " > ")))
+		return nil
+	}
+	c.visiting[target] = true
+	defer delete(c.visiting, target)
+	for _, ch := range target.Children {
+		c.check(ch)
+	}
+	return c.compileController(target, cx)
+}
+
+// findNode resolves a ModuleController path: element names from the tree
+// root down; the first name is usually the GUI root ("Test Plan").
+func (c *compiler) findNode(path []string) *jmx.Element {
+	tp := c.plan.TestPlan()
+	if tp == nil || len(path) == 0 {
+		return nil
+	}
+	walk := func(names []string) *jmx.Element {
+		if len(names) == 0 || names[0] != tp.Name {
+			return nil
+		}
+		cur := tp
+		for _, name := range names[1:] {
+			var next *jmx.Element
+			for _, ch := range cur.Children {
+				if ch.Enabled && ch.Name == name {
+					next = ch
+					break
+				}
+			}
+			if next == nil {
+				return nil
+			}
+			cur = next
+		}
+		return cur
+	}
+	if e := walk(path); e != nil {
+		return e
+	}
+	return walk(path[1:])
+}
+
+// compileInclude loads another plan and splices its test plan's children
+// (Test Fragments act as simple controllers) in place.
+func (c *compiler) compileInclude(el *jmx.Element, cx cctx) node {
+	name := strings.TrimSpace(el.Str("IncludeController.includepath"))
+	if name == "" {
+		c.badConfig(el, errors.New("no file to include"))
+		return nil
+	}
+	file := c.t.props.GetOr("includecontroller.prefix", "") + name
+	if !filepath.IsAbs(file) {
+		file = c.resolvePath(file)
+	}
+	if c.includes[file] {
+		c.badConfig(el, fmt.Errorf("include of %s includes itself", file))
+		return nil
+	}
+	inc, err := jmx.ParseFile(file)
+	if err != nil {
+		c.badConfig(el, fmt.Errorf("include: %w", err))
+		return nil
+	}
+	var roots []*jmx.Element
+	if tp := inc.TestPlan(); tp != nil {
+		roots = tp.Children
+	} else {
+		roots = inc.Roots
+	}
+	c.includes[file] = true
+	defer delete(c.includes, file)
+	lv := c.levelOf(el)
+	x := &genericController{ctrlBase: ctrlBase{el: el, name: el.Name, slot: c.newSlot(), listeners: lv.data}}
+	childCx := cx.with(lv, &x.ctrlBase)
+	for _, r := range roots {
+		c.check(r)
+		s, ok := c.runnable(r)
+		if !ok {
+			continue
+		}
+		switch s.kind {
+		case kController, kFragment:
+			if n := c.compileController(r, childCx); n != nil {
+				x.children = append(x.children, n)
+			}
+		case kSampler:
+			if n := c.compileSampler(r, childCx); n != nil {
+				x.children = append(x.children, n)
+			}
+		}
+	}
+	return x
+}
+
+// template for a name: compile el.Name (labels may hold ${}).
+func nameTemplate(c *compiler, el *jmx.Element) *functions.Template {
+	tpl, err := functions.Compile(el.Name)
+	if err != nil {
+		c.badConfig(el, fmt.Errorf("name: %w", err))
+		return functions.Literal(el.Name)
+	}
+	return tpl
+}

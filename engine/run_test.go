@@ -1,0 +1,429 @@
+package engine
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestBasicRunLoopsAndThreadNames(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("Users", 3, 0, "2", "",
+		get(srv, "A", "/a?u=${__threadNum}"),
+		get(srv, "B", "/b?u=${__threadNum}"),
+	))
+	tst, out := run(t, xml, nil)
+	reqs := srv.requests()
+	if len(reqs) != 12 {
+		t.Fatalf("server got %d requests, want 12: %v", len(reqs), srv.paths())
+	}
+	perUser := map[string][]string{}
+	for _, r := range reqs {
+		perUser[r.user] = append(perUser[r.user], r.path)
+	}
+	for _, u := range []string{"1", "2", "3"} {
+		if got := strings.Join(perUser[u], ","); got != "/a,/b,/a,/b" {
+			t.Errorf("user %s got %s", u, got)
+		}
+	}
+	res := out.all()
+	if len(res) != 12 {
+		t.Fatalf("outputs got %d samples, want 12", len(res))
+	}
+	names := map[string]bool{}
+	for _, r := range res {
+		names[r.ThreadName] = true
+		if !r.Success || r.ResponseCode != "200" {
+			t.Errorf("sample %s failed: %s %s", r.Label, r.ResponseCode, r.ResponseMessage)
+		}
+		if r.GrpThreads < 1 || r.AllThreads < 1 {
+			t.Errorf("thread counts not set: %d %d", r.GrpThreads, r.AllThreads)
+		}
+	}
+	for _, n := range []string{"Users 1-1", "Users 1-2", "Users 1-3"} {
+		if !names[n] {
+			t.Errorf("no sample from thread %q (have %v)", n, names)
+		}
+	}
+	if a, s, f := tst.Counts(); a != 0 || s != 3 || f != 3 {
+		t.Errorf("counts = %d %d %d", a, s, f)
+	}
+}
+
+func TestMainLoopWithoutContinueForeverFalseNeverEnds(t *testing.T) {
+	// JMeter 5.6.3: a main LoopController without continue_forever=false
+	// keeps the group running; the scheduler ends it here.
+	srv := newServer(t)
+	props := `<elementProp name="ThreadGroup.main_controller" elementType="LoopController" guiclass="LoopControlPanel" testclass="LoopController" testname="Loop Controller" enabled="true">` +
+		sp("LoopController.loops", "1") + `</elementProp>` + sp("ThreadGroup.num_threads", "1") + sp("ThreadGroup.ramp_time", "0") +
+		bp("ThreadGroup.scheduler", true) + sp("ThreadGroup.duration", "1") + sp("ThreadGroup.delay", "0")
+	xml := planXML(el{tag: "ThreadGroup", name: "G", props: props, kids: []el{get(srv, "A", "/a", constTimer(100))}})
+	run(t, xml, nil)
+	if n := len(srv.requests()); n < 3 {
+		t.Fatalf("got %d requests in 1 s, want the loop to repeat", n)
+	}
+}
+
+func TestRampUpOffsets(t *testing.T) {
+	srv := newServer(t)
+	// 4 threads over 2 s: starts at 0, 500, 1000, 1500 ms.
+	xml := planXML(tg("R", 4, 2, "1", "", get(srv, "A", "/a?u=${__threadNum}")))
+	start := time.Now()
+	run(t, xml, nil)
+	reqs := srv.requests()
+	if len(reqs) != 4 {
+		t.Fatalf("got %d requests", len(reqs))
+	}
+	for _, r := range reqs {
+		var i int
+		switch r.user {
+		case "1":
+			i = 0
+		case "2":
+			i = 1
+		case "3":
+			i = 2
+		case "4":
+			i = 3
+		}
+		want := time.Duration(i) * 500 * time.Millisecond
+		got := r.at.Sub(start)
+		if got < want-50*time.Millisecond || got > want+400*time.Millisecond {
+			t.Errorf("thread %s started at %v, want about %v", r.user, got, want)
+		}
+	}
+}
+
+func TestSchedulerDurationAndDelay(t *testing.T) {
+	srv := newServer(t)
+	extra := bp("ThreadGroup.scheduler", true) + sp("ThreadGroup.duration", "1") + sp("ThreadGroup.delay", "1")
+	xml := planXML(tg("S", 2, 0, "-1", extra, get(srv, "A", "/a", constTimer(50))))
+	start := time.Now()
+	_, out := run(t, xml, nil)
+	took := time.Since(start)
+	reqs := srv.requests()
+	if len(reqs) == 0 {
+		t.Fatal("no requests")
+	}
+	if first := reqs[0].at.Sub(start); first < 950*time.Millisecond {
+		t.Errorf("first request at %v, before the 1 s delay", first)
+	}
+	if took < 1900*time.Millisecond || took > 3500*time.Millisecond {
+		t.Errorf("run took %v, want about 2 s (1 s delay + 1 s duration)", took)
+	}
+	if len(out.all()) != len(reqs) {
+		t.Errorf("samples %d != requests %d", len(out.all()), len(reqs))
+	}
+}
+
+func TestRunningSampleNotCutAtSchedulerEnd(t *testing.T) {
+	srv := newServer(t)
+	extra := bp("ThreadGroup.scheduler", true) + sp("ThreadGroup.duration", "1") + sp("ThreadGroup.delay", "0")
+	xml := planXML(tg("S", 1, 0, "-1", extra, get(srv, "Slow", "/slow?d=700ms")))
+	_, out := run(t, xml, nil)
+	res := out.all()
+	if len(res) != 2 {
+		t.Fatalf("got %d samples, want 2 (second started before the end and ran to completion)", len(res))
+	}
+	for _, r := range res {
+		if !r.Success {
+			t.Errorf("sample failed: %s %s", r.ResponseCode, r.ResponseMessage)
+		}
+	}
+}
+
+func TestOnSampleError(t *testing.T) {
+	cases := []struct {
+		mode string
+		want func(paths []string) bool
+		desc string
+	}{
+		{"continue", func(p []string) bool { return count(p, "/ok") == 4 && count(p, "/fail") == 4 && count(p, "/after") == 4 }, "everything runs"},
+		{"startnextloop", func(p []string) bool { return count(p, "/fail") == 4 && count(p, "/after") == 0 && count(p, "/ok") == 4 }, "rest of iteration skipped"},
+		{"stopthread", func(p []string) bool { return count(p, "/fail") == 2 && count(p, "/after") == 0 && count(p, "/ok") == 2 }, "each thread stops"},
+		{"stoptest", func(p []string) bool { return count(p, "/fail") >= 1 && count(p, "/fail") <= 2 && count(p, "/after") == 0 }, "test stops"},
+		{"stoptestnow", func(p []string) bool { return count(p, "/fail") >= 1 && count(p, "/fail") <= 2 && count(p, "/after") == 0 }, "test stops now"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.mode, func(t *testing.T) {
+			srv := newServer(t)
+			xml := planXML(tg("E", 2, 0, "2", sp("ThreadGroup.on_sample_error", tc.mode),
+				get(srv, "ok", "/ok"), get(srv, "fail", "/fail"), get(srv, "after", "/after")))
+			_, out := run(t, xml, nil)
+			p := srv.paths()
+			if !tc.want(p) {
+				t.Errorf("%s: server saw %v", tc.desc, p)
+			}
+			// stoptestnow cancels requests in flight: they are recorded as
+			// failed samples even if the server never saw them.
+			if n := len(out.all()); n != len(p) && (tc.mode != "stoptestnow" || n < len(p)) {
+				t.Errorf("samples %d != requests %d", n, len(p))
+			}
+		})
+	}
+}
+
+func TestSetupMainTeardownOrder(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(
+		tgClass("PostThreadGroup", "Down", "1", "0", "1", "", get(srv, "down", "/down")),
+		tg("Main", 2, 0, "1", "", get(srv, "main", "/main", constTimer(100))),
+		tgClass("SetupThreadGroup", "Up", "1", "0", "1", "", get(srv, "up", "/up", constTimer(100))),
+	)
+	run(t, xml, nil)
+	p := srv.paths()
+	want := []string{"/up", "/main", "/main", "/down"}
+	if strings.Join(p, ",") != strings.Join(want, ",") {
+		t.Fatalf("order %v, want %v", p, want)
+	}
+}
+
+func TestUDVsEvaluatedOnceInOrder(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(
+		udvs("vars", "host", srv.host, "base", "/v/${host}", "rnd", "${__Random(1,1000000)}"),
+		tg("U", 3, 0, "2", "",
+			get(srv, "A", "${base}/${rnd}/${later}"),
+			udvs("more", "later", "L-${host}"),
+		),
+	)
+	run(t, xml, nil)
+	p := srv.paths()
+	if len(p) != 6 {
+		t.Fatalf("got %v", p)
+	}
+	for _, x := range p {
+		if x != p[0] {
+			t.Fatalf("UDV with __Random must be evaluated once: %v", p)
+		}
+	}
+	if !strings.HasPrefix(p[0], "/v/"+srv.host+"/") || !strings.HasSuffix(p[0], "/L-"+srv.host) {
+		t.Errorf("path %q", p[0])
+	}
+}
+
+func TestThreadsFromProperty(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tgClass("ThreadGroup", "P", "${__P(threads,10)}", "0", "${__P(loops,1)}", "", get(srv, "A", "/a")))
+	run(t, xml, map[string]string{"threads": "3", "loops": "2"})
+	if n := len(srv.requests()); n != 6 {
+		t.Fatalf("got %d requests, want 3 threads x 2 loops", n)
+	}
+}
+
+func TestHeaderMergeInnerWins(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(
+		headers("plan headers", "X-Plan", "p", "X-Both", "outer"),
+		tg("H", 1, 0, "1", "",
+			headers("group headers", "X-Group", "g"),
+			get(srv, "A", "/a", headers("own", "X-Both", "inner")),
+			get(srv, "B", "/b"),
+		),
+	)
+	run(t, xml, nil)
+	reqs := srv.requests()
+	if len(reqs) != 2 {
+		t.Fatalf("requests: %v", srv.paths())
+	}
+	a, b := reqs[0].header, reqs[1].header
+	if a.Get("X-Plan") != "p" || a.Get("X-Group") != "g" || a.Get("X-Both") != "inner" {
+		t.Errorf("A headers: %v", a)
+	}
+	if b.Get("X-Both") != "outer" || b.Get("X-Group") != "g" {
+		t.Errorf("B headers: %v", b)
+	}
+	if vs := a.Values("X-Both"); len(vs) != 1 {
+		t.Errorf("X-Both sent %d times", len(vs))
+	}
+}
+
+func TestHTTPDefaultsMerge(t *testing.T) {
+	srv := newServer(t)
+	defaults := el{tag: "ConfigTestElement", gui: "HttpDefaultsGui", name: "defaults", props: `<elementProp name="HTTPsampler.Arguments" elementType="Arguments"><collectionProp name="Arguments.arguments"><elementProp name="d" elementType="HTTPArgument">` +
+		bp("HTTPArgument.always_encode", false) + sp("Argument.name", "d") + sp("Argument.value", "1") + sp("Argument.metadata", "=") +
+		`</elementProp></collectionProp></elementProp>` + sp("HTTPSampler.domain", srv.host) + sp("HTTPSampler.port", srv.port) + sp("HTTPSampler.protocol", "http")}
+	other := el{tag: "ConfigTestElement", gui: "TCPConfigGui", name: "not http", props: sp("HTTPSampler.path", "/wrong")}
+	xml := planXML(
+		defaults,
+		tg("D", 1, 0, "1", "", other,
+			httpSampler(nil, "A", "GET", "/x", ""),
+		),
+	)
+	run(t, xml, nil)
+	reqs := srv.requests()
+	if len(reqs) != 1 {
+		t.Fatalf("requests: %d", len(reqs))
+	}
+	if reqs[0].path != "/x" || reqs[0].query.Get("d") != "1" {
+		t.Errorf("got %s ?%v", reqs[0].path, reqs[0].query)
+	}
+}
+
+func TestScopeTimersAndSiblings(t *testing.T) {
+	srv := newServer(t)
+	// The timer inside "slow ctrl" applies to B only; A is fast.
+	xml := planXML(tg("S", 1, 0, "1", "",
+		get(srv, "A", "/a"),
+		ctrl("GenericController", "slow ctrl", "", get(srv, "B", "/b"), constTimer(400)),
+	))
+	start := time.Now()
+	run(t, xml, nil)
+	reqs := srv.requests()
+	if len(reqs) != 2 {
+		t.Fatal(srv.paths())
+	}
+	if d := reqs[0].at.Sub(start); d > 300*time.Millisecond {
+		t.Errorf("A delayed %v by a timer not in its scope", d)
+	}
+	if d := reqs[1].at.Sub(reqs[0].at); d < 380*time.Millisecond {
+		t.Errorf("B only %v after A, timer not applied", d)
+	}
+}
+
+func TestTimerNotInElapsed(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("T", 1, 0, "1", "", get(srv, "A", "/a", constTimer(300), constTimer(200))))
+	start := time.Now()
+	_, out := run(t, xml, nil)
+	res := out.all()
+	if len(res) != 1 {
+		t.Fatal(len(res))
+	}
+	if res[0].Elapsed > 200*time.Millisecond {
+		t.Errorf("elapsed %v includes timer time", res[0].Elapsed)
+	}
+	if d := srv.requests()[0].at.Sub(start); d < 480*time.Millisecond {
+		t.Errorf("timers summed to only %v", d)
+	}
+}
+
+func TestProblemsListPathAndLine(t *testing.T) {
+	xml := planXML(tg("G", 1, 0, "1", "",
+		el{tag: "JSR223Sampler", gui: "TestBeanGUI", name: "Script", props: sp("scriptLanguage", "groovy")},
+		el{tag: "com.example.Unknown", name: "Mystery"},
+		el{tag: "BeanShellPreProcessor", gui: "TestBeanGUI", name: "BSH"},
+		el{tag: "ResultCollector", gui: "ViewResultsFullVisualizer", name: "View"},
+		el{tag: "WorkBench", name: "WB"},
+	))
+	_, err := compileXML(t, xml, Options{})
+	ps, ok := err.(Problems)
+	if !ok {
+		t.Fatalf("want Problems, got %v", err)
+	}
+	if len(ps) != 3 {
+		t.Fatalf("want 3 problems, got:\n%v", err)
+	}
+	text := err.Error()
+	for _, want := range []string{"Test Plan > G > Script (JSR223Sampler)", "JSR223 script, groovy", "Test Plan > G > Mystery (com.example.Unknown)", "BeanShell"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("problems miss %q:\n%s", want, text)
+		}
+	}
+	for _, p := range ps {
+		if p.Line <= 0 || !strings.HasSuffix(p.File, "plan.jmx") {
+			t.Errorf("problem without file/line: %+v", p)
+		}
+	}
+	// With SkipUnsupported the plan compiles and the skipped ones are warnings.
+	tst, err := compileXML(t, xml, Options{SkipUnsupported: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tst.Warnings()) != 3 {
+		t.Errorf("warnings: %v", tst.Warnings())
+	}
+}
+
+func TestGracefulStopLosesNoSamples(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 5, 0, "-1", "", get(srv, "A", "/slow?d=100ms")))
+	out := &sink{}
+	tst, err := compileXML(t, xml, Options{Outputs: []Output{out}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(700 * time.Millisecond); cancel() }()
+	start := time.Now()
+	if err := tst.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if time.Since(start) > 3*time.Second {
+		t.Errorf("graceful stop took %v", time.Since(start))
+	}
+	n := len(srv.requests())
+	if n == 0 || len(out.all()) != n {
+		t.Fatalf("server answered %d requests, outputs got %d samples", n, len(out.all()))
+	}
+	for _, r := range out.all() {
+		if !r.Success {
+			t.Errorf("graceful stop failed a sample: %s", r.ResponseMessage)
+		}
+	}
+}
+
+func TestStopNowRecordsInFlight(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 3, 0, "-1", "", get(srv, "A", "/slow?d=5s")))
+	out := &sink{}
+	tst, err := compileXML(t, xml, Options{Outputs: []Output{out}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { time.Sleep(400 * time.Millisecond); tst.StopNow() }()
+	start := time.Now()
+	if err := tst.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if time.Since(start) > 3*time.Second {
+		t.Errorf("StopNow took %v", time.Since(start))
+	}
+	res := out.all()
+	if len(res) != 3 {
+		t.Fatalf("want the 3 interrupted samples recorded, got %d", len(res))
+	}
+	for _, r := range res {
+		if r.Success {
+			t.Errorf("interrupted sample recorded as success")
+		}
+	}
+}
+
+func TestSerializeThreadGroups(t *testing.T) {
+	srv := newServer(t)
+	p := testPlan(tg("One", 1, 0, "2", "", get(srv, "1", "/1", constTimer(100))), tg("Two", 1, 0, "2", "", get(srv, "2", "/2", constTimer(100))))
+	p.props += bp("TestPlan.serialize_threadgroups", true)
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?><jmeterTestPlan version="1.2"><hashTree>`)
+	p.xml(&b)
+	b.WriteString(`</hashTree></jmeterTestPlan>`)
+	run(t, b.String(), nil)
+	if got := strings.Join(srv.paths(), ","); got != "/1,/1,/2,/2" {
+		t.Errorf("serialized order %s", got)
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("Users", 7, 14, "3", "", ctrl("GenericController", "Flow", "", get(srv, "Login", "/l"))))
+	tst, err := compileXML(t, xml, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	tst.Describe(&b)
+	for _, want := range []string{"Users", "7 threads", "ramp-up 14s", "3 loop(s)", "Login (HTTPSamplerProxy)", "Flow (GenericController)"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("describe lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+func sortedCopy(s []string) []string {
+	c := append([]string(nil), s...)
+	sort.Strings(c)
+	return c
+}

@@ -1,0 +1,286 @@
+package engine
+
+import (
+	"strings"
+
+	"gometer/jmx"
+)
+
+// level holds the scoped elements that are direct children of one tree
+// node. A sampler is in scope of every level on its path to the root
+// (JMeter's TestCompiler.saveSamplerConfigs); levels are built once per
+// element and shared by every sampler below it.
+type level struct {
+	el       *jmx.Element
+	httpConf []*jmx.Element // ConfigTestElements an HTTP sampler merges (guiclass whitelist)
+	headers  []*jmx.Element // HeaderManagers, document order
+	cookie   *jmx.Element   // last CookieManager of the level (a later one supersedes)
+	cache    *jmx.Element
+	auth     *jmx.Element
+	dns      *jmx.Element
+
+	timers    []timer
+	pres      []preProcessor
+	posts     []postProcessor
+	asserts   []checker
+	listeners []Output
+	data      []iterListener // iteration listeners of the nearest enclosing controller
+}
+
+// httpConfigGUIs are the guiclasses of config elements an HTTP sampler
+// merges (HTTPSamplerBase.APPLIABLE_CONFIG_CLASSES), by short name.
+var httpConfigGUIs = map[string]bool{
+	"LoginConfigGui":  true,
+	"HttpDefaultsGui": true,
+	"SimpleConfigGui": true,
+	"HeaderPanel":     true,
+	"DNSCacheManager": true,
+	"DNSCachePanel":   true,
+	"AuthPanel":       true,
+	"CacheManagerGui": true,
+	"CookiePanel":     true,
+	"TestBeanGUI":     true,
+}
+
+func shortClass(s string) string {
+	if i := strings.LastIndexByte(s, '.'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// levelOf classifies and builds the scoped children of el once.
+func (c *compiler) levelOf(el *jmx.Element) *level {
+	if l, ok := c.levels[el]; ok {
+		return l
+	}
+	l := &level{el: el}
+	c.levels[el] = l
+	for _, ch := range el.Children {
+		s, ok := c.runnable(ch)
+		if !ok {
+			continue
+		}
+		switch s.kind {
+		case kConfig:
+			switch ch.Class() {
+			case "ConfigTestElement":
+				if httpConfigGUIs[shortClass(ch.GUIClass)] {
+					l.httpConf = append(l.httpConf, ch)
+				}
+			case "HeaderManager":
+				l.headers = append(l.headers, ch)
+			case "CookieManager":
+				l.cookie = ch
+			case "CacheManager":
+				l.cache = ch
+			case "AuthManager":
+				l.auth = ch
+			case "DNSCacheManager":
+				l.dns = ch
+			}
+		case kTimer:
+			if tm, err := c.buildTimer(ch); err != nil {
+				c.badConfig(ch, err)
+			} else if tm != nil {
+				l.timers = append(l.timers, tm)
+			}
+		case kData:
+			if d, err := c.buildData(ch); err != nil {
+				c.badConfig(ch, err)
+			} else if d != nil {
+				l.data = append(l.data, d)
+			}
+		case kPre:
+			pre, it, err := c.buildPre(ch)
+			if err != nil {
+				c.badConfig(ch, err)
+				continue
+			}
+			if pre != nil {
+				l.pres = append(l.pres, pre)
+			}
+			if it != nil {
+				l.data = append(l.data, it)
+			}
+		case kPost:
+			if p, err := c.buildPost(ch); err != nil {
+				c.problemOrBad(ch, err)
+			} else if p != nil {
+				l.posts = append(l.posts, p)
+			}
+		case kAssertion:
+			if a, err := c.buildAssertion(ch); err != nil {
+				c.problemOrBad(ch, err)
+			} else if a != nil {
+				l.asserts = append(l.asserts, a)
+			}
+		case kListener:
+			if o := c.openCollector(ch); o != nil {
+				l.listeners = append(l.listeners, o)
+			}
+		}
+	}
+	return l
+}
+
+// openCollector opens a ResultCollector's file output once.
+func (c *compiler) openCollector(el *jmx.Element) Output {
+	if o, ok := c.opened[el]; ok {
+		return o
+	}
+	c.opened[el] = nil
+	name := strings.TrimSpace(el.Str("filename"))
+	if name == "" || c.t.opts.OpenCollector == nil {
+		return nil
+	}
+	o, err := c.t.opts.OpenCollector(el, name)
+	if err != nil {
+		c.badConfig(el, err)
+		return nil
+	}
+	c.opened[el] = o
+	return o
+}
+
+// scope is everything that applies to one sampler, resolved from its chain
+// of levels (outermost first, the sampler's own level last).
+type scope struct {
+	httpConf  []*jmx.Element // innermost first
+	headers   []*jmx.Element // innermost first
+	cookie    *jmx.Element   // outermost wins
+	cache     *jmx.Element
+	auth      *jmx.Element
+	dns       *jmx.Element
+	timers    []timer
+	pres      []preProcessor  // outermost first
+	posts     []postProcessor // outermost first
+	asserts   []checker       // outermost first
+	listeners []Output        // innermost first, no duplicates
+}
+
+func resolveScope(chain []*level) scope {
+	var s scope
+	for i := len(chain) - 1; i >= 0; i-- { // innermost first
+		l := chain[i]
+		s.httpConf = append(s.httpConf, l.httpConf...)
+		s.headers = append(s.headers, l.headers...)
+		if l.cookie != nil {
+			s.cookie = l.cookie
+		}
+		if l.cache != nil {
+			s.cache = l.cache
+		}
+		if l.auth != nil {
+			s.auth = l.auth
+		}
+		if l.dns != nil {
+			s.dns = l.dns
+		}
+		s.timers = append(s.timers, l.timers...)
+		for _, o := range l.listeners {
+			if !containsOutput(s.listeners, o) {
+				s.listeners = append(s.listeners, o)
+			}
+		}
+	}
+	for _, l := range chain { // outermost first
+		s.pres = append(s.pres, l.pres...)
+		s.posts = append(s.posts, l.posts...)
+		s.asserts = append(s.asserts, l.asserts...)
+	}
+	return s
+}
+
+func containsOutput(list []Output, o Output) bool {
+	for _, x := range list {
+		if x == o {
+			return true
+		}
+	}
+	return false
+}
+
+// mergeHTTPDefaults returns a copy of an HTTP sampler element with the
+// empty or absent properties filled from the config elements in scope
+// (innermost first, so the sampler's own value wins, then the nearest
+// config); argument collections are appended, as AbstractTestElement.mergeIn
+// does.
+func mergeHTTPDefaults(el *jmx.Element, confs []*jmx.Element) *jmx.Element {
+	if len(confs) == 0 {
+		return el
+	}
+	m := *el
+	m.Props = append([]*jmx.Property(nil), el.Props...)
+	for _, conf := range confs {
+		for _, p := range conf.Props {
+			if p.Kind == jmx.ElementProp && p.Name == "HTTPsampler.Arguments" {
+				mergeArguments(&m, p)
+				continue
+			}
+			idx := -1
+			for i, q := range m.Props {
+				if q.Name == p.Name {
+					idx = i
+					break
+				}
+			}
+			switch {
+			case idx < 0:
+				m.Props = append(m.Props, p)
+			case isEmptyProp(m.Props[idx]):
+				m.Props[idx] = p
+			}
+		}
+	}
+	return &m
+}
+
+func isEmptyProp(p *jmx.Property) bool {
+	switch p.Kind {
+	case jmx.ElementProp:
+		return p.Elem == nil
+	case jmx.CollectionProp, jmx.MapProp:
+		return len(p.Items) == 0
+	}
+	return p.Value == ""
+}
+
+// mergeArguments appends the config's arguments to the sampler's.
+func mergeArguments(m *jmx.Element, confArgs *jmx.Property) {
+	if confArgs.Elem == nil {
+		return
+	}
+	extra := confArgs.Elem.Collection("Arguments.arguments")
+	if len(extra) == 0 {
+		return
+	}
+	for i, q := range m.Props {
+		if q.Name != "HTTPsampler.Arguments" {
+			continue
+		}
+		if q.Elem == nil {
+			m.Props[i] = confArgs
+			return
+		}
+		ne := *q.Elem
+		ne.Props = append([]*jmx.Property(nil), q.Elem.Props...)
+		found := false
+		for j, ap := range ne.Props {
+			if ap.Name == "Arguments.arguments" {
+				np := *ap
+				np.Items = append(append([]*jmx.Property(nil), ap.Items...), extra...)
+				ne.Props[j] = &np
+				found = true
+			}
+		}
+		if !found {
+			ne.Props = append(ne.Props, &jmx.Property{Name: "Arguments.arguments", Kind: jmx.CollectionProp, Items: extra})
+		}
+		np := *q
+		np.Elem = &ne
+		m.Props[i] = &np
+		return
+	}
+	m.Props = append(m.Props, confArgs)
+}

@@ -1,0 +1,78 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+
+	"gometer/functions"
+	"gometer/jmx"
+)
+
+// Flow Control Action (TestAction) actions and targets.
+const (
+	actionStop           = 0
+	actionPause          = 1
+	actionStopNow        = 2
+	actionNextThreadLoop = 3
+	actionNextLoop       = 4
+	actionBreakLoop      = 5
+
+	targetThread = 0
+	targetTest   = 2
+)
+
+// testAction is a Flow Control Action: it produces no sample, but the
+// pre-processors and timers in its scope run before it.
+type testAction struct {
+	action   int
+	target   int
+	duration *functions.Template
+}
+
+func (c *compiler) buildTestAction(el *jmx.Element) (*testAction, error) {
+	a := &testAction{
+		action:   int(el.Int("ActionProcessor.action", actionPause)),
+		target:   int(el.Int("ActionProcessor.target", targetThread)),
+		duration: c.template(el, "ActionProcessor.duration", "0"),
+	}
+	if a.action < actionStop || a.action > actionBreakLoop {
+		return nil, fmt.Errorf("unknown Flow Control Action %d", a.action)
+	}
+	return a, nil
+}
+
+func (a *testAction) perform(u *vuser) flow {
+	switch a.action {
+	case actionPause:
+		d := time.Duration(evalInt(a.duration, u.ctx, 0)) * time.Millisecond
+		if !u.endTime.IsZero() {
+			d = min(d, time.Until(u.endTime)) // the pause is cut at the scheduler's end
+		}
+		if !u.sleep(d) {
+			return flowStop
+		}
+		return flowNext
+	case actionStop:
+		if a.target == targetTest {
+			u.t.stopGraceful()
+		}
+		u.stop = true
+		return flowStop
+	case actionStopNow:
+		if a.target == targetTest {
+			u.t.StopNow()
+		}
+		u.stop = true
+		return flowStop
+	case actionNextThreadLoop:
+		u.vars.Put(lastSampleOK, "true")
+		return flowNextThreadLoop
+	case actionNextLoop:
+		u.vars.Put(lastSampleOK, "true")
+		return flowNextLoop
+	case actionBreakLoop:
+		u.vars.Put(lastSampleOK, "true")
+		return flowBreakLoop
+	}
+	return flowNext
+}

@@ -1,0 +1,134 @@
+package engine
+
+import (
+	"strconv"
+	"time"
+
+	"gometer/functions"
+	"gometer/sampler"
+)
+
+// transactionPrefix starts a transaction sample's response message; JMeter's
+// tools recognise transaction samples by it.
+const transactionPrefix = "Number of samples in transaction : "
+
+// txController is a TransactionController: it times its children as one
+// transaction, either as an extra sample after them (default) or as a parent
+// sample holding them as sub-results (parent mode).
+type txController struct {
+	ctrlBase
+	parent        bool
+	includeTimers bool
+	label         *functions.Template
+	listeners     []Output  // listeners in the controller's own scope
+	global        bool      // the transaction sample goes to Options.Outputs
+	asserts       []checker // parent mode: assertions in the controller's scope
+}
+
+// txFrame is one running transaction of a user.
+type txFrame struct {
+	tc        *txController
+	start     time.Time
+	calls     int
+	failing   int
+	bytes     int64
+	sent      int64
+	latency   time.Duration
+	connect   time.Duration
+	childTime time.Duration
+	code      string
+	subs      []*sampler.Result
+}
+
+func (c *txController) run(u *vuser) flow {
+	fr := &txFrame{tc: c, start: time.Now()}
+	u.tx = append(u.tx, fr)
+	f := c.pass(u)
+	u.tx = u.tx[:len(u.tx)-1]
+	c.finish(u, fr)
+	if f == flowNext && u.halted() {
+		f = flowStop
+	}
+	return f
+}
+
+// add counts one sample of the transaction.
+func (fr *txFrame) add(r *sampler.Result) {
+	fr.calls++
+	if fr.failing == 0 {
+		fr.code = r.ResponseCode
+	}
+	if !r.Success {
+		fr.failing++
+	}
+	fr.bytes += r.Bytes
+	fr.sent += r.SentBytes
+	fr.childTime += r.Elapsed
+	if fr.tc.parent {
+		fr.subs = append(fr.subs, r)
+		return
+	}
+	fr.latency += r.Latency
+	fr.connect += r.Connect
+}
+
+// addToTransactions gives a sample to the enclosing transactions below depth:
+// every default-mode one sees it, up to and including the innermost
+// parent-mode one, which takes it as a sub-result.
+func (u *vuser) addToTransactions(r *sampler.Result, depth int) {
+	for i := depth - 1; i >= 0; i-- {
+		fr := u.tx[i]
+		fr.add(r)
+		if fr.tc.parent {
+			return
+		}
+	}
+}
+
+func (c *txController) finish(u *vuser, fr *txFrame) {
+	end := time.Now()
+	total := end.Sub(fr.start)
+	r := &sampler.Result{
+		Label:       c.label.Eval(u.ctx),
+		Start:       fr.start,
+		Elapsed:     total,
+		Success:     fr.failing == 0,
+		Bytes:       fr.bytes,
+		SentBytes:   fr.sent,
+		SampleCount: 1,
+		Transaction: true,
+		Subs:        fr.subs,
+	}
+	if !c.includeTimers {
+		r.Elapsed = min(fr.childTime, total)
+		r.Idle = total - r.Elapsed
+	}
+	r.ResponseMessage = transactionPrefix + strconv.Itoa(fr.calls) + ", number of failing samples : " + strconv.Itoa(fr.failing)
+	if c.parent {
+		r.ResponseCode = fr.code
+	} else {
+		r.Latency = fr.latency
+		r.Connect = fr.connect
+	}
+	if r.Success {
+		r.ResponseCode = "200"
+	}
+	u.fillThreadInfo(r)
+	if c.parent {
+		for _, a := range c.asserts {
+			ar := a.check(u, r)
+			if ar.Failure || ar.Error {
+				r.Success = false
+			}
+			r.Assertions = append(r.Assertions, ar)
+		}
+		if len(c.asserts) > 0 {
+			u.vars.Put(lastSampleOK, strconv.FormatBool(r.Success))
+		}
+	}
+	if !r.Success {
+		r.ErrorCount = 1
+	}
+	u.t.deliver(r, c.listeners, c.global)
+	u.addToTransactions(r, len(u.tx))
+}

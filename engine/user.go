@@ -1,0 +1,259 @@
+package engine
+
+import (
+	"runtime"
+	"strconv"
+	"time"
+
+	"gometer/functions"
+	"gometer/jmx"
+	"gometer/sampler"
+)
+
+// flow is what a node tells its parent after it ran.
+type flow uint8
+
+const (
+	flowNext           flow = iota // carry on with the next sibling
+	flowNextThreadLoop             // abandon the thread-group iteration (startnextloop)
+	flowNextLoop                   // next pass of the innermost loop (Flow Control Action)
+	flowBreakLoop                  // leave the innermost loop
+	flowStop                       // the virtual user stops
+)
+
+// node is a sampler or a controller in a compiled group. The tree is shared
+// by all users of a group; per-user state lives in the vuser's slots.
+type node interface {
+	run(u *vuser) flow
+	describe() (kind, name string, children []node)
+}
+
+type timer interface {
+	// delay returns the pause before the sampler; it may block (SyncTimer).
+	delay(u *vuser) time.Duration
+}
+
+type preProcessor interface{ process(u *vuser) }
+
+type postProcessor interface {
+	process(u *vuser, r *sampler.Result)
+}
+
+type checker interface {
+	check(u *vuser, r *sampler.Result) sampler.AssertionResult
+}
+
+// iterListener runs at the start of each iteration of its controller (CSV
+// Data Set, Counter, Random Variable, per-iteration User Parameters). It
+// returns flowStop to end the user (CSV at EOF with stopThread).
+type iterListener interface {
+	iterationStart(u *vuser) flow
+}
+
+// slot is one element's per-user state.
+type slot struct {
+	n, m int64
+	done bool
+	v    any
+}
+
+// vuser is one virtual user: a goroutine with its own variables, HTTP state
+// and controller state.
+type vuser struct {
+	t       *Test
+	gr      *groupRun
+	ctx     *functions.Context
+	vars    *functions.Vars
+	sess    sampler.Session
+	name    string
+	num     int // 1-based thread number in its group
+	stop    bool
+	endTime time.Time // zero without scheduler
+	ph      *phaseState
+	slots   []slot
+	passes  []int // pass number (1-based) of each enclosing iterating controller
+	tx      []*txFrame
+	prev    functions.Previous
+	samples uint64 // samples taken (Gosched guard for empty loops)
+	lastPkg *samplerNode
+	sleeper *time.Timer
+}
+
+// halted reports whether the user must not start another sample.
+func (u *vuser) halted() bool {
+	if u.stop {
+		return true
+	}
+	select {
+	case <-u.ph.stop:
+		u.stop = true
+		return true
+	default:
+		return false
+	}
+}
+
+// sleep pauses for d unless the phase is stopped; false means stopped.
+func (u *vuser) sleep(d time.Duration) bool {
+	if d <= 0 {
+		return !u.halted()
+	}
+	if u.sleeper == nil {
+		u.sleeper = time.NewTimer(d)
+	} else {
+		u.sleeper.Reset(d)
+	}
+	select {
+	case <-u.sleeper.C:
+		return !u.halted()
+	case <-u.ph.stop:
+		u.sleeper.Stop()
+		u.stop = true
+		return false
+	}
+}
+
+// delay sums the timers and sleeps once; a pause that would pass the
+// scheduler's end stops the user instead (JMeterThread.delay).
+func (u *vuser) delay(timers []timer) bool {
+	var total time.Duration
+	for _, tm := range timers {
+		total += tm.delay(u)
+	}
+	if f := u.t.timerFactor; f != 1 {
+		total = time.Duration(float64(total) * f)
+	}
+	if total <= 0 {
+		return !u.halted()
+	}
+	if !u.endTime.IsZero() && total > time.Until(u.endTime) {
+		u.stop = true
+		return false
+	}
+	return u.sleep(total)
+}
+
+// pushPass/popPass track the passes of enclosing loops (OnceOnlyController).
+func (u *vuser) pushPass(n int) { u.passes = append(u.passes, n) }
+func (u *vuser) popPass()       { u.passes = u.passes[:len(u.passes)-1] }
+func (u *vuser) pass() int {
+	if len(u.passes) == 0 {
+		return 1
+	}
+	return u.passes[len(u.passes)-1]
+}
+
+// yieldIfIdle keeps a loop whose pass sampled nothing from starving others.
+func (u *vuser) yieldIfIdle(before uint64) {
+	if u.samples == before {
+		runtime.Gosched()
+	}
+}
+
+// samplerNode is one sampler with everything in its scope resolved.
+type samplerNode struct {
+	el        *jmx.Element
+	smp       sampler.Sampler
+	action    *testAction // Flow Control Action: no sample
+	label     *functions.Template
+	pres      []preProcessor
+	timers    []timer
+	posts     []postProcessor
+	asserts   []checker
+	listeners []Output // scoped file collectors
+	global    bool     // also to Options.Outputs (false inside a parent-mode transaction)
+}
+
+func (s *samplerNode) describe() (string, string, []node) {
+	return s.el.Class(), s.el.Name, nil
+}
+
+const lastSampleOK = "JMeterThread.last_sample_ok"
+
+func (s *samplerNode) run(u *vuser) flow {
+	if u.halted() {
+		return flowStop
+	}
+	c := u.ctx
+	c.SamplerName = s.el.Name
+	for _, p := range s.pres {
+		p.process(u)
+	}
+	if !u.delay(s.timers) {
+		return flowStop
+	}
+	if s.action != nil {
+		return s.action.perform(u)
+	}
+	r := s.smp.Sample(u.t.hardCtx, &u.sess)
+	if r == nil {
+		return flowNext
+	}
+	u.samples++
+	if r.Label == "" {
+		r.Label = s.label.Eval(c)
+	}
+	u.fillThreadInfo(r)
+	u.prev = functions.Previous{Body: r.Body, Headers: r.ResponseHeaders, Code: r.ResponseCode, Message: r.ResponseMessage, URL: r.URL}
+	c.Previous = &u.prev
+	for _, p := range s.posts {
+		p.process(u, r)
+	}
+	for _, a := range s.asserts {
+		ar := a.check(u, r)
+		if ar.Failure || ar.Error {
+			r.Success = false
+		}
+		r.Assertions = append(r.Assertions, ar)
+	}
+	u.vars.Put(lastSampleOK, strconv.FormatBool(r.Success))
+	u.lastPkg = s
+	u.t.deliver(r, s.listeners, s.global)
+	u.addToTransactions(r, len(u.tx))
+	return u.afterSample(r)
+}
+
+// fillThreadInfo sets thread name and counts on a result and its sub-results.
+func (u *vuser) fillThreadInfo(r *sampler.Result) {
+	grp := int(u.gr.active.Load())
+	all := int(u.t.active.Load())
+	r.ThreadName = u.name
+	r.GrpThreads, r.AllThreads = grp, all
+	for _, s := range r.Subs {
+		s.ThreadName = u.name
+		s.GrpThreads, s.AllThreads = grp, all
+	}
+}
+
+// afterSample applies the result's stop flags and the group's
+// on_sample_error policy, then the scheduler's end time.
+func (u *vuser) afterSample(r *sampler.Result) flow {
+	g := u.gr.g
+	failed := !r.Success
+	f := flowNext
+	if r.StopThread || (failed && g.onError == onErrorStopThread) {
+		u.stop = true
+		f = flowStop
+	}
+	if r.StopTest || (failed && g.onError == onErrorStopTest) {
+		u.t.stopGraceful()
+		u.stop = true
+		f = flowStop
+	}
+	if r.StopTestNow || (failed && g.onError == onErrorStopTestNow) {
+		u.t.StopNow()
+		u.stop = true
+		f = flowStop
+	}
+	if f == flowNext && (r.StartNextLoop || (failed && g.onError == onErrorStartNextLoop)) {
+		f = flowNextThreadLoop
+	}
+	if !u.endTime.IsZero() && !time.Now().Before(u.endTime) {
+		u.stop = true
+		f = flowStop
+	}
+	if f == flowNext && u.halted() {
+		f = flowStop
+	}
+	return f
+}
