@@ -583,3 +583,53 @@ func BenchmarkJTLWriterParallel(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+func TestSharedJTLFilesAndFilter(t *testing.T) {
+	dir := t.TempDir()
+	var set JTLFiles
+	a, err := set.Open(filepath.Join(dir, "r.jtl"), DefaultSaveConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := set.Open(filepath.Join(dir, "x", "..", "r.jtl"), DefaultSaveConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.JTLWriter != b.JTLWriter {
+		t.Fatal("same file opened twice")
+	}
+	errorsOnly := &FilterOutput{Out: b, ErrorsOnly: true}
+	ok, bad := httpResult(), httpResult()
+	bad.Success = false
+	bad.Label = "bad"
+	out := Outputs{a, errorsOnly}
+	out.Add(ok)
+	out.Add(bad)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b.Add(bad) // the file stays open for the remaining user
+	if err := errorsOnly.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got := readFile(t, filepath.Join(dir, "r.jtl"))
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	var labels []string
+	for _, l := range lines[1:] {
+		labels = append(labels, strings.Split(l, ",")[2])
+	}
+	if lines[0] != stockHeader || strings.Join(labels, "|") != "GET /home|bad|bad|bad" {
+		t.Fatalf("file:\n%s", got)
+	}
+	f := FilterOutput{SuccessOnly: true}
+	if !f.Wanted(true) || f.Wanted(false) {
+		t.Fatal("success-only filter")
+	}
+	if w := a.Dropped(); w != 0 {
+		t.Fatalf("dropped %d", w)
+	}
+	a.JTLWriter.Add(ok) // after the file closed
+	if a.Dropped() != 1 {
+		t.Fatal("an Add after Close was not counted as dropped")
+	}
+}

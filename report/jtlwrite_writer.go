@@ -39,6 +39,7 @@ type JTLWriter struct {
 	written uint64 // Adds whose bytes reached out
 	closed  bool
 	err     error
+	dropped int64 // Adds refused after Close or after a write error
 	failed  chan struct{}
 
 	kick chan struct{}
@@ -171,6 +172,9 @@ func newJTLWriter(out io.Writer, cfg SaveConfig, header bool) *JTLWriter {
 			w.pending = append(w.pending, '\n')
 		}
 	}
+	if len(w.pending) > 0 {
+		w.seq = 1 // the header counts as one entry, so Flush waits for it
+	}
 	go w.loop()
 	return w
 }
@@ -199,6 +203,7 @@ func (w *JTLWriter) Add(r *sampler.Result) {
 		w.cond.Wait()
 	}
 	if w.closed || w.err != nil {
+		w.dropped++
 		w.mu.Unlock()
 		w.release(bp, b)
 		return
@@ -286,16 +291,6 @@ func (w *JTLWriter) Flush() error {
 		w.wake()
 		w.cond.Wait()
 	}
-	if w.closed {
-		return w.err
-	}
-	if len(w.pending) > 0 && w.err == nil {
-		// header bytes with no row yet: push them too
-		w.wake()
-		for len(w.pending) > 0 && w.err == nil && !w.closed {
-			w.cond.Wait()
-		}
-	}
 	return w.err
 }
 
@@ -305,6 +300,15 @@ func (w *JTLWriter) Err() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.err
+}
+
+// Dropped counts results refused because the writer was closed or had
+// failed; a non-zero value after a clean run means the engine added
+// results after closing its outputs.
+func (w *JTLWriter) Dropped() int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.dropped
 }
 
 // Failed is closed when the first write error happens.
