@@ -35,9 +35,11 @@ type CompareReport struct {
 	Total       CompareRow
 	Limits      CompareLimits
 	Percentiles [3]string // level titles of P1..P3 ("90", "95", "99")
-	Exceeded    bool
-	Reasons     []string // every exceeded limit, "label: text"
+	Reasons     []string  // every exceeded limit, "label: text"; empty when within limits
 }
+
+// Exceeded reports whether any limit was exceeded.
+func (r *CompareReport) Exceeded() bool { return len(r.Reasons) > 0 }
 
 // Compare sets run b against baseline a, label by label and in total, and
 // checks the limits. The p95/p99 limits use the statistics' percentile
@@ -122,7 +124,6 @@ func Compare(a, b *Stats, limits CompareLimits) CompareReport {
 	for _, e := range rep.Total.Exceeded {
 		rep.Reasons = append(rep.Reasons, "TOTAL: "+e)
 	}
-	rep.Exceeded = len(rep.Reasons) > 0
 	return rep
 }
 
@@ -225,7 +226,7 @@ func (r *CompareReport) Print(w io.Writer) error {
 	if err := t.Render(); err != nil {
 		return fmt.Errorf("comparison table: %w", err)
 	}
-	if !r.Exceeded {
+	if !r.Exceeded() {
 		_, err := fmt.Fprintln(w, "Within limits.")
 		return err
 	}

@@ -41,7 +41,7 @@ func TestCompare(t *testing.T) {
 		"Login: error % rose +10.00pp (limit +5.00pp)",
 		"TOTAL: p95 rose +20.0% (limit +10%)",
 	}
-	if !rep.Exceeded || strings.Join(rep.Reasons, "|") != strings.Join(want, "|") {
+	if !rep.Exceeded() || strings.Join(rep.Reasons, "|") != strings.Join(want, "|") {
 		t.Fatalf("reasons\n got %q\nwant %q", rep.Reasons, want)
 	}
 	var out strings.Builder
@@ -72,11 +72,11 @@ func TestCompare(t *testing.T) {
 	rep = Compare(a, a, CompareLimits{MaxP95Regression: 0.01, MaxP99Regression: 0.01, MaxMeanRegression: 0.01, MaxErrorRateIncrease: 0.01, MaxThroughputDrop: 0.01})
 	out.Reset()
 	rep.Print(&out)
-	if rep.Exceeded || !strings.HasSuffix(out.String(), "Within limits.\n") {
+	if rep.Exceeded() || !strings.HasSuffix(out.String(), "Within limits.\n") {
 		t.Fatalf("self-compare exceeded: %v\n%s", rep.Reasons, out.String())
 	}
 	rep = Compare(a, b, CompareLimits{MaxErrorRateIncrease: 5, TotalOnly: true})
-	if rep.Exceeded {
+	if rep.Exceeded() {
 		t.Fatalf("total-only: %v", rep.Reasons)
 	}
 	// Throughput drop: B at half the rate of A.
@@ -85,7 +85,7 @@ func TestCompare(t *testing.T) {
 		slow.Add(&Sample{TimeStamp: 1_700_000_000_000 + i*200, Elapsed: 50, Label: "Home", Success: true})
 	}
 	rep = Compare(a, slow, CompareLimits{MaxThroughputDrop: 0.2, TotalOnly: true})
-	if !rep.Exceeded || !strings.HasPrefix(rep.Reasons[0], "TOTAL: throughput fell -") {
+	if !rep.Exceeded() || !strings.HasPrefix(rep.Reasons[0], "TOTAL: throughput fell -") {
 		t.Fatalf("throughput: %v", rep.Reasons)
 	}
 	// A limit on a level the statistics do not compute fails loudly.
@@ -96,7 +96,7 @@ func TestCompare(t *testing.T) {
 	x.Add(&Sample{TimeStamp: 1, Elapsed: 5, Label: "L", Success: true})
 	y.Add(&Sample{TimeStamp: 1, Elapsed: 5, Label: "L", Success: true})
 	rep = Compare(x, y, CompareLimits{MaxP95Regression: 0.1, TotalOnly: true})
-	if !rep.Exceeded || !strings.Contains(rep.Reasons[0], "p95 is not computed") {
+	if !rep.Exceeded() || !strings.Contains(rep.Reasons[0], "p95 is not computed") {
 		t.Fatalf("uncomputed level: %v", rep.Reasons)
 	}
 }
