@@ -47,6 +47,7 @@ func (e *RowError) Error() string {
 // sampleSource is what the CSV and XML readers implement.
 type sampleSource interface {
 	next() (*Sample, error)
+	columns() []string
 }
 
 // JTLReader streams the samples of one JTL file, CSV or XML (detected from
@@ -149,6 +150,11 @@ func (r *JTLReader) BytesRead() int64 { return r.cr.n }
 
 // Rows is the number of samples returned so far (sub-samples included).
 func (r *JTLReader) Rows() int64 { return r.rows }
+
+// Columns are the CSV columns in file order, as in the header (or as the
+// properties imply for a file without one), sample variables without their
+// quotes; nil for XML, whose attributes vary per sample.
+func (r *JTLReader) Columns() []string { return r.src.columns() }
 
 // Name is the file name the reader reports in messages.
 func (r *JTLReader) Name() string { return r.name }

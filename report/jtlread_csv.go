@@ -91,6 +91,7 @@ type csvSource struct {
 	delim byte
 
 	cols   []jtlCol
+	names  []string // column names, variables without quotes
 	nvars  int
 	fields []span
 
@@ -122,25 +123,39 @@ func newCSVSource(rd io.Reader, name string, opts *ReadOptions) (*csvSource, err
 	if err != nil {
 		return nil, err
 	}
-	hdr = bytes.TrimPrefix(hdr, []byte("\xEF\xBB\xBF"))
-	if cols, nvars, ok := parseHeader(string(hdr), c.delim); ok {
-		c.cols, c.nvars = cols, nvars
+	if bytes.HasPrefix(hdr, []byte("\xEF\xBB\xBF")) { // a UTF-8 byte order mark is not data
+		hdr = hdr[3:]
+		c.pos += 3
+	}
+	if cols, names, ok := parseHeader(string(hdr), c.delim); ok {
+		c.cols, c.names = cols, names
 		c.skipLine()
 	} else if d, ok := guessDelimiter(string(hdr)); ok {
-		if cols, nvars, ok := parseHeader(string(hdr), d); ok {
-			c.cols, c.nvars, c.delim = cols, nvars, d
+		if cols, names, ok := parseHeader(string(hdr), d); ok {
+			c.cols, c.names, c.delim = cols, names, d
 			c.skipLine()
 		}
 	}
 	if c.cols == nil {
-		c.cols, c.nvars = colsFromConfig(&cfg)
+		c.cols = colsFromConfig(&cfg)
+		for _, col := range c.cols {
+			if col != colVar {
+				c.names = append(c.names, jtlColNames[col])
+			}
+		}
+		c.names = append(c.names, cfg.SampleVariables...)
+	}
+	for _, col := range c.cols {
+		if col == colVar {
+			c.nvars++
+		}
 	}
 	c.vars = make([]string, c.nvars)
 	return c, nil
 }
 
 // colsFromConfig lists the columns a headerless file has under these settings.
-func colsFromConfig(cfg *SaveConfig) ([]jtlCol, int) {
+func colsFromConfig(cfg *SaveConfig) []jtlCol {
 	var cols []jtlCol
 	add := func(on bool, cs ...jtlCol) {
 		if on {
@@ -170,36 +185,39 @@ func colsFromConfig(cfg *SaveConfig) ([]jtlCol, int) {
 	for range cfg.SampleVariables {
 		cols = append(cols, colVar)
 	}
-	return cols, len(cfg.SampleVariables)
+	return cols
 }
 
 // parseHeader checks a first line as JMeter does: every name known and in
 // strictly increasing canonical order, quoted variable names only at the end.
-func parseHeader(line string, delim byte) ([]jtlCol, int, bool) {
+// It returns the columns and their names (variable names without quotes).
+func parseHeader(line string, delim byte) ([]jtlCol, []string, bool) {
 	if line == "" {
-		return nil, 0, false
+		return nil, nil, false
 	}
 	parts := splitJava(line, string([]byte{delim}))
 	if len(parts) == 0 {
-		return nil, 0, false
+		return nil, nil, false
 	}
 	cols := make([]jtlCol, 0, len(parts))
-	prev, nvars := -1, 0
+	names := make([]string, 0, len(parts))
+	prev := -1
 	for _, p := range parts {
 		if len(p) > 2 && p[0] == '"' && p[len(p)-1] == '"' {
 			prev = int(numCols)
 			cols = append(cols, colVar)
-			nvars++
+			names = append(names, p[1:len(p)-1])
 			continue
 		}
 		c, ok := colByName(p)
 		if !ok || int(c) <= prev {
-			return nil, 0, false
+			return nil, nil, false
 		}
 		prev = int(c)
 		cols = append(cols, c)
+		names = append(names, p)
 	}
-	return cols, nvars, true
+	return cols, names, true
 }
 
 func isWordByte(c byte) bool {
@@ -620,7 +638,10 @@ func (c *csvSource) next() (*Sample, error) {
 // with JMeter's fallback date formats.
 func (c *csvSource) timestamp(b []byte) (int64, bool) {
 	if c.tsPattern != nil {
-		return parseJavaDate(c.tsPattern, b, c.opts.Location)
+		if v, ok := parseJavaDate(c.tsPattern, b, c.opts.Location); ok {
+			return v, true
+		}
+		return parseInt(b) // epoch ms despite the pattern: unambiguous, so accept it
 	}
 	if v, ok := parseInt(b); ok {
 		return v, true
@@ -647,3 +668,5 @@ func (c *csvSource) timestamp(b []byte) (int64, bool) {
 	}
 	return 0, false
 }
+
+func (c *csvSource) columns() []string { return c.names }

@@ -100,6 +100,14 @@ func TestReadOlderColumnSets(t *testing.T) {
 	if len(got) != 1 || got[0].SentBytes != 120 || got[0].AllThreads != 5 || got[0].Latency != 40 || got[0].Connect != 3 || got[0].URL != "" {
 		t.Errorf("3.1 row: %+v", got)
 	}
+	r, err := OpenJTL(filepath.Join("testdata", "read", "allcolumns-vars.csv"), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cols := strings.Join(r.Columns(), ","); !strings.HasSuffix(cols, ",Hostname,IdleTime,Connect,user,order id") || !strings.HasPrefix(cols, "timeStamp,elapsed,") {
+		t.Errorf("columns %q", cols)
+	}
+	r.Close()
 	got, _ = readFixture(t, "allcolumns-vars.csv", ReadOptions{})
 	if len(got) != 1 {
 		t.Fatal("all columns: no row")
@@ -129,6 +137,14 @@ func TestReadWithoutHeader(t *testing.T) {
 	}
 	if g := got[0]; g.Latency != 3 || g.SentBytes != 20 || g.URL != "" || len(g.Vars) != 1 || g.Vars[0] != "v1" {
 		t.Errorf("property columns: %+v", g)
+	}
+	if cols := strings.Join(r.Columns(), ","); cols != "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,Latency,IdleTime,Connect,who" {
+		t.Errorf("columns from properties: %q", cols)
+	}
+	// A byte order mark before a headerless first row.
+	r, _ = NewJTLReader(strings.NewReader("\xEF\xBB\xBF1700000000000,120,Login,200,OK,Users 1-1,text,true,,1534,321,2,2,http://h/,100,0,12\n"), "bom.jtl", ReadOptions{Strict: true})
+	if got, err := readAll(t, r); err != nil || len(got) != 1 || got[0].TimeStamp != 1700000000000 {
+		t.Errorf("BOM without header: %+v %v", got, err)
 	}
 	// timestamp_format=none removes the column.
 	r, _ = NewJTLReader(strings.NewReader("5,L\n"), "n.jtl", ReadOptions{Strict: true, Props: props(
@@ -195,6 +211,12 @@ func TestReadTimestampFormats(t *testing.T) {
 		if err != nil || len(got) != 1 || got[0].TimeStamp != c.want.UnixMilli() {
 			t.Errorf("%s %q: %+v %v, want %d", c.pattern, c.value, got, err, c.want.UnixMilli())
 		}
+	}
+	// Epoch ms is still understood when a pattern is configured.
+	r0, _ := NewJTLReader(strings.NewReader("timeStamp,elapsed\n1700000000000,5\n"), "d.jtl", ReadOptions{Strict: true,
+		Props: props("jmeter.save.saveservice.timestamp_format", "yyyy/MM/dd HH:mm:ss")})
+	if got, err := readAll(t, r0); err != nil || got[0].TimeStamp != 1700000000000 {
+		t.Errorf("ms under a pattern: %+v %v", got, err)
 	}
 	// Non-lenient: 30 February is a bad row.
 	r, _ := NewJTLReader(strings.NewReader("timeStamp,elapsed\n2024/02/30 10:00:00,5\n"), "d.jtl", ReadOptions{Strict: true})
