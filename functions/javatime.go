@@ -368,7 +368,7 @@ func (f *javaFormat) parse(s string, def parseDefaults) (time.Time, error) {
 		}
 		if tk.isNumeric() {
 			width := tk.fixedWidth()
-			maxw := 19
+			maxw := width
 			if width == 0 {
 				// Adjacent value parsing: leave room for the fixed-width
 				// numeric fields that directly follow.
