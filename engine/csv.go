@@ -78,11 +78,11 @@ func (c *compiler) buildCSV(el *jmx.Element) (iterListener, error) {
 	if d.filename.IsLiteral() {
 		name := strings.TrimSpace(d.filename.Raw())
 		if name == "" {
-			return nil, fmt.Errorf("CSV Data Set has no file name")
+			return nil, fmt.Errorf("CSV Data Set has no file name: %w", errCannotRun)
 		}
 		f := d.load(c.t, d.path(name))
 		if f.err != nil {
-			return nil, f.err
+			return nil, fmt.Errorf("%v: %w", f.err, errCannotRun)
 		}
 	}
 	return d, nil

@@ -57,7 +57,7 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 		n.smp, err = c.buildOtherSampler(el)
 	}
 	if err != nil {
-		c.badConfig(el, err)
+		c.problemOrBad(el, err)
 		return nil
 	}
 	if n.smp == nil && n.action == nil {
@@ -307,7 +307,7 @@ func (c *compiler) compileInclude(el *jmx.Element, cx cctx) node {
 		return nil
 	}
 	file := c.t.props.GetOr("includecontroller.prefix", "") + name
-	if !filepath.IsAbs(file) {
+	if !filepath.IsAbs(file) && !(len(file) > 2 && file[1] == ':') {
 		file = c.resolvePath(file)
 	}
 	if c.includes[file] {
@@ -316,7 +316,7 @@ func (c *compiler) compileInclude(el *jmx.Element, cx cctx) node {
 	}
 	inc, err := jmx.ParseFile(file)
 	if err != nil {
-		c.badConfig(el, fmt.Errorf("include: %w", err))
+		c.problemOrBad(el, fmt.Errorf("include: %v: %w", err, errCannotRun))
 		return nil
 	}
 	var roots []*jmx.Element

@@ -3,7 +3,9 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"strings"
 
+	"gometer/assertion"
 	"gometer/extractor"
 	"gometer/jmx"
 	"gometer/sampler"
@@ -13,6 +15,9 @@ import (
 func handledElsewhere(class string) (kind, bool) {
 	if extractor.Handles(class) {
 		return kPost, true
+	}
+	if assertion.Handles(class) {
+		return kAssertion, true
 	}
 	return kUnknown, false
 }
@@ -33,22 +38,62 @@ func (c *compiler) buildPost(el *jmx.Element) (postProcessor, error) {
 	return nil, fmt.Errorf("%w: post-processor %s", errUnsupported, el.Class())
 }
 
+// assertionCheck adapts an assertion, applied with JMeter's sub-sample scope.
+type assertionCheck struct{ a assertion.Assertion }
+
+func (a assertionCheck) check(u *vuser, r *sampler.Result) { assertion.Apply(a.a, u.ctx, r) }
+
 func (c *compiler) buildAssertion(el *jmx.Element) (checker, error) {
-	return nil, fmt.Errorf("%w: assertion %s", errUnsupported, el.Class())
+	a, err := assertion.New(el)
+	if err != nil {
+		return nil, err
+	}
+	return assertionCheck{a}, nil
 }
 
 func (c *compiler) buildOtherSampler(el *jmx.Element) (sampler.Sampler, error) {
+	switch el.Class() {
+	case "DebugSampler":
+		return sampler.NewDebug(el)
+	case "kg.apc.jmeter.samplers.DummySampler":
+		return sampler.NewDummy(el)
+	}
 	return nil, fmt.Errorf("%w: sampler %s", errUnsupported, el.Class())
 }
 
 var errUnsupported = errors.New("unsupported element")
 
+// errCannotRun marks an element whose settings cannot work here (a missing
+// data file …): reported like an unsupported element, so it can be skipped.
+var errCannotRun = errors.New("cannot run")
+
 // problemOrBad reports an unsupported element as a (skippable) problem and
 // any other build error as a configuration error.
 func (c *compiler) problemOrBad(el *jmx.Element, err error) {
-	if errors.Is(err, errUnsupported) || errors.Is(err, extractor.ErrUnsupported) {
+	if errors.Is(err, errCannotRun) {
+		c.problem(el, "%s", strings.TrimSuffix(err.Error(), ": "+errCannotRun.Error()))
+		return
+	}
+	if isUnsupportedMsg(el, err) {
+		c.problem(el, "%s", trimLocation(el, err))
+		return
+	}
+	if errors.Is(err, errUnsupported) || errors.Is(err, extractor.ErrUnsupported) || errors.Is(err, assertion.ErrUnsupported) {
 		c.problem(el, "%v", err)
 		return
 	}
-	c.badConfig(el, err)
+	c.badConfig(el, errors.New(trimLocation(el, err)))
+}
+
+// isUnsupportedMsg recognises "… is not supported" errors from samplers.
+func isUnsupportedMsg(el *jmx.Element, err error) bool {
+	return strings.Contains(err.Error(), "not supported")
+}
+
+// trimLocation drops the "path (file:line): " prefix other packages put on
+// their errors; the Problem carries the location already.
+func trimLocation(el *jmx.Element, err error) string {
+	msg := err.Error()
+	prefix := el.Path() + " (" + el.Where() + "): "
+	return strings.TrimPrefix(msg, prefix)
 }

@@ -140,11 +140,21 @@ func TestOnSampleError(t *testing.T) {
 		want func(paths []string) bool
 		desc string
 	}{
-		{"continue", func(p []string) bool { return count(p, "/ok") == 4 && count(p, "/fail") == 4 && count(p, "/after") == 4 }, "everything runs"},
-		{"startnextloop", func(p []string) bool { return count(p, "/fail") == 4 && count(p, "/after") == 0 && count(p, "/ok") == 4 }, "rest of iteration skipped"},
-		{"stopthread", func(p []string) bool { return count(p, "/fail") == 2 && count(p, "/after") == 0 && count(p, "/ok") == 2 }, "each thread stops"},
-		{"stoptest", func(p []string) bool { return count(p, "/fail") >= 1 && count(p, "/fail") <= 2 && count(p, "/after") == 0 }, "test stops"},
-		{"stoptestnow", func(p []string) bool { return count(p, "/fail") >= 1 && count(p, "/fail") <= 2 && count(p, "/after") == 0 }, "test stops now"},
+		{"continue", func(p []string) bool {
+			return count(p, "/ok") == 4 && count(p, "/fail") == 4 && count(p, "/after") == 4
+		}, "everything runs"},
+		{"startnextloop", func(p []string) bool {
+			return count(p, "/fail") == 4 && count(p, "/after") == 0 && count(p, "/ok") == 4
+		}, "rest of iteration skipped"},
+		{"stopthread", func(p []string) bool {
+			return count(p, "/fail") == 2 && count(p, "/after") == 0 && count(p, "/ok") == 2
+		}, "each thread stops"},
+		{"stoptest", func(p []string) bool {
+			return count(p, "/fail") >= 1 && count(p, "/fail") <= 2 && count(p, "/after") == 0
+		}, "test stops"},
+		{"stoptestnow", func(p []string) bool {
+			return count(p, "/fail") >= 1 && count(p, "/fail") <= 2 && count(p, "/after") == 0
+		}, "test stops now"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.mode, func(t *testing.T) {

@@ -87,7 +87,7 @@ func (c *compiler) levelOf(el *jmx.Element) *level {
 			}
 		case kData:
 			if d, err := c.buildData(ch); err != nil {
-				c.badConfig(ch, err)
+				c.problemOrBad(ch, err)
 			} else if d != nil {
 				l.data = append(l.data, d)
 			}
