@@ -250,6 +250,13 @@ func statCells(r LabelStats) []pageCell {
 	if r.Errors > 0 {
 		errPct.Class = "err"
 	}
+	if r.Samples == 0 { // an empty transaction controller: nothing was measured
+		cells := []pageCell{{Text: r.Label}, {Text: "0", V: "0"}, {Text: "0", V: "0"}}
+		for range 11 {
+			cells = append(cells, pageCell{Text: "–", V: "-1"})
+		}
+		return cells
+	}
 	return []pageCell{
 		{Text: r.Label},
 		{Text: groupThousands(r.Samples), V: strconv.FormatInt(r.Samples, 10)},

@@ -158,9 +158,6 @@ func (s *Stats) Options() StatsOptions { return s.opts }
 
 // Add counts one sample. It keeps no reference to x.
 func (s *Stats) Add(x *Sample) {
-	if isEmptyController(x) {
-		return
-	}
 	a := s.single
 	if a == nil || a.label != x.Label {
 		a = s.rows[x.Label]
@@ -172,6 +169,11 @@ func (s *Stats) Add(x *Sample) {
 			s.order = append(s.order, l)
 		}
 		s.single = a
+	}
+	// An empty controller ("… in transaction : 0") gets its row, as in
+	// JMeter, but is not counted anywhere.
+	if isEmptyController(x) {
+		return
 	}
 	a.add(x)
 	if !x.IsTransaction() {
@@ -221,7 +223,7 @@ type acc struct {
 	bytes      int64
 	sent       int64
 	sum        int64   // exact sum of elapsed
-	mean       float64 // running mean updated as commons-math's Mean does (JMeter's digits)
+	mean       float64 // running mean updated as commons-math's Mean does (JMeter's digits); NaN when empty
 	min, max   int64
 	first      int64
 	last       int64
@@ -230,7 +232,7 @@ type acc struct {
 }
 
 func newAcc(label string, o StatsOptions) *acc {
-	a := &acc{label: label, min: math.MaxInt64, max: math.MinInt64, first: math.MaxInt64, last: math.MinInt64}
+	a := &acc{label: label, mean: math.NaN(), min: math.MaxInt64, max: math.MinInt64, first: math.MaxInt64, last: math.MinInt64}
 	if o.Mode == JMeter {
 		a.win = newWindow(o.Window)
 	}
@@ -246,7 +248,11 @@ func (a *acc) add(x *Sample) {
 	a.sent += x.SentBytes
 	e := x.Elapsed
 	a.sum += e
-	a.mean += (float64(e) - a.mean) / float64(a.n)
+	if a.n == 1 {
+		a.mean = float64(e)
+	} else {
+		a.mean += (float64(e) - a.mean) / float64(a.n)
+	}
 	a.min = min(a.min, e)
 	a.max = max(a.max, e)
 	a.first = min(a.first, x.TimeStamp)
@@ -259,15 +265,12 @@ func (a *acc) add(x *Sample) {
 
 func (a *acc) result(o StatsOptions) LabelStats {
 	r := LabelStats{Label: a.label, Samples: a.n, Errors: a.errors, Bytes: a.bytes, SentBytes: a.sent, IsController: a.controller}
-	if a.n == 0 {
-		nan := math.NaN()
-		r.ErrorPct, r.Mean, r.Median, r.P1, r.P2, r.P3 = nan, nan, nan, nan, nan, nan
-		r.Throughput, r.ReceivedKBps, r.SentKBps = nan, nan, nan
-		return r
-	}
+	// With no samples (a row of empty controllers) every figure follows
+	// from the untouched accumulators exactly as in JMeter: NaN averages,
+	// ±MaxInt64 min/max and a zero throughput (the span wraps around to 1).
 	r.FirstStart, r.LastEnd = a.first, a.last
 	r.ErrorPct = float64(a.errors) * 100 / float64(a.n)
-	if o.Mode == JMeter {
+	if o.Mode == JMeter || a.n == 0 {
 		r.Mean = a.mean
 	} else {
 		r.Mean = float64(a.sum) / float64(a.n)

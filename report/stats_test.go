@@ -95,8 +95,12 @@ func TestStatsControllers(t *testing.T) {
 	ten := smp(0, 20, "TC10", true)
 	ten.ResponseMessage = TransactionPrefix + "10, number of failing samples : 0"
 	s.Add(ten)
-	if got := s.Labels(); !slices.Equal(got, []string{"req", "TC", "TC10"}) {
+	if got := s.Labels(); !slices.Equal(got, []string{"req", "TC", "EmptyTC", "TC10"}) {
 		t.Fatalf("labels %v", got)
+	}
+	// JMeter lists an empty controller with nothing counted and its odd min/max.
+	if e := s.Row("EmptyTC"); e.Samples != 0 || !math.IsNaN(e.Mean) || !math.IsNaN(e.ErrorPct) || e.Min != math.MaxInt64 || e.Throughput != 0 {
+		t.Errorf("empty controller row %+v", e)
 	}
 	if !s.Row("TC").IsController || s.Row("TC").Samples != 1 {
 		t.Errorf("TC row %+v", s.Row("TC"))
