@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"gometer/functions"
@@ -58,7 +59,7 @@ type JTLReader struct {
 	cr     *countingReader
 	closer io.Closer
 	src    sampleSource
-	rows   int64
+	rows   atomic.Int64
 	err    error // sticky error (strict failure or I/O)
 }
 
@@ -120,7 +121,7 @@ func (r *JTLReader) Next() (*Sample, error) {
 	for {
 		s, err := r.src.next()
 		if err == nil {
-			r.rows++
+			r.rows.Add(1)
 			return s, nil
 		}
 		var re *RowError
@@ -146,10 +147,11 @@ func (r *JTLReader) Close() error {
 }
 
 // BytesRead is how much of the input has been read so far (for progress).
-func (r *JTLReader) BytesRead() int64 { return r.cr.n }
+// Like Rows, it may be called from another goroutine while reading goes on.
+func (r *JTLReader) BytesRead() int64 { return r.cr.n.Load() }
 
 // Rows is the number of samples returned so far (sub-samples included).
-func (r *JTLReader) Rows() int64 { return r.rows }
+func (r *JTLReader) Rows() int64 { return r.rows.Load() }
 
 // Columns are the CSV columns in file order, as in the header (or as the
 // properties imply for a file without one), sample variables without their
@@ -161,12 +163,12 @@ func (r *JTLReader) Name() string { return r.name }
 
 type countingReader struct {
 	r io.Reader
-	n int64
+	n atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
 
@@ -183,7 +185,7 @@ type MultiReader struct {
 	h       mergeHeap
 	last    *mergeItem // returned by the previous Next; advanced on the next call
 	started bool
-	rows    int64
+	rows    atomic.Int64
 }
 
 type mergeItem struct {
@@ -260,7 +262,7 @@ func (m *MultiReader) Next() (*Sample, error) {
 	}
 	it := heap.Pop(&m.h).(*mergeItem)
 	m.last = it
-	m.rows++
+	m.rows.Add(1)
 	return it.s, nil
 }
 
@@ -275,7 +277,8 @@ func (m *MultiReader) Close() error {
 	return errors.Join(errs...)
 }
 
-// BytesRead is the total read from all files so far.
+// BytesRead is the total read from all files so far; like Rows, it may be
+// called from another goroutine.
 func (m *MultiReader) BytesRead() int64 {
 	var n int64
 	for _, r := range m.readers {
@@ -285,7 +288,7 @@ func (m *MultiReader) BytesRead() int64 {
 }
 
 // Rows is the number of samples returned so far.
-func (m *MultiReader) Rows() int64 { return m.rows }
+func (m *MultiReader) Rows() int64 { return m.rows.Load() }
 
 // propSource adapts the optional properties for SaveConfigFromProps.
 func propSource(p *functions.Properties) PropertySource {

@@ -422,6 +422,12 @@ func TestReadXMLVariants(t *testing.T) {
 			t.Errorf("html: %v", err)
 		}
 	}
+	// Sub-samples carry their parent's sample variables unless they have their own.
+	r, _ = NewJTLReader(strings.NewReader(`<testResults><sample lb="p" who="ann" what="w"><sample lb="c" what="own"/></sample></testResults>`), "x.jtl",
+		ReadOptions{Strict: true, Props: props("sample_variables", "who,what")})
+	if got, err := readAll(t, r); err != nil || len(got) != 2 || strings.Join(got[1].Vars, ",") != "ann,own" || strings.Join(got[0].Vars, ",") != "ann,w" {
+		t.Errorf("sub-sample variables: %+v %v", got, err)
+	}
 	// End-time stamps.
 	r, _ = NewJTLReader(strings.NewReader(`<testResults><sample t="300" ts="1000"/></testResults>`), "x.jtl", ReadOptions{Props: props("sampleresult.timestamp.start", "false")})
 	if got, err := readAll(t, r); err != nil || got[0].TimeStamp != 700 {

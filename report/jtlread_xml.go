@@ -206,6 +206,11 @@ func (x *xmlSource) startSample(t xml.StartElement) {
 	} else {
 		s.Vars = s.Vars[:0]
 	}
+	if len(x.stack) > 0 {
+		// As in the CSV, a sub-sample carries its parent's variable values
+		// unless it has its own.
+		copy(s.Vars, x.stack[len(x.stack)-1].s.Vars)
+	}
 	for _, a := range t.Attr {
 		if err := x.attr(s, a.Name.Local, a.Value); err != "" && n.bad == nil {
 			n.bad = &RowError{File: x.name, Line: x.line(), Msg: err}
