@@ -59,8 +59,14 @@ func (k Kind) String() string {
 type Property struct {
 	Name  string
 	Kind  Kind
-	Value string      // scalar kinds and ObjProp
-	Elem  *Element    // ElementProp: the nested element (its Props hold the nested properties)
+	Value string // scalar kinds and ObjProp
+	// Elem is, for an ElementProp, the nested element: its Props hold the
+	// nested properties, Tag and ElementType are the elementType attribute,
+	// Name is the testname attribute or else the property name, Parent is the
+	// element owning the property. For an ObjProp it is the <value> read as an
+	// element (Tag = its class attribute) with one string property per child tag.
+	Elem *Element
+
 	Items []*Property // CollectionProp, MapProp
 	Line  int         // 1-based line of the property in the source file
 }
