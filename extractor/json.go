@@ -208,7 +208,13 @@ func (x *jsonExtractor) documents(c *functions.Context, r *sampler.Result) (docs
 	for _, t := range texts {
 		d, err := jsonpath.Parse(t)
 		if err != nil {
-			return nil, true
+			// json-smart (permissive) reads text that does not start like
+			// JSON as a plain string, where no path finds anything; broken
+			// JSON is an error, and the extractor then sets the defaults.
+			if s := strings.TrimSpace(t); strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[") {
+				return nil, true
+			}
+			d = t
 		}
 		docs = append(docs, d)
 	}

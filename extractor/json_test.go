@@ -102,11 +102,16 @@ func TestJSONExtractor(t *testing.T) {
 			"JSONPostProcessor.referenceNames", "tok", "JSONPostProcessor.jsonPathExprs", "$.token",
 			"JSONPostProcessor.match_numbers", "0", "JSONPostProcessor.defaultValues", "D"},
 			ordersJSON, map[string]string{"tok_matchNr": "9"}, map[string]string{"tok": "eyJhbGciOi.J9", "tok_matchNr": unset}},
-		{"invalid JSON gives defaults", []string{
+		{"broken JSON gives defaults", []string{
 			"JSONPostProcessor.referenceNames", "a;b", "JSONPostProcessor.jsonPathExprs", "$.a;$.b",
 			"JSONPostProcessor.defaultValues", "DA;DB"},
-			"<html>not json</html>", map[string]string{"a_matchNr": "2", "a_1": "x"},
+			`{"a": [1, 2`, map[string]string{"a_matchNr": "2", "a_1": "x"},
 			map[string]string{"a": "DA", "b": "DB", "a_matchNr": unset, "a_1": unset}},
+		{"HTML body finds nothing", []string{
+			"JSONPostProcessor.referenceNames", "a", "JSONPostProcessor.jsonPathExprs", "$.a",
+			"JSONPostProcessor.match_numbers", "-1", "JSONPostProcessor.defaultValues", "DA"},
+			"<html>not json</html>", nil,
+			map[string]string{"a": "DA", "a_matchNr": "0"}},
 		{"empty body gives defaults", []string{
 			"JSONPostProcessor.referenceNames", "a", "JSONPostProcessor.jsonPathExprs", "$.a",
 			"JSONPostProcessor.defaultValues", "DA"},

@@ -35,13 +35,21 @@ func Prop(el *jmx.Element, name string) (Str, error) {
 
 // PropOr compiles the named property, or def when it is absent.
 func PropOr(el *jmx.Element, name, def string) (Str, error) {
-	raw := el.StrOr(name, def)
+	s, err := Compile(el.StrOr(name, def))
+	if err != nil {
+		return Str{}, Errorf(el, "property %s: %v", name, err)
+	}
+	return s, nil
+}
+
+// Compile compiles a string that may contain ${} references.
+func Compile(raw string) (Str, error) {
 	if !strings.Contains(raw, "${") {
 		return Str{lit: raw}, nil
 	}
 	t, err := functions.Compile(raw)
 	if err != nil {
-		return Str{}, Errorf(el, "property %s: %v", name, err)
+		return Str{}, err
 	}
 	if t.IsLiteral() {
 		return Str{lit: raw}, nil

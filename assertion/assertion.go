@@ -1,0 +1,141 @@
+// Package assertion implements JMeter's assertions: Response, JSON Path
+// (core and the jmeter-plugins variant), Duration, Size, XPath (1 and 2)
+// and HTML (well-formedness) assertions, with JMeter 5.6's failure message
+// texts, and Apply, which runs one on a sample the way JMeterThread does
+// (scope over sub-samples, success flag, "One or more sub-samples failed").
+//
+// An Assertion is compiled once from a plan element and is safe for
+// concurrent use; per-user state lives in the functions.Context.
+package assertion
+
+import (
+	"errors"
+
+	"gometer/extractor/target"
+	"gometer/functions"
+	"gometer/jmx"
+	"gometer/sampler"
+)
+
+// Assertion is a compiled assertion.
+type Assertion interface {
+	// Assert judges one sample. It may set r.Success = true first
+	// (Response Assertion's "ignore status"); it does not record the
+	// result: Apply does.
+	Assert(c *functions.Context, r *sampler.Result) sampler.AssertionResult
+}
+
+// ErrUnsupported is returned by New for an element class this package does
+// not implement.
+var ErrUnsupported = errors.New("unsupported assertion")
+
+// JSONPathPluginClass is the tag of the jmeter-plugins JSON Path Assertion.
+const JSONPathPluginClass = "com.atlantbh.jmeter.plugins.jsonutils.jsonpathassertion.JSONPathAssertion"
+
+// Handles reports whether New can build an element of this class (tag).
+func Handles(class string) bool {
+	switch class {
+	case "ResponseAssertion", "JSONPathAssertion", "DurationAssertion", "SizeAssertion",
+		"XPathAssertion", "XPath2Assertion", "HTMLAssertion", JSONPathPluginClass:
+		return true
+	}
+	return false
+}
+
+// New compiles an assertion element. Bad patterns or paths are errors that
+// name the element's file, line and path.
+func New(el *jmx.Element) (Assertion, error) {
+	switch el.Tag {
+	case "ResponseAssertion":
+		return newResponse(el)
+	case "JSONPathAssertion", JSONPathPluginClass:
+		return newJSONPath(el)
+	case "DurationAssertion":
+		return newDuration(el)
+	case "SizeAssertion":
+		return newSize(el)
+	case "XPathAssertion":
+		return newXPath(el)
+	case "XPath2Assertion":
+		return newXPath2(el)
+	case "HTMLAssertion":
+		return newHTML(el)
+	}
+	return nil, ErrUnsupported
+}
+
+// scoped is implemented by assertions that honour Assertion.scope.
+type scoped interface {
+	scope() target.Scope
+	name() string
+}
+
+// SubSamplesFailed is the message JMeter adds to a parent sample whose
+// sub-sample failed an assertion.
+const SubSamplesFailed = "One or more sub-samples failed"
+
+// Apply runs a on r as JMeter does: the result is appended to r.Assertions
+// and a failure or error clears r.Success. With scope children or all the
+// sub-samples (to a bounded depth) are judged too, and a parent that is
+// still successful while a sub-sample failed gets a failing result with
+// the message "One or more sub-samples failed".
+func Apply(a Assertion, c *functions.Context, r *sampler.Result) {
+	if r == nil {
+		return
+	}
+	s, ok := a.(scoped)
+	if !ok {
+		record(a, c, r)
+		return
+	}
+	sc := s.scope()
+	if sc.Kind == target.Parent || sc.Kind == target.All || sc.Kind == target.Variable {
+		record(a, c, r)
+	}
+	if sc.Kind == target.Children || sc.Kind == target.All {
+		recurse(a, s.name(), c, r, 3)
+	}
+}
+
+func record(a Assertion, c *functions.Context, r *sampler.Result) {
+	ar := a.Assert(c, r)
+	r.Success = r.Success && !(ar.Failure || ar.Error)
+	r.Assertions = append(r.Assertions, ar)
+}
+
+func recurse(a Assertion, name string, c *functions.Context, parent *sampler.Result, level int) {
+	if level < 0 {
+		return
+	}
+	childFailed := false
+	for _, child := range parent.Subs {
+		record(a, c, child)
+		recurse(a, name, c, child, level-1)
+		if !child.Success {
+			childFailed = true
+		}
+	}
+	if childFailed && parent.Success {
+		parent.Assertions = append(parent.Assertions, sampler.AssertionResult{
+			Name: name, Failure: true, FailureMessage: SubSamplesFailed,
+		})
+		parent.Success = false
+	}
+}
+
+// base carries what every assertion has: its name and scope.
+type base struct {
+	label string
+	sc    target.Scope
+}
+
+func (b *base) scope() target.Scope { return b.sc }
+func (b *base) name() string        { return b.label }
+
+func newBase(el *jmx.Element) (base, error) {
+	sc, err := target.ParseScope(el, "Assertion.scope")
+	return base{label: el.Name, sc: sc}, err
+}
+
+// ResponseWasNull is JMeter's message for an empty field under test.
+const ResponseWasNull = "Response was null"

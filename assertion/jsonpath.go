@@ -1,0 +1,183 @@
+package assertion
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"gometer/extractor/jregex"
+	"gometer/extractor/jsonpath"
+	"gometer/extractor/target"
+	"gometer/functions"
+	"gometer/jmx"
+	"gometer/sampler"
+)
+
+// jsonPathAssertion is JMeter's JSONPathAssertion (and the jmeter-plugins
+// one it came from, which has the same properties). It has no scope: it
+// judges the sample itself.
+type jsonPathAssertion struct {
+	label      string
+	expr       target.Str
+	path       *jsonpath.Path
+	expected   target.Str
+	validate   bool // JSONVALIDATION: compare the value, else existence only
+	expectNull bool
+	invert     bool
+	isRegex    bool
+	paths      sync.Map // expression text -> *jsonpath.Path, for expressions with ${}
+	regexes    jregex.Cache
+}
+
+func newJSONPath(el *jmx.Element) (Assertion, error) {
+	a := &jsonPathAssertion{
+		label:      el.Name,
+		validate:   el.Bool("JSONVALIDATION", false),
+		expectNull: el.Bool("EXPECT_NULL", false),
+		invert:     el.Bool("INVERT", false),
+		isRegex:    el.Bool("ISREGEX", true),
+	}
+	var err error
+	if a.expr, err = target.Prop(el, "JSON_PATH"); err != nil {
+		return nil, err
+	}
+	if a.expected, err = target.Prop(el, "EXPECTED_VALUE"); err != nil {
+		return nil, err
+	}
+	if e, ok := a.expr.Literal(); ok {
+		if a.path, err = jsonpath.Compile(e); err != nil {
+			return nil, target.Errorf(el, "JSON_PATH: %v", err)
+		}
+	}
+	return a, nil
+}
+
+func (a *jsonPathAssertion) Assert(c *functions.Context, r *sampler.Result) sampler.AssertionResult {
+	res := sampler.AssertionResult{Name: a.label}
+	body := string(r.Body)
+	if body == "" {
+		res.Failure, res.FailureMessage = true, ResponseWasNull
+		return res
+	}
+	expr := a.expr.Eval(c)
+	err := a.check(c, body, expr)
+	if !a.invert {
+		if err != nil {
+			res.Failure, res.FailureMessage = true, err.Error()
+		}
+		return res
+	}
+	if err == nil {
+		res.Failure = true
+		switch {
+		case a.validate && a.expectNull:
+			res.FailureMessage = "Failed that JSONPath " + expr + " not matches null"
+		case a.validate:
+			res.FailureMessage = "Failed that JSONPath " + expr + " not matches " + a.expected.Eval(c)
+		default:
+			res.FailureMessage = "Failed that JSONPath not exists: " + expr
+		}
+	}
+	return res
+}
+
+// check is JMeter's doAssert: nil when the assertion holds, else the
+// failure message as an error.
+func (a *jsonPathAssertion) check(c *functions.Context, body, expr string) error {
+	path := a.path
+	if path == nil {
+		if p, ok := a.paths.Load(expr); ok {
+			path = p.(*jsonpath.Path)
+		} else {
+			var err error
+			if path, err = jsonpath.Compile(expr); err != nil {
+				return err
+			}
+			a.paths.Store(expr, path)
+		}
+	}
+	doc, err := jsonpath.Parse(body)
+	if err != nil {
+		t := strings.TrimSpace(body)
+		if strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+			return fmt.Errorf("net.minidev.json.parser.ParseException: %v", err)
+		}
+		doc = body // json-smart's permissive mode reads other text as a string
+	}
+	value, err := path.Read(doc)
+	if err != nil {
+		return err
+	}
+	expected := a.expected.Eval(c)
+	if !a.validate {
+		if l, ok := value.([]any); ok && len(l) == 0 && !path.Definite() {
+			return fmt.Errorf("JSONPath '%s' is indefinite and the extracted Value is an empty Array. Please use an assertion value, to be sure to get a correct result. Expected value was '%s'", expr, expected)
+		}
+		return nil
+	}
+	if l, ok := value.([]any); ok {
+		if a.arrayMatched(l, expected) {
+			return nil
+		}
+	} else if (a.expectNull && value == nil) || a.equals(value, expected) {
+		return nil
+	}
+	if a.expectNull {
+		return fmt.Errorf("Value in json path '%s' expected to be null, but found '%s'", expr, javaToString(value))
+	}
+	if a.isRegex {
+		return fmt.Errorf("Value in json path '%s' expected to match regexp '%s', but it did not match: '%s'", expr, expected, jsonpath.AssertionString(value))
+	}
+	return fmt.Errorf("Value in json path '%s' expected to be '%s', but found '%s'", expr, expected, jsonpath.AssertionString(value))
+}
+
+func (a *jsonPathAssertion) arrayMatched(l []any, expected string) bool {
+	if len(l) == 0 && expected == "[]" {
+		return true
+	}
+	for _, v := range l {
+		if (v == nil && a.expectNull) || a.equals(v, expected) {
+			return true
+		}
+	}
+	return a.equals(l, expected)
+}
+
+func (a *jsonPathAssertion) equals(v any, expected string) bool {
+	if a.isRegex {
+		re, err := a.regexes.Get(expected)
+		if err != nil {
+			return false
+		}
+		return re.Matches(jsonpath.AssertionString(v))
+	}
+	return jsonpath.Equal(jsonpath.ParseExpected(expected), v)
+}
+
+// javaToString is String.format("%s") of a json-smart value: maps print as
+// java.util.Map ("{a=1, b=x}"), the rest as their JSON/Java text.
+func javaToString(v any) string {
+	if o, ok := v.(*jsonpath.Object); ok {
+		var b strings.Builder
+		b.WriteByte('{')
+		for i := 0; i < o.Len(); i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			k, val := o.At(i)
+			b.WriteString(k)
+			b.WriteByte('=')
+			b.WriteString(javaToString(val))
+		}
+		b.WriteByte('}')
+		return b.String()
+	}
+	if v == nil {
+		return "null"
+	}
+	if f, ok := v.(float64); ok {
+		return jsonpath.JavaDouble(f)
+	}
+	s, _ := jsonpath.ExtractorString(v)
+	return s
+}
