@@ -1,0 +1,350 @@
+package engine
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func loopCtrl(name, loops string, kids ...el) el {
+	return ctrl("LoopController", name, sp("LoopController.loops", loops)+bp("LoopController.continue_forever", true), kids...)
+}
+
+func ifCtrl(name, cond string, expr bool, kids ...el) el {
+	return ctrl("IfController", name, sp("IfController.condition", cond)+bp("IfController.useExpression", expr), kids...)
+}
+
+func joined(s *server) string { return strings.Join(s.paths(), ",") }
+
+func TestNestedLoopResetsEachParentIteration(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 1, 0, "2", "",
+		get(srv, "s", "/s"),
+		loopCtrl("inner", "3", get(srv, "i", "/i")),
+	))
+	run(t, xml, nil)
+	if got := joined(srv); got != "/s,/i,/i,/i,/s,/i,/i,/i" {
+		t.Fatalf("got %s", got)
+	}
+}
+
+func TestNestedLoopWithoutContinueForeverRunsOnce(t *testing.T) {
+	srv := newServer(t)
+	inner := ctrl("LoopController", "inner", sp("LoopController.loops", "2")+bp("LoopController.continue_forever", false), get(srv, "i", "/i"))
+	xml := planXML(tg("G", 1, 0, "3", "", get(srv, "s", "/s"), inner))
+	run(t, xml, nil)
+	if got := joined(srv); got != "/s,/i,/i,/s,/s" {
+		t.Fatalf("got %s", got)
+	}
+}
+
+func TestIfControllerExpressionAndLegacy(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(
+		udvs("v", "mode", "fast", "n", "3"),
+		tg("G", 1, 0, "1", "",
+			ifCtrl("jexl true", `${__jexl3("${mode}" == "fast")}`, true, get(srv, "a", "/jexl-yes")),
+			ifCtrl("jexl false", `${__jexl3(${n} > 5)}`, true, get(srv, "b", "/jexl-no")),
+			ifCtrl("literal", `true`, true, get(srv, "c", "/literal")),
+			ifCtrl("js string", `"${mode}" == "fast"`, false, get(srv, "d", "/js-yes")),
+			ifCtrl("js number", `${n} > 5`, false, get(srv, "e", "/js-no")),
+			get(srv, "f", "/fail"),
+			ifCtrl("last ok", `${JMeterThread.last_sample_ok}`, false, get(srv, "g", "/after-fail")),
+			ifCtrl("not last ok", `!${JMeterThread.last_sample_ok}`, false, get(srv, "h", "/not-ok")),
+		))
+	run(t, xml, nil)
+	if got := joined(srv); got != "/jexl-yes,/literal,/js-yes,/fail,/not-ok" {
+		t.Fatalf("got %s", got)
+	}
+}
+
+func TestWhileController(t *testing.T) {
+	srv := newServer(t)
+	var n int
+	srv.handler = func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path == "/count" {
+			n++
+			if n >= 3 {
+				w.WriteHeader(500)
+			}
+			return true
+		}
+		return false
+	}
+	blank := ctrl("WhileController", "until failure", sp("WhileController.condition", ""), get(srv, "c", "/count"))
+	counter := ctrl("CounterConfig", "cnt", sp("CounterConfig.start", "1")+sp("CounterConfig.incr", "1")+sp("CounterConfig.name", "k")+bp("CounterConfig.per_user", true))
+	byVar := ctrl("WhileController", "while k", sp("WhileController.condition", `${__jexl3(${k} < 3)}`), get(srv, "w", "/w"), counter)
+	xml := planXML(tg("G", 1, 0, "1", "", blank, byVar))
+	run(t, xml, nil)
+	p := srv.paths()
+	if count(p, "/count") != 3 {
+		t.Errorf("blank condition: want 3 passes until the failure, got %v", p)
+	}
+	// The counter sets k=1 at the first pass start, 2 at the second, 3 at the
+	// third; the condition is checked after each pass.
+	if count(p, "/w") != 3 {
+		t.Errorf("condition: got %v", p)
+	}
+}
+
+func TestOnceOnlyController(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 2, 0, "3", "",
+		ctrl("OnceOnlyController", "login", "", get(srv, "login", "/login?u=${__threadNum}")),
+		get(srv, "work", "/work?u=${__threadNum}"),
+		loopCtrl("inner", "2", ctrl("OnceOnlyController", "first pass", "", get(srv, "once", "/inner-once"))),
+	))
+	run(t, xml, nil)
+	p := srv.paths()
+	if count(p, "/login") != 2 || count(p, "/work") != 6 {
+		t.Errorf("got %v", p)
+	}
+	if count(p, "/inner-once") != 6 { // first pass of the inner loop in each of 3 iterations, 2 users
+		t.Errorf("once-only under a loop: %d", count(p, "/inner-once"))
+	}
+}
+
+func TestThroughputControllerDeterministic(t *testing.T) {
+	srv := newServer(t)
+	pct := ctrl("ThroughputController", "30 pct",
+		`<intProp name="ThroughputController.style">1</intProp>`+bp("ThroughputController.perThread", true)+
+			`<FloatProperty><name>ThroughputController.percentThroughput</name><value>30.0</value><savedValue>0.0</savedValue></FloatProperty>`,
+		get(srv, "p", "/pct"))
+	total := ctrl("ThroughputController", "total 2",
+		`<intProp name="ThroughputController.style">0</intProp>`+bp("ThroughputController.perThread", false)+sp("ThroughputController.maxThroughput", "2"),
+		get(srv, "t", "/total"))
+	xml := planXML(tg("G", 2, 0, "10", "", pct, total))
+	run(t, xml, nil)
+	p := srv.paths()
+	if count(p, "/pct") != 6 { // 3 of 10 iterations per user
+		t.Errorf("percent: %d, want 6", count(p, "/pct"))
+	}
+	if count(p, "/total") != 2 { // shared by both users
+		t.Errorf("total: %d, want 2", count(p, "/total"))
+	}
+}
+
+func TestRandomInterleaveAndSwitch(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 1, 0, "30", "",
+		ctrl("RandomController", "rnd", "", get(srv, "r1", "/r1"), get(srv, "r2", "/r2")),
+		ctrl("InterleaveControl", "il", "", get(srv, "i1", "/i1"), get(srv, "i2", "/i2"), get(srv, "i3", "/i3")),
+		ctrl("RandomOrderController", "ro", "", get(srv, "o1", "/o1"), get(srv, "o2", "/o2")),
+		ctrl("SwitchController", "by index", sp("SwitchController.value", "1"), get(srv, "s0", "/s0"), get(srv, "s1", "/s1")),
+		ctrl("SwitchController", "by name", sp("SwitchController.value", "beta"), get(srv, "alpha", "/alpha"), get(srv, "beta", "/beta")),
+		ctrl("SwitchController", "default", sp("SwitchController.value", "nope"), get(srv, "x", "/x"), get(srv, "Default", "/default")),
+	))
+	run(t, xml, nil)
+	p := srv.paths()
+	if r := count(p, "/r1") + count(p, "/r2"); r != 30 || count(p, "/r1") == 0 || count(p, "/r2") == 0 {
+		t.Errorf("random: r1=%d r2=%d", count(p, "/r1"), count(p, "/r2"))
+	}
+	for _, x := range []string{"/i1", "/i2", "/i3"} {
+		if count(p, x) != 10 {
+			t.Errorf("interleave %s: %d", x, count(p, x))
+		}
+	}
+	if count(p, "/o1") != 30 || count(p, "/o2") != 30 {
+		t.Errorf("random order: %d %d", count(p, "/o1"), count(p, "/o2"))
+	}
+	if count(p, "/s1") != 30 || count(p, "/s0") != 0 || count(p, "/beta") != 30 || count(p, "/alpha") != 0 || count(p, "/default") != 30 || count(p, "/x") != 0 {
+		t.Errorf("switch: %v", p[:12])
+	}
+	// interleave order within the run: i1, i2, i3, i1 …
+	var il []string
+	for _, x := range p {
+		if strings.HasPrefix(x, "/i") {
+			il = append(il, x)
+		}
+	}
+	if strings.Join(il[:4], ",") != "/i1,/i2,/i3,/i1" {
+		t.Errorf("interleave order %v", il[:4])
+	}
+}
+
+func TestForeachController(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(
+		udvs("v", "item_1", "a", "item_2", "b", "item_3", "c", "item_5", "e"),
+		tg("G", 1, 0, "1", "",
+			ctrl("ForeachController", "each", sp("ForeachController.inputVal", "item")+sp("ForeachController.returnVal", "it")+bp("ForeachController.useSeparator", true),
+				get(srv, "x", "/each/${it}")),
+			ctrl("ForeachController", "range", sp("ForeachController.inputVal", "item")+sp("ForeachController.returnVal", "it")+bp("ForeachController.useSeparator", true)+
+				sp("ForeachController.startIndex", "1")+sp("ForeachController.endIndex", "2"),
+				get(srv, "y", "/range/${it}")),
+		))
+	run(t, xml, nil)
+	if got := joined(srv); got != "/each/a,/each/b,/each/c,/range/b" {
+		t.Fatalf("got %s", got)
+	}
+}
+
+func TestRuntimeController(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 1, 0, "1", "",
+		ctrl("RunTime", "1s", sp("RunTime.seconds", "1"), get(srv, "x", "/rt", constTimer(200))),
+		get(srv, "after", "/after"),
+	))
+	start := time.Now()
+	run(t, xml, nil)
+	p := srv.paths()
+	n := count(p, "/rt")
+	if n < 3 || n > 6 || p[len(p)-1] != "/after" {
+		t.Errorf("runtime: %v", p)
+	}
+	if d := time.Since(start); d < time.Second {
+		t.Errorf("ran only %v", d)
+	}
+}
+
+func TestCriticalSectionSerialises(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 3, 0, "1", "",
+		ctrl("CriticalSectionController", "cs", sp("CriticalSectionController.lockName", "L"),
+			get(srv, "in", "/slow?d=150ms"), get(srv, "out", "/cs-end")),
+	))
+	run(t, xml, nil)
+	p := srv.paths()
+	// Each user's pair runs while holding the lock: the requests alternate.
+	for i := 0; i+1 < len(p); i += 2 {
+		if p[i] != "/slow" || p[i+1] != "/cs-end" {
+			t.Fatalf("critical section interleaved: %v", p)
+		}
+	}
+}
+
+func TestModuleControllerAndFragment(t *testing.T) {
+	srv := newServer(t)
+	frag := ctrl("TestFragmentController", "Login Fragment", "", get(srv, "login", "/login"), headers("h", "X-Frag", "yes"))
+	mod := ctrl("ModuleController", "use login",
+		`<collectionProp name="ModuleController.node_path">`+sp("1", "Test Plan")+sp("2", "Test Plan")+sp("3", "Login Fragment")+`</collectionProp>`)
+	xml := planXML(tg("G", 1, 0, "2", "", mod, get(srv, "work", "/work")), frag)
+	run(t, xml, nil)
+	if got := joined(srv); got != "/login,/work,/login,/work" {
+		t.Fatalf("got %s", got)
+	}
+	if srv.requests()[0].header.Get("X-Frag") != "yes" {
+		t.Error("fragment's header manager not applied")
+	}
+}
+
+func TestIncludeController(t *testing.T) {
+	srv := newServer(t)
+	dir := t.TempDir()
+	inc := planXML(ctrl("TestFragmentController", "frag", "", get(srv, "inc", "/included")))
+	if err := os.WriteFile(filepath.Join(dir, "inc.jmx"), []byte(inc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	xml := planXML(tg("G", 1, 0, "1", "", ctrl("IncludeController", "include", sp("IncludeController.includepath", filepath.Join(dir, "inc.jmx"))), get(srv, "main", "/main")))
+	run(t, xml, nil)
+	if got := joined(srv); got != "/included,/main" {
+		t.Fatalf("got %s", got)
+	}
+}
+
+func txCtrl(name string, parent, timers bool, kids ...el) el {
+	return ctrl("TransactionController", name, bp("TransactionController.parent", parent)+bp("TransactionController.includeTimers", timers), kids...)
+}
+
+func TestTransactionControllerDefaultMode(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 1, 0, "1", "",
+		txCtrl("Buy", false, false, get(srv, "a", "/a", constTimer(200)), get(srv, "b", "/fail")),
+	))
+	_, out := run(t, xml, nil)
+	res := out.all()
+	if got := strings.Join(out.labels(), ","); got != "a,b,Buy" {
+		t.Fatalf("labels %s", got)
+	}
+	tx := res[2]
+	if tx.ResponseMessage != "Number of samples in transaction : 2, number of failing samples : 1" || tx.Success || tx.ResponseCode != "" || !tx.Transaction {
+		t.Errorf("transaction sample: %q %v %q", tx.ResponseMessage, tx.Success, tx.ResponseCode)
+	}
+	if tx.Elapsed != res[0].Elapsed+res[1].Elapsed {
+		t.Errorf("without timers elapsed %v != sum of children %v", tx.Elapsed, res[0].Elapsed+res[1].Elapsed)
+	}
+	if tx.Idle < 190*time.Millisecond {
+		t.Errorf("idle %v should hold the timer", tx.Idle)
+	}
+	if tx.Bytes != res[0].Bytes+res[1].Bytes || len(tx.Subs) != 0 {
+		t.Errorf("bytes %d subs %d", tx.Bytes, len(tx.Subs))
+	}
+}
+
+func TestTransactionControllerParentMode(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 1, 0, "1", "",
+		txCtrl("Checkout", true, true, get(srv, "a", "/a", constTimer(100)), get(srv, "b", "/b")),
+		get(srv, "c", "/c"),
+	))
+	_, out := run(t, xml, nil)
+	if got := strings.Join(out.labels(), ","); got != "Checkout,c" {
+		t.Fatalf("labels %s (children must not be top-level samples)", got)
+	}
+	tx := out.all()[0]
+	if len(tx.Subs) != 2 || tx.Subs[0].Label != "a" || tx.Subs[1].Label != "b" {
+		t.Fatalf("subs %v", tx.Subs)
+	}
+	if !tx.Success || tx.ResponseCode != "200" || tx.ResponseMessage != "Number of samples in transaction : 2, number of failing samples : 0" {
+		t.Errorf("tx %v %q %q", tx.Success, tx.ResponseCode, tx.ResponseMessage)
+	}
+	if tx.Elapsed < 100*time.Millisecond {
+		t.Errorf("includeTimers: elapsed %v should include the timer", tx.Elapsed)
+	}
+}
+
+func TestTransactionEmittedOnStartNextLoop(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 1, 0, "2", sp("ThreadGroup.on_sample_error", "startnextloop"),
+		txCtrl("T", false, true, get(srv, "a", "/fail"), get(srv, "b", "/never")),
+	))
+	_, out := run(t, xml, nil)
+	if got := strings.Join(out.labels(), ","); got != "a,T,a,T" {
+		t.Fatalf("labels %s", got)
+	}
+}
+
+func flowAction(name string, action, target int, dur string) el {
+	return ctrl("TestAction", name, `<intProp name="ActionProcessor.action">`+itoa(action)+`</intProp><intProp name="ActionProcessor.target">`+itoa(target)+`</intProp>`+sp("ActionProcessor.duration", dur))
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestFlowControlAction(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 1, 0, "2", "",
+		get(srv, "a", "/a"),
+		flowAction("pause", 1, 0, "300"),
+		loopCtrl("loop", "3",
+			get(srv, "l", "/l"),
+			ifCtrl("second", `${__jexl3(${__jm__loop__idx} == 1)}`, true, flowAction("break", 5, 0, "0")),
+		),
+		get(srv, "b", "/b"),
+		flowAction("next thread loop", 3, 0, "0"),
+		get(srv, "never", "/never"),
+	))
+	start := time.Now()
+	_, out := run(t, xml, nil)
+	if got := joined(srv); got != "/a,/l,/l,/b,/a,/l,/l,/b" {
+		t.Fatalf("got %s", got)
+	}
+	if time.Since(start) < 600*time.Millisecond {
+		t.Errorf("pause did not pause")
+	}
+	if len(out.all()) != 8 {
+		t.Errorf("flow control actions must not produce samples: %v", out.labels())
+	}
+}
+
+func TestFlowControlStopTest(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 2, 0, "-1", "", get(srv, "a", "/a"), flowAction("stop test", 0, 2, "0")))
+	run(t, xml, nil)
+	if n := len(srv.requests()); n < 1 || n > 2 {
+		t.Fatalf("got %d requests", n)
+	}
+}
