@@ -246,7 +246,7 @@ func TestApplyScope(t *testing.T) {
 
 func TestResponseAssertionBadPattern(t *testing.T) {
 	el := element(t, `<ResponseAssertion guiclass="AssertionGui" testclass="ResponseAssertion" testname="Check body">`+
-		patterns("price: ($") + `<intProp name="Assertion.test_type">2</intProp></ResponseAssertion>`)
+		patterns("price: ($")+`<intProp name="Assertion.test_type">2</intProp></ResponseAssertion>`)
 	_, err := New(el)
 	if err == nil || !strings.Contains(err.Error(), "Plan > Check body") || !strings.Contains(err.Error(), "test.jmx:") {
 		t.Fatalf("error %v should name the element", err)
