@@ -81,7 +81,13 @@ func appendRow(dst []byte, r *sampler.Result, vars []string, cfg *SaveConfig) []
 	if cfg.Timestamp {
 		sep()
 		if cfg.ts != nil {
+			// a pattern may produce the delimiter or a quote: JMeter quotes it like any string
+			at := len(dst)
 			dst = cfg.ts.appendFormat(dst, r.Start.In(cfg.Location))
+			if needsQuote(dst[at:], d) {
+				stamp := string(dst[at:])
+				dst = appendCSVField(dst[:at], stamp, d)
+			}
 		} else if cfg.TimestampFormat == "" || cfg.TimestampFormat == "ms" {
 			dst = strconv.AppendInt(dst, r.Start.UnixMilli(), 10)
 		}
@@ -192,15 +198,7 @@ func appendRow(dst []byte, r *sampler.Result, vars []string, cfg *SaveConfig) []
 // appendCSVField quotes s only when it holds the delimiter, a double quote,
 // CR or LF; quotes inside are doubled. Nothing else is escaped.
 func appendCSVField(dst []byte, s string, delim byte) []byte {
-	need := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == delim || c == '"' || c == '\r' || c == '\n' {
-			need = true
-			break
-		}
-	}
-	if !need {
+	if !needsQuote(s, delim) {
 		return append(dst, s...)
 	}
 	dst = append(dst, '"')
@@ -211,6 +209,16 @@ func appendCSVField(dst []byte, s string, delim byte) []byte {
 		dst = append(dst, s[i])
 	}
 	return append(dst, '"')
+}
+
+func needsQuote[T string | []byte](s T, delim byte) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == delim || c == '"' || c == '\r' || c == '\n' {
+			return true
+		}
+	}
+	return false
 }
 
 // ResultToSample flattens r into the JTL row it is written as (times in

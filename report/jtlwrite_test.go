@@ -305,6 +305,16 @@ func TestTimestampPattern(t *testing.T) {
 	}
 }
 
+func TestTimestampPatternWithDelimiterIsQuoted(t *testing.T) {
+	cfg := DefaultSaveConfig()
+	cfg.TimestampFormat = "HH:mm:ss,SSS"
+	cfg.Location = time.UTC
+	got := row(t, httpResult(), cfg)
+	if !strings.HasPrefix(got, `"22:13:20,123",12,GET /home,`) {
+		t.Fatalf("row %q", got)
+	}
+}
+
 func TestXMLSample(t *testing.T) {
 	cfg := DefaultSaveConfig()
 	cfg.XML = true

@@ -71,9 +71,9 @@ func pct(v float64) string {
 func percentileTitle(label string) string { return "p" + label }
 
 func labelTableRow(r LabelStats) []string {
-	minV, maxV := r.Min, r.Max
+	minV, maxV, thr := r.Min, r.Max, r.Throughput
 	if r.Samples == 0 {
-		minV, maxV = math.NaN(), math.NaN()
+		minV, maxV, thr = math.NaN(), math.NaN(), math.NaN()
 	}
 	return []string{
 		cellText(r.Label),
@@ -85,7 +85,7 @@ func labelTableRow(r LabelStats) []string {
 		num(r.P1, 2),
 		num(r.P2, 2),
 		num(r.P3, 2),
-		num(r.Throughput, 2),
+		num(thr, 2),
 	}
 }
 
