@@ -1,0 +1,275 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// options are the command-line settings, in JMeter's vocabulary.
+type options struct {
+	command    string   // "run", "report", "validate", "compare", "demo", "version", "help"
+	nonGUI     bool     // -n (accepted; gometer is always headless)
+	plan       string   // -t
+	results    string   // -l
+	logFile    string   // -j
+	logLevel   string   // -L
+	propFile   string   // -p (replaces the built-in defaults)
+	addProps   []string // -q (repeatable)
+	props      []kv     // -J / -G name=value, in order
+	report     bool     // -e
+	reportOut  string   // -o
+	reportOnly []string // -g (and `report` arguments)
+	force      bool     // -f
+	skipUnsup  bool     // --skip-unsupported
+	tlsVerify  bool     // --tls-verify
+	failOn     []string // --fail-on
+	percentile string   // --percentiles=exact|jmeter
+	strict     bool     // --strict (report reading)
+	title      string   // --title
+	compare    compareFlags
+	demoDur    string // --duration for demo
+	positional []string
+}
+
+type kv struct{ name, value string }
+
+type compareFlags struct {
+	maxP95Regression  string
+	maxErrorIncrease  string
+	maxMeanRegression string
+	maxThroughputDrop string
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// parseArgs reads JMeter-style flags (-n -t plan.jmx -l r.jtl -Jname=value
+// -J name=value …) and gometer's subcommands. JMeter's single-letter flags
+// may take their value glued (-tplan.jmx) or as the next argument.
+func parseArgs(args []string) (*options, error) {
+	o := &options{}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "run", "report", "validate", "compare", "demo", "version", "help":
+			o.command = args[0]
+			args = args[1:]
+		default:
+			return nil, usagef("unknown command %q (see gometer -h)", args[0])
+		}
+	}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		next := func(flag string) (string, error) {
+			if i+1 >= len(args) {
+				return "", usagef("flag %s needs a value", flag)
+			}
+			i++
+			return args[i], nil
+		}
+		// value returns the glued value of a one-letter flag or the next argument.
+		value := func(flag string) (string, error) {
+			if len(a) > len(flag) {
+				return strings.TrimPrefix(a[len(flag):], "="), nil
+			}
+			return next(flag)
+		}
+		if strings.HasPrefix(a, "--") {
+			name, val, hasVal := strings.Cut(a[2:], "=")
+			get := func() (string, error) {
+				if hasVal {
+					return val, nil
+				}
+				return next("--" + name)
+			}
+			var err error
+			switch name {
+			case "nongui":
+				o.nonGUI = true
+			case "testfile":
+				o.plan, err = get()
+			case "logfile":
+				o.results, err = get()
+			case "jmeterlogfile":
+				o.logFile, err = get()
+			case "loglevel":
+				o.logLevel, err = get()
+			case "propfile":
+				o.propFile, err = get()
+			case "addprop":
+				var v string
+				v, err = get()
+				o.addProps = append(o.addProps, v)
+			case "jmeterproperty", "globalproperty":
+				var v string
+				v, err = get()
+				if err == nil {
+					err = o.addProp(v)
+				}
+			case "reportatendofloadtests":
+				o.report = true
+			case "reportoutputfolder":
+				o.reportOut, err = get()
+			case "reportonly":
+				var v string
+				v, err = get()
+				o.reportOnly = append(o.reportOnly, v)
+			case "forceDeleteResultFile", "force":
+				o.force = true
+			case "skip-unsupported":
+				o.skipUnsup = true
+			case "tls-verify":
+				o.tlsVerify = true
+			case "fail-on":
+				var v string
+				v, err = get()
+				o.failOn = append(o.failOn, v)
+			case "percentiles":
+				o.percentile, err = get()
+			case "strict":
+				o.strict = true
+			case "title":
+				o.title, err = get()
+			case "max-p95-regression":
+				o.compare.maxP95Regression, err = get()
+			case "max-error-rate-increase":
+				o.compare.maxErrorIncrease, err = get()
+			case "max-mean-regression":
+				o.compare.maxMeanRegression, err = get()
+			case "max-throughput-drop":
+				o.compare.maxThroughputDrop, err = get()
+			case "duration":
+				o.demoDur, err = get()
+			case "help":
+				o.command = "help"
+			case "version":
+				o.command = "version"
+			default:
+				return nil, usagef("unknown flag %s (see gometer -h)", a)
+			}
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			o.positional = append(o.positional, a)
+			continue
+		}
+		var err error
+		switch a[1] {
+		case 'n':
+			if a != "-n" {
+				return nil, usagef("unknown flag %s", a)
+			}
+			o.nonGUI = true
+		case 't':
+			o.plan, err = value("-t")
+		case 'l':
+			o.results, err = value("-l")
+		case 'j':
+			o.logFile, err = value("-j")
+		case 'L':
+			o.logLevel, err = value("-L")
+		case 'p':
+			o.propFile, err = value("-p")
+		case 'q':
+			var v string
+			v, err = value("-q")
+			o.addProps = append(o.addProps, v)
+		case 'J', 'G':
+			var v string
+			v, err = value(a[:2])
+			if err == nil {
+				err = o.addProp(v)
+			}
+		case 'D':
+			// Java system properties have no meaning here; accepted so that
+			// JMeter command lines keep working.
+			_, err = value("-D")
+		case 'e':
+			if a != "-e" {
+				return nil, usagef("unknown flag %s", a)
+			}
+			o.report = true
+		case 'o':
+			o.reportOut, err = value("-o")
+		case 'g':
+			var v string
+			v, err = value("-g")
+			o.reportOnly = append(o.reportOnly, v)
+		case 'f':
+			if a != "-f" {
+				return nil, usagef("unknown flag %s", a)
+			}
+			o.force = true
+		case 'h', '?':
+			o.command = "help"
+		case 'v':
+			o.command = "version"
+		default:
+			return nil, usagef("unknown flag %s (see gometer -h)", a)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if o.command == "" {
+		switch {
+		case len(o.reportOnly) > 0:
+			o.command = "report"
+		case o.plan != "":
+			o.command = "run"
+		case len(o.positional) == 0:
+			o.command = "help"
+		default:
+			return nil, usagef("unexpected argument %q (see gometer -h)", o.positional[0])
+		}
+	}
+	switch o.command {
+	case "run", "validate":
+		if o.plan == "" && len(o.positional) > 0 {
+			o.plan, o.positional = o.positional[0], o.positional[1:]
+		}
+		if o.plan == "" {
+			return nil, usagef("%s needs a plan: gometer %s plan.jmx (or -t plan.jmx)", o.command, o.command)
+		}
+		if len(o.positional) > 0 {
+			return nil, usagef("unexpected argument %q", o.positional[0])
+		}
+		if o.report && o.results == "" {
+			return nil, usagef("-e needs -l: the report is made from the results file")
+		}
+		if o.report && o.reportOut == "" {
+			return nil, usagef("-e needs -o: the folder for the report")
+		}
+	case "report":
+		o.reportOnly = append(o.reportOnly, o.positional...)
+		o.positional = nil
+		if len(o.reportOnly) == 0 {
+			return nil, usagef("report needs at least one JTL file")
+		}
+		if o.reportOut == "" {
+			return nil, usagef("report needs -o <folder>")
+		}
+	case "compare":
+		if len(o.positional) != 2 {
+			return nil, usagef("compare needs two JTL files: gometer compare baseline.jtl current.jtl")
+		}
+	}
+	if o.percentile != "" && o.percentile != "exact" && o.percentile != "jmeter" {
+		return nil, usagef("--percentiles must be exact or jmeter, not %q", o.percentile)
+	}
+	return o, nil
+}
+
+func (o *options) addProp(s string) error {
+	name, value, ok := strings.Cut(s, "=")
+	if !ok || name == "" {
+		return usagef("property %q must be name=value", s)
+	}
+	o.props = append(o.props, kv{name, value})
+	return nil
+}

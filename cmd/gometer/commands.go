@@ -1,0 +1,179 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"gometer/engine"
+	"gometer/jmx"
+	"gometer/report"
+)
+
+// cmdValidate loads and compiles a plan without sending anything, prints
+// what would run and every element that cannot.
+func cmdValidate(o *options, stdout, stderr io.Writer) int {
+	props, err := loadProperties(o, o.plan)
+	if err != nil {
+		fmt.Fprintf(stderr, "gometer: %v\n", err)
+		return exitFailed
+	}
+	plan, err := jmx.ParseFile(o.plan)
+	if err != nil {
+		fmt.Fprintf(stderr, "gometer: cannot load %v\n", err)
+		return exitFailed
+	}
+	test, err := engine.Compile(plan, engine.Options{Props: props, SkipUnsupported: true})
+	if err != nil {
+		var probs engine.Problems
+		if errors.As(err, &probs) {
+			fmt.Fprintf(stdout, "%s: %d problem(s):\n", o.plan, len(probs))
+			for _, p := range probs {
+				fmt.Fprintf(stdout, "  %s\n", p.String())
+			}
+			return exitFailed
+		}
+		fmt.Fprintf(stderr, "gometer: %v\n", err)
+		return exitFailed
+	}
+	test.Describe(stdout)
+	if w := test.Warnings(); len(w) > 0 {
+		fmt.Fprintf(stdout, "\n%d element(s) gometer cannot run:\n", len(w))
+		for _, p := range w {
+			fmt.Fprintf(stdout, "  %s\n", p.String())
+		}
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "\n%s: every element can run\n", o.plan)
+	return exitOK
+}
+
+// cmdReport renders the HTML report and statistics.json from JTL files.
+func cmdReport(o *options, stdout, stderr io.Writer) int {
+	props, err := loadProperties(o, "")
+	if err != nil {
+		fmt.Fprintf(stderr, "gometer: %v\n", err)
+		return exitFailed
+	}
+	if _, err := statsOptions(o, props); err != nil {
+		fmt.Fprintf(stderr, "gometer: %v\n", err)
+		return exitFailed
+	}
+	for _, f := range o.reportOnly {
+		if _, err := os.Stat(f); err != nil {
+			fmt.Fprintf(stderr, "gometer: cannot read results file %s: %v\n", f, err)
+			return exitFailed
+		}
+	}
+	if err := checkReportFolder(o.reportOut, o.force); err != nil {
+		fmt.Fprintf(stderr, "gometer: %v\n", err)
+		return exitFailed
+	}
+	ropts := report.GenerateOptions{Props: props, Force: o.force, Title: o.title, Progress: stderr}
+	ropts.Read.Strict = o.strict
+	ropts.Read.Props = props
+	ropts.Read.OnBadRow = func(err error) { fmt.Fprintf(stderr, "gometer: skipped: %v\n", err) }
+	if _, err := report.Generate(o.reportOnly, o.reportOut, ropts); err != nil {
+		fmt.Fprintf(stderr, "gometer: report: %v\n", err)
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "Report: %s\n", filepath.Join(o.reportOut, "index.html"))
+	return exitOK
+}
+
+// cmdCompare prints two runs side by side and fails on regressions.
+func cmdCompare(o *options, stdout, stderr io.Writer) int {
+	props, err := loadProperties(o, "")
+	if err != nil {
+		fmt.Fprintf(stderr, "gometer: %v\n", err)
+		return exitFailed
+	}
+	sopts, err := statsOptions(o, props)
+	if err != nil {
+		fmt.Fprintf(stderr, "gometer: %v\n", err)
+		return exitFailed
+	}
+	var sides [2]*report.Stats
+	for i, f := range o.positional {
+		st, err := readStats(f, sopts, report.ReadOptions{Props: props, Strict: o.strict})
+		if err != nil {
+			fmt.Fprintf(stderr, "gometer: %v\n", err)
+			return exitFailed
+		}
+		sides[i] = st
+	}
+	limits, err := compareLimits(o.compare)
+	if err != nil {
+		fmt.Fprintf(stderr, "gometer: %v\n", err)
+		return exitUsage
+	}
+	rep := report.Compare(sides[0], sides[1], limits)
+	rep.Print(stdout)
+	if rep.Exceeded() {
+		return exitFailed
+	}
+	return exitOK
+}
+
+func readStats(path string, sopts report.StatsOptions, ropts report.ReadOptions) (*report.Stats, error) {
+	r, err := report.OpenJTL(path, ropts)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	st := report.NewStats(sopts)
+	for {
+		s, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return st, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		st.Add(s)
+	}
+}
+
+// compareLimits reads "10%" as a fraction 0.10 and "1pp" (or "1") as
+// percentage points.
+func compareLimits(f compareFlags) (report.CompareLimits, error) {
+	var l report.CompareLimits
+	frac := func(name, s string) (float64, error) {
+		if s == "" {
+			return 0, nil
+		}
+		v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
+		if err != nil {
+			return 0, usagef("--%s: %q is not a percentage like 10%%", name, s)
+		}
+		return v / 100, nil
+	}
+	pp := func(name, s string) (float64, error) {
+		if s == "" {
+			return 0, nil
+		}
+		v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(s), "pp"), "%"), 64)
+		if err != nil {
+			return 0, usagef("--%s: %q is not percentage points like 1pp", name, s)
+		}
+		return v, nil
+	}
+	var err error
+	if l.MaxP95Regression, err = frac("max-p95-regression", f.maxP95Regression); err != nil {
+		return l, err
+	}
+	if l.MaxMeanRegression, err = frac("max-mean-regression", f.maxMeanRegression); err != nil {
+		return l, err
+	}
+	if l.MaxThroughputDrop, err = frac("max-throughput-drop", f.maxThroughputDrop); err != nil {
+		return l, err
+	}
+	if l.MaxErrorRateIncrease, err = pp("max-error-rate-increase", f.maxErrorIncrease); err != nil {
+		return l, err
+	}
+	return l, nil
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gometer"
+	"gometer/internal/target"
+)
+
+// demoPlan is the bundled plan the demo runs.
+const demoPlan = "testdata/demo/trading.jmx"
+
+// cmdDemo starts the built-in trading/payment API on a free loopback port,
+// runs the bundled plan against it, writes demo-results.jtl and a report.
+func cmdDemo(o *options, stdout, stderr io.Writer) int {
+	dur := 15 * time.Second
+	if o.demoDur != "" {
+		d, err := time.ParseDuration(o.demoDur)
+		if err != nil || d < time.Second {
+			fmt.Fprintf(stderr, "gometer: --duration %q: give a duration like 15s\n", o.demoDur)
+			return exitUsage
+		}
+		dur = d
+	}
+	data, err := gometer.DemoPlans.ReadFile(demoPlan)
+	if err != nil {
+		fmt.Fprintf(stderr, "gometer: demo plan: %v\n", err)
+		return exitFailed
+	}
+	dir, err := os.MkdirTemp("", "gometer-demo-")
+	if err != nil {
+		fmt.Fprintf(stderr, "gometer: %v\n", err)
+		return exitFailed
+	}
+	defer os.RemoveAll(dir)
+	planPath := filepath.Join(dir, filepath.Base(demoPlan))
+	if err := os.WriteFile(planPath, data, 0o644); err != nil {
+		fmt.Fprintf(stderr, "gometer: %v\n", err)
+		return exitFailed
+	}
+
+	srv := target.New(target.Options{})
+	base, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintf(stderr, "gometer: demo API: %v\n", err)
+		return exitFailed
+	}
+	defer srv.Close()
+	u, err := url.Parse(base)
+	if err != nil {
+		fmt.Fprintf(stderr, "gometer: demo API address %q: %v\n", base, err)
+		return exitFailed
+	}
+	host, port, _ := net.SplitHostPort(u.Host)
+	fmt.Fprintf(stdout, "Demo trading/payment API listening on %s\n", base)
+
+	run := *o
+	run.command = "run"
+	run.plan = planPath
+	if run.results == "" {
+		run.results = "demo-results.jtl"
+	}
+	if run.reportOut == "" {
+		run.reportOut = "demo-report"
+	}
+	run.report = true
+	run.force = true
+	secs := int(dur / time.Second)
+	run.props = append([]kv{
+		{"host", host}, {"port", port},
+		{"duration", fmt.Sprint(secs)},
+		{"summariser.interval", "10"},
+	}, o.props...)
+	fmt.Fprintf(stdout, "Running %s for %ds against it …\n", demoPlan, secs)
+	code, reportPath := runPlan(&run, stdout, stderr, nil)
+	if code == exitOK || code == exitThresholds {
+		fmt.Fprintf(stdout, "\nResults: %s\n", run.results)
+		if reportPath != "" {
+			abs, _ := filepath.Abs(reportPath)
+			fmt.Fprintf(stdout, "Open the report: file://%s\n", strings.TrimPrefix(abs, "file://"))
+		}
+		fmt.Fprintf(stdout, "The demo API answered %d requests.\n", srv.Count())
+	}
+	return code
+}

@@ -1,0 +1,377 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binPath is the gometer binary built once for the end-to-end tests.
+var binPath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "gometer-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binPath = filepath.Join(dir, "gometer")
+	out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "building gometer: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// request is what the test server saw.
+type request struct {
+	Method, Path, Query, Body string
+	Header                    http.Header
+}
+
+// recorder is a real HTTP server on loopback that records what it receives.
+type recorder struct {
+	mu   sync.Mutex
+	reqs []request
+	srv  *httptest.Server
+}
+
+func newRecorder(t *testing.T, h http.HandlerFunc) *recorder {
+	rec := &recorder{}
+	rec.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		rec.mu.Lock()
+		rec.reqs = append(rec.reqs, request{r.Method, r.URL.Path, r.URL.RawQuery, string(body), r.Header.Clone()})
+		rec.mu.Unlock()
+		if h != nil {
+			h(w, r)
+			return
+		}
+		if r.URL.Path == "/missing" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":true}`)
+	}))
+	t.Cleanup(rec.srv.Close)
+	return rec
+}
+
+func (r *recorder) port() string {
+	_, p, _ := net.SplitHostPort(r.srv.Listener.Addr().String())
+	return p
+}
+
+func (r *recorder) requests() []request {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]request(nil), r.reqs...)
+}
+
+type runResult struct {
+	code           int
+	stdout, stderr string
+}
+
+func runGometer(t *testing.T, dir string, timeout time.Duration, args ...string) runResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binPath, args...)
+	cmd.Dir = dir
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("gometer %v did not finish in %v\nstdout:\n%s\nstderr:\n%s", args, timeout, out.String(), errb.String())
+	}
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("gometer %v: %v", args, err)
+	}
+	return runResult{code, out.String(), errb.String()}
+}
+
+func readJTL(t *testing.T, path string) (header []string, rows []map[string]string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s is not valid CSV: %v", path, err)
+	}
+	if len(recs) == 0 {
+		t.Fatalf("%s is empty", path)
+	}
+	header = recs[0]
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, h := range header {
+			if i < len(r) {
+				m[h] = r[i]
+			}
+		}
+		rows = append(rows, m)
+	}
+	return header, rows
+}
+
+func repoFile(parts ...string) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(append([]string{filepath.Dir(file), "..", ".."}, parts...)...)
+}
+
+const jmeter56Header = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect"
+
+func TestRunBasicPlan(t *testing.T) {
+	rec := newRecorder(t, nil)
+	dir := t.TempDir()
+	jtl := filepath.Join(dir, "out.jtl")
+	res := runGometer(t, dir, 60*time.Second, "-n", "-t", repoFile("testdata", "e2e", "basic.jmx"), "-l", jtl, "-J", "port="+rec.port(), "-Jusers=2", "-Jloops=3")
+	if res.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+	}
+	reqs := rec.requests()
+	var gets, posts, missing int
+	for _, r := range reqs {
+		if got := r.Header.Get("X-Account"); got != "ACC-42" {
+			t.Errorf("%s %s: X-Account = %q, want the UDV value ACC-42", r.Method, r.Path, got)
+		}
+		switch {
+		case r.Method == "GET" && r.Path == "/market":
+			gets++
+			if r.Query != "symbol=EUR+USD" {
+				t.Errorf("GET /market query = %q, want symbol=EUR+USD", r.Query)
+			}
+		case r.Method == "POST" && r.Path == "/orders":
+			posts++
+			if ct := r.Header.Get("Content-Type"); ct != "application/json" {
+				t.Errorf("POST Content-Type = %q", ct)
+			}
+			if !strings.HasPrefix(r.Body, `{"account":"ACC-42","user":`) {
+				t.Errorf("POST body = %q", r.Body)
+			}
+		case r.Path == "/missing":
+			missing++
+		default:
+			t.Errorf("unexpected request %s %s", r.Method, r.Path)
+		}
+	}
+	if gets != 6 || posts != 6 || missing != 6 {
+		t.Errorf("server saw %d GET /market, %d POST /orders, %d /missing; want 6 each (2 users x 3 loops)", gets, posts, missing)
+	}
+	header, rows := readJTL(t, jtl)
+	if got := strings.Join(header, ","); got != jmeter56Header {
+		t.Errorf("JTL header\n got %s\nwant %s", got, jmeter56Header)
+	}
+	if len(rows) != 18 {
+		t.Fatalf("JTL has %d rows, want 18", len(rows))
+	}
+	byLabel := map[string]int{}
+	for _, r := range rows {
+		byLabel[r["label"]]++
+		switch r["label"] {
+		case "Missing page":
+			if r["responseCode"] != "404" || r["success"] != "false" {
+				t.Errorf("Missing page row: code %s success %s", r["responseCode"], r["success"])
+			}
+		default:
+			if r["responseCode"] != "200" || r["success"] != "true" {
+				t.Errorf("%s row: code %s success %s", r["label"], r["responseCode"], r["success"])
+			}
+		}
+		if !strings.HasPrefix(r["threadName"], "Traders 1-") {
+			t.Errorf("threadName %q", r["threadName"])
+		}
+		if !strings.HasPrefix(r["URL"], "http://127.0.0.1:"+rec.port()+"/") {
+			t.Errorf("URL %q", r["URL"])
+		}
+	}
+	if byLabel["Market data"] != 6 || byLabel["Place order"] != 6 || byLabel["Missing page"] != 6 {
+		t.Errorf("rows per label %v", byLabel)
+	}
+	if !strings.Contains(res.stdout, "summary =     18 in ") {
+		t.Errorf("no summariser total line in stdout:\n%s", res.stdout)
+	}
+	// Appending: a second run adds rows without a second header.
+	res = runGometer(t, dir, 60*time.Second, "run", repoFile("testdata", "e2e", "basic.jmx"), "-l", jtl, "-Jport="+rec.port(), "-Jusers=1", "-Jloops=1")
+	if res.code != 0 {
+		t.Fatalf("second run exit %d: %s", res.code, res.stderr)
+	}
+	_, rows = readJTL(t, jtl)
+	if len(rows) != 21 {
+		t.Errorf("after appending, JTL has %d rows, want 21", len(rows))
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.jmx")
+	os.WriteFile(broken, []byte("<?xml version=\"1.0\"?>\n<jmeterTestPlan>\n  <hashTree>\n    <TestPlan testname=\"x\">\n"), 0o644)
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"usage", []string{"--no-such-flag"}, 2, "unknown flag"},
+		{"missing plan", []string{"-n", "-t", filepath.Join(dir, "nope.jmx")}, 1, "nope.jmx"},
+		{"broken xml", []string{"-n", "-t", broken}, 1, "broken.jmx:"},
+		{"version", []string{"version"}, 0, "gometer"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := runGometer(t, dir, 30*time.Second, c.args...)
+			if res.code != c.code {
+				t.Errorf("exit %d, want %d\nstdout:%s\nstderr:%s", res.code, c.code, res.stdout, res.stderr)
+			}
+			if !strings.Contains(res.stdout+res.stderr, c.want) {
+				t.Errorf("output does not mention %q:\n%s%s", c.want, res.stdout, res.stderr)
+			}
+			if strings.Contains(res.stderr, "goroutine ") || strings.Contains(res.stderr, "panic:") {
+				t.Errorf("Go stack trace printed:\n%s", res.stderr)
+			}
+		})
+	}
+}
+
+func TestHelpListsFlags(t *testing.T) {
+	res := runGometer(t, t.TempDir(), 30*time.Second, "-h")
+	for _, f := range []string{"-n", "-t", "-l", "-J", "-q", "-p", "-e", "-o", "-g", "validate", "demo", "compare"} {
+		if !strings.Contains(res.stdout, f) {
+			t.Errorf("help does not mention %s", f)
+		}
+	}
+}
+
+// TestSIGTERMKeepsEverySample stops a long run and checks that every request
+// the server answered is in the JTL, the last line complete, and the exit 143.
+func TestSIGTERMKeepsEverySample(t *testing.T) {
+	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(20 * time.Millisecond)
+		io.WriteString(w, "ok")
+	})
+	dir := t.TempDir()
+	jtl := filepath.Join(dir, "out.jtl")
+	cmd := exec.Command(binPath, "-n", "-t", repoFile("testdata", "e2e", "basic.jmx"), "-l", jtl, "-Jport="+rec.port(), "-Jusers=4", "-Jloops=-1")
+	cmd.Dir = dir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for len(rec.requests()) < 40 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("gometer did not stop within 30 s of SIGTERM\n%s", out.String())
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 143 {
+		t.Errorf("exit %d after SIGTERM, want 143\n%s", code, out.String())
+	}
+	data, err := os.ReadFile(jtl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasSuffix(data, []byte("\n")) {
+		t.Errorf("JTL's last line is incomplete")
+	}
+	_, rows := readJTL(t, jtl)
+	if n := len(rec.requests()); len(rows) != n {
+		t.Errorf("JTL has %d rows, server answered %d requests", len(rows), n)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	res := runGometer(t, t.TempDir(), 30*time.Second, "validate", repoFile("testdata", "e2e", "basic.jmx"))
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	for _, want := range []string{"Traders", "Market data", "Place order"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("validate output lacks %q:\n%s", want, res.stdout)
+		}
+	}
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "unsupported.jmx")
+	data, _ := os.ReadFile(repoFile("testdata", "e2e", "basic.jmx"))
+	s := strings.Replace(string(data), `<HTTPSamplerProxy guiclass="HttpTestSampleGui" testclass="HTTPSamplerProxy" testname="Missing page">`,
+		`<JSR223Sampler guiclass="TestBeanGUI" testclass="JSR223Sampler" testname="Script"><stringProp name="scriptLanguage">groovy</stringProp></JSR223Sampler><hashTree/><HTTPSamplerProxy guiclass="HttpTestSampleGui" testclass="HTTPSamplerProxy" testname="Missing page">`, 1)
+	os.WriteFile(plan, []byte(s), 0o644)
+	res = runGometer(t, dir, 30*time.Second, "validate", plan)
+	if res.code != 1 {
+		t.Errorf("validate of a plan with a JSR223Sampler: exit %d, want 1\n%s", res.code, res.stdout)
+	}
+	if !strings.Contains(res.stdout, "Script") || !strings.Contains(res.stdout, "unsupported.jmx:") {
+		t.Errorf("validate does not name the element and line:\n%s", res.stdout)
+	}
+	// run refuses it, naming the element, before sending anything.
+	rec := newRecorder(t, nil)
+	res = runGometer(t, dir, 30*time.Second, "-n", "-t", plan, "-Jport="+rec.port())
+	if res.code != 1 || !strings.Contains(res.stderr, "Script") {
+		t.Errorf("run of an unsupported plan: exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+	if n := len(rec.requests()); n != 0 {
+		t.Errorf("%d requests sent by a plan that was refused", n)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("demo runs for several seconds")
+	}
+	dir := t.TempDir()
+	res := runGometer(t, dir, 90*time.Second, "demo", "--duration", "4s")
+	if res.code != 0 {
+		t.Fatalf("demo exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+	}
+	_, rows := readJTL(t, filepath.Join(dir, "demo-results.jtl"))
+	if len(rows) < 5 {
+		t.Errorf("demo wrote %d rows", len(rows))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "demo-report", "index.html")); err != nil {
+		t.Errorf("demo report: %v", err)
+	}
+	sc := bufio.NewScanner(strings.NewReader(res.stdout))
+	found := false
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "summary =") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("demo printed no summary line:\n%s", res.stdout)
+	}
+}

@@ -1,0 +1,104 @@
+// Command gometer runs Apache JMeter test plans headless and reports on their results.
+//
+//	gometer -n -t plan.jmx -l results.jtl [-e -o report/]   run a plan (JMeter's spelling)
+//	gometer run plan.jmx [flags]                            the same
+//	gometer validate plan.jmx                               what would run, and what cannot
+//	gometer report results.jtl [more.jtl …] -o report/      HTML report and statistics.json from JTLs
+//	gometer compare baseline.jtl current.jtl                side-by-side statistics, exit 1 on regression
+//	gometer demo                                            run the bundled demo against a built-in API
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit codes CI can gate on.
+const (
+	exitOK         = 0
+	exitFailed     = 1 // the plan could not be loaded or run, or a report could not be made
+	exitUsage      = 2
+	exitThresholds = 3 // the run finished but --fail-on thresholds were exceeded
+	exitSIGINT     = 130
+	exitSIGTERM    = 143
+)
+
+var version = "0.1.0-dev"
+
+func main() {
+	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// realMain is the whole program minus os.Exit, so tests can run it in-process.
+func realMain(args []string, stdout, stderr io.Writer) int {
+	o, err := parseArgs(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "gometer: %v\n", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			return exitUsage
+		}
+		return exitFailed
+	}
+	switch o.command {
+	case "help":
+		printHelp(stdout)
+		return exitOK
+	case "version":
+		fmt.Fprintf(stdout, "gometer %s (JMeter 5.6.3 compatible)\n", version)
+		return exitOK
+	case "run":
+		return cmdRun(o, stdout, stderr)
+	case "validate":
+		return cmdValidate(o, stdout, stderr)
+	case "report":
+		return cmdReport(o, stdout, stderr)
+	case "compare":
+		return cmdCompare(o, stdout, stderr)
+	case "demo":
+		return cmdDemo(o, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "gometer: unknown command %q\n", o.command)
+	return exitUsage
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprint(w, `gometer — runs Apache JMeter (.jmx) test plans headless, JMeter 5.6.3 compatible.
+
+Usage:
+  gometer -n -t plan.jmx -l results.jtl [-e -o report/] [-Jname=value …]
+  gometer run plan.jmx [-l results.jtl] [flags]
+  gometer validate plan.jmx
+  gometer report results.jtl [more.jtl …] -o report/ [-f]     (also: gometer -g results.jtl -o report/)
+  gometer compare baseline.jtl current.jtl [--max-p95-regression 10%] [--max-error-rate-increase 1pp]
+  gometer demo [--duration 15s] [-o demo-report/]
+  gometer version
+
+JMeter flags:
+  -n                 non-GUI mode (accepted; gometer is always headless)
+  -t plan.jmx        the test plan
+  -l results.jtl     JTL results file (appended to when it exists, as JMeter does)
+  -j gometer.log     log file
+  -L level           log level: DEBUG, INFO, WARN, ERROR
+  -J name=value      set a property (also -Jname=value); -G is accepted as -J
+  -q file            additional properties file (repeatable)
+  -p file            properties file used instead of the built-in defaults
+  -D name=value      accepted and ignored (Java system properties)
+  -e -o folder       HTML report after the run (needs -l)
+  -g results.jtl     report only, from an existing JTL
+  -f                 delete the results file first; let -o reuse a folder holding a previous report
+
+gometer flags:
+  --skip-unsupported run even when the plan has elements gometer cannot run (each is named)
+  --tls-verify       verify server certificates (JMeter accepts any)
+  --fail-on expr     exit 3 when a threshold is passed, e.g. 'error%>1', 'p95>500ms' (repeatable)
+  --percentiles m    report percentiles: exact (default) or jmeter (JMeter 5.6's 20,000-sample window)
+  --strict           stop reading a JTL at the first malformed row
+
+Exit codes: 0 the test ran; 1 the plan could not be loaded or run; 2 usage;
+3 --fail-on thresholds exceeded; 130/143 stopped by SIGINT/SIGTERM.
+Properties: built-in defaults, then -p, then user.properties beside the plan, then -q files, then -J.
+`)
+}

@@ -1,0 +1,417 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"gometer/engine"
+	"gometer/functions"
+	"gometer/jmx"
+	"gometer/report"
+	"gometer/sampler"
+)
+
+// defaultProps are the JMeter 5.6.3 defaults gometer's behaviour depends on
+// (bin/jmeter.properties as shipped); -p replaces them.
+var defaultProps = [][2]string{
+	{"summariser.name", "summary"},
+	{"summariser.interval", "30"},
+	{"sampleresult.timestamp.start", "true"},
+}
+
+// loadProperties builds the run's properties in JMeter's order: defaults (or
+// -p), user.properties beside the plan, -q files, then -J.
+func loadProperties(o *options, planPath string) (*functions.Properties, error) {
+	p := functions.NewProperties()
+	if o.propFile != "" {
+		if err := functions.LoadPropertiesFile(o.propFile, p); err != nil {
+			return nil, fmt.Errorf("properties file -p %s: %w", o.propFile, err)
+		}
+	} else {
+		for _, d := range defaultProps {
+			p.Set(d[0], d[1])
+		}
+	}
+	if planPath != "" {
+		up := filepath.Join(filepath.Dir(planPath), "user.properties")
+		if _, err := os.Stat(up); err == nil {
+			if err := functions.LoadPropertiesFile(up, p); err != nil {
+				return nil, fmt.Errorf("%s: %w", up, err)
+			}
+		}
+	}
+	for _, q := range o.addProps {
+		if err := functions.LoadPropertiesFile(q, p); err != nil {
+			return nil, fmt.Errorf("properties file -q %s: %w", q, err)
+		}
+	}
+	for _, kv := range o.props {
+		p.Set(kv.name, kv.value)
+	}
+	return p, nil
+}
+
+// openLog returns the logger for -j/-L; without -j only warnings and errors
+// reach stderr.
+func openLog(o *options, stderr io.Writer) (*slog.Logger, func(), error) {
+	level := slog.LevelInfo
+	switch strings.ToUpper(o.logLevel) {
+	case "", "INFO":
+	case "DEBUG", "TRACE", "ALL":
+		level = slog.LevelDebug
+	case "WARN", "WARNING":
+		level = slog.LevelWarn
+	case "ERROR", "FATAL", "OFF":
+		level = slog.LevelError
+	default:
+		// JMeter accepts category=level; keep the level part.
+		if _, lv, ok := strings.Cut(o.logLevel, "="); ok {
+			o2 := *o
+			o2.logLevel = lv
+			return openLog(&o2, stderr)
+		}
+		return nil, nil, usagef("unknown log level %q", o.logLevel)
+	}
+	if o.logFile == "" {
+		if level < slog.LevelWarn {
+			level = slog.LevelWarn
+		}
+		return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})), func() {}, nil
+	}
+	f, err := os.OpenFile(o.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, nil, fmt.Errorf("log file -j: %w", err)
+	}
+	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: level})), func() { f.Close() }, nil
+}
+
+func logFunc(l *slog.Logger) func(level, msg string) {
+	return func(level, msg string) {
+		switch strings.ToUpper(level) {
+		case "DEBUG":
+			l.Debug(msg)
+		case "WARN", "WARNING":
+			l.Warn(msg)
+		case "ERROR":
+			l.Error(msg)
+		default:
+			l.Info(msg)
+		}
+	}
+}
+
+// statsOutput feeds every JTL row (sample and sub-samples, as the JTL holds
+// them) to the end-of-run statistics.
+type statsOutput struct {
+	mu sync.Mutex
+	st *report.Stats
+	s  report.Sample
+}
+
+func (o *statsOutput) Add(r *sampler.Result) {
+	o.mu.Lock()
+	o.add(r, 0)
+	o.mu.Unlock()
+}
+
+func (o *statsOutput) add(r *sampler.Result, depth int) {
+	report.ResultToSample(r, &o.s)
+	o.st.Add(&o.s)
+	if depth < 10 {
+		for _, s := range r.Subs {
+			o.add(s, depth+1)
+		}
+	}
+}
+
+func (o *statsOutput) Close() error { return nil }
+
+// javaDate prints a time the way JMeter's console does (Date.toString).
+func javaDate(t time.Time) string { return t.Format("Mon Jan 02 15:04:05 MST 2006") }
+
+func cmdRun(o *options, stdout, stderr io.Writer) int {
+	code, _ := runPlan(o, stdout, stderr, nil)
+	return code
+}
+
+// runPlan runs o.plan. ready, when set, is called once the test has started
+// (the demo uses it). It returns the exit code and the path of the report
+// when one was written.
+func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
+	fail := func(format string, a ...any) (int, string) {
+		fmt.Fprintf(stderr, "gometer: "+format+"\n", a...)
+		return exitFailed, ""
+	}
+	props, err := loadProperties(o, o.plan)
+	if err != nil {
+		return fail("%v", err)
+	}
+	logger, closeLog, err := openLog(o, stderr)
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer closeLog()
+
+	thresholds, err := report.ParseThresholds(thresholdSpecs(o, props))
+	if err != nil {
+		fmt.Fprintf(stderr, "gometer: --fail-on: %v\n", err)
+		return exitUsage, ""
+	}
+	statsOpts, err := statsOptions(o, props)
+	if err != nil {
+		return fail("%v", err)
+	}
+
+	// Report preconditions are checked before anything runs, as JMeter does.
+	if o.report {
+		if err := checkReportFolder(o.reportOut, o.force); err != nil {
+			return fail("%v", err)
+		}
+		if !o.force {
+			if fi, err := os.Stat(o.results); err == nil && fi.Size() > 0 {
+				return fail("results file %s is not empty: a report needs a fresh file (use -f to delete it first)", o.results)
+			}
+		}
+	}
+
+	plan, err := jmx.ParseFile(o.plan)
+	if err != nil {
+		return fail("cannot load %v", err)
+	}
+	saveCfg, err := report.SaveConfigFromProps(props)
+	if err != nil {
+		return fail("%v", err)
+	}
+
+	var outputs []engine.Output
+	var closers []func() error
+	closeAll := func() error {
+		var first error
+		for i := len(closers) - 1; i >= 0; i-- {
+			if err := closers[i](); err != nil && first == nil {
+				first = err
+			}
+		}
+		closers = nil
+		return first
+	}
+	defer closeAll()
+
+	var jtl *report.JTLWriter
+	if o.results != "" {
+		if o.force {
+			if err := os.Remove(o.results); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fail("-f: cannot delete %s: %v", o.results, err)
+			}
+		}
+		jtl, err = report.OpenJTLWriter(o.results, saveCfg)
+		if err != nil {
+			return fail("results file: %v", err)
+		}
+		outputs = append(outputs, jtl)
+		closers = append(closers, jtl.Close)
+	}
+	stats := &statsOutput{st: report.NewStats(statsOpts)}
+	outputs = append(outputs, stats)
+
+	var test *engine.Test
+	counts := func() (int, int, int) {
+		if test == nil {
+			return 0, 0, 0
+		}
+		return test.Counts()
+	}
+	var summariser *report.Summariser
+	if name := props.GetOr("summariser.name", ""); name != "" {
+		interval := 30 * time.Second
+		if s := props.GetOr("summariser.interval", "30"); s != "" {
+			var secs int
+			if _, err := fmt.Sscan(s, &secs); err == nil && secs > 0 {
+				interval = time.Duration(secs) * time.Second
+			}
+		}
+		fmt.Fprintf(stdout, "Creating summariser <%s>\n", name)
+		summariser = report.NewSummariser(stdout, name, interval, counts)
+		outputs = append(outputs, summariser)
+		closers = append(closers, summariser.Close)
+	}
+
+	collectors := map[string]*report.JTLWriter{}
+	opts := engine.Options{
+		Props:           props,
+		Outputs:         outputs,
+		SkipUnsupported: o.skipUnsup,
+		TLSVerify:       o.tlsVerify,
+		Log:             logFunc(logger),
+		OpenCollector: func(el *jmx.Element, filename string) (engine.Output, error) {
+			abs, _ := filepath.Abs(filename)
+			if w, ok := collectors[abs]; ok {
+				return w, nil // listeners naming one file share one writer, as in JMeter
+			}
+			if o.force {
+				os.Remove(filename)
+			}
+			w, err := report.OpenJTLWriter(filename, saveCfg)
+			if err != nil {
+				return nil, fmt.Errorf("%s (%s): %w", el.Path(), el.Where(), err)
+			}
+			collectors[abs] = w
+			closers = append(closers, w.Close)
+			return w, nil
+		},
+	}
+	test, err = engine.Compile(plan, opts)
+	if err != nil {
+		var probs engine.Problems
+		if errors.As(err, &probs) {
+			fmt.Fprintf(stderr, "gometer: %s cannot run: %d problem(s):\n", o.plan, len(probs))
+			for _, p := range probs {
+				fmt.Fprintf(stderr, "  %s\n", p.String())
+			}
+			fmt.Fprintln(stderr, "gometer: fix the plan, or run with --skip-unsupported to skip unsupported elements")
+			return exitFailed, ""
+		}
+		return fail("%v", err)
+	}
+	for _, w := range test.Warnings() {
+		fmt.Fprintf(stderr, "gometer: skipping %s\n", w.String())
+	}
+	fmt.Fprintf(stdout, "Created the tree successfully using %s\n", o.plan)
+	start := time.Now()
+	fmt.Fprintf(stdout, "Starting standalone test @ %s (%d)\n", javaDate(start), start.UnixMilli())
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	var stopSignal os.Signal
+	var sigMu sync.Mutex
+	go func() {
+		n := 0
+		for s := range sigs {
+			n++
+			sigMu.Lock()
+			if stopSignal == nil {
+				stopSignal = s
+			}
+			sigMu.Unlock()
+			if n == 1 {
+				fmt.Fprintf(stderr, "gometer: %v received: stopping (no new samples; waiting for those in flight). Send it again to stop at once.\n", s)
+				cancel()
+			} else {
+				fmt.Fprintf(stderr, "gometer: %v received again: stopping now\n", s)
+				test.StopNow()
+			}
+		}
+	}()
+	if ready != nil {
+		ready()
+	}
+	runErr := test.Run(ctx)
+
+	// Outputs are closed first so that the summariser's last lines come
+	// before "Tidying up", as in JMeter's console.
+	closeErr := closeAll()
+	end := time.Now()
+	fmt.Fprintf(stdout, "Tidying up ...    @ %s (%d)\n", javaDate(end), end.UnixMilli())
+	if closeErr != nil {
+		fmt.Fprintf(stderr, "gometer: writing results: %v\n", closeErr)
+		return exitFailed, ""
+	}
+	if runErr != nil && !errors.Is(runErr, context.Canceled) {
+		fmt.Fprintf(stderr, "gometer: %v\n", runErr)
+	}
+	fmt.Fprintln(stdout, "... end of run")
+	fmt.Fprintln(stdout)
+	if err := report.PrintLabelTable(stdout, stats.st); err != nil {
+		fmt.Fprintf(stderr, "gometer: %v\n", err)
+	}
+
+	reportPath := ""
+	if o.report {
+		ropts := report.GenerateOptions{Props: props, Force: o.force, Title: o.title}
+		if _, err := report.Generate([]string{o.results}, o.reportOut, ropts); err != nil {
+			fmt.Fprintf(stderr, "gometer: report: %v\n", err)
+			return exitFailed, ""
+		}
+		reportPath = filepath.Join(o.reportOut, "index.html")
+		fmt.Fprintf(stdout, "Report: %s\n", reportPath)
+	}
+
+	code := exitOK
+	if runErr != nil && !errors.Is(runErr, context.Canceled) {
+		code = exitFailed
+	}
+	if len(thresholds) > 0 {
+		if v := report.EvaluateThresholds(thresholds, stats.st); len(v) > 0 {
+			fmt.Fprintln(stdout)
+			report.PrintViolations(stdout, v)
+			code = exitThresholds
+		}
+	}
+	sigMu.Lock()
+	s := stopSignal
+	sigMu.Unlock()
+	switch s {
+	case syscall.SIGINT:
+		fmt.Fprintln(stderr, "gometer: the run was stopped by SIGINT; results so far are written")
+		code = exitSIGINT
+	case syscall.SIGTERM:
+		fmt.Fprintln(stderr, "gometer: the run was stopped by SIGTERM; results so far are written")
+		code = exitSIGTERM
+	}
+	return code, reportPath
+}
+
+func thresholdSpecs(o *options, props *functions.Properties) []string {
+	specs := append([]string(nil), o.failOn...)
+	if s, ok := props.Get("gometer.fail_on"); ok {
+		for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' }) {
+			if part = strings.TrimSpace(part); part != "" {
+				specs = append(specs, part)
+			}
+		}
+	}
+	return specs
+}
+
+func statsOptions(o *options, props *functions.Properties) (report.StatsOptions, error) {
+	if o.percentile != "" {
+		props.Set("gometer.percentiles", o.percentile)
+	}
+	return report.StatsOptionsFromProps(props)
+}
+
+// checkReportFolder refuses a non-empty folder unless force is given (the
+// report generator decides what -f may clear).
+func checkReportFolder(dir string, force bool) error {
+	fi, err := os.Stat(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("cannot write the report to %s: it is an existing file", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(entries) > 0 && !force {
+		return fmt.Errorf("cannot write the report to %s: the folder is not empty (use -f to replace a previous report)", dir)
+	}
+	return nil
+}
