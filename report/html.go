@@ -67,7 +67,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 
 <section id="top5"><h2>Top 5 errors by sampler</h2>
 {{if .Top5}}<table id="top5-table" class="sortable">
-<thead><tr><th>Sample</th><th data-type="num">#Samples</th><th data-type="num">#Errors</th>{{range .Top5Slots}}<th>Error</th><th data-type="num">#Errors</th>{{end}}</tr></thead>
+<thead><tr><th>Sample</th><th data-type="num">#Samples</th><th data-type="num">#Errors</th>{{range .Top5Slots}}<th class="txt">Error</th><th data-type="num">#Errors</th>{{end}}</tr></thead>
 <tbody class="total">{{with .Top5Total}}<tr><td>{{.Label}}</td><td>{{.Samples}}</td><td>{{.Errors}}</td>{{range .Slots}}<td class="txt">{{.Type}}</td><td>{{.Count}}</td>{{end}}</tr>{{end}}</tbody>
 <tbody class="items">{{range .Top5}}<tr><td>{{.Label}}</td><td>{{.Samples}}</td><td>{{.Errors}}</td>{{range .Slots}}<td class="txt">{{.Type}}</td><td>{{.Count}}</td>{{end}}</tr>
 {{end}}</tbody></table>{{else}}<p class="none">No errors.</p>{{end}}
