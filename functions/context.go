@@ -110,6 +110,8 @@ type Context struct {
 	// state is per-user state of individual call sites (__counter(TRUE),
 	// the current __CSVRead row …), keyed by the call site.
 	state map[any]any
+	// evalDepth counts nested __eval/__evalVar evaluations.
+	evalDepth int
 }
 
 // NewContext returns a Context with a seeded random source and the system

@@ -91,6 +91,13 @@ func evalString(c *Context, s string) string {
 	if !strings.Contains(s, "${") {
 		return s
 	}
+	// A variable that evaluates itself would recurse for ever.
+	if c.evalDepth >= maxEvalDepth {
+		c.logf("ERROR", "__eval: nesting deeper than %d, returning %q unevaluated", maxEvalDepth, s)
+		return s
+	}
+	c.evalDepth++
+	defer func() { c.evalDepth-- }()
 	t, err := Compile(s)
 	if err != nil {
 		c.logf("ERROR", "__eval: %v", err)
@@ -98,6 +105,9 @@ func evalString(c *Context, s string) string {
 	}
 	return t.Eval(c)
 }
+
+// maxEvalDepth bounds __eval/__evalVar recursion.
+const maxEvalDepth = 16
 
 func buildEval(args []*Template) (evalFunc, error) {
 	s := args[0]
@@ -204,6 +214,9 @@ func buildRandom(args []*Template) (evalFunc, error) {
 	}, nil
 }
 
+// maxRandomString bounds __RandomString so a typo cannot exhaust memory.
+const maxRandomString = 1 << 20
+
 const alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 func buildRandomString(args []*Template) (evalFunc, error) {
@@ -211,14 +224,14 @@ func buildRandomString(args []*Template) (evalFunc, error) {
 		return nil, err
 	}
 	if s, ok := literalArg(args, 0); ok {
-		if n, _ := strconv.Atoi(s); n < 0 {
-			return nil, badArg(0, "%q is negative", s)
+		if n, _ := strconv.Atoi(s); n < 0 || n > maxRandomString {
+			return nil, badArg(0, "%q is out of range 0..%d", s, maxRandomString)
 		}
 	}
 	length, chars, v := args[0], arg(args, 1), varArg{arg(args, 2)}
 	return func(c *Context) string {
 		n, err := strconv.Atoi(length.Eval(c))
-		if err != nil || n < 0 {
+		if err != nil || n < 0 || n > maxRandomString {
 			c.logf("ERROR", "__RandomString: bad length %q", length.Eval(c))
 			return ""
 		}

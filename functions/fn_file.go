@@ -26,9 +26,22 @@ func resolvePath(c *Context, name string) string {
 	return name
 }
 
+// readRegularFile reads a whole file, refusing devices and pipes (a
+// "/dev/zero" in a plan must not hang the run).
+func readRegularFile(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &os.PathError{Op: "read", Path: path, Err: os.ErrInvalid}
+	}
+	return os.ReadFile(path)
+}
+
 // readLines reads a file's lines (without line terminators).
 func readLines(path string) ([]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := readRegularFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +256,7 @@ func (s *Shared) readFileCached(path, enc string) (string, error) {
 	if s.files == nil {
 		s.files = make(map[string]fileContents)
 	}
-	data, err := os.ReadFile(path)
+	data, err := readRegularFile(path)
 	text := ""
 	if err == nil {
 		text, err = decodeCharset(data, enc)

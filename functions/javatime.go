@@ -109,6 +109,8 @@ func checkLetterCount(ch byte, n int) error {
 		return nil
 	case 'S', 'n':
 		max = 9
+	case 'y', 'u', 'A', 'N':
+		max = 19
 	default:
 		return nil
 	}
