@@ -222,7 +222,7 @@ func (s *sink) labels() []string {
 }
 
 // compileXML parses and compiles a plan written to a temp dir.
-func compileXML(t *testing.T, xml string, opts Options) (*Test, error) {
+func compileXML(t testing.TB, xml string, opts Options) (*Test, error) {
 	t.Helper()
 	plan, err := jmx.Parse([]byte(xml), t.TempDir()+"/plan.jmx")
 	if err != nil {

@@ -1,0 +1,81 @@
+package engine
+
+import (
+	"context"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"gometer/functions"
+	"gometer/sampler"
+)
+
+// fakeSampler answers in-process, so the benchmark measures the engine's
+// per-sample path (scoping, pre/post-processors, assertions, timers,
+// delivery) rather than the network.
+type fakeSampler struct{ body []byte }
+
+func (f *fakeSampler) Sample(_ context.Context, s *sampler.Session) *sampler.Result {
+	now := time.Now()
+	return &sampler.Result{
+		Start: now, Elapsed: time.Microsecond, Latency: time.Microsecond,
+		ResponseCode: "200", ResponseMessage: "OK", Success: true, DataType: "text",
+		Bytes: int64(len(f.body)), Body: f.body, SampleCount: 1,
+	}
+}
+
+type countOutput struct{ n atomic.Int64 }
+
+func (c *countOutput) Add(*sampler.Result) { c.n.Add(1) }
+func (c *countOutput) Close() error        { return nil }
+
+func replaceSamplers(nodes []node, s sampler.Sampler) {
+	for _, n := range nodes {
+		if sn, ok := n.(*samplerNode); ok {
+			sn.smp = s
+			continue
+		}
+		_, _, kids := n.describe()
+		replaceSamplers(kids, s)
+	}
+}
+
+// BenchmarkPipeline runs b.N samples through one virtual user with a
+// typical scope: global variables, a header manager, a timer of 0 ms, a
+// counter, a regex extractor and a response assertion, inside a
+// transaction controller.
+func BenchmarkPipeline(b *testing.B) {
+	regex := el{tag: "RegexExtractor", gui: "RegexExtractorGui", name: "re", props: sp("RegexExtractor.useHeaders", "false") +
+		sp("RegexExtractor.refname", "tok") + sp("RegexExtractor.regex", `token=(\w+)`) + sp("RegexExtractor.template", "$1$") +
+		sp("RegexExtractor.default", "none") + sp("RegexExtractor.match_number", "1")}
+	assert := el{tag: "ResponseAssertion", gui: "AssertionGui", name: "ra", props: `<collectionProp name="Asserion.test_strings">` + sp("1", "token") + `</collectionProp>` +
+		sp("Assertion.test_field", "Assertion.response_data") + `<intProp name="Assertion.test_type">16</intProp>`}
+	counter := ctrl("CounterConfig", "c", sp("CounterConfig.start", "1")+sp("CounterConfig.incr", "1")+sp("CounterConfig.name", "n")+bp("CounterConfig.per_user", true))
+	xml := planXML(
+		udvs("v", "host", "example.invalid"),
+		tgClass("ThreadGroup", "G", "1", "0", "${__P(loops,1)}", "",
+			headers("h", "X-A", "1"), counter,
+			txCtrl("T", false, true,
+				httpSampler(nil, "s", "GET", "http://${host}/p/${n}", "", constTimer(0), regex, assert),
+			),
+		),
+	)
+	out := &countOutput{}
+	p := functions.NewProperties()
+	p.Set("loops", strconv.Itoa(b.N))
+	tst, err := compileXML(b, xml, Options{Props: p, Outputs: []Output{out}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	replaceSamplers(tst.main[0].root.children, &fakeSampler{body: []byte("hello token=abc123 bye")})
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := tst.Run(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	if got := out.n.Load(); got != int64(2*b.N) { // sample + transaction sample
+		b.Fatalf("delivered %d samples, want %d", got, 2*b.N)
+	}
+}

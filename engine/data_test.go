@@ -1,0 +1,240 @@
+package engine
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"gometer/jmx"
+)
+
+func csvEl(file, names, extra string) el {
+	return el{tag: "CSVDataSet", gui: "TestBeanGUI", name: "CSV", props: sp("filename", file) + sp("variableNames", names) + sp("delimiter", ",") + extra}
+}
+
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCSVDataSetShareAllRecycle(t *testing.T) {
+	srv := newServer(t)
+	f := writeFile(t, t.TempDir(), "users.csv", "alice,1\nbob,2\ncarol,3\n")
+	xml := planXML(tg("G", 2, 0, "3", "", csvEl(f, "name,id", bp("recycle", true)+sp("shareMode", "shareMode.all")), get(srv, "x", "/u/${name}/${id}")))
+	run(t, xml, nil)
+	p := sortedCopy(srv.paths())
+	want := []string{"/u/alice/1", "/u/alice/1", "/u/bob/2", "/u/bob/2", "/u/carol/3", "/u/carol/3"}
+	if strings.Join(p, ",") != strings.Join(want, ",") {
+		t.Fatalf("shared file: %v", p)
+	}
+}
+
+func TestCSVDataSetThreadModeHeaderAndEOF(t *testing.T) {
+	srv := newServer(t)
+	f := writeFile(t, t.TempDir(), "data.csv", "who;what\nx;1\ny;2\n")
+	props := sp("delimiter", ";") + bp("recycle", false) + bp("stopThread", false) + sp("shareMode", "shareMode.thread")
+	xml := planXML(tg("G", 2, 0, "3", "", el{tag: "CSVDataSet", gui: "TestBeanGUI", name: "CSV", props: sp("filename", "data.csv") + sp("variableNames", "") + props},
+		get(srv, "x", "/v/${who}/${what}?u=${__threadNum}")))
+	// the plan lives next to the CSV: relative file names resolve against it
+	plan, err := jmx.Parse([]byte(xml), filepath.Join(filepath.Dir(f), "plan.jmx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &sink{}
+	tst, err := Compile(plan, Options{Outputs: []Output{out}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tst.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	per := map[string][]string{}
+	for _, r := range srv.requests() {
+		per[r.user] = append(per[r.user], r.path)
+	}
+	for _, u := range []string{"1", "2"} {
+		if got := strings.Join(per[u], ","); got != "/v/x/1,/v/y/2,/v/<EOF>/<EOF>" {
+			t.Errorf("user %s: %s", u, got)
+		}
+	}
+}
+
+func TestCSVDataSetStopThreadAtEOF(t *testing.T) {
+	srv := newServer(t)
+	f := writeFile(t, t.TempDir(), "d.csv", "\"a,1\",x\n\"b\"\"2\",y\n")
+	props := bp("recycle", false) + bp("stopThread", true) + bp("quotedData", true) + sp("shareMode", "shareMode.all")
+	xml := planXML(tg("G", 1, 0, "-1", "", csvEl(f, "v,w", props), get(srv, "x", "/q?v=${__urlencode(${v})}&w=${w}")))
+	run(t, xml, nil)
+	reqs := srv.requests()
+	if len(reqs) != 2 || reqs[0].query.Get("v") != "a,1" || reqs[1].query.Get("v") != `b"2` {
+		var got []string
+		for _, r := range reqs {
+			got = append(got, r.query.Encode())
+		}
+		t.Fatalf("got %v", got)
+	}
+}
+
+func TestCSVDataSetGroupShare(t *testing.T) {
+	srv := newServer(t)
+	f := writeFile(t, t.TempDir(), "g.csv", "1\n2\n3\n4\n")
+	csv := csvEl(f, "n", sp("shareMode", "shareMode.group")+bp("recycle", false))
+	xml := planXML(csv,
+		tg("A", 1, 0, "2", "", get(srv, "a", "/a/${n}")),
+		tg("B", 1, 0, "2", "", get(srv, "b", "/b/${n}")),
+	)
+	run(t, xml, nil)
+	p := sortedCopy(srv.paths())
+	if strings.Join(p, ",") != "/a/1,/a/2,/b/1,/b/2" {
+		t.Fatalf("group share: %v", p)
+	}
+}
+
+func TestMissingCSVIsAProblem(t *testing.T) {
+	xml := planXML(tg("G", 1, 0, "1", "", csvEl("/nonexistent/x.csv", "a", "")))
+	_, err := compileXML(t, xml, Options{})
+	if err == nil || !strings.Contains(err.Error(), "x.csv") {
+		t.Fatalf("want a problem naming the file, got %v", err)
+	}
+}
+
+func TestCounterConfig(t *testing.T) {
+	srv := newServer(t)
+	global := ctrl("CounterConfig", "g", sp("CounterConfig.start", "10")+sp("CounterConfig.end", "11")+sp("CounterConfig.incr", "1")+sp("CounterConfig.name", "g")+bp("CounterConfig.per_user", false))
+	per := ctrl("CounterConfig", "p", sp("CounterConfig.start", "1")+sp("CounterConfig.end", "")+sp("CounterConfig.incr", "2")+sp("CounterConfig.name", "p")+sp("CounterConfig.format", "000")+bp("CounterConfig.per_user", true))
+	xml := planXML(tg("G", 1, 0, "3", "", global, per, get(srv, "x", "/c/${g}/${p}")))
+	run(t, xml, nil)
+	if got := joined(srv); got != "/c/10/001,/c/11/003,/c/10/005" {
+		t.Fatalf("got %s", got)
+	}
+}
+
+func TestRandomVariableConfig(t *testing.T) {
+	srv := newServer(t)
+	rv := el{tag: "RandomVariableConfig", gui: "TestBeanGUI", name: "rv", props: sp("variableName", "r") + sp("outputFormat", "ID-00") + sp("minimumValue", "5") + sp("maximumValue", "7") + bp("perThread", true)}
+	xml := planXML(tg("G", 1, 0, "30", "", rv, get(srv, "x", "/r/${r}")))
+	run(t, xml, nil)
+	seen := map[string]bool{}
+	for _, p := range srv.paths() {
+		seen[p] = true
+		if p != "/r/ID-05" && p != "/r/ID-06" && p != "/r/ID-07" {
+			t.Fatalf("out of range: %s", p)
+		}
+	}
+	if len(seen) < 2 {
+		t.Errorf("no variation: %v", seen)
+	}
+}
+
+func TestUserParameters(t *testing.T) {
+	srv := newServer(t)
+	props := `<collectionProp name="UserParameters.names">` + sp("1", "who") + `</collectionProp>` +
+		`<collectionProp name="UserParameters.thread_values"><collectionProp name="a">` + sp("1", "first") + `</collectionProp><collectionProp name="b">` + sp("1", "second-${__threadNum}") + `</collectionProp></collectionProp>` +
+		bp("UserParameters.per_iteration", false)
+	xml := planXML(tg("G", 3, 0, "1", "", ctrl("UserParameters", "up", props), get(srv, "x", "/p/${who}?u=${__threadNum}")))
+	run(t, xml, nil)
+	per := map[string]string{}
+	for _, r := range srv.requests() {
+		per[r.user] = r.path
+	}
+	if per["1"] != "/p/first" || per["2"] != "/p/second-2" || per["3"] != "/p/first" {
+		t.Fatalf("got %v", per)
+	}
+}
+
+func TestResultCollectorScope(t *testing.T) {
+	srv := newServer(t)
+	inner := el{tag: "ResultCollector", gui: "SimpleDataWriter", name: "inner file", props: sp("filename", "inner.jtl")}
+	outer := el{tag: "ResultCollector", gui: "SimpleDataWriter", name: "all file", props: sp("filename", "all.jtl")}
+	xml := planXML(outer, tg("G", 1, 0, "1", "",
+		ctrl("GenericController", "c", "", get(srv, "in", "/in"), inner),
+		get(srv, "out", "/out"),
+	))
+	outs := map[string]*sink{}
+	open := func(e *jmx.Element, name string) (Output, error) {
+		s := &sink{}
+		outs[name] = s
+		return s, nil
+	}
+	tst, err := compileXML(t, xml, Options{OpenCollector: open})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tst.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(outs["inner.jtl"].labels(), ","); got != "in" {
+		t.Errorf("inner collector got %s", got)
+	}
+	if got := strings.Join(outs["all.jtl"].labels(), ","); got != "in,out" {
+		t.Errorf("plan-level collector got %s", got)
+	}
+}
+
+func TestSameUserOnNextIterationFalseUsesNewConnections(t *testing.T) {
+	for _, same := range []bool{true, false} {
+		srv := newServer(t)
+		var addrs []string
+		srv.handler = func(w http.ResponseWriter, r *http.Request) bool {
+			addrs = append(addrs, r.RemoteAddr)
+			return false
+		}
+		xml := planXML(tg("G", 1, 0, "3", bp("ThreadGroup.same_user_on_next_iteration", same), get(srv, "x", "/x")))
+		run(t, xml, nil)
+		distinct := map[string]bool{}
+		for _, a := range addrs {
+			distinct[a] = true
+		}
+		if same && len(distinct) != 1 {
+			t.Errorf("same user: %d connections, want 1", len(distinct))
+		}
+		if !same && len(distinct) != 3 {
+			t.Errorf("new user each iteration: %d connections, want 3", len(distinct))
+		}
+	}
+}
+
+func TestTimersRandomAndThroughput(t *testing.T) {
+	srv := newServer(t)
+	uni := el{tag: "UniformRandomTimer", gui: "UniformRandomTimerGui", name: "u", props: sp("ConstantTimer.delay", "100") + sp("RandomTimer.range", "100")}
+	xml := planXML(tg("G", 1, 0, "4", "", get(srv, "x", "/x", uni)))
+	start := time.Now()
+	run(t, xml, nil)
+	if d := time.Since(start); d < 400*time.Millisecond || d > 2*time.Second {
+		t.Errorf("4 uniform delays of 100-200 ms took %v", d)
+	}
+
+	srv2 := newServer(t)
+	ctt := el{tag: "ConstantThroughputTimer", gui: "TestBeanGUI", name: "ctt", props: `<intProp name="calcMode">0</intProp><doubleProp><name>throughput</name><value>300.0</value><savedValue>0.0</savedValue></doubleProp>`}
+	xml = planXML(tg("G", 1, 0, "6", "", get(srv2, "x", "/x", ctt)))
+	start = time.Now()
+	run(t, xml, nil)
+	// 300/min = one per 200 ms: 6 samples need about 1 s (the first is immediate).
+	if d := time.Since(start); d < 950*time.Millisecond || d > 2500*time.Millisecond {
+		t.Errorf("constant throughput: 6 samples at 300/min took %v", d)
+	}
+}
+
+func TestSyncTimerReleasesTogether(t *testing.T) {
+	srv := newServer(t)
+	sync := el{tag: "SyncTimer", gui: "TestBeanGUI", name: "sync", props: sp("groupSize", "3") + sp("timeoutInMs", "5000")}
+	xml := planXML(tg("G", 3, 1, "1", "", get(srv, "x", "/x", sync)))
+	run(t, xml, nil)
+	reqs := srv.requests()
+	if len(reqs) != 3 {
+		t.Fatal(len(reqs))
+	}
+	ts := []time.Time{reqs[0].at, reqs[1].at, reqs[2].at}
+	sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
+	if spread := ts[2].Sub(ts[0]); spread > 150*time.Millisecond {
+		t.Errorf("released over %v, want together (ramp-up spread them by 666 ms)", spread)
+	}
+}
