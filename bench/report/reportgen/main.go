@@ -1,0 +1,27 @@
+// Command reportgen runs gometer's report generator on JTL files, the way
+// `gometer -g` does, for benchmarks: reportgen [-f] [-percentiles exact|jmeter] -o out a.jtl [b.jtl …]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"gometer/functions"
+	"gometer/report"
+)
+
+func main() {
+	out := flag.String("o", "", "output folder")
+	force := flag.Bool("f", false, "replace a previous report in the output folder")
+	mode := flag.String("percentiles", "exact", "exact | jmeter")
+	flag.Parse()
+	p := functions.NewProperties()
+	p.Set("gometer.report.percentiles", *mode)
+	sum, err := report.Generate(flag.Args(), *out, report.GenerateOptions{Props: p, Force: *force, Progress: os.Stderr})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "reportgen:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("%s\nrows read: %d; report: %s\n", sum.Verdict, sum.RowsRead, sum.IndexPath)
+}
