@@ -1,0 +1,223 @@
+package extractor
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/jmespath/go-jmespath"
+
+	"gometer/extractor/jsonpath"
+	"gometer/extractor/target"
+	"gometer/functions"
+	"gometer/jmx"
+	"gometer/sampler"
+)
+
+// jmesExtractor is JMeter's JMESPathExtractor, on
+// github.com/jmespath/go-jmespath. Results print as Jackson does (compact
+// JSON, strings unquoted); object members come out sorted by name, since
+// the library works on Go maps that do not keep document order.
+type jmesExtractor struct {
+	scope   target.Scope
+	refName target.Str
+	expr    target.Str
+	compl   *jmespath.JMESPath
+	cache   sync.Map // expression -> *jmespath.JMESPath
+	matchNr target.Str
+	def     target.Str
+}
+
+func newJMESPath(el *jmx.Element) (Extractor, error) {
+	x := &jmesExtractor{}
+	var err error
+	if x.scope, err = target.ParseScope(el, "Sample.scope"); err != nil {
+		return nil, err
+	}
+	for _, p := range []struct {
+		dst  *target.Str
+		name string
+	}{
+		{&x.refName, "JMESExtractor.referenceName"}, {&x.expr, "JMESExtractor.jmesPathExpr"},
+		{&x.matchNr, "JMESExtractor.matchNumber"}, {&x.def, "JMESExtractor.defaultValue"},
+	} {
+		if *p.dst, err = target.Prop(el, p.name); err != nil {
+			return nil, err
+		}
+	}
+	if e, ok := x.expr.Literal(); ok {
+		if x.compl, err = jmespath.Compile(strings.TrimSpace(e)); err != nil {
+			return nil, target.Errorf(el, "bad JMESPath %q: %v", e, err)
+		}
+	}
+	return x, nil
+}
+
+func (x *jmesExtractor) compiled(c *functions.Context) (*jmespath.JMESPath, error) {
+	if x.compl != nil {
+		return x.compl, nil
+	}
+	e := strings.TrimSpace(x.expr.Eval(c))
+	if j, ok := x.cache.Load(e); ok {
+		return j.(*jmespath.JMESPath), nil
+	}
+	j, err := jmespath.Compile(e)
+	if err != nil {
+		return nil, err
+	}
+	x.cache.Store(e, j)
+	return j, nil
+}
+
+func (x *jmesExtractor) Process(c *functions.Context, r *sampler.Result) {
+	if c == nil || (r == nil && x.scope.Kind != target.Variable) {
+		return
+	}
+	vars := c.Vars
+	ref := x.refName.Eval(c)
+	def := x.def.Eval(c)
+	n := 0
+	if s := strings.TrimSpace(x.matchNr.Eval(c)); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil {
+			return // JMeter throws on a bad match number
+		}
+	}
+	clearOldRefVars(vars, ref)
+	var inputs []string
+	if x.scope.Kind == target.Variable {
+		v, _ := vars.Get(x.scope.Variable.Eval(c))
+		inputs = []string{v}
+	} else {
+		for _, s := range x.scope.Samples(r) {
+			if b := string(s.Body); strings.TrimSpace(b) != "" {
+				inputs = append(inputs, b)
+			}
+		}
+	}
+	if len(inputs) == 0 {
+		vars.Put(ref, def)
+		return
+	}
+	j, err := x.compiled(c)
+	if err != nil {
+		vars.Put(ref, def)
+		return
+	}
+	var results []string
+	for _, in := range inputs {
+		var doc any
+		if err := json.Unmarshal([]byte(in), &doc); err != nil {
+			vars.Put(ref, def)
+			return
+		}
+		v, err := j.Search(doc)
+		if err != nil {
+			vars.Put(ref, def)
+			return
+		}
+		if v == nil {
+			continue
+		}
+		if list, ok := v.([]any); ok {
+			for _, e := range list {
+				results = append(results, jacksonString(e))
+			}
+		} else {
+			results = append(results, jacksonString(v))
+		}
+	}
+	switch {
+	case len(results) == 0:
+		vars.Put(ref, def)
+		vars.Put(ref+"_matchNr", "0")
+		return
+	case len(results) == 1:
+		name := ref
+		if n < 0 {
+			name = ref + "_1"
+		}
+		vars.Put(name, results[0])
+	case n < 0:
+		for i, s := range results {
+			vars.Put(ref+"_"+strconv.Itoa(i+1), s)
+		}
+	case n == 0:
+		vars.Put(ref, results[randIntN(c, len(results))])
+	case n > len(results):
+		vars.Put(ref, def)
+	default:
+		vars.Put(ref, results[n-1])
+	}
+	vars.Put(ref+"_matchNr", strconv.Itoa(len(results)))
+}
+
+// jacksonString prints a value as Jackson's writeValueAsString, strings
+// without quotes.
+func jacksonString(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	var b bytes.Buffer
+	writeJackson(&b, v)
+	return b.String()
+}
+
+func writeJackson(b *bytes.Buffer, v any) {
+	switch t := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		b.WriteString(strconv.FormatBool(t))
+	case float64:
+		if t == math.Trunc(t) && math.Abs(t) < 1e15 {
+			b.WriteString(strconv.FormatInt(int64(t), 10))
+		} else {
+			b.WriteString(jsonpath.JavaDouble(t))
+		}
+	case string:
+		quote(b, t)
+	case []any:
+		b.WriteByte('[')
+		for i, e := range t {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeJackson(b, e)
+		}
+		b.WriteByte(']')
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteByte('{')
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			quote(b, k)
+			b.WriteByte(':')
+			writeJackson(b, t[k])
+		}
+		b.WriteByte('}')
+	default:
+		q, _ := json.Marshal(t)
+		b.Write(q)
+	}
+}
+
+// quote writes s as a JSON string without HTML escaping (Jackson leaves
+// <, > and & alone).
+func quote(b *bytes.Buffer, s string) {
+	var q bytes.Buffer
+	enc := json.NewEncoder(&q)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	b.Write(bytes.TrimRight(q.Bytes(), "\n"))
+}
