@@ -90,10 +90,11 @@ type csvSource struct {
 	line  int64 // line number of the next row
 	delim byte
 
-	cols   []jtlCol
-	names  []string // column names, variables without quotes
-	nvars  int
-	fields []span
+	cols      []jtlCol
+	names     []string // column names, variables without quotes
+	hasHeader bool
+	nvars     int
+	fields    []span
 
 	tsPattern *tsLayout   // timestamp_format pattern; nil = epoch ms
 	fallback  []*tsLayout // compiled fallbackDateFormats, on first need
@@ -128,11 +129,11 @@ func newCSVSource(rd io.Reader, name string, opts *ReadOptions) (*csvSource, err
 		c.pos += 3
 	}
 	if cols, names, ok := parseHeader(string(hdr), c.delim); ok {
-		c.cols, c.names = cols, names
+		c.cols, c.names, c.hasHeader = cols, names, true
 		c.skipLine()
 	} else if d, ok := guessDelimiter(string(hdr)); ok {
 		if cols, names, ok := parseHeader(string(hdr), d); ok {
-			c.cols, c.names, c.delim = cols, names, d
+			c.cols, c.names, c.delim, c.hasHeader = cols, names, d, true
 			c.skipLine()
 		}
 	}
@@ -286,12 +287,18 @@ func (c *csvSource) fill(keep int) {
 		copy(nb, c.buf[:c.end])
 		c.buf = nb
 	}
-	n, err := c.rd.Read(c.buf[c.end:])
-	c.end += n
-	if err != nil {
-		c.eof = true
-		if err != io.EOF {
-			c.rerr = err
+	// Fill the buffer completely: a row that did not fit is scanned again
+	// from its start, and with the buffer doubling each time that stays
+	// linear in the row's length.
+	for c.end < len(c.buf) {
+		n, err := c.rd.Read(c.buf[c.end:])
+		c.end += n
+		if err != nil {
+			c.eof = true
+			if err != io.EOF {
+				c.rerr = err
+			}
+			return
 		}
 	}
 }
@@ -556,6 +563,10 @@ func parseInt(b []byte) (int64, bool) {
 
 func (c *csvSource) next() (*Sample, error) {
 	line, err := c.record()
+	for err == nil && len(c.fields) == len(c.cols) && c.headerRow() {
+		// Concatenated JTLs repeat the header: not data, and not an error.
+		line, err = c.record()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -670,3 +681,20 @@ func (c *csvSource) timestamp(b []byte) (int64, bool) {
 }
 
 func (c *csvSource) columns() []string { return c.names }
+
+// headerRow reports whether the current row repeats the header line.
+func (c *csvSource) headerRow() bool {
+	if !c.hasHeader || len(c.fields) == 0 {
+		return false
+	}
+	f := c.fields[0]
+	if f.e-f.s != len(c.names[0]) || string(c.buf[f.s:f.e]) != c.names[0] {
+		return false
+	}
+	for k := range c.fields {
+		if string(c.field(k)) != c.names[k] {
+			return false
+		}
+	}
+	return true
+}

@@ -312,6 +312,11 @@ func TestReadEmptyAndOdd(t *testing.T) {
 	if got, err := readAll(t, r); err != nil || len(got) != 1 || got[0].Label != "last" {
 		t.Errorf("BOM/no newline: %+v %v", got, err)
 	}
+	// Concatenated files repeat the header: skipped without complaint.
+	r, _ = NewJTLReader(strings.NewReader("timeStamp,label,\"v\"\n1,a,x\ntimeStamp,label,\"v\"\n2,b,y\n"), "cat.jtl", ReadOptions{Strict: true})
+	if got, err := readAll(t, r); err != nil || len(got) != 2 || got[1].Label != "b" || got[1].Vars[0] != "y" {
+		t.Errorf("repeated header: %+v %v", got, err)
+	}
 	// Trailing empty field at the end of the file.
 	r, _ = NewJTLReader(strings.NewReader("timeStamp,label,failureMessage\n5,x,"), "b.jtl", ReadOptions{Strict: true})
 	if got, err := readAll(t, r); err != nil || len(got) != 1 || got[0].Label != "x" {
@@ -491,5 +496,21 @@ func TestMergeJTL(t *testing.T) {
 	m2.Close()
 	if _, err := MergeJTL([]string{a, filepath.Join(dir, "nope.jtl")}, ReadOptions{}); err == nil {
 		t.Error("missing file accepted")
+	}
+}
+
+func TestReadHugeField(t *testing.T) {
+	// A 5 MB quoted field (far beyond the buffer) reads back whole; an
+	// unterminated one is a bad row, not a hang.
+	big := strings.Repeat("ab,\"\n", 1<<20)
+	quoted := strings.ReplaceAll(big, `"`, `""`)
+	r, _ := NewJTLReader(strings.NewReader("timeStamp,label\n1,\""+quoted+"\"\n2,x\n"), "h.jtl", ReadOptions{Strict: true})
+	got, err := readAll(t, r)
+	if err != nil || len(got) != 2 || got[0].Label != big || got[1].Label != "x" {
+		t.Fatalf("huge field: %d rows, %v", len(got), err)
+	}
+	r, _ = NewJTLReader(strings.NewReader("timeStamp,label\n1,\""+strings.Repeat("ab,\n", 1<<20)), "h.jtl", ReadOptions{Strict: true})
+	if _, err := readAll(t, r); err == nil || !strings.Contains(err.Error(), "h.jtl:2: file ends inside a quoted field") {
+		t.Errorf("unterminated huge field: %v", err)
 	}
 }
