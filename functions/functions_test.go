@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -548,5 +549,58 @@ func TestFileFunctions(t *testing.T) {
 	}
 	if _, err := Compile("${__FileToString(x,EBCDIC)}"); err == nil {
 		t.Error("unsupported encoding should not compile")
+	}
+}
+
+func TestPluginFunctions(t *testing.T) {
+	t.Setenv("GOMETER_TEST_ENV", "from-env")
+	runFnCases(t, func(c *Context) { c.Vars.Put("x", "v") }, []fnCase{
+		{in: "${__env(GOMETER_TEST_ENV)}", want: "from-env"},
+		{in: "${__env(GOMETER_TEST_UNSET,dflt,e)}", want: "dflt", vars: map[string]string{"e": "dflt"}},
+		{in: "${__strLen(héllo)}", want: "5"},
+		{in: "${__strReplace(a-b-c,-,+,r)}", want: "a+b+c", vars: map[string]string{"r": "a+b+c"}},
+		{in: "${__upperCase(abc)}${__lowerCase(DEF)}", want: "ABCdef"},
+		{in: "${__MD5(hello)}", want: "5d41402abc4b2a76b9719d911017c592"},
+		{in: "${__isDefined(x)}${__isDefined(y)}", want: "truefalse"},
+		{in: "${__substring(hello,1,3)}", want: "el"},
+		{in: "${__substring(hello,2)}", want: "llo"},
+		{in: "${__substring(hello,9)}", want: ""},
+		{in: "${__doubleSum(1.5,2,s)}", want: "3.5", vars: map[string]string{"s": "3.5"}},
+		{in: "${__doubleSum(1,2)}", want: "3.0"},
+		{in: "${__chooseRandom(red,red,pick)}", want: "red", vars: map[string]string{"pick": "red"}},
+		{in: "${__if(${x},v,yes,no)}", want: "yes"},
+		{in: "${__if(${x},w,yes,no,r)}", want: "no", vars: map[string]string{"r": "no"}},
+	})
+}
+
+func TestFunctionNames(t *testing.T) {
+	names := FunctionNames()
+	if !sort.StringsAreSorted(names) {
+		t.Error("FunctionNames not sorted")
+	}
+	for _, n := range names {
+		spec := lookup(n)
+		if spec == nil || spec.unsupported != "" {
+			t.Errorf("%s listed but not runnable", n)
+		}
+	}
+	// Every runnable case of the lookup switch is listed.
+	src, err := os.ReadFile("registry.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, n := range names {
+		listed[n] = true
+	}
+	for _, m := range regexp.MustCompile(`"(__\w+)"`).FindAllStringSubmatch(string(src), -1) {
+		if spec := lookup(m[1]); spec != nil && spec.unsupported == "" && !listed[m[1]] {
+			t.Errorf("%s runs but is not in FunctionNames", m[1])
+		}
+	}
+	for _, n := range []string{"__groovy", "__BeanShell"} {
+		if spec := lookup(n); spec == nil || spec.unsupported == "" {
+			t.Errorf("%s should be known and unsupported", n)
+		}
 	}
 }

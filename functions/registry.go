@@ -122,6 +122,29 @@ func lookup(name string) *funcSpec {
 		return &funcSpec{1, 2, buildJavaScript, ""}
 	case "__regexFunction":
 		return &funcSpec{2, 7, buildRegexFunction, ""}
+	// jmeter-plugins custom functions
+	case "__env":
+		return &funcSpec{1, 3, buildEnv, ""}
+	case "__strLen":
+		return &funcSpec{1, 2, buildStringFunc(strLen), ""}
+	case "__strReplace":
+		return &funcSpec{3, 4, buildStrReplace, ""}
+	case "__upperCase":
+		return &funcSpec{1, 2, buildStringFunc(strings.ToUpper), ""}
+	case "__lowerCase":
+		return &funcSpec{1, 2, buildStringFunc(strings.ToLower), ""}
+	case "__MD5":
+		return &funcSpec{1, 2, buildStringFunc(md5Hex), ""}
+	case "__isDefined":
+		return &funcSpec{1, 1, buildIsDefined, ""}
+	case "__substring":
+		return &funcSpec{2, 4, buildSubstring, ""}
+	case "__doubleSum":
+		return &funcSpec{2, -1, buildDoubleSum, ""}
+	case "__chooseRandom":
+		return &funcSpec{2, -1, buildChooseRandom, ""}
+	case "__if":
+		return &funcSpec{4, 5, buildIf, ""}
 	// known to JMeter, not runnable here
 	case "__groovy":
 		return &funcSpec{1, 2, nil, "Groovy scripts are not supported"}
