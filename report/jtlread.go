@@ -186,6 +186,7 @@ type MultiReader struct {
 	last    *mergeItem // returned by the previous Next; advanced on the next call
 	started bool
 	rows    atomic.Int64
+	err     error // sticky: the first error ends the merge
 }
 
 type mergeItem struct {
@@ -231,6 +232,17 @@ func MergeJTL(paths []string, opts ReadOptions) (*MultiReader, error) {
 // current samples, or io.EOF when all are exhausted. As with JTLReader, the
 // *Sample is overwritten by the next call.
 func (m *MultiReader) Next() (*Sample, error) {
+	if m.err != nil {
+		return nil, m.err
+	}
+	s, err := m.next()
+	if err != nil {
+		m.err = err
+	}
+	return s, err
+}
+
+func (m *MultiReader) next() (*Sample, error) {
 	if !m.started {
 		m.started = true
 		for i, r := range m.readers {

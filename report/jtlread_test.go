@@ -494,6 +494,17 @@ func TestMergeJTL(t *testing.T) {
 		t.Errorf("unsorted merge %v", labels)
 	}
 	m2.Close()
+	// Strict: a bad row in one file ends the merge, and stays the answer.
+	bad := writeFile(t, dir, "bad.jtl", "timeStamp,elapsed,label\n15,x,oops\n")
+	m3, _ := MergeJTL([]string{a, bad}, ReadOptions{Strict: true})
+	got, err = readAll(t, m3)
+	if len(got) != 0 || err == nil || !strings.Contains(err.Error(), "bad.jtl:2:") {
+		t.Errorf("strict merge: %+v %v", got, err)
+	}
+	if _, err2 := m3.Next(); err2 != err {
+		t.Errorf("merge error not sticky: %v", err2)
+	}
+	m3.Close()
 	if _, err := MergeJTL([]string{a, filepath.Join(dir, "nope.jtl")}, ReadOptions{}); err == nil {
 		t.Error("missing file accepted")
 	}
