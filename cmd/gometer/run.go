@@ -136,8 +136,8 @@ func (o *statsOutput) add(r *sampler.Result, depth int) {
 
 func (o *statsOutput) Close() error { return nil }
 
-// javaDate prints a time the way JMeter's console does (Date.toString).
-func javaDate(t time.Time) string { return t.Format("Mon Jan 02 15:04:05 MST 2006") }
+// javaDate prints a time the way JMeter 5.6's console does ("2026 Nov 26 23:12:32 UTC").
+func javaDate(t time.Time) string { return t.Format("2006 Jan 02 15:04:05 MST") }
 
 func cmdRun(o *options, stdout, stderr io.Writer) int {
 	code, _ := runPlan(o, stdout, stderr, nil)

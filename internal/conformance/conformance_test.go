@@ -1,0 +1,55 @@
+package conformance
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func repoDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// TestConformance runs every plan of testdata/conformance with gometer
+// against the recording target and holds it to what JMeter 5.6.3 did.
+func TestConformance(t *testing.T) {
+	root := repoDir()
+	cases, err := LoadCases(filepath.Join(root, "testdata", "conformance"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) == 0 {
+		t.Fatal("no conformance plans found")
+	}
+	bin := filepath.Join(t.TempDir(), "gometer")
+	if out, err := exec.Command("go", "build", "-o", bin, filepath.Join(root, "cmd", "gometer")).CombinedOutput(); err != nil {
+		t.Fatalf("building gometer: %v\n%s", err, out)
+	}
+	agree := 0
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			want, err := ReadGolden(c.Golden())
+			if err != nil {
+				t.Fatalf("no golden for %s (regenerate with a real JMeter: see internal/conformance/regen): %v", c.Name, err)
+			}
+			got, out, err := Run(c, GometerTool(bin), t.TempDir())
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			if d := Diff(want, got); len(d) > 0 {
+				t.Errorf("%s differs from JMeter 5.6.3:\n  %s", filepath.Base(c.Plan), strings.Join(d, "\n  "))
+				return
+			}
+			agree++
+		})
+	}
+	t.Logf("%d of %d conformance plans agree with JMeter 5.6.3", agree, len(cases))
+	if os.Getenv("GOMETER_CONFORMANCE_SUMMARY") != "" {
+		fmt.Printf("conformance: %d/%d\n", agree, len(cases))
+	}
+}
