@@ -38,6 +38,7 @@ type txFrame struct {
 	childTime time.Duration
 	code      string
 	subs      []*sampler.Result
+	lastEnd   time.Time // parent mode: end of the latest sub-result
 }
 
 func (c *txController) run(u *vuser) flow {
@@ -45,7 +46,7 @@ func (c *txController) run(u *vuser) flow {
 	u.tx = append(u.tx, fr)
 	f := c.pass(u)
 	u.tx = u.tx[:len(u.tx)-1]
-	c.finish(u, fr)
+	c.finish(u, fr, f != flowNext)
 	if f == flowNext && u.halted() {
 		f = flowStop
 	}
@@ -66,6 +67,9 @@ func (fr *txFrame) add(r *sampler.Result) {
 	fr.childTime += r.Elapsed
 	if fr.tc.parent {
 		fr.subs = append(fr.subs, r)
+		if e := r.End(); e.After(fr.lastEnd) {
+			fr.lastEnd = e
+		}
 		return
 	}
 	fr.latency += r.Latency
@@ -85,8 +89,14 @@ func (u *vuser) addToTransactions(r *sampler.Result, depth int) {
 	}
 }
 
-func (c *txController) finish(u *vuser, fr *txFrame) {
+// finish builds and delivers the transaction sample. interrupted is true
+// when the iteration was cut short (start next loop, stop): JMeter then
+// takes success from the last sample and sets no response code.
+func (c *txController) finish(u *vuser, fr *txFrame, interrupted bool) {
 	end := time.Now()
+	if c.parent && c.includeTimers && !fr.lastEnd.IsZero() {
+		end = fr.lastEnd // the parent sample ends with its last sub-result
+	}
 	total := end.Sub(fr.start)
 	r := &sampler.Result{
 		Label:       c.label.Eval(u.ctx),
@@ -110,7 +120,10 @@ func (c *txController) finish(u *vuser, fr *txFrame) {
 		r.Latency = fr.latency
 		r.Connect = fr.connect
 	}
-	if r.Success {
+	if !c.parent && interrupted {
+		ok, _ := u.vars.Get(lastSampleOK)
+		r.Success = ok == "true"
+	} else if r.Success {
 		r.ResponseCode = "200"
 	}
 	u.fillThreadInfo(r)
@@ -126,5 +139,9 @@ func (c *txController) finish(u *vuser, fr *txFrame) {
 		r.ErrorCount = 1
 	}
 	u.t.deliver(r, c.listeners, c.global)
-	u.addToTransactions(r, len(u.tx))
+	if c.parent {
+		// a default-mode transaction ignores transaction samples, a parent
+		// one takes a nested parent sample as a sub-result
+		u.addToTransactions(r, len(u.tx))
+	}
 }
