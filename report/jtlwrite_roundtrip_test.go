@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -130,4 +131,37 @@ func TestJTLRoundTripThroughReader(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzJTLRowRoundTrip writes arbitrary labels and messages and reads them
+// back with the JTL reader: the quoting must keep every byte.
+func FuzzJTLRowRoundTrip(f *testing.F) {
+	f.Add("plain", "OK", byte(','))
+	f.Add("a,b", "say \"hi\"", byte(','))
+	f.Add("x\r\ny", "\n", byte(';'))
+	f.Add("tab\there", "\"", byte('\t'))
+	f.Add("", "", byte('|'))
+	f.Fuzz(func(t *testing.T, label, msg string, delim byte) {
+		if _, err := ParseDelimiter(string([]byte{delim})); err != nil {
+			return
+		}
+		cfg := DefaultSaveConfig()
+		cfg.Delimiter = delim
+		r := httpResult()
+		r.Label, r.ResponseMessage = label, msg
+		data := append([]byte(cfg.Header()+"\n"), FormatRow(nil, r, cfg)...)
+		p := functions.NewProperties()
+		p.Set("jmeter.save.saveservice.default_delimiter", string([]byte{delim}))
+		rd, err := NewJTLReader(bytes.NewReader(data), "fuzz.jtl", ReadOptions{Props: p, Strict: true})
+		if err != nil {
+			t.Fatalf("reader refused %q: %v", data, err)
+		}
+		s, err := rd.Next()
+		if err != nil {
+			t.Fatalf("reading %q: %v", data, err)
+		}
+		if s.Label != label || s.ResponseMessage != msg {
+			t.Fatalf("wrote label %q message %q, read %q %q (file %q)", label, msg, s.Label, s.ResponseMessage, data)
+		}
+	})
 }
