@@ -50,7 +50,7 @@ func newHTML(el *jmx.Element) (Extractor, error) {
 		}
 	}
 	if e, ok := x.expr.Literal(); ok {
-		if x.sel, err = cascadia.Compile(e); err != nil {
+		if x.sel, err = cascadia.Compile(jsoupSelector(e)); err != nil {
 			return nil, target.Errorf(el, "bad CSS selector %q: %v", e, err)
 		}
 	}
@@ -70,7 +70,7 @@ func (x *htmlExtractor) Process(c *functions.Context, r *sampler.Result) {
 	sel := x.sel
 	if sel == nil {
 		var err error
-		if sel, err = cascadia.Compile(x.expr.Eval(c)); err != nil {
+		if sel, err = cascadia.Compile(jsoupSelector(x.expr.Eval(c))); err != nil {
 			return // JMeter logs the error and leaves the default
 		}
 	}
@@ -131,3 +131,46 @@ func (x *htmlExtractor) Process(c *functions.Context, r *sampler.Result) {
 // normalizeSpace is JSoup's element text: runs of white space become one
 // space, leading and trailing space is dropped.
 func normalizeSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// jsoupSelector quotes unquoted attribute values ("[class=a b]"), which
+// JSoup reads up to the closing bracket and CSS parsers reject.
+func jsoupSelector(sel string) string {
+	if !strings.Contains(sel, "=") {
+		return sel
+	}
+	var b strings.Builder
+	for i := 0; i < len(sel); i++ {
+		c := sel[i]
+		if c == '"' || c == '\'' {
+			j := strings.IndexByte(sel[i+1:], c)
+			if j < 0 {
+				b.WriteString(sel[i:])
+				break
+			}
+			b.WriteString(sel[i : i+j+2])
+			i += j + 1
+			continue
+		}
+		if c != '[' {
+			b.WriteByte(c)
+			continue
+		}
+		end := strings.IndexByte(sel[i:], ']')
+		if end < 0 {
+			b.WriteString(sel[i:])
+			break
+		}
+		inner := sel[i+1 : i+end]
+		if eq := strings.IndexByte(inner, '='); eq >= 0 {
+			val := strings.TrimSpace(inner[eq+1:])
+			if val != "" && val[0] != '"' && val[0] != '\'' {
+				inner = inner[:eq+1] + `"` + strings.ReplaceAll(val, `"`, `\"`) + `"`
+			}
+		}
+		b.WriteByte('[')
+		b.WriteString(inner)
+		b.WriteByte(']')
+		i += end
+	}
+	return b.String()
+}

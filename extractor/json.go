@@ -76,12 +76,19 @@ func splitJava(s string) []string {
 }
 
 // planJSON splits the three lists and compiles the expressions. JMeter
-// 5.6.3 drops a trailing empty default ("a;" has one default) and then
-// fails the count check on every sample; this follows the later JMeter fix
-// and keeps trailing empty defaults, so such plans work as their authors
-// meant.
+// 5.6.3 splits the defaults as Java's split(";") does, dropping trailing
+// empty ones, so "NOT_FOUND;" is one default (common in real plans); a
+// plan whose last default is meant to be empty ("x;" for two names) fails
+// every sample in 5.6.3 and works since a later fix. Both readings are
+// accepted here: the 5.6.3 one when its count fits, else the fixed one.
 func planJSON(names, exprs, defs string, cache *pathCache) (*jsonPlan, error) {
-	p := &jsonPlan{names: splitJava(names), defs: strings.Split(defs, ";")}
+	p := &jsonPlan{names: splitJava(names), defs: splitJava(defs)}
+	if all := strings.Split(defs, ";"); len(p.defs) != len(p.names) && len(all) == len(p.names) {
+		p.defs = all
+	}
+	if len(p.defs) == 0 && len(p.names) == 1 {
+		p.defs = []string{""} // "" splits to one empty default in Java
+	}
 	es := splitJava(exprs)
 	if len(p.names) != len(es) || len(p.names) != len(p.defs) {
 		return nil, errMismatch{len(p.names), len(es), len(p.defs)}

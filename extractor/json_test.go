@@ -120,6 +120,14 @@ func TestJSONExtractor(t *testing.T) {
 			"JSONPostProcessor.referenceNames", "a;b", "JSONPostProcessor.jsonPathExprs", "$.token;$.missing",
 			"JSONPostProcessor.match_numbers", "1;1", "JSONPostProcessor.defaultValues", "x;"},
 			ordersJSON, nil, map[string]string{"a": "eyJhbGciOi.J9", "b": ""}},
+		{"trailing separator after the only default (5.6.3 reading)", []string{
+			"JSONPostProcessor.referenceNames", "st", "JSONPostProcessor.jsonPathExprs", "$.nope",
+			"JSONPostProcessor.match_numbers", "1", "JSONPostProcessor.defaultValues", "NOT_FOUND;"},
+			ordersJSON, nil, map[string]string{"st": "NOT_FOUND"}},
+		{"dot before bracket as Jayway allows", []string{
+			"JSONPostProcessor.referenceNames", "ids", "JSONPostProcessor.jsonPathExprs", "$.orders.[*].id",
+			"JSONPostProcessor.match_numbers", "-1", "JSONPostProcessor.defaultValues", "D"},
+			ordersJSON, nil, map[string]string{"ids_matchNr": "3", "ids_2": "1002"}},
 		{"expression from a variable, path without $", []string{
 			"JSONPostProcessor.referenceNames", "n", "JSONPostProcessor.jsonPathExprs", "user.${field}",
 			"JSONPostProcessor.match_numbers", "1", "JSONPostProcessor.defaultValues", "D"},

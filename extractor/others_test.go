@@ -158,6 +158,8 @@ func TestHTMLExtractor(t *testing.T) {
 			map[string]string{"v": ""}},
 		{"no match keeps default", []string{"HtmlExtractor.expr", "table td", "HtmlExtractor.match_number", "1", "HtmlExtractor.default", "NF"},
 			map[string]string{"v": "NF"}},
+		{"unquoted attribute value with a space (JSoup syntax)", []string{"HtmlExtractor.expr", "input[type=hidden][value=S-77]", "HtmlExtractor.attribute", "name", "HtmlExtractor.match_number", "1"},
+			map[string]string{"v": "session"}},
 		{"whitespace normalised", []string{"HtmlExtractor.expr", "title", "HtmlExtractor.match_number", "1"},
 			map[string]string{"v": "Sign in"}},
 	}
@@ -195,4 +197,15 @@ func TestJMESPathExtractor(t *testing.T) {
 		x.Process(c, result(ordersJSON))
 		t.Run(tc.expr, func(t *testing.T) { checkVars(t, c.Vars, tc.want) })
 	}
+}
+
+func TestHTMLExtractorJSoupAttributeSyntax(t *testing.T) {
+	if got := jsoupSelector(`article[class=esh-orders-items row] a[title='x=y']`); got != `article[class="esh-orders-items row"] a[title='x=y']` {
+		t.Fatalf("jsoupSelector: %s", got)
+	}
+	x := build(t, "HtmlExtractor", "HtmlExtractor.refname", "v", "HtmlExtractor.expr", "article[class=esh-orders-items row] span",
+		"HtmlExtractor.match_number", "-1")
+	c := newCtx(1)
+	x.Process(c, result(`<section><article class="esh-orders-items row"><span>#1</span></article><article class="esh-orders-items"><span>#2</span></article><article class="esh-orders-items row"><span>#3</span></article></section>`))
+	checkVars(t, c.Vars, map[string]string{"v_matchNr": "2", "v_1": "#1", "v_2": "#3"})
 }

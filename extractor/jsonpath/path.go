@@ -42,13 +42,48 @@ func Compile(expr string) (*Path, error) {
 	default:
 		body = "$." + body
 	}
-	x, err := jp.ParseString(body)
+	x, err := jp.ParseString(dotBracket(body))
 	if err != nil {
 		return nil, fmt.Errorf("bad JSONPath %q: %v", expr, err)
 	}
 	p.x = x
 	p.definite = isDefinite(x)
 	return p, nil
+}
+
+// dotBracket drops a single "." before "[" ("$.[*].id", "$.a.[0]"), which
+// Jayway reads as if the dot were absent; ".." (deep scan) is kept, and
+// quoted text and filters are left alone.
+func dotBracket(s string) string {
+	if !strings.Contains(s, ".[") {
+		return s
+	}
+	var b strings.Builder
+	var quote byte
+	depth := 0 // inside (...) of a filter or function
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == '\\' && i+1 < len(s) {
+				b.WriteByte(c)
+				i++
+				c = s[i]
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == '.' && depth == 0 && i+1 < len(s) && s[i+1] == '[' && (i == 0 || s[i-1] != '.'):
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // String is the expression as written.
