@@ -35,6 +35,20 @@
 // __CSVRead and __StringFromFile, compiled expressions) lives in Shared.
 // The package has no mutable package-level state.
 //
+// Where gometer differs from JMeter on purpose or by necessity:
+//
+//   - __RandomString with an empty character set draws from [A-Za-z0-9]
+//     (JMeter draws arbitrary Unicode); lengths above 1 MiB are refused.
+//   - __FileToString reads a file once per run (JMeter re-reads it on every
+//     call); device files and pipes are refused by all file functions.
+//   - __StringFromFile's start/end file-sequence arguments are not supported
+//     (compile error); files are resolved against the plan's directory first.
+//   - __regexFunction uses Go's RE2 syntax: no look-around or back-references.
+//   - Date functions ignore the locale argument: names are English.
+//     Supported java.time pattern letters: G y u M L d D H h k K m s S n N A
+//     a E z Z X x O V and 'quoted text'; others are compile errors.
+//   - __time and the date functions use Context.Now and its time zone.
+//
 // Expressions: __jexl3/__jexl2 and __javaScript (and If/While controller
 // conditions through CompileJEXL / CompileJavaScript) are translated to
 // github.com/expr-lang/expr programs; see expression.go for the subset.

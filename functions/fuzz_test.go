@@ -43,3 +43,29 @@ func FuzzCompile(f *testing.F) {
 		_ = tpl.Eval(c) // stateful functions a second time
 	})
 }
+
+// FuzzExpression checks that translating, compiling and running any JEXL
+// or JavaScript text never panics.
+func FuzzExpression(f *testing.F) {
+	for _, s := range []string{
+		`"a" == "a"`, "1 + 2 * 3", `vars.get("x").length() > 0 ? 1 : 2`, "!empty(x)", `"5" !== "0"`,
+		"Math.floor(Math.random() * 10)", `parseInt("0x1f")`, "new Date().getTime()", `"abc".substring(1)`,
+		"1 / 0", "-(-1)", "a.b.c", "((((1))))", `props.put("k", "v")`, `"x" =~ "[x"`,
+	} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, src string, js bool) {
+		lang := JEXL
+		if js {
+			lang = JavaScript
+		}
+		e, err := compileExpr(src, lang)
+		if err != nil {
+			return
+		}
+		c := NewContext(nil, nil, nil)
+		c.Vars.Put("x", "1")
+		_, _ = e.EvalString(c)
+	})
+}
