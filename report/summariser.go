@@ -254,3 +254,14 @@ func SummariserConfigFromProps(p PropertySource) (SummariserConfig, error) {
 	}
 	return c, nil
 }
+
+// New builds the summariser the configuration describes, writing to w;
+// nil when the name is empty (summariser disabled).
+func (c SummariserConfig) New(w io.Writer, counts func() (active, started, finished int)) *Summariser {
+	if c.Name == "" {
+		return nil
+	}
+	s := NewSummariser(w, c.Name, c.Interval, counts)
+	s.IgnoreTransactions = c.IgnoreTransactions
+	return s
+}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -157,6 +158,13 @@ func TestSummariserConfigFromProps(t *testing.T) {
 	c, err = SummariserConfigFromProps(p)
 	if err != nil || c.Name != "" || c.Interval != 5*time.Second || c.IgnoreTransactions {
 		t.Fatalf("%+v %v", c, err)
+	}
+	if c.New(io.Discard, nil) != nil {
+		t.Fatal("an empty name must disable the summariser")
+	}
+	c.Name = "sum"
+	if s := c.New(io.Discard, nil); s == nil || s.IgnoreTransactions || s.interval != 5 {
+		t.Fatalf("New: %+v", s)
 	}
 	p.Set("summariser.interval", "soon")
 	if _, err := SummariserConfigFromProps(p); err == nil || !strings.Contains(err.Error(), "summariser.interval") {
