@@ -25,6 +25,8 @@ type ReportOptions struct {
 	// SampleFilter (jmeter.reportgenerator.sample_filter) keeps only labels it fully matches.
 	SampleFilter *regexp.Regexp
 	Title        string // jmeter.reportgenerator.report_title
+	// SkipSubResults leaves run results' sub-results out (jmeter.save.saveservice.subresults=false).
+	SkipSubResults bool
 }
 
 // ReportOptionsFromProps reads every report property; nil p = JMeter's defaults.
@@ -46,6 +48,7 @@ func ReportOptionsFromProps(p *functions.Properties) (ReportOptions, error) {
 	if p == nil {
 		return o, nil
 	}
+	o.SkipSubResults = strings.EqualFold(strings.TrimSpace(p.GetOr("jmeter.save.saveservice.subresults", "true")), "false")
 	o.Errors.UseFailureMessage = !strings.EqualFold(strings.TrimSpace(p.GetOr("jmeter.save.saveservice.assertion_results_failure_message", "true")), "false")
 	o.Errors.ExcludeTCFromTop5 = !strings.EqualFold(strings.TrimSpace(p.GetOr("jmeter.reportgenerator.exclude_tc_from_top5_errors_by_sampler", "true")), "false")
 	if f := p.GetOr("jmeter.reportgenerator.sample_filter", ""); f != "" {
@@ -60,9 +63,10 @@ func ReportOptionsFromProps(p *functions.Properties) (ReportOptions, error) {
 }
 
 // Collector aggregates samples into everything the report shows, in
-// memory bounded by labels × time buckets. Add and AddResult are safe for
-// concurrent use, so a run can feed its results as they come and render the
-// report at the end without re-reading the JTL (WriteReport).
+// memory bounded by labels × time buckets. Add and AddSample are safe for
+// concurrent use: a Collector is a run Output, so a run can feed it its
+// results as they come and render the report at the end without
+// re-reading the JTL (WriteReport).
 type Collector struct {
 	mu         sync.Mutex
 	opts       ReportOptions
@@ -85,16 +89,19 @@ func NewCollector(o ReportOptions) *Collector {
 		series: NewSeries(o.Series), begin: math.MaxInt64, end: math.MinInt64}
 }
 
-// Add counts one JTL row. It keeps no reference to x.
-func (c *Collector) Add(x *Sample) {
+var _ Output = (*Collector)(nil)
+
+// AddSample counts one JTL row. It keeps no reference to x.
+func (c *Collector) AddSample(x *Sample) {
 	c.mu.Lock()
 	c.add(x)
 	c.mu.Unlock()
 }
 
-// AddResult counts a run's result and (as the JTL writer does with
-// subresults on) its sub-results depth-first.
-func (c *Collector) AddResult(r *sampler.Result) {
+// Add counts a run's result and, like the JTL writer with
+// jmeter.save.saveservice.subresults on (the default), its sub-results
+// depth-first, so the in-run report equals one made from the JTL.
+func (c *Collector) Add(r *sampler.Result) {
 	c.mu.Lock()
 	c.addResult(r, 0)
 	c.mu.Unlock()
@@ -106,6 +113,9 @@ func (c *Collector) addResult(r *sampler.Result, depth int) {
 	}
 	ResultToSample(r, &c.scratch)
 	c.add(&c.scratch)
+	if c.opts.SkipSubResults {
+		return
+	}
 	for _, s := range r.Subs {
 		c.addResult(s, depth+1)
 	}

@@ -7,10 +7,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gometer/functions"
+	"gometer/sampler"
 )
 
 const jtlHeader = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n"
@@ -183,7 +186,7 @@ func TestCollectorFromRun(t *testing.T) {
 	o, _ := ReportOptionsFromProps(nil)
 	c := NewCollector(o)
 	for i := range 100 {
-		c.Add(smp(1700000000000+int64(i)*100, int64(i), "L", i%10 != 0))
+		c.AddSample(smp(1700000000000+int64(i)*100, int64(i), "L", i%10 != 0))
 	}
 	dir := filepath.Join(t.TempDir(), "rep")
 	sum, err := c.WriteReport(dir, WriteOptions{Title: "run"})
@@ -195,5 +198,45 @@ func TestCollectorFromRun(t *testing.T) {
 	}
 	if _, err := os.Stat(sum.IndexPath); errors.Is(err, fs.ErrNotExist) {
 		t.Error("no index.html")
+	}
+}
+
+// A run's in-memory report equals the report made from the JTL the run wrote.
+func TestCollectorMatchesJTLReport(t *testing.T) {
+	cfg := DefaultSaveConfig()
+	o, _ := ReportOptionsFromProps(nil)
+	c := NewCollector(o)
+	buf := []byte(cfg.Header() + "\n")
+	base := time.UnixMilli(1700000000000)
+	for i := range 500 {
+		r := &sampler.Result{Label: "GET /" + strconv.Itoa(i%4), Start: base.Add(time.Duration(i) * 37 * time.Millisecond),
+			Elapsed: time.Duration(20+i%97) * time.Millisecond, Latency: 10 * time.Millisecond, ResponseCode: "200", ResponseMessage: "OK",
+			ThreadName: "TG 1-" + strconv.Itoa(1+i%3), DataType: "text", Success: i%13 != 0, Bytes: int64(100 + i), SentBytes: 50, GrpThreads: 3, AllThreads: 3}
+		if !r.Success {
+			r.ResponseCode, r.ResponseMessage = "503", "Service Unavailable"
+		}
+		if i%5 == 0 { // a redirect hop as a sub-result
+			sub := *r
+			sub.Label = r.Label + "-0"
+			sub.ResponseCode, sub.ResponseMessage = "302", "Found"
+			r.Subs = []*sampler.Result{&sub}
+		}
+		c.Add(r)
+		buf = FormatRows(buf, r, &cfg)
+	}
+	dir := t.TempDir()
+	jtl := writeJTL(t, dir, "run.jtl", string(buf))
+	fromFile, err := Generate([]string{jtl}, filepath.Join(dir, "a"), GenerateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inRun, err := c.WriteReport(filepath.Join(dir, "b"), WriteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(fromFile.StatsPath)
+	b, _ := os.ReadFile(inRun.StatsPath)
+	if string(a) != string(b) || len(inRun.Rows) != 8 {
+		t.Errorf("in-run statistics differ from the JTL's:\n%s\n---\n%s", a, b)
 	}
 }

@@ -225,7 +225,7 @@ func TestGoldenDashboardTables(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				col.Add(x)
+				col.AddSample(x)
 			}
 
 			// APDEX
