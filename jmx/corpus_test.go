@@ -50,6 +50,10 @@ func TestCorpus(t *testing.T) {
 			})
 		}
 		plans[filepath.Base(f)[:2]] = p
+		data, _ := os.ReadFile(f)
+		if sp, err := parse(data, f, true); err != nil || dump(sp) != dump(p) {
+			t.Errorf("%s: the strict path disagrees with the fast one (%v)", f, err)
+		}
 	}
 
 	if p := plans["01"]; p != nil {

@@ -2,6 +2,8 @@ package jmx
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -29,5 +31,36 @@ func FuzzParse(f *testing.F) {
 				return true
 			})
 		}
+		// The fast path must agree with the strict one whenever the strict one accepts the input.
+		if sp, err := parse(data, "fuzz.jmx", true); err == nil {
+			if a, b := dump(p), dump(sp); a != b {
+				t.Fatalf("fast and strict parses differ:\n%s\n---\n%s", a, b)
+			}
+		}
 	})
+}
+
+// dump renders a plan's elements, positions and properties for comparisons.
+func dump(p *Plan) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "version %q\n", p.Version)
+	var props func(ps []*Property, depth int)
+	props = func(ps []*Property, depth int) {
+		for _, pr := range ps {
+			fmt.Fprintf(&b, "%*s%s %q=%q line %d\n", depth, "", pr.Kind, pr.Name, pr.Value, pr.Line)
+			if pr.Elem != nil {
+				fmt.Fprintf(&b, "%*selem %s %q %d:%d\n", depth, "", pr.Elem.Tag, pr.Elem.Name, pr.Elem.Line, pr.Elem.Col)
+				props(pr.Elem.Props, depth+2)
+			}
+			props(pr.Items, depth+2)
+		}
+	}
+	for _, r := range p.Roots {
+		Walk(r, func(e *Element) bool {
+			fmt.Fprintf(&b, "%s %s %q %d:%d\n", e.Path(), e.Tag, e.Name, e.Line, e.Col)
+			props(e.Props, 2)
+			return true
+		})
+	}
+	return b.String()
 }

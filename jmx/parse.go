@@ -62,7 +62,10 @@ func ParseFile(path string) (*Plan, error) {
 // checks the XML, gives errors their line and column, and records where each
 // start tag begins. Both passes see the same start tags in the same document
 // order, which is how every element gets its position.
-func Parse(data []byte, file string) (*Plan, error) {
+func Parse(data []byte, file string) (*Plan, error) { return parse(data, file, false) }
+
+// parse is Parse; strictOnly skips the fast path (tests compare the two).
+func parse(data []byte, file string, strictOnly bool) (*Plan, error) {
 	buf, parked, off, msg := prepare(data)
 	if msg != "" {
 		ln, col := lineCol(buf, off)
@@ -71,36 +74,179 @@ func Parse(data []byte, file string) (*Plan, error) {
 	if len(bytes.TrimSpace(buf)) == 0 {
 		return nil, &Error{File: file, Line: 1, Col: 1, Msg: "empty file, not a JMeter test plan"}
 	}
-	sc, err := scan(buf, file)
-	if err != nil {
-		return nil, err
+	// Fast path: a byte scan finds the start tags and the end of the root,
+	// etree parses. Anything odd (and every broken file) goes through the
+	// strict encoding/xml scan, which explains the problem with a position.
+	sc, ok := quickScan(buf)
+	ok = ok && !strictOnly
+	var doc *etree.Document
+	if ok {
+		doc, ok = parseTree(buf[:sc.rootEnd], len(sc.starts))
 	}
-	doc := etree.NewDocument()
-	doc.ReadSettings.MaxDepth = maxDepth + 10
-	if err := doc.ReadFromBytes(buf[:sc.rootEnd]); err != nil {
-		return nil, &Error{File: file, Line: 1, Col: 1, Msg: "cannot parse XML: " + err.Error()}
+	if !ok {
+		var err error
+		if sc, err = scan(buf, file); err != nil {
+			return nil, err
+		}
+		var perr error
+		if doc, perr = readTree(buf[:sc.rootEnd]); perr != nil {
+			return nil, &Error{File: file, Line: 1, Col: 1, Msg: "cannot parse XML: " + perr.Error()}
+		}
+		if n := countElements(doc.Root()); n != len(sc.starts) {
+			// Cannot happen unless etree and encoding/xml disagree about the document.
+			return nil, &Error{File: file, Line: 1, Col: 1, Msg: fmt.Sprintf("internal error: %d start tags seen by one XML pass, %d by the other", len(sc.starts), n)}
+		}
 	}
 	root := doc.Root()
 	b := &builder{file: file, parked: parked, pos: make(map[*etree.Element]position, len(sc.starts))}
 	n := 0
 	var index func(e *etree.Element)
 	index = func(e *etree.Element) {
-		if n < len(sc.starts) {
-			b.pos[e] = sc.starts[n]
-		}
+		b.pos[e] = sc.starts[n]
 		n++
-		for _, c := range e.ChildElements() {
-			index(c)
+		for _, c := range e.Child {
+			if ce, ok := c.(*etree.Element); ok {
+				index(ce)
+			}
 		}
 	}
 	index(root)
-	if n != len(sc.starts) {
-		// Cannot happen unless etree and encoding/xml disagree about the document.
-		return nil, &Error{File: file, Line: 1, Col: 1, Msg: fmt.Sprintf("internal error: %d start tags seen by one XML pass, %d by the other", len(sc.starts), n)}
-	}
 	plan := &Plan{File: file, Version: b.str(root.SelectAttrValue("jmeter", ""))}
 	b.members(nil, root, func(e *Element) { plan.Roots = append(plan.Roots, e) })
 	return plan, nil
+}
+
+func readTree(b []byte) (*etree.Document, error) {
+	doc := etree.NewDocument()
+	doc.ReadSettings.MaxDepth = maxDepth + 10
+	if err := doc.ReadFromBytes(b); err != nil {
+		return nil, err
+	}
+	if doc.Root() == nil {
+		return nil, errors.New("no root element")
+	}
+	return doc, nil
+}
+
+// parseTree is readTree for the fast path: any failure, or a different
+// count of elements than the byte scan saw, sends the caller to the strict path.
+func parseTree(b []byte, want int) (*etree.Document, bool) {
+	doc, err := readTree(b)
+	if err != nil || countElements(doc.Root()) != want {
+		return nil, false
+	}
+	return doc, true
+}
+
+func countElements(e *etree.Element) int {
+	n := 1
+	for _, c := range e.Child {
+		if ce, ok := c.(*etree.Element); ok {
+			n += countElements(ce)
+		}
+	}
+	return n
+}
+
+// quickScan finds the offset of every start tag, in document order, and the
+// end of the root element, assuming well-formed XML. It returns false as
+// soon as something does not look right, or when the root is not
+// jmeterTestPlan, so that scan can say what is wrong.
+func quickScan(buf []byte) (scanned, bool) {
+	var sc scanned
+	var offs []int
+	depth := 0
+	i := 0
+	skipTo := func(from int, end string) int {
+		k := bytes.Index(buf[from:], []byte(end))
+		if k < 0 {
+			return -1
+		}
+		return from + k + len(end)
+	}
+	for {
+		j := bytes.IndexByte(buf[i:], '<')
+		if j < 0 {
+			return sc, false
+		}
+		i += j
+		rest := buf[i+1:]
+		switch {
+		case bytes.HasPrefix(rest, []byte("!--")):
+			i = skipTo(i+4, "-->")
+		case bytes.HasPrefix(rest, []byte("![CDATA[")):
+			i = skipTo(i+9, "]]>")
+		case bytes.HasPrefix(rest, []byte("?")):
+			i = skipTo(i+2, "?>")
+		case bytes.HasPrefix(rest, []byte("!")):
+			if depth > 0 || bytes.IndexByte(rest, '[') >= 0 && bytes.IndexByte(rest, '[') < bytes.IndexByte(rest, '>') {
+				return sc, false // internal DTD subset: leave it to the strict path
+			}
+			i = skipTo(i+2, ">")
+		case bytes.HasPrefix(rest, []byte("/")):
+			i = skipTo(i+2, ">")
+			depth--
+			if depth < 0 {
+				return sc, false
+			}
+			if depth == 0 && i > 0 {
+				sc.rootEnd = i
+				sc.starts = positions(buf, offs)
+				return sc, true
+			}
+		default:
+			if depth == 0 && len(offs) > 0 {
+				return sc, false // a second root
+			}
+			if len(offs) == 0 {
+				name := rest
+				if k := bytes.IndexAny(name, " \t\r\n/>"); k >= 0 {
+					name = name[:k]
+				}
+				if string(name) != "jmeterTestPlan" {
+					return sc, false
+				}
+			}
+			if depth >= maxDepth {
+				return sc, false
+			}
+			offs = append(offs, i)
+			k := i + 1
+			for k < len(buf) && buf[k] != '>' {
+				if q := buf[k]; q == '"' || q == '\'' {
+					e := bytes.IndexByte(buf[k+1:], q)
+					if e < 0 {
+						return sc, false
+					}
+					k += e + 1
+				}
+				k++
+			}
+			if k >= len(buf) {
+				return sc, false
+			}
+			if buf[k-1] != '/' {
+				depth++
+			} else if depth == 0 {
+				sc.rootEnd = k + 1
+				sc.starts = positions(buf, offs)
+				return sc, true
+			}
+			i = k + 1
+		}
+		if i < 0 {
+			return sc, false
+		}
+	}
+}
+
+func positions(buf []byte, offs []int) []position {
+	lc := lineCounter{buf: buf, line: 1}
+	out := make([]position, len(offs))
+	for k, o := range offs {
+		out[k] = lc.at(o)
+	}
+	return out
 }
 
 // position is a 1-based line and column (in characters).

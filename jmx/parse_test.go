@@ -439,3 +439,35 @@ func TestParseFile(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 }
+
+func TestFastAndStrictPathsAgree(t *testing.T) {
+	inputs := []string{
+		allKinds, treePlan, nestedPlan,
+		`<?xml version="1.0"?><!DOCTYPE jmeterTestPlan><jmeterTestPlan><hashTree><TestPlan testname="a > b" x='no>'/></hashTree></jmeterTestPlan>`,
+		"<jmeterTestPlan>\n<!-- <TestPlan testname=\"commented\"/> -->\n<hashTree><TestPlan testname=\"P\"><stringProp name=\"s\"><![CDATA[<ThreadGroup/> ]]></stringProp></TestPlan></hashTree></jmeterTestPlan>\n<junk><<<",
+		"<?xml version=\"1.0\"?>\n<?pi <TestPlan/> ?>\n<jmeterTestPlan jmeter=\"x\"/>",
+		"<jmeterTestPlan>\r\n  <hashTree>\r\n\t<TestPlan\r\n testname=\"multi-line tag\"\r\n/>\r\n</hashTree></jmeterTestPlan>",
+	}
+	for i, in := range inputs {
+		fast, err1 := Parse([]byte(in), "p.jmx")
+		strict, err2 := parse([]byte(in), "p.jmx", true)
+		if err1 != nil || err2 != nil {
+			t.Errorf("input %d: %v / %v", i, err1, err2)
+			continue
+		}
+		if a, b := dump(fast), dump(strict); a != b || a == "" {
+			t.Errorf("input %d differs:\n%s\n---\n%s", i, a, b)
+		}
+	}
+	p := mustParse(t, inputs[3])
+	if p.TestPlan() == nil || p.TestPlan().Name != "a > b" || p.TestPlan().Col != 73 {
+		t.Errorf("quoted '>' in an attribute: %+v", p.TestPlan())
+	}
+	p = mustParse(t, inputs[4])
+	if p.TestPlan().Name != "P" || p.TestPlan().Line != 3 || p.TestPlan().Str("s") != "<ThreadGroup/> " || len(p.TestPlan().Children) != 0 {
+		t.Errorf("comment/CDATA: %+v", p.TestPlan())
+	}
+	if p := mustParse(t, inputs[6]); p.TestPlan().Line != 3 || p.TestPlan().Col != 2 {
+		t.Errorf("CRLF positions: %d:%d", p.TestPlan().Line, p.TestPlan().Col)
+	}
+}

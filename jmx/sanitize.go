@@ -45,14 +45,20 @@ func prepare(data []byte) (buf []byte, parked bool, off int, msg string) {
 }
 
 // clean reports whether data needs no rewriting: valid UTF-8, no control
-// characters other than tab/LF/CR, and no numeric character references.
+// characters other than tab/LF/CR, and no character reference to a
+// character XML forbids.
 func clean(data []byte) bool {
-	for _, c := range data {
+	for i, c := range data {
 		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
 			return false
 		}
+		if c == '&' && i+1 < len(data) && data[i+1] == '#' {
+			if r, _, ok := charRef(data[i:]); ok && !legalXMLChar(r) {
+				return false
+			}
+		}
 	}
-	return bytes.Index(data, []byte("&#")) < 0 && utf8.Valid(data)
+	return utf8.Valid(data)
 }
 
 func legalXMLChar(r rune) bool {
