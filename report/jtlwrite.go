@@ -80,16 +80,20 @@ func appendRow(dst []byte, r *sampler.Result, vars []string, cfg *SaveConfig) []
 	}
 	if cfg.Timestamp {
 		sep()
+		stamp := r.Start
+		if cfg.TimestampEnd {
+			stamp = r.End()
+		}
 		if cfg.ts != nil {
 			// a pattern may produce the delimiter or a quote: JMeter quotes it like any string
 			at := len(dst)
-			dst = cfg.ts.appendFormat(dst, r.Start.In(cfg.Location))
+			dst = cfg.ts.appendFormat(dst, stamp.In(cfg.Location))
 			if needsQuote(dst[at:], d) {
 				stamp := string(dst[at:])
 				dst = appendCSVField(dst[:at], stamp, d)
 			}
 		} else if cfg.TimestampFormat == "" || cfg.TimestampFormat == "ms" {
-			dst = strconv.AppendInt(dst, r.Start.UnixMilli(), 10)
+			dst = strconv.AppendInt(dst, stamp.UnixMilli(), 10)
 		}
 	}
 	if cfg.Elapsed {

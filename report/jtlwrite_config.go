@@ -35,6 +35,9 @@ type SaveConfig struct {
 	TimestampFormat string
 	// Location formats pattern timestamps (JMeter uses the JVM default zone).
 	Location *time.Location
+	// TimestampEnd stamps rows with the sample's end instead of its start
+	// (sampleresult.timestamp.start=false; stock jmeter.properties sets true).
+	TimestampEnd bool
 
 	Elapsed, Label, ResponseCode, ResponseMessage, ThreadName, DataType, Success bool
 	FailureMessage, Bytes, SentBytes, ThreadCounts, URL, Filename, Latency       bool
@@ -164,6 +167,9 @@ func SaveConfigFromProps(p PropertySource) (SaveConfig, error) {
 		c.SampleVariables = splitJava(v, ",")
 	}
 	c.DefaultEncoding = propOr(p, "sampleresult.default.encoding", "UTF-8")
+	if v, ok := p.Get("sampleresult.timestamp.start"); ok {
+		c.TimestampEnd = !strings.EqualFold(strings.TrimSpace(v), "true")
+	}
 	return c, nil
 }
 

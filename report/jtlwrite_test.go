@@ -305,6 +305,25 @@ func TestTimestampPattern(t *testing.T) {
 	}
 }
 
+func TestTimestampAtEnd(t *testing.T) {
+	p := functions.NewProperties()
+	p.Set("sampleresult.timestamp.start", "false")
+	cfg, err := SaveConfigFromProps(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httpResult()
+	r.Idle = 5 * time.Millisecond
+	// end = start + elapsed (12.999 ms) + idle 5 ms = …123 + 17.999 ms → …140 in ms
+	if got := row(t, r, cfg); !strings.HasPrefix(got, "1700000000140,12,") {
+		t.Fatalf("row %q", got)
+	}
+	cfg.XML = true
+	if got := string(FormatXMLSample(nil, r, &cfg)); !strings.Contains(got, ` ts="1700000000140" `) {
+		t.Fatalf("xml %q", got)
+	}
+}
+
 func TestTimestampPatternWithDelimiterIsQuoted(t *testing.T) {
 	cfg := DefaultSaveConfig()
 	cfg.TimestampFormat = "HH:mm:ss,SSS"

@@ -118,7 +118,11 @@ func appendXMLSample(dst []byte, r *sampler.Result, vars []string, cfg *SaveConf
 		dst = appendXMLIntAttr(dst, "ct", ms(r.Connect))
 	}
 	if cfg.Timestamp {
-		dst = appendXMLIntAttr(dst, "ts", r.Start.UnixMilli())
+		stamp := r.Start
+		if cfg.TimestampEnd {
+			stamp = r.End()
+		}
+		dst = appendXMLIntAttr(dst, "ts", stamp.UnixMilli())
 	}
 	if cfg.Success {
 		dst = appendXMLAttr(dst, "s", strconv.FormatBool(r.Success))
