@@ -32,8 +32,9 @@ import (
 //     replace matches charAt concat toString, ctx.getThreadNum, log.info/
 //     warn/error/debug; functions empty() and size();
 //   - JavaScript also: .length, Math.random/floor/ceil/round/abs/max/min/pow,
-//     parseInt, parseFloat, Number(), String(), isNaN, Date.now(),
-//     new Date().getTime(), toFixed, substr, slice, includes.
+//     parseInt, parseFloat, Number(), String(), isNaN, encodeURIComponent,
+//     decodeURIComponent, Date.now(), new Date().getTime(), toFixed, substr,
+//     slice, includes; split() (JS: by a string, JEXL: by a regex) with [i].
 //
 // Anything else (statements, assignments, closures, other methods) is a
 // compile error naming the expression.
@@ -418,7 +419,7 @@ var stringMethods = map[string]bool{
 	"equals": true, "equalsIgnoreCase": true, "length": true, "contains": true, "startsWith": true,
 	"endsWith": true, "toUpperCase": true, "toLowerCase": true, "trim": true, "substring": true,
 	"indexOf": true, "lastIndexOf": true, "isEmpty": true, "replace": true, "matches": true,
-	"charAt": true, "concat": true, "toString": true,
+	"charAt": true, "concat": true, "toString": true, "split": true,
 	"get": true, "put": true, "getProperty": true, "setProperty": true, "remove": true,
 	"getThreadNum": true, "info": true, "warn": true, "error": true, "debug": true,
 }
@@ -447,7 +448,7 @@ func knownFunction(name string, lang Language) bool {
 	switch name {
 	case "empty", "size":
 		return true
-	case "parseInt", "parseFloat", "Number", "String", "isNaN":
+	case "parseInt", "parseFloat", "Number", "String", "isNaN", "encodeURIComponent", "decodeURIComponent":
 		return lang == JavaScript
 	}
 	return false

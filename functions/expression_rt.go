@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -495,9 +496,12 @@ func addMethods(add func(string, func(p ...any) (any, error), ...any), lang Lang
 			if len(p)-1 < minArgs || len(p)-1 > maxArgs {
 				return nil, fmt.Errorf("%s(): wrong number of arguments", name)
 			}
-			s, err := str(p[0], name)
-			if err != nil {
-				return nil, err
+			if p[0] == nil {
+				return nil, fmt.Errorf("cannot call %s() on null", name)
+			}
+			s, ok := p[0].(string)
+			if !ok {
+				s = toStr(p[0])
 			}
 			return f(s, p[1:])
 		})
@@ -526,6 +530,27 @@ func addMethods(add func(string, func(p ...any) (any, error), ...any), lang Lang
 			return strings.Replace(s, toStr(p[0]), toStr(p[1]), 1), nil
 		}
 		return strings.ReplaceAll(s, toStr(p[0]), toStr(p[1])), nil
+	})
+	m("split", 1, 1, func(s string, p []any) (any, error) {
+		sep := toStr(p[0])
+		var parts []string
+		if lang == JavaScript {
+			parts = strings.Split(s, sep)
+		} else { // Java's String.split: a regex, trailing empty strings dropped
+			rx, err := regexp.Compile(sep)
+			if err != nil {
+				return nil, err
+			}
+			parts = rx.Split(s, -1)
+			for len(parts) > 0 && parts[len(parts)-1] == "" {
+				parts = parts[:len(parts)-1]
+			}
+		}
+		out := make([]any, len(parts))
+		for i, x := range parts {
+			out[i] = x
+		}
+		return out, nil
 	})
 	m("matches", 1, 1, func(s string, p []any) (any, error) { return fullMatch(s, toStr(p[0])) })
 	m("indexOf", 1, 1, func(s string, p []any) (any, error) {
@@ -735,6 +760,23 @@ func addMethods(add func(string, func(p ...any) (any, error), ...any), lang Lang
 	}
 }
 
+// encodeURIComponent escapes all but A-Z a-z 0-9 - _ . ! ~ * ' ( ).
+func encodeURIComponent(s string) string {
+	const upperhex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if isLetter(ch) || (ch >= '0' && ch <= '9') || strings.IndexByte("-_.!~*'()", ch) >= 0 {
+			b.WriteByte(ch)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(upperhex[ch>>4])
+		b.WriteByte(upperhex[ch&15])
+	}
+	return b.String()
+}
+
 func clamp(v, lo, hi int) int {
 	if v < lo {
 		return lo
@@ -889,6 +931,18 @@ func addStatics(add func(string, func(p ...any) (any, error), ...any), lang Lang
 	}
 	add("String", strFn)
 	add("_String_valueOf", strFn)
+	add("encodeURIComponent", func(p ...any) (any, error) {
+		if len(p) != 1 {
+			return nil, errors.New("encodeURIComponent: wrong number of arguments")
+		}
+		return encodeURIComponent(jsString(p[0])), nil
+	})
+	add("decodeURIComponent", func(p ...any) (any, error) {
+		if len(p) != 1 {
+			return nil, errors.New("decodeURIComponent: wrong number of arguments")
+		}
+		return url.PathUnescape(jsString(p[0]))
+	})
 	add("_Date_now", func(p ...any) (any, error) { return time.Now().UnixMilli(), nil })
 	add("_newDate", func(p ...any) (any, error) { return time.Now(), nil })
 }

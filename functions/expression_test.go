@@ -63,6 +63,8 @@ func TestJEXL(t *testing.T) {
 		{`null`, ""},
 		{`"line\n".length()`, "5"},
 		{`'it\'s'`, "it's"},
+		{`"a1b22c".split("[0-9]+")[2]`, "c"},
+		{`"x".toString() + (1.5).toString()`, "x1.5"},
 	}
 	for _, tc := range tests {
 		c := testContext()
@@ -158,6 +160,10 @@ func TestJavaScript(t *testing.T) {
 		{`vars.get("n") + 1`, "401"},
 		{`1 > 2 ? "a" : "b"`, "b"},
 		{`!""`, "true"},
+		{`(1.5).toString()`, "1.5"},
+		{`"a,b,c".split(",")[1]`, "b"},
+		{`encodeURIComponent("a b&c/é")`, "a%20b%26c%2F%C3%A9"},
+		{`decodeURIComponent("a%20b")`, "a b"},
 	}
 	for _, tc := range tests {
 		c := testContext()

@@ -109,6 +109,9 @@ func Literal(s string) *Template {
 // returns its string without allocating; a template that is a single
 // variable reference returns the variable's value without allocating.
 func (t *Template) Eval(c *Context) string {
+	if t == nil {
+		return ""
+	}
 	if c == nil {
 		c = &Context{}
 	}
@@ -127,10 +130,15 @@ func (t *Template) Eval(c *Context) string {
 }
 
 // IsLiteral reports whether the template has no ${} reference.
-func (t *Template) IsLiteral() bool { return t.lit }
+func (t *Template) IsLiteral() bool { return t == nil || t.lit }
 
 // Raw returns the source string.
-func (t *Template) Raw() string { return t.raw }
+func (t *Template) Raw() string {
+	if t == nil {
+		return ""
+	}
+	return t.raw
+}
 
 // String returns the source string.
 func (t *Template) String() string { return t.raw }
