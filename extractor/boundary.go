@@ -75,7 +75,9 @@ func (x *boundaryExtractor) Process(c *functions.Context, r *sampler.Result) {
 	} else {
 		field := target.ParseField(x.field.Eval(c))
 		for _, s := range x.scope.Samples(r) {
-			matches = append(matches, boundaries(left, right, -1, field.Text(s))...)
+			for _, m := range boundaries(left, right, -1, field.View(s)) {
+				matches = append(matches, strings.Clone(m)) // m points into the body
+			}
 		}
 		if n > 0 { // the n-th over all samples
 			if n <= len(matches) {

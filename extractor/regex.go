@@ -115,7 +115,7 @@ func generate(tpl []tplPart, m *jregex.Match) (string, bool) {
 		if !ok {
 			return "null", true
 		}
-		return s, true
+		return strings.Clone(s), true
 	}
 	var b strings.Builder
 	for _, p := range tpl {
@@ -208,7 +208,8 @@ func (x *regexExtractor) matches(c *functions.Context, re *jregex.Regex, r *samp
 		if n > 0 {
 			limit = n - len(out)
 		}
-		out = append(out, re.FindAll(field.Text(s), limit)...)
+		// matches point into the body; values are cloned when stored
+		out = append(out, re.FindAll(field.View(s), limit)...)
 		if n > 0 && len(out) >= n {
 			break
 		}
@@ -239,7 +240,7 @@ func saveGroups(v *functions.Vars, base string, m *jregex.Match) {
 	for i := 0; i < groups; i++ {
 		name := prefix + strconv.Itoa(i)
 		if s, ok := m.Group(i); ok {
-			v.Put(name, s)
+			v.Put(name, strings.Clone(s))
 		} else {
 			v.Remove(name) // Java stores null: the variable reads as unset
 		}

@@ -248,3 +248,17 @@ func TestHandles(t *testing.T) {
 		t.Errorf("New(DebugPostProcessor) error = %v, want ErrUnsupported", err)
 	}
 }
+
+// Values must not share memory with the body the sampler may reuse.
+func TestExtractedValuesOutliveTheBody(t *testing.T) {
+	r := result(`token="abc123" <b>[xyz]</b>`)
+	c := newCtx(1)
+	build(t, "RegexExtractor", "RegexExtractor.refname", "t", "RegexExtractor.regex", `token="(\w+)"`,
+		"RegexExtractor.template", "$1$", "RegexExtractor.match_number", "1").Process(c, r)
+	build(t, "BoundaryExtractor", "BoundaryExtractor.refname", "b", "BoundaryExtractor.lboundary", "[",
+		"BoundaryExtractor.rboundary", "]", "BoundaryExtractor.match_number", "1").Process(c, r)
+	for i := range r.Body {
+		r.Body[i] = '#'
+	}
+	checkVars(t, c.Vars, map[string]string{"t": "abc123", "t_g1": "abc123", "b": "xyz"})
+}

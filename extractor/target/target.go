@@ -9,6 +9,7 @@ import (
 	"html"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"gometer/functions"
 	"gometer/jmx"
@@ -199,6 +200,17 @@ func ParseField(v string) Field {
 		return Message
 	}
 	return Body
+}
+
+// View returns the chosen part of r without copying the body: the string
+// shares r.Body's memory, so it is only good while the body is not
+// modified, and any part of it that is kept (a variable value) must be
+// copied with strings.Clone.
+func (f Field) View(r *sampler.Result) string {
+	if f == Body {
+		return unsafe.String(unsafe.SliceData(r.Body), len(r.Body))
+	}
+	return f.Text(r)
 }
 
 // Text returns the chosen part of r.

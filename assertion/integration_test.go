@@ -1,0 +1,82 @@
+package assertion
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"gometer/sampler"
+)
+
+func fetch(t testing.TB, url string) *sampler.Result {
+	t.Helper()
+	client := &http.Client{Timeout: 10 * time.Second}
+	start := time.Now()
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h strings.Builder
+	fmt.Fprintf(&h, "%s %s\r\n", resp.Proto, resp.Status)
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			fmt.Fprintf(&h, "%s: %s\r\n", k, v)
+		}
+	}
+	return &sampler.Result{
+		Elapsed: time.Since(start), URL: url, Body: body,
+		ResponseCode: strconv.Itoa(resp.StatusCode), ResponseMessage: strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode)+" "),
+		ResponseHeaders: h.String(), Success: resp.StatusCode < 400, Bytes: int64(len(body) + h.Len()),
+	}
+}
+
+func TestIntegrationWithHTTPServer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/account":
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, accountJSON)
+		case "/broken":
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, "<html><body>Service unavailable</body></html>")
+		}
+	}))
+	defer srv.Close()
+	c := newCtx(1)
+
+	ok := fetch(t, srv.URL+"/account")
+	for _, a := range []Assertion{
+		build(t, "ResponseAssertion", patterns("200")+`<intProp name="Assertion.test_type">8</intProp>`, "Assertion.test_field", "Assertion.response_code"),
+		build(t, "ResponseAssertion", patterns("application/json"), "Assertion.test_field", "Assertion.response_headers"),
+		build(t, "JSONPathAssertion", "", "JSON_PATH", "$.user.name", "JSONVALIDATION", "true", "EXPECTED_VALUE", "Ann"),
+		build(t, "SizeAssertion", "", "SizeAssertion.size", "100", "SizeAssertion.operator", "3"),
+		build(t, "DurationAssertion", "", "DurationAssertion.duration", "60000"),
+	} {
+		Apply(a, c, ok)
+	}
+	if !ok.Success || ok.FailureMessage() != "" || len(ok.Assertions) != 5 {
+		t.Fatalf("healthy response failed: %+v", ok.Assertions)
+	}
+
+	bad := fetch(t, srv.URL+"/broken")
+	Apply(build(t, "ResponseAssertion", patterns("unavailable")+`<boolProp name="Assertion.assume_success">true</boolProp>`,
+		"Assertion.test_field", "Assertion.response_data"), c, bad)
+	if !bad.Success {
+		t.Fatalf("assume_success on an expected 503 should pass: %+v", bad.Assertions)
+	}
+	Apply(build(t, "JSONPathAssertion", "", "JSON_PATH", "$.status"), c, bad)
+	want := "Expected to find an object with property ['status'] in path $ but found 'java.lang.String'. This is not a json object according to the JsonProvider: 'com.jayway.jsonpath.spi.json.JsonSmartJsonProvider'."
+	if bad.Success || bad.FailureMessage() != want {
+		t.Fatalf("JSON assertion on an HTML error page: %q", bad.FailureMessage())
+	}
+}

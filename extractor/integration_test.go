@@ -1,0 +1,90 @@
+package extractor
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"gometer/sampler"
+)
+
+// fetch does a real HTTP GET and builds the Result a sampler would.
+func fetch(t testing.TB, client *http.Client, url string) *sampler.Result {
+	t.Helper()
+	start := time.Now()
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h strings.Builder
+	fmt.Fprintf(&h, "%s %s\r\n", resp.Proto, resp.Status)
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			fmt.Fprintf(&h, "%s: %s\r\n", k, v)
+		}
+	}
+	return &sampler.Result{
+		Start: start, Elapsed: time.Since(start), URL: url, Body: body,
+		ResponseCode: strconv.Itoa(resp.StatusCode), ResponseMessage: strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode)+" "),
+		ResponseHeaders: h.String(), Success: resp.StatusCode < 400, Bytes: int64(len(body) + h.Len()),
+	}
+}
+
+func TestIntegrationWithHTTPServer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/login":
+			http.SetCookie(w, &http.Cookie{Name: "JSESSIONID", Value: "node7-" + r.URL.Query().Get("u")})
+			w.Header().Set("Location", "/home")
+			w.WriteHeader(http.StatusFound)
+		case "/home":
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, loginPage)
+		case "/api/orders":
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, ordersJSON)
+		}
+	}))
+	defer srv.Close()
+	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+	// a redirect-following sample: the parent carries the final response,
+	// the hops are sub-samples, as JMeter records them
+	hop1 := fetch(t, client, srv.URL+"/login?u=ann")
+	hop2 := fetch(t, client, srv.URL+"/home")
+	parent := *hop2
+	parent.Subs = []*sampler.Result{hop1, hop2}
+	api := fetch(t, client, srv.URL+"/api/orders")
+
+	c := newCtx(7)
+	cookie := build(t, "RegexExtractor", "Sample.scope", "children", "RegexExtractor.useHeaders", "true",
+		"RegexExtractor.refname", "session", "RegexExtractor.regex", `JSESSIONID=([^;\r\n]+)`,
+		"RegexExtractor.template", "$1$", "RegexExtractor.match_number", "1", "RegexExtractor.default", "NONE")
+	csrf := build(t, "HtmlExtractor", "HtmlExtractor.refname", "csrf", "HtmlExtractor.expr", "input[name=csrf]",
+		"HtmlExtractor.attribute", "value", "HtmlExtractor.match_number", "1")
+	ids := build(t, "JSONPostProcessor", "JSONPostProcessor.referenceNames", "id;sku",
+		"JSONPostProcessor.jsonPathExprs", "$.orders[*].id;$..items[?(@.qty > 1)].sku",
+		"JSONPostProcessor.match_numbers", "-1;-1", "JSONPostProcessor.defaultValues", "NF;NF",
+		"JSONPostProcessor.compute_concat", "true")
+	code := build(t, "BoundaryExtractor", "BoundaryExtractor.useHeaders", "code", "BoundaryExtractor.refname", "code",
+		"BoundaryExtractor.lboundary", "", "BoundaryExtractor.rboundary", "", "BoundaryExtractor.match_number", "1")
+
+	cookie.Process(c, &parent)
+	csrf.Process(c, &parent)
+	code.Process(c, hop1)
+	ids.Process(c, api)
+	checkVars(t, c.Vars, map[string]string{
+		"session": "node7-ann", "csrf": "a1b2c3", "code": "302",
+		"id_matchNr": "3", "id_ALL": "1001,1002,1003", "sku_ALL": "A-1,C-3",
+	})
+}
