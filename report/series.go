@@ -116,6 +116,39 @@ type Series struct {
 // maxBuckets triggers coarsening.
 const maxBuckets = 2048
 
+// maxDrawnBuckets bounds the points of a drawn curve.
+const maxDrawnBuckets = 1500
+
+// MaxChartLabels bounds the per-label curves drawn: the labels with the
+// most samples are drawn (the statistics table still lists every label).
+const MaxChartLabels = 25
+
+// drawnLabels returns the labels per-label charts show, in first-seen order.
+func (s *Series) drawnLabels() []string {
+	if len(s.order) <= MaxChartLabels {
+		return s.order
+	}
+	n := make(map[string]int64, len(s.order))
+	for _, l := range s.order {
+		for _, c := range s.labels[l].cells {
+			n[l] += c.n
+		}
+	}
+	top := slices.Clone(s.order)
+	slices.SortStableFunc(top, func(a, b string) int { return cmp.Compare(n[b], n[a]) })
+	keep := make(map[string]bool, MaxChartLabels)
+	for _, l := range top[:MaxChartLabels] {
+		keep[l] = true
+	}
+	var out []string
+	for _, l := range s.order {
+		if keep[l] {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // NewSeries returns empty series.
 func NewSeries(o SeriesOptions) *Series {
 	if o.Granularity <= 0 {
@@ -391,7 +424,14 @@ func (s *Series) Charts(stats *Stats) []Chart {
 	if g := s.Granularity(); g != s.g {
 		s.rebin(g)
 	}
+	// A page with tens of thousands of points per curve is unreadable and
+	// heavy: very long runs are drawn with wider buckets.
+	if s.minK <= s.maxK && (s.maxK-s.minK)/s.g > maxDrawnBuckets {
+		k := ((s.maxK-s.minK)/s.g + maxDrawnBuckets - 1) / maxDrawnBuckets
+		s.rebin(s.g * k)
+	}
 	g := s.g
+	labels := s.drawnLabels()
 	rate := func(v int64) float64 { return float64(v) * 1000 / float64(g) }
 	timeChart := func(id, title, y string) Chart {
 		return Chart{ID: id, Title: title, X: "time", Y: y, Kind: "line", Granularity: g}
@@ -423,7 +463,7 @@ func (s *Series) Charts(stats *Stats) []Chart {
 
 	perLabel := func(id, title string, val func(c *cell) (float64, bool)) Chart {
 		ch := timeChart(id, title, "ms")
-		for _, l := range s.order {
+		for _, l := range labels {
 			ls := s.labels[l]
 			var p [][2]float64
 			for _, k := range sortedKeys(ls.cells) {
@@ -451,7 +491,7 @@ func (s *Series) Charts(stats *Stats) []Chart {
 	charts = append(charts, codes)
 
 	tps := timeChart("transactionsPerSecond", "Transactions per second by label", "/s")
-	for _, l := range s.order {
+	for _, l := range labels {
 		ls := s.labels[l]
 		var okp, kop [][2]float64
 		for _, k := range sortedKeys(ls.cells) {
@@ -508,7 +548,7 @@ func (s *Series) Charts(stats *Stats) []Chart {
 		}))
 
 	dist := Chart{ID: "responseTimeDistribution", Title: fmt.Sprintf("Response time distribution (%d ms bars)", s.opts.DistributionStep), X: "ms", Y: "count", Kind: "bar"}
-	for _, l := range s.order {
+	for _, l := range labels {
 		ls := s.labels[l]
 		var p [][2]float64
 		for _, k := range sortedKeys(ls.dist) {
@@ -520,7 +560,7 @@ func (s *Series) Charts(stats *Stats) []Chart {
 
 	curve := Chart{ID: "responseTimePercentiles", Title: "Response time percentiles (exact, all samples)", X: "pct", Y: "ms", Kind: "line"}
 	if stats != nil {
-		for _, l := range stats.Labels() {
+		for _, l := range labels {
 			curve.Series = append(curve.Series, ChartSeries{Name: l, Points: percentileCurve(stats.Distribution(l, false))})
 		}
 	}
@@ -538,6 +578,14 @@ func (s *Series) Charts(stats *Stats) []Chart {
 	}
 	syn.Series = []ChartSeries{{Name: "Requests", Points: sy}}
 	charts = append(charts, syn)
+	if len(labels) < len(s.order) {
+		for i := range charts {
+			switch charts[i].ID {
+			case "responseTimesOverTime", "transactionsPerSecond", "latenciesOverTime", "connectTimeOverTime", "responseTimeDistribution", "responseTimePercentiles":
+				charts[i].Title += fmt.Sprintf(" — the %d labels with most samples of %d", len(labels), len(s.order))
+			}
+		}
+	}
 	return charts
 }
 

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -170,5 +171,40 @@ func TestPercentileCurve(t *testing.T) {
 	c := percentileCurve([]ValueCount{{10, 50}, {20, 49}, {1000, 1}})
 	if len(c) != 1001 || c[0] != [2]float64{0, 10} || c[500] != [2]float64{50, 10} || c[501][1] != 20 || c[990][1] != 20 || c[1000][1] != 1000 {
 		t.Errorf("curve %v %v %v %v %v", c[0], c[500], c[501], c[990], c[1000])
+	}
+}
+
+// Many labels and a very long run: the drawn data stays small.
+func TestSeriesDrawnSizeBounded(t *testing.T) {
+	o := defaultSeriesOpts()
+	o.Fixed = true
+	o.Granularity = 1000
+	s := NewSeries(o)
+	st := NewStats(DefaultStatsOptions())
+	const t0 = 1700000000000
+	for i := range 40 * 3000 { // 40 labels over 3000 s at 1 s buckets
+		x := smp(t0+int64(i/40)*1000, int64(i%500), "L"+strconv.Itoa(i%40), true)
+		if i%40 == 0 {
+			x.Label = "busy" // the most frequent label is always drawn
+			s.Add(x)
+			st.Add(x)
+		}
+		s.Add(x)
+		st.Add(x)
+	}
+	ch := s.Charts(st)
+	rt := chartByID(ch, "responseTimesOverTime")
+	if len(rt.Series) != MaxChartLabels || rt.Series[0].Name != "busy" && !slices.ContainsFunc(rt.Series, func(c ChartSeries) bool { return c.Name == "busy" }) {
+		t.Errorf("%d series drawn", len(rt.Series))
+	}
+	for _, c := range ch {
+		for _, sr := range c.Series {
+			if len(sr.Points) > maxDrawnBuckets+1 {
+				t.Errorf("%s/%s has %d points", c.ID, sr.Name, len(sr.Points))
+			}
+		}
+	}
+	if hits := chartByID(ch, "hitsPerSecond").Series[0].Points; hits[0][1] != 41 {
+		t.Errorf("rate after drawing rebin: %v", hits[0])
 	}
 }
