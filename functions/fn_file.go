@@ -78,8 +78,9 @@ func splitAny(s, delims string) []string {
 	return append(out, s[start:])
 }
 
-// csvOpen returns the file registered under key, loading path on first use.
-func (s *Shared) csvOpen(key, path, delims string) *csvFile {
+// csvOpen returns the file registered under key, loading it on first use
+// (path resolves the file name only then, to keep stat calls off the hot path).
+func (s *Shared) csvOpen(key string, path func() string, delims string) *csvFile {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if f, ok := s.csv[key]; ok {
@@ -89,7 +90,7 @@ func (s *Shared) csvOpen(key, path, delims string) *csvFile {
 		s.csv = make(map[string]*csvFile)
 	}
 	f := &csvFile{}
-	lines, err := readLines(path)
+	lines, err := readLines(path())
 	f.err = err
 	for _, l := range lines {
 		if l == "" { // JMeter stops at the first empty line
@@ -135,7 +136,7 @@ func buildCSVRead(args []*Template) (evalFunc, error) {
 		delims := c.props().GetOr("csvread.delimiter", ",")
 		switch {
 		case strings.HasPrefix(what, "*"):
-			f := c.shared().csvOpen(what, resolvePath(c, name), delims)
+			f := c.shared().csvOpen(what, func() string { return resolvePath(c, name) }, delims)
 			if f.err != nil {
 				c.logf("ERROR", "__CSVRead: %v", f.err)
 			}
@@ -156,7 +157,7 @@ func buildCSVRead(args []*Template) (evalFunc, error) {
 				return ""
 			}
 		} else {
-			f = c.shared().csvOpen(name, resolvePath(c, name), delims)
+			f = c.shared().csvOpen(name, func() string { return resolvePath(c, name) }, delims)
 		}
 		if f.err != nil {
 			c.logf("ERROR", "__CSVRead: %v", f.err)
@@ -187,10 +188,10 @@ type lineReader struct {
 
 type lineKey struct {
 	site *counterKey
-	path string
+	name string
 }
 
-func (s *Shared) nextLine(key lineKey) (string, error) {
+func (s *Shared) nextLine(key lineKey, path func() string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.lines == nil {
@@ -199,7 +200,7 @@ func (s *Shared) nextLine(key lineKey) (string, error) {
 	r, ok := s.lines[key]
 	if !ok {
 		r = &lineReader{}
-		r.lines, r.err = readLines(key.path)
+		r.lines, r.err = readLines(path())
 		s.lines[key] = r
 	}
 	if r.err != nil {
@@ -229,8 +230,8 @@ func buildStringFromFile(args []*Template) (evalFunc, error) {
 	}
 	site := &counterKey{}
 	return func(c *Context) string {
-		path := resolvePath(c, file.Eval(c))
-		line, err := c.shared().nextLine(lineKey{site, path})
+		name := file.Eval(c)
+		line, err := c.shared().nextLine(lineKey{site, name}, func() string { return resolvePath(c, name) })
 		if err != nil {
 			c.logf("ERROR", "__StringFromFile: %v", err)
 			line = errIndicator
@@ -246,8 +247,8 @@ type fileContents struct {
 }
 
 // readFileCached reads a whole file once per run and encoding.
-func (s *Shared) readFileCached(path, enc string) (string, error) {
-	key := path + "\x00" + enc
+func (s *Shared) readFileCached(name string, path func() string, enc string) (string, error) {
+	key := name + "\x00" + enc
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if fc, ok := s.files[key]; ok {
@@ -256,7 +257,7 @@ func (s *Shared) readFileCached(path, enc string) (string, error) {
 	if s.files == nil {
 		s.files = make(map[string]fileContents)
 	}
-	data, err := readRegularFile(path)
+	data, err := readRegularFile(path())
 	text := ""
 	if err == nil {
 		text, err = decodeCharset(data, enc)
@@ -292,7 +293,8 @@ func buildFileToString(args []*Template) (evalFunc, error) {
 		if enc != nil {
 			e = strings.TrimSpace(enc.Eval(c))
 		}
-		text, err := c.shared().readFileCached(resolvePath(c, file.Eval(c)), e)
+		name := file.Eval(c)
+		text, err := c.shared().readFileCached(name, func() string { return resolvePath(c, name) }, e)
 		if err != nil {
 			c.logf("WARN", "__FileToString: %v", err)
 			text = errIndicator
