@@ -87,7 +87,9 @@ func (p *Properties) Names() []string {
 
 // Context is what a template sees when it is evaluated: the virtual user's
 // variables and identity, the run's properties and shared function state.
-// One Context per virtual user; it is not shared between goroutines.
+// One Context per virtual user for the whole run (per-user function state
+// such as __counter(TRUE) lives in it); it is not shared between goroutines.
+// Build it with NewContext; Vars, Props, Shared and Rand may be swapped.
 type Context struct {
 	Vars            *Vars
 	Props           *Properties

@@ -144,6 +144,8 @@ func (e *Expr) EvalBool(c *Context) (bool, error) {
 	return s == "true", err
 }
 
+var errUnterminated = errors.New("unterminated string literal")
+
 // ---- translation from JEXL / JavaScript source to expr source ----
 
 var jexlWords = map[string]string{
@@ -320,7 +322,7 @@ func readStringLiteral(s string) (string, int, error) {
 			i += size
 		}
 	}
-	return "", 0, errors.New("unterminated string literal")
+	return "", 0, errUnterminated
 }
 
 // readNumber reads a numeric literal and returns it in expr syntax.

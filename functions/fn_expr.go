@@ -1,6 +1,8 @@
 package functions
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -62,6 +64,8 @@ func buildExprFunc(lang Language, name string) func(args []*Template) (evalFunc,
 				return nil, badArg(0, "%v", err)
 			}
 			fixed = e
+		} else if err := checkSkeleton(args[0], lang); err != nil {
+			return nil, badArg(0, "%v", err)
 		}
 		src, v := args[0], varArg{arg(args, 1)}
 		return func(c *Context) string {
@@ -82,6 +86,26 @@ func buildExprFunc(lang Language, name string) func(args []*Template) (evalFunc,
 			return out
 		}, nil
 	}
+}
+
+// checkSkeleton finds constructs gometer cannot run in an expression whose
+// text is only complete at run time: each ${} reference is replaced by 0
+// and the text is translated. Only unsupported names, methods and
+// statements are reported; syntax that a variable may complete is not.
+func checkSkeleton(t *Template, lang Language) error {
+	var b strings.Builder
+	for _, p := range t.parts {
+		if p.kind == partLit {
+			b.WriteString(p.text)
+		} else {
+			b.WriteString("0")
+		}
+	}
+	src := b.String()
+	if _, err := translate(src, lang); err != nil && !errors.Is(err, errUnterminated) {
+		return fmt.Errorf("%s expression %q: %w", lang, t.raw, err)
+	}
+	return nil
 }
 
 func buildJEXL(args []*Template) (evalFunc, error) {

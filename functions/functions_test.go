@@ -399,10 +399,18 @@ func TestExpressionFunctions(t *testing.T) {
 		{in: "${__javaScript(${RetryCount} + 1,next)}", want: "4", vars: map[string]string{"next": "4"}},
 		{in: "${__javaScript(Math.floor(2.7))}", want: "2"},
 	})
-	for _, bad := range []string{"${__jexl3(x = 1)}", "${__javaScript(var a = 1; a)}", "${__javaScript(foo.bar())}"} {
+	for _, bad := range []string{"${__jexl3(x = 1)}", "${__javaScript(var a = 1; a)}", "${__javaScript(foo.bar())}",
+		// unsupported constructs are found even when variables complete the text
+		"${__javaScript(new Date(${ts}).toISOString())}", "${__jexl3(vars.get(\"${v}\").frobnicate())}", "${__javaScript(typeof ${x})}"} {
 		_, err := Compile(bad)
 		if err == nil || !strings.Contains(err.Error(), "expression") {
 			t.Errorf("Compile(%s) = %v, want an error naming the expression", bad, err)
+		}
+	}
+	// Dynamic text that only variables make valid still compiles.
+	for _, ok := range []string{"${__jexl3(${a} ${op} ${b})}", `${__javaScript("${x}" + ${y})}`, "${__jexl3(${cond})}"} {
+		if _, err := Compile(ok); err != nil {
+			t.Errorf("Compile(%s): %v", ok, err)
 		}
 	}
 	// A dynamic expression that turns out broken is logged, not fatal.
