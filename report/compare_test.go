@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func statsOf(rows map[string][]int64, errs map[string]int, order []string) *Stats {
+func compareStats(rows map[string][]int64, errs map[string]int, order []string) *Stats {
 	st := NewStats(DefaultStatsOptions())
 	ts := int64(1_700_000_000_000)
 	for _, l := range order {
@@ -16,7 +16,7 @@ func statsOf(rows map[string][]int64, errs map[string]int, order []string) *Stat
 	return st
 }
 
-func repeat(v int64, n int) []int64 {
+func repeatMs(v int64, n int) []int64 {
 	out := make([]int64, n)
 	for i := range out {
 		out[i] = v
@@ -25,8 +25,8 @@ func repeat(v int64, n int) []int64 {
 }
 
 func TestCompare(t *testing.T) {
-	a := statsOf(map[string][]int64{"Login": repeat(100, 10), "Home": repeat(50, 10)}, nil, []string{"Login", "Home"})
-	b := statsOf(map[string][]int64{"Home": repeat(50, 10), "Login": repeat(120, 10), "New": repeat(10, 5)},
+	a := compareStats(map[string][]int64{"Login": repeatMs(100, 10), "Home": repeatMs(50, 10)}, nil, []string{"Login", "Home"})
+	b := compareStats(map[string][]int64{"Home": repeatMs(50, 10), "Login": repeatMs(120, 10), "New": repeatMs(10, 5)},
 		map[string]int{"Login": 1}, []string{"Home", "Login", "New"})
 	rep := Compare(a, b, CompareLimits{MaxP95Regression: 0.10, MaxErrorRateIncrease: 5})
 	var labels []string

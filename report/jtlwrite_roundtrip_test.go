@@ -44,7 +44,7 @@ func trickyResults() []*sampler.Result {
 
 // flatten lists a result and its sub-results depth-first, as the JTL holds
 // them, each carrying the top result's variables.
-func flatten(rs []*sampler.Result) []Sample {
+func flattenResults(rs []*sampler.Result) []Sample {
 	var out []Sample
 	var walk func(r *sampler.Result, vars []string)
 	walk = func(r *sampler.Result, vars []string) {
@@ -117,7 +117,7 @@ func TestJTLRoundTripThroughReader(t *testing.T) {
 				}
 				got = append(got, defaultColumns(*s))
 			}
-			want := flatten(rs)
+			want := flattenResults(rs)
 			if len(got) != len(want) {
 				t.Fatalf("read %d samples, wrote %d", len(got), len(want))
 			}

@@ -38,7 +38,7 @@ func httpResult() *sampler.Result {
 	}
 }
 
-func row(t *testing.T, r *sampler.Result, cfg SaveConfig) string {
+func csvRow(t *testing.T, r *sampler.Result, cfg SaveConfig) string {
 	t.Helper()
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
@@ -61,7 +61,7 @@ func TestDefaultHeaderIsJMeter56(t *testing.T) {
 }
 
 func TestRowDefaultColumns(t *testing.T) {
-	got := row(t, httpResult(), DefaultSaveConfig())
+	got := csvRow(t, httpResult(), DefaultSaveConfig())
 	want := "1700000000123,12,GET /home,200,OK,Thread Group 1-1,text,true,,512,120,1,2,http://127.0.0.1:8080/home,10,0,3\n"
 	if got != want {
 		t.Fatalf("row\n got %q\nwant %q", got, want)
@@ -83,7 +83,7 @@ func TestRowQuoting(t *testing.T) {
 	for _, c := range cases {
 		r := httpResult()
 		r.Label = c.label
-		got := row(t, r, DefaultSaveConfig())
+		got := csvRow(t, r, DefaultSaveConfig())
 		prefix := "1700000000123,12," + c.want + ",200,"
 		if !strings.HasPrefix(got, prefix) {
 			t.Errorf("label %q: row %q, want prefix %q", c.label, got, prefix)
@@ -97,7 +97,7 @@ func TestRowCustomDelimiter(t *testing.T) {
 	r := httpResult()
 	r.Label = "a,b;c"
 	r.ResponseMessage = "Not Found, really"
-	got := row(t, r, cfg)
+	got := csvRow(t, r, cfg)
 	want := "1700000000123;12;\"a,b;c\";200;Not Found, really;Thread Group 1-1;text;true;;512;120;1;2;http://127.0.0.1:8080/home;10;0;3\n"
 	if got != want {
 		t.Fatalf("row\n got %q\nwant %q", got, want)
@@ -129,7 +129,7 @@ func TestRowFailureNullURLAndCounts(t *testing.T) {
 	cfg.Hostname = true
 	cfg.Filename = true
 	cfg.HostnameValue = "loadgen-1"
-	got := row(t, r, cfg)
+	got := csvRow(t, r, cfg)
 	want := "1700000001000,1,Debug Sampler,500,Internal Server Error,TG 1-2,,false,The result was the wrong size: It was 3 bytes, but should have been less than 2 bytes.,0,0,3,3,null,,0,UTF-8,1,1,loadgen-1,0,0\n"
 	want = strings.Replace(want, "The result was the wrong size: It was 3 bytes, but should have been less than 2 bytes.", `"The result was the wrong size: It was 3 bytes, but should have been less than 2 bytes."`, 1)
 	if got != want {
@@ -152,7 +152,7 @@ func TestRowSubResultsDepthFirst(t *testing.T) {
 	parent.Subs = []*sampler.Result{c0, leaf("GET /login-1")}
 	cfg := DefaultSaveConfig()
 	cfg.SampleVariables = []string{"user"}
-	lines := strings.Split(strings.TrimSuffix(row(t, parent, cfg), "\n"), "\n")
+	lines := strings.Split(strings.TrimSuffix(csvRow(t, parent, cfg), "\n"), "\n")
 	labels := []string{}
 	for _, l := range lines {
 		f := strings.Split(l, ",")
@@ -165,7 +165,7 @@ func TestRowSubResultsDepthFirst(t *testing.T) {
 		t.Fatalf("order %s", got)
 	}
 	cfg.SubResults = false
-	if n := strings.Count(row(t, parent, cfg), "\n"); n != 1 {
+	if n := strings.Count(csvRow(t, parent, cfg), "\n"); n != 1 {
 		t.Fatalf("subresults=false wrote %d rows", n)
 	}
 }
@@ -180,7 +180,7 @@ func TestRowSubResultDepthLimit(t *testing.T) {
 		cur = s
 	}
 	// JMeter writes sub-results down to 11 levels below the sample.
-	if n := strings.Count(row(t, top, DefaultSaveConfig()), "\n"); n != 12 {
+	if n := strings.Count(csvRow(t, top, DefaultSaveConfig()), "\n"); n != 12 {
 		t.Fatalf("rows %d, want 12", n)
 	}
 }
@@ -200,7 +200,7 @@ func TestRowTransaction(t *testing.T) {
 		Transaction: true,
 		SampleCount: 1, ErrorCount: 1,
 	}
-	got := row(t, tc, DefaultSaveConfig())
+	got := csvRow(t, tc, DefaultSaveConfig())
 	want := "1700000002000,250,Login flow,,\"Number of samples in transaction : 2, number of failing samples : 1\",TG 1-1,,false,,1024,300,1,1,null,30,100,4\n"
 	if got != want {
 		t.Fatalf("row\n got %q\nwant %q", got, want)
@@ -224,7 +224,7 @@ func TestRowSampleVariables(t *testing.T) {
 	}
 	r := httpResult()
 	r.Vars = []string{"alice", "a,b"}
-	got := row(t, r, cfg)
+	got := csvRow(t, r, cfg)
 	if !strings.HasSuffix(got, ",3,alice,\"a,b\",null\n") {
 		t.Fatalf("row %q", got)
 	}
@@ -298,7 +298,7 @@ func TestTimestampPattern(t *testing.T) {
 	cfg.Location = time.FixedZone("X", 2*3600)
 	r := httpResult()
 	r.Start = time.Date(2024, 3, 5, 21, 4, 9, 7e6, time.UTC)
-	got := row(t, r, cfg)
+	got := csvRow(t, r, cfg)
 	want := "2024/03/05 23:04:09.007 at Tue Mar 24 11 PM 7 +0200 +02:00 ',12,"
 	if !strings.HasPrefix(got, want) {
 		t.Fatalf("got %q\nwant prefix %q", got, want)
@@ -315,7 +315,7 @@ func TestTimestampAtEnd(t *testing.T) {
 	r := httpResult()
 	r.Idle = 5 * time.Millisecond
 	// end = start + elapsed (12.999 ms) + idle 5 ms = …123 + 17.999 ms → …140 in ms
-	if got := row(t, r, cfg); !strings.HasPrefix(got, "1700000000140,12,") {
+	if got := csvRow(t, r, cfg); !strings.HasPrefix(got, "1700000000140,12,") {
 		t.Fatalf("row %q", got)
 	}
 	cfg.XML = true
@@ -328,7 +328,7 @@ func TestTimestampPatternWithDelimiterIsQuoted(t *testing.T) {
 	cfg := DefaultSaveConfig()
 	cfg.TimestampFormat = "HH:mm:ss,SSS"
 	cfg.Location = time.UTC
-	got := row(t, httpResult(), cfg)
+	got := csvRow(t, httpResult(), cfg)
 	if !strings.HasPrefix(got, `"22:13:20,123",12,GET /home,`) {
 		t.Fatalf("row %q", got)
 	}
@@ -364,7 +364,7 @@ func TestXMLSample(t *testing.T) {
 	}
 }
 
-func readFile(t *testing.T, p string) string {
+func jtlFileText(t *testing.T, p string) string {
 	t.Helper()
 	b, err := os.ReadFile(p)
 	if err != nil {
@@ -385,7 +385,7 @@ func TestFileLifecycleCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	one := "1700000000123,12,GET /home,200,OK,Thread Group 1-1,text,true,,512,120,1,2,http://127.0.0.1:8080/home,10,0,3\n"
-	if got := readFile(t, path); got != stockHeader+"\n"+one {
+	if got := jtlFileText(t, path); got != stockHeader+"\n"+one {
 		t.Fatalf("new file:\n%s", got)
 	}
 	// Existing file: appended, no second header.
@@ -395,7 +395,7 @@ func TestFileLifecycleCSV(t *testing.T) {
 	}
 	w.Add(httpResult())
 	w.Close()
-	if got := readFile(t, path); got != stockHeader+"\n"+one+one {
+	if got := jtlFileText(t, path); got != stockHeader+"\n"+one+one {
 		t.Fatalf("appended file:\n%s", got)
 	}
 	// An existing empty file gets no header either (JMeter checks existence only).
@@ -404,7 +404,7 @@ func TestFileLifecycleCSV(t *testing.T) {
 	w, _ = OpenJTLWriter(empty, DefaultSaveConfig())
 	w.Add(httpResult())
 	w.Close()
-	if got := readFile(t, empty); got != one {
+	if got := jtlFileText(t, empty); got != one {
 		t.Fatalf("empty existing file:\n%s", got)
 	}
 	// print_field_names=false: no header on a new file.
@@ -414,7 +414,7 @@ func TestFileLifecycleCSV(t *testing.T) {
 	w, _ = OpenJTLWriter(nohdr, cfg)
 	w.Add(httpResult())
 	w.Close()
-	if got := readFile(t, nohdr); got != one {
+	if got := jtlFileText(t, nohdr); got != one {
 		t.Fatalf("no-header file:\n%s", got)
 	}
 }
@@ -451,13 +451,13 @@ func TestFileLifecycleXML(t *testing.T) {
 	}
 	el := `<httpSample t="12" it="0" lt="10" ct="3" ts="1700000000123" s="true" lb="GET /home" rc="200" rm="OK" tn="Thread Group 1-1" dt="text" by="512" sby="120" ng="1" na="2"/>` + "\n"
 	head := "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testResults version=\"1.2\">\n"
-	if got := readFile(t, path); got != head+el+"\n</testResults>\n" {
+	if got := jtlFileText(t, path); got != head+el+"\n</testResults>\n" {
 		t.Fatalf("xml file:\n%s", got)
 	}
 	w, _ = OpenJTLWriter(path, cfg)
 	w.Add(r)
 	w.Close()
-	if got := readFile(t, path); got != head+el+"\n"+el+"\n</testResults>\n" {
+	if got := jtlFileText(t, path); got != head+el+"\n"+el+"\n</testResults>\n" {
 		t.Fatalf("appended xml file:\n%s", got)
 	}
 }
@@ -641,7 +641,7 @@ func TestSharedJTLFilesAndFilter(t *testing.T) {
 	if err := errorsOnly.Close(); err != nil {
 		t.Fatal(err)
 	}
-	got := readFile(t, filepath.Join(dir, "r.jtl"))
+	got := jtlFileText(t, filepath.Join(dir, "r.jtl"))
 	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
 	var labels []string
 	for _, l := range lines[1:] {
