@@ -393,10 +393,7 @@ func buildIterationNum([]*Template) (evalFunc, error) {
 func buildMachineName(args []*Template) (evalFunc, error) {
 	v := varArg{arg(args, 0)}
 	return func(c *Context) string {
-		h, err := os.Hostname()
-		if err != nil {
-			h = "localhost"
-		}
+		h, _ := c.shared().machine()
 		v.store(c, h)
 		return h
 	}, nil
@@ -405,10 +402,25 @@ func buildMachineName(args []*Template) (evalFunc, error) {
 func buildMachineIP(args []*Template) (evalFunc, error) {
 	v := varArg{arg(args, 0)}
 	return func(c *Context) string {
-		ip := machineIP()
+		_, ip := c.shared().machine()
 		v.store(c, ip)
 		return ip
 	}, nil
+}
+
+// machine returns the host name and address, looked up once per run (a
+// DNS lookup per sample would distort timings).
+func (s *Shared) machine() (string, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hostName == "" {
+		h, err := os.Hostname()
+		if err != nil {
+			h = "localhost"
+		}
+		s.hostName, s.hostIP = h, machineIP()
+	}
+	return s.hostName, s.hostIP
 }
 
 // machineIP returns the address of the host name, or the first

@@ -15,6 +15,8 @@ type Shared struct {
 	lines    map[any]*lineReader     // __StringFromFile: per call site
 	files    map[string]fileContents // __FileToString: file name+encoding → contents
 	exprs    map[exprKey]exprEntry   // expressions compiled at run time
+
+	hostName, hostIP string // __machineName, __machineIP
 }
 
 // NewShared returns empty run-wide function state.
