@@ -2,14 +2,18 @@ package target
 
 import (
 	"bytes"
+	"context"
+	"encoding/csv"
 	"encoding/xml"
 	"io"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"gometer/jmx"
 )
@@ -300,5 +304,71 @@ func runPlanRequests(t *testing.T, p *jmx.Plan) {
 		if path == "/api/login" {
 			vars["token"] = decode(t, r)["token"].(string)
 		}
+	}
+}
+
+// TestDemoPlansInJMeter runs each demo plan, scaled down, in a real Apache
+// JMeter (JMETER_HOME, 5.6.3 expected) against this server: every sample
+// must succeed and the JTL must hold one row per request answered.
+func TestDemoPlansInJMeter(t *testing.T) {
+	home := os.Getenv("JMETER_HOME")
+	if home == "" {
+		t.Skip("JMETER_HOME is not set; the real-JMeter check of the demo plans is skipped")
+	}
+	bin := filepath.Join(home, "bin", "jmeter")
+	for _, tc := range []struct {
+		plan   string
+		props  []string
+		labels []string
+	}{
+		{"simple.jmx", []string{"-Jusers=2", "-Jduration=4", "-Jrampup=1", "-Jthink=200"},
+			[]string{"Market data", "Dashboard", "Login (JSON)", "Login (form)"}},
+		{"trading.jmx", []string{"-Jduration=6", "-Jrampup=1", "-Jthink_min=50", "-Jthink_range=100"},
+			[]string{"Login", "HF login", "Dashboard", "Market data", "Portfolio", "Place order", "HF place order"}},
+		{"payments.jmx", []string{"-Jusers=3", "-Jduration=5", "-Jrampup=1", "-Jthink=200"},
+			[]string{"Login", "Send payment"}},
+	} {
+		t.Run(tc.plan, func(t *testing.T) {
+			s, base := start(t, Options{})
+			u, _ := url.Parse(base)
+			dir := t.TempDir()
+			jtl := filepath.Join(dir, "out.jtl")
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			args := append([]string{"-n", "-t", filepath.Join(demoDir, tc.plan), "-l", jtl, "-j", filepath.Join(dir, "jmeter.log"),
+				"-Jhost=" + u.Hostname(), "-Jport=" + u.Port()}, tc.props...)
+			out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("jmeter: %v\n%s", err, out)
+			}
+			f, err := os.Open(jtl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			rows, err := csv.NewReader(f).ReadAll()
+			if err != nil || len(rows) < 2 {
+				t.Fatalf("JTL: %v, %d rows", err, len(rows))
+			}
+			col := map[string]int{}
+			for i, name := range rows[0] {
+				col[name] = i
+			}
+			seen := map[string]int{}
+			for _, r := range rows[1:] {
+				seen[r[col["label"]]]++
+				if r[col["success"]] != "true" {
+					t.Errorf("failed sample: %v", r)
+				}
+			}
+			for _, l := range tc.labels {
+				if seen[l] == 0 {
+					t.Errorf("no %q sample; got %v", l, seen)
+				}
+			}
+			if got := int64(len(rows) - 1); got != s.Count() {
+				t.Errorf("JTL has %d rows, the server answered %d requests", got, s.Count())
+			}
+		})
 	}
 }
