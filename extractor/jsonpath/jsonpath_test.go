@@ -89,6 +89,11 @@ func TestPaths(t *testing.T) {
 		{"$.a.length()", []string{"2"}, true},
 		{"$..id.max()", []string{"3.0"}, false},
 		{"$.nope", nil, true},
+		{"$.a[0].k[?(@.id == 2)].id", []string{"2"}, false},           // a filter on an object tests the object
+		{"$..[?(@.id >= 0)].id", []string{"0", "1", "2", "3"}, false}, // the scan tests the root object too
+		{`$.a[0]['id','nope','k']`, []string{`{"id":1,"k":{"id":2}}`}, false},
+		{`$..['id','s']`, []string{`{"id":0,"s":"x"}`, `{"id":1}`, `{"id":2}`, `{"id":3}`}, false},
+		{"$.a[-1:]", []string{`{"id":3}`}, false},
 	}
 	for _, tc := range cases {
 		p, err := Compile(tc.expr)

@@ -182,38 +182,146 @@ func (p *Path) Read(doc any) (value any, err error) {
 	return cur, nil
 }
 
-// get evaluates x on data. ojg walks "..": deep scans in its own order, so
-// they are done here the way Jayway does them: the node itself first, then
-// its members in document order, depth first.
+// get evaluates x on data with Jayway's semantics; ojg parses the
+// expression and evaluates filter scripts and slices. Where Jayway differs
+// from ojg (and RFC 9535) this follows Jayway:
+//   - "..": deep scans visit a node first, then its members in document
+//     order, depth first;
+//   - a filter applied to an object tests the object itself (arrays have
+//     their elements tested);
+//   - "..[?(...)]" tests every object reached by the scan;
+//   - several quoted names ("$['a','b']") select one object holding those
+//     of the members that exist.
 func get(x jp.Expr, data any) []any {
-	d := -1
+	nodes := []any{data}
 	for i, f := range x {
-		if _, ok := f.(jp.Descent); ok {
-			d = i
-			break
+		switch f.(type) {
+		case jp.Root, jp.At, jp.Bracket:
+			continue
+		case jp.Descent:
+			return descend(x[i+1:], nodes)
+		}
+		var next []any
+		for _, n := range nodes {
+			next = step(f, n, next)
+		}
+		nodes = next
+		if len(nodes) == 0 {
+			return nil
 		}
 	}
-	if d < 0 {
-		return x.Get(data)
+	return nodes
+}
+
+// step applies one fragment to one node, appending the results to out.
+func step(f jp.Frag, n any, out []any) []any {
+	switch t := f.(type) {
+	case jp.Child:
+		if o, ok := n.(*Object); ok {
+			if v, has := o.ValueForKey(string(t)); has {
+				out = append(out, v)
+			}
+		}
+	case jp.Nth:
+		if a, ok := n.([]any); ok {
+			i := int(t)
+			if i < 0 {
+				i += len(a)
+			}
+			if i >= 0 && i < len(a) {
+				out = append(out, a[i])
+			}
+		}
+	case jp.Wildcard:
+		switch c := n.(type) {
+		case *Object:
+			out = append(out, c.vals...)
+		case []any:
+			out = append(out, c...)
+		}
+	case jp.Union:
+		if multiName(t) {
+			if o, ok := n.(*Object); ok {
+				m := &Object{}
+				for _, k := range t {
+					if v, has := o.ValueForKey(k.(string)); has {
+						m.SetValueForKey(k.(string), v)
+					}
+				}
+				out = append(out, m)
+			}
+			break
+		}
+		for _, k := range t {
+			switch key := k.(type) {
+			case string:
+				out = step(jp.Child(key), n, out)
+			case int64:
+				out = step(jp.Nth(int(key)), n, out)
+			}
+		}
+	case *jp.Filter:
+		switch c := n.(type) {
+		case *Object:
+			if passes(t, c) {
+				out = append(out, c)
+			}
+		case []any:
+			for _, e := range c {
+				if passes(t, e) {
+					out = append(out, e)
+				}
+			}
+		}
+	default: // slices and anything else: as ojg evaluates them
+		out = append(out, jp.Expr{jp.At('@'), f}.Get(n)...)
 	}
-	var bases []any
-	if d == 1 {
-		bases = []any{data}
-	} else {
-		bases = x[:d].Get(data)
+	return out
+}
+
+// passes runs a filter script with @ bound to v.
+func passes(f *jp.Filter, v any) bool {
+	return len(jp.Expr{jp.At('@'), f}.Get([]any{v})) > 0
+}
+
+func multiName(u jp.Union) bool {
+	if len(u) < 2 {
+		return false
 	}
-	rest := append(jp.Expr{jp.At('@')}, x[d+1:]...)
+	for _, k := range u {
+		if _, ok := k.(string); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// descend evaluates rest (the fragments after "..") on every node reached
+// from bases, in Jayway's scan order.
+func descend(rest jp.Expr, bases []any) []any {
 	var out []any
+	filter, isFilter := (*jp.Filter)(nil), false
+	if len(rest) > 0 {
+		filter, isFilter = rest[0].(*jp.Filter)
+	}
 	var walk func(v any)
 	walk = func(v any) {
 		switch t := v.(type) {
 		case *Object:
-			out = append(out, get(rest, t)...)
+			if isFilter {
+				if passes(filter, t) {
+					out = append(out, get(append(jp.Expr{jp.At('@')}, rest[1:]...), t)...)
+				}
+			} else {
+				out = append(out, get(append(jp.Expr{jp.At('@')}, rest...), t)...)
+			}
 			for _, c := range t.vals {
 				walk(c)
 			}
 		case []any:
-			out = append(out, get(rest, t)...)
+			if !isFilter {
+				out = append(out, get(append(jp.Expr{jp.At('@')}, rest...), t)...)
+			}
 			for _, c := range t {
 				walk(c)
 			}
