@@ -42,6 +42,12 @@ var classes = map[string]classSpec{
 	"ThreadGroup":      {kind: kThreadGroup},
 	"SetupThreadGroup": {kind: kThreadGroup},
 	"PostThreadGroup":  {kind: kThreadGroup},
+	classUltimate:      {kind: kThreadGroup},
+	classStepping:      {kind: kThreadGroup},
+	classConcurrency:   {kind: kThreadGroup},
+	classArrivals:      {kind: kThreadGroup},
+	classFreeForm:      {kind: kThreadGroup},
+	classOpenModel:     {kind: kThreadGroup},
 
 	"HTTPSamplerProxy":                    {kind: kSampler},
 	"HTTPSampler":                         {kind: kSampler},

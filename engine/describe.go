@@ -21,20 +21,28 @@ func (t *Test) Describe(w io.Writer) {
 		for _, g := range p.groups {
 			ctx := t.newUserContext(t.global.Clone())
 			sh := g.shape(ctx)
-			fmt.Fprintf(w, "%s (%s, line %d): %s group, %d threads, ramp-up %s", g.name, g.el.Class(), g.el.Line, p.name, sh.threads, sh.ramp)
-			switch {
-			case sh.loops < 0 || (g.continueForever && sh.loops > 0):
-				fmt.Fprint(w, ", loops forever")
-			default:
-				fmt.Fprintf(w, ", %d loop(s)", sh.loops)
+			if d := g.shapeDescription(ctx); d != "" {
+				fmt.Fprintf(w, "%s (%s, line %d): %s group, %s", g.name, shortClass(g.el.Class()), g.el.Line, p.name, d)
+				if g.onError != onErrorContinue {
+					fmt.Fprintf(w, ", on error %s", g.el.Str("ThreadGroup.on_sample_error"))
+				}
+				fmt.Fprintln(w)
+			} else {
+				fmt.Fprintf(w, "%s (%s, line %d): %s group, %d threads, ramp-up %s", g.name, g.el.Class(), g.el.Line, p.name, sh.threads, sh.ramp)
+				switch {
+				case sh.loops < 0 || (g.continueForever && sh.loops > 0):
+					fmt.Fprint(w, ", loops forever")
+				default:
+					fmt.Fprintf(w, ", %d loop(s)", sh.loops)
+				}
+				if g.scheduler {
+					fmt.Fprintf(w, ", delay %s, duration %s", sh.delay, sh.duration)
+				}
+				if g.onError != onErrorContinue {
+					fmt.Fprintf(w, ", on error %s", g.el.Str("ThreadGroup.on_sample_error"))
+				}
+				fmt.Fprintln(w)
 			}
-			if g.scheduler {
-				fmt.Fprintf(w, ", delay %s, duration %s", sh.delay, sh.duration)
-			}
-			if g.onError != onErrorContinue {
-				fmt.Fprintf(w, ", on error %s", g.el.Str("ThreadGroup.on_sample_error"))
-			}
-			fmt.Fprintln(w)
 			samplers := 0
 			for _, ch := range g.root.children {
 				samplers += describeNode(w, ch, 1)

@@ -64,6 +64,10 @@ type group struct {
 	sameUser        bool
 	root            *ctrlBase
 	idxVar          string
+
+	kind shapeKind                      // how users are started (plugin groups)
+	p    map[string]*functions.Template // plugin groups' properties
+	rows [][]*functions.Template        // schedule tables (Ultimate, Free-Form)
 }
 
 // shape is a group's load shape, evaluated at group start.
@@ -99,6 +103,7 @@ func (c *compiler) compileGroup(el *jmx.Element, plan *level, ph, num int) *grou
 	} else {
 		g.loops = functions.Literal("1")
 	}
+	c.compileShape(g, el)
 	c.group = g
 	g.root = &ctrlBase{el: el, name: g.name}
 	lv := c.levelOf(el)
@@ -180,7 +185,7 @@ func (t *Test) runGroup(g *group, ph *phaseState) error {
 	ctx := t.newUserContext(t.global.Clone())
 	ctx.ThreadGroupName = g.name
 	sh := g.shape(ctx)
-	if g.scheduler && sh.duration <= 0 {
+	if g.kind == shapeClassic && g.scheduler && sh.duration <= 0 {
 		return fmt.Errorf("%s: %s: invalid scheduler duration %q (must be > 0)", g.el.Where(), g.el.Path(), g.duration.Raw())
 	}
 	gr := &groupRun{g: g, t: t, shape: sh}
@@ -190,6 +195,27 @@ func (t *Test) runGroup(g *group, ph *phaseState) error {
 		gr.end = gr.start.Add(sh.duration)
 	}
 	t.logf("INFO", "starting thread group %s: %d threads, ramp-up %s, loops %d", g.name, sh.threads, sh.ramp, sh.loops)
+	switch g.kind {
+	case shapeUltimate:
+		gr.startPlans(gr.ultimatePlans(ctx, now), ph)
+	case shapeStepping:
+		gr.startPlans(gr.steppingPlans(ctx, now), ph)
+	case shapeConcurrency:
+		gr.runConcurrency(ctx, ph)
+	case shapeArrivals:
+		gr.runArrivals(ctx, gr.arrivalsRate(ctx), ph)
+	case shapeFreeForm:
+		gr.runArrivals(ctx, gr.freeFormRate(ctx), ph)
+	case shapeOpenModel:
+		if err := gr.runOpenModel(ctx, ph); err != nil {
+			gr.wg.Wait()
+			return fmt.Errorf("%s: %s: %w", g.el.Where(), g.el.Path(), err)
+		}
+	}
+	if g.kind != shapeClassic {
+		gr.wg.Wait()
+		return nil
+	}
 	step := perThreadDelay(sh.ramp, sh.threads)
 	starter := time.NewTimer(0)
 	defer starter.Stop()
@@ -209,8 +235,7 @@ func (t *Test) runGroup(g *group, ph *phaseState) error {
 		if !gr.end.IsZero() && !time.Now().Before(gr.end) {
 			break // started after the end: JMeter's thread stops at once
 		}
-		gr.wg.Add(1)
-		go gr.runUser(i, ph)
+		gr.spawn(userPlan{num: i + 1, end: gr.end}, ph)
 	}
 	gr.wg.Wait()
 	return nil
@@ -232,19 +257,56 @@ func (t *Test) newUserContext(vars *functions.Vars) *functions.Context {
 	return c
 }
 
+// userPlan is how one user lives: its number, when it must end, and for
+// arrival-driven groups where its iterations come from.
+type userPlan struct {
+	num    int           // 1-based thread number
+	start  time.Time     // when the user starts (zero: now)
+	end    time.Time     // zero: no end
+	iters  int           // iteration limit besides the loop controller; 0 none
+	tokens chan struct{} // arrival mode: one iteration per token; closed ends
+	kill   *atomic.Bool  // set by a starter to stop the user after its sample
+	done   func(limited bool)
+}
+
+// spawn starts one user goroutine.
+func (gr *groupRun) spawn(p userPlan, ph *phaseState) {
+	gr.wg.Add(1)
+	go gr.runUser(p, ph)
+}
+
 // runUser is one virtual user's life.
-func (gr *groupRun) runUser(i int, ph *phaseState) {
+func (gr *groupRun) runUser(p userPlan, ph *phaseState) {
 	defer gr.wg.Done()
 	t, g := gr.t, gr.g
+	limited := false
+	if p.done != nil {
+		defer func() { p.done(limited) }()
+	}
+	if !p.start.IsZero() {
+		if d := time.Until(p.start); d > 0 {
+			tm := time.NewTimer(d)
+			select {
+			case <-tm.C:
+			case <-ph.stop:
+				tm.Stop()
+				return
+			}
+		}
+	}
+	if !p.end.IsZero() && !time.Now().Before(p.end) {
+		return
+	}
 	vars := t.global.Clone()
 	u := &vuser{
 		t:       t,
 		gr:      gr,
 		vars:    vars,
-		num:     i + 1,
-		name:    g.name + " " + strconv.Itoa(g.num) + "-" + strconv.Itoa(i+1),
-		endTime: gr.end,
+		num:     p.num,
+		name:    g.name + " " + strconv.Itoa(g.num) + "-" + strconv.Itoa(p.num),
+		endTime: p.end,
 		ph:      ph,
+		kill:    p.kill,
 		slots:   make([]slot, t.nslots),
 	}
 	u.ctx = t.newUserContext(vars)
@@ -278,6 +340,13 @@ func (gr *groupRun) runUser(i int, ph *phaseState) {
 			// continue_forever: the loop resets and runs again
 			done = 0
 		}
+		if p.iters > 0 && u.ctx.Iteration >= p.iters {
+			limited = true
+			return
+		}
+		if p.tokens != nil && !u.awaitArrival(p.tokens) {
+			return
+		}
 		done++
 		u.ctx.Iteration++
 		vars.Put(g.idxVar, strconv.Itoa(u.ctx.Iteration-1))
@@ -306,6 +375,24 @@ func (gr *groupRun) runUser(i int, ph *phaseState) {
 			return
 		}
 		u.yieldIfIdle(before)
+	}
+}
+
+// awaitArrival waits for the next arrival; false when the user must end.
+func (u *vuser) awaitArrival(tokens chan struct{}) bool {
+	var end <-chan time.Time
+	if !u.endTime.IsZero() {
+		tm := time.NewTimer(time.Until(u.endTime))
+		defer tm.Stop()
+		end = tm.C
+	}
+	select {
+	case _, ok := <-tokens:
+		return ok
+	case <-u.ph.stop:
+		return false
+	case <-end:
+		return false
 	}
 }
 

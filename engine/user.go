@@ -3,6 +3,7 @@ package engine
 import (
 	"runtime"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"gometer/functions"
@@ -72,6 +73,7 @@ type vuser struct {
 	stop    bool
 	endTime time.Time // zero without scheduler
 	ph      *phaseState
+	kill    *atomic.Bool // a starter asks this user to stop (dynamic groups)
 	slots   []slot
 	passes  []int // pass number (1-based) of each enclosing iterating controller
 	tx      []*txFrame
@@ -84,6 +86,10 @@ type vuser struct {
 // halted reports whether the user must not start another sample.
 func (u *vuser) halted() bool {
 	if u.stop {
+		return true
+	}
+	if u.kill != nil && u.kill.Load() {
+		u.stop = true
 		return true
 	}
 	select {
