@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"container/heap"
 	"errors"
 	"fmt"
@@ -51,8 +52,9 @@ type sampleSource interface {
 	columns() []string
 }
 
-// JTLReader streams the samples of one JTL file, CSV or XML (detected from
-// the content). It is not safe for concurrent use.
+// JTLReader streams the samples of one JTL file, CSV or XML, plain or
+// gzip-compressed (all detected from the content). It is not safe for
+// concurrent use, except BytesRead and Rows.
 type JTLReader struct {
 	name   string
 	opts   ReadOptions
@@ -92,6 +94,14 @@ func newJTLReader(r io.Reader, name string, opts ReadOptions) (*JTLReader, error
 	jr := &JTLReader{name: name, opts: opts, cr: cr}
 	if opts.Location == nil {
 		jr.opts.Location = time.Local
+	}
+	// A gzip-compressed JTL is read as it is (BytesRead then counts compressed bytes).
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		br = bufio.NewReaderSize(zr, readBufSize)
 	}
 	// Detect the format from the first non-blank bytes.
 	head, _ := br.Peek(512)

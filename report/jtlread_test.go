@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -523,5 +524,29 @@ func TestReadHugeField(t *testing.T) {
 	r, _ = NewJTLReader(strings.NewReader("timeStamp,label\n1,\""+strings.Repeat("ab,\n", 1<<20)), "h.jtl", ReadOptions{Strict: true})
 	if _, err := readAll(t, r); err == nil || !strings.Contains(err.Error(), "h.jtl:2: file ends inside a quoted field") {
 		t.Errorf("unterminated huge field: %v", err)
+	}
+}
+
+func TestReadGzip(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "read", "jmeter56.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zb bytes.Buffer
+	zw := gzip.NewWriter(&zb)
+	zw.Write(data)
+	zw.Close()
+	p := writeFile(t, t.TempDir(), "r.jtl.gz", zb.String())
+	r, err := OpenJTL(p, ReadOptions{Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got, err := readAll(t, r)
+	if err != nil || len(got) != 4 || got[3].Connect != 7 || r.BytesRead() != int64(zb.Len()) {
+		t.Errorf("gzip: %d rows, %v, %d bytes read of %d", len(got), err, r.BytesRead(), zb.Len())
+	}
+	if _, err := NewJTLReader(bytes.NewReader([]byte{0x1f, 0x8b, 1}), "bad.gz", ReadOptions{}); err == nil {
+		t.Error("broken gzip accepted")
 	}
 }
