@@ -77,6 +77,8 @@ type Template struct {
 	// unknown lists names that look like functions (start with "__") but are
 	// not known, so they were kept as literal variable references.
 	unknown []string
+	// warnings are findings that JMeter tolerates (an unterminated "${").
+	warnings []*Error
 }
 
 // Compile parses s once. A string without any ${} reference is literal and
@@ -148,6 +150,16 @@ func (t *Template) String() string { return t.raw }
 // stay literal. Callers may warn about them (often a missing plugin).
 func (t *Template) UnknownFunctions() []string { return t.unknown }
 
+// Warnings returns what JMeter tolerates but is most likely a mistake: an
+// unterminated "${" (kept as literal text). Strict callers (validate, CI
+// runs) may treat these as errors.
+func (t *Template) Warnings() []*Error {
+	if t == nil {
+		return nil
+	}
+	return t.warnings
+}
+
 // literalValue returns the value of an all-literal template.
 func (t *Template) literalValue() (string, bool) {
 	if !t.lit {
@@ -164,8 +176,9 @@ func (t *Template) literalValue() (string, bool) {
 // reference, a known function name followed by "(" starts an argument list
 // split on unescaped commas at nesting depth 0, and "}" ends the reference.
 type parser struct {
-	input   string
-	unknown []string
+	input    string
+	unknown  []string
+	warnings []*Error
 }
 
 func (p *parser) errorf(pos int, format string, args ...any) *Error {
@@ -240,6 +253,7 @@ func (p *parser) compile(start, end int, arg bool) (*Template, error) {
 		t.hint = len(t.raw)
 	}
 	t.unknown = p.unknown
+	t.warnings = p.warnings
 	return t, nil
 }
 
@@ -320,6 +334,7 @@ func (p *parser) reference(dollar, i, end int) (part, int, error) {
 	// Unterminated "${…": keep the text as written. (JMeter keeps it too when
 	// it is the whole string; with other text around it JMeter drops the "${",
 	// which only loses information, so gometer does not copy that.)
+	p.warnings = append(p.warnings, p.errorf(dollar, "unterminated ${ (no closing })"))
 	return part{kind: partLit, text: s[dollar:end]}, end, nil
 }
 

@@ -139,6 +139,19 @@ func TestCompileErrors(t *testing.T) {
 	}
 }
 
+func TestWarnings(t *testing.T) {
+	if w := MustCompile("a ${b} c").Warnings(); len(w) != 0 {
+		t.Errorf("clean string has warnings %v", w)
+	}
+	w := MustCompile("id=${user").Warnings()
+	if len(w) != 1 || w[0].Pos != 3 || !strings.Contains(w[0].Msg, "unterminated") {
+		t.Errorf("warnings = %v", w)
+	}
+	if w := MustCompile("x ${a} ${b").Warnings(); len(w) != 1 || w[0].Pos != 7 {
+		t.Errorf("second reference unterminated: %v", w)
+	}
+}
+
 func TestUnsupportedFunctions(t *testing.T) {
 	_, err := Compile("${__groovy(1+1)}")
 	if !errors.Is(err, ErrUnsupported) {
