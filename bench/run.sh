@@ -126,6 +126,14 @@ target_figure() {
   sed -n "s/.*\"$1\":\([0-9.eE+-]*\).*/\1/p" "$WORK/count.json"
 }
 
+# steady_rate SKIP: the median of the target's per-second counts after the
+# first SKIP seconds, leaving out the last (partial) second; empty when too short.
+steady_rate() {
+  sed -n 's/.*"perSecond":\[\([0-9,]*\)\].*/\1/p' "$WORK/count.json" | tr ',' '\n' |
+    awk -v skip="$1" 'NR > skip { v[++n] = $1 } END { for (i = 1; i < n; i++) print v[i] }' | sort -n |
+    awk '{ v[NR] = $1 } END { if (NR == 0) exit; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 # ---- measurement helpers ---------------------------------------------------
 # time_field LABEL: a value from /usr/bin/time -v output.
 time_field() { sed -n "s/^[[:space:]]*$1:[[:space:]]*//p" "$WORK/time.txt" | head -1; }
@@ -215,8 +223,11 @@ EOF
     if [ -n "$first" ] && [ "$first" != 0 ]; then
       record "$sc" "$tool" startup_ms "$(awk -v a="$first" -v b="$launch" 'BEGIN { printf "%.1f", (a - b) / 1e6 }')"
     fi
-  elif [ -n "$rps" ]; then
-    record "$sc" "$tool" rps "$rps"
+  else
+    # S2: the steady rate once every user is running, from the target's per-second series.
+    [ "$sc" = s2 ] && rps=$(steady_rate $((ramp + 1)))
+    [ -z "$rps" ] && rps=$(target_figure rps)
+    [ -n "$rps" ] && record "$sc" "$tool" rps "$rps"
   fi
   cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
   record "$sc" "$tool" cpu_s "$cpu"
@@ -282,7 +293,7 @@ awk -F'\t' '$3 != "failed" && $3 != "lost"' "$RESULTS" | sort -t$'\t' -k1,1 -k2,
 {
   echo "gometer benchmark — $(date -u '+%Y-%m-%d %H:%M UTC') — $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1) — $PINNING — runs per figure: $RUNS$([ "$SMOKE" = 1 ] && echo ' — SMOKE (short runs, figures not meaningful)')"
   echo
-  echo "S1: $S1_USERS users, no think time, GET /fast, ${S1_DUR} s, JTL on · S2: $S2_USERS users, GET + ${THINK_MS} ms think, ${S2_RAMP} s ramp-up, ${S2_DUR} s (ideal $((S2_USERS * 1000 / THINK_MS)) req/s) · S3: $S3_USERS users, /fixed/$FIXED_MS, ${S3_DUR} s, latency shown minus $FIXED_MS ms · S4: ~1 MB plan, launch to first request"
+  echo "S1: $S1_USERS users, no think time, GET /fast, ${S1_DUR} s, JTL on · S2: $S2_USERS users, GET + ${THINK_MS} ms think, ${S2_RAMP} s ramp-up, ${S2_DUR} s (ideal $((S2_USERS * 1000 / THINK_MS)) req/s; req/s is the median per-second rate after the ramp-up) · S3: $S3_USERS users, /fixed/$FIXED_MS, ${S3_DUR} s, latency shown minus $FIXED_MS ms · S4: ~1 MB plan, launch to first request"
   echo
 } >"$WORK/table.md"
 awk -F'\t' -v fixed="$FIXED_MS" -v ideal="$((S2_USERS * 1000 / THINK_MS))" '

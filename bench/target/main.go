@@ -34,7 +34,13 @@ type counting struct {
 	// arrival is the wall-clock time (Unix ns) the first request arrived,
 	// for start-up measurements (S4); 0 before any.
 	arrival atomic.Int64
+	// perSecond counts the requests handled in each second after the first
+	// answer, to see ramp-up and the steady rate (S2); later seconds are not kept.
+	perSecond [maxSeconds]atomic.Int64
 }
+
+// maxSeconds bounds the per-second series (two hours).
+const maxSeconds = 7200
 
 func (c *counting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/__count" {
@@ -47,6 +53,9 @@ func (c *counting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.srv.ServeHTTP(w, r)
 	now := int64(time.Since(c.start))
 	c.first.CompareAndSwap(-1, now)
+	if i := (now - c.first.Load()) / int64(time.Second); i >= 0 && i < maxSeconds {
+		c.perSecond[i].Add(1)
+	}
 	// Several requests may end at once; keep the latest stamp.
 	for {
 		old := c.last.Load()
@@ -63,6 +72,8 @@ type figures struct {
 	RPS     float64 `json:"rps"`     // (Count-1) / Seconds: answers per second between the first and the last
 	// FirstArrivalUnixNs is when the first request arrived (0 before any).
 	FirstArrivalUnixNs int64 `json:"firstArrivalUnixNs"`
+	// PerSecond[i] is the number of requests handled in second i after the first answer.
+	PerSecond []int64 `json:"perSecond"`
 }
 
 func (c *counting) figures() figures {
@@ -72,6 +83,14 @@ func (c *counting) figures() figures {
 	}
 	if f.Seconds > 0 && f.Count > 1 {
 		f.RPS = float64(f.Count-1) / f.Seconds
+	}
+	n := min(int(f.Seconds)+1, maxSeconds)
+	if f.Count == 0 {
+		n = 0
+	}
+	f.PerSecond = make([]int64, n)
+	for i := range f.PerSecond {
+		f.PerSecond[i] = c.perSecond[i].Load()
 	}
 	return f
 }

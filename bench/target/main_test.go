@@ -44,6 +44,13 @@ func TestCountingFigures(t *testing.T) {
 	if f.Count != 5 || f.Seconds < 0.008 || f.RPS <= 0 || f.FirstArrivalUnixNs < before {
 		t.Errorf("after 5 requests: %+v", f)
 	}
+	var sum int64
+	for _, n := range f.PerSecond {
+		sum += n
+	}
+	if len(f.PerSecond) == 0 || sum != 5 {
+		t.Errorf("per-second series %v does not add up to 5", f.PerSecond)
+	}
 }
 
 func TestRunRefusesNonLoopback(t *testing.T) {
