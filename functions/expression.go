@@ -29,7 +29,7 @@ import (
 //   - methods: vars.get/put, props.get/getProperty/put/setProperty, and on
 //     strings equals equalsIgnoreCase length contains startsWith endsWith
 //     toUpperCase toLowerCase trim substring indexOf lastIndexOf isEmpty
-//     replace matches charAt concat toString, ctx.getThreadNum, log.info/
+//     replace replaceAll matches charAt concat split toString, ctx.getThreadNum, log.info/
 //     warn/error/debug; functions empty() and size();
 //   - JavaScript also: .length, Math.random/floor/ceil/round/abs/max/min/pow,
 //     parseInt, parseFloat, Number(), String(), isNaN, encodeURIComponent,
@@ -421,7 +421,7 @@ var stringMethods = map[string]bool{
 	"equals": true, "equalsIgnoreCase": true, "length": true, "contains": true, "startsWith": true,
 	"endsWith": true, "toUpperCase": true, "toLowerCase": true, "trim": true, "substring": true,
 	"indexOf": true, "lastIndexOf": true, "isEmpty": true, "replace": true, "matches": true,
-	"charAt": true, "concat": true, "toString": true, "split": true,
+	"charAt": true, "concat": true, "toString": true, "split": true, "replaceAll": true,
 	"get": true, "put": true, "getProperty": true, "setProperty": true, "remove": true,
 	"getThreadNum": true, "info": true, "warn": true, "error": true, "debug": true,
 }

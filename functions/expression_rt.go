@@ -477,6 +477,37 @@ func exprFunctions(lang Language) []expr.Option {
 	return opts
 }
 
+// javaGroupRefs turns Java replacement group references ($1) into Go's
+// (${1}) and keeps escaped dollars literal.
+func javaGroupRefs(r string) string {
+	var b strings.Builder
+	for i := 0; i < len(r); i++ {
+		switch {
+		case r[i] == '\\' && i+1 < len(r):
+			i++
+			if r[i] == '$' {
+				b.WriteString("$$")
+			} else {
+				b.WriteByte(r[i])
+			}
+		case r[i] == '$':
+			j := i + 1
+			for j < len(r) && r[j] >= '0' && r[j] <= '9' {
+				j++
+			}
+			if j == i+1 {
+				b.WriteString("$$")
+				continue
+			}
+			b.WriteString("${" + r[i+1:j] + "}")
+			i = j - 1
+		default:
+			b.WriteByte(r[i])
+		}
+	}
+	return b.String()
+}
+
 func fullMatch(s, re string) (bool, error) {
 	rx, err := regexp.Compile(`^(?:` + re + `)$`)
 	if err != nil {
@@ -551,6 +582,13 @@ func addMethods(add func(string, func(p ...any) (any, error), ...any), lang Lang
 			out[i] = x
 		}
 		return out, nil
+	})
+	m("replaceAll", 2, 2, func(s string, p []any) (any, error) {
+		rx, err := regexp.Compile(toStr(p[0]))
+		if err != nil {
+			return nil, err
+		}
+		return rx.ReplaceAllString(s, javaGroupRefs(toStr(p[1]))), nil
 	})
 	m("matches", 1, 1, func(s string, p []any) (any, error) { return fullMatch(s, toStr(p[0])) })
 	m("indexOf", 1, 1, func(s string, p []any) (any, error) {

@@ -64,12 +64,15 @@ func TestJEXL(t *testing.T) {
 		{`"line\n".length()`, "5"},
 		{`'it\'s'`, "it's"},
 		{`"a1b22c".split("[0-9]+")[2]`, "c"},
+		{`"a1b22c".replaceAll("([0-9]+)", "<$1>")`, "a<1>b<22>c"},
+		{`vars.get("url").replaceAll('&amp;','&')`, "/q?s1=1&s2=2"},
 		{`"x".toString() + (1.5).toString()`, "x1.5"},
 	}
 	for _, tc := range tests {
 		c := testContext()
 		c.Vars.Put("user", "alice")
 		c.Vars.Put("n", "40")
+		c.Vars.Put("url", "/q?s1=1&amp;s2=2")
 		c.Props.Set("env", "prod")
 		e, err := CompileJEXL(tc.src)
 		if err != nil {
