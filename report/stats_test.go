@@ -178,3 +178,42 @@ func TestStatsOptionsFromProps(t *testing.T) {
 		t.Fatal("bad percentile accepted")
 	}
 }
+
+func benchSamples() []*Sample {
+	rng := rand.New(rand.NewPCG(1, 1))
+	out := make([]*Sample, 4096)
+	for i := range out {
+		x := smp(1700000000000+int64(i)*7, int64(rng.ExpFloat64()*150), "GET /api/item/"+string(rune('a'+i%20)), i%50 != 0)
+		x.ThreadName = "Thread Group 1 1-1"
+		out[i] = x
+	}
+	return out
+}
+
+func BenchmarkStatsAdd(b *testing.B) {
+	for _, mode := range []PercentileMode{Exact, JMeter} {
+		b.Run(mode.String(), func(b *testing.B) {
+			o := DefaultStatsOptions()
+			o.Mode = mode
+			s := NewStats(o)
+			xs := benchSamples()
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				s.Add(xs[i&4095])
+			}
+		})
+	}
+}
+
+// Everything the report computes per sample (statistics, APDEX, errors, series).
+func BenchmarkCollectorAdd(b *testing.B) {
+	o, _ := ReportOptionsFromProps(nil)
+	c := NewCollector(o)
+	xs := benchSamples()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		x := xs[i&4095]
+		x.TimeStamp += 4096 * 7 // time moves on
+		c.add(x)
+	}
+}
