@@ -80,3 +80,38 @@ func TestIntegrationWithHTTPServer(t *testing.T) {
 		t.Fatalf("JSON assertion on an HTML error page: %q", bad.FailureMessage())
 	}
 }
+
+// One compiled assertion serves many virtual users at once.
+func TestConcurrentUsers(t *testing.T) {
+	as := []Assertion{
+		build(t, "ResponseAssertion", patterns(`Welcome back, ${user}`, `^<html>.*</html>$`), "Assertion.test_field", "Assertion.response_data"),
+		build(t, "XPathAssertion", "", "XPath.xpath", "//h1", "XPath.tolerant", "true"),
+		build(t, "JSONPathAssertion", "", "JSON_PATH", "$.user.${f}", "JSONVALIDATION", "true", "EXPECTED_VALUE", "A.*"),
+	}
+	done := make(chan error, 8)
+	for u := 0; u < 8; u++ {
+		go func(u int) {
+			c := newCtx(uint64(u))
+			c.Vars.Put("user", "Ann")
+			c.Vars.Put("f", "name")
+			for n := 0; n < 50; n++ {
+				r := sample()
+				Apply(as[0], c, r)
+				Apply(as[1], c, r)
+				j := sample()
+				j.Body = []byte(accountJSON)
+				Apply(as[2], c, j)
+				if !r.Success || !j.Success {
+					done <- fmt.Errorf("user %d: %q %q", u, r.FailureMessage(), j.FailureMessage())
+					return
+				}
+			}
+			done <- nil
+		}(u)
+	}
+	for u := 0; u < 8; u++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}

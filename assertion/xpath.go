@@ -3,8 +3,6 @@ package assertion
 import (
 	"sync"
 
-	"github.com/antchfx/xpath"
-
 	"gometer/extractor/target"
 	"gometer/extractor/xdoc"
 	"gometer/functions"
@@ -19,7 +17,7 @@ type xpathAssertion struct {
 	base
 	v2       bool
 	query    target.Str
-	expr     *xpath.Expr
+	expr     *xdoc.Query
 	exprs    sync.Map
 	ns       map[string]string
 	negate   bool
@@ -51,12 +49,12 @@ func newXPathCommon(el *jmx.Element, v2 bool) (Assertion, error) {
 	return a, nil
 }
 
-func (a *xpathAssertion) compiled(q string) (*xpath.Expr, error) {
+func (a *xpathAssertion) compiled(q string) (*xdoc.Query, error) {
 	if a.expr != nil {
 		return a.expr, nil
 	}
 	if e, ok := a.exprs.Load(q); ok {
-		return e.(*xpath.Expr), nil
+		return e.(*xdoc.Query), nil
 	}
 	e, err := xdoc.Compile(q, a.ns)
 	if err != nil {

@@ -88,3 +88,64 @@ func TestIntegrationWithHTTPServer(t *testing.T) {
 		"id_matchNr": "3", "id_ALL": "1001,1002,1003", "sku_ALL": "A-1,C-3",
 	})
 }
+
+// One compiled extractor serves many virtual users at once.
+func TestConcurrentUsers(t *testing.T) {
+	xs := []Extractor{
+		build(t, "RegexExtractor", "RegexExtractor.refname", "id", "RegexExtractor.regex", `id=(${d})`,
+			"RegexExtractor.template", "$1$", "RegexExtractor.match_number", "-1"),
+		build(t, "JSONPostProcessor", "JSONPostProcessor.referenceNames", "j", "JSONPostProcessor.jsonPathExprs", "$.orders[${i}].id",
+			"JSONPostProcessor.match_numbers", "1", "JSONPostProcessor.defaultValues", "D"),
+		build(t, "XPathExtractor", "XPathExtractor.refname", "x", "XPathExtractor.xpathQuery", "//input[@name='${f}']/@value",
+			"XPathExtractor.tolerant", "true"),
+		build(t, "JMESPathExtractor", "JMESExtractor.referenceName", "m", "JMESExtractor.jmesPathExpr", "orders[*].id",
+			"JMESExtractor.matchNumber", "-1"),
+		build(t, "RegexExtractor", "RegexExtractor.refname", "bt", "RegexExtractor.regex", `<(\w+)>([^<]*)</\1>`,
+			"RegexExtractor.template", "$2$", "RegexExtractor.match_number", "1"),
+		build(t, "HtmlExtractor", "HtmlExtractor.refname", "h", "HtmlExtractor.expr", "a", "HtmlExtractor.match_number", "-1"),
+	}
+	done := make(chan error, 8)
+	for u := 0; u < 8; u++ {
+		go func(u int) {
+			c := newCtx(uint64(u))
+			c.Vars.Put("d", `\d+`)
+			c.Vars.Put("i", strconv.Itoa(u%3))
+			c.Vars.Put("f", "csrf")
+			for n := 0; n < 50; n++ {
+				xs[0].Process(c, result(loginPage))
+				xs[1].Process(c, result(ordersJSON))
+				xs[2].Process(c, result(loginPage))
+				xs[3].Process(c, result(ordersJSON))
+				xs[4].Process(c, result(loginPage))
+				xs[5].Process(c, result(loginPage))
+			}
+			want := []string{"1001", "1002", "1003"}[u%3]
+			if v, _ := c.Vars.Get("j"); v != want {
+				done <- fmt.Errorf("user %d: j=%q want %q", u, v, want)
+				return
+			}
+			if v, _ := c.Vars.Get("bt"); v != "Sign in" {
+				done <- fmt.Errorf("user %d: bt=%q", u, v)
+				return
+			}
+			if v, _ := c.Vars.Get("m_matchNr"); v != "3" {
+				done <- fmt.Errorf("user %d: m_matchNr=%q", u, v)
+				return
+			}
+			if v, _ := c.Vars.Get("x"); v != "a1b2c3" {
+				done <- fmt.Errorf("user %d: x=%q", u, v)
+				return
+			}
+			if v, _ := c.Vars.Get("id_matchNr"); v != "3" {
+				done <- fmt.Errorf("user %d: id_matchNr=%q", u, v)
+				return
+			}
+			done <- nil
+		}(u)
+	}
+	for u := 0; u < 8; u++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}

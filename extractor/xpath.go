@@ -24,8 +24,8 @@ type xpathExtractor struct {
 	scope    target.Scope
 	refName  target.Str
 	query    target.Str
-	expr     *xpath.Expr
-	exprs    sync.Map // query text -> *xpath.Expr for queries with ${}
+	expr     *xdoc.Query
+	exprs    sync.Map // query text -> *xdoc.Query for queries with ${}
 	ns       map[string]string
 	def      target.Str
 	matchNr  target.Str
@@ -71,12 +71,12 @@ func newXPathCommon(el *jmx.Element, v2 bool) (Extractor, error) {
 	return x, nil
 }
 
-func (x *xpathExtractor) compiled(q string) (*xpath.Expr, error) {
+func (x *xpathExtractor) compiled(q string) (*xdoc.Query, error) {
 	if x.expr != nil {
 		return x.expr, nil
 	}
 	if e, ok := x.exprs.Load(q); ok {
-		return e.(*xpath.Expr), nil
+		return e.(*xdoc.Query), nil
 	}
 	e, err := xdoc.Compile(q, x.ns)
 	if err != nil {

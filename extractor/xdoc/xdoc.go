@@ -10,6 +10,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/antchfx/htmlquery"
 	"github.com/antchfx/xmlquery"
@@ -45,13 +46,35 @@ func hasElement(doc *xmlquery.Node) bool {
 	return false
 }
 
+// Query is a compiled XPath expression that many goroutines may evaluate
+// at once. (An antchfx xpath.Expr keeps evaluation state, so each
+// evaluation borrows its own copy from a pool.)
+type Query struct {
+	src  string
+	ns   map[string]string
+	pool sync.Pool
+}
+
 // Compile compiles an XPath expression with optional prefix→URI bindings.
-func Compile(expr string, ns map[string]string) (*xpath.Expr, error) {
+func Compile(expr string, ns map[string]string) (*Query, error) {
+	e, err := compile(expr, ns)
+	if err != nil {
+		return nil, err
+	}
+	q := &Query{src: expr, ns: ns}
+	q.pool.Put(e)
+	return q, nil
+}
+
+func compile(expr string, ns map[string]string) (*xpath.Expr, error) {
 	if len(ns) > 0 {
 		return xpath.CompileWithNS(expr, ns)
 	}
 	return xpath.Compile(expr)
 }
+
+// String is the expression as written.
+func (q *Query) String() string { return q.src }
 
 // ParseNamespaces reads XPath2's "prefix=uri" lines.
 func ParseNamespaces(s string) map[string]string {
@@ -77,12 +100,20 @@ type Result struct {
 	Scalar  any
 }
 
-// Eval evaluates e with root as the context node.
-func Eval(e *xpath.Expr, root xpath.NodeNavigator) (res Result, err error) {
+// Eval evaluates q with root as the context node.
+func Eval(q *Query, root xpath.NodeNavigator) (res Result, err error) {
+	e, _ := q.pool.Get().(*xpath.Expr)
+	if e == nil {
+		if e, err = compile(q.src, q.ns); err != nil {
+			return res, err
+		}
+	}
 	defer func() {
 		if p := recover(); p != nil { // antchfx panics on some type errors
 			err = fmt.Errorf("%v", p)
+			return // the expression's state is unknown: do not reuse it
 		}
+		q.pool.Put(e)
 	}()
 	switch v := e.Evaluate(root).(type) {
 	case *xpath.NodeIterator:
