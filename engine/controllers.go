@@ -455,7 +455,10 @@ func (c *criticalSection) run(u *vuser) flow {
 	}
 	l, _ := u.t.locks.LoadOrStore(name, &sync.Mutex{})
 	mu := l.(*sync.Mutex)
-	mu.Lock()
+	if !mu.TryLock() {
+		u.flush() // waiting for the lock may be long
+		mu.Lock()
+	}
 	defer mu.Unlock()
 	return c.pass(u)
 }

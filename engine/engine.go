@@ -108,7 +108,7 @@ type Test struct {
 	phase                     atomic.Pointer[phaseState]
 	stoppedGraceful           atomic.Bool // a graceful stop was requested (ctx or stoptest)
 	stoppedHard               atomic.Bool
-	results                   chan delivery
+	results                   chan []delivery
 	ran                       atomic.Bool
 	timerFactor               float64
 	global                    *functions.Vars // global variables after UDV evaluation

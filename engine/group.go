@@ -322,6 +322,7 @@ func (gr *groupRun) runUser(p userPlan, ph *phaseState) {
 	t.active.Add(1)
 	gr.active.Add(1)
 	defer func() {
+		u.flush()
 		gr.active.Add(-1)
 		t.active.Add(-1)
 		t.finished.Add(1)
@@ -380,6 +381,7 @@ func (gr *groupRun) runUser(p userPlan, ph *phaseState) {
 
 // awaitArrival waits for the next arrival; false when the user must end.
 func (u *vuser) awaitArrival(tokens chan struct{}) bool {
+	u.flush()
 	var end <-chan time.Time
 	if !u.endTime.IsZero() {
 		tm := time.NewTimer(time.Until(u.endTime))
@@ -414,7 +416,7 @@ func (t *Test) Run(ctx context.Context) error {
 	}
 	t.evalUDVs()
 
-	t.results = make(chan delivery, 4096)
+	t.results = make(chan []delivery, 1024)
 	collected := make(chan struct{})
 	go t.collect(collected)
 
@@ -483,25 +485,51 @@ func (t *Test) runPhase(groups []*group, ph *phaseState) error {
 	return errors.Join(errs...)
 }
 
-// deliver hands a finished sample to the collector goroutine.
-func (t *Test) deliver(r *sampler.Result, listeners []Output, global bool) {
+// Samples go to the collector in small per-user batches, so that users do
+// not contend on the channel for every sample: a batch leaves when it is
+// full, when its oldest sample is older than deliverAfter, before the user
+// pauses, and when the user ends.
+const (
+	deliverBatch = 64
+	deliverAfter = 50 * time.Millisecond
+)
+
+// deliver queues a finished sample for the outputs.
+func (u *vuser) deliver(r *sampler.Result, listeners []Output, global bool) {
 	if !global && len(listeners) == 0 {
 		return
 	}
-	t.results <- delivery{res: r, listeners: listeners, global: global}
+	if u.out == nil {
+		u.out = make([]delivery, 0, deliverBatch)
+	}
+	u.out = append(u.out, delivery{res: r, listeners: listeners, global: global})
+	if len(u.out) >= deliverBatch || r.End().Sub(u.out[0].res.Start) > deliverAfter {
+		u.flush()
+	}
+}
+
+// flush hands the queued samples to the collector.
+func (u *vuser) flush() {
+	if len(u.out) == 0 {
+		return
+	}
+	u.t.results <- u.out
+	u.out = nil
 }
 
 // collect fans samples out to the outputs, in arrival order.
 func (t *Test) collect(done chan<- struct{}) {
 	defer close(done)
-	for d := range t.results {
-		if d.global {
-			for _, o := range t.opts.Outputs {
+	for batch := range t.results {
+		for _, d := range batch {
+			if d.global {
+				for _, o := range t.opts.Outputs {
+					o.Add(d.res)
+				}
+			}
+			for _, o := range d.listeners {
 				o.Add(d.res)
 			}
-		}
-		for _, o := range d.listeners {
-			o.Add(d.res)
 		}
 	}
 }

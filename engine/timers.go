@@ -199,6 +199,7 @@ func (t *syncTimer) delay(u *vuser) time.Duration {
 		return 0
 	}
 	b.mu.Unlock()
+	u.flush() // the wait may be long
 	var timeout <-chan time.Time
 	if ms := evalInt(t.timeout, u.ctx, 0); ms > 0 {
 		tm := time.NewTimer(time.Duration(ms) * time.Millisecond)

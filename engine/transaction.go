@@ -138,7 +138,7 @@ func (c *txController) finish(u *vuser, fr *txFrame, interrupted bool) {
 	if !r.Success {
 		r.ErrorCount = 1
 	}
-	u.t.deliver(r, c.listeners, c.global)
+	u.deliver(r, c.listeners, c.global)
 	if c.parent {
 		// a default-mode transaction ignores transaction samples, a parent
 		// one takes a nested parent sample as a sub-result

@@ -81,6 +81,7 @@ type vuser struct {
 	samples uint64 // samples taken (Gosched guard for empty loops)
 	lastPkg *samplerNode
 	sleeper *time.Timer
+	out     []delivery // samples waiting for the collector
 }
 
 // halted reports whether the user must not start another sample.
@@ -105,6 +106,9 @@ func (u *vuser) halted() bool {
 func (u *vuser) sleep(d time.Duration) bool {
 	if d <= 0 {
 		return !u.halted()
+	}
+	if d > time.Millisecond {
+		u.flush()
 	}
 	if u.sleeper == nil {
 		u.sleeper = time.NewTimer(d)
@@ -219,7 +223,7 @@ func (s *samplerNode) run(u *vuser) flow {
 	}
 	u.vars.Put(lastSampleOK, strconv.FormatBool(r.Success))
 	u.lastPkg = s
-	u.t.deliver(r, s.listeners, s.global)
+	u.deliver(r, s.listeners, s.global)
 	u.addToTransactions(r, len(u.tx))
 	return u.afterSample(r)
 }
