@@ -550,3 +550,19 @@ func TestReadGzip(t *testing.T) {
 		t.Error("broken gzip accepted")
 	}
 }
+
+func TestReadXMLDeepNesting(t *testing.T) {
+	const depth = 100000
+	var b strings.Builder
+	b.WriteString("<testResults>")
+	for i := 0; i < depth; i++ {
+		fmt.Fprintf(&b, `<sample ts="%d">`, i)
+	}
+	b.WriteString(strings.Repeat("</sample>", depth))
+	b.WriteString(`<sample ts="-1"/></testResults>`)
+	r, _ := NewJTLReader(strings.NewReader(b.String()), "deep.xml", ReadOptions{Strict: true})
+	got, err := readAll(t, r)
+	if err != nil || len(got) != depth+1 || got[0].TimeStamp != 0 || got[depth-1].TimeStamp != depth-1 || got[depth].TimeStamp != -1 {
+		t.Fatalf("deep nesting: %d samples, %v", len(got), err)
+	}
+}

@@ -18,9 +18,7 @@ import (
 // once its end tag has been read.
 
 type xmlNode struct {
-	s   *Sample
-	out []*Sample // this sample then its descendants, depth-first
-	bad *RowError // an attribute did not parse: the whole subtree is dropped
+	s *Sample
 }
 
 type xmlSource struct {
@@ -31,6 +29,8 @@ type xmlSource struct {
 	tsEnd    bool
 
 	stack  []*xmlNode
+	tree   []*Sample // the open top-level sample and its sub-samples so far, in start-tag (depth-first) order
+	bad    *RowError // a sample of the open tree did not parse: the whole tree is dropped
 	ready  []*Sample
 	readyI int
 	free   []*Sample
@@ -195,7 +195,10 @@ func (x *xmlSource) step() error {
 func (x *xmlSource) startSample(t xml.StartElement) {
 	s := x.newSample()
 	n := &xmlNode{s: s}
-	n.out = append(n.out, s)
+	if len(x.stack) == 0 {
+		x.tree, x.bad = x.tree[:0], nil
+	}
+	x.tree = append(x.tree, s)
 	if len(x.varNames) > 0 {
 		if cap(s.Vars) >= len(x.varNames) {
 			s.Vars = s.Vars[:len(x.varNames)]
@@ -212,8 +215,8 @@ func (x *xmlSource) startSample(t xml.StartElement) {
 		copy(s.Vars, x.stack[len(x.stack)-1].s.Vars)
 	}
 	for _, a := range t.Attr {
-		if err := x.attr(s, a.Name.Local, a.Value); err != "" && n.bad == nil {
-			n.bad = &RowError{File: x.name, Line: x.line(), Msg: err}
+		if err := x.attr(s, a.Name.Local, a.Value); err != "" && x.bad == nil {
+			x.bad = &RowError{File: x.name, Line: x.line(), Msg: err}
 		}
 	}
 	if x.tsEnd {
@@ -223,22 +226,18 @@ func (x *xmlSource) startSample(t xml.StartElement) {
 }
 
 func (x *xmlSource) endSample() {
-	n := x.stack[len(x.stack)-1]
 	x.stack = x.stack[:len(x.stack)-1]
 	if len(x.stack) > 0 {
-		parent := x.stack[len(x.stack)-1]
-		if n.bad != nil && parent.bad == nil {
-			parent.bad = n.bad
-		}
-		parent.out = append(parent.out, n.out...)
 		return
 	}
-	if n.bad != nil {
-		x.free = append(x.free, n.out...)
-		x.pendingErr(n.bad)
-		return
+	if x.bad != nil {
+		x.free = append(x.free, x.tree...)
+		x.pendingErr(x.bad)
+	} else {
+		x.ready = append(x.ready, x.tree...)
 	}
-	x.ready = append(x.ready, n.out...)
+	clear(x.tree)
+	x.tree, x.bad = x.tree[:0], nil
 }
 
 // pendingErr reports a bad sample: next returns it once the ready samples are out.
