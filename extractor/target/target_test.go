@@ -1,0 +1,56 @@
+package target
+
+import (
+	"strings"
+	"testing"
+
+	"gometer/sampler"
+)
+
+func TestSamplesOrderAndDepth(t *testing.T) {
+	mk := func(label string, subs ...*sampler.Result) *sampler.Result {
+		return &sampler.Result{Label: label, Subs: subs}
+	}
+	// a chain deeper than JMeter looks, and two branches
+	deep := mk("a1a1a1a1a1", mk("a1a1a1a1a1a1"))
+	root := mk("p", mk("a", mk("a1", mk("a1a1", mk("a1a1a1", mk("a1a1a1a1", deep))))), mk("b", mk("b1")))
+	labels := func(rs []*sampler.Result) string {
+		var out []string
+		for _, r := range rs {
+			out = append(out, r.Label)
+		}
+		return strings.Join(out, ",")
+	}
+	// direct children first, then each child's descendants depth first,
+	// down to five levels below the sample (AbstractScopedTestElement)
+	if got, want := labels((Scope{Kind: Children}).Samples(root)), "a,b,a1,a1a1,a1a1a1,a1a1a1a1,b1"; got != want {
+		t.Errorf("children: %s\nwant %s", got, want)
+	}
+	if got := labels((Scope{Kind: All}).Samples(root)); !strings.HasPrefix(got, "p,a,b,") {
+		t.Errorf("all: %s", got)
+	}
+	if got := labels((Scope{Kind: Parent}).Samples(root)); got != "p" {
+		t.Errorf("parent: %s", got)
+	}
+	if got := (Scope{Kind: Variable}).Samples(root); len(got) != 0 {
+		t.Errorf("variable scope looks at no sample")
+	}
+}
+
+func TestFields(t *testing.T) {
+	r := &sampler.Result{Body: []byte(`<p>a &amp; b</p>`), ResponseHeaders: "H", RequestHeaders: "Q", URL: "U", ResponseCode: "C", ResponseMessage: "M"}
+	for v, want := range map[string]string{
+		"false": `<p>a &amp; b</p>`, "": `<p>a &amp; b</p>`, "TRUE": "H", "request_headers": "Q", "url": "U", "URL": "U",
+		"code": "C", "message": "M", "unescaped": `<p>a & b</p>`, "as_document": "a & b", "bogus": `<p>a &amp; b</p>`,
+	} {
+		if got := ParseField(v).Text(r); strings.TrimSpace(got) != want {
+			t.Errorf("field %q: %q, want %q", v, got, want)
+		}
+	}
+	if got := DocumentText([]byte("<html><head><title>T</title><script>var x=1;</script></head><body><h1>Hi</h1><p>one</p><p>two</p></body></html>")); got != "Hi\none\ntwo\n" && got != "Hi\none\ntwo" {
+		t.Errorf("document text %q", got)
+	}
+	if got := DocumentText([]byte(`{"a":1}`)); got != `{"a":1}` {
+		t.Errorf("non-markup document %q", got)
+	}
+}
