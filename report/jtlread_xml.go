@@ -17,10 +17,6 @@ import (
 // after its sub-samples in the file, so a top-level sample is returned only
 // once its end tag has been read.
 
-type xmlNode struct {
-	s *Sample
-}
-
 type xmlSource struct {
 	name     string
 	opts     *ReadOptions
@@ -28,7 +24,7 @@ type xmlSource struct {
 	varNames []string
 	tsEnd    bool
 
-	stack  []*xmlNode
+	stack  []*Sample // open sample elements, outermost first
 	tree   []*Sample // the open top-level sample and its sub-samples so far, in start-tag (depth-first) order
 	bad    *RowError // a sample of the open tree did not parse: the whole tree is dropped
 	ready  []*Sample
@@ -44,7 +40,6 @@ type xmlSource struct {
 	inAssert  bool
 	assertBad bool
 	assertMsg string
-	depth     int // element depth
 	errs      []*RowError
 }
 
@@ -129,7 +124,6 @@ func (x *xmlSource) step() error {
 	}
 	switch t := tok.(type) {
 	case xml.StartElement:
-		x.depth++
 		name := t.Name.Local
 		if !x.rooted {
 			if name != "testResults" {
@@ -154,7 +148,6 @@ func (x *xmlSource) step() error {
 			x.inAssert, x.assertBad, x.assertMsg = true, false, ""
 		}
 	case xml.EndElement:
-		x.depth--
 		name := t.Name.Local
 		if len(x.stack) == 0 {
 			return nil
@@ -165,7 +158,7 @@ func (x *xmlSource) step() error {
 			x.endSample()
 		case "java.net.URL":
 			if x.capture == name {
-				top.s.URL = string(x.text)
+				top.URL = string(x.text)
 			}
 		case "failure", "error":
 			if x.capture == name && strings.TrimSpace(string(x.text)) == "true" {
@@ -176,8 +169,8 @@ func (x *xmlSource) step() error {
 				x.assertMsg = string(x.text)
 			}
 		case "assertionResult":
-			if x.inAssert && x.assertBad && x.assertMsg != "" && top.s.FailureMessage == "" {
-				top.s.FailureMessage = x.assertMsg
+			if x.inAssert && x.assertBad && x.assertMsg != "" && top.FailureMessage == "" {
+				top.FailureMessage = x.assertMsg
 			}
 			x.inAssert = false
 		}
@@ -194,7 +187,6 @@ func (x *xmlSource) step() error {
 
 func (x *xmlSource) startSample(t xml.StartElement) {
 	s := x.newSample()
-	n := &xmlNode{s: s}
 	if len(x.stack) == 0 {
 		x.tree, x.bad = x.tree[:0], nil
 	}
@@ -212,7 +204,7 @@ func (x *xmlSource) startSample(t xml.StartElement) {
 	if len(x.stack) > 0 {
 		// As in the CSV, a sub-sample carries its parent's variable values
 		// unless it has its own.
-		copy(s.Vars, x.stack[len(x.stack)-1].s.Vars)
+		copy(s.Vars, x.stack[len(x.stack)-1].Vars)
 	}
 	for _, a := range t.Attr {
 		if err := x.attr(s, a.Name.Local, a.Value); err != "" && x.bad == nil {
@@ -222,7 +214,7 @@ func (x *xmlSource) startSample(t xml.StartElement) {
 	if x.tsEnd {
 		s.TimeStamp -= s.Elapsed
 	}
-	x.stack = append(x.stack, n)
+	x.stack = append(x.stack, s)
 }
 
 func (x *xmlSource) endSample() {
