@@ -95,6 +95,9 @@ func New(opts Options) *Server {
 func (s *Server) Handler() http.Handler { return s }
 
 // Count returns how many requests were answered with a complete HTTP response.
+// A request is counted when its handler returns, which for a large or flushed
+// body can be a moment after the client has read the end of it; compare
+// counts once the client is done.
 func (s *Server) Count() int64 { return s.count.Load() }
 
 // Start listens on addr (e.g. "127.0.0.1:0") and serves in the background.
