@@ -332,24 +332,35 @@ type ValueCount struct {
 	Count int64
 }
 
-// counts is an exact multiset of integer milliseconds: a dense array for
-// small values, a map for the rest.
+// counts is an exact multiset of integer milliseconds. Values below
+// denseLimit live in lazily allocated chunks of chunkSize counters, so a
+// label costs memory only for the ranges its values fall in (a few KB
+// typically); other values go to a map.
 type counts struct {
-	dense  []int64
+	chunks [][]int64
 	sparse map[int64]int64
 	n      int64
 }
 
-const denseLimit = 1 << 16 // 65.5 s; beyond that values go to the map
+const (
+	chunkBits  = 9
+	chunkSize  = 1 << chunkBits // 512 values, 4 KB
+	denseLimit = 1 << 17        // 131 s; beyond that values go to the map
+)
 
 func (c *counts) add(v int64) {
 	c.n++
 	if v >= 0 && v < denseLimit {
-		if v >= int64(len(c.dense)) {
-			nl := max(int64(len(c.dense))*2, 256, v+1)
-			c.dense = append(c.dense, make([]int64, min(nl, denseLimit)-int64(len(c.dense)))...)
+		ci := int(v >> chunkBits)
+		if ci >= len(c.chunks) {
+			c.chunks = append(c.chunks, make([][]int64, ci+1-len(c.chunks))...)
 		}
-		c.dense[v]++
+		ch := c.chunks[ci]
+		if ch == nil {
+			ch = make([]int64, chunkSize)
+			c.chunks[ci] = ch
+		}
+		ch[v&(chunkSize-1)]++
 		return
 	}
 	if c.sparse == nil {
@@ -379,9 +390,11 @@ func (c *counts) sorted() []ValueCount {
 	slices.SortFunc(neg, cmp)
 	slices.SortFunc(big, cmp)
 	out := neg
-	for v, k := range c.dense {
-		if k != 0 {
-			out = append(out, ValueCount{int64(v), k})
+	for ci, ch := range c.chunks {
+		for j, k := range ch {
+			if k != 0 {
+				out = append(out, ValueCount{int64(ci<<chunkBits + j), k})
+			}
 		}
 	}
 	return append(out, big...)

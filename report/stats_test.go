@@ -158,6 +158,16 @@ func TestStatsExactLargeAndNegative(t *testing.T) {
 	if r.Min != -5 || r.Max != 1<<40 || r.Median != 70000 {
 		t.Errorf("%+v", r)
 	}
+	// memory follows the ranges used, not the largest value
+	allocated := 0
+	for _, ch := range s.rows["z"].dist.chunks {
+		if ch != nil {
+			allocated++
+		}
+	}
+	if allocated != 2 {
+		t.Errorf("%d chunks for values 3 and 70000", allocated)
+	}
 	d := s.Distribution("z", false)
 	if len(d) != 4 || d[0].Value != -5 || d[2] != (ValueCount{70000, 2}) {
 		t.Errorf("dist %v", d)
