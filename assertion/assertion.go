@@ -10,6 +10,7 @@ package assertion
 
 import (
 	"errors"
+	"fmt"
 
 	"gometer/extractor/target"
 	"gometer/functions"
@@ -96,7 +97,7 @@ func Apply(a Assertion, c *functions.Context, r *sampler.Result) {
 }
 
 func record(a Assertion, c *functions.Context, r *sampler.Result) {
-	ar := a.Assert(c, r)
+	ar := judge(a, c, r)
 	r.Success = r.Success && !(ar.Failure || ar.Error)
 	r.Assertions = append(r.Assertions, ar)
 }
@@ -137,3 +138,14 @@ func newBase(el *jmx.Element) (base, error) {
 
 // ResponseWasNull is JMeter's message for an empty field under test.
 const ResponseWasNull = "Response was null"
+
+// judge runs the assertion; a panic becomes an error result named as
+// JMeter names an assertion that threw ("Assertion failed! See log file.").
+func judge(a Assertion, c *functions.Context, r *sampler.Result) (ar sampler.AssertionResult) {
+	defer func() {
+		if p := recover(); p != nil {
+			ar = sampler.AssertionResult{Name: "Assertion failed! See log file.", Error: true, FailureMessage: fmt.Sprint(p)}
+		}
+	}()
+	return a.Assert(c, r)
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"gometer/functions"
 	"gometer/sampler"
 )
 
@@ -326,5 +327,17 @@ func TestDurationAndSize(t *testing.T) {
 	}
 	if group(1234567) != "1,234,567" || group(999) != "999" || group(-1000) != "-1,000" {
 		t.Errorf("group: %s %s %s", group(1234567), group(999), group(-1000))
+	}
+}
+
+type panicky struct{}
+
+func (panicky) Assert(*functions.Context, *sampler.Result) sampler.AssertionResult { panic("boom") }
+
+func TestApplyRecoversFromPanic(t *testing.T) {
+	r := sample()
+	Apply(panicky{}, newCtx(1), r)
+	if r.Success || len(r.Assertions) != 1 || !r.Assertions[0].Error || r.Assertions[0].Name != "Assertion failed! See log file." || r.FailureMessage() != "boom" {
+		t.Fatalf("%+v", r.Assertions)
 	}
 }

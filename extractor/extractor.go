@@ -48,6 +48,24 @@ func Handles(class string) bool {
 // New compiles an extractor element. Bad patterns or paths are errors that
 // name the element's file, line and path.
 func New(el *jmx.Element) (Extractor, error) {
+	x, err := compile(el)
+	if err != nil {
+		return nil, err
+	}
+	return guarded{x}, nil
+}
+
+// guarded keeps a failure inside one extractor from ending the virtual
+// user: like JMeter, which logs a post-processor's exception and goes on,
+// it abandons that extraction only.
+type guarded struct{ x Extractor }
+
+func (g guarded) Process(c *functions.Context, r *sampler.Result) {
+	defer func() { _ = recover() }()
+	g.x.Process(c, r)
+}
+
+func compile(el *jmx.Element) (Extractor, error) {
 	switch el.Tag {
 	case "RegexExtractor":
 		return newRegex(el)
