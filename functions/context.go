@@ -43,20 +43,21 @@ func (v *Vars) Names() []string {
 }
 
 // Properties are JMeter properties: one set for the whole run, shared by all
-// virtual users, safe for concurrent use.
+// virtual users, safe for concurrent use. Reads (every __P on every sample)
+// take no lock.
 type Properties struct {
-	mu sync.RWMutex
-	m  map[string]string
+	m sync.Map // string → string
 }
 
 // NewProperties returns an empty property set.
-func NewProperties() *Properties { return &Properties{m: make(map[string]string)} }
+func NewProperties() *Properties { return &Properties{} }
 
 func (p *Properties) Get(name string) (string, bool) {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	s, ok := p.m[name]
-	return s, ok
+	v, ok := p.m.Load(name)
+	if !ok {
+		return "", false
+	}
+	return v.(string), true
 }
 
 // GetOr returns the property or def when unset.
@@ -67,20 +68,27 @@ func (p *Properties) GetOr(name, def string) string {
 	return def
 }
 
-func (p *Properties) Set(name, value string) {
-	p.mu.Lock()
-	p.m[name] = value
-	p.mu.Unlock()
+func (p *Properties) Set(name, value string) { p.m.Store(name, value) }
+
+// Swap sets the property and returns its previous value, if any.
+func (p *Properties) Swap(name, value string) (string, bool) {
+	old, ok := p.m.Swap(name, value)
+	if !ok {
+		return "", false
+	}
+	return old.(string), true
 }
+
+// Remove deletes a property.
+func (p *Properties) Remove(name string) { p.m.Delete(name) }
 
 // Names returns the property names sorted.
 func (p *Properties) Names() []string {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	out := make([]string, 0, len(p.m))
-	for k := range p.m {
-		out = append(out, k)
-	}
+	var out []string
+	p.m.Range(func(k, _ any) bool {
+		out = append(out, k.(string))
+		return true
+	})
 	sort.Strings(out)
 	return out
 }

@@ -46,8 +46,7 @@ func buildSetProperty(args []*Template) (evalFunc, error) {
 	return func(c *Context) string {
 		n, val := name.Eval(c), value.Eval(c)
 		wantOld := ret != nil && strings.EqualFold(ret.Eval(c), "true")
-		old, _ := c.props().Get(n)
-		c.props().Set(n, val)
+		old, _ := c.props().Swap(n, val)
 		if wantOld {
 			return old
 		}

@@ -25,21 +25,14 @@ type exprEntry struct {
 // expression returns the compiled expression, compiling it once per run.
 func (s *Shared) expression(lang Language, src string) (*Expr, error) {
 	k := exprKey{lang, src}
-	s.mu.Lock()
-	ent, ok := s.exprs[k]
-	s.mu.Unlock()
-	if ok {
+	if v, ok := s.exprs.Load(k); ok {
+		ent := v.(exprEntry)
 		return ent.e, ent.err
 	}
 	e, err := compileExpr(src, lang)
-	s.mu.Lock()
-	if s.exprs == nil {
-		s.exprs = make(map[exprKey]exprEntry)
+	if s.exprCount.Add(1) <= exprCacheMax {
+		s.exprs.Store(k, exprEntry{e, err})
 	}
-	if len(s.exprs) < exprCacheMax {
-		s.exprs[k] = exprEntry{e, err}
-	}
-	s.mu.Unlock()
 	return e, err
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // errIndicator is what JMeter's file functions return when a file cannot be read.
@@ -58,8 +59,9 @@ func readLines(path string) ([]string, error) {
 // and the next row handed to a user that asks for a new one.
 type csvFile struct {
 	rows [][]string
-	next int
 	err  error
+	mu   sync.Mutex
+	next int
 }
 
 // splitAny splits on every character of delims, keeping empty fields.
@@ -80,14 +82,14 @@ func splitAny(s, delims string) []string {
 
 // csvOpen returns the file registered under key, loading it on first use
 // (path resolves the file name only then, to keep stat calls off the hot path).
-func (s *Shared) csvOpen(key string, path func() string, delims string) *csvFile {
+func (s *Shared) csvOpen(key string, path, delims func() string) *csvFile {
+	if f, ok := s.csv.Load(key); ok {
+		return f.(*csvFile)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if f, ok := s.csv[key]; ok {
-		return f
-	}
-	if s.csv == nil {
-		s.csv = make(map[string]*csvFile)
+	if f, ok := s.csv.Load(key); ok {
+		return f.(*csvFile)
 	}
 	f := &csvFile{}
 	lines, err := readLines(path())
@@ -96,22 +98,23 @@ func (s *Shared) csvOpen(key string, path func() string, delims string) *csvFile
 		if l == "" { // JMeter stops at the first empty line
 			break
 		}
-		f.rows = append(f.rows, splitAny(l, delims))
+		f.rows = append(f.rows, splitAny(l, delims()))
 	}
-	s.csv[key] = f
+	s.csv.Store(key, f)
 	return f
 }
 
 func (s *Shared) csvLookup(key string) *csvFile {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.csv[key]
+	if f, ok := s.csv.Load(key); ok {
+		return f.(*csvFile)
+	}
+	return nil
 }
 
-// csvNextRow hands out the next row, wrapping at the end.
-func (s *Shared) csvNextRow(f *csvFile) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// nextRow hands out the next row, wrapping at the end.
+func (f *csvFile) nextRow() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	row := f.next
 	f.next++
 	if f.next >= len(f.rows) {
@@ -133,7 +136,7 @@ func buildCSVRead(args []*Template) (evalFunc, error) {
 	return func(c *Context) string {
 		name := file.Eval(c)
 		what := col.Eval(c)
-		delims := c.props().GetOr("csvread.delimiter", ",")
+		delims := func() string { return c.props().GetOr("csvread.delimiter", ",") }
 		switch {
 		case strings.HasPrefix(what, "*"):
 			f := c.shared().csvOpen(what, func() string { return resolvePath(c, name) }, delims)
@@ -168,7 +171,7 @@ func buildCSVRead(args []*Template) (evalFunc, error) {
 		}
 		row, ok := c.userState(csvRowKey(name)).(int)
 		if !ok || row < 0 {
-			row = c.shared().csvNextRow(f)
+			row = f.nextRow()
 			c.setUserState(csvRowKey(name), row)
 		}
 		if n < 0 || n >= len(f.rows[row]) {
@@ -182,8 +185,9 @@ func buildCSVRead(args []*Template) (evalFunc, error) {
 // lineReader is the shared state of one __StringFromFile call site.
 type lineReader struct {
 	lines []string
-	next  int
 	err   error
+	mu    sync.Mutex
+	next  int
 }
 
 type lineKey struct {
@@ -192,23 +196,26 @@ type lineKey struct {
 }
 
 func (s *Shared) nextLine(key lineKey, path func() string) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.lines == nil {
-		s.lines = make(map[any]*lineReader)
-	}
-	r, ok := s.lines[key]
+	v, ok := s.lines.Load(key)
 	if !ok {
-		r = &lineReader{}
-		r.lines, r.err = readLines(path())
-		s.lines[key] = r
+		s.mu.Lock()
+		if v, ok = s.lines.Load(key); !ok {
+			r := &lineReader{}
+			r.lines, r.err = readLines(path())
+			v = r
+			s.lines.Store(key, r)
+		}
+		s.mu.Unlock()
 	}
+	r := v.(*lineReader)
 	if r.err != nil {
 		return "", r.err
 	}
 	if len(r.lines) == 0 {
 		return "", nil
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.next >= len(r.lines) { // end of file: start again
 		r.next = 0
 	}
@@ -249,20 +256,20 @@ type fileContents struct {
 // readFileCached reads a whole file once per run and encoding.
 func (s *Shared) readFileCached(name string, path func() string, enc string) (string, error) {
 	key := name + "\x00" + enc
+	if fc, ok := s.files.Load(key); ok {
+		return fc.(fileContents).text, fc.(fileContents).err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if fc, ok := s.files[key]; ok {
-		return fc.text, fc.err
-	}
-	if s.files == nil {
-		s.files = make(map[string]fileContents)
+	if fc, ok := s.files.Load(key); ok {
+		return fc.(fileContents).text, fc.(fileContents).err
 	}
 	data, err := readRegularFile(path())
 	text := ""
 	if err == nil {
 		text, err = decodeCharset(data, enc)
 	}
-	s.files[key] = fileContents{text, err}
+	s.files.Store(key, fileContents{text, err})
 	return text, err
 }
 

@@ -346,6 +346,8 @@ func TestDateFunctions(t *testing.T) {
 		{in: "${__timeShift(yyyy-MM-dd HH:mm:ss,,PT1H30M15S,,)}", want: "2024-03-05 15:37:24"},
 		{in: "${__timeShift(,,PT1S,,)}", want: strconv.FormatInt(time.Date(2024, 3, 5, 14, 7, 10, 123456789, time.UTC).UnixMilli(), 10)},
 		{in: "${__timeShift(dd/MM,05/03,P2D,,)}", want: "07/03"},
+		{in: "${__timeShift(yyyy-dd-MM HH:m,2017-01-01 12:00,P+32dT-1H-5m,VAR)}", want: "2017-02-02 10:55", vars: map[string]string{"VAR": "2017-02-02 10:55"}},
+		{in: "${__dateTimeConvert(2017-01-02 21:00:21,yyyy-MM-dd HH:mm:ss,dd-MM-yyyy hh:mm)}", want: "02-01-2017 09:00"},
 		{in: "${__timeShift(yyyy-MM-dd,2024-01-31,P1DT12H,en_US,v)}", want: "2024-02-01", vars: map[string]string{"v": "2024-02-01"}},
 		{in: "${__RandomDate(yyyy-MM-dd,2024-01-01,2024-01-02)}", want: "2024-01-01"},
 		{in: "${__RandomDate(,2024-02-28,2024-03-01,,d)}", match: `^2024-02-(28|29)$`},

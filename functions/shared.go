@@ -1,22 +1,27 @@
 package functions
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Shared holds state that stateful functions keep for the whole run and all
-// users (the global __counter, files read by __CSVRead and __StringFromFile …).
-// Each entry is keyed by its call site or file, as JMeter keeps it per
-// function instance or per file.
+// users (the global __counter, files read by __CSVRead and __StringFromFile,
+// expressions compiled at run time …). Each entry is keyed by its call site
+// or file, as JMeter keeps it per function instance or per file. Lookups on
+// the per-sample path are lock-free (sync.Map); mu only serialises loading.
 type Shared struct {
 	mu      sync.Mutex
 	counter int64
 
-	counters map[any]int64           // __counter(FALSE): per call site
-	csv      map[string]*csvFile     // __CSVRead: by file name or *alias
-	lines    map[any]*lineReader     // __StringFromFile: per call site
-	files    map[string]fileContents // __FileToString: file name+encoding → contents
-	exprs    map[exprKey]exprEntry   // expressions compiled at run time
+	counters  sync.Map // __counter(FALSE): *counterKey → *atomic.Int64
+	csv       sync.Map // __CSVRead: file name or *alias → *csvFile
+	lines     sync.Map // __StringFromFile: lineKey → *lineReader
+	files     sync.Map // __FileToString: name+encoding → fileContents
+	exprs     sync.Map // expressions compiled at run time: exprKey → exprEntry
+	exprCount atomic.Int64
 
-	hostName, hostIP string // __machineName, __machineIP
+	hostName, hostIP string // __machineName, __machineIP (under mu)
 }
 
 // NewShared returns empty run-wide function state.
@@ -24,11 +29,9 @@ func NewShared() *Shared { return &Shared{} }
 
 // nextCounter increments and returns the global counter of one call site.
 func (s *Shared) nextCounter(key any) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.counters == nil {
-		s.counters = make(map[any]int64)
+	v, ok := s.counters.Load(key)
+	if !ok {
+		v, _ = s.counters.LoadOrStore(key, new(atomic.Int64))
 	}
-	s.counters[key]++
-	return s.counters[key]
+	return v.(*atomic.Int64).Add(1)
 }
