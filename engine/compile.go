@@ -228,6 +228,11 @@ func (c *compiler) compilePlan(tp *jmx.Element) {
 			t.main = append(t.main, g)
 		}
 	}
+	if nums == [3]int{} {
+		// JMeter runs such a plan, sends nothing and exits 0: a CI run that
+		// tested nothing must not look like a pass.
+		c.badConfig(tp, errors.New("no enabled thread group that can run: the plan would send nothing (enable or add a Thread Group)"))
+	}
 	for _, o := range c.opened {
 		if o != nil {
 			t.collectors = append(t.collectors, o)
