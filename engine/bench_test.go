@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"runtime"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -77,5 +78,49 @@ func BenchmarkPipeline(b *testing.B) {
 	b.StopTimer()
 	if got := out.n.Load(); got != int64(2*b.N) { // sample + transaction sample
 		b.Fatalf("delivered %d samples, want %d", got, 2*b.N)
+	}
+}
+
+// BenchmarkIdleUsers measures the memory each live virtual user holds: 10,000
+// users each take one in-process sample and then wait in a timer, and the
+// heap is read while they all wait. Reported as bytes/user.
+func BenchmarkIdleUsers(b *testing.B) {
+	const users = 10000
+	for i := 0; i < b.N; i++ {
+		xml := planXML(
+			udvs("v", "a", "1", "b", "2"),
+			tgClass("ThreadGroup", "G", strconv.Itoa(users), "0", "1", "",
+				headers("h", "X-A", "1"),
+				httpSampler(nil, "s", "GET", "http://127.0.0.1:1/x", ""),
+				httpSampler(nil, "wait", "GET", "http://127.0.0.1:1/y", "", constTimer(1500)),
+			),
+		)
+		out := &countOutput{}
+		tst, err := compileXML(b, xml, Options{Outputs: []Output{out}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		replaceSamplers(tst.main[0].root.children, &fakeSampler{body: []byte("ok")})
+		runtime.GC()
+		var before, during runtime.MemStats
+		runtime.ReadMemStats(&before)
+		done := make(chan error)
+		go func() { done <- tst.Run(context.Background()) }()
+		for {
+			time.Sleep(50 * time.Millisecond)
+			if a, _, _ := tst.Counts(); a == users {
+				break
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+		runtime.ReadMemStats(&during)
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+		perUser := float64(during.HeapInuse+during.StackInuse-before.HeapInuse-before.StackInuse) / users
+		b.ReportMetric(perUser, "bytes/user")
+		if got := out.n.Load(); got != 2*users {
+			b.Fatalf("delivered %d samples, want %d", got, 2*users)
+		}
 	}
 }

@@ -500,7 +500,11 @@ func (u *vuser) deliver(r *sampler.Result, listeners []Output, global bool) {
 		return
 	}
 	if u.out == nil {
-		u.out = make([]delivery, 0, deliverBatch)
+		if b, ok := u.t.batches.Get().(*[]delivery); ok {
+			u.out = (*b)[:0]
+		} else {
+			u.out = make([]delivery, 0, deliverBatch)
+		}
 	}
 	u.out = append(u.out, delivery{res: r, listeners: listeners, global: global})
 	if len(u.out) >= deliverBatch || r.End().Sub(u.out[0].res.Start) > deliverAfter {
@@ -531,6 +535,9 @@ func (t *Test) collect(done chan<- struct{}) {
 				o.Add(d.res)
 			}
 		}
+		clear(batch)
+		batch = batch[:0]
+		t.batches.Put(&batch)
 	}
 }
 
