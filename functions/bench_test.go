@@ -1,6 +1,10 @@
 package functions
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
 
 func BenchmarkEvalLiteral(b *testing.B) {
 	c := NewContext(nil, nil, nil)
@@ -64,5 +68,28 @@ func BenchmarkCompile(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_, _ = Compile("/api/${user}/orders/${__threadNum}-${__Random(1,1000000)}?t=${__time(yyyy-MM-dd)}")
+	}
+}
+
+func BenchmarkEvalTimePattern(b *testing.B) {
+	c := NewContext(nil, nil, nil)
+	t := MustCompile("${__time(yyyy-MM-dd'T'HH:mm:ss.SSSXXX)}")
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = t.Eval(c)
+	}
+}
+
+func BenchmarkEvalCSVRead(b *testing.B) {
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "d.csv"), []byte("a,1\nb,2\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	c := NewContext(nil, nil, nil)
+	c.PlanFile = filepath.Join(dir, "plan.jmx")
+	t := MustCompile("${__CSVRead(d.csv,1)}")
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = t.Eval(c)
 	}
 }

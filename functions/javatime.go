@@ -158,7 +158,8 @@ func offsetText(b []byte, off int, colon, seconds, zForZero bool) []byte {
 
 // format renders t in its own location.
 func (f *javaFormat) format(t time.Time) string {
-	b := make([]byte, 0, len(f.pattern)+16)
+	var buf [64]byte // stays on the stack for usual patterns
+	b := buf[:0]
 	_, off := t.Zone()
 	for _, tk := range f.toks {
 		n := tk.count
@@ -215,7 +216,12 @@ func (f *javaFormat) format(t time.Time) string {
 		case 's':
 			b = pad(b, int64(t.Second()), n)
 		case 'S':
-			ns := fmt.Sprintf("%09d", t.Nanosecond())
+			var ns [9]byte
+			v := t.Nanosecond()
+			for k := 8; k >= 0; k-- {
+				ns[k] = byte('0' + v%10)
+				v /= 10
+			}
 			b = append(b, ns[:n]...)
 		case 'n':
 			b = pad(b, int64(t.Nanosecond()), n)
