@@ -431,11 +431,12 @@ retry:
 				i = j
 				goto done
 			}
+			bad := buf[j] // read before skipLine refills the buffer
 			c.fields = fields
 			c.pos = j
 			c.skipLine()
 			c.line += lines
-			return start, c.rowErr(start, "character %q after a closing quote (column %d)", buf[j], len(fields))
+			return start, c.rowErr(start, "character %q after a closing quote (column %d)", bad, len(fields))
 		}
 		j := i
 		for j < end {
