@@ -16,10 +16,10 @@ import (
 	"gometer/sampler"
 )
 
-// Errorf builds a construction error that names the element's file, line
-// and path.
+// Errorf builds a construction error that names the element's path, file
+// and line: "Plan > Group > Login (plan.jmx:42): RegexExtractor: …".
 func Errorf(el *jmx.Element, format string, args ...any) error {
-	return fmt.Errorf("%s: %s (%s): %s", el.Where(), el.Path(), el.Tag, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%s (%s): %s: %s", el.Path(), el.Where(), el.Tag, fmt.Sprintf(format, args...))
 }
 
 // Str is a string property compiled once; Eval gives its value for one
