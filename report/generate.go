@@ -25,6 +25,10 @@ type ReportOptions struct {
 	// SampleFilter (jmeter.reportgenerator.sample_filter) keeps only labels it fully matches.
 	SampleFilter *regexp.Regexp
 	Title        string // jmeter.reportgenerator.report_title
+	// StartDate/EndDate (jmeter.reportgenerator.start_date/end_date, read
+	// with date_format) keep only samples starting within [StartDate, EndDate];
+	// zero = unbounded.
+	StartDate, EndDate time.Time
 	// SkipSubResults leaves run results' sub-results out (jmeter.save.saveservice.subresults=false).
 	SkipSubResults bool
 }
@@ -59,6 +63,25 @@ func ReportOptionsFromProps(p *functions.Properties) (ReportOptions, error) {
 		o.SampleFilter = re
 	}
 	o.Title = p.GetOr("jmeter.reportgenerator.report_title", "")
+	format := p.GetOr("jmeter.reportgenerator.date_format", "yyyyMMddHHmmss")
+	for _, d := range []struct {
+		name string
+		dst  *time.Time
+	}{{"start_date", &o.StartDate}, {"end_date", &o.EndDate}} {
+		v := strings.TrimSpace(p.GetOr("jmeter.reportgenerator."+d.name, ""))
+		if v == "" {
+			continue
+		}
+		l, err := compileTimestampLayout(format)
+		if err != nil {
+			return o, fmt.Errorf("property jmeter.reportgenerator.date_format=%q: %w", format, err)
+		}
+		ms, ok := parseJavaDate(l, []byte(v), time.Local)
+		if !ok {
+			return o, fmt.Errorf("property jmeter.reportgenerator.%s=%q does not match date_format %q", d.name, v, format)
+		}
+		*d.dst = time.UnixMilli(ms)
+	}
 	return o, nil
 }
 
@@ -78,6 +101,7 @@ type Collector struct {
 	rows       int64
 	scratch    Sample
 	done       bool
+	from, to   int64 // date range, epoch ms; 0 = open
 }
 
 // NewCollector returns an empty collector.
@@ -85,8 +109,15 @@ func NewCollector(o ReportOptions) *Collector {
 	if o.Apdex.Satisfied == 0 && o.Apdex.Tolerated == 0 {
 		o.Apdex.Satisfied, o.Apdex.Tolerated = 500, 1500
 	}
-	return &Collector{opts: o, stats: NewStats(o.Stats), apdex: NewApdex(o.Apdex), errors: NewErrors(o.Errors),
+	c := &Collector{opts: o, stats: NewStats(o.Stats), apdex: NewApdex(o.Apdex), errors: NewErrors(o.Errors),
 		series: NewSeries(o.Series), begin: math.MaxInt64, end: math.MinInt64}
+	if !o.StartDate.IsZero() {
+		c.from = o.StartDate.UnixMilli()
+	}
+	if !o.EndDate.IsZero() {
+		c.to = o.EndDate.UnixMilli()
+	}
+	return c
 }
 
 var _ Output = (*Collector)(nil)
@@ -129,7 +160,10 @@ func (c *Collector) add(x *Sample) {
 		return
 	}
 	c.rows++
-	// begin/end cover every sample, filtered or not, as in JMeter.
+	if c.from != 0 && x.TimeStamp < c.from || c.to != 0 && x.TimeStamp > c.to {
+		return
+	}
+	// begin/end cover every sample in the date range, name-filtered or not, as in JMeter.
 	c.begin = min(c.begin, x.TimeStamp)
 	c.end = max(c.end, x.TimeStamp+x.Elapsed)
 	if c.opts.SampleFilter != nil && !c.opts.SampleFilter.MatchString(x.Label) {
@@ -280,12 +314,12 @@ func Generate(jtls []string, outDir string, opts GenerateOptions) (*Summary, err
 	if len(jtls) == 0 {
 		return nil, errors.New("report: no results file given")
 	}
-	if err := PrepareOutputDir(outDir, opts.Force); err != nil {
-		return nil, err
-	}
 	ro, err := ReportOptionsFromProps(opts.Props)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
+	}
+	if err := PrepareOutputDir(outDir, opts.Force); err != nil {
+		return nil, err
 	}
 	c := NewCollector(ro)
 	read := opts.Read

@@ -240,3 +240,28 @@ func TestCollectorMatchesJTLReport(t *testing.T) {
 		t.Errorf("in-run statistics differ from the JTL's:\n%s\n---\n%s", a, b)
 	}
 }
+
+func TestDateRangeFilter(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString(jtlHeader)
+	base := time.Date(2026, 1, 2, 10, 0, 0, 0, time.Local).UnixMilli()
+	for i := range 10 { // one sample a minute, 10:00 … 10:09
+		b.WriteString(strconv.FormatInt(base+int64(i)*60000, 10) + ",100,A,200,OK,TG 1-1,text,true,,1000,100,1,1,u,50,0,5\n")
+	}
+	jtl := writeJTL(t, dir, "r.jtl", b.String())
+	p := functions.NewProperties()
+	p.Set("jmeter.reportgenerator.start_date", "20260102100300")
+	p.Set("jmeter.reportgenerator.end_date", "2026-01-02 10:05")
+	if _, err := Generate([]string{jtl}, filepath.Join(dir, "bad"), GenerateOptions{Props: p}); err == nil || !strings.Contains(err.Error(), "end_date") {
+		t.Fatalf("bad end_date: %v", err)
+	}
+	p.Set("jmeter.reportgenerator.end_date", "20260102100500")
+	sum, err := Generate([]string{jtl}, filepath.Join(dir, "ok"), GenerateOptions{Props: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Samples != 3 || sum.Begin.UnixMilli() != base+3*60000 { // 10:03, 10:04, 10:05 inclusive
+		t.Errorf("%d samples from %v", sum.Samples, sum.Begin)
+	}
+}
