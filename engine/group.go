@@ -108,8 +108,10 @@ func (c *compiler) compileGroup(el *jmx.Element, plan *level, ph, num int) *grou
 	g.root = &ctrlBase{el: el, name: g.name}
 	lv := c.levelOf(el)
 	cx := cctx{chain: []*level{plan}}.with(lv, g.root)
-	g.root.listeners = append(g.root.listeners, plan.data...)
+	// test-level elements are added after the group's own children, so
+	// their iteration listeners register last and fire first (JMeter).
 	g.root.listeners = append(g.root.listeners, lv.data...)
+	g.root.listeners = append(g.root.listeners, plan.data...)
 	g.root.children = c.compileChildren(el, cx)
 	g.root.slot = c.newSlot()
 	return g

@@ -244,6 +244,10 @@ func (c *compiler) compileModule(el *jmx.Element, cx cctx) node {
 	for _, p := range el.Collection("ModuleController.node_path") {
 		path = append(path, p.Value)
 	}
+	if len(path) == 0 {
+		c.problemOrBad(el, fmt.Errorf("module controller has no target: %w", errCannotRun))
+		return nil
+	}
 	target := c.findNode(path)
 	if target == nil {
 		c.badConfig(el, fmt.Errorf("module target %q not found", strings.Join(path, " > ")))
