@@ -94,6 +94,7 @@ func TestPaths(t *testing.T) {
 		{`$.a[0]['id','nope','k']`, []string{`{"id":1,"k":{"id":2}}`}, false},
 		{`$..['id','s']`, []string{`{"id":0,"s":"x"}`, `{"id":1}`, `{"id":2}`, `{"id":3}`}, false},
 		{"$.a[-1:]", []string{`{"id":3}`}, false},
+		{"$..[?(@.s =~ /X/i)].id", []string{"0"}, false},
 	}
 	for _, tc := range cases {
 		p, err := Compile(tc.expr)

@@ -42,7 +42,7 @@ func Compile(expr string) (*Path, error) {
 	default:
 		body = "$." + body
 	}
-	x, err := jp.ParseString(dotBracket(body))
+	x, err := jp.ParseString(regexFlags(dotBracket(body)))
 	if err != nil {
 		return nil, fmt.Errorf("bad JSONPath %q: %v", expr, err)
 	}
@@ -84,6 +84,24 @@ func dotBracket(s string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+var flaggedRegex = regexp.MustCompile(`=~\s*/((?:[^/\\]|\\.)*)/([imsx]+)`)
+
+// regexFlags moves the flags of a filter's regular expression literal
+// ("=~ /abc/i", Jayway syntax) inside it ("=~ /(?i)abc/"), which ojg reads.
+func regexFlags(s string) string {
+	if !strings.Contains(s, "=~") {
+		return s
+	}
+	return flaggedRegex.ReplaceAllStringFunc(s, func(m string) string {
+		g := flaggedRegex.FindStringSubmatch(m)
+		flags := strings.ReplaceAll(g[2], "x", "") // Go has no extended mode
+		if flags == "" {
+			return "=~ /" + g[1] + "/"
+		}
+		return "=~ /(?" + flags + ")" + g[1] + "/"
+	})
 }
 
 // String is the expression as written.
