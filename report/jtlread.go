@@ -32,6 +32,8 @@ type ReadOptions struct {
 	// Location interprets date-formatted timestamps; nil = time.Local, as
 	// JMeter uses the JVM's default zone.
 	Location *time.Location
+
+	bufSize int // initial CSV buffer size; tests make it tiny to hit every boundary
 }
 
 // RowError is a malformed row: the file, the 1-based line the row starts

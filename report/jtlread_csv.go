@@ -113,7 +113,11 @@ func newCSVSource(rd io.Reader, name string, opts *ReadOptions) (*csvSource, err
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	c := &csvSource{name: name, opts: opts, rd: rd, buf: make([]byte, readBufSize), line: 1, delim: cfg.Delimiter, lastFB: -1, tsEnd: timestampIsEnd(opts.Props)}
+	size := readBufSize
+	if opts.bufSize > 0 {
+		size = opts.bufSize
+	}
+	c := &csvSource{name: name, opts: opts, rd: rd, buf: make([]byte, size), line: 1, delim: cfg.Delimiter, lastFB: -1, tsEnd: timestampIsEnd(opts.Props)}
 	if cfg.Timestamp && cfg.TimestampFormat != "ms" {
 		c.tsPattern = cfg.ts
 	}

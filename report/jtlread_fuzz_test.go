@@ -12,8 +12,9 @@ import (
 )
 
 // FuzzReadJTL checks that no input panics or hangs, that every bad row is a
-// *RowError, and that reading one byte per Read gives exactly what reading
-// from a whole buffer gives (every buffer boundary is handled).
+// *RowError, and that reading one byte per Read into a buffer that starts
+// at one byte gives exactly what reading from a whole buffer gives (every
+// buffer boundary is handled).
 func FuzzReadJTL(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "read", "*"))
 	for _, p := range files {
@@ -23,9 +24,9 @@ func FuzzReadJTL(f *testing.F) {
 	}
 	f.Add([]byte(badRows))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		read := func(r io.Reader) string {
+		read := func(r io.Reader, bufSize int) string {
 			var out bytes.Buffer
-			jr, err := NewJTLReader(r, "f.jtl", ReadOptions{Location: time.UTC, OnBadRow: func(err error) {
+			jr, err := NewJTLReader(r, "f.jtl", ReadOptions{Location: time.UTC, bufSize: bufSize, OnBadRow: func(err error) {
 				var re *RowError
 				if !errors.As(err, &re) {
 					t.Fatalf("bad row error %T %v", err, err)
@@ -48,8 +49,8 @@ func FuzzReadJTL(f *testing.F) {
 			}
 			return out.String()
 		}
-		whole := read(bytes.NewReader(data))
-		slow := read(slowReader{bytes.NewReader(data)})
+		whole := read(bytes.NewReader(data), 0)
+		slow := read(slowReader{bytes.NewReader(data)}, 1)
 		if whole != slow {
 			t.Fatalf("byte-at-a-time differs:\n%s\n---\n%s", whole, slow)
 		}

@@ -349,6 +349,7 @@ func TestReadByteAtATime(t *testing.T) {
 		}
 		opts := ReadOptions{Strict: true, Location: time.UTC}
 		r1, err1 := NewJTLReader(bytes.NewReader(data), name, opts)
+		opts.bufSize = 1
 		r2, err2 := NewJTLReader(slowReader{bytes.NewReader(data)}, name, opts)
 		if err1 != nil || err2 != nil {
 			t.Fatal(err1, err2)
@@ -365,7 +366,7 @@ func TestReadByteAtATime(t *testing.T) {
 	for i := 0; i < 30000; i++ {
 		fmt.Fprintf(&sb, "%d,%d,\"lbl %d, \"\"q\"\"\",\"%s\"\r\n", i, i%7, i%13, strings.Repeat("m", i%50))
 	}
-	r, _ := NewJTLReader(strings.NewReader(sb.String()), "big.jtl", ReadOptions{Strict: true})
+	r, _ := NewJTLReader(strings.NewReader(sb.String()), "big.jtl", ReadOptions{Strict: true, bufSize: 100})
 	got, err := readAll(t, r)
 	if err != nil || len(got) != 30000 {
 		t.Fatalf("big: %d rows, %v", len(got), err)
