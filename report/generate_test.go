@@ -265,3 +265,28 @@ func TestDateRangeFilter(t *testing.T) {
 		t.Errorf("%d samples from %v", sum.Samples, sum.Begin)
 	}
 }
+
+// XML JTLs (which JMeter's -g refuses) give the same report as CSV.
+func TestGenerateFromXML(t *testing.T) {
+	dir := t.TempDir()
+	xml := `<?xml version="1.0" encoding="UTF-8"?>
+<testResults version="1.2">
+<httpSample t="120" it="0" lt="100" ct="3" ts="1700000000000" s="true" lb="GET /a" rc="200" rm="OK" tn="TG 1-1" dt="text" by="500" sby="100" ng="1" na="1">
+  <httpSample t="40" it="0" lt="30" ct="3" ts="1700000000000" s="true" lb="GET /a-0" rc="302" rm="Found" tn="TG 1-1" dt="text" by="100" sby="50" ng="1" na="1"/>
+</httpSample>
+<sample t="300" it="0" lt="0" ct="0" ts="1700000000200" s="false" lb="&lt;script&gt;x" rc="500" rm="Oops" tn="TG 1-1" dt="text" by="10" sby="0" ng="1" na="1"/>
+</testResults>
+`
+	jtl := writeJTL(t, dir, "r.xml", xml)
+	sum, err := Generate([]string{jtl}, filepath.Join(dir, "o"), GenerateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, r := range sum.Rows {
+		labels = append(labels, r.Label)
+	}
+	if sum.Samples != 3 || sum.Errors != 1 || strings.Join(labels, "|") != "GET /a|GET /a-0|<script>x" {
+		t.Errorf("%d samples, %d errors, labels %q", sum.Samples, sum.Errors, labels)
+	}
+}
