@@ -27,8 +27,9 @@
 //     compile *Error, so a plan fails at load time rather than on every
 //     sample. Errors found at evaluation time (a variable holding "ten") are
 //     sent to Context.Log and the function returns "" like JMeter's.
-//   - Functions JMeter has but gometer cannot run (__groovy, __BeanShell …)
-//     are compile errors wrapping ErrUnsupported.
+//   - Functions JMeter has but gometer cannot run (__BeanShell, __XPath,
+//     __StringToFile, and __groovy beyond one-line expressions) are compile
+//     errors wrapping ErrUnsupported.
 //
 // State: per-user function state (__counter(TRUE), the current __CSVRead
 // row) lives in the Context; run-wide state (__counter(FALSE), files of
@@ -49,7 +50,8 @@
 //     a E z Z X x O V and 'quoted text'; others are compile errors.
 //   - __time and the date functions use Context.Now and its time zone.
 //
-// Expressions: __jexl3/__jexl2 and __javaScript (and If/While controller
-// conditions through CompileJEXL / CompileJavaScript) are translated to
+// Expressions: __jexl3/__jexl2, __javaScript and one-line __groovy (and
+// If/While controller conditions through CompileJEXL, CompileJavaScript,
+// CompileGroovy or EvalExpression) are translated to
 // github.com/expr-lang/expr programs; see expression.go for the subset.
 package functions

@@ -13,9 +13,10 @@ import (
 )
 
 // Expressions: JMeter plans use one-line JEXL (__jexl3, __jexl2, If
-// controllers with "interpret as variable expression") and JavaScript
-// (__javaScript, If/While controller conditions). gometer translates the
-// subset real plans use into an expr-lang/expr program, compiled once:
+// controllers with "interpret as variable expression"), JavaScript
+// (__javaScript, If/While controller conditions) and Groovy (__groovy
+// conditions). gometer translates the subset real plans use into an
+// expr-lang/expr program, compiled once:
 //
 //   - literals: numbers (a JEXL "L" suffix and leading zeros are dropped),
 //     'single' and "double" quoted strings with Java escapes, true, false,
@@ -36,6 +37,10 @@ import (
 //     decodeURIComponent, Date.now(), new Date().getTime(), toFixed, substr,
 //     slice, includes; split() (JS: by a string, JEXL: by a regex) with [i].
 //
+//   - Groovy: as JEXL (without the word operators), with decimal division
+//     and the String methods toInteger toLong toDouble toBigDecimal
+//     toBoolean isInteger isNumber size.
+//
 // Anything else (statements, assignments, closures, other methods) is a
 // compile error naming the expression.
 
@@ -45,11 +50,18 @@ type Language uint8
 const (
 	JEXL Language = iota
 	JavaScript
+	// Groovy covers one-line Groovy expressions (__groovy conditions such as
+	// "${x}" == "ok" or "${n}".toInteger() > 3): JEXL's Java-like semantics,
+	// Groovy's decimal division and toInteger/toLong/toDouble/toBoolean.
+	Groovy
 )
 
 func (l Language) String() string {
-	if l == JavaScript {
+	switch l {
+	case JavaScript:
 		return "JavaScript"
+	case Groovy:
+		return "Groovy"
 	}
 	return "JEXL"
 }
@@ -77,6 +89,9 @@ func CompileJEXL(src string) (*Expr, error) { return compileExpr(src, JEXL) }
 
 // CompileJavaScript compiles a one-line JavaScript expression.
 func CompileJavaScript(src string) (*Expr, error) { return compileExpr(src, JavaScript) }
+
+// CompileGroovy compiles a one-line Groovy expression (see Groovy).
+func CompileGroovy(src string) (*Expr, error) { return compileExpr(src, Groovy) }
 
 func compileExpr(src string, lang Language) (*Expr, error) {
 	code, err := translate(src, lang)
@@ -236,6 +251,9 @@ func translate(src string, lang Language) (string, error) {
 				return "", errors.New("unsupported 'new'")
 			case lang == JEXL && jexlWords[word] != "":
 				out.WriteString(" " + jexlWords[word] + " ")
+				i = j
+			case lang == Groovy && word == "null":
+				out.WriteString("nil")
 				i = j
 			case lang == JavaScript && (word == "null" || word == "undefined"):
 				out.WriteString("nil")
@@ -428,11 +446,14 @@ var stringMethods = map[string]bool{
 
 var jsOnlyMethods = map[string]bool{"toFixed": true, "substr": true, "slice": true, "includes": true, "getTime": true}
 
+var groovyOnlyMethods = map[string]bool{"toInteger": true, "toLong": true, "toDouble": true, "toBigDecimal": true,
+	"toBoolean": true, "isNumber": true, "isInteger": true, "size": true}
+
 func knownMethod(name string, lang Language) bool {
 	if name == "length" {
-		return lang == JEXL
+		return lang != JavaScript
 	}
-	return stringMethods[name] || (lang == JavaScript && jsOnlyMethods[name])
+	return stringMethods[name] || (lang == JavaScript && jsOnlyMethods[name]) || (lang == Groovy && groovyOnlyMethods[name])
 }
 
 func knownStatic(name string, lang Language) bool {

@@ -315,7 +315,7 @@ func arith(op byte, a, b any, lang Language) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if na.isInt && nb.isInt && !(lang == JavaScript && op == '/') {
+	if na.isInt && nb.isInt && !(lang != JEXL && op == '/') {
 		x, y := na.i, nb.i
 		switch op {
 		case '+':
@@ -346,12 +346,12 @@ func arith(op byte, a, b any, lang Language) (any, error) {
 	case '*':
 		return x * y, nil
 	case '/':
-		if y == 0 && lang == JEXL {
+		if y == 0 && lang != JavaScript {
 			return nil, errors.New("division by zero")
 		}
 		return x / y, nil
 	default:
-		if y == 0 && lang == JEXL {
+		if y == 0 && lang != JavaScript {
 			return nil, errors.New("division by zero")
 		}
 		return math.Mod(x, y), nil
@@ -583,6 +583,39 @@ func addMethods(add func(string, func(p ...any) (any, error), ...any), lang Lang
 		}
 		return out, nil
 	})
+	if lang == Groovy {
+		toInt := func(s string, p []any) (any, error) {
+			v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an integer", s)
+			}
+			return v, nil
+		}
+		m("toInteger", 0, 0, toInt)
+		m("toLong", 0, 0, toInt)
+		toF := func(s string, p []any) (any, error) {
+			v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not a number", s)
+			}
+			return v, nil
+		}
+		m("toDouble", 0, 0, toF)
+		m("toBigDecimal", 0, 0, toF)
+		m("toBoolean", 0, 0, func(s string, p []any) (any, error) {
+			t := strings.ToLower(strings.TrimSpace(s))
+			return t == "true" || t == "y" || t == "1", nil
+		})
+		m("isInteger", 0, 0, func(s string, p []any) (any, error) {
+			_, err := strconv.ParseInt(strings.TrimSpace(s), 10, 32)
+			return err == nil, nil
+		})
+		m("isNumber", 0, 0, func(s string, p []any) (any, error) {
+			_, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+			return err == nil, nil
+		})
+		m("size", 0, 0, func(s string, p []any) (any, error) { return int64(utf16Len(s)), nil })
+	}
 	m("replaceAll", 2, 2, func(s string, p []any) (any, error) {
 		rx, err := regexp.Compile(toStr(p[0]))
 		if err != nil {
@@ -887,7 +920,7 @@ func addStatics(add func(string, func(p ...any) (any, error), ...any), lang Lang
 				radix = r
 			}
 		}
-		if lang == JEXL { // Integer.parseInt is strict
+		if lang != JavaScript { // Integer.parseInt is strict
 			v, err := strconv.ParseInt(s, radix, 64)
 			if err != nil {
 				return nil, fmt.Errorf("%q is not an integer", s)
@@ -937,7 +970,7 @@ func addStatics(add func(string, func(p ...any) (any, error), ...any), lang Lang
 				return f, nil
 			}
 		}
-		if lang == JEXL {
+		if lang != JavaScript {
 			return nil, fmt.Errorf("%q is not a number", s)
 		}
 		return math.NaN(), nil

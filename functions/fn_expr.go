@@ -109,6 +109,18 @@ func buildJavaScript(args []*Template) (evalFunc, error) {
 	return buildExprFunc(JavaScript, "__javaScript")(args)
 }
 
+// buildGroovy runs __groovy calls that are one-line expressions; scripts
+// beyond that are reported as unsupported (ErrUnsupported).
+func buildGroovy(args []*Template) (evalFunc, error) {
+	fn, err := buildExprFunc(Groovy, "__groovy")(args)
+	var ae *argError
+	if errors.As(err, &ae) {
+		ae.unsupported = true
+		ae.msg += " (gometer runs only one-line Groovy expressions)"
+	}
+	return fn, err
+}
+
 // regexTemplate is a compiled "$1$-$2$" template: literal text and group numbers.
 type regexTemplate []any
 

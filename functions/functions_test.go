@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -429,6 +430,32 @@ func TestExpressionFunctions(t *testing.T) {
 	}
 }
 
+func TestGroovyExpressions(t *testing.T) {
+	runFnCases(t, func(c *Context) {
+		c.Vars.Put("outcome", "success")
+		c.Vars.Put("occupancy", "100")
+		c.Vars.Put("status", "away")
+	}, []fnCase{
+		{in: `${__groovy("${outcome}" == "success")}`, want: "true"},
+		{in: `${__groovy("${occupancy}".toInteger() == 100)}`, want: "true"},
+		{in: `${__groovy("${status}"!="available")}`, want: "true"},
+		{in: `${__groovy("${status}"!="away",r)}`, want: "false", vars: map[string]string{"r": "false"}},
+		{in: `${__groovy(7 / 2)}`, want: "3.5"},
+		{in: `${__groovy(vars.get("occupancy").toInteger() + 1)}`, want: "101"},
+		{in: `${__groovy("abc".size())}`, want: "3"},
+	})
+	for _, script := range []string{
+		"${__groovy(def x = 1; x)}",
+		"${__groovy(new File('x').text)}",
+		"${__groovy(vars.get(\"${v}\").collect { it })}",
+	} {
+		_, err := Compile(script)
+		if !errors.Is(err, ErrUnsupported) {
+			t.Errorf("Compile(%s) = %v, want ErrUnsupported", script, err)
+		}
+	}
+}
+
 func TestRegexFunction(t *testing.T) {
 	c := testContext()
 	c.Previous = &Previous{Body: []byte(`<a id="x1" href="/a">A</a><a id="x2" href="/b">B</a>`)}
@@ -608,7 +635,7 @@ func TestFunctionNames(t *testing.T) {
 			t.Errorf("%s runs but is not in FunctionNames", m[1])
 		}
 	}
-	for _, n := range []string{"__groovy", "__BeanShell"} {
+	for _, n := range []string{"__BeanShell", "__XPath", "__StringToFile"} {
 		if spec := lookup(n); spec == nil || spec.unsupported == "" {
 			t.Errorf("%s should be known and unsupported", n)
 		}

@@ -147,7 +147,7 @@ func lookup(name string) *funcSpec {
 		return &funcSpec{4, 5, buildIf, ""}
 	// known to JMeter, not runnable here
 	case "__groovy":
-		return &funcSpec{1, 2, nil, "Groovy scripts are not supported"}
+		return &funcSpec{1, 2, buildGroovy, ""}
 	case "__BeanShell":
 		return &funcSpec{1, 2, nil, "BeanShell scripts are not supported"}
 	case "__XPath":

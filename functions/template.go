@@ -416,7 +416,9 @@ func (p *parser) call(dollar int, name string, spec *funcSpec, spans []span) (ev
 			if ae.index < len(spans) {
 				pos = spans[ae.index].start
 			}
-			return nil, p.errorf(pos, "%s: %s", name, ae.msg)
+			e := p.errorf(pos, "%s: %s", name, ae.msg)
+			e.Unsupported = ae.unsupported
+			return nil, e
 		}
 		return nil, p.errorf(dollar, "%s: %v", name, err)
 	}
@@ -444,8 +446,9 @@ func plural(n int) string {
 // argError is returned by builders for a bad literal argument; index is
 // 0-based, the message names it 1-based.
 type argError struct {
-	index int
-	msg   string
+	index       int
+	msg         string
+	unsupported bool // the argument uses something gometer cannot run
 }
 
 func (e *argError) Error() string { return e.msg }

@@ -153,9 +153,13 @@ func TestWarnings(t *testing.T) {
 }
 
 func TestUnsupportedFunctions(t *testing.T) {
-	_, err := Compile("${__groovy(1+1)}")
+	_, err := Compile("${__BeanShell(1+1)}")
 	if !errors.Is(err, ErrUnsupported) {
-		t.Fatalf("__groovy: err = %v, want ErrUnsupported", err)
+		t.Fatalf("__BeanShell: err = %v, want ErrUnsupported", err)
+	}
+	_, err = Compile("${__groovy(import java.io.File; 1)}")
+	if !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("__groovy script: err = %v, want ErrUnsupported", err)
 	}
 	_, err = Compile("${__Random(x,1)}")
 	if errors.Is(err, ErrUnsupported) {
