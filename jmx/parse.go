@@ -58,10 +58,13 @@ func ParseFile(path string) (*Plan, error) {
 
 // Parse parses the bytes of a .jmx file; file names it in elements and errors.
 //
-// The tree is built with etree; a first pass with encoding/xml's decoder
-// checks the XML, gives errors their line and column, and records where each
-// start tag begins. Both passes see the same start tags in the same document
-// order, which is how every element gets its position.
+// The tree is built with etree, which keeps no positions. A byte scan
+// records where each start tag begins; it sees the same start tags in the
+// same document order as etree, which is how every element gets its line
+// and column. When either finds something wrong, a strict pass with
+// encoding/xml's decoder re-reads the file to name the problem and where it
+// is (and supplies the positions itself when the file is fine after all).
+// Anything after the root element's end tag is ignored.
 func Parse(data []byte, file string) (*Plan, error) { return parse(data, file, false) }
 
 // parse is Parse; strictOnly skips the fast path (tests compare the two).
