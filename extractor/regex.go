@@ -13,7 +13,6 @@ import (
 
 // regexExtractor is JMeter's RegexExtractor.
 type regexExtractor struct {
-	name       string
 	scope      target.Scope
 	field      target.Str
 	refName    target.Str
@@ -34,7 +33,7 @@ type tplPart struct {
 }
 
 func newRegex(el *jmx.Element) (Extractor, error) {
-	x := &regexExtractor{name: el.Name}
+	x := &regexExtractor{}
 	var err error
 	if x.scope, err = target.ParseScope(el, "Sample.scope"); err != nil {
 		return nil, err
