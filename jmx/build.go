@@ -13,7 +13,8 @@ import (
 //     the test elements nested directly inside it (the hand-written form) and
 //     then the contents of the hashTree that follows it as a sibling (the form
 //     JMeter writes). A hashTree nested inside an element also holds children.
-//   - enabled="false" drops the element and everything under it.
+//   - enabled="false" (any value but "true") drops the element and
+//     everything under it; without the attribute an element is enabled.
 //   - An elementProp becomes Property{Kind: ElementProp, Elem: e} where e.Tag
 //     and e.ElementType are the elementType attribute (so Class() dispatches
 //     on it, as JMeter instantiates that class), e.Name is the testname
@@ -75,9 +76,11 @@ func (b *builder) attr(x *etree.Element, key string) string {
 	return b.str(x.SelectAttrValue(key, ""))
 }
 
+// isEnabled follows JMeter: without the attribute an element is enabled;
+// with it, only "true" (any case, as Boolean.parseBoolean) enables it.
 func isEnabled(x *etree.Element) bool {
-	v := x.SelectAttrValue("enabled", "")
-	return !strings.EqualFold(strings.TrimSpace(v), "false")
+	a := x.SelectAttr("enabled")
+	return a == nil || strings.EqualFold(a.Value, "true")
 }
 
 // members reads the contents of x (the root, a hashTree or a test element):

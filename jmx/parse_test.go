@@ -239,6 +239,16 @@ func TestHashTreeStructureAndDisabled(t *testing.T) {
 	}
 }
 
+func TestEnabledValues(t *testing.T) {
+	p := mustParse(t, `<jmeterTestPlan><hashTree><TestPlan testname="P"/><hashTree>
+		<DebugSampler testname="absent"/><DebugSampler testname="TRUE" enabled="TRUE"/>
+		<DebugSampler testname="no" enabled="no"/><DebugSampler testname="empty" enabled=""/><DebugSampler testname="False" enabled="False"/>
+	</hashTree></hashTree></jmeterTestPlan>`)
+	if got := names(p.TestPlan().Children); got != "absent,TRUE" {
+		t.Errorf("enabled children %q, want absent,TRUE", got)
+	}
+}
+
 func names(es []*Element) string {
 	var s []string
 	for _, e := range es {
