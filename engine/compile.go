@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"gometer/functions"
@@ -54,6 +56,9 @@ func Compile(plan *jmx.Plan, opts Options) (*Test, error) {
 		opts.Shared = functions.NewShared()
 	}
 	t := &Test{opts: opts, plan: plan, props: opts.Props, shared: opts.Shared}
+	// StopNow may come from another goroutine at any time: the context that
+	// cancels requests in flight exists from the start.
+	t.hardCtx, t.hardCancel = context.WithCancel(context.Background())
 	c := &compiler{
 		t:        t,
 		plan:     plan,
@@ -77,7 +82,16 @@ func Compile(plan *jmx.Plan, opts Options) (*Test, error) {
 
 	if len(c.problems) > 0 {
 		c.closeOpened()
-		return nil, Problems(c.problems)
+		// The plan cannot run: report the elements SkipUnsupported would
+		// have skipped too, so that one pass lists everything to fix.
+		all := append(append([]Problem(nil), c.skipped...), c.problems...)
+		sort.SliceStable(all, func(i, j int) bool {
+			if all[i].File != all[j].File {
+				return all[i].File < all[j].File
+			}
+			return all[i].Line < all[j].Line
+		})
+		return nil, Problems(all)
 	}
 	t.warnings = c.skipped
 	return t, nil

@@ -408,7 +408,6 @@ func (t *Test) Run(ctx context.Context) error {
 	if !t.ran.CompareAndSwap(false, true) {
 		return errors.New("engine: a Test runs only once")
 	}
-	t.hardCtx, t.hardCancel = context.WithCancel(context.Background())
 	defer t.hardCancel()
 	t.timerFactor = 1
 	if v, ok := t.props.Get("timer.factor"); ok {
