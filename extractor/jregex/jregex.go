@@ -48,6 +48,14 @@ func Compile(pattern string) (*Regex, error) {
 	}
 	bt, err := regexp2.Compile(pattern, regexp2.None)
 	if err != nil {
+		// Perl reads an escaped letter with no meaning (\y, \h in Perl 5)
+		// as the letter itself; both engines refuse it.
+		if lit := literalEscapes(pattern); lit != pattern {
+			if r2, err2 := Compile(lit); err2 == nil {
+				r2.src = pattern
+				return r2, nil
+			}
+		}
 		return nil, fmt.Errorf("bad regular expression %q: %v", pattern, err)
 	}
 	all, err := regexp2.Compile(`\A(?:`+pattern+`)\z`, regexp2.None)
@@ -230,4 +238,27 @@ func (c *Cache) Get(pattern string) (*Regex, error) {
 	c.m[pattern] = cacheEntry{re, err}
 	c.mu.Unlock()
 	return re, err
+}
+
+// literalEscapes replaces escapes of letters that have no meaning in Perl 5
+// by the letter.
+func literalEscapes(p string) string {
+	const known = "dDwWsSbBAzZGnrtfveaxucpPkQEN"
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c == '\\' && i+1 < len(p) {
+			n := p[i+1]
+			if (n >= 'a' && n <= 'z' || n >= 'A' && n <= 'Z') && !strings.ContainsRune(known, rune(n)) {
+				b.WriteByte(n)
+			} else {
+				b.WriteByte(c)
+				b.WriteByte(n)
+			}
+			i++
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }

@@ -66,6 +66,10 @@ func TestPerlSemantics(t *testing.T) {
 	if got := first.FindAll("x1 x2 x3", 2); len(got) != 2 {
 		t.Errorf("limit: %d", len(got))
 	}
+	lit, err := Compile(`a\yb\h`)
+	if err != nil || !lit.Find("xaybh") || lit.String() != `a\yb\h` {
+		t.Errorf("meaningless escapes read as letters: %v", err)
+	}
 	var c Cache
 	a, err1 := c.Get(`a(b)`)
 	b, err2 := c.Get(`a(b)`)
