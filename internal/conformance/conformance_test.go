@@ -41,9 +41,16 @@ func TestConformance(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out)
 			}
-			if d := Diff(want, got); len(d) > 0 {
+			d := Diff(want, got)
+			if len(d) > 0 && c.Rules.Pending != "" {
+				t.Skipf("known difference (%s):\n  %s", c.Rules.Pending, strings.Join(d, "\n  "))
+			}
+			if len(d) > 0 {
 				t.Errorf("%s differs from JMeter 5.6.3:\n  %s", filepath.Base(c.Plan), strings.Join(d, "\n  "))
 				return
+			}
+			if c.Rules.Pending != "" {
+				t.Logf("%s now agrees with JMeter: remove its pending rule", c.Name)
 			}
 			agree++
 		})
