@@ -437,3 +437,33 @@ func sortedCopy(s []string) []string {
 	sort.Strings(c)
 	return c
 }
+
+func regexEl(name, ref, re, tpl string) el {
+	return el{tag: "RegexExtractor", gui: "RegexExtractorGui", name: name, props: sp("RegexExtractor.useHeaders", "false") +
+		sp("RegexExtractor.refname", ref) + sp("RegexExtractor.regex", re) + sp("RegexExtractor.template", tpl) +
+		sp("RegexExtractor.default", "none") + sp("RegexExtractor.match_number", "1")}
+}
+
+// Post-processors run outermost first (the sampler's own last, so it wins),
+// before assertions, which therefore see the extracted variable.
+func TestPostProcessorOrderAndAssertionAfterExtraction(t *testing.T) {
+	srv := newServer(t)
+	varAssert := el{tag: "ResponseAssertion", gui: "AssertionGui", name: "var check", props: `<collectionProp name="Asserion.test_strings">` + sp("1", "inner") + `</collectionProp>` +
+		sp("Assertion.test_field", "Assertion.response_data") + `<intProp name="Assertion.test_type">16</intProp>` +
+		sp("Assertion.scope", "variable") + sp("Scope.variable", "v")}
+	xml := planXML(tg("G", 1, 0, "1", "",
+		regexEl("outer", "v", `ok (/\w+)`, "outer$1$"),
+		get(srv, "first", "/first", regexEl("inner", "v", `(ok)`, "inner"), varAssert),
+		get(srv, "next", "/next/${v}"),
+	))
+	_, out := run(t, xml, nil)
+	p := srv.paths()
+	// the outer extractor also runs for "next", after the request that used v
+	if len(p) != 2 || p[1] != "/next/inner" {
+		t.Fatalf("got %v", p)
+	}
+	res := out.all()
+	if !res[0].Success || len(res[0].Assertions) != 1 {
+		t.Errorf("assertion on the extracted variable: success=%v %+v", res[0].Success, res[0].Assertions)
+	}
+}
