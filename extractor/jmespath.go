@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,8 +21,12 @@ import (
 
 // jmesExtractor is JMeter's JMESPathExtractor, on
 // github.com/jmespath/go-jmespath. Results print as Jackson does (compact
-// JSON, strings unquoted); object members come out sorted by name, since
-// the library works on Go maps that do not keep document order.
+// JSON, strings unquoted). The library works on Go maps, which forget
+// member order, so objects taken from the document are printed from an
+// ordered parse of the same text. Known differences from JMeter: objects
+// the expression builds ({b: x, a: y}) print with sorted members, and a
+// double with no fraction outside a document object prints as an integer
+// (5 where Jackson writes 5.0).
 type jmesExtractor struct {
 	scope   target.Scope
 	refName target.Str
@@ -123,12 +128,16 @@ func (x *jmesExtractor) Process(c *functions.Context, r *sampler.Result) {
 		if v == nil {
 			continue
 		}
+		order := orderIndex{}
+		if ordered, err := jsonpath.Parse(in); err == nil {
+			order.add(doc, ordered)
+		}
 		if list, ok := v.([]any); ok {
 			for _, e := range list {
-				results = append(results, jacksonString(e))
+				results = append(results, order.jackson(e))
 			}
 		} else {
-			results = append(results, jacksonString(v))
+			results = append(results, order.jackson(v))
 		}
 	}
 	switch {
@@ -156,23 +165,54 @@ func (x *jmesExtractor) Process(c *functions.Context, r *sampler.Result) {
 	vars.Put(ref+"_matchNr", strconv.Itoa(len(results)))
 }
 
-// jacksonString prints a value as Jackson's writeValueAsString, strings
-// without quotes.
-func jacksonString(v any) string {
+// orderIndex maps the objects of a map-based parse to the same objects of
+// an ordered parse, by map identity.
+type orderIndex map[uintptr]*jsonpath.Object
+
+func (ix orderIndex) add(m any, o any) {
+	switch t := m.(type) {
+	case map[string]any:
+		obj, ok := o.(*jsonpath.Object)
+		if !ok {
+			return
+		}
+		ix[reflect.ValueOf(t).Pointer()] = obj
+		for i := 0; i < obj.Len(); i++ {
+			k, v := obj.At(i)
+			ix.add(t[k], v)
+		}
+	case []any:
+		a, ok := o.([]any)
+		if !ok || len(a) != len(t) {
+			return
+		}
+		for i := range t {
+			ix.add(t[i], a[i])
+		}
+	}
+}
+
+// jackson prints a result as Jackson's writeValueAsString, strings without
+// quotes.
+func (ix orderIndex) jackson(v any) string {
 	if s, ok := v.(string); ok {
 		return s
 	}
 	var b bytes.Buffer
-	writeJackson(&b, v)
+	ix.write(&b, v)
 	return b.String()
 }
 
-func writeJackson(b *bytes.Buffer, v any) {
+func (ix orderIndex) write(b *bytes.Buffer, v any) {
 	switch t := v.(type) {
 	case nil:
 		b.WriteString("null")
 	case bool:
 		b.WriteString(strconv.FormatBool(t))
+	case int64:
+		b.WriteString(strconv.FormatInt(t, 10))
+	case jsonpath.BigInt:
+		b.WriteString(string(t))
 	case float64:
 		if t == math.Trunc(t) && math.Abs(t) < 1e15 {
 			b.WriteString(strconv.FormatInt(int64(t), 10))
@@ -187,10 +227,14 @@ func writeJackson(b *bytes.Buffer, v any) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			writeJackson(b, e)
+			ix.write(b, e)
 		}
 		b.WriteByte(']')
 	case map[string]any:
+		if o := ix[reflect.ValueOf(t).Pointer()]; o != nil {
+			writeOrdered(b, o)
+			return
+		}
 		keys := make([]string, 0, len(t))
 		for k := range t {
 			keys = append(keys, k)
@@ -203,12 +247,45 @@ func writeJackson(b *bytes.Buffer, v any) {
 			}
 			quote(b, k)
 			b.WriteByte(':')
-			writeJackson(b, t[k])
+			ix.write(b, t[k])
 		}
 		b.WriteByte('}')
 	default:
 		q, _ := json.Marshal(t)
 		b.Write(q)
+	}
+}
+
+// writeOrdered writes a value of the ordered parse, where members keep
+// document order and doubles keep their kind ("5.0" stays a double, as
+// Jackson's DoubleNode prints it).
+func writeOrdered(b *bytes.Buffer, v any) {
+	switch t := v.(type) {
+	case float64:
+		b.WriteString(jsonpath.JavaDouble(t))
+	case []any:
+		b.WriteByte('[')
+		for i, e := range t {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeOrdered(b, e)
+		}
+		b.WriteByte(']')
+	case *jsonpath.Object:
+		b.WriteByte('{')
+		for i := 0; i < t.Len(); i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			k, e := t.At(i)
+			quote(b, k)
+			b.WriteByte(':')
+			writeOrdered(b, e)
+		}
+		b.WriteByte('}')
+	default:
+		orderIndex(nil).write(b, v)
 	}
 }
 
