@@ -207,19 +207,23 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 	}
 	defer closeAll()
 
-	var jtl *report.JTLWriter
+	// Every result file of the run (-l and the plan's listeners) is opened
+	// through one set, so listeners naming the same file share a writer.
+	var files report.JTLFiles
+	var writers []*report.JTLWriter
 	if o.results != "" {
 		if o.force {
 			if err := os.Remove(o.results); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return fail("-f: cannot delete %s: %v", o.results, err)
 			}
 		}
-		jtl, err = report.OpenJTLWriter(o.results, saveCfg)
+		jtl, err := files.Open(o.results, saveCfg)
 		if err != nil {
 			return fail("results file: %v", err)
 		}
 		outputs = append(outputs, jtl)
 		closers = append(closers, jtl.Close)
+		writers = append(writers, jtl.JTLWriter)
 	}
 	stats := &statsOutput{st: report.NewStats(statsOpts)}
 	outputs = append(outputs, stats)
@@ -231,43 +235,39 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		}
 		return test.Counts()
 	}
-	var summariser *report.Summariser
-	if name := props.GetOr("summariser.name", ""); name != "" {
-		interval := 30 * time.Second
-		if s := props.GetOr("summariser.interval", "30"); s != "" {
-			var secs int
-			if _, err := fmt.Sscan(s, &secs); err == nil && secs > 0 {
-				interval = time.Duration(secs) * time.Second
-			}
+	sumCfg, err := report.SummariserConfigFromProps(props)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if sumCfg.Out {
+		if summariser := sumCfg.New(stdout, counts); summariser != nil {
+			fmt.Fprintf(stdout, "Creating summariser <%s>\n", sumCfg.Name)
+			outputs = append(outputs, summariser)
+			closers = append(closers, summariser.Close)
 		}
-		fmt.Fprintf(stdout, "Creating summariser <%s>\n", name)
-		summariser = report.NewSummariser(stdout, name, interval, counts)
-		outputs = append(outputs, summariser)
-		closers = append(closers, summariser.Close)
 	}
 
-	collectors := map[string]*report.JTLWriter{}
 	opts := engine.Options{
 		Props:           props,
 		Outputs:         outputs,
 		SkipUnsupported: o.skipUnsup,
 		TLSVerify:       o.tlsVerify,
 		Log:             logFunc(logger),
+		// A listener with a filename writes its own JTL with its own saveConfig
+		// and its errors-only / successes-only filter, as JMeter's does.
 		OpenCollector: func(el *jmx.Element, filename string) (engine.Output, error) {
-			abs, _ := filepath.Abs(filename)
-			if w, ok := collectors[abs]; ok {
-				return w, nil // listeners naming one file share one writer, as in JMeter
-			}
 			if o.force {
 				os.Remove(filename)
 			}
-			w, err := report.OpenJTLWriter(filename, saveCfg)
+			w, err := files.Open(filename, report.SaveConfigForListener(el, saveCfg))
 			if err != nil {
 				return nil, fmt.Errorf("%s (%s): %w", el.Path(), el.Where(), err)
 			}
-			collectors[abs] = w
 			closers = append(closers, w.Close)
-			return w, nil
+			writers = append(writers, w.JTLWriter)
+			return &report.FilterOutput{Out: w,
+				ErrorsOnly:  el.Bool("ResultCollector.error_logging", false),
+				SuccessOnly: el.Bool("ResultCollector.success_only_logging", false)}, nil
 		},
 	}
 	test, err = engine.Compile(plan, opts)
@@ -315,6 +315,25 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 			}
 		}
 	}()
+	// A results file that cannot be written stops the run: a JTL with a
+	// silent gap is worse than no JTL.
+	var writeErr error
+	var writeMu sync.Mutex
+	for _, w := range writers {
+		go func(w *report.JTLWriter) {
+			select {
+			case <-w.Failed():
+				writeMu.Lock()
+				if writeErr == nil {
+					writeErr = w.Err()
+					fmt.Fprintf(stderr, "gometer: cannot write results to %s: %v; stopping the test\n", w.Path(), writeErr)
+				}
+				writeMu.Unlock()
+				cancel()
+			case <-ctx.Done():
+			}
+		}(w)
+	}
 	if ready != nil {
 		ready()
 	}
@@ -353,6 +372,11 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 	if runErr != nil && !errors.Is(runErr, context.Canceled) {
 		code = exitFailed
 	}
+	writeMu.Lock()
+	if writeErr != nil {
+		code = exitFailed
+	}
+	writeMu.Unlock()
 	if len(thresholds) > 0 {
 		if v := report.EvaluateThresholds(thresholds, stats.st); len(v) > 0 {
 			fmt.Fprintln(stdout)
