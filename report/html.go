@@ -42,7 +42,8 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <div class="cards" id="summary">{{range .Cards}}<div class="card"><div class="k">{{.K}}</div><div class="v">{{.V}}</div></div>{{end}}</div>
 
 <section id="statistics"><h2>Statistics</h2>
-{{if .Stats}}<table id="stats-table" class="sortable">
+{{if .Stats}}<input type="search" id="label-filter" class="filter" placeholder="Filter labels (text or regular expression)" aria-label="Filter labels">
+<table id="stats-table" class="sortable">
 <thead><tr>{{range .StatsTitles}}<th{{if ne . "Label"}} data-type="num"{{end}}>{{.}}</th>{{end}}</tr></thead>
 <tbody class="total">{{with .StatsTotal}}<tr class="total-row">{{range .}}<td{{if .Class}} class="{{.Class}}"{{end}}>{{.Text}}</td>{{end}}</tr>{{end}}</tbody>
 <tbody class="items">{{range .Stats}}<tr class="label-row{{if .Ctrl}} ctrl{{end}}">{{range .Cells}}<td{{if .Class}} class="{{.Class}}"{{end}}{{if .V}} data-v="{{.V}}"{{end}}>{{.Text}}</td>{{end}}</tr>

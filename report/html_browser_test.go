@@ -88,7 +88,8 @@ func TestReportInHeadlessChromium(t *testing.T) {
 		id := box[:strings.IndexByte(box, '"')]
 		svg := box[strings.Index(box, "<svg"):]
 		svg = svg[:strings.Index(svg, "</svg>")]
-		if !strings.Contains(svg, "<path") && !strings.Contains(svg, "<rect") {
+		i := strings.Index(svg, `<g class="series"`)
+		if i < 0 || !strings.Contains(svg[i:], `<path d="M`) && !strings.Contains(svg[i:], `<rect x=`) {
 			t.Errorf("chart %s has no drawn series", id)
 		}
 	}

@@ -48,7 +48,38 @@
     });
   }
 
+  function initFilter() {
+    var input = document.getElementById("label-filter");
+    if (!input) { return; }
+    input.addEventListener("input", function () {
+      var q = input.value, re = null;
+      try { re = new RegExp(q, "i"); } catch (e) { re = null; }
+      var rows = document.querySelectorAll("#stats-table tbody.items tr");
+      Array.prototype.forEach.call(rows, function (tr) {
+        var label = tr.cells[0].textContent;
+        var hit = q === "" || (re ? re.test(label) : label.toLowerCase().indexOf(q.toLowerCase()) >= 0);
+        tr.style.display = hit ? "" : "none";
+      });
+    });
+  }
+
   // ---- charts -------------------------------------------------------------
+  var tip = null;
+  function showTip(html, ev) {
+    if (!tip) { tip = document.createElement("div"); tip.className = "tip"; document.body.appendChild(tip); }
+    while (tip.firstChild) { tip.removeChild(tip.firstChild); }
+    html.forEach(function (line, i) {
+      var d = document.createElement("div");
+      if (i === 0) { var b = document.createElement("b"); b.textContent = line; d.appendChild(b); } else { d.textContent = line; }
+      tip.appendChild(d);
+    });
+    tip.style.display = "block";
+    var x = ev.clientX + 14, y = ev.clientY + 14;
+    if (x + tip.offsetWidth > window.innerWidth) { x = ev.clientX - tip.offsetWidth - 14; }
+    if (y + tip.offsetHeight > window.innerHeight) { y = ev.clientY - tip.offsetHeight - 14; }
+    tip.style.left = x + "px"; tip.style.top = y + "px";
+  }
+  function hideTip() { if (tip) { tip.style.display = "none"; } }
   function niceStep(range, n) {
     if (!(range > 0)) { return 1; }
     var raw = range / n, p = Math.pow(10, Math.floor(Math.log(raw) / Math.LN10)), m = raw / p;
@@ -174,6 +205,29 @@
           }
         }
       });
+      if (!bar) {
+        var guide = el("line", { x1: 0, x2: 0, y1: T, y2: H - B, "class": "hover", visibility: "hidden" }, svg);
+        var overlay = el("rect", { x: L, y: T, width: W - L - R, height: H - T - B, fill: "transparent" }, svg);
+        overlay.addEventListener("mousemove", function (ev) {
+          var box = svg.getBoundingClientRect();
+          var xv = xmin + ((ev.clientX - box.left) * W / box.width - L) / (W - L - R) * (xmax - xmin);
+          var best = null, lines = [];
+          visible.forEach(function (si) {
+            var pts = series[si].points, k, nb = null;
+            for (k = 0; k < pts.length; k++) { if (nb === null || Math.abs(pts[k][0] - xv) < Math.abs(nb[0] - xv)) { nb = pts[k]; } }
+            if (nb && (best === null || Math.abs(nb[0] - xv) < Math.abs(best - xv))) { best = nb[0]; }
+          });
+          if (best === null) { return; }
+          visible.forEach(function (si) {
+            var pts = series[si].points;
+            for (var k = 0; k < pts.length; k++) { if (pts[k][0] === best) { lines.push(series[si].name + ": " + fmtNum(pts[k][1]) + " " + ch.y); break; } }
+          });
+          if (lines.length > 12) { lines = lines.slice(0, 12).concat(["…"]); }
+          guide.setAttribute("x1", sx(best)); guide.setAttribute("x2", sx(best)); guide.setAttribute("visibility", "visible");
+          showTip([ch.x === "time" ? fmtTime(best, false) : fmtNum(best) + (ch.x === "pct" ? "%" : " ms")].concat(lines), ev);
+        });
+        overlay.addEventListener("mouseleave", function () { guide.setAttribute("visibility", "hidden"); hideTip(); });
+      }
     }
     if (ch.x !== "cat") {
       series.forEach(function (s, i) {
@@ -205,5 +259,6 @@
   }
 
   initTables();
+  initFilter();
   initCharts();
 })();
