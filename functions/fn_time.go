@@ -323,7 +323,13 @@ func buildRandomDate(args []*Template) (evalFunc, error) {
 			}
 		}
 		def := parseDefaults{year: now.Year(), loc: time.UTC}
-		day := func(t time.Time) int64 { return t.Unix() / 86400 }
+		day := func(t time.Time) int64 { // floor division: dates before 1970 too
+			d := t.Unix() / 86400
+			if t.Unix()%86400 < 0 {
+				d--
+			}
+			return d
+		}
 		y, m, d := now.Date()
 		start := day(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
 		if s := strings.TrimSpace(args[1].Eval(c)); s != "" {

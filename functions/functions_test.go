@@ -351,6 +351,7 @@ func TestDateFunctions(t *testing.T) {
 		{in: "${__dateTimeConvert(2017-01-02 21:00:21,yyyy-MM-dd HH:mm:ss,dd-MM-yyyy hh:mm)}", want: "02-01-2017 09:00"},
 		{in: "${__timeShift(yyyy-MM-dd,2024-01-31,P1DT12H,en_US,v)}", want: "2024-02-01", vars: map[string]string{"v": "2024-02-01"}},
 		{in: "${__RandomDate(yyyy-MM-dd,2024-01-01,2024-01-02)}", want: "2024-01-01"},
+		{in: "${__RandomDate(yyyy-MM-dd,1960-05-01,1960-05-02)}", want: "1960-05-01"},
 		{in: "${__RandomDate(,2024-02-28,2024-03-01,,d)}", match: `^2024-02-(28|29)$`},
 		{in: "${__RandomDate(dd/MM/yyyy,,06/03/2024)}", want: "05/03/2024"},
 		{in: "${__RandomDate(yyyy-MM-dd,2024-01-02,2024-01-01)}", want: ""},

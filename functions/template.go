@@ -148,7 +148,12 @@ func (t *Template) String() string { return t.raw }
 // UnknownFunctions returns the names starting with "__" that are not known
 // functions; like JMeter, they are treated as (normally unset) variables and
 // stay literal. Callers may warn about them (often a missing plugin).
-func (t *Template) UnknownFunctions() []string { return t.unknown }
+func (t *Template) UnknownFunctions() []string {
+	if t == nil {
+		return nil
+	}
+	return t.unknown
+}
 
 // Warnings returns what JMeter tolerates but is most likely a mistake: an
 // unterminated "${" (kept as literal text). Strict callers (validate, CI
