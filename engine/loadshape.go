@@ -175,50 +175,50 @@ func (gr *groupRun) ultimatePlans(c *functions.Context, base time.Time) []userPl
 
 func secs(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
-// steppingPlans follows SteppingThreadGroup: after the initial delay a
-// first burst, then "Start users count" more every "Start users period",
-// each batch spread over "rampUp"; all hold for "flighttime", then stop
-// "Stop users count" every "Stop users period", last started first.
+// steppingPlans follows SteppingThreadGroup.scheduleThread: after the
+// initial delay a first burst, then "Start users count" more every
+// "Start users period" + "rampUp", each batch spread over "rampUp"; all hold
+// for "flighttime" after the last batch, then "Stop users count" stop every
+// "Stop users period", first started first.
 func (gr *groupRun) steppingPlans(c *functions.Context, base time.Time) []userPlan {
 	g := gr.g
 	n := int(g.prop("ThreadGroup.num_threads", c, 0))
-	delay := g.prop("Threads initial delay", c, 0)
 	in := int(g.prop("Start users count", c, 0))
 	if in <= 0 {
 		in = n
+	}
+	out := int(g.prop("Stop users count", c, 0))
+	if out <= 0 {
+		out = n
 	}
 	burst := min(int(g.prop("Start users count burst", c, 0)), n)
 	if burst <= 0 {
 		burst = in
 	}
-	period := g.prop("Start users period", c, 0)
-	ramp := g.prop("rampUp", c, 0)
-	flight := g.prop("flighttime", c, 0)
-	out := int(g.prop("Stop users count", c, 0))
-	if out <= 0 {
-		out = n
+	ms := func(name string) int64 { return 1000 * int64(g.prop(name, c, 0)) }
+	ascent := base.Add(time.Duration(ms("Threads initial delay")) * time.Millisecond)
+	period, ramp, flight, outPeriod := ms("Start users period"), ms("rampUp"), ms("flighttime"), ms("Stop users period")
+	step := period + ramp
+	steps := 1
+	if n >= burst {
+		steps = int(math.Ceil(float64(n-burst) / float64(in)))
 	}
-	outPeriod := g.prop("Stop users period", c, 0)
-	ascent := base.Add(secs(delay))
+	lastCount := (n - burst) % in
+	if lastCount == 0 {
+		lastCount = in
+	}
+	descent := ascent.Add(time.Duration(int64(steps)*step+ramp/int64(max(in, 1))*int64(lastCount)+flight) * time.Millisecond)
 	plans := make([]userPlan, 0, n)
-	lastStart := ascent
 	for i := 0; i < n; i++ {
-		bucket, size, idx := 0, burst, i
+		bucket, size, pos := 0, burst, i
 		if i >= burst {
 			bucket = 1 + (i-burst)/in
 			size = in
-			idx = (i - burst) % in
+			pos = (i - burst) % in
 		}
-		start := ascent.Add(secs(float64(bucket) * period)).Add(secs(ramp * float64(idx) / float64(size)))
-		if start.After(lastStart) {
-			lastStart = start
-		}
-		plans = append(plans, userPlan{num: i + 1, start: start})
-	}
-	descent := lastStart.Add(secs(flight))
-	for i := range plans {
-		fromLast := n - 1 - i
-		plans[i].end = descent.Add(secs(outPeriod * float64(fromLast/out)))
+		start := ascent.Add(time.Duration(int64(bucket)*step+int64(pos)*(ramp/int64(max(size, 1)))) * time.Millisecond)
+		end := descent.Add(time.Duration(outPeriod*int64(i/out)) * time.Millisecond)
+		plans = append(plans, userPlan{num: i + 1, start: start, end: end})
 	}
 	return plans
 }

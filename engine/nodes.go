@@ -108,15 +108,6 @@ func without(list, remove []Output) []Output {
 	return out
 }
 
-// iterating reports controllers whose passes count as loop iterations.
-func iterating(el *jmx.Element) bool {
-	switch el.Class() {
-	case "LoopController", "WhileController", "ForeachController":
-		return true
-	}
-	return false
-}
-
 // compileController builds one logic controller and its subtree.
 func (c *compiler) compileController(el *jmx.Element, cx cctx) node {
 	switch el.Class() {
@@ -154,7 +145,12 @@ func (c *compiler) compileController(el *jmx.Element, cx cctx) node {
 		x := &ifController{ctrlBase: base, cond: cond, evaluateAll: el.Bool("IfController.evaluateAll", false)}
 		n, b = x, &x.ctrlBase
 	case "OnceOnlyController":
-		x := &onceOnlyController{ctrlBase: base, underLoop: cx.ctrl != nil && iterating(cx.ctrl.el)}
+		// OnceOnlyController re-arms when its parent fires iteration #1 (a
+		// LoopController) or #0 (others): under a loop or while controller
+		// that is each first pass; a ForeachController counts from 1 and so
+		// never re-arms it, like a simple parent.
+		underLoop := cx.ctrl != nil && (cx.ctrl.el.Class() == "LoopController" || cx.ctrl.el.Class() == "WhileController")
+		x := &onceOnlyController{ctrlBase: base, underLoop: underLoop}
 		n, b = x, &x.ctrlBase
 	case "ThroughputController":
 		x := &throughputController{
