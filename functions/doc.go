@@ -49,6 +49,8 @@
 //     Supported java.time pattern letters: G y u M L d D H h k K m s S n N A
 //     a E z Z X x O V and 'quoted text'; others are compile errors.
 //   - __time and the date functions use Context.Now and its time zone.
+//   - There is no __iterationNum: JMeter 5.6.3 has none either and leaves
+//     "${__iterationNum}" as written (Context.Iteration is for the engine).
 //
 // Expressions: __jexl3/__jexl2, __javaScript and one-line __groovy (and
 // If/While controller conditions through CompileJEXL, CompileJavaScript,

@@ -385,10 +385,6 @@ func buildTestPlanName([]*Template) (evalFunc, error) {
 	}, nil
 }
 
-func buildIterationNum([]*Template) (evalFunc, error) {
-	return func(c *Context) string { return strconv.Itoa(c.Iteration) }, nil
-}
-
 func buildMachineName(args []*Template) (evalFunc, error) {
 	v := varArg{arg(args, 0)}
 	return func(c *Context) string {

@@ -147,7 +147,7 @@ func FunctionNames() []string {
 		"__RandomString", "__StringFromFile", "__TestPlanName", "__UUID", "__V", "__base64Decode", "__base64Encode",
 		"__changeCase", "__char", "__chooseRandom", "__counter", "__dateTimeConvert", "__digest", "__doubleSum",
 		"__env", "__escapeHtml", "__escapeOroRegexpChars", "__escapeXml", "__eval", "__evalVar", "__groovy", "__if",
-		"__intSum", "__isDefined", "__isPropDefined", "__isVarDefined", "__iterationNum", "__javaScript",
+		"__intSum", "__isDefined", "__isPropDefined", "__isVarDefined", "__javaScript",
 		"__jexl2", "__jexl3", "__log", "__logn", "__longSum", "__lowerCase", "__machineIP", "__machineName",
 		"__property", "__regexFunction", "__samplerName", "__setProperty", "__split", "__strLen",
 		"__strReplace", "__substring", "__threadGroupName", "__threadNum", "__time", "__timeShift",

@@ -64,8 +64,6 @@ func lookup(name string) *funcSpec {
 		return &funcSpec{0, 1, buildSamplerName, ""}
 	case "__TestPlanName":
 		return &funcSpec{0, 0, buildTestPlanName, ""}
-	case "__iterationNum":
-		return &funcSpec{0, 0, buildIterationNum, ""}
 	case "__machineName":
 		return &funcSpec{0, 1, buildMachineName, ""}
 	case "__machineIP":
