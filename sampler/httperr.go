@@ -43,6 +43,9 @@ func setError(r *Result, err error) {
 	r.ErrorCount = 1
 	r.DataType = "text"
 	r.Body = []byte(je.class + ": " + je.msg + "\n")
+	// JMeter's byte count falls back to the response data: the stack trace.
+	r.Bytes = int64(len(r.Body))
+	r.SentBytes = 0
 	r.location = ""
 }
 

@@ -1,0 +1,624 @@
+package sampler
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"gometer/jmx"
+)
+
+func TestHTTPFollowRedirects(t *testing.T) {
+	rec := &recorder{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec.add(r)
+		switch r.URL.Path {
+		case "/start":
+			http.SetCookie(w, &http.Cookie{Name: "sid", Value: "abc", Path: "/"})
+			w.Header().Set("Location", "/a/../middle")
+			w.WriteHeader(302)
+		case "/middle":
+			w.Header().Set("Location", "/final page")
+			w.WriteHeader(303)
+		case "/final page":
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, "<html>done</html>")
+		case "/loop":
+			w.Header().Set("Location", "/loop")
+			w.WriteHeader(301)
+		case "/noloc":
+			w.WriteHeader(302)
+		}
+	}))
+	defer srv.Close()
+	cm := elem("CookieManager", "cookies")
+	s := newSession()
+	el := httpSampler(t, srv.URL, "login", "POST", "/start", argsProp(targ{name: "u", value: "x"}))
+	res := mustHTTP(t, el, HTTPOptions{Cookies: cm}).Sample(context.Background(), s)
+	if len(res.Subs) != 3 {
+		t.Fatalf("subs %d: %+v", len(res.Subs), res)
+	}
+	for i, sub := range res.Subs {
+		if want := "login-" + strconv.Itoa(i); sub.Label != want {
+			t.Errorf("sub %d label %q", i, sub.Label)
+		}
+	}
+	if res.Label != "login" || res.ResponseCode != "200" || !res.Success || string(res.Body) != "<html>done</html>" {
+		t.Errorf("parent %q %q %v %q", res.Label, res.ResponseCode, res.Success, res.Body)
+	}
+	if res.URL != srv.URL+"/final%20page" || res.Method != "GET" {
+		t.Errorf("parent url %q method %q", res.URL, res.Method)
+	}
+	if res.Subs[0].ResponseCode != "302" || res.Subs[0].Method != "POST" || res.Subs[1].ResponseCode != "303" || res.Subs[1].Method != "GET" {
+		t.Errorf("hops %+v %+v", res.Subs[0], res.Subs[1])
+	}
+	var sum int64
+	for _, sub := range res.Subs {
+		sum += sub.Bytes
+	}
+	if res.Bytes != sum || sum == 0 {
+		t.Errorf("parent bytes %d, sum of hops %d", res.Bytes, sum)
+	}
+	last := res.Subs[2]
+	if !res.Start.Equal(res.Subs[0].Start) || res.End().Before(last.End()) {
+		t.Errorf("parent time %v..%v does not span hops ending %v", res.Start, res.End(), last.End())
+	}
+	reqs := rec.all()
+	if len(reqs) != 3 || reqs[1].Path != "/middle" || reqs[1].Method != "GET" || reqs[2].Path != "/final page" {
+		t.Fatalf("server saw %+v", reqs)
+	}
+	if reqs[1].Header.Get("Cookie") != "sid=abc" {
+		t.Errorf("cookie not sent on redirect hop: %v", reqs[1].Header)
+	}
+
+	// Redirect loop: max redirects then an error sub-result.
+	s.Ctx.Props.Set("httpsampler.max_redirects", "3")
+	el = httpSampler(t, srv.URL, "loop", "GET", "/loop")
+	res = mustHTTP(t, el, HTTPOptions{Props: s.Ctx.Props}).Sample(context.Background(), s)
+	if res.Success || len(res.Subs) != 5 || !strings.Contains(res.ResponseMessage, "Exceeded maximum number of redirects: 3") {
+		t.Errorf("loop: success %v subs %d msg %q", res.Success, len(res.Subs), res.ResponseMessage)
+	}
+
+	// 302 without Location is an error, as in JMeter.
+	el = httpSampler(t, srv.URL, "noloc", "GET", "/noloc")
+	res = mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), s)
+	if res.Success || res.ResponseCode != "Non HTTP response code: java.lang.IllegalArgumentException" {
+		t.Errorf("noloc: %q %q", res.ResponseCode, res.ResponseMessage)
+	}
+
+	// follow_redirects off: the 302 itself, successful, no subs.
+	el = httpSampler(t, srv.URL, "nofollow", "GET", "/start", bp("HTTPSampler.follow_redirects", false))
+	res = mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), s)
+	if !res.Success || res.ResponseCode != "302" || len(res.Subs) != 0 {
+		t.Errorf("no follow: %q subs %d", res.ResponseCode, len(res.Subs))
+	}
+
+	// auto_redirects: one result, final URL.
+	el = httpSampler(t, srv.URL, "auto", "GET", "/start", bp("HTTPSampler.follow_redirects", false), bp("HTTPSampler.auto_redirects", true))
+	res = mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), s)
+	if !res.Success || res.ResponseCode != "200" || len(res.Subs) != 0 || !strings.HasSuffix(res.URL, "/final%20page") {
+		t.Errorf("auto: %q subs %d url %q", res.ResponseCode, len(res.Subs), res.URL)
+	}
+}
+
+func TestHTTPNetworkFailures(t *testing.T) {
+	s := newSession()
+	// Refused: a port that was just closed.
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	el := httpSampler(t, "http://"+addr, "refused", "GET", "/")
+	res := mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), s)
+	if res.Success || res.ResponseCode != "Non HTTP response code: org.apache.http.conn.HttpHostConnectException" ||
+		!strings.HasPrefix(res.ResponseMessage, "Non HTTP response message: Connect to "+addr) || !strings.HasSuffix(res.ResponseMessage, "Connection refused") {
+		t.Errorf("refused: %q %q", res.ResponseCode, res.ResponseMessage)
+	}
+	if res.Label != "refused" || res.ErrorCount != 1 || len(res.Body) == 0 {
+		t.Errorf("refused result %+v", res)
+	}
+
+	// Response timeout.
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(3 * time.Second):
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	el = httpSampler(t, slow.URL, "slow", "GET", "/", sp("HTTPSampler.response_timeout", "200"))
+	startT := time.Now()
+	res = mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), s)
+	if res.ResponseCode != "Non HTTP response code: java.net.SocketTimeoutException" || res.ResponseMessage != "Non HTTP response message: Read timed out" {
+		t.Errorf("timeout: %q %q", res.ResponseCode, res.ResponseMessage)
+	}
+	if d := time.Since(startT); d > 2500*time.Millisecond || res.Elapsed < 150*time.Millisecond {
+		t.Errorf("timeout took %v, elapsed %v", d, res.Elapsed)
+	}
+
+	// Server closes without answering.
+	ln2, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln2.Close()
+	go func() {
+		for {
+			c, err := ln2.Accept()
+			if err != nil {
+				return
+			}
+			buf := make([]byte, 1024)
+			c.Read(buf)
+			c.Close()
+		}
+	}()
+	el = httpSampler(t, "http://"+ln2.Addr().String(), "closed", "GET", "/")
+	res = mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), s)
+	if res.ResponseCode != "Non HTTP response code: org.apache.http.NoHttpResponseException" ||
+		res.ResponseMessage != "Non HTTP response message: "+ln2.Addr().String()+" failed to respond" {
+		t.Errorf("no response: %q %q", res.ResponseCode, res.ResponseMessage)
+	}
+
+	// Server resets the connection.
+	ln3, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln3.Close()
+	go func() {
+		for {
+			c, err := ln3.Accept()
+			if err != nil {
+				return
+			}
+			buf := make([]byte, 1024)
+			c.Read(buf)
+			c.(*net.TCPConn).SetLinger(0)
+			c.Close()
+		}
+	}()
+	el = httpSampler(t, "http://"+ln3.Addr().String(), "reset", "GET", "/")
+	res = mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), s)
+	if res.Success || (res.ResponseCode != "Non HTTP response code: java.net.SocketException" && res.ResponseCode != "Non HTTP response code: org.apache.http.NoHttpResponseException") {
+		t.Errorf("reset: %q %q", res.ResponseCode, res.ResponseMessage)
+	}
+
+	// Truncated body.
+	addr4 := closingServer(t, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\nshort")
+	el = httpSampler(t, "http://"+addr4, "trunc", "GET", "/")
+	res = mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), s)
+	if res.Success || res.ResponseCode != "Non HTTP response code: org.apache.http.ConnectionClosedException" {
+		t.Errorf("truncated: %q %q", res.ResponseCode, res.ResponseMessage)
+	}
+
+	// Unknown host: a DNS cache manager whose custom resolver (a loopback
+	// DNS server) answers NXDOMAIN.
+	dns := elem("DNSCacheManager", "dns", bp("DNSCacheManager.isCustomResolver", true),
+		collection("DNSCacheManager.servers", sp("", nxdomainServer(t))))
+	el = httpSampler(t, "http://nosuchhost.invalid:80", "unknown", "GET", "/")
+	res = mustHTTP(t, el, HTTPOptions{DNS: dns}).Sample(context.Background(), s)
+	if res.ResponseCode != "Non HTTP response code: java.net.UnknownHostException" {
+		t.Errorf("unknown host: %q %q", res.ResponseCode, res.ResponseMessage)
+	}
+
+	// Bad URL.
+	el = httpSampler(t, "http://127.0.0.1:1", "bad", "GET", "http://[::1")
+	res = mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), s)
+	if res.Success || !strings.HasPrefix(res.ResponseCode, "Non HTTP response code: ") {
+		t.Errorf("bad url: %q", res.ResponseCode)
+	}
+}
+
+func TestHTTPConnectTimeout(t *testing.T) {
+	// A loopback listener with backlog 0 that never accepts: once its queue is
+	// full, further SYNs are dropped and a connect hangs until the timeout.
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	defer syscall.Close(fd)
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Skip(err)
+	}
+	if err := syscall.Listen(fd, 0); err != nil {
+		t.Skip(err)
+	}
+	sa, _ := syscall.Getsockname(fd)
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(sa.(*syscall.SockaddrInet4).Port))
+	for i := 0; i < 4; i++ {
+		if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
+			defer c.Close()
+		}
+	}
+	el := httpSampler(t, "http://"+addr, "cto", "GET", "/", sp("HTTPSampler.connect_timeout", "300"))
+	start := time.Now()
+	res := mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+	if d := time.Since(start); d < 250*time.Millisecond {
+		t.Skipf("connect did not hang (%s)", res.ResponseCode)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("connect timeout of 300ms took %v", d)
+	}
+	if res.ResponseCode != "Non HTTP response code: org.apache.http.conn.ConnectTimeoutException" {
+		t.Errorf("connect timeout: %q %q", res.ResponseCode, res.ResponseMessage)
+	}
+}
+
+func TestHTTPTLSSelfSigned(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "secure")
+	}))
+	defer srv.Close()
+	el := httpSampler(t, srv.URL, "tls", "GET", "/x")
+	s := newSession()
+	res := mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), s)
+	if !res.Success || string(res.Body) != "secure" || !strings.HasPrefix(res.URL, "https://") {
+		t.Fatalf("tls: %q %q %q", res.ResponseCode, res.ResponseMessage, res.Body)
+	}
+	if res.Connect <= 0 || res.Bytes < int64(len("HTTP/1.1 200 OK\r\n\r\nsecure")) || res.Bytes > 400 {
+		t.Errorf("tls connect %v bytes %d", res.Connect, res.Bytes)
+	}
+	res2 := mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), s)
+	if res2.Connect != 0 {
+		t.Errorf("tls reuse connect %v", res2.Connect)
+	}
+	// Verification on: the self-signed certificate is rejected.
+	res = mustHTTP(t, el, HTTPOptions{TLSVerify: true}).Sample(context.Background(), newSession())
+	if res.Success || res.ResponseCode != "Non HTTP response code: javax.net.ssl.SSLHandshakeException" {
+		t.Errorf("verify: %q %q", res.ResponseCode, res.ResponseMessage)
+	}
+}
+
+func cookieServer(t *testing.T) (*httptest.Server, *recorder) {
+	rec := &recorder{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec.add(r)
+		switch r.URL.Path {
+		case "/set":
+			http.SetCookie(w, &http.Cookie{Name: "a", Value: "1", Path: "/"})
+			http.SetCookie(w, &http.Cookie{Name: "scoped", Value: "2", Path: "/app"})
+		case "/del":
+			http.SetCookie(w, &http.Cookie{Name: "a", Value: "", Path: "/", MaxAge: -1})
+		}
+		io.WriteString(w, "ok")
+	}))
+	t.Cleanup(srv.Close)
+	return srv, rec
+}
+
+func TestHTTPCookies(t *testing.T) {
+	srv, rec := cookieServer(t)
+	props := newSession().Ctx.Props
+	props.Set("CookieManager.save.cookies", "true")
+	cm := elem("CookieManager", "cm", bp("CookieManager.clearEachIteration", true),
+		collection("CookieManager.cookies", elemProp("pre", "Cookie",
+			sp("Cookie.value", "${v}"), sp("Cookie.domain", "127.0.0.1"), sp("Cookie.path", "/"), bp("Cookie.secure", false))))
+	s := newSession()
+	s.Ctx.Props = props
+	s.Ctx.Vars.Put("v", "pv")
+	get := func(path string) *Result {
+		return mustHTTP(t, httpSampler(t, srv.URL, path, "GET", path), HTTPOptions{Cookies: cm, Props: props}).Sample(context.Background(), s)
+	}
+	get("/set")
+	if c := rec.last(t).Header.Get("Cookie"); c != "pre=pv" {
+		t.Errorf("first request cookies %q", c)
+	}
+	if v, _ := s.Ctx.Vars.Get("COOKIE_a"); v != "1" {
+		t.Errorf("COOKIE_a = %q", v)
+	}
+	res := get("/other")
+	if c := rec.last(t).Header.Get("Cookie"); !strings.Contains(c, "a=1") || strings.Contains(c, "scoped") || !strings.Contains(c, "pre=pv") {
+		t.Errorf("cookies on /other %q", c)
+	}
+	if !strings.Contains(res.SamplerData, "Cookie Data:\n") || res.Cookies == "" {
+		t.Errorf("sampler data %q", res.SamplerData)
+	}
+	get("/app/x")
+	if c := rec.last(t).Header.Get("Cookie"); !strings.Contains(c, "scoped=2") {
+		t.Errorf("cookies on /app/x %q", c)
+	}
+	get("/del")
+	get("/other")
+	if c := rec.last(t).Header.Get("Cookie"); strings.Contains(c, "a=") {
+		t.Errorf("deleted cookie still sent: %q", c)
+	}
+	get("/set")
+	s.HTTP.StartIteration(true) // clearEachIteration
+	get("/other")
+	if c := rec.last(t).Header.Get("Cookie"); c != "pre=pv" {
+		t.Errorf("after clear: %q", c)
+	}
+	// Another user has its own jar.
+	s2 := newSession()
+	mustHTTP(t, httpSampler(t, srv.URL, "x", "GET", "/other"), HTTPOptions{Cookies: cm}).Sample(context.Background(), s2)
+	if c := rec.last(t).Header.Get("Cookie"); c != "pre=${v}" {
+		t.Errorf("second user cookies %q", c)
+	}
+	// No cookie manager: cookies are not kept.
+	s3 := newSession()
+	mustHTTP(t, httpSampler(t, srv.URL, "x", "GET", "/set"), HTTPOptions{}).Sample(context.Background(), s3)
+	mustHTTP(t, httpSampler(t, srv.URL, "x", "GET", "/other"), HTTPOptions{}).Sample(context.Background(), s3)
+	if c := rec.last(t).Header.Get("Cookie"); c != "" {
+		t.Errorf("cookies without manager %q", c)
+	}
+}
+
+func TestHTTPCacheManager(t *testing.T) {
+	rec := &recorder{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec.add(r)
+		switch r.URL.Path {
+		case "/fresh":
+			w.Header().Set("Cache-Control", "max-age=3600")
+		case "/etag":
+			w.Header().Set("Cache-Control", "no-cache")
+			w.Header().Set("ETag", `"v1"`)
+			w.Header().Set("Last-Modified", "Mon, 02 Jan 2006 15:04:05 GMT")
+			if r.Header.Get("If-None-Match") == `"v1"` {
+				w.WriteHeader(304)
+				return
+			}
+		case "/nostore":
+			w.Header().Set("Cache-Control", "no-store, max-age=3600")
+		}
+		io.WriteString(w, "body")
+	}))
+	defer srv.Close()
+	cache := elem("CacheManager", "cache", bp("clearEachIteration", true), bp("useExpires", true))
+	s := newSession()
+	get := func(path string) *Result {
+		return mustHTTP(t, httpSampler(t, srv.URL, path, "GET", path), HTTPOptions{Cache: cache}).Sample(context.Background(), s)
+	}
+	if r := get("/fresh"); r == nil || r.ResponseCode != "200" {
+		t.Fatalf("first fetch %+v", r)
+	}
+	if r := get("/fresh"); r != nil {
+		t.Errorf("fresh entry: want no sample, got %s", r.ResponseCode)
+	}
+	if n := len(rec.all()); n != 1 {
+		t.Errorf("server saw %d requests, want 1", n)
+	}
+	get("/etag")
+	r := get("/etag")
+	last := rec.last(t)
+	if r == nil || r.ResponseCode != "304" || !r.Success || last.Header.Get("If-None-Match") != `"v1"` || last.Header.Get("If-Modified-Since") == "" {
+		t.Errorf("conditional: %+v %v", r, last.Header)
+	}
+	get("/nostore")
+	if r := get("/nostore"); r == nil {
+		t.Errorf("no-store response served from cache")
+	}
+	s.HTTP.StartIteration(true)
+	if r := get("/fresh"); r == nil {
+		t.Errorf("cache not cleared at iteration start")
+	}
+	// POST is not answered from the cache.
+	el := httpSampler(t, srv.URL, "p", "POST", "/fresh")
+	if r := mustHTTP(t, el, HTTPOptions{Cache: cache}).Sample(context.Background(), s); r == nil {
+		t.Errorf("POST served from cache")
+	}
+}
+
+func TestHTTPAuthBasicAndDigest(t *testing.T) {
+	const realm, nonce = "test", "n0nce"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/basic"):
+			u, p, ok := r.BasicAuth()
+			if !ok || u != "alice" || p != "s3cret" {
+				w.WriteHeader(401)
+				return
+			}
+			io.WriteString(w, "hi "+u)
+		case strings.HasPrefix(r.URL.Path, "/digest"):
+			a := r.Header.Get("Authorization")
+			if !strings.HasPrefix(a, "Digest ") {
+				w.Header().Set("WWW-Authenticate", `Digest realm="`+realm+`", nonce="`+nonce+`", qop="auth"`)
+				w.WriteHeader(401)
+				return
+			}
+			ch := parseDigestFields(a)
+			ha1 := md5hex("bob:" + realm + ":pw")
+			ha2 := md5hex(r.Method + ":" + ch["uri"])
+			want := md5hex(ha1 + ":" + nonce + ":" + ch["nc"] + ":" + ch["cnonce"] + ":auth:" + ha2)
+			if ch["response"] != want {
+				w.WriteHeader(403)
+				return
+			}
+			io.WriteString(w, "digest ok")
+		}
+	}))
+	defer srv.Close()
+	am := elem("AuthManager", "auth", collection("AuthManager.auth_list",
+		elemProp("", "Authorization", sp("Authorization.url", srv.URL+"/basic"), sp("Authorization.username", "alice"),
+			sp("Authorization.password", "${pw}"), sp("Authorization.mechanism", "BASIC")),
+		elemProp("", "Authorization", sp("Authorization.url", srv.URL+"/digest"), sp("Authorization.username", "bob"),
+			sp("Authorization.password", "pw"), sp("Authorization.mechanism", "DIGEST"))))
+	s := newSession()
+	s.Ctx.Vars.Put("pw", "s3cret")
+	res := mustHTTP(t, httpSampler(t, srv.URL, "b", "GET", "/basic/x"), HTTPOptions{Auth: am}).Sample(context.Background(), s)
+	if res.ResponseCode != "200" || string(res.Body) != "hi alice" {
+		t.Errorf("basic: %s %q", res.ResponseCode, res.Body)
+	}
+	res = mustHTTP(t, httpSampler(t, srv.URL, "o", "GET", "/other"), HTTPOptions{Auth: am}).Sample(context.Background(), s)
+	if res.ResponseCode != "200" {
+		t.Errorf("unmatched URL should not fail: %s", res.ResponseCode)
+	}
+	res = mustHTTP(t, httpSampler(t, srv.URL, "d", "GET", "/digest/y"), HTTPOptions{Auth: am}).Sample(context.Background(), s)
+	if res.ResponseCode != "200" || string(res.Body) != "digest ok" {
+		t.Errorf("digest: %s %q", res.ResponseCode, res.Body)
+	}
+	// Kerberos is refused at compile time, naming the mechanism.
+	bad := elem("AuthManager", "auth", collection("AuthManager.auth_list",
+		elemProp("", "Authorization", sp("Authorization.url", "http://x"), sp("Authorization.mechanism", "KERBEROS"))))
+	_, err := NewHTTP(httpSampler(t, srv.URL, "k", "GET", "/"), HTTPOptions{Auth: bad})
+	if err == nil || !strings.Contains(err.Error(), "KERBEROS") || !strings.Contains(err.Error(), "test.jmx:7") {
+		t.Errorf("kerberos error %v", err)
+	}
+}
+
+func parseDigestFields(h string) map[string]string {
+	out := map[string]string{}
+	for _, part := range strings.Split(strings.TrimPrefix(h, "Digest "), ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if ok {
+			out[k] = strings.Trim(v, `"`)
+		}
+	}
+	return out
+}
+
+func md5hex(s string) string {
+	x := md5.Sum([]byte(s))
+	return hex.EncodeToString(x[:])
+}
+
+func TestHTTPDNSStaticHost(t *testing.T) {
+	srv, rec := echoServer(t)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	dns := elem("DNSCacheManager", "dns", collection("DNSCacheManager.hosts",
+		elemProp("", "StaticHost", sp("StaticHost.Name", "api.gometer.test"), sp("StaticHost.Address", "127.0.0.1"))))
+	el := httpSampler(t, "http://api.gometer.test:"+port, "dns", "GET", "/via-dns")
+	res := mustHTTP(t, el, HTTPOptions{DNS: dns}).Sample(context.Background(), newSession())
+	if !res.Success {
+		t.Fatalf("static host: %s %s", res.ResponseCode, res.ResponseMessage)
+	}
+	if got := rec.last(t); got.Host != "api.gometer.test:"+port || got.Path != "/via-dns" {
+		t.Errorf("server saw host %q path %q", got.Host, got.Path)
+	}
+}
+
+func TestHTTPGzipBodyDecodedBytesOnWire(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(strings.Repeat("gometer ", 200)))
+	zw.Close()
+	resp := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s", gz.Len(), gz.String())
+	addr, _ := rawServer(t, resp)
+	hm := elem("HeaderManager", "hm", collection("HeaderManager.headers",
+		elemProp("", "Header", sp("Header.name", "Accept-Encoding"), sp("Header.value", "gzip"))))
+	res := mustHTTP(t, httpSampler(t, "http://"+addr, "gz", "GET", "/"), HTTPOptions{Headers: []*jmx.Element{hm}}).Sample(context.Background(), newSession())
+	if string(res.Body) != strings.Repeat("gometer ", 200) {
+		t.Errorf("body not decoded: %d bytes", len(res.Body))
+	}
+	if res.Bytes != int64(len(resp)) {
+		t.Errorf("bytes %d want wire size %d", res.Bytes, len(resp))
+	}
+}
+
+func TestHTTPBodyStoreLimitAndDiscard(t *testing.T) {
+	big := strings.Repeat("x", 5000)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, big) }))
+	defer srv.Close()
+	s := newSession()
+	s.Ctx.Props.Set("httpsampler.max_bytes_to_store_per_request", "1000")
+	res := mustHTTP(t, httpSampler(t, srv.URL, "big", "GET", "/"), HTTPOptions{Props: s.Ctx.Props}).Sample(context.Background(), s)
+	if len(res.Body) != 1000 || res.Bytes < 5000 {
+		t.Errorf("stored %d bytes, counted %d", len(res.Body), res.Bytes)
+	}
+	res = mustHTTP(t, httpSampler(t, srv.URL, "big", "GET", "/"), HTTPOptions{DiscardBody: true}).Sample(context.Background(), s)
+	if len(res.Body) != 0 || res.Bytes < 5000 || !res.Success {
+		t.Errorf("discard: stored %d bytes, counted %d", len(res.Body), res.Bytes)
+	}
+}
+
+func TestHTTPMultipart(t *testing.T) {
+	rec := &recorder{}
+	var parts []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			t.Errorf("parse multipart: %v", err)
+		}
+		for k, v := range r.MultipartForm.Value {
+			parts = append(parts, k+"="+v[0])
+		}
+		for k, fs := range r.MultipartForm.File {
+			f, _ := fs[0].Open()
+			b, _ := io.ReadAll(f)
+			parts = append(parts, k+":"+fs[0].Filename+":"+string(b))
+		}
+		rec.add(r)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	path := dir + "/up.txt"
+	if err := writeFile(path, "file-content"); err != nil {
+		t.Fatal(err)
+	}
+	files := elemProp("HTTPsampler.Files", "HTTPFileArgs", collection("files",
+		elemProp(path, "HTTPFileArg", sp("File.path", path), sp("File.paramname", "doc"), sp("File.mimetype", "text/plain"))))
+	el := httpSampler(t, srv.URL, "mp", "POST", "/up", bp("HTTPSampler.DO_MULTIPART_POST", true), files, argsProp(targ{name: "field", value: "v1"}))
+	res := mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+	if !res.Success {
+		t.Fatalf("multipart: %s %s", res.ResponseCode, res.ResponseMessage)
+	}
+	got := strings.Join(parts, ",")
+	if !strings.Contains(got, "field=v1") || !strings.Contains(got, "doc:up.txt:file-content") {
+		t.Errorf("parts %q", got)
+	}
+	if ct := rec.last(t).Header.Get("Content-Type"); !strings.HasPrefix(ct, "multipart/form-data; boundary=") {
+		t.Errorf("content type %q", ct)
+	}
+	if strings.Contains(res.SamplerData, "file-content") || !strings.Contains(res.SamplerData, "<actual file content, not shown here>") {
+		t.Errorf("sampler data shows file: %q", res.SamplerData)
+	}
+}
+
+func writeFile(path, s string) error { return os.WriteFile(path, []byte(s), 0o600) }
+
+// closingServer answers one request per connection with resp and closes it.
+func closingServer(t *testing.T, resp string) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			buf := make([]byte, 4096)
+			c.Read(buf)
+			io.WriteString(c, resp)
+			c.Close()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// nxdomainServer is a loopback UDP DNS server answering every query with
+// NXDOMAIN; it returns its host:port.
+func nxdomainServer(t *testing.T) string {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Close() })
+	go func() {
+		buf := make([]byte, 512)
+		for {
+			n, from, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			if n < 12 {
+				continue
+			}
+			resp := append([]byte(nil), buf[:n]...)
+			resp[2] = 0x81 // QR, RD
+			resp[3] = 0x83 // RA, NXDOMAIN
+			resp[6], resp[7], resp[8], resp[9], resp[10], resp[11] = 0, 0, 0, 0, 0, 0
+			pc.WriteTo(resp, from)
+		}
+	}()
+	return pc.LocalAddr().String()
+}
