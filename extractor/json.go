@@ -363,8 +363,8 @@ func (x *jsonPluginExtractor) Process(c *functions.Context, r *sampler.Result) {
 		fail()
 		return
 	}
-	list, isList := v.([]any)
-	if !isList || path.Definite() {
+	list, isList := v.([]any) // any array, found by a definite path or not
+	if !isList {
 		vars.Put(ref, jsonpath.AssertionString(v))
 		return
 	}

@@ -214,6 +214,8 @@ func TestJSONPathPluginExtractor(t *testing.T) {
 		{"$.orders[1].total", map[string]string{"v": "5.0"}},
 		{"$.orders[*].id", map[string]string{"v": "[1001,1002,1003]", "v_matchNr": "3", "v_2": "1002", "v_4": unset}},
 		{"$..sku", map[string]string{"v": `["A-1","B-7","C-3"]`, "v_matchNr": "3", "v_3": "C-3", "v_4": unset}},
+		{"$.user.roles", map[string]string{"v": `["admin","dev"]`, "v_matchNr": "2", "v_2": "dev", "v_3": unset}},
+		{"$.orders[2].items", map[string]string{"v": "DEF", "v_matchNr": "0"}},
 		{"$.missing", map[string]string{"v": "DEF", "v_matchNr": "0", "v_1": unset}},
 	}
 	for _, tc := range cases {
