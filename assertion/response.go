@@ -106,7 +106,9 @@ func (a *responseAssertion) text(c *functions.Context, r *sampler.Result) string
 	}
 	switch a.field {
 	case fieldData:
-		return string(r.Body)
+		// no copy: the text is only searched, and messages quote the
+		// pattern, or (equals) copies made by the diff
+		return target.Body.View(r)
 	case fieldDocument:
 		return target.DocumentText(r.Body)
 	case fieldCode:

@@ -341,3 +341,18 @@ func TestApplyRecoversFromPanic(t *testing.T) {
 		t.Fatalf("%+v", r.Assertions)
 	}
 }
+
+// Failure messages must not share memory with the body.
+func TestMessageOutlivesTheBody(t *testing.T) {
+	a := build(t, "ResponseAssertion", patterns("hello world")+`<intProp name="Assertion.test_type">8</intProp>`, "Assertion.test_field", "Assertion.response_data")
+	r := sample()
+	r.Body = []byte("hello there")
+	Apply(a, newCtx(1), r)
+	before := r.FailureMessage()
+	for i := range r.Body {
+		r.Body[i] = '#'
+	}
+	if r.FailureMessage() != before || !strings.Contains(before, "hello [[[there]]]") {
+		t.Fatalf("message changed with the body: %q -> %q", before, r.FailureMessage())
+	}
+}
