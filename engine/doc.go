@@ -45,9 +45,9 @@
 //
 // Known approximations: InterleaveControl and RandomController always run a
 // whole sub-controller per pass (the "use sub-controller blocks" style every
-// real plan writes); the Stepping thread group's step timing follows the
-// plugin's documentation rather than its source; the Precise Throughput
-// Timer draws Poisson arrivals per group without JMeter's exact-count
-// adjustment; JavaScript If conditions are evaluated as JEXL after
-// rewriting === and !==.
+// real plan writes); the Precise Throughput Timer draws Poisson arrivals per
+// group without JMeter's exact-count adjustment; the Arrivals thread group
+// ramps its rate linearly in time (the plugin's linear ramp derives the rate
+// from the arrivals so far); JavaScript If conditions are evaluated as JEXL
+// after rewriting === and !==.
 package engine

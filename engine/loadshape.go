@@ -335,33 +335,32 @@ func (gr *groupRun) freeFormRate(c *functions.Context) rateFunc {
 }
 
 // runArrivals starts one iteration per arrival on an idle pooled user, or a
-// new user while under the concurrency limit (ArrivalsThreadStarter).
+// new user while under the concurrency limit; at the limit with no idle
+// user the arrival is dropped, as ArrivalsThreadStarter does. The first
+// arrival is at the start; each next one 1/rate later. Iterations, when
+// set, limits the number of arrivals.
 func (gr *groupRun) runArrivals(c *functions.Context, rate rateFunc, ph *phaseState) {
 	g := gr.g
 	limit := int(g.prop("ConcurrencyLimit", c, 0))
-	iters := int(g.prop("Iterations", c, 0))
+	maxArrivals := int(g.prop("Iterations", c, 0))
 	tokens := make(chan struct{})
 	var users atomic.Int64
-	num := 0
+	num, arrivals := 0, 0
 	start := time.Now()
-	next := 0.0 // seconds from start of the next arrival
+	at := 0.0 // seconds from start of the next arrival
 	tm := time.NewTimer(time.Hour)
 	defer tm.Stop()
 	defer close(tokens)
-	for {
-		r := rate(next)
+	for maxArrivals <= 0 || arrivals < maxArrivals {
+		r := rate(at)
 		if r < 0 {
 			return
 		}
 		if r == 0 {
-			next += 0.01
+			at += 0.2 // nothing to do yet: look again a little later
 			continue
 		}
-		next += 1 / r
-		if rate(next) < 0 {
-			return
-		}
-		if d := time.Until(start.Add(secs(next))); d > 0 {
+		if d := time.Until(start.Add(secs(at))); d > 0 {
 			tm.Reset(d)
 			select {
 			case <-tm.C:
@@ -369,16 +368,20 @@ func (gr *groupRun) runArrivals(c *functions.Context, rate rateFunc, ph *phaseSt
 				return
 			}
 		}
+		at += 1 / r
+		arrivals++
 		select {
 		case tokens <- struct{}{}: // an idle user takes it
 			continue
 		default:
 		}
-		if limit <= 0 || int(users.Load()) < limit {
-			num++
-			users.Add(1)
-			gr.spawn(userPlan{num: num, iters: iters, tokens: tokens, done: func(bool) { users.Add(-1) }}, ph)
+		if limit > 0 && int(users.Load()) >= limit {
+			gr.t.logf("DEBUG", "%s: arrival dropped at the concurrency limit %d", g.name, limit)
+			continue
 		}
+		num++
+		users.Add(1)
+		gr.spawn(userPlan{num: num, tokens: tokens, done: func(bool) { users.Add(-1) }}, ph)
 		select {
 		case tokens <- struct{}{}:
 		case <-ph.stop:
