@@ -316,6 +316,7 @@ func TestTimeFunction(t *testing.T) {
 		{in: "${__time(H:m:s n)}", want: "14:7:9 123456789"},
 		{in: "${__time(''yyyy'')}", want: "'2024'"},
 		{in: "${__time(z VV)}", want: "UTC UTC"},
+		{in: "${__time(YYYY-ww e c Q qqq QQQQ F W eeee)}", want: "2024-10 3 3 1 Q1 1st quarter 1 2 Tuesday"},
 		{in: "${__time(yyyy,year)}", want: "2024", vars: map[string]string{"year": "2024"}},
 	})
 	// A zone with an offset.
@@ -360,7 +361,7 @@ func TestDateFunctions(t *testing.T) {
 	})
 	for _, bad := range []string{
 		"${__timeShift(yyyy,2024,P1X,,)}",
-		"${__timeShift(yyyy-qq,2024,P1D,,)}",
+		"${__timeShift(yyyy-jj,2024,P1D,,)}",
 		"${__dateTimeConvert(x,yyyy-MM-dd,[yyyy])}",
 		"${__RandomDate(yyyy-MM-ddTHH,2024,2025)}",
 	} {

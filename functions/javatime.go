@@ -23,7 +23,7 @@ type jtok struct {
 	lit    string
 }
 
-const javaLetters = "GyuMLdDHhkKmsSnNAaEzZXxOV"
+const javaLetters = "GyuYMLdDHhkKmsSnNAaEeczZXxOVwWQqF"
 
 func compileJavaFormat(p string) (*javaFormat, error) {
 	f := &javaFormat{pattern: p}
@@ -109,8 +109,21 @@ func checkLetterCount(ch byte, n int) error {
 		return nil
 	case 'S', 'n':
 		max = 9
-	case 'y', 'u', 'A', 'N':
+	case 'y', 'u', 'Y', 'A', 'N':
 		max = 19
+	case 'w', 'e', 'c', 'Q', 'q':
+		if ch == 'w' {
+			max = 2
+		} else if ch == 'c' {
+			max = 5
+			if n == 2 {
+				return fmt.Errorf("invalid pattern letters: cc")
+			}
+		} else {
+			max = 5
+		}
+	case 'W', 'F':
+		max = 1
 	default:
 		return nil
 	}
@@ -179,6 +192,45 @@ func (f *javaFormat) format(t time.Time) string {
 				b = pad(b, int64(t.Year()%100), 2)
 			} else {
 				b = pad(b, int64(t.Year()), n)
+			}
+		case 'Y':
+			y := weekYear(t)
+			if n == 2 {
+				b = pad(b, int64(y%100), 2)
+			} else {
+				b = pad(b, int64(y), n)
+			}
+		case 'w':
+			b = pad(b, int64(weekOfWeekYear(t)), n)
+		case 'W':
+			first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+			b = pad(b, int64((t.Day()+int(first.Weekday())-1)/7+1), n)
+		case 'F':
+			b = pad(b, int64((t.Day()-1)/7+1), n)
+		case 'e', 'c':
+			switch {
+			case n <= 2:
+				b = pad(b, int64(t.Weekday())+1, n)
+			case n == 3:
+				b = append(b, t.Weekday().String()[:3]...)
+			case n == 4:
+				b = append(b, t.Weekday().String()...)
+			default:
+				b = append(b, t.Weekday().String()[0])
+			}
+		case 'Q', 'q':
+			q := (int(t.Month())-1)/3 + 1
+			switch n {
+			case 1, 2:
+				b = pad(b, int64(q), n)
+			case 3:
+				b = append(b, 'Q')
+				b = strconv.AppendInt(b, int64(q), 10)
+			case 4:
+				b = append(b, [...]string{"1st", "2nd", "3rd", "4th"}[q-1]...)
+				b = append(b, " quarter"...)
+			default:
+				b = strconv.AppendInt(b, int64(q), 10)
 			}
 		case 'M', 'L':
 			switch n {
@@ -319,12 +371,36 @@ func (f *javaFormat) format(t time.Time) string {
 	return string(b)
 }
 
+// weekYear is the week-based year with Sunday-start weeks and week 1 the
+// one holding January 1st: the last days of December may belong to the
+// next year.
+func weekYear(t time.Time) int {
+	y := t.Year()
+	if t.Month() == time.December {
+		sat := t.AddDate(0, 0, 6-int(t.Weekday()))
+		if sat.Year() > y {
+			return y + 1
+		}
+	}
+	return y
+}
+
+// weekOfWeekYear numbers weeks (Sunday to Saturday) from the one holding
+// January 1st of the week-based year.
+func weekOfWeekYear(t time.Time) int {
+	y := weekYear(t)
+	jan1 := time.Date(y, time.January, 1, 0, 0, 0, 0, t.Location())
+	start := jan1.AddDate(0, 0, -int(jan1.Weekday()))
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+	return int(day.Sub(start).Hours()/24)/7 + 1
+}
+
 // isNumeric reports whether a token is parsed as digits.
 func (tk jtok) isNumeric() bool {
 	switch tk.letter {
-	case 'y', 'u', 'd', 'D', 'H', 'k', 'K', 'h', 'm', 's', 'S', 'n', 'N', 'A':
+	case 'y', 'u', 'Y', 'd', 'D', 'H', 'k', 'K', 'h', 'm', 's', 'S', 'n', 'N', 'A', 'w', 'W', 'F':
 		return true
-	case 'M', 'L':
+	case 'M', 'L', 'e', 'c', 'Q', 'q':
 		return tk.count <= 2
 	}
 	return false
@@ -333,7 +409,7 @@ func (tk jtok) isNumeric() bool {
 // fixedWidth returns the width of a fixed-width numeric token, or 0.
 func (tk jtok) fixedWidth() int {
 	switch tk.letter {
-	case 'y', 'u':
+	case 'y', 'u', 'Y':
 		if tk.count == 2 {
 			return 2
 		}
@@ -414,7 +490,7 @@ func (f *javaFormat) parse(s string, def parseDefaults) (time.Time, error) {
 			v, _ := strconv.ParseInt(digits, 10, 64)
 			pos = j
 			switch tk.letter {
-			case 'y', 'u':
+			case 'y', 'u', 'Y': // Y: the week-based year, read as the year
 				if tk.count == 2 {
 					year = 2000 + int(v)
 				} else {
@@ -477,7 +553,19 @@ func (f *javaFormat) parse(s string, def parseDefaults) (time.Time, error) {
 			if !found {
 				return fail(fmt.Sprintf("expected a month name at offset %d", pos))
 			}
-		case 'E':
+		case 'Q', 'q':
+			j := 0
+			for j < len(rest) && rest[j] != ' ' && !(rest[j] >= '0' && rest[j] <= '9' && j > 1) {
+				j++
+			}
+			if j == 0 {
+				return fail("expected a quarter")
+			}
+			pos += j
+			if tk.count == 4 && strings.HasPrefix(s[pos:], " quarter") {
+				pos += len(" quarter")
+			}
+		case 'E', 'e', 'c':
 			found := false
 			for d := time.Sunday; d <= time.Saturday; d++ {
 				name := d.String()

@@ -112,7 +112,7 @@ func TestCompileErrors(t *testing.T) {
 		{"${__P()}", "__P: expected 1 to 2 arguments, got 0", 0},
 		{"${__UUID(x)}", "__UUID: expected 0 arguments, got 1", 0},
 		{"${__intSum(1,x,y)}", `__intSum: argument 2 "x" is not a number`, 13},
-		{"${__time(yyyy-MM-dd qq)}", `__time: argument 1 pattern "yyyy-MM-dd qq": unsupported pattern letter 'q'`, 9},
+		{"${__time(yyyy-MM-dd jj)}", `__time: argument 1 pattern "yyyy-MM-dd jj": unsupported pattern letter 'j'`, 9},
 		{"${__P(${__Random(a,b)})}", `__Random: argument 1 "a" is not a number`, 17},
 		// JMeter splits on commas inside parentheses too, and an escaped ")"
 		// does not close an opened "(".
