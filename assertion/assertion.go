@@ -1,6 +1,6 @@
 // Package assertion implements JMeter's assertions: Response, JSON Path
-// (core and the jmeter-plugins variant), Duration, Size and XPath (1 and 2)
-// assertions, with JMeter 5.6's failure message
+// (core and the jmeter-plugins variant), Duration, Size, XPath (1 and 2)
+// and XML (well-formedness) assertions, with JMeter 5.6's failure message
 // texts, and Apply, which runs one on a sample the way JMeterThread does
 // (scope over sub-samples, success flag, "One or more sub-samples failed").
 //
@@ -37,7 +37,7 @@ const JSONPathPluginClass = "com.atlantbh.jmeter.plugins.jsonutils.jsonpathasser
 func Handles(class string) bool {
 	switch class {
 	case "ResponseAssertion", "JSONPathAssertion", "DurationAssertion", "SizeAssertion",
-		"XPathAssertion", "XPath2Assertion", JSONPathPluginClass:
+		"XPathAssertion", "XPath2Assertion", "XMLAssertion", JSONPathPluginClass:
 		return true
 	}
 	return false
@@ -59,6 +59,8 @@ func New(el *jmx.Element) (Assertion, error) {
 		return newXPath(el)
 	case "XPath2Assertion":
 		return newXPath2(el)
+	case "XMLAssertion":
+		return newXML(el)
 	}
 	return nil, ErrUnsupported
 }

@@ -148,3 +148,21 @@ func (a *xpathAssertion) Assert(c *functions.Context, r *sampler.Result) sampler
 	}
 	return res
 }
+
+// xmlAssertion is JMeter's XMLAssertion: the response must be well-formed
+// XML (a DOCTYPE is refused). Not scoped.
+type xmlAssertion struct{ label string }
+
+func newXML(el *jmx.Element) (Assertion, error) { return &xmlAssertion{label: el.Name}, nil }
+
+func (a *xmlAssertion) Assert(_ *functions.Context, r *sampler.Result) sampler.AssertionResult {
+	res := sampler.AssertionResult{Name: a.label}
+	if len(r.Body) == 0 {
+		res.Failure, res.FailureMessage = true, ResponseWasNull
+		return res
+	}
+	if err := xdoc.WellFormed(target.Body.View(r), false); err != nil {
+		res.Error, res.Failure, res.FailureMessage = true, true, err.Error()
+	}
+	return res
+}

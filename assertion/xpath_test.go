@@ -29,7 +29,8 @@ func TestXPathAssertion(t *testing.T) {
 		{"boolean false", "XPathAssertion", []string{"XPath.xpath", "//s:state='CLOSED'"}, ordersXML, true, false, "No Nodes Matched for //s:state='CLOSED'"},
 		{"boolean negated", "XPathAssertion", []string{"XPath.xpath", "count(//order)=2", "XPath.negate", "true"}, ordersXML, true, false, "Nodes Matched for count(//order)=2"},
 		{"number is not understood", "XPathAssertion", []string{"XPath.xpath", "count(//order)"}, ordersXML, true, false, "Cannot understand: count(//order)"},
-		{"not XML", "XPathAssertion", []string{"XPath.xpath", "//order"}, "<html><body><p>a<br></body></html>", false, true, "SAXException: "},
+		{"not XML", "XPathAssertion", []string{"XPath.xpath", "//order"}, "<html><body><p>a<br></body></html>", false, true,
+			`SAXException: The element type "br" must be terminated by the matching end-tag "</br>".`},
 		{"tolerant HTML", "XPathAssertion", []string{"XPath.xpath", "//p", "XPath.tolerant", "true"}, "<html><body><p>a<br></body></html>", false, false, ""},
 		{"empty", "XPathAssertion", []string{"XPath.xpath", "//p"}, "", true, false, "Response was null"},
 		{"XPath2 with namespace", "XPath2Assertion", []string{"XPath.xpath", "//x:state[.='OPEN']", "XPath.namespaces", "x=urn:state"}, ordersXML, false, false, ""},
@@ -59,6 +60,19 @@ func TestXPathAssertion(t *testing.T) {
 	}
 	if _, err := New(element(t, `<XPathAssertion testclass="XPathAssertion" testname="x">`+props("XPath.xpath", "//a[")+`</XPathAssertion>`)); err == nil {
 		t.Error("bad XPath: want an error")
+	}
+	for body, want := range map[string]string{
+		ordersXML:          "",
+		`{"a":1}`:          "Content is not allowed in prolog.",
+		"":                 "Response was null",
+		"<r><x></r>":       `The element type "x" must be terminated by the matching end-tag "</x>".`,
+		"<!DOCTYPE r><r/>": `DOCTYPE is disallowed when the feature "http://apache.org/xml/features/disallow-doctype-decl" set to true.`,
+	} {
+		r := &sampler.Result{Body: []byte(body), Success: true}
+		Apply(build(t, "XMLAssertion", ""), newCtx(1), r)
+		if r.FailureMessage() != want || r.Success != (want == "") {
+			t.Errorf("XMLAssertion on %q: %q success=%v", body, r.FailureMessage(), r.Success)
+		}
 	}
 	if Handles("HTMLAssertion") {
 		t.Error("HTMLAssertion is not implemented and must not be claimed")

@@ -27,6 +27,9 @@ func Parse(body string, tolerant bool) (xpath.NodeNavigator, error) {
 		}
 		return htmlquery.CreateXPathNavigator(doc), nil
 	}
+	if err := WellFormed(body, true); err != nil {
+		return nil, err
+	}
 	doc, err := xmlquery.Parse(bufio.NewReader(strings.NewReader(body)))
 	if err != nil {
 		return nil, err

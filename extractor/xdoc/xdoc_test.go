@@ -51,3 +51,30 @@ func TestXDoc(t *testing.T) {
 		t.Errorf("tolerant parse: %v", err)
 	}
 }
+
+func TestWellFormedMessages(t *testing.T) {
+	cases := map[string]string{
+		`<a><b>x</b></a>`:                        "",
+		"  \n":                                   "Premature end of file.",
+		`{"json":true}`:                          "Content is not allowed in prolog.",
+		`<html><body><p>a<br></p></body></html>`: `The element type "br" must be terminated by the matching end-tag "</br>".`,
+		`<a><b>`:                                 "XML document structures must start and end within the same entity.",
+		`<a>&nbsp;</a>`:                          `The entity "nbsp" was referenced, but not declared.`,
+		`<a/><b/>`:                               "The markup in the document following the root element must be well-formed.",
+		`<a/>tail`:                               "Content is not allowed in trailing section.",
+		`<!DOCTYPE a><a/>`:                       DoctypeDisallowed,
+	}
+	for in, want := range cases {
+		err := WellFormed(in, false)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != want {
+			t.Errorf("WellFormed(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if err := WellFormed(`<!DOCTYPE a><a/>`, true); err != nil {
+		t.Errorf("DOCTYPE allowed: %v", err)
+	}
+}
