@@ -552,6 +552,17 @@ type udv struct {
 // ones before it.
 func (t *Test) evalUDVs() {
 	vars := functions.NewVars()
+	// JMeter preloads the START.* properties into every thread's variables
+	// and sets TESTSTART.MS when the test starts.
+	now := time.Now()
+	for name, def := range map[string]string{
+		"START.MS":  strconv.FormatInt(now.UnixMilli(), 10),
+		"START.YMD": now.Format("20060102"),
+		"START.HMS": now.Format("150405"),
+	} {
+		vars.Put(name, t.props.GetOr(name, def))
+	}
+	vars.Put("TESTSTART.MS", strconv.FormatInt(now.UnixMilli(), 10))
 	c := t.newUserContext(vars)
 	c.ThreadName = "main"
 	for _, v := range t.udvs {

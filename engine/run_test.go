@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -465,5 +466,20 @@ func TestPostProcessorOrderAndAssertionAfterExtraction(t *testing.T) {
 	res := out.all()
 	if !res[0].Success || len(res[0].Assertions) != 1 {
 		t.Errorf("assertion on the extracted variable: success=%v %+v", res[0].Success, res[0].Assertions)
+	}
+}
+
+func TestStartVariables(t *testing.T) {
+	srv := newServer(t)
+	before := time.Now()
+	run(t, planXML(tg("G", 1, 0, "1", "", get(srv, "t", "/t/${TESTSTART.MS}/${START.YMD}"))), nil)
+	p := srv.paths()
+	parts := strings.Split(p[0], "/")
+	if len(parts) != 4 || parts[3] != before.Format("20060102") {
+		t.Fatalf("got %s", p[0])
+	}
+	ms, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil || ms < before.UnixMilli() || ms > time.Now().UnixMilli() {
+		t.Errorf("TESTSTART.MS %s", parts[2])
 	}
 }
