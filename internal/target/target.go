@@ -29,6 +29,9 @@
 // orders, then it is FILLED: a deterministic stand-in for matching, so plans
 // see a mix of pending and filled orders.
 //
+// Start serves plain HTTP; StartTLS serves the same handler over HTTPS with
+// a self-signed certificate (both may run at once, sharing state).
+//
 // Every request handled to completion with an HTTP response is counted
 // (Count); requests whose connection a fault endpoint hijacks or abandons,
 // and requests whose client went away before the handler finished writing,
@@ -37,10 +40,17 @@ package target
 
 import (
 	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
 	"log"
+	"math/big"
 	"net"
 	"net/http"
 	"sync"
@@ -73,8 +83,10 @@ type Server struct {
 	pool    sync.Pool // *respWriter
 	block   []byte    // 64 KiB of seeded bytes for /bytes and /fault/big
 
-	mu  sync.Mutex // guards srv
-	srv *http.Server
+	mu      sync.Mutex // guards the fields below
+	plain   *http.Server
+	secure  *http.Server
+	tlsCert *x509.Certificate
 }
 
 // New returns a server ready to handle requests.
@@ -105,29 +117,102 @@ func (s *Server) Count() int64 { return s.count.Load() }
 func (s *Server) Start(addr string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.srv != nil {
+	if s.plain != nil {
 		return "", errors.New("target: server already started")
 	}
+	srv, u, err := s.listen(addr, nil)
+	if err != nil {
+		return "", err
+	}
+	s.plain = srv
+	return "http://" + u, nil
+}
+
+// StartTLS is Start over HTTPS (HTTP/1.1, so the fault endpoints work too)
+// with a self-signed certificate for 127.0.0.1, ::1 and localhost, made
+// afresh; Certificate returns it for clients that verify. A server can run
+// one plain and one TLS listener at once, sharing state and counts.
+func (s *Server) StartTLS(addr string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.secure != nil {
+		return "", errors.New("target: TLS server already started")
+	}
+	cert, leaf, err := selfSigned()
+	if err != nil {
+		return "", fmt.Errorf("target: certificate: %w", err)
+	}
+	srv, u, err := s.listen(addr, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}})
+	if err != nil {
+		return "", err
+	}
+	s.secure, s.tlsCert = srv, leaf
+	return "https://" + u, nil
+}
+
+// Certificate returns the TLS server's certificate, nil before StartTLS.
+func (s *Server) Certificate() *x509.Certificate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tlsCert
+}
+
+// listen starts serving on addr, with TLS when cfg is set, and returns the
+// listening host:port. The caller holds s.mu.
+func (s *Server) listen(addr string, cfg *tls.Config) (*http.Server, string, error) {
 	select {
 	case <-s.done:
-		return "", errors.New("target: server closed")
+		return nil, "", errors.New("target: server closed")
 	default:
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", fmt.Errorf("target: listen on %s: %w", addr, err)
+		return nil, "", fmt.Errorf("target: listen on %s: %w", addr, err)
 	}
-	s.srv = &http.Server{
+	srv := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: time.Minute,
 		ErrorLog:          log.New(logWriter{s.logf}, "", 0),
+		TLSConfig:         cfg,
 	}
-	go func(srv *http.Server) {
+	if cfg != nil {
+		ln = tls.NewListener(ln, cfg)
+	}
+	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.logf("target: serve: %v", err)
 		}
-	}(s.srv)
-	return "http://" + ln.Addr().String(), nil
+	}()
+	return srv, ln.Addr().String(), nil
+}
+
+// selfSigned makes an ECDSA certificate for the loopback names.
+func selfSigned() (tls.Certificate, *x509.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "gometer target"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(365 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		DNSNames:              []string{"localhost"},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, leaf, nil
 }
 
 // Close stops listening, closes all connections and releases handlers that
@@ -135,12 +220,15 @@ func (s *Server) Start(addr string) (string, error) {
 func (s *Server) Close() error {
 	s.once.Do(func() { close(s.done) })
 	s.mu.Lock()
-	srv := s.srv
+	servers := []*http.Server{s.plain, s.secure}
 	s.mu.Unlock()
-	if srv == nil {
-		return nil
+	var errs []error
+	for _, srv := range servers {
+		if srv != nil {
+			errs = append(errs, srv.Close())
+		}
 	}
-	return srv.Close()
+	return errors.Join(errs...)
 }
 
 func (s *Server) logf(format string, args ...any) {

@@ -2,6 +2,8 @@ package target
 
 import (
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -734,5 +736,50 @@ func BenchmarkFastHandler(b *testing.B) {
 	for b.Loop() {
 		w.Body.Reset()
 		s.ServeHTTP(w, req)
+	}
+}
+
+func TestTLS(t *testing.T) {
+	s, plain := start(t, Options{})
+	secure, err := s.StartTLS("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(secure, "https://127.0.0.1:") {
+		t.Fatalf("StartTLS URL %q", secure)
+	}
+	if _, err := s.StartTLS("127.0.0.1:0"); err == nil {
+		t.Error("second StartTLS succeeded")
+	}
+	// Any certificate is fine for an insecure client (JMeter's default);
+	// a verifying client needs the server's certificate in its pool.
+	insecure := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	tok := login(t, client(), plain, "tess") // state is shared between listeners
+	r := do(t, insecure, "GET", secure+"/api/portfolio", "", "Authorization", "Bearer "+tok)
+	wantCode(t, "portfolio over TLS", r, 200)
+
+	pool := x509.NewCertPool()
+	pool.AddCert(s.Certificate())
+	verifying := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	wantCode(t, "verified TLS", do(t, verifying, "GET", secure+"/fast", ""), 200)
+	if _, err := (&http.Client{Timeout: 10 * time.Second}).Get(secure + "/fast"); err == nil {
+		t.Error("a client without the certificate accepted it")
+	}
+	// Plain HTTP to the TLS port fails; hijacking faults work over TLS too.
+	if res, err := (&http.Client{Timeout: 10 * time.Second}).Get(strings.Replace(secure, "https", "http", 1) + "/fast"); err == nil {
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest {
+			t.Errorf("plain HTTP to the TLS port: %d", res.StatusCode)
+		}
+	}
+	if res, err := insecure.Get(secure + "/fault/reset"); err == nil {
+		_, err = io.ReadAll(res.Body)
+		res.Body.Close()
+		if err == nil {
+			t.Error("/fault/reset over TLS read a whole body")
+		}
+	}
+	if !eventually(func() bool { return s.Count() == 3 }) { // login, portfolio, verified /fast
+		t.Errorf("Count = %d, want 3", s.Count())
 	}
 }
