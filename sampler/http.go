@@ -72,6 +72,11 @@ type HTTP struct {
 	discard        bool
 	lean           bool
 	baseDir        string // directory of the plan, for relative file paths
+
+	// When every part of the URL is literal it is built and parsed once.
+	staticURL    string
+	staticParsed *url.URL
+	staticErr    error
 }
 
 type httpArg struct {
@@ -246,7 +251,37 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 			h.userAgent = ""
 		}
 	}
+	h.precomputeURL()
 	return h, nil
+}
+
+// precomputeURL builds and parses the URL once when nothing in it depends
+// on variables.
+func (h *HTTP) precomputeURL() {
+	for _, t := range []*functions.Template{h.protocol, h.domain, h.port, h.path, h.method, h.encoding} {
+		if !t.IsLiteral() {
+			return
+		}
+	}
+	for i := range h.args {
+		if !h.args[i].name.IsLiteral() || !h.args[i].value.IsLiteral() {
+			return
+		}
+	}
+	method := strings.TrimSpace(h.method.Eval(nil))
+	if method == "" {
+		method = "GET"
+	}
+	enc := strings.TrimSpace(h.encoding.Eval(nil))
+	if enc == "" {
+		enc = "UTF-8"
+	}
+	s, err := h.buildURL(nil, method, enc)
+	var u *url.URL
+	if err == nil {
+		u, err = parseURL(s)
+	}
+	h.staticURL, h.staticParsed, h.staticErr = s, u, err
 }
 
 func propInt(p *functions.Properties, name string, def int) int {
@@ -282,10 +317,22 @@ func (h *HTTP) Sample(ctx context.Context, s *Session) *Result {
 	if enc == "" {
 		enc = "UTF-8"
 	}
-	urlStr, err := h.buildURL(c, method, enc)
-	var u *url.URL
-	if err == nil {
-		u, err = parseURL(urlStr)
+	var (
+		urlStr string
+		u      *url.URL
+		err    error
+	)
+	if h.staticURL != "" || h.staticErr != nil {
+		urlStr, err = h.staticURL, h.staticErr
+		if err == nil {
+			cp := *h.staticParsed
+			u = &cp
+		}
+	} else {
+		urlStr, err = h.buildURL(c, method, enc)
+		if err == nil {
+			u, err = parseURL(urlStr)
+		}
 	}
 	if err != nil {
 		res := &Result{Label: label, Start: time.Now(), Method: method, URL: urlStr, SampleCount: 1}
@@ -430,7 +477,11 @@ func (h *HTTP) buildURL(c *functions.Context, method, enc string) (string, error
 	b.Grow(len(protocol) + len(domain) + len(path) + 16)
 	b.WriteString(protocol)
 	b.WriteString("://")
-	b.WriteString(domain)
+	if strings.Contains(domain, ":") && !strings.HasPrefix(domain, "[") {
+		b.WriteString("[" + domain + "]") // IPv6 literal, bracketed as java.net.URL does
+	} else {
+		b.WriteString(domain)
+	}
 	if port != defPort {
 		b.WriteByte(':')
 		b.WriteString(strconv.Itoa(port))

@@ -208,10 +208,10 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 // header managers', Content-Type of the entity, User-Agent, Cookie,
 // conditional cache headers and Authorization.
 func (h *HTTP) newRequest(ctx context.Context, c *functions.Context, st *HTTPState, u *url.URL, urlStr, method string, body *reqBody, res *Result, jar *cookieStore, cache *cacheStore) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(traceCtx(ctx, st), method, "", nil)
-	if err != nil {
+	if !validMethod(method) {
 		return nil, &javaError{"java.lang.IllegalArgumentException", "Unexpected method: '" + method + "'"}
 	}
+	req := (&http.Request{Method: method, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}).WithContext(traceCtx(ctx, st))
 	hdr := make(http.Header, len(h.headers)+4)
 	if h.keepAlive {
 		hdr["Connection"] = []string{"keep-alive"}
@@ -508,4 +508,18 @@ func samplerData(method, urlStr string, body *reqBody, cookies string) string {
 	}
 	b.WriteByte('\n')
 	return b.String()
+}
+
+// validMethod reports whether m is an HTTP token, as a request method must be.
+func validMethod(m string) bool {
+	if m == "" {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		c := m[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
+			return false
+		}
+	}
+	return true
 }

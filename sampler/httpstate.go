@@ -244,10 +244,11 @@ func (st *HTTPState) dialTLS(ctx context.Context, network, addr string, base *tl
 	cfg := base.Clone()
 	cfg.ServerName = host
 	tc := tls.Client(raw, cfg)
+	// The handshake reads under the socket (response) timeout, as in HttpClient.
 	hctx := ctx
-	if st.connectTimeout > 0 {
+	if to := st.readTimeoutNow(); to > 0 {
 		var cancel context.CancelFunc
-		hctx, cancel = context.WithTimeout(ctx, st.connectTimeout)
+		hctx, cancel = context.WithTimeout(ctx, to)
 		defer cancel()
 	}
 	if err := tc.HandshakeContext(hctx); err != nil {
