@@ -321,6 +321,10 @@ awk -F'\t' -v fixed="$FIXED_MS" -v ideal="$((S2_USERS * 1000 / THINK_MS))" '
         cell(sc, tool, "rss_mb"), cell(sc, tool, "p50_ms"), cell(sc, tool, "p99_ms"), cell(sc, tool, "startup_ms")
     }
   }' "$MEDIANS" >>"$WORK/table.md"
+if grep -q $'^s2\t[^\t]*\trss_mb\t' "$MEDIANS"; then
+  echo >>"$WORK/table.md"
+  echo "S2 memory per virtual user (max RSS / $S2_USERS users): $(awk -F'\t' -v u="$S2_USERS" '$1 == "s2" && $3 == "rss_mb" { printf "%s %.1f KB; ", $2, $4 * 1024 / u }' "$MEDIANS")" >>"$WORK/table.md"
+fi
 if grep -q $'\tlost\t' "$RESULTS"; then
   echo >>"$WORK/table.md"
   echo "JTL rows differing from the target's count: $(awk -F'\t' '$3 == "lost" { printf "%s %s (%s); ", toupper($1), $2, $4 }' "$RESULTS")" >>"$WORK/table.md"
