@@ -1,9 +1,10 @@
 // Package extractor implements JMeter's extracting post-processors:
 // Regular Expression, JSON (JSONPath), Boundary, XPath (1 and 2), CSS
-// Selector (HtmlExtractor) and JMESPath extractors, plus the JSON Path
-// Extractor plugin. Each reads the previous sample (or a variable) and sets
-// variables of one virtual user, following JMeter 5.6.3's rules for match
-// numbers, defaults, "_matchNr" and clean-up of stale variables.
+// Selector (HtmlExtractor) and JMESPath extractors and the JSON Path
+// Extractor plugin, plus the Debug PostProcessor. An extractor reads the
+// previous sample (or a variable) and sets variables of one virtual user,
+// following JMeter 5.6.3's rules for match numbers, defaults, "_matchNr"
+// and clean-up of stale variables.
 //
 // An Extractor is built once from a plan element (patterns and paths are
 // compiled then) and is safe for concurrent use by many virtual users: all
@@ -39,7 +40,7 @@ const JSONPathPluginClass = "com.atlantbh.jmeter.plugins.jsonutils.jsonpathextra
 func Handles(class string) bool {
 	switch class {
 	case "RegexExtractor", "JSONPostProcessor", "BoundaryExtractor", "XPathExtractor",
-		"XPath2Extractor", "HtmlExtractor", "JMESPathExtractor", JSONPathPluginClass:
+		"XPath2Extractor", "HtmlExtractor", "JMESPathExtractor", "DebugPostProcessor", JSONPathPluginClass:
 		return true
 	}
 	return false
@@ -83,6 +84,8 @@ func compile(el *jmx.Element) (Extractor, error) {
 		return newHTML(el)
 	case "JMESPathExtractor":
 		return newJMESPath(el)
+	case "DebugPostProcessor":
+		return newDebugPost(el)
 	}
 	return nil, ErrUnsupported
 }

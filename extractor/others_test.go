@@ -3,6 +3,7 @@ package extractor
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"gometer/sampler"
 )
@@ -209,4 +210,31 @@ func TestHTMLExtractorJSoupAttributeSyntax(t *testing.T) {
 	c := newCtx(1)
 	x.Process(c, result(`<section><article class="esh-orders-items row"><span>#1</span></article><article class="esh-orders-items"><span>#2</span></article><article class="esh-orders-items row"><span>#3</span></article></section>`))
 	checkVars(t, c.Vars, map[string]string{"v_matchNr": "2", "v_1": "#1", "v_2": "#3"})
+}
+
+func TestDebugPostProcessor(t *testing.T) {
+	x := build(t, "DebugPostProcessor", "displayJMeterVariables", "true", "displayJMeterProperties", "false")
+	c := newCtx(1)
+	c.Vars.Put("token", "abc")
+	c.Vars.Put("id_10", "x")
+	c.Vars.Put("id_2", "y")
+	r := result("body")
+	r.Label, r.ThreadName, r.Bytes = "Login", "Users 1-1", 100
+	r.Start = time.Now().Add(-time.Second)
+	r.Elapsed = 10 * time.Millisecond
+	r.Subs = []*sampler.Result{result("redirect")}
+	x.Process(c, r)
+	if len(r.Subs) != 2 {
+		t.Fatalf("subs %d", len(r.Subs))
+	}
+	d := r.Subs[1]
+	if d.Label != "Login-1" || d.ThreadName != "Users 1-1" || !d.Success || d.ResponseCode != "200" {
+		t.Errorf("debug sub-sample %+v", d)
+	}
+	if want := "JMeterVariables:\nid_2=y\nid_10=x\ntoken=abc\n\n"; string(d.Body) != want {
+		t.Errorf("body %q, want %q", d.Body, want)
+	}
+	if r.Bytes != 100+d.Bytes || r.Elapsed < time.Second {
+		t.Errorf("parent not extended: bytes %d elapsed %v", r.Bytes, r.Elapsed)
+	}
 }

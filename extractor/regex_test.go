@@ -244,8 +244,8 @@ func TestHandles(t *testing.T) {
 	if Handles("JSR223PostProcessor") {
 		t.Error("Handles(JSR223PostProcessor) = true")
 	}
-	if _, err := New(element(t, `<DebugPostProcessor testclass="DebugPostProcessor" testname="d"/>`)); err != ErrUnsupported {
-		t.Errorf("New(DebugPostProcessor) error = %v, want ErrUnsupported", err)
+	if _, err := New(element(t, `<BeanShellPostProcessor testclass="BeanShellPostProcessor" testname="d"/>`)); err != ErrUnsupported {
+		t.Errorf("New(BeanShellPostProcessor) error = %v, want ErrUnsupported", err)
 	}
 }
 
