@@ -98,6 +98,8 @@ func TestXPathExtractor(t *testing.T) {
 		{"beyond gives default", "XPathExtractor", []string{"XPathExtractor.xpathQuery", "//book/@id", "XPathExtractor.matchNumber", "7", "XPathExtractor.default", "NONE"},
 			catalogXML, map[string]string{"v_matchNr": "4", "v_1": "a", "v_2": "b", "v_3": "c", "v_4": "d"},
 			map[string]string{"v": "NONE", "v_matchNr": "0", "v_1": unset, "v_2": unset, "v_4": unset}},
+		{"blank match number is random, not all", "XPathExtractor", []string{"XPathExtractor.xpathQuery", "//book/@id", "XPathExtractor.matchNumber", ""},
+			catalogXML, nil, map[string]string{"v_matchNr": "1", "v_2": unset}},
 		{"count() is a number", "XPathExtractor", []string{"XPathExtractor.xpathQuery", "count(//book)"}, catalogXML, nil,
 			map[string]string{"v": "3", "v_matchNr": "1"}},
 		{"prefixed names", "XPathExtractor", []string{"XPathExtractor.xpathQuery", "//book[@id='b2']/p:price"}, catalogXML, nil,

@@ -31,6 +31,10 @@ type xpathExtractor struct {
 	matchNr  target.Str
 	fragment bool
 	tolerant bool
+	// matchDef is the match number when the property's text is not a
+	// number: JMeter reads a present but blank or bad value as 0 (random),
+	// and only an absent one as XPath 1's default -1.
+	matchDef int
 }
 
 func newXPath(el *jmx.Element) (Extractor, error)  { return newXPathCommon(el, false) }
@@ -43,6 +47,9 @@ func newXPathCommon(el *jmx.Element, v2 bool) (Extractor, error) {
 		p, defMatch = "XPathExtractor2.", "0"
 	}
 	x := &xpathExtractor{name: el.Name, v2: v2, fragment: el.Bool(p+"fragment", false)}
+	if !v2 && !el.Has(p+"matchNumber") {
+		x.matchDef = -1
+	}
 	if !v2 {
 		x.tolerant = el.Bool(p+"tolerant", false)
 	} else {
@@ -99,10 +106,7 @@ func (x *xpathExtractor) Process(c *functions.Context, r *sampler.Result) {
 	}
 	vars.Put(ref+"_matchNr", "0")
 	vars.Remove(ref + "_1")
-	n := x.matchNr.Int(c, -1)
-	if x.v2 {
-		n = x.matchNr.Int(c, 0)
-	}
+	n := x.matchNr.Int(c, x.matchDef)
 	q := x.query.Eval(c)
 	if strings.TrimSpace(q) == "" {
 		return // JMeter logs "Empty XPath expression" and extracts nothing
