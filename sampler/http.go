@@ -3,6 +3,7 @@ package sampler
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -44,8 +45,9 @@ type HTTPOptions struct {
 type HTTP struct {
 	el *jmx.Element
 
-	label, protocol, domain, port, path, method, encoding *functions.Template
-	connectTO, responseTO                                 *functions.Template
+	label, protocol, domain, port, path, method, encoding   *functions.Template
+	connectTO, responseTO                                   *functions.Template
+	proxyScheme, proxyHost, proxyPort, proxyUser, proxyPass *functions.Template
 
 	args             []httpArg
 	files            []fileArg
@@ -119,6 +121,11 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 		{&h.encoding, "HTTPSampler.contentEncoding", ""},
 		{&h.connectTO, "HTTPSampler.connect_timeout", ""},
 		{&h.responseTO, "HTTPSampler.response_timeout", ""},
+		{&h.proxyScheme, "HTTPSampler.proxyScheme", ""},
+		{&h.proxyHost, "HTTPSampler.proxyHost", ""},
+		{&h.proxyPort, "HTTPSampler.proxyPort", ""},
+		{&h.proxyUser, "HTTPSampler.proxyUser", ""},
+		{&h.proxyPass, "HTTPSampler.proxyPass", ""},
 	} {
 		if *f.dst, err = functions.Compile(el.StrOr(f.prop, f.def)); err != nil {
 			return nil, where(f.prop, err)
@@ -624,4 +631,25 @@ func removeSlashDotDot(loc string) string {
 // traceCtx attaches the state's connection trace to ctx.
 func traceCtx(ctx context.Context, st *HTTPState) context.Context {
 	return httptrace.WithClientTrace(ctx, st.trace)
+}
+
+// proxyURL is the sampler's own proxy (HTTPSampler.proxyHost …), or nil.
+func (h *HTTP) proxyURL(c *functions.Context) *url.URL {
+	host := strings.TrimSpace(h.proxyHost.Eval(c))
+	if host == "" {
+		return nil
+	}
+	scheme := strings.ToLower(strings.TrimSpace(h.proxyScheme.Eval(c)))
+	if scheme == "" {
+		scheme = "http"
+	}
+	port := strings.TrimSpace(h.proxyPort.Eval(c))
+	if n, err := strconv.Atoi(port); err != nil || n <= 0 {
+		port = "8080" // JMeter's default proxy port
+	}
+	u := &url.URL{Scheme: scheme, Host: net.JoinHostPort(host, port)}
+	if user := h.proxyUser.Eval(c); user != "" {
+		u.User = url.UserPassword(user, h.proxyPass.Eval(c))
+	}
+	return u
 }

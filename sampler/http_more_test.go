@@ -622,3 +622,23 @@ func nxdomainServer(t *testing.T) string {
 	}()
 	return pc.LocalAddr().String()
 }
+
+func TestHTTPSamplerProxy(t *testing.T) {
+	var got []string
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.RequestURI+" auth="+r.Header.Get("Proxy-Authorization"))
+		io.WriteString(w, "via proxy")
+	}))
+	defer proxy.Close()
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(proxy.URL, "http://"))
+	el := httpSampler(t, "http://target.invalid:8081", "p", "GET", "/thing",
+		sp("HTTPSampler.proxyHost", "127.0.0.1"), sp("HTTPSampler.proxyPort", port),
+		sp("HTTPSampler.proxyUser", "u"), sp("HTTPSampler.proxyPass", "p"))
+	res := mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+	if !res.Success || string(res.Body) != "via proxy" {
+		t.Fatalf("proxy: %s %s", res.ResponseCode, res.ResponseMessage)
+	}
+	if len(got) != 1 || got[0] != "http://target.invalid:8081/thing auth=Basic dTpw" {
+		t.Errorf("proxy saw %q", got)
+	}
+}

@@ -94,6 +94,7 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 			break
 		}
 		r0, w0 = st.read.Load(), st.written.Load()
+		st.proxy = h.proxyURL(c)
 		st.begin(cto, rto, dns)
 		resp, err = st.transport.RoundTrip(req)
 		if st.gotConn && !st.reused {

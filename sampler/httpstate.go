@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +39,7 @@ type HTTPState struct {
 	connectTimeout time.Duration
 	readTimeout    time.Duration
 	dns            *dnsState // DNS cache manager in scope of the current sample, or nil
+	proxy          *url.URL  // the current sampler's proxy, or nil
 	gotConn        bool
 	reused         bool
 	connAt         time.Time
@@ -96,6 +98,7 @@ func (st *HTTPState) newTransport() {
 		DialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			return st.dialTLS(ctx, network, addr, tlsConf)
 		},
+		Proxy:               func(*http.Request) (*url.URL, error) { return st.proxy, nil },
 		DisableCompression:  true, // HC4 as JMeter configures it sends no Accept-Encoding
 		MaxIdleConnsPerHost: 4,
 		IdleConnTimeout:     ttl,
