@@ -325,6 +325,12 @@ func TestDurationAndSize(t *testing.T) {
 	if r.FailureMessage() != "Error parsing variable name: n value: twelve" {
 		t.Errorf("variable not a number: %q", r.FailureMessage())
 	}
+	c.Vars.Put("lim", "ten")
+	r = sample()
+	Apply(build(t, "SizeAssertion", "", "SizeAssertion.size", "${lim}", "SizeAssertion.operator", "3"), c, r)
+	if a := r.Assertions[0]; !a.Error || a.Name != "Assertion failed! See log file." || a.FailureMessage != `java.lang.NumberFormatException: For input string: "ten"` {
+		t.Errorf("size not a number: %+v", a)
+	}
 	if group(1234567) != "1,234,567" || group(999) != "999" || group(-1000) != "-1,000" {
 		t.Errorf("group: %s %s %s", group(1234567), group(999), group(-1000))
 	}

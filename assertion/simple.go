@@ -142,9 +142,10 @@ func (a *sizeAssertion) Assert(c *functions.Context, r *sampler.Result) sampler.
 	allowedText := strings.TrimSpace(a.size.Eval(c))
 	allowed, err := strconv.ParseInt(allowedText, 10, 64)
 	if err != nil {
-		res.Error = true
-		res.FailureMessage = "Assertion failed! See log file. (NumberFormatException: For input string: \"" + allowedText + "\")"
-		return res
+		// JMeter's SizeAssertion throws here, and the thread records the
+		// exception under this name
+		return sampler.AssertionResult{Name: "Assertion failed! See log file.", Error: true,
+			FailureMessage: `java.lang.NumberFormatException: For input string: "` + allowedText + `"`}
 	}
 	op := a.operator.Int(c, 0)
 	var ok bool
