@@ -553,7 +553,15 @@ func (p *patcher) Visit(node *ast.Node) {
 	case *ast.CallNode:
 		if m, ok := n.Callee.(*ast.MemberNode); ok {
 			if s, ok := m.Property.(*ast.StringNode); ok && strings.HasPrefix(s.Value, "_m_") {
-				ast.Patch(node, astCall(s.Value, append([]ast.Node{m.Node}, n.Arguments...)...))
+				c := astCall(s.Value, append([]ast.Node{m.Node}, n.Arguments...)...)
+				if m.Optional { // x?.m(): null when x is null
+					c = &ast.ConditionalNode{
+						Cond: &ast.BinaryNode{Operator: "==", Left: m.Node, Right: &ast.NilNode{}},
+						Exp1: &ast.NilNode{},
+						Exp2: c,
+					}
+				}
+				ast.Patch(node, c)
 			}
 		}
 	}
