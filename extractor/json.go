@@ -218,7 +218,7 @@ func (x *jsonExtractor) documents(c *functions.Context, r *sampler.Result) (docs
 			// json-smart (permissive) reads text that does not start like
 			// JSON as a plain string, where no path finds anything; broken
 			// JSON is an error, and the extractor then sets the defaults.
-			if s := strings.TrimSpace(t); strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[") {
+			if s := strings.TrimSpace(t); s == "" || strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[") {
 				return nil, true
 			}
 			d = t
