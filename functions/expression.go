@@ -25,7 +25,8 @@ import (
 //     side is a string; JEXL divides integers as integers), == != < > <= >=
 //     (loose, numbers compared as numbers), JS === and !==, && || ! and the
 //     JEXL words and or not eq ne lt gt le ge div mod, JEXL =~ !~ (regex
-//     match) =^ =$ (starts/ends with), ternary ?: and parentheses;
+//     match) =^ =$ (starts/ends with), ternary ?:, safe navigation ?. and
+//     parentheses;
 //   - identifiers: vars, props, ctx, log, threadName;
 //   - methods: vars.get/put, props.get/getProperty/put/setProperty, and on
 //     strings equals equalsIgnoreCase length contains startsWith endsWith

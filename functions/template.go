@@ -184,7 +184,12 @@ type parser struct {
 	input    string
 	unknown  []string
 	warnings []*Error
+	depth    int // nesting of function calls being compiled
 }
+
+// maxNesting bounds nested function calls, so hostile input cannot exhaust
+// the stack; real plans nest a handful deep.
+const maxNesting = 64
 
 func (p *parser) errorf(pos int, format string, args ...any) *Error {
 	return &Error{Input: p.input, Pos: pos, Msg: fmt.Sprintf(format, args...)}
@@ -405,6 +410,11 @@ func (p *parser) call(dollar int, name string, spec *funcSpec, spans []span) (ev
 		e.Unsupported = true
 		return nil, e
 	}
+	if p.depth >= maxNesting {
+		return nil, p.errorf(dollar, "%s: function calls nested more than %d deep", name, maxNesting)
+	}
+	p.depth++
+	defer func() { p.depth-- }()
 	args := make([]*Template, n)
 	for k, sp := range spans {
 		t, err := p.compile(sp.start, sp.end, true)

@@ -139,6 +139,17 @@ func TestCompileErrors(t *testing.T) {
 	}
 }
 
+func TestNestingLimit(t *testing.T) {
+	deep := strings.Repeat("${__P(", 200) + "x" + strings.Repeat(")}", 200)
+	if _, err := Compile(deep); err == nil || !strings.Contains(err.Error(), "nested more than") {
+		t.Errorf("deep nesting: %v", err)
+	}
+	ok := strings.Repeat("${__P(", 20) + "x" + strings.Repeat(")}", 20)
+	if got := MustCompile(ok).Eval(testContext()); got != "1" {
+		t.Errorf("20 levels = %q", got)
+	}
+}
+
 func TestWarnings(t *testing.T) {
 	if w := MustCompile("a ${b} c").Warnings(); len(w) != 0 {
 		t.Errorf("clean string has warnings %v", w)
