@@ -32,6 +32,8 @@ type classSpec struct {
 	kind kind
 	// unsupported, when set, is why gometer cannot run this class.
 	unsupported string
+	// script is the language of a JSR223/BeanShell/BSF element.
+	script string
 }
 
 // classes maps an element's class (its XML tag) to what the engine does

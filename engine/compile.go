@@ -124,6 +124,14 @@ func (c *compiler) problem(el *jmx.Element, format string, args ...any) {
 	c.problems = append(c.problems, p)
 }
 
+// lastProblem is the problem or warning recorded last.
+func (c *compiler) lastProblem() *Problem {
+	if c.t.opts.SkipUnsupported {
+		return &c.skipped[len(c.skipped)-1]
+	}
+	return &c.problems[len(c.problems)-1]
+}
+
 // badConfig records an element whose settings cannot work (always an error,
 // also with SkipUnsupported, since skipping would change the test silently).
 func (c *compiler) badConfig(el *jmx.Element, err error) {
@@ -148,7 +156,7 @@ func (c *compiler) spec(el *jmx.Element) (classSpec, bool) {
 		return classSpec{kind: kIgnore}, true
 	}
 	if fam, ok := scriptClass(class); ok {
-		return classSpec{kind: kUnknown, unsupported: fmt.Sprintf("unsupported element (%s script, %s)", fam, scriptLanguage(el, fam))}, true
+		return classSpec{kind: kUnknown, script: scriptLanguage(el, fam), unsupported: fmt.Sprintf("unsupported element: %s script (%s)", fam, scriptLanguage(el, fam))}, true
 	}
 	if k, ok := handledElsewhere(class); ok {
 		return classSpec{kind: k}, true
@@ -167,7 +175,10 @@ func (c *compiler) check(el *jmx.Element) {
 		c.problem(el, "unsupported element (unknown class %s)", el.Class())
 		return
 	case s.unsupported != "":
-		c.problem(el, "%s", s.unsupported)
+		if !c.reported[el] {
+			c.problem(el, "%s", s.unsupported)
+			c.lastProblem().Script = s.script
+		}
 		return
 	case s.kind == kIgnore:
 		return

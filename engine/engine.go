@@ -46,6 +46,9 @@ type Problem struct {
 	Path  string
 	Class string
 	Msg   string
+	// Script is the language of a JSR223, BeanShell or BSF element gometer
+	// cannot run ("groovy", "beanshell" …), empty for other problems.
+	Script string
 }
 
 func (p Problem) String() string {

@@ -328,15 +328,22 @@ func TestProblemsListPathAndLine(t *testing.T) {
 		t.Fatalf("want 3 problems, got:\n%v", err)
 	}
 	text := err.Error()
-	for _, want := range []string{"Test Plan > G > Script (JSR223Sampler)", "JSR223 script, groovy", "Test Plan > G > Mystery (com.example.Unknown)", "BeanShell"} {
+	for _, want := range []string{"Test Plan > G > Script (JSR223Sampler)", "JSR223 script (groovy)", "Test Plan > G > Mystery (com.example.Unknown)", "BeanShell"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("problems miss %q:\n%s", want, text)
 		}
 	}
+	scripts := 0
 	for _, p := range ps {
+		if p.Script != "" {
+			scripts++
+		}
 		if p.Line <= 0 || !strings.HasSuffix(p.File, "plan.jmx") {
 			t.Errorf("problem without file/line: %+v", p)
 		}
+	}
+	if scripts != 2 {
+		t.Errorf("%d problems name a script language, want 2", scripts)
 	}
 	// With SkipUnsupported the plan compiles and the skipped ones are warnings.
 	tst, err := compileXML(t, xml, Options{SkipUnsupported: true})
