@@ -131,6 +131,21 @@ func (t *Template) Eval(c *Context) string {
 	return b.String()
 }
 
+// AppendEval appends the evaluated template to dst, for callers that build
+// a larger buffer (request bodies, URLs) without an intermediate string.
+func (t *Template) AppendEval(dst []byte, c *Context) []byte {
+	if t == nil {
+		return dst
+	}
+	if c == nil {
+		c = &Context{}
+	}
+	for i := range t.parts {
+		dst = append(dst, t.parts[i].eval(c)...)
+	}
+	return dst
+}
+
 // IsLiteral reports whether the template has no ${} reference.
 func (t *Template) IsLiteral() bool { return t == nil || t.lit }
 

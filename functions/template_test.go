@@ -81,6 +81,21 @@ func TestTemplateSyntax(t *testing.T) {
 	}
 }
 
+func TestAppendEval(t *testing.T) {
+	c := testContext()
+	c.Vars.Put("a", "1")
+	buf := []byte("x=")
+	buf = MustCompile("${a}-${__threadNum}-lit").AppendEval(buf, c)
+	buf = MustCompile(`raw\,`).AppendEval(buf, c)
+	if string(buf) != `x=1-3-litraw\,` {
+		t.Errorf("AppendEval = %q", buf)
+	}
+	var nilT *Template
+	if got := nilT.AppendEval([]byte("k"), c); string(got) != "k" {
+		t.Errorf("nil template appended %q", got)
+	}
+}
+
 func TestIsLiteral(t *testing.T) {
 	for in, want := range map[string]bool{
 		"":               true,
