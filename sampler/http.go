@@ -72,6 +72,7 @@ type HTTP struct {
 	tlsVerify      bool
 	props          *functions.Properties
 	discard        bool
+	md5            bool // HTTPSampler.md5: keep only the MD5 of the body
 	lean           bool
 	baseDir        string // directory of the plan, for relative file paths
 
@@ -146,6 +147,7 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 		h.follow = false
 	}
 	h.keepAlive = el.Bool("HTTPSampler.use_keepalive", false)
+	h.md5 = el.Bool("HTTPSampler.md5", false)
 	if el.Bool("HTTPSampler.image_parser", false) {
 		return nil, fmt.Errorf("%s (%s): retrieving embedded resources (HTTPSampler.image_parser) is not supported", el.Path(), el.Where())
 	}

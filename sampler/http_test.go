@@ -234,6 +234,11 @@ func TestHTTPPostFormRawAndMethods(t *testing.T) {
 	if ct := got.Header.Get("Content-Type"); ct != "application/x-www-form-urlencoded; charset=UTF-8" {
 		t.Errorf("form content type %q", ct)
 	}
+	wantHdrs := "Connection: keep-alive\nContent-Length: 18\nContent-Type: application/x-www-form-urlencoded; charset=UTF-8\nHost: " +
+		strings.TrimPrefix(srv.URL, "http://") + "\nUser-Agent: " + DefaultUserAgent + "\n"
+	if res.RequestHeaders != wantHdrs {
+		t.Errorf("request headers\n%q\nwant\n%q", res.RequestHeaders, wantHdrs)
+	}
 	if !strings.Contains(res.SamplerData, "POST data:\nuser=jo+e&pw=a%2Bb\n") {
 		t.Errorf("sampler data %q", res.SamplerData)
 	}

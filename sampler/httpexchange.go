@@ -5,9 +5,13 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"hash"
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -145,22 +149,27 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 		res.Elapsed = time.Since(start)
 		res.Connect = connect
 		if req != nil && !h.lean {
-			res.RequestHeaders = requestHeaderText(req, body)
+			res.RequestHeaders = h.requestHeaderText(req, body)
 			res.SamplerData = samplerData(method, urlStr, body, res.Cookies)
 		}
 		setError(res, asJava(err, u))
 		return res
 	}
 
-	data, rerr := h.readBody(st, resp)
+	data, first, rerr := h.readBody(st, resp)
 	end := time.Now()
+	if !first.IsZero() {
+		latency = first.Sub(start)
+	} else {
+		latency = end.Sub(start) // empty body: latency ends when reading finds nothing
+	}
 	resp.Body.Close()
 	st.end()
 	res.Elapsed = end.Sub(start)
 	res.Latency = latency
 	res.Connect = connect
 	if !h.lean {
-		res.RequestHeaders = requestHeaderText(req, body)
+		res.RequestHeaders = h.requestHeaderText(req, body)
 		res.SamplerData = samplerData(method, urlStr, body, res.Cookies)
 	}
 	if rerr != nil {
@@ -185,7 +194,11 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 		}
 	}
 	if data != nil {
-		res.Body = decodeBody(data, resp.Header.Get("Content-Encoding"))
+		if h.md5 {
+			res.Body = data
+		} else {
+			res.Body = decodeBody(data, resp.Header.Get("Content-Encoding"))
+		}
 	}
 	if jar != nil {
 		jar.store(c, u, resp.Header)
@@ -317,18 +330,42 @@ func drain(resp *http.Response) {
 }
 
 // readBody reads the whole body (JMeter always does), keeping at most
-// maxStore bytes unless the body is discarded.
-func (h *HTTP) readBody(st *HTTPState, resp *http.Response) ([]byte, error) {
-	if h.discard {
+// maxStore bytes unless the body is discarded, or only its MD5 with
+// HTTPSampler.md5. first is when the first body bytes arrived (JMeter's
+// latency end); zero for an empty body.
+func (h *HTTP) readBody(st *HTTPState, resp *http.Response) (data []byte, first time.Time, err error) {
+	if h.discard || h.md5 {
 		if st.scratch == nil {
 			st.scratch = make([]byte, 32<<10)
 		}
-		_, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{resp.Body}, st.scratch)
-		return nil, err
+		var sum hash.Hash
+		if h.md5 {
+			sum = md5.New()
+		}
+		for {
+			n, rerr := resp.Body.Read(st.scratch)
+			if n > 0 {
+				if first.IsZero() {
+					first = time.Now()
+				}
+				if sum != nil {
+					sum.Write(st.scratch[:n])
+				}
+			}
+			if rerr == io.EOF {
+				break
+			}
+			if rerr != nil {
+				return nil, first, rerr
+			}
+		}
+		if sum != nil {
+			data = []byte(hex.EncodeToString(sum.Sum(nil)))
+		}
+		return data, first, nil
 	}
-	n := resp.ContentLength
 	size := int64(512)
-	if n >= 0 {
+	if n := resp.ContentLength; n >= 0 {
 		size = n
 	}
 	if size > h.maxStore {
@@ -337,22 +374,29 @@ func (h *HTTP) readBody(st *HTTPState, resp *http.Response) ([]byte, error) {
 	buf := make([]byte, 0, size+1)
 	for {
 		if int64(len(buf)) >= h.maxStore {
-			_, err := io.Copy(io.Discard, resp.Body)
-			return buf, err
+			// Keep counting (and timing) the rest without storing it.
+			if st.scratch == nil {
+				st.scratch = make([]byte, 32<<10)
+			}
+			_, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{resp.Body}, st.scratch)
+			return buf, first, err
 		}
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
-		m, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		m, rerr := resp.Body.Read(buf[len(buf):cap(buf)])
+		if m > 0 && first.IsZero() {
+			first = time.Now()
+		}
 		buf = buf[:len(buf)+m]
 		if int64(len(buf)) > h.maxStore {
 			buf = buf[:h.maxStore]
 		}
-		if err == io.EOF {
-			return buf, nil
+		if rerr == io.EOF {
+			return buf, first, nil
 		}
-		if err != nil {
-			return buf, err
+		if rerr != nil {
+			return buf, first, rerr
 		}
 	}
 }
@@ -454,26 +498,46 @@ func responseHeaderText(raw []byte, resp *http.Response) string {
 	return b.String()
 }
 
-// requestHeaderText lists the request headers as JMeter shows them
-// ("Name: value" lines, Cookie left out).
-func requestHeaderText(req *http.Request, body *reqBody) string {
+// requestHeaderText lists the request headers as JMeter shows them: one
+// "Name: value" line each, Cookie left out, in HttpClient 4's order
+// (Connection, the header managers', conditional and auth headers, then
+// Content-Length, a default Content-Type, Host and User-Agent).
+func (h *HTTP) requestHeaderText(req *http.Request, body *reqBody) string {
 	var b strings.Builder
-	for k, vs := range req.Header {
-		if k == "Cookie" || (k == "User-Agent" && len(vs) == 1 && vs[0] == "") {
-			continue
+	done := make(map[string]bool, 8)
+	write := func(k string) {
+		if done[k] {
+			return
 		}
-		for _, v := range vs {
+		done[k] = true
+		for _, v := range req.Header[k] {
 			b.WriteString(k)
 			b.WriteString(": ")
 			b.WriteString(v)
 			b.WriteByte('\n')
 		}
 	}
+	done["Cookie"] = true
+	write("Connection")
+	ctFromManager := false
+	for i := range h.headers {
+		if h.headers[i].name == "Content-Type" && (body == nil || !body.forceCT) {
+			ctFromManager = true
+		}
+		if h.headers[i].name == "Content-Type" && !ctFromManager {
+			continue
+		}
+		write(h.headers[i].name)
+	}
+	write("If-Modified-Since")
+	write("If-None-Match")
+	write("Authorization")
 	if body != nil {
 		b.WriteString("Content-Length: ")
 		b.WriteString(strconv.Itoa(len(body.data)))
 		b.WriteByte('\n')
 	}
+	write("Content-Type")
 	host := req.Host
 	if host == "" {
 		host = req.URL.Host
@@ -481,6 +545,22 @@ func requestHeaderText(req *http.Request, body *reqBody) string {
 	b.WriteString("Host: ")
 	b.WriteString(host)
 	b.WriteByte('\n')
+	if ua := req.Header["User-Agent"]; len(ua) == 1 && ua[0] == "" {
+		done["User-Agent"] = true
+	}
+	write("User-Agent")
+	if len(done) < len(req.Header)+1 {
+		rest := make([]string, 0, 4)
+		for k := range req.Header {
+			if !done[k] {
+				rest = append(rest, k)
+			}
+		}
+		sort.Strings(rest)
+		for _, k := range rest {
+			write(k)
+		}
+	}
 	return b.String()
 }
 
