@@ -95,6 +95,8 @@ func TestPaths(t *testing.T) {
 		{`$..['id','s']`, []string{`{"id":0,"s":"x"}`, `{"id":1}`, `{"id":2}`, `{"id":3}`}, false},
 		{"$.a[-1:]", []string{`{"id":3}`}, false},
 		{"$..[?(@.s =~ /X/i)].id", []string{"0"}, false},
+		{"$.a[?(@.id nin [1, 2])].id", []string{"3"}, false},
+		{"$[?(@.a size 2)].id", []string{"0"}, false},
 	}
 	for _, tc := range cases {
 		p, err := Compile(tc.expr)

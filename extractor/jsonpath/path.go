@@ -42,7 +42,7 @@ func Compile(expr string) (*Path, error) {
 	default:
 		body = "$." + body
 	}
-	x, err := jp.ParseString(regexFlags(dotBracket(body)))
+	x, err := jp.ParseString(jaywayOps(regexFlags(dotBracket(body))))
 	if err != nil {
 		return nil, fmt.Errorf("bad JSONPath %q: %v", expr, err)
 	}
@@ -102,6 +102,22 @@ func regexFlags(s string) string {
 		}
 		return "=~ /(?" + flags + ")" + g[1] + "/"
 	})
+}
+
+var (
+	ninOp  = regexp.MustCompile(`(@(?:\.[\w$-]+|\[[^\]]*\])*)\s+nin\s+(\[[^\]]*\])`)
+	sizeOp = regexp.MustCompile(`(@(?:\.[\w$-]+|\[[^\]]*\])*)\s+size\s+(\d+)`)
+)
+
+// jaywayOps rewrites Jayway filter operators ojg lacks into ones it has:
+// "@.a nin [..]" as "!(@.a in [..])" and "@.a size 2" as
+// "length(@.a) == 2".
+func jaywayOps(s string) string {
+	if !strings.Contains(s, "?(") {
+		return s
+	}
+	s = ninOp.ReplaceAllString(s, "!($1 in $2)")
+	return sizeOp.ReplaceAllString(s, "length($1) == $2")
 }
 
 // String is the expression as written.
