@@ -301,13 +301,15 @@ func buildUUID([]*Template) (evalFunc, error) {
 	}, nil
 }
 
-// counterKey identifies one __counter call site; JMeter keeps both the
-// per-user and the global count per function instance.
-type counterKey struct{ _ byte }
+// callSite identifies one call of a stateful function in a plan: JMeter
+// keeps such state (the counts of __counter, the reader of
+// __StringFromFile) per function instance. The field gives it a size, so
+// that each &callSite{} is a distinct pointer.
+type callSite struct{ _ byte }
 
 func buildCounter(args []*Template) (evalFunc, error) {
 	mode, v := args[0], varArg{arg(args, 1)}
-	key := &counterKey{}
+	key := &callSite{}
 	return func(c *Context) string {
 		var n int64
 		if strings.EqualFold(mode.Eval(c), "true") { // Boolean.parseBoolean

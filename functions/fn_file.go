@@ -191,7 +191,7 @@ type lineReader struct {
 }
 
 type lineKey struct {
-	site *counterKey
+	site *callSite
 	name string
 }
 
@@ -235,7 +235,7 @@ func buildStringFromFile(args []*Template) (evalFunc, error) {
 	if v.t == nil {
 		v.t = Literal("StringFromFile_") // JMeter's default variable
 	}
-	site := &counterKey{}
+	site := &callSite{}
 	return func(c *Context) string {
 		name := file.Eval(c)
 		line, err := c.shared().nextLine(lineKey{site, name}, func() string { return resolvePath(c, name) })

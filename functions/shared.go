@@ -14,7 +14,7 @@ type Shared struct {
 	mu      sync.Mutex
 	counter int64
 
-	counters  sync.Map // __counter(FALSE): *counterKey → *atomic.Int64
+	counters  sync.Map // __counter(FALSE): *callSite → *atomic.Int64
 	csv       sync.Map // __CSVRead: file name or *alias → *csvFile
 	lines     sync.Map // __StringFromFile: lineKey → *lineReader
 	files     sync.Map // __FileToString: name+encoding → fileContents
