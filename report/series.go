@@ -593,8 +593,11 @@ func pctName(p float64) string {
 	return strconv.FormatFloat(p, 'f', -1, 64) + "th percentile"
 }
 
-// percentileCurve samples an exact distribution at 0.0, 0.1 … 99.9 and 100
-// percent: for each level the smallest value whose cumulative share reaches it.
+// percentileCurve samples an exact distribution every 0.1 percent the way
+// JMeter's graph does: walking the distinct values in order, it adds each
+// one's share (in floating point, as JMeter) and emits the value for every
+// level still below the running share. Rounding decides whether the last
+// level (100 %) appears, as it does in JMeter.
 func percentileCurve(vc []ValueCount) [][2]float64 {
 	var n int64
 	for _, v := range vc {
@@ -604,17 +607,14 @@ func percentileCurve(vc []ValueCount) [][2]float64 {
 		return nil
 	}
 	out := make([][2]float64, 0, 1001)
-	var cum int64
-	i := 0
-	for r := 0; r <= 1000; r++ {
-		// rank (1-based) of the first sample at or above r/10 percent
-		rank := int64(math.Ceil(float64(r) * float64(n) / 1000))
-		rank = max(rank, 1)
-		for i < len(vc) && cum+vc[i].Count < rank {
-			cum += vc[i].Count
-			i++
+	percent := 0.0
+	rank := 0
+	for _, v := range vc {
+		percent += float64(100*v.Count) / float64(n)
+		for level := float64(rank) / 10; level < percent; level = float64(rank) / 10 {
+			out = append(out, [2]float64{level, float64(v.Value)})
+			rank++
 		}
-		out = append(out, [2]float64{float64(r) / 10, float64(vc[min(i, len(vc)-1)].Value)})
 	}
 	return out
 }

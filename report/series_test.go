@@ -169,8 +169,9 @@ func TestLogHistPrecision(t *testing.T) {
 
 func TestPercentileCurve(t *testing.T) {
 	c := percentileCurve([]ValueCount{{10, 50}, {20, 49}, {1000, 1}})
-	if len(c) != 1001 || c[0] != [2]float64{0, 10} || c[500] != [2]float64{50, 10} || c[501][1] != 20 || c[990][1] != 20 || c[1000][1] != 1000 {
-		t.Errorf("curve %v %v %v %v %v", c[0], c[500], c[501], c[990], c[1000])
+	// exactly 50 % are ≤ 10, so from 50 % on the curve is at the next value
+	if len(c) < 1000 || c[0] != [2]float64{0, 10} || c[499] != [2]float64{49.9, 10} || c[500][1] != 20 || c[989][1] != 20 || c[990][1] != 1000 || c[len(c)-1][1] != 1000 {
+		t.Errorf("curve %v %v %v %v %v %v", c[0], c[499], c[500], c[989], c[990], c[len(c)-1])
 	}
 }
 

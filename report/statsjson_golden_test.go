@@ -32,6 +32,7 @@ var goldenCases = []goldenCase{
 	{"mixed", "mixed.jtl", ""},
 	{"mixed-props", "mixed.jtl", "props.properties"},
 	{"window", "window.jtl.gz", ""},
+	{"long", "long.jtl", ""},
 }
 
 func goldenDir() string { return filepath.Join("testdata", "golden") }

@@ -33,13 +33,14 @@ type opts struct {
 	onlyFail  bool
 	bigLabel  int // extra rows of one label at the end (window tests)
 	meanMs    float64
-	zeroLabel bool // a label with one 0 ms sample (infinite throughput)
+	zeroLabel bool  // a label with one 0 ms sample (infinite throughput)
+	think     int64 // pause between a user's iterations, ms (plus up to 200 ms)
 }
 
 func main() {
 	var o opts
 	out := flag.String("o", "", "output file (default stdout)")
-	preset := flag.String("preset", "", "basic | onlyfail | window | mixed (fixed small files for golden tests)")
+	preset := flag.String("preset", "", "basic | onlyfail | window | mixed | long (fixed small files for golden tests)")
 	flag.IntVar(&o.rows, "n", 1000, "rows to write (approximate for presets)")
 	flag.IntVar(&o.labels, "labels", 8, "distinct request labels")
 	flag.IntVar(&o.users, "users", 20, "virtual users")
@@ -49,6 +50,7 @@ func main() {
 	flag.Uint64Var(&o.seed, "seed", 1, "random seed")
 	flag.Int64Var(&o.start, "start", 1700000000000, "first timestamp, epoch ms")
 	flag.Float64Var(&o.meanMs, "mean", 120, "typical response time, ms")
+	flag.Int64Var(&o.think, "think", 0, "pause between a user's iterations, ms")
 	flag.Parse()
 	switch *preset {
 	case "":
@@ -58,6 +60,8 @@ func main() {
 		o = opts{rows: 60, labels: 3, users: 2, errRate: 1, tc: false, redirect: false, seed: 3, start: 1700000100000, meanMs: 80, onlyFail: true}
 	case "window":
 		o = opts{rows: 300, labels: 3, users: 3, errRate: 0.05, tc: false, redirect: false, seed: 11, start: 1700000200000, meanMs: 60, bigLabel: 25000}
+	case "long":
+		o = opts{rows: 3000, labels: 5, users: 5, errRate: 0.04, tc: true, redirect: true, seed: 13, start: 1700000400000, meanMs: 180, think: 3000}
 	case "mixed":
 		o = opts{rows: 3000, labels: 12, users: 25, errRate: 0.03, tc: true, redirect: true, seed: 5, start: 1700000300000, meanMs: 250}
 	default:
@@ -272,7 +276,7 @@ func generate(w *bufio.Writer, o opts) error {
 				}
 			}
 		}
-		us.t += rng.Int64N(200)
+		us.t += o.think + rng.Int64N(200)
 	}
 	// one label with many samples at the end, to exercise JMeter's 20000-sample window
 	t := users[0].t

@@ -2,7 +2,8 @@
 """Pull the table data JMeter's -g inlined into content/js/dashboard.js
 (APDEX, requests summary, errors, top 5 errors) into plain JSON, so tests
 can compare against it without keeping any part of JMeter's page.
-Usage: extract_dashboard.py <jmeter-report-dir> > name.dashboard.json"""
+With --graphs, pull the graph data of content/js/graph.js instead.
+Usage: extract_dashboard.py [--graphs] <jmeter-report-dir> > name.dashboard.json"""
 import json, math, re, sys
 
 def fix(v):
@@ -14,8 +15,20 @@ def fix(v):
         return {k: fix(x) for k, x in v.items()}
     return v
 
-src = open(sys.argv[1] + "/content/js/dashboard.js", encoding="utf-8").read()
 dec = json.JSONDecoder()
+if sys.argv[1] == "--graphs":
+    src = open(sys.argv[2] + "/content/js/graph.js", encoding="utf-8").read()
+    out = {}
+    for m in re.finditer(r"var (\w+)Infos = \{\s*data\s*:\s*", src):
+        obj, _ = dec.raw_decode(src[m.end():])
+        res = obj["result"]
+        for s in res.get("series", []):
+            s["data"] = sorted(s["data"])
+        out[m.group(1)] = res
+    # one graph per line keeps the file small and diffable
+    print("{\n" + ",\n".join(json.dumps(k) + ": " + json.dumps(fix(out[k]), ensure_ascii=False, sort_keys=True, separators=(",", ":")) for k in sorted(out)) + "\n}")
+    sys.exit(0)
+src = open(sys.argv[1] + "/content/js/dashboard.js", encoding="utf-8").read()
 out = {}
 m = re.search(r"var data = (\{\"OkPercent\".*?\});", src)
 out["requestsSummary"] = json.loads(m.group(1))
