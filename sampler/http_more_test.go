@@ -642,3 +642,44 @@ func TestHTTPSamplerProxy(t *testing.T) {
 		t.Errorf("proxy saw %q", got)
 	}
 }
+
+func TestHTTPRedirect307AndHead(t *testing.T) {
+	rec := &recorder{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec.add(r)
+		if r.URL.Path == "/tmp" {
+			w.Header().Set("Location", "/dest")
+			w.WriteHeader(307)
+			return
+		}
+		io.WriteString(w, "dest")
+	}))
+	defer srv.Close()
+	s := newSession()
+	// 307 after a POST is not followed (JMeter follows 307 only for GET and HEAD).
+	res := mustHTTP(t, httpSampler(t, srv.URL, "p", "POST", "/tmp"), HTTPOptions{}).Sample(context.Background(), s)
+	if res.ResponseCode != "307" || len(res.Subs) != 0 || !res.Success {
+		t.Errorf("POST 307: %s subs %d", res.ResponseCode, len(res.Subs))
+	}
+	// HEAD stays HEAD across a redirect.
+	res = mustHTTP(t, httpSampler(t, srv.URL, "h", "HEAD", "/tmp"), HTTPOptions{}).Sample(context.Background(), s)
+	if res.ResponseCode != "200" || len(res.Subs) != 2 || rec.last(t).Method != "HEAD" {
+		t.Errorf("HEAD 307: %s subs %d method %s", res.ResponseCode, len(res.Subs), rec.last(t).Method)
+	}
+}
+
+func TestHTTPContentEncodingLatin1(t *testing.T) {
+	srv, rec := echoServer(t)
+	el := httpSampler(t, srv.URL, "l1", "POST", "/l1", sp("HTTPSampler.contentEncoding", "ISO-8859-1"),
+		argsProp(targ{name: "name", value: "café", encode: true}))
+	mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+	got := rec.last(t)
+	if got.Body != "name=caf%E9" || got.Header.Get("Content-Type") != "application/x-www-form-urlencoded; charset=ISO-8859-1" {
+		t.Errorf("latin1 form: %q %q", got.Body, got.Header.Get("Content-Type"))
+	}
+	el = httpSampler(t, srv.URL, "u8", "GET", "/u8", argsProp(targ{name: "q", value: "café", encode: true}))
+	mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+	if got := rec.last(t); got.RawQuery != "q=caf%C3%A9" {
+		t.Errorf("utf-8 query %q", got.RawQuery)
+	}
+}
