@@ -19,7 +19,10 @@ measure() { # label cmd...
   /usr/bin/time -v "$@" > "$dir/last.out" 2> "$dir/last.time" || { cat "$dir/last.time" >&2; return 1; }
   wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir/last.time")
   rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/last.time")
-  printf '%-34s wall %-9s peak RSS %6d MB\n' "$label" "$wall" $((rss / 1024))
+  usr=$(sed -n 's/.*User time (seconds): //p' "$dir/last.time")
+  sys=$(sed -n 's/.*System time (seconds): //p' "$dir/last.time")
+  cpu=$(echo "$usr $sys" | awk '{printf "%.1f", $1 + $2}')
+  printf '%-34s wall %-9s CPU %7ss  peak RSS %6d MB\n' "$label" "$wall" "$cpu" $((rss / 1024))
 }
 
 for n in $rows; do
