@@ -73,6 +73,8 @@ type HTTP struct {
 	props          *functions.Properties
 	discard        bool
 	md5            bool // HTTPSampler.md5: keep only the MD5 of the body
+	imageParser    bool // HTTPSampler.image_parser: fetch embedded resources
+	embedded       embeddedConfig
 	lean           bool
 	baseDir        string // directory of the plan, for relative file paths
 
@@ -148,9 +150,16 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 	}
 	h.keepAlive = el.Bool("HTTPSampler.use_keepalive", false)
 	h.md5 = el.Bool("HTTPSampler.md5", false)
-	if el.Bool("HTTPSampler.image_parser", false) {
-		return nil, fmt.Errorf("%s (%s): retrieving embedded resources (HTTPSampler.image_parser) is not supported", el.Path(), el.Where())
+	h.imageParser = el.Bool("HTTPSampler.image_parser", false)
+	if h.embedded.allow, err = functions.Compile(el.Str("HTTPSampler.embedded_url_re")); err != nil {
+		return nil, where("HTTPSampler.embedded_url_re", err)
 	}
+	if h.embedded.exclude, err = functions.Compile(el.Str("HTTPSampler.embedded_url_exclude_re")); err != nil {
+		return nil, where("HTTPSampler.embedded_url_exclude_re", err)
+	}
+	h.embedded.maxDepth = propInt(opt.Props, "httpsampler.max_frame_depth", 5)
+	h.embedded.ignoreFailed = opt.Props != nil &&
+		strings.EqualFold(strings.TrimSpace(opt.Props.GetOr("httpsampler.ignore_failed_embedded_resources", "false")), "true")
 
 	if args := el.Elem("HTTPsampler.Arguments"); args != nil {
 		for i, item := range args.Collection("Arguments.arguments") {
@@ -354,12 +363,33 @@ func (h *HTTP) Sample(ctx context.Context, s *Session) *Result {
 		setError(res, err)
 		return res
 	}
+	return h.fetch(ctx, s, st, u, urlStr, method, body, 0, label)
+}
+
+// fetch is HTTPSamplerBase.sample(url, method, false, depth): one request,
+// then its redirects and embedded resources as configured. nil means the URL
+// was fresh in the cache and JMeter records no sample.
+func (h *HTTP) fetch(ctx context.Context, s *Session, st *HTTPState, u *url.URL, urlStr, method string, body *reqBody, depth int, label string) *Result {
 	res := h.exchange(ctx, s, st, u, urlStr, method, body, false)
 	if res == nil {
-		return nil // fresh in the cache: JMeter records no sample
+		return nil
 	}
 	if h.follow && res.isRedirect() {
 		res = h.followRedirects(ctx, s, st, res, label)
+	}
+	if h.imageParser && res.Success && res.DataType == "text" {
+		if depth > h.embedded.maxDepth {
+			cp := *res
+			cp.Subs = nil
+			setError(&cp, &javaError{"java.lang.Exception", "Maximum frame/iframe nesting depth exceeded."})
+			res.Subs = append(res.Subs, &cp)
+			res.Bytes += cp.Bytes
+			for i, sr := range res.Subs {
+				sr.Label = label + "-" + strconv.Itoa(i)
+			}
+		} else {
+			res = h.downloadResources(ctx, s, st, res, depth, label)
+		}
 	}
 	res.Label = label
 	return res
