@@ -383,6 +383,13 @@ func Generate(jtls []string, outDir string, opts GenerateOptions) (*Summary, err
 	return c.write(outDir, WriteOptions{Force: opts.Force, Title: opts.Title, Sources: names, Verdict: opts.Verdict, BadRows: bad})
 }
 
+// GenerateFromStats renders the report of a Collector a run fed (no
+// re-reading of the JTL): the same checks of outDir and the same files as
+// Generate. sources names the JTL(s) shown in the header, if any.
+func GenerateFromStats(c *Collector, outDir string, opts GenerateOptions, sources ...string) (*Summary, error) {
+	return c.WriteReport(outDir, WriteOptions{Force: opts.Force, Title: opts.Title, Verdict: opts.Verdict, Sources: sources})
+}
+
 // reportFiles are the only entries a previous report folder may hold.
 var reportFiles = map[string]bool{"index.html": true, "statistics.json": true}
 

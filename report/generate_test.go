@@ -230,7 +230,7 @@ func TestCollectorMatchesJTLReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inRun, err := c.WriteReport(filepath.Join(dir, "b"), WriteOptions{})
+	inRun, err := GenerateFromStats(c, filepath.Join(dir, "b"), GenerateOptions{}, "run.jtl")
 	if err != nil {
 		t.Fatal(err)
 	}
