@@ -48,6 +48,8 @@ type HTTP struct {
 	label, protocol, domain, port, path, method, encoding   *functions.Template
 	connectTO, responseTO                                   *functions.Template
 	proxyScheme, proxyHost, proxyPort, proxyUser, proxyPass *functions.Template
+	ipSource                                                *functions.Template
+	ipSourceType                                            int64
 
 	args             []httpArg
 	files            []fileArg
@@ -129,6 +131,7 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 		{&h.proxyPort, "HTTPSampler.proxyPort", ""},
 		{&h.proxyUser, "HTTPSampler.proxyUser", ""},
 		{&h.proxyPass, "HTTPSampler.proxyPass", ""},
+		{&h.ipSource, "HTTPSampler.ipSource", ""},
 	} {
 		if *f.dst, err = functions.Compile(el.StrOr(f.prop, f.def)); err != nil {
 			return nil, where(f.prop, err)
@@ -150,6 +153,7 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 	}
 	h.keepAlive = el.Bool("HTTPSampler.use_keepalive", false)
 	h.md5 = el.Bool("HTTPSampler.md5", false)
+	h.ipSourceType = el.Int("HTTPSampler.ipSourceType", 0)
 	h.imageParser = el.Bool("HTTPSampler.image_parser", false)
 	if h.embedded.allow, err = functions.Compile(el.Str("HTTPSampler.embedded_url_re")); err != nil {
 		return nil, where("HTTPSampler.embedded_url_re", err)
@@ -684,4 +688,40 @@ func (h *HTTP) proxyURL(c *functions.Context) *url.URL {
 		u.User = url.UserPassword(user, h.proxyPass.Eval(c))
 	}
 	return u
+}
+
+// localAddr is the source address of HTTPSampler.ipSource: a host name or
+// IP (type 0), or the first address of a network interface (1 any, 2 IPv4,
+// 3 IPv6). nil when unset or not found.
+func (h *HTTP) localAddr(c *functions.Context) net.IP {
+	src := strings.TrimSpace(h.ipSource.Eval(c))
+	if src == "" {
+		return nil
+	}
+	if h.ipSourceType == 0 {
+		if ip := net.ParseIP(src); ip != nil {
+			return ip
+		}
+		a, err := net.ResolveIPAddr("ip", src)
+		if err != nil {
+			return nil
+		}
+		return a.IP
+	}
+	ifc, err := net.InterfaceByName(src)
+	if err != nil {
+		return nil
+	}
+	addrs, _ := ifc.Addrs()
+	for _, a := range addrs {
+		ipn, ok := a.(*net.IPNet)
+		if !ok {
+			continue
+		}
+		v4 := ipn.IP.To4() != nil
+		if h.ipSourceType == 1 || (h.ipSourceType == 2 && v4) || (h.ipSourceType == 3 && !v4) {
+			return ipn.IP
+		}
+	}
+	return nil
 }

@@ -683,3 +683,15 @@ func TestHTTPContentEncodingLatin1(t *testing.T) {
 		t.Errorf("utf-8 query %q", got.RawQuery)
 	}
 }
+
+func TestHTTPIPSource(t *testing.T) {
+	srv, rec := echoServer(t)
+	el := httpSampler(t, srv.URL, "src", "GET", "/", sp("HTTPSampler.ipSource", "127.0.0.2"))
+	res := mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+	if !res.Success {
+		t.Skipf("cannot bind 127.0.0.2: %s", res.ResponseMessage)
+	}
+	if host, _, _ := net.SplitHostPort(rec.last(t).Remote); host != "127.0.0.2" {
+		t.Errorf("source address %s", host)
+	}
+}

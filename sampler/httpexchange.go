@@ -99,6 +99,7 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 		}
 		r0, w0 = st.read.Load(), st.written.Load()
 		st.proxy = h.proxyURL(c)
+		st.setLocal(h.localAddr(c))
 		st.begin(cto, rto, dns)
 		resp, err = st.transport.RoundTrip(req)
 		if st.gotConn && !st.reused {

@@ -40,6 +40,7 @@ type HTTPState struct {
 	readTimeout    time.Duration
 	dns            *dnsState // DNS cache manager in scope of the current sample, or nil
 	proxy          *url.URL  // the current sampler's proxy, or nil
+	local          net.IP    // source address of the current sampler (ipSource), or nil
 	gotConn        bool
 	reused         bool
 	connAt         time.Time
@@ -214,6 +215,9 @@ func (st *HTTPState) dialRaw(ctx context.Context, network, addr string) (net.Con
 	if st.connectTimeout > 0 {
 		d.Timeout = st.connectTimeout
 	}
+	if st.local != nil {
+		d.LocalAddr = &net.TCPAddr{IP: st.local}
+	}
 	if st.dns != nil {
 		host, port, err := net.SplitHostPort(addr)
 		if err != nil {
@@ -302,4 +306,14 @@ func (st *HTTPState) readTimeoutNow() time.Duration {
 		return 0
 	}
 	return st.readTimeout
+}
+
+// setLocal selects the source address for the next request; pooled
+// connections bound to another address are dropped.
+func (st *HTTPState) setLocal(ip net.IP) {
+	if ip.Equal(st.local) {
+		return
+	}
+	st.local = ip
+	st.transport.CloseIdleConnections()
 }
