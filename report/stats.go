@@ -67,8 +67,8 @@ func DefaultStatsOptions() StatsOptions {
 }
 
 // StatsOptionsFromProps reads aggregate_rpt_pct1..3,
-// jmeter.reportgenerator.statistic_window and gometer.report.percentiles
-// (exact|jmeter). A nil p gives the defaults.
+// jmeter.reportgenerator.statistic_window and gometer.percentiles
+// (exact|jmeter; set by --percentiles). A nil p gives the defaults.
 func StatsOptionsFromProps(p *functions.Properties) (StatsOptions, error) {
 	o := DefaultStatsOptions()
 	if p == nil {
@@ -94,12 +94,15 @@ func StatsOptionsFromProps(p *functions.Properties) (StatsOptions, error) {
 		}
 		o.Window = n
 	}
-	if v, ok := p.Get("gometer.report.percentiles"); ok {
-		m, err := ParsePercentileMode(v)
-		if err != nil {
-			return o, fmt.Errorf("property gometer.report.percentiles: %w", err)
+	// gometer.percentiles is what the CLI's --percentiles sets; gometer.report.percentiles is an alias.
+	for _, name := range []string{"gometer.report.percentiles", "gometer.percentiles"} {
+		if v, ok := p.Get(name); ok {
+			m, err := ParsePercentileMode(v)
+			if err != nil {
+				return o, fmt.Errorf("property %s: %w", name, err)
+			}
+			o.Mode = m
 		}
-		o.Mode = m
 	}
 	return o, nil
 }

@@ -178,7 +178,7 @@ func TestStatsOptionsFromProps(t *testing.T) {
 	p := functions.NewProperties()
 	p.Set("aggregate_rpt_pct1", "99.9")
 	p.Set("jmeter.reportgenerator.statistic_window", "100")
-	p.Set("gometer.report.percentiles", "jmeter")
+	p.Set("gometer.percentiles", "jmeter")
 	o, err := StatsOptionsFromProps(p)
 	if err != nil || o.Percentiles[0] != 99.9 || o.PercentileLabels[0] != "99.9" || o.Percentiles[1] != 95 || o.Window != 100 || o.Mode != JMeter {
 		t.Fatalf("%+v %v", o, err)
