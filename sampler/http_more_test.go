@@ -695,3 +695,14 @@ func TestHTTPIPSource(t *testing.T) {
 		t.Errorf("source address %s", host)
 	}
 }
+
+func TestHTTPContentEncodingShiftJIS(t *testing.T) {
+	srv, rec := echoServer(t)
+	el := httpSampler(t, srv.URL, "sj", "POST", "/sj", sp("HTTPSampler.contentEncoding", "Shift_JIS"),
+		argsProp(targ{name: "k", value: "日本", encode: true}))
+	mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+	got := rec.last(t)
+	if got.Body != "k=%93%FA%96%7B" || got.Header.Get("Content-Type") != "application/x-www-form-urlencoded; charset=Shift_JIS" {
+		t.Errorf("shift_jis form: %q %q", got.Body, got.Header.Get("Content-Type"))
+	}
+}

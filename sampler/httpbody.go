@@ -7,6 +7,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/ianaindex"
+	"golang.org/x/text/encoding/unicode"
+
 	"gometer/functions"
 )
 
@@ -226,27 +230,71 @@ func charsetName(enc string) string {
 	return enc
 }
 
-// isLatin1 reports whether enc is a single-byte charset gometer encodes
-// (ISO-8859-1 or US-ASCII); everything else is sent as UTF-8.
+// isLatin1 reports whether enc is ISO-8859-1 or US-ASCII, encoded here
+// without a lookup.
 func isLatin1(enc string) bool {
 	cs := charsetName(enc)
 	return cs == "ISO-8859-1" || cs == "US-ASCII"
 }
 
-// encodeString converts s to the bytes of charset enc.
+// isUTF8 reports whether enc names UTF-8 (or is unknown, which is sent as UTF-8).
+func isUTF8(enc string) bool {
+	if isLatin1(enc) {
+		return false
+	}
+	if charsetName(enc) == "UTF-8" {
+		return true
+	}
+	e, err := ianaindex.IANA.Encoding(enc)
+	return err != nil || e == nil || e == unicode.UTF8
+}
+
+// encodeString converts s to the bytes of charset enc (Java charset names;
+// unknown charsets are sent as UTF-8). Unmappable characters become '?',
+// as Java's String.getBytes does.
 func encodeString(s string, enc string) []byte {
-	if !isLatin1(enc) {
+	if isLatin1(enc) {
+		ascii := charsetName(enc) == "US-ASCII"
+		b := make([]byte, 0, len(s))
+		for _, r := range s {
+			if r < 128 || (!ascii && r < 256) {
+				b = append(b, byte(r))
+			} else {
+				b = append(b, '?')
+			}
+		}
+		return b
+	}
+	if isUTF8(enc) {
 		return []byte(s)
 	}
-	b := make([]byte, 0, len(s))
-	for _, r := range s {
-		if r < 256 {
-			b = append(b, byte(r))
-		} else {
-			b = append(b, '?')
+	e, _ := ianaindex.IANA.Encoding(enc)
+	out, err := encoding.ReplaceUnsupported(e.NewEncoder()).Bytes([]byte(s))
+	if err != nil {
+		return []byte(s)
+	}
+	return out
+}
+
+// decodeBytes converts bytes of charset enc to a string.
+func decodeBytes(b []byte, enc string) string {
+	if isLatin1(enc) {
+		r := make([]rune, len(b))
+		for i, x := range b {
+			r[i] = rune(x)
+		}
+		return string(r)
+	}
+	if !isUTF8(enc) {
+		e, _ := ianaindex.IANA.Encoding(enc)
+		if out, err := e.NewDecoder().Bytes(b); err == nil {
+			return string(out)
 		}
 	}
-	return b
+	if !utf8.Valid(b) {
+		return strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	return string(b)
 }
 
 // javaURLEncode is java.net.URLEncoder.encode: letters, digits and ".-*_"
@@ -263,10 +311,7 @@ func javaURLEncode(s, enc string) string {
 		return s
 	}
 	const hex = "0123456789ABCDEF"
-	src := []byte(s)
-	if isLatin1(enc) {
-		src = encodeString(s, enc)
-	}
+	src := encodeString(s, enc)
 	b := make([]byte, 0, len(src)*2)
 	for _, ch := range src {
 		switch {
@@ -304,17 +349,7 @@ func urlDecode(s, enc string) string {
 			b = append(b, ch)
 		}
 	}
-	if isLatin1(enc) {
-		r := make([]rune, len(b))
-		for i, x := range b {
-			r[i] = rune(x)
-		}
-		return string(r)
-	}
-	if !utf8.Valid(b) {
-		return strings.ToValidUTF8(string(b), "\uFFFD")
-	}
-	return string(b)
+	return decodeBytes(b, enc)
 }
 
 func isHex(c byte) bool {
