@@ -116,6 +116,10 @@ type Context struct {
 	Log func(level, msg string)
 	// Now is the clock of __time and the date functions; nil means time.Now.
 	Now func() time.Time
+	// AppendFile writes for __StringToFile (truncating first unless
+	// appending); nil disables writing (the function returns "false").
+	// NewContext sets WriteFileLocked.
+	AppendFile func(path string, data []byte, appendTo bool) error
 
 	// state is per-user state of individual call sites (__counter(TRUE),
 	// the current __CSVRead row …), keyed by the call site.
@@ -137,13 +141,14 @@ func NewContext(vars *Vars, props *Properties, shared *Shared) *Context {
 		shared = NewShared()
 	}
 	return &Context{
-		Vars:      vars,
-		Props:     props,
-		Shared:    shared,
-		Rand:      rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
-		ThreadNum: 1,
-		Iteration: 1,
-		Now:       time.Now,
+		Vars:       vars,
+		Props:      props,
+		Shared:     shared,
+		Rand:       rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		ThreadNum:  1,
+		Iteration:  1,
+		Now:        time.Now,
+		AppendFile: shared.WriteFileLocked,
 	}
 }
 

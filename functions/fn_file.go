@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -308,5 +309,92 @@ func buildFileToString(args []*Template) (evalFunc, error) {
 		}
 		v.store(c, text)
 		return text
+	}, nil
+}
+
+// WriteFileLocked writes data to path (appending or truncating), one writer
+// per file at a time across the run, as __StringToFile does. The parent
+// directory must exist.
+func (s *Shared) WriteFileLocked(path string, data []byte, appendTo bool) error {
+	v, _ := s.writeLocks.LoadOrStore(path, new(sync.Mutex))
+	mu := v.(*sync.Mutex)
+	mu.Lock()
+	defer mu.Unlock()
+	flags := os.O_CREATE | os.O_WRONLY
+	if appendTo {
+		flags |= os.O_APPEND
+	} else {
+		flags |= os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flags, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// encodeCharset converts text to file bytes for the encodings decodeCharset knows.
+func encodeCharset(s, enc string) ([]byte, error) {
+	switch strings.ToUpper(strings.ReplaceAll(enc, "_", "-")) {
+	case "", "UTF-8", "UTF8":
+		return []byte(s), nil
+	case "US-ASCII", "ASCII", "ISO-8859-1", "ISO8859-1", "LATIN1", "CP1252", "WINDOWS-1252":
+		limit := rune(0xFF)
+		if strings.Contains(strings.ToUpper(enc), "ASCII") {
+			limit = 0x7F
+		}
+		out := make([]byte, 0, len(s))
+		for _, r := range s {
+			if r > limit {
+				r = '?'
+			}
+			out = append(out, byte(r))
+		}
+		return out, nil
+	}
+	return nil, &os.PathError{Op: "encode", Path: enc, Err: os.ErrInvalid}
+}
+
+// lineSeparator is the platform's line break, as Java's System.lineSeparator.
+func lineSeparator() string {
+	if runtime.GOOS == "windows" {
+		return "\r\n"
+	}
+	return "\n"
+}
+
+// buildStringToFile implements __StringToFile(path, text[, append[, charset]]):
+// the literal two characters \n in text become line breaks; it returns
+// "true" when the text was written.
+func buildStringToFile(args []*Template) (evalFunc, error) {
+	if e, ok := literalArg(args, 3); ok {
+		if _, err := encodeCharset("", strings.TrimSpace(e)); err != nil {
+			return nil, badArg(3, "%q is not a supported encoding", e)
+		}
+	}
+	return func(c *Context) string {
+		path := strings.TrimSpace(args[0].Eval(c))
+		text := strings.ReplaceAll(args[1].Eval(c), `\n`, lineSeparator())
+		appendTo := true
+		if a := strings.ToLower(strings.TrimSpace(evalArg(c, args, 2))); a != "" {
+			appendTo = a == "true"
+		}
+		if path == "" || c.AppendFile == nil {
+			c.logf("ERROR", "__StringToFile: no file name, or writing files is disabled")
+			return "false"
+		}
+		data, err := encodeCharset(text, strings.TrimSpace(evalArg(c, args, 3)))
+		if err == nil {
+			err = c.AppendFile(path, data, appendTo)
+		}
+		if err != nil {
+			c.logf("ERROR", "__StringToFile: %v", err)
+			return "false"
+		}
+		return "true"
 	}, nil
 }

@@ -593,6 +593,40 @@ func TestFileFunctions(t *testing.T) {
 	}
 }
 
+func TestStringToFile(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.txt")
+	c := testContext()
+	c.Vars.Put("id", "42")
+	for _, s := range []string{
+		"${__StringToFile(" + out + ",id=${id}\\n)}",
+		"${__StringToFile(" + out + ",second\\n,true)}",
+	} {
+		if got := evalOnce(t, c, s); got != "true" {
+			t.Fatalf("%s = %q", s, got)
+		}
+	}
+	if data, _ := os.ReadFile(out); string(data) != "id=42\nsecond\n" {
+		t.Errorf("file = %q", data)
+	}
+	if got := evalOnce(t, c, "${__StringToFile("+out+",Köln,false,ISO-8859-1)}"); got != "true" {
+		t.Fatalf("truncate = %q", got)
+	}
+	if data, _ := os.ReadFile(out); string(data) != "K\xf6ln" {
+		t.Errorf("latin-1 truncated file = %q", data)
+	}
+	if got := evalOnce(t, c, "${__StringToFile("+filepath.Join(dir, "no", "such", "dir.txt")+",x)}"); got != "false" {
+		t.Errorf("missing directory = %q", got)
+	}
+	c.AppendFile = nil // writing disabled
+	if got := evalOnce(t, c, "${__StringToFile("+out+",x)}"); got != "false" {
+		t.Errorf("disabled = %q", got)
+	}
+	if _, err := Compile("${__StringToFile(f,x,true,EBCDIC)}"); err == nil {
+		t.Error("unsupported charset should not compile")
+	}
+}
+
 func TestPluginFunctions(t *testing.T) {
 	t.Setenv("GOMETER_TEST_ENV", "from-env")
 	runFnCases(t, func(c *Context) { c.Vars.Put("x", "v") }, []fnCase{
@@ -639,7 +673,7 @@ func TestFunctionNames(t *testing.T) {
 			t.Errorf("%s runs but is not in FunctionNames", m[1])
 		}
 	}
-	for _, n := range []string{"__BeanShell", "__XPath", "__StringToFile"} {
+	for _, n := range []string{"__BeanShell", "__XPath"} {
 		if spec := lookup(n); spec == nil || spec.unsupported == "" {
 			t.Errorf("%s should be known and unsupported", n)
 		}

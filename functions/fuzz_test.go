@@ -29,6 +29,7 @@ func FuzzCompile(f *testing.F) {
 			return
 		}
 		c := NewContext(nil, nil, nil)
+		c.AppendFile = nil // never write files from fuzzed input
 		c.Now = func() time.Time { return time.Unix(1700000000, 0).UTC() }
 		c.PlanFile = dir + "/plan.jmx"
 		c.Vars.Put("x", "1")

@@ -14,12 +14,13 @@ type Shared struct {
 	mu      sync.Mutex
 	counter int64
 
-	counters  sync.Map // __counter(FALSE): *callSite → *atomic.Int64
-	csv       sync.Map // __CSVRead: file name or *alias → *csvFile
-	lines     sync.Map // __StringFromFile: lineKey → *lineReader
-	files     sync.Map // __FileToString: name+encoding → fileContents
-	exprs     sync.Map // expressions compiled at run time: exprKey → exprEntry
-	exprCount atomic.Int64
+	counters   sync.Map // __counter(FALSE): *callSite → *atomic.Int64
+	csv        sync.Map // __CSVRead: file name or *alias → *csvFile
+	lines      sync.Map // __StringFromFile: lineKey → *lineReader
+	files      sync.Map // __FileToString: name+encoding → fileContents
+	exprs      sync.Map // expressions compiled at run time: exprKey → exprEntry
+	exprCount  atomic.Int64
+	writeLocks sync.Map // __StringToFile: path → *sync.Mutex
 
 	hostName, hostIP string // __machineName, __machineIP (under mu)
 }
