@@ -185,9 +185,55 @@ func (c *compiler) check(el *jmx.Element) {
 	case s.kind == kFragment:
 		return // checked when a Module/Include controller uses it
 	}
+	c.checkTemplates(el, el, "", el.Props)
 	for _, ch := range el.Children {
 		c.check(ch)
 	}
+}
+
+// checkTemplates reports expressions JMeter tolerates but that are almost
+// certainly mistakes (an unterminated "${"): a problem in strict mode, a
+// warning (the element still runs, as in JMeter) with SkipUnsupported.
+func (c *compiler) checkTemplates(owner, el *jmx.Element, prefix string, props []*jmx.Property) {
+	for _, p := range props {
+		name := p.Name
+		if prefix != "" {
+			name = prefix + "." + p.Name
+		}
+		switch {
+		case p.Elem != nil:
+			c.checkTemplates(owner, p.Elem, p.Name, p.Elem.Props)
+		case len(p.Items) > 0:
+			c.checkTemplates(owner, el, prefix, p.Items)
+		case strings.Contains(p.Value, "${"):
+			tpl, err := functions.Compile(p.Value)
+			if err != nil || tpl == nil {
+				continue // compile errors are reported where the value is used
+			}
+			for _, w := range tpl.Warnings() {
+				msg := fmt.Sprintf("%s: %v", propLabel(name, p), w)
+				if c.t.opts.SkipUnsupported {
+					c.skipped = append(c.skipped, Problem{File: orDefault(owner.File, c.plan.File), Line: owner.Line, Path: owner.Path(), Class: owner.Class(), Msg: msg + " (sent as written)"})
+				} else {
+					c.problems = append(c.problems, Problem{File: orDefault(owner.File, c.plan.File), Line: owner.Line, Path: owner.Path(), Class: owner.Class(), Msg: msg})
+				}
+			}
+		}
+	}
+}
+
+func propLabel(name string, p *jmx.Property) string {
+	if name == "" {
+		return p.Kind.String()
+	}
+	return name
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // runnable reports whether el is enabled, known and supported.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -104,6 +105,10 @@ func (c *compiler) compileGroup(el *jmx.Element, plan *level, ph, num int) *grou
 		g.loops = functions.Literal("1")
 	}
 	c.compileShape(g, el)
+	c.checkNumbers(el, map[string]*functions.Template{
+		"ThreadGroup.num_threads": g.threads, "ThreadGroup.ramp_time": g.ramp, "LoopController.loops": g.loops,
+		"ThreadGroup.duration": g.duration, "ThreadGroup.delay": g.delay,
+	})
 	c.group = g
 	g.root = &ctrlBase{el: el, name: g.name}
 	lv := c.levelOf(el)
@@ -115,6 +120,36 @@ func (c *compiler) compileGroup(el *jmx.Element, plan *level, ph, num int) *grou
 	g.root.children = c.compileChildren(el, cx)
 	g.root.slot = c.newSlot()
 	return g
+}
+
+// checkNumbers evaluates a group's numbers with the properties known at
+// load time: a value that is not a number would silently become 0 (JMeter's
+// parse failure default), so it is a problem.
+func (c *compiler) checkNumbers(el *jmx.Element, tpls map[string]*functions.Template) {
+	ctx := c.evalContext()
+	names := make([]string, 0, len(tpls))
+	for n := range tpls {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		t := tpls[name]
+		if t == nil {
+			continue
+		}
+		v := strings.TrimSpace(t.Eval(ctx))
+		if v == "" {
+			continue
+		}
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			msg := fmt.Sprintf("%s: %q is not a number", name, v)
+			if v != t.Raw() {
+				msg += fmt.Sprintf(" (from %s)", t.Raw())
+			}
+			c.badConfig(el, errors.New(msg))
+			return
+		}
+	}
 }
 
 func (c *compiler) newSlot() int {

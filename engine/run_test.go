@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"gometer/functions"
 	"sort"
 	"strconv"
 	"strings"
@@ -488,5 +489,30 @@ func TestStartVariables(t *testing.T) {
 	ms, err := strconv.ParseInt(parts[2], 10, 64)
 	if err != nil || ms < before.UnixMilli() || ms > time.Now().UnixMilli() {
 		t.Errorf("TESTSTART.MS %s", parts[2])
+	}
+}
+
+func TestNonNumericThreadCountIsAProblem(t *testing.T) {
+	xml := planXML(tgClass("ThreadGroup", "Users", "${__P(threads,abc)}", "0", "1", "", get(nil, "A", "/a")))
+	_, err := compileXML(t, xml, Options{})
+	if err == nil || !strings.Contains(err.Error(), `"abc" is not a number`) || !strings.Contains(err.Error(), "Users") {
+		t.Fatalf("got %v", err)
+	}
+	p := functions.NewProperties()
+	p.Set("threads", "4")
+	if _, err := compileXML(t, xml, Options{Props: p}); err != nil {
+		t.Fatalf("with threads=4: %v", err)
+	}
+}
+
+func TestUnterminatedVariable(t *testing.T) {
+	xml := planXML(tg("Users", 1, 0, "1", "", get(nil, "Search", "/search?q=${term")))
+	_, err := compileXML(t, xml, Options{})
+	if err == nil || !strings.Contains(err.Error(), "Users > Search") || !strings.Contains(err.Error(), "unterminated") {
+		t.Fatalf("got %v", err)
+	}
+	tst, err := compileXML(t, xml, Options{SkipUnsupported: true})
+	if err != nil || len(tst.Warnings()) != 1 {
+		t.Fatalf("skip mode: %v %v", err, tst)
 	}
 }
