@@ -27,9 +27,9 @@
 //     compile *Error, so a plan fails at load time rather than on every
 //     sample. Errors found at evaluation time (a variable holding "ten") are
 //     sent to Context.Log and the function returns "" like JMeter's.
-//   - Functions JMeter has but gometer cannot run (__BeanShell, __XPath,
-//     __StringToFile, and __groovy beyond one-line expressions) are compile
-//     errors wrapping ErrUnsupported.
+//   - Functions JMeter has but gometer cannot run (__BeanShell, __XPath, and
+//     __groovy beyond one-line expressions) are compile errors wrapping
+//     ErrUnsupported.
 //
 // State: per-user function state (__counter(TRUE), the current __CSVRead
 // row) lives in the Context; run-wide state (__counter(FALSE), files of
@@ -49,6 +49,8 @@
 //     Supported java.time pattern letters: G y u M L d D H h k K m s S n N A
 //     a E z Z X x O V and 'quoted text'; others are compile errors.
 //   - __time and the date functions use Context.Now and its time zone.
+//   - __StringToFile writes through Context.AppendFile; a Context without it
+//     (a struct literal, the fuzz target) does not write and returns "false".
 //   - There is no __iterationNum: JMeter 5.6.3 has none either and leaves
 //     "${__iterationNum}" as written (Context.Iteration is for the engine).
 //
