@@ -193,7 +193,8 @@ type Summary struct {
 	Mode         PercentileMode
 	Granularity  time.Duration
 	Verdict      string
-	OK           bool // no errors (or the caller's verdict said so)
+	OK           bool   // no errors (or the caller's verdict said so)
+	TopError     string // most frequent error type, "" when none
 	IndexPath    string
 	StatsPath    string
 	RowsRead     int64
@@ -293,8 +294,20 @@ func (c *Collector) summary(o WriteOptions) *Summary {
 	default:
 		s.Verdict = fmt.Sprintf("FAIL — %s of %s samples failed (%s%%); %sth pct %s ms, %s/s.",
 			groupThousands(s.Errors), groupThousands(s.Samples), fmtNum(s.ErrorPct, 2), s.PercentTitle[1], fmtNum(s.Total.P2, 0), fmtNum(s.Total.Throughput, 2))
+		if t := c.errors.Table(); len(t) > 0 {
+			s.TopError = t[0].Type
+			s.Verdict += fmt.Sprintf(" Most frequent error: %s (%s).", shorten(t[0].Type, 120), groupThousands(t[0].Count))
+		}
 	}
 	return s
+}
+
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // GenerateOptions control Generate.

@@ -54,7 +54,7 @@ func TestGenerateSmallReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Samples != 3 || sum.Errors != 2 || sum.OK {
+	if sum.Samples != 3 || sum.Errors != 2 || sum.OK || !strings.Contains(sum.Verdict, "Most frequent error: ") {
 		t.Errorf("summary %+v", sum)
 	}
 	m := readStatsJSON(t, filepath.Join(out, "statistics.json"))

@@ -110,6 +110,17 @@ func TestReportInHeadlessChromium(t *testing.T) {
 		t.Error("hostile label or message not shown as text")
 	}
 
+	// A report of no samples still renders cleanly.
+	empty := writeJTL(t, dir, "empty.jtl", jtlHeader)
+	emptyOut := filepath.Join(dir, "empty-report")
+	if _, err := Generate([]string{empty}, emptyOut, GenerateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dom, logs = runChromium(t, bin, "file://"+filepath.Join(emptyOut, "index.html"), "--dump-dom", "--virtual-time-budget=5000")
+	if strings.Contains(logs, "CONSOLE") || !strings.Contains(dom, `data-charts="done"`) || !strings.Contains(dom, "No samples") {
+		t.Errorf("empty report: console or rendering problem\n%s", logs)
+	}
+
 	// Keep a screenshot as an artifact.
 	art := os.Getenv("GOMETER_ARTIFACTS")
 	if art == "" {

@@ -58,7 +58,8 @@ func SeriesOptionsFromProps(p *functions.Properties) (SeriesOptions, error) {
 type Chart struct {
 	ID    string
 	Title string
-	// X is "time" (epoch ms bucket starts), "ms" (response time), "pct" (percent) or "cat" (categories).
+	// X is "time" (epoch ms bucket starts), "ms" (response time), "pct"
+	// (percent), "threads" (active threads) or "cat" (categories).
 	X           string
 	Y           string // unit of y: "ms", "/s", "B/s", "count", "threads"
 	Kind        string // "line" or "bar"
@@ -91,7 +92,8 @@ type labelSeries struct {
 	label      string
 	controller bool
 	cells      map[int64]*cell
-	dist       map[int64]int64 // elapsed/step → count
+	dist       map[int64]int64       // elapsed/step → count
+	byThreads  map[int64]*threadCell // allThreads → elapsed sum and count
 }
 
 // Series accumulates the over-time and distribution graphs. Memory is
@@ -216,7 +218,7 @@ func (s *Series) Add(x *Sample) {
 		ls = s.labels[x.Label]
 		if ls == nil {
 			l := strings.Clone(x.Label)
-			ls = &labelSeries{label: l, controller: ctrl, cells: make(map[int64]*cell), dist: make(map[int64]int64)}
+			ls = &labelSeries{label: l, controller: ctrl, cells: make(map[int64]*cell), dist: make(map[int64]int64), byThreads: make(map[int64]*threadCell)}
 			s.labels[l] = ls
 			s.order = append(s.order, l)
 		}
@@ -237,6 +239,13 @@ func (s *Series) Add(x *Sample) {
 		c.ko++
 	}
 	ls.dist[floorTo(x.Elapsed, s.opts.DistributionStep)]++
+	bt := ls.byThreads[int64(x.AllThreads)]
+	if bt == nil {
+		bt = &threadCell{}
+		ls.byThreads[int64(x.AllThreads)] = bt
+	}
+	bt.sum += x.Elapsed
+	bt.n++
 
 	gc := s.global[k]
 	if gc == nil {
@@ -558,6 +567,18 @@ func (s *Series) Charts(stats *Stats) []Chart {
 	}
 	charts = append(charts, dist)
 
+	vsThreads := Chart{ID: "timeVsThreads", Title: "Mean response time by number of active threads", X: "threads", Y: "ms", Kind: "line"}
+	for _, l := range labels {
+		ls := s.labels[l]
+		var p [][2]float64
+		for _, k := range sortedKeys(ls.byThreads) {
+			c := ls.byThreads[k]
+			p = append(p, [2]float64{float64(k), float64(c.sum) / float64(c.n)})
+		}
+		vsThreads.Series = append(vsThreads.Series, ChartSeries{Name: l, Points: p})
+	}
+	charts = append(charts, vsThreads)
+
 	curve := Chart{ID: "responseTimePercentiles", Title: "Response time percentiles (exact, all samples)", X: "pct", Y: "ms", Kind: "line"}
 	if stats != nil {
 		for _, l := range labels {
@@ -581,7 +602,7 @@ func (s *Series) Charts(stats *Stats) []Chart {
 	if len(labels) < len(s.order) {
 		for i := range charts {
 			switch charts[i].ID {
-			case "responseTimesOverTime", "transactionsPerSecond", "latenciesOverTime", "connectTimeOverTime", "responseTimeDistribution", "responseTimePercentiles":
+			case "responseTimesOverTime", "transactionsPerSecond", "latenciesOverTime", "connectTimeOverTime", "responseTimeDistribution", "responseTimePercentiles", "timeVsThreads":
 				charts[i].Title += fmt.Sprintf(" — the %d labels with most samples of %d", len(labels), len(s.order))
 			}
 		}
