@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gometer/functions"
@@ -51,6 +52,7 @@ type cacheEntry struct {
 // date; bodies are not kept. A fresh GET is not sent at all and produces no
 // sample (JMeter's default cache_manager.cached_resource_mode=RETURN_NO_SAMPLE).
 type cacheStore struct {
+	mu      sync.Mutex // parallel embedded downloads share the store
 	cfg     *cacheConfig
 	entries map[string]*cacheEntry
 }
@@ -59,16 +61,24 @@ func newCacheStore(cfg *cacheConfig) *cacheStore {
 	return &cacheStore{cfg: cfg, entries: map[string]*cacheEntry{}}
 }
 
-func (s *cacheStore) reset() { clear(s.entries) }
+func (s *cacheStore) reset() {
+	s.mu.Lock()
+	clear(s.entries)
+	s.mu.Unlock()
+}
 
 // fresh reports whether a GET of url can be answered from the cache.
 func (s *cacheStore) fresh(url string, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	e := s.entries[url]
 	return e != nil && !e.expires.IsZero() && e.expires.After(now)
 }
 
 // conditional adds If-Modified-Since / If-None-Match for a cached url.
 func (s *cacheStore) conditional(url string, h http.Header) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	e := s.entries[url]
 	if e == nil {
 		return
@@ -99,6 +109,8 @@ func (s *cacheStore) save(url, method string, code int, h http.Header, now time.
 	if !s.cacheable(method, code) || h.Get("Vary") != "" {
 		return
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if _, ok := s.entries[url]; ok {
 		return
 	}

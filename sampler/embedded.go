@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/net/html"
@@ -17,8 +18,8 @@ import (
 // Embedded resources (HTTPSampler.image_parser): after a successful text
 // response of an HTML or CSS type, the resources it references are fetched
 // with GET as sub-results, as JMeter's HTTPSamplerBase.downloadPageResources
-// does with its default Lagarto HTML parser and CSS parser. Downloads are
-// sequential even when HTTPSampler.concurrentDwn is set.
+// does with its default Lagarto HTML parser and CSS parser, in parallel
+// with HTTPSampler.concurrentDwn.
 
 var (
 	styleURL = regexp.MustCompile(`(?is)URL\(\s*('|")(.*?)('|")\s*\)`)
@@ -153,9 +154,10 @@ func htmlResources(body []byte, base *url.URL, c *urlCollection) {
 
 // embeddedConfig holds the image parser settings of a sampler.
 type embeddedConfig struct {
-	allow, exclude *functions.Template
-	maxDepth       int
-	ignoreFailed   bool
+	allow, exclude       *functions.Template
+	concurrent, poolSize *functions.Template
+	maxDepth             int
+	ignoreFailed         bool
 }
 
 // matcher compiles an allow/exclude pattern; a bad pattern is ignored, as
@@ -187,7 +189,7 @@ func (h *HTTP) downloadResources(ctx context.Context, s *Session, st *HTTPState,
 	}
 	allow := matcher(h.embedded.allow.Eval(s.Ctx))
 	exclude := matcher(h.embedded.exclude.Eval(s.Ctx))
-	end := parent.End()
+	var todo []string
 	for _, raw := range urls {
 		if allow != nil && !allow.MatchString(raw) {
 			continue
@@ -195,14 +197,21 @@ func (h *HTTP) downloadResources(ctx context.Context, s *Session, st *HTTPState,
 		if exclude != nil && exclude.MatchString(raw) {
 			continue
 		}
-		u, err := parseURL(raw)
-		var sub *Result
-		if err != nil {
-			sub = &Result{Start: time.Now(), Method: "GET", URL: raw, SampleCount: 1}
-			setError(sub, &javaError{"java.lang.Exception", raw + " is not a correct URI"})
-		} else {
-			sub = h.fetch(ctx, s, st, u, u.String(), "GET", nil, depth+1, label)
+		todo = append(todo, raw)
+	}
+	var subs []*Result
+	if n := h.embedded.pool(s.Ctx); n > 1 && len(todo) > 1 {
+		subs = h.fetchConcurrently(ctx, s, st, todo, n, depth, label)
+	} else {
+		for _, raw := range todo {
+			subs = append(subs, h.fetchResource(ctx, s, st, raw, depth, label))
+			if ctx.Err() != nil {
+				break
+			}
 		}
+	}
+	end := parent.End()
+	for _, sub := range subs {
 		if sub == nil {
 			continue // fresh in the cache
 		}
@@ -224,13 +233,77 @@ func (h *HTTP) downloadResources(ctx context.Context, s *Session, st *HTTPState,
 			}
 			parent.ResponseMessage = msg.String()
 		}
-		if ctx.Err() != nil {
-			break
-		}
 	}
 	parent.Elapsed = end.Sub(parent.Start)
 	for i, sr := range parent.Subs {
 		sr.Label = label + "-" + strconv.Itoa(i)
 	}
 	return parent
+}
+
+func (h *HTTP) fetchResource(ctx context.Context, s *Session, st *HTTPState, raw string, depth int, label string) *Result {
+	u, err := parseURL(raw)
+	if err != nil {
+		sub := &Result{Start: time.Now(), Method: "GET", URL: raw, SampleCount: 1}
+		setError(sub, &javaError{"java.lang.Exception", raw + " is not a correct URI"})
+		return sub
+	}
+	return h.fetch(ctx, s, st, u, u.String(), "GET", nil, depth+1, label)
+}
+
+// pool is the number of parallel downloads: HTTPSampler.concurrentPool
+// when HTTPSampler.concurrentDwn is set, else 1.
+func (e *embeddedConfig) pool(c *functions.Context) int {
+	if e.concurrent == nil || !isTrue(e.concurrent.Eval(c)) {
+		return 1
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(e.poolSize.Eval(c)))
+	if err != nil || n < 1 {
+		return 6
+	}
+	return n
+}
+
+// fetchConcurrently downloads resources on up to n parallel connections,
+// as JMeter's concurrent download pool does. Each worker has its own
+// connections and a copy of the user's variables; cookie jars, caches and
+// DNS caches are the user's. Results keep document order.
+func (h *HTTP) fetchConcurrently(ctx context.Context, s *Session, st *HTTPState, urls []string, n, depth int, label string) []*Result {
+	if n > len(urls) {
+		n = len(urls)
+	}
+	workers := st.workerStates(n)
+	out := make([]*Result, len(urls))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < n; w++ {
+		ws := workers[w]
+		var wc *functions.Context
+		if c := s.Ctx; c != nil {
+			var vars *functions.Vars
+			if c.Vars != nil {
+				vars = c.Vars.Clone()
+			}
+			wc = functions.NewContext(vars, c.Props, c.Shared)
+			wc.ThreadNum, wc.ThreadName, wc.ThreadGroupName = c.ThreadNum, c.ThreadName, c.ThreadGroupName
+			wc.Iteration, wc.PlanFile, wc.Now = c.Iteration, c.PlanFile, c.Now
+		}
+		wsess := &Session{Ctx: wc, HTTP: ws}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = h.fetchResource(ctx, wsess, ws, urls[i], depth, label)
+			}
+		}()
+	}
+	for i := range urls {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
 }

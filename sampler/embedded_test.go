@@ -61,6 +61,29 @@ func TestHTTPEmbeddedResources(t *testing.T) {
 	if res.Bytes != sum {
 		t.Errorf("bytes %d, sum %d", res.Bytes, sum)
 	}
+	// The same page with parallel downloads: same resources, same order of sub-results.
+	cm := elem("CookieManager", "cm")
+	el = httpSampler(t, srv.URL, "home", "GET", "/page", bp("HTTPSampler.image_parser", true),
+		bp("HTTPSampler.concurrentDwn", true), sp("HTTPSampler.concurrentPool", "4"))
+	s := newSession()
+	par := mustHTTP(t, el, HTTPOptions{Cookies: cm}).Sample(context.Background(), s)
+	if !par.Success || len(par.Subs) != len(res.Subs) {
+		t.Fatalf("parallel: success %v subs %d", par.Success, len(par.Subs))
+	}
+	for i := range par.Subs {
+		if par.Subs[i].URL != res.Subs[i].URL || par.Subs[i].Label != res.Subs[i].Label {
+			t.Errorf("parallel sub %d: %s %s, sequential %s %s", i, par.Subs[i].Label, par.Subs[i].URL, res.Subs[i].Label, res.Subs[i].URL)
+		}
+	}
+	remotes := map[string]bool{}
+	for _, r := range rec.all() {
+		remotes[r.Remote] = true
+	}
+	if len(remotes) < 3 {
+		t.Errorf("parallel downloads used %d connections in total", len(remotes))
+	}
+	s.HTTP.Close()
+
 	// A failing resource fails the page sample with JMeter's message.
 	srv2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/p" {

@@ -161,6 +161,12 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 	if h.embedded.exclude, err = functions.Compile(el.Str("HTTPSampler.embedded_url_exclude_re")); err != nil {
 		return nil, where("HTTPSampler.embedded_url_exclude_re", err)
 	}
+	if h.embedded.concurrent, err = functions.Compile(el.Str("HTTPSampler.concurrentDwn")); err != nil {
+		return nil, where("HTTPSampler.concurrentDwn", err)
+	}
+	if h.embedded.poolSize, err = functions.Compile(el.StrOr("HTTPSampler.concurrentPool", "6")); err != nil {
+		return nil, where("HTTPSampler.concurrentPool", err)
+	}
 	h.embedded.maxDepth = propInt(opt.Props, "httpsampler.max_frame_depth", 5)
 	h.embedded.ignoreFailed = opt.Props != nil &&
 		strings.EqualFold(strings.TrimSpace(opt.Props.GetOr("httpsampler.ignore_failed_embedded_resources", "false")), "true")

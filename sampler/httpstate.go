@@ -61,6 +61,22 @@ type HTTPState struct {
 	digest  map[string]*digestChallenge // auth URL → last Digest challenge
 
 	scratch []byte // reusable buffer for discarded bodies
+
+	// workers download embedded resources in parallel; each has its own
+	// connections and shares this user's cookie jars, caches and DNS caches.
+	workers []*HTTPState
+}
+
+// workerStates returns n worker states, created on first use.
+func (st *HTTPState) workerStates(n int) []*HTTPState {
+	for len(st.workers) < n {
+		w := NewHTTPState(st.opt)
+		st.workers = append(st.workers, w)
+	}
+	for _, w := range st.workers[:n] {
+		w.cookies, w.caches, w.dnss = st.cookies, st.caches, st.dnss
+	}
+	return st.workers[:n]
 }
 
 // NewHTTPState returns the HTTP state of one virtual user.
@@ -131,12 +147,19 @@ func (st *HTTPState) StartIteration(sameUser bool) {
 		st.digest = nil
 		st.transport.CloseIdleConnections()
 		st.newTransport()
+		for _, w := range st.workers {
+			w.Close()
+		}
+		st.workers = nil
 	}
 }
 
 // Close closes the idle connections.
 func (st *HTTPState) Close() {
 	st.transport.CloseIdleConnections()
+	for _, w := range st.workers {
+		w.Close()
+	}
 }
 
 // begin prepares the per-request bookkeeping; call before RoundTrip.
