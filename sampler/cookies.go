@@ -28,6 +28,7 @@ type cookieConfig struct {
 	predefined []predefCookie
 	save       bool   // CookieManager.save.cookies
 	prefix     string // CookieManager.name.prefix
+	deleteNull bool   // CookieManager.delete_null_cookies: an empty value removes the cookie
 }
 
 type predefCookie struct {
@@ -46,8 +47,10 @@ func compileCookies(el *jmx.Element, props *functions.Properties) (*cookieConfig
 		controlled: el.Bool("CookieManager.controlledByThreadGroup", false),
 		ignore:     strings.EqualFold(el.Str("CookieManager.policy"), "ignoreCookies"),
 		prefix:     "COOKIE_",
+		deleteNull: true,
 	}
 	if props != nil {
+		c.deleteNull = !strings.EqualFold(strings.TrimSpace(props.GetOr("CookieManager.delete_null_cookies", "true")), "false")
 		c.save = strings.EqualFold(strings.TrimSpace(props.GetOr("CookieManager.save.cookies", "false")), "true")
 		c.prefix = strings.TrimSpace(props.GetOr("CookieManager.name.prefix", "COOKIE_"))
 	}
@@ -163,11 +166,18 @@ func (s *cookieStore) store(c *functions.Context, u *url.URL, h http.Header) {
 	if len(cks) == 0 {
 		return
 	}
+	if s.cfg.deleteNull {
+		for _, ck := range cks {
+			if ck.Value == "" {
+				ck.MaxAge = -1 // JMeter drops a cookie set to an empty value
+			}
+		}
+	}
 	s.jar.SetCookies(u, cks)
 	if s.cfg.save && c != nil && c.Vars != nil {
 		now := time.Now()
 		for _, ck := range cks {
-			expired := ck.MaxAge < 0 || (!ck.Expires.IsZero() && ck.Expires.Before(now))
+			expired := ck.MaxAge < 0 || (!ck.Expires.IsZero() && ck.Expires.Before(now)) || (s.cfg.deleteNull && ck.Value == "")
 			if !expired {
 				c.Vars.Put(s.cfg.prefix+ck.Name, ck.Value)
 			}

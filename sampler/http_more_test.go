@@ -286,6 +286,8 @@ func cookieServer(t *testing.T) (*httptest.Server, *recorder) {
 			http.SetCookie(w, &http.Cookie{Name: "scoped", Value: "2", Path: "/app"})
 		case "/del":
 			http.SetCookie(w, &http.Cookie{Name: "a", Value: "", Path: "/", MaxAge: -1})
+		case "/empty":
+			w.Header().Add("Set-Cookie", "a=; Path=/")
 		}
 		io.WriteString(w, "ok")
 	}))
@@ -328,6 +330,12 @@ func TestHTTPCookies(t *testing.T) {
 	get("/other")
 	if c := rec.last(t).Header.Get("Cookie"); strings.Contains(c, "a=") {
 		t.Errorf("deleted cookie still sent: %q", c)
+	}
+	get("/set")
+	get("/empty") // an empty value deletes the cookie (CookieManager.delete_null_cookies)
+	get("/other")
+	if c := rec.last(t).Header.Get("Cookie"); strings.Contains(c, "a=") {
+		t.Errorf("cookie set to empty still sent: %q", c)
 	}
 	get("/set")
 	s.HTTP.StartIteration(true) // clearEachIteration
