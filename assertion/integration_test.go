@@ -1,10 +1,12 @@
 package assertion
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -112,6 +114,48 @@ func TestConcurrentUsers(t *testing.T) {
 	for u := 0; u < 8; u++ {
 		if err := <-done; err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// TestSizeAssertionFieldsWithHTTPSampler measures a real HTTP sample: the
+// body field is the body's length (JMeter takes the received bytes minus the
+// header block as sent on the wire, with CRLFs), the headers field the rest.
+func TestSizeAssertionFieldsWithHTTPSampler(t *testing.T) {
+	body := strings.Repeat("b", 517)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.Header().Set("X-Extra", "one")
+		io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	el := element(t, `<HTTPSamplerProxy guiclass="HttpTestSampleGui" testclass="HTTPSamplerProxy" testname="get" enabled="true">`+
+		props("HTTPSampler.domain", u.Hostname(), "HTTPSampler.port", u.Port(), "HTTPSampler.path", "/", "HTTPSampler.method", "GET")+
+		`</HTTPSamplerProxy>`)
+	h, err := sampler.NewHTTP(el, sampler.HTTPOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCtx(1)
+	r := h.Sample(context.Background(), &sampler.Session{Ctx: c})
+	if r.ResponseCode != "200" || len(r.Body) != 517 {
+		t.Fatalf("sample: %s %q, %d bytes", r.ResponseCode, r.ResponseMessage, len(r.Body))
+	}
+	head := strconv.FormatInt(r.Bytes-517, 10)
+	for _, tc := range []struct{ field, size string }{
+		{"SizeAssertion.response_data", "517"},
+		{"SizeAssertion.response_headers", head},
+		{"SizeAssertion.response_network_size", strconv.FormatInt(r.Bytes, 10)},
+		{"SizeAssertion.response_code", "3"},
+		{"SizeAssertion.response_message", "2"},
+	} {
+		Apply(build(t, "SizeAssertion", "", "Assertion.test_field", tc.field, "SizeAssertion.size", tc.size, "SizeAssertion.operator", "1"), c, r)
+		if !r.Success {
+			t.Fatalf("%s should equal %s: %s", tc.field, tc.size, r.FailureMessage())
 		}
 	}
 }
