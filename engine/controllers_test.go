@@ -235,7 +235,7 @@ func TestModuleControllerAndFragment(t *testing.T) {
 func TestIncludeController(t *testing.T) {
 	srv := newServer(t)
 	dir := t.TempDir()
-	inc := planXML(ctrl("TestFragmentController", "frag", "", get(srv, "inc", "/included")))
+	inc := planXML(headers("included headers", "X-Inc", "1"), ctrl("TestFragmentController", "frag", "", get(srv, "inc", "/included")))
 	if err := os.WriteFile(filepath.Join(dir, "inc.jmx"), []byte(inc), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -243,6 +243,9 @@ func TestIncludeController(t *testing.T) {
 	run(t, xml, nil)
 	if got := joined(srv); got != "/included,/main" {
 		t.Fatalf("got %s", got)
+	}
+	if r := srv.requests(); r[0].header.Get("X-Inc") != "1" || r[1].header.Get("X-Inc") != "" {
+		t.Errorf("the included plan's header manager applies to the included samplers only")
 	}
 }
 

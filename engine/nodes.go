@@ -327,11 +327,17 @@ func (c *compiler) compileInclude(el *jmx.Element, cx cctx) node {
 	}
 	c.includes[file] = true
 	defer delete(c.includes, file)
-	lv := c.levelOf(el)
-	x := &genericController{ctrlBase: ctrlBase{el: el, name: el.Name, slot: c.newSlot(), listeners: lv.data}}
-	childCx := cx.with(lv, &x.ctrlBase)
 	for _, r := range roots {
 		c.check(r)
+	}
+	// The included elements are spliced in as the controller's children:
+	// config elements at the included plan's top level apply to its samplers.
+	spliced := *el
+	spliced.Children = roots
+	lv := c.levelOf(&spliced)
+	x := &genericController{ctrlBase: ctrlBase{el: el, name: el.Name, slot: c.newSlot(), listeners: append([]iterListener(nil), lv.data...)}}
+	childCx := cx.with(lv, &x.ctrlBase)
+	for _, r := range roots {
 		s, ok := c.runnable(r)
 		if !ok {
 			continue
