@@ -27,9 +27,8 @@
 //     compile *Error, so a plan fails at load time rather than on every
 //     sample. Errors found at evaluation time (a variable holding "ten") are
 //     sent to Context.Log and the function returns "" like JMeter's.
-//   - Functions JMeter has but gometer cannot run (__BeanShell, __XPath, and
-//     __groovy beyond one-line expressions) are compile errors wrapping
-//     ErrUnsupported.
+//   - Functions JMeter has but gometer cannot run (__BeanShell, and __groovy
+//     beyond one-line expressions) are compile errors wrapping ErrUnsupported.
 //
 // State: per-user function state (__counter(TRUE), the current __CSVRead
 // row) lives in the Context; run-wide state (__counter(FALSE), files of

@@ -593,6 +593,36 @@ func TestFileFunctions(t *testing.T) {
 	}
 }
 
+func TestXPathFunction(t *testing.T) {
+	dir := t.TempDir()
+	xml := `<users><user id="a1"><name>Ann</name></user><user id="b2"><name><![CDATA[Bob]]></name></user></users>`
+	if err := os.WriteFile(filepath.Join(dir, "users.xml"), []byte(xml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	shared := NewShared()
+	u1, u2 := NewContext(nil, nil, shared), NewContext(nil, nil, shared)
+	u1.PlanFile = filepath.Join(dir, "plan.jmx")
+	u2.PlanFile = u1.PlanFile
+	names := MustCompile("${__XPath(users.xml,//user/name)}")
+	ids := MustCompile("${__XPath(users.xml,//user/@id)}")
+	var got []string
+	for _, u := range []*Context{u1, u2, u1} { // shared by users, wraps
+		got = append(got, names.Eval(u), ids.Eval(u))
+	}
+	if strings.Join(got, ",") != "Ann,a1,Bob,b2,Ann,a1" {
+		t.Errorf("__XPath values = %v", got)
+	}
+	if v := MustCompile("${__XPath(users.xml,//nothing)}").Eval(u1); v != "" {
+		t.Errorf("no match = %q", v)
+	}
+	if v := MustCompile("${__XPath(missing.xml,//a)}").Eval(u1); v != "" {
+		t.Errorf("missing file = %q", v)
+	}
+	if _, err := Compile("${__XPath(users.xml,//[)}"); err == nil {
+		t.Error("bad XPath should not compile")
+	}
+}
+
 func TestStringToFile(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out.txt")
@@ -673,7 +703,7 @@ func TestFunctionNames(t *testing.T) {
 			t.Errorf("%s runs but is not in FunctionNames", m[1])
 		}
 	}
-	for _, n := range []string{"__BeanShell", "__XPath"} {
+	for _, n := range []string{"__BeanShell"} {
 		if spec := lookup(n); spec == nil || spec.unsupported == "" {
 			t.Errorf("%s should be known and unsupported", n)
 		}

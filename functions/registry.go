@@ -115,6 +115,8 @@ func lookup(name string) *funcSpec {
 		return &funcSpec{1, 3, buildFileToString, ""}
 	case "__StringToFile":
 		return &funcSpec{2, 4, buildStringToFile, ""}
+	case "__XPath":
+		return &funcSpec{2, 2, buildXPath, ""}
 	// expressions and the previous response
 	case "__jexl3", "__jexl2":
 		return &funcSpec{1, 2, buildJEXL, ""}
@@ -150,8 +152,6 @@ func lookup(name string) *funcSpec {
 		return &funcSpec{1, 2, buildGroovy, ""}
 	case "__BeanShell":
 		return &funcSpec{1, 2, nil, "BeanShell scripts are not supported"}
-	case "__XPath":
-		return &funcSpec{2, 2, nil, "XPath over files is not supported"}
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ type Shared struct {
 	exprs      sync.Map // expressions compiled at run time: exprKey → exprEntry
 	exprCount  atomic.Int64
 	writeLocks sync.Map // __StringToFile: path → *sync.Mutex
+	xpaths     sync.Map // __XPath: file+expression → *xpathFile
 
 	hostName, hostIP string // __machineName, __machineIP (under mu)
 }
