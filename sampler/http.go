@@ -71,6 +71,7 @@ type HTTP struct {
 	maxStore       int64
 	defaultTimeout time.Duration
 	userAgent      string
+	uaValue        []string // userAgent as a header value, built once
 	tlsVerify      bool
 	props          *functions.Properties
 	discard        bool
@@ -279,6 +280,7 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 			h.userAgent = ""
 		}
 	}
+	h.uaValue = []string{h.userAgent}
 	h.precomputeURL()
 	return h, nil
 }

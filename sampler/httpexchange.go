@@ -229,9 +229,9 @@ func (h *HTTP) newRequest(ctx context.Context, c *functions.Context, st *HTTPSta
 	req := (&http.Request{Method: method, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}).WithContext(traceCtx(ctx, st))
 	hdr := make(http.Header, len(h.headers)+4)
 	if h.keepAlive {
-		hdr["Connection"] = []string{"keep-alive"}
+		hdr["Connection"] = keepAliveValue[:1:1]
 	} else {
-		hdr["Connection"] = []string{"close"}
+		hdr["Connection"] = closeValue[:1:1]
 		req.Close = true
 	}
 	host := ""
@@ -248,7 +248,7 @@ func (h *HTTP) newRequest(ctx context.Context, c *functions.Context, st *HTTPSta
 		hdr["Content-Type"] = []string{body.contentType}
 	}
 	if !h.hasUA {
-		hdr["User-Agent"] = []string{h.userAgent} // "" suppresses Go's default
+		hdr["User-Agent"] = h.uaValue[:1:1] // "" suppresses Go's default
 	}
 	if jar != nil {
 		if ck := jar.header(c, u); ck != "" {
@@ -285,6 +285,12 @@ func (h *HTTP) newRequest(ctx context.Context, c *functions.Context, st *HTTPSta
 	}
 	return req, nil
 }
+
+// Shared one-element header values; the [:1:1] slices make any append copy.
+var (
+	keepAliveValue = []string{"keep-alive"}
+	closeValue     = []string{"close"}
+)
 
 // hostHeader applies a Host header from a header manager as HC4 does: the
 // port of the URL is kept unless the header names one or it is the default.
