@@ -340,10 +340,14 @@ type ValueCount struct {
 // label costs memory only for the ranges its values fall in (a few KB
 // typically); other values go to a map.
 type counts struct {
+	few    []int64 // the first values of a label, kept as they come (labels with few samples stay small)
 	chunks [][]int64
 	sparse map[int64]int64
 	n      int64
 }
+
+// fewLimit is how many values a label keeps as a plain list before counting.
+const fewLimit = 32
 
 const (
 	chunkBits  = 9
@@ -353,6 +357,21 @@ const (
 
 func (c *counts) add(v int64) {
 	c.n++
+	if c.n <= fewLimit {
+		c.few = append(c.few, v)
+		return
+	}
+	if c.few != nil {
+		few := c.few
+		c.few = nil
+		for _, w := range few {
+			c.count(w)
+		}
+	}
+	c.count(v)
+}
+
+func (c *counts) count(v int64) {
 	if v >= 0 && v < denseLimit {
 		ci := int(v >> chunkBits)
 		if ci >= len(c.chunks) {
@@ -373,6 +392,19 @@ func (c *counts) add(v int64) {
 }
 
 func (c *counts) sorted() []ValueCount {
+	if c.few != nil {
+		vs := slices.Clone(c.few)
+		slices.Sort(vs)
+		var out []ValueCount
+		for _, v := range vs {
+			if len(out) > 0 && out[len(out)-1].Value == v {
+				out[len(out)-1].Count++
+			} else {
+				out = append(out, ValueCount{v, 1})
+			}
+		}
+		return out
+	}
 	var neg, big []ValueCount
 	for v, k := range c.sparse {
 		if v < 0 {

@@ -151,11 +151,15 @@ func TestStatsWindow(t *testing.T) {
 
 func TestStatsExactLargeAndNegative(t *testing.T) {
 	s := NewStats(DefaultStatsOptions())
-	for i, v := range []int64{-5, 70000, 3, 1 << 40, 70000} {
+	vals := []int64{-5, 70000, 3, 1 << 40, 70000}
+	for range fewLimit { // enough samples to leave the small-label list
+		vals = append(vals, 3)
+	}
+	for i, v := range vals {
 		s.Add(smp(int64(i), v, "z", true))
 	}
 	r := s.Row("z")
-	if r.Min != -5 || r.Max != 1<<40 || r.Median != 70000 {
+	if r.Min != -5 || r.Max != 1<<40 || r.Median != 3 || r.P3 != 1<<40 {
 		t.Errorf("%+v", r)
 	}
 	// memory follows the ranges used, not the largest value
@@ -169,7 +173,7 @@ func TestStatsExactLargeAndNegative(t *testing.T) {
 		t.Errorf("%d chunks for values 3 and 70000", allocated)
 	}
 	d := s.Distribution("z", false)
-	if len(d) != 4 || d[0].Value != -5 || d[2] != (ValueCount{70000, 2}) {
+	if len(d) != 4 || d[0].Value != -5 || d[1] != (ValueCount{3, fewLimit + 1}) || d[2] != (ValueCount{70000, 2}) {
 		t.Errorf("dist %v", d)
 	}
 }
