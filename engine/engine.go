@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"gometer/functions"
 	"gometer/jmx"
@@ -114,6 +115,8 @@ type Test struct {
 	stoppedHard               atomic.Bool
 	results                   chan []delivery
 	ran                       atomic.Bool
+	lagMax                    atomic.Int64 // worst timer oversleep (ns) since the last Lag call
+	lagLate                   atomic.Int64 // pauses that overslept by more than lateAfter
 	timerFactor               float64
 	global                    *functions.Vars // global variables after UDV evaluation
 }
@@ -141,6 +144,30 @@ func (t *Test) Warnings() []Problem { return t.warnings }
 // Counts reports active, started and finished virtual users.
 func (t *Test) Counts() (active, started, finished int) {
 	return int(t.active.Load()), int(t.started.Load()), int(t.finished.Load())
+}
+
+// lateAfter is how much a pause may overrun before it counts as late: a
+// generator short of CPU wakes its users late and under-delivers load.
+const lateAfter = 20 * time.Millisecond
+
+func (t *Test) noteLag(d time.Duration) {
+	if d > lateAfter {
+		t.lagLate.Add(1)
+	}
+	for {
+		cur := t.lagMax.Load()
+		if int64(d) <= cur || t.lagMax.CompareAndSwap(cur, int64(d)) {
+			return
+		}
+	}
+}
+
+// Lag reports how late timers and pauses woke since the previous call: the
+// worst overrun, and how many overran by more than 20 ms. A summariser can
+// warn that the generator is saturated (think times and rates not kept)
+// instead of blaming the server.
+func (t *Test) Lag() (worst time.Duration, late int64) {
+	return time.Duration(t.lagMax.Swap(0)), t.lagLate.Swap(0)
 }
 
 // StopNow stops the test hard: no new samples, and requests in flight are

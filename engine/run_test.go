@@ -516,3 +516,17 @@ func TestUnterminatedVariable(t *testing.T) {
 		t.Fatalf("skip mode: %v %v", err, tst)
 	}
 }
+
+func TestLagReportsOversleep(t *testing.T) {
+	tst := &Test{}
+	tst.noteLag(5 * time.Millisecond)
+	tst.noteLag(30 * time.Millisecond)
+	tst.noteLag(25 * time.Millisecond)
+	worst, late := tst.Lag()
+	if worst != 30*time.Millisecond || late != 2 {
+		t.Fatalf("worst %v late %d", worst, late)
+	}
+	if worst, late = tst.Lag(); worst != 0 || late != 0 {
+		t.Fatalf("Lag must reset: %v %d", worst, late)
+	}
+}

@@ -110,6 +110,7 @@ func (u *vuser) sleep(d time.Duration) bool {
 	if d > time.Millisecond {
 		u.flush()
 	}
+	deadline := time.Now().Add(d)
 	if u.sleeper == nil {
 		u.sleeper = time.NewTimer(d)
 	} else {
@@ -117,6 +118,7 @@ func (u *vuser) sleep(d time.Duration) bool {
 	}
 	select {
 	case <-u.sleeper.C:
+		u.t.noteLag(time.Since(deadline))
 		return !u.halted()
 	case <-u.ph.stop:
 		u.sleeper.Stop()
