@@ -32,12 +32,15 @@ type cookieConfig struct {
 }
 
 type predefCookie struct {
-	name    string
-	value   *functions.Template
-	domain  string
-	path    string
-	secure  bool
-	expires int64 // seconds since the epoch; 0 = session cookie
+	name   string
+	value  *functions.Template
+	domain *functions.Template // evaluated like every property, e.g. ${__P(host)}
+	path   *functions.Template
+	// domainSet is Cookie.domain_specified: a domain cookie (also sent to
+	// subdomains); otherwise host-only. Absent reads as false, as in JMeter.
+	domainSet bool
+	secure    bool
+	expires   int64 // seconds since the epoch; 0 = session cookie
 }
 
 func compileCookies(el *jmx.Element, props *functions.Properties) (*cookieConfig, error) {
@@ -66,18 +69,23 @@ func compileCookies(el *jmx.Element, props *functions.Properties) (*cookieConfig
 		if name == "" {
 			continue
 		}
-		v, err := functions.Compile(ce.Str("Cookie.value"))
-		if err != nil {
-			return nil, fmt.Errorf("%s (%s): cookie %q: %w", el.Path(), el.Where(), name, err)
+		p := predefCookie{
+			name:      name,
+			domainSet: ce.Bool("Cookie.domain_specified", false),
+			secure:    ce.Bool("Cookie.secure", false),
+			expires:   ce.Int("Cookie.expires", 0),
 		}
-		c.predefined = append(c.predefined, predefCookie{
-			name:    name,
-			value:   v,
-			domain:  strings.TrimSpace(ce.Str("Cookie.domain")),
-			path:    ce.Str("Cookie.path"),
-			secure:  ce.Bool("Cookie.secure", false),
-			expires: ce.Int("Cookie.expires", 0),
-		})
+		for _, f := range []struct {
+			prop string
+			tpl  **functions.Template
+		}{{"Cookie.value", &p.value}, {"Cookie.domain", &p.domain}, {"Cookie.path", &p.path}} {
+			t, err := functions.Compile(ce.Str(f.prop))
+			if err != nil {
+				return nil, fmt.Errorf("%s (%s): cookie %q: %s: %w", el.Path(), el.Where(), name, f.prop, err)
+			}
+			*f.tpl = t
+		}
+		c.predefined = append(c.predefined, p)
 	}
 	return c, nil
 }
@@ -106,20 +114,23 @@ func (s *cookieStore) prime(c *functions.Context) {
 	s.primed = true
 	now := time.Now()
 	for _, p := range s.cfg.predefined {
-		host := strings.TrimPrefix(p.domain, ".")
+		host := strings.TrimPrefix(strings.TrimSpace(p.domain.Eval(c)), ".")
 		if host == "" {
-			continue
+			continue // JMeter's cookie then matches no host
 		}
 		scheme := "http"
 		if p.secure {
 			scheme = "https"
 		}
-		path := p.path
+		path := p.path.Eval(c)
 		if path == "" {
 			path = "/"
 		}
 		u := &url.URL{Scheme: scheme, Host: host, Path: path}
-		ck := &http.Cookie{Name: p.name, Value: p.value.Eval(c), Path: path, Secure: p.secure, Domain: host}
+		ck := &http.Cookie{Name: p.name, Value: p.value.Eval(c), Path: path, Secure: p.secure}
+		if p.domainSet {
+			ck.Domain = host
+		}
 		if p.expires > 0 {
 			exp := time.Unix(p.expires, 0)
 			if exp.Before(now) {

@@ -295,6 +295,36 @@ func cookieServer(t *testing.T) (*httptest.Server, *recorder) {
 	return srv, rec
 }
 
+// TestPredefinedCookieFieldsEvaluated: JMeter evaluates a predefined
+// cookie's domain and path like any property, so ${__P(host)} as domain
+// sends the cookie to that host, on every request and again after the
+// iteration clears the jar.
+func TestPredefinedCookieFieldsEvaluated(t *testing.T) {
+	srv, rec := cookieServer(t)
+	s := newSession()
+	s.Ctx.Props.Set("host", "127.0.0.1")
+	s.Ctx.Vars.Put("p", "/")
+	cm := elem("CookieManager", "cm", bp("CookieManager.clearEachIteration", true),
+		collection("CookieManager.cookies",
+			elemProp("pre", "Cookie", sp("Cookie.value", "v1"), sp("Cookie.domain", "${__P(host)}"), sp("Cookie.path", "${p}"),
+				bp("Cookie.secure", false), bp("Cookie.domain_specified", true), bp("Cookie.path_specified", true)),
+			elemProp("hostonly", "Cookie", sp("Cookie.value", "h"), sp("Cookie.domain", "${__P(host)}"), sp("Cookie.path", "/other"))))
+	get := func(path string) string {
+		mustHTTP(t, httpSampler(t, srv.URL, path, "GET", path), HTTPOptions{Cookies: cm, Props: s.Ctx.Props}).Sample(context.Background(), s)
+		return rec.last(t).Header.Get("Cookie")
+	}
+	if c := get("/x"); c != "pre=v1" {
+		t.Errorf("first request cookies %q, want pre=v1", c)
+	}
+	if c := get("/other"); c != "hostonly=h; pre=v1" {
+		t.Errorf("cookies on /other %q", c)
+	}
+	s.HTTP.StartIteration(true)
+	if c := get("/x"); c != "pre=v1" {
+		t.Errorf("after clearEachIteration %q, want pre=v1", c)
+	}
+}
+
 func TestHTTPCookies(t *testing.T) {
 	srv, rec := cookieServer(t)
 	props := newSession().Ctx.Props
