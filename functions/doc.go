@@ -44,7 +44,9 @@
 //   - __StringFromFile's start/end file-sequence arguments are not supported
 //     (compile error); files are resolved against the plan's directory first.
 //   - __regexFunction uses Go's RE2 syntax: no look-around or back-references.
-//   - Date functions ignore the locale argument: names are English.
+//   - The locale argument of __timeShift/__RandomDate knows full month and
+//     day names of en, fr, de, es, it, pt and nl; abbreviated names are
+//     English only (a literal non-English locale with MMM/EEE is refused).
 //     Supported java.time pattern letters: G y u M L d D H h k K m s S n N A
 //     a E z Z X x O V and 'quoted text'; others are compile errors.
 //   - __time and the date functions use Context.Now and its time zone.

@@ -242,6 +242,37 @@ func parseJavaDuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
+// localeArg checks a literal locale argument against the pattern (nil when
+// absent or dynamic).
+func localeArg(args []*Template, i int, f *javaFormat) (*langNames, error) {
+	s, ok := literalArg(args, i)
+	if !ok {
+		return nil, nil
+	}
+	n, ok := localeNames(strings.TrimSpace(s))
+	if !ok {
+		return nil, badArg(i, "locale %q is not supported (en, fr, de, es, it, pt, nl)", s)
+	}
+	if n != nil && f != nil && f.usesAbbreviatedNames() {
+		return nil, badArg(i, "abbreviated month or day names in locale %q are not supported", s)
+	}
+	return n, nil
+}
+
+// localeAt returns the names for args[i] evaluated now (English when the
+// argument is absent, empty or unknown).
+func localeAt(c *Context, args []*Template, i int) *langNames {
+	if i >= len(args) {
+		return nil
+	}
+	s := strings.TrimSpace(args[i].Eval(c))
+	n, ok := localeNames(s)
+	if !ok {
+		c.logf("WARN", "locale %q is not supported, using English names", s)
+	}
+	return n
+}
+
 func buildTimeShift(args []*Template) (evalFunc, error) {
 	f, err := patternArg(args, 0)
 	if err != nil {
@@ -252,9 +283,14 @@ func buildTimeShift(args []*Template) (evalFunc, error) {
 			return nil, badArg(2, "%v", err)
 		}
 	}
-	varIdx := 3
+	varIdx, locIdx := 3, -1
 	if len(args) == 5 {
-		varIdx = 4 // the 4th argument is then the locale (names are English)
+		varIdx, locIdx = 4, 3 // the 4th argument is then the locale
+	}
+	if locIdx >= 0 {
+		if _, err := localeArg(args, locIdx, f); err != nil {
+			return nil, err
+		}
 	}
 	v := varArg{arg(args, varIdx)}
 	return func(c *Context) string {
@@ -263,6 +299,9 @@ func buildTimeShift(args []*Template) (evalFunc, error) {
 		if err != nil {
 			c.logf("ERROR", "__timeShift: %v", err)
 			return ""
+		}
+		if pf != nil && locIdx >= 0 {
+			pf = pf.inLocale(localeAt(c, args, locIdx))
 		}
 		t := now
 		if date := strings.TrimSpace(args[1].Eval(c)); date != "" {
@@ -308,6 +347,9 @@ func buildRandomDate(args []*Template) (evalFunc, error) {
 			f, _ = compileJavaFormat("yyyy-MM-dd")
 		}
 	}
+	if _, err := localeArg(args, 3, f); err != nil {
+		return nil, err
+	}
 	v := varArg{arg(args, 4)}
 	return func(c *Context) string {
 		now := c.now()
@@ -322,6 +364,7 @@ func buildRandomDate(args []*Template) (evalFunc, error) {
 				return ""
 			}
 		}
+		pf = pf.inLocale(localeAt(c, args, 3))
 		def := parseDefaults{year: now.Year(), loc: time.UTC}
 		day := func(t time.Time) int64 { // floor division: dates before 1970 too
 			d := t.Unix() / 86400

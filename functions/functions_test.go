@@ -353,6 +353,12 @@ func TestDateFunctions(t *testing.T) {
 		{in: "${__timeShift(yyyy-dd-MM HH:m,2017-01-01 12:00,P+32dT-1H-5m,VAR)}", want: "2017-02-02 10:55", vars: map[string]string{"VAR": "2017-02-02 10:55"}},
 		{in: "${__dateTimeConvert(2017-01-02 21:00:21,yyyy-MM-dd HH:mm:ss,dd-MM-yyyy hh:mm)}", want: "02-01-2017 09:00"},
 		{in: "${__timeShift(yyyy-MM-dd,2024-01-31,P1DT12H,en_US,v)}", want: "2024-02-01", vars: map[string]string{"v": "2024-02-01"}},
+		{in: "${__timeShift(yyyy-MMMM-dd,2017-juillet-01,P1D,fr_FR,)}", want: "2017-juillet-02"},
+		{in: "${__timeShift(yyyy-MMMM-dd,2017-July-01,P1D,en_EN,)}", want: "2017-July-02"},
+		{in: "${__timeShift(yyyy-MMMM-dd,2017-julio-01,P1D,es_ES,)}", want: "2017-julio-02"},
+		{in: "${__timeShift(yyyy-MMMM-dd,2017-Juli-01,P1D,de_DE,)}", want: "2017-Juli-02"},
+		{in: "${__timeShift(EEEE d MMMM,,P1D,it,)}", want: "mercoledì 6 marzo"},
+		{in: "${__RandomDate(d MMMM yyyy,1 janeiro 2024,2 janeiro 2024,pt_BR,)}", want: "1 janeiro 2024"},
 		{in: "${__RandomDate(yyyy-MM-dd,2024-01-01,2024-01-02)}", want: "2024-01-01"},
 		{in: "${__RandomDate(yyyy-MM-dd,1960-05-01,1960-05-02)}", want: "1960-05-01"},
 		{in: "${__RandomDate(,2024-02-28,2024-03-01,,d)}", match: `^2024-02-(28|29)$`},
@@ -364,6 +370,8 @@ func TestDateFunctions(t *testing.T) {
 		"${__timeShift(yyyy-jj,2024,P1D,,)}",
 		"${__dateTimeConvert(x,yyyy-MM-dd,[yyyy])}",
 		"${__RandomDate(yyyy-MM-ddTHH,2024,2025)}",
+		"${__timeShift(yyyy,,P1D,xx_YY,)}",       // unknown locale
+		"${__timeShift(d MMM yyyy,,P1D,fr_FR,)}", // French abbreviations
 	} {
 		if _, err := Compile(bad); err == nil {
 			t.Errorf("Compile(%s): no error", bad)

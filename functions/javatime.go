@@ -15,6 +15,116 @@ import (
 type javaFormat struct {
 	pattern string
 	toks    []jtok
+	lang    *langNames // full month and day names of a locale; nil: English
+}
+
+// langNames are the full month and day names of one language, for the
+// locale argument of __timeShift and __RandomDate (format and standalone
+// forms coincide in these languages).
+type langNames struct {
+	months [12]string
+	days   [7]string // Sunday first
+}
+
+// localeNames returns the names for a Java locale such as "fr_FR"; ok is
+// false for a language gometer has no names for. English gives nil.
+func localeNames(locale string) (*langNames, bool) {
+	lang := strings.ToLower(locale)
+	if i := strings.IndexAny(lang, "_-"); i >= 0 {
+		lang = lang[:i]
+	}
+	split := func(months, days string) *langNames {
+		var n langNames
+		copy(n.months[:], strings.Fields(months))
+		copy(n.days[:], strings.Fields(days))
+		return &n
+	}
+	switch lang {
+	case "", "en":
+		return nil, true
+	case "fr":
+		return split("janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+			"dimanche lundi mardi mercredi jeudi vendredi samedi"), true
+	case "de":
+		return split("Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+			"Sonntag Montag Dienstag Mittwoch Donnerstag Freitag Samstag"), true
+	case "es":
+		return split("enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+			"domingo lunes martes miércoles jueves viernes sábado"), true
+	case "it":
+		return split("gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+			"domenica lunedì martedì mercoledì giovedì venerdì sabato"), true
+	case "pt":
+		return split("janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+			"domingo segunda-feira terça-feira quarta-feira quinta-feira sexta-feira sábado"), true
+	case "nl":
+		return split("januari februari maart april mei juni juli augustus september oktober november december",
+			"zondag maandag dinsdag woensdag donderdag vrijdag zaterdag"), true
+	}
+	return nil, false
+}
+
+// inLocale returns the format using the locale's full names. Abbreviated
+// and narrow names stay English: JMeter's locales abbreviate in ways
+// gometer does not reproduce, so needsAbbreviations lets callers refuse.
+func (f *javaFormat) inLocale(n *langNames) *javaFormat {
+	if n == nil {
+		return f
+	}
+	c := *f
+	c.lang = n
+	return &c
+}
+
+// usesAbbreviatedNames reports whether the pattern has short or narrow
+// month or day names (MMM, E, EEEEE …).
+func (f *javaFormat) usesAbbreviatedNames() bool {
+	for _, tk := range f.toks {
+		switch tk.letter {
+		case 'M', 'L':
+			if tk.count == 3 || tk.count == 5 {
+				return true
+			}
+		case 'E':
+			if tk.count != 4 {
+				return true
+			}
+		case 'e', 'c':
+			if tk.count == 3 || tk.count == 5 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (f *javaFormat) monthName(m time.Month, count int) string {
+	if f.lang != nil && count == 4 {
+		return f.lang.months[m-1]
+	}
+	s := m.String()
+	switch count {
+	case 3:
+		return s[:3]
+	case 5:
+		return s[:1]
+	}
+	return s
+}
+
+// dayName renders a day; short is true for the abbreviated form.
+func (f *javaFormat) dayName(d time.Weekday, full, narrow bool) string {
+	if f.lang != nil && full {
+		return f.lang.days[d]
+	}
+	s := d.String()
+	switch {
+	case narrow:
+		return s[:1]
+	case !full:
+		return s[:3]
+	}
+	return s
 }
 
 type jtok struct {
@@ -208,15 +318,10 @@ func (f *javaFormat) format(t time.Time) string {
 		case 'F':
 			b = pad(b, int64((t.Day()-1)/7+1), n)
 		case 'e', 'c':
-			switch {
-			case n <= 2:
+			if n <= 2 {
 				b = pad(b, int64(t.Weekday())+1, n)
-			case n == 3:
-				b = append(b, t.Weekday().String()[:3]...)
-			case n == 4:
-				b = append(b, t.Weekday().String()...)
-			default:
-				b = append(b, t.Weekday().String()[0])
+			} else {
+				b = append(b, f.dayName(t.Weekday(), n == 4, n == 5)...)
 			}
 		case 'Q', 'q':
 			q := (int(t.Month())-1)/3 + 1
@@ -233,15 +338,10 @@ func (f *javaFormat) format(t time.Time) string {
 				b = strconv.AppendInt(b, int64(q), 10)
 			}
 		case 'M', 'L':
-			switch n {
-			case 1, 2:
+			if n <= 2 {
 				b = pad(b, int64(t.Month()), n)
-			case 3:
-				b = append(b, t.Month().String()[:3]...)
-			case 4:
-				b = append(b, t.Month().String()...)
-			default:
-				b = append(b, t.Month().String()[0])
+			} else {
+				b = append(b, f.monthName(t.Month(), n)...)
 			}
 		case 'd':
 			b = pad(b, int64(t.Day()), n)
@@ -290,14 +390,7 @@ func (f *javaFormat) format(t time.Time) string {
 				b = append(b, "PM"...)
 			}
 		case 'E':
-			switch {
-			case n <= 3:
-				b = append(b, t.Weekday().String()[:3]...)
-			case n == 4:
-				b = append(b, t.Weekday().String()...)
-			default:
-				b = append(b, t.Weekday().String()[0])
-			}
+			b = append(b, f.dayName(t.Weekday(), n == 4, n == 5)...)
 		case 'z':
 			name, _ := t.Zone()
 			b = append(b, name...)
@@ -538,12 +631,7 @@ func (f *javaFormat) parse(s string, def parseDefaults) (time.Time, error) {
 		case 'M', 'L':
 			found := false
 			for m := time.January; m <= time.December; m++ {
-				name := m.String()
-				if tk.count == 3 {
-					name = name[:3]
-				} else if tk.count == 5 {
-					name = name[:1]
-				}
+				name := f.monthName(m, tk.count)
 				if len(rest) >= len(name) && strings.EqualFold(rest[:len(name)], name) {
 					month, found = int(m), true
 					pos += len(name)
@@ -568,12 +656,7 @@ func (f *javaFormat) parse(s string, def parseDefaults) (time.Time, error) {
 		case 'E', 'e', 'c':
 			found := false
 			for d := time.Sunday; d <= time.Saturday; d++ {
-				name := d.String()
-				if tk.count <= 3 {
-					name = name[:3]
-				} else if tk.count == 5 {
-					name = name[:1]
-				}
+				name := f.dayName(d, tk.count == 4, tk.count == 5)
 				if len(rest) >= len(name) && strings.EqualFold(rest[:len(name)], name) {
 					found = true
 					pos += len(name)
