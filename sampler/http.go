@@ -106,6 +106,7 @@ type httpHeader struct {
 // NewHTTP compiles an HTTPSamplerProxy element (already merged with HTTP
 // Request Defaults by the engine). Every template is compiled here, once.
 func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
+	el = lastPropsWin(el)
 	h := &HTTP{el: el, props: opt.Props, tlsVerify: opt.TLSVerify, discard: opt.DiscardBody, lean: opt.Lean}
 	if el.File != "" {
 		h.baseDir = filepath.Dir(el.File)
@@ -307,6 +308,9 @@ func (h *HTTP) precomputeURL() {
 		enc = "UTF-8"
 	}
 	s, err := h.buildURL(nil, method, enc)
+	if err == nil {
+		err = checkJavaURI(s)
+	}
 	var u *url.URL
 	if err == nil {
 		u, err = parseURL(s)
@@ -360,6 +364,9 @@ func (h *HTTP) Sample(ctx context.Context, s *Session) *Result {
 		}
 	} else {
 		urlStr, err = h.buildURL(c, method, enc)
+		if err == nil {
+			err = checkJavaURI(urlStr)
+		}
 		if err == nil {
 			u, err = parseURL(urlStr)
 		}
@@ -594,9 +601,42 @@ func (h *HTTP) queryString(c *functions.Context, enc string) string {
 	return b.String()
 }
 
+// checkJavaURI fails as java.net.URL.toURI() does on the sampler's own
+// URL: JMeter reports "Illegal character in query at index 35: …" for a
+// space or other character a URI may not hold (non-ASCII letters are
+// allowed and sent percent-encoded), and "Malformed escape pair" for a bad %.
+func checkJavaURI(s string) error {
+	part := "scheme"
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 {
+		part, start = "authority", i+3
+	}
+	for i := start; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch == '/' && part == "authority":
+			part = "path"
+		case ch == '?' && (part == "authority" || part == "path"):
+			part = "query"
+		case ch == '#' && part != "fragment":
+			part = "fragment"
+		case ch == '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return &javaError{"java.net.URISyntaxException", "Malformed escape pair at index " + strconv.Itoa(i) + ": " + s}
+			}
+		case ch >= 0x80:
+			// "other" characters are legal in java.net.URI
+		case ch <= ' ' || ch == 0x7f || strings.IndexByte("\"<>\\^`{|}", ch) >= 0,
+			(ch == '[' || ch == ']') && part == "path":
+			return &javaError{"java.net.URISyntaxException", "Illegal character in " + part + " at index " + strconv.Itoa(i) + ": " + s}
+		}
+	}
+	return nil
+}
+
 // parseURL parses a request URL, escaping what a browser (and JMeter's
-// URL-to-URI conversion) would: spaces and other characters not allowed in
-// a URI.
+// URL sanitising for redirects and embedded resources) would: spaces and
+// other characters not allowed in a URI.
 func parseURL(s string) (*url.URL, error) {
 	u, err := url.Parse(sanitizeURL(s))
 	if err != nil {
@@ -732,4 +772,29 @@ func (h *HTTP) localAddr(c *functions.Context) net.IP {
 		}
 	}
 	return nil
+}
+
+// lastPropsWin returns el with repeated properties reduced to their last
+// occurrence: JMeter sets properties in file order, so a later one with the
+// same name replaces an earlier one. el itself is returned when no name repeats.
+func lastPropsWin(el *jmx.Element) *jmx.Element {
+	seen := make(map[string]int, len(el.Props))
+	dup := false
+	for i, p := range el.Props {
+		if _, ok := seen[p.Name]; ok {
+			dup = true
+		}
+		seen[p.Name] = i
+	}
+	if !dup {
+		return el
+	}
+	cp := *el
+	cp.Props = make([]*jmx.Property, 0, len(seen))
+	for i, p := range el.Props {
+		if seen[p.Name] == i {
+			cp.Props = append(cp.Props, p)
+		}
+	}
+	return &cp
 }

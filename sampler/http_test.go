@@ -468,3 +468,37 @@ func TestHTTPStatusCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestHTTPIllegalURLFailsAsJava(t *testing.T) {
+	srv, rec := echoServer(t)
+	el := httpSampler(t, srv.URL, "bad", "GET", "/echo", argsProp(targ{name: "q", value: "a b", encode: false}))
+	res := mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+	if res.Success || res.ResponseCode != "Non HTTP response code: java.net.URISyntaxException" ||
+		!strings.HasPrefix(res.ResponseMessage, "Non HTTP response message: Illegal character in query at index ") {
+		t.Errorf("space in query: %q %q", res.ResponseCode, res.ResponseMessage)
+	}
+	el = httpSampler(t, srv.URL, "var", "GET", "/items/${undefined}")
+	res = mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+	if !strings.Contains(res.ResponseMessage, "Illegal character in path") {
+		t.Errorf("unresolved variable in path: %q", res.ResponseMessage)
+	}
+	if n := len(rec.all()); n != 0 {
+		t.Errorf("server received %d requests", n)
+	}
+	// Non-ASCII is legal for java.net.URI and is sent percent-encoded.
+	el = httpSampler(t, srv.URL, "utf", "GET", "/café")
+	res = mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+	if !res.Success || rec.last(t).Path != "/café" {
+		t.Errorf("non-ASCII path: %s %q", res.ResponseCode, rec.last(t).Path)
+	}
+}
+
+func TestHTTPLaterDuplicatePropertyWins(t *testing.T) {
+	srv, rec := echoServer(t)
+	el := httpSampler(t, srv.URL, "mp", "POST", "/mp", argsProp(targ{name: "f", value: "v"}))
+	el.Props = append(el.Props, bp("HTTPSampler.DO_MULTIPART_POST", false), bp("HTTPSampler.DO_MULTIPART_POST", true))
+	mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+	if ct := rec.last(t).Header.Get("Content-Type"); !strings.HasPrefix(ct, "multipart/form-data; boundary=") {
+		t.Errorf("content type %q: the later DO_MULTIPART_POST=true should win", ct)
+	}
+}
