@@ -38,6 +38,12 @@ type Options struct {
 	Log func(level, msg string)
 	// Shared is the run-wide function state; nil creates one.
 	Shared *functions.Shared
+	// Shard and Shards split the load between Shards copies of gometer
+	// running the same plan (0-based Shard; Shards 0 or 1: everything). Each
+	// copy runs the users whose 0-based number modulo Shards is Shard, at
+	// the times the whole plan gives them; rate- and level-based groups take
+	// 1/Shards of their target.
+	Shard, Shards int
 }
 
 // Problem is one element that cannot be run (or was skipped).

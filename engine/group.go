@@ -234,9 +234,9 @@ func (t *Test) runGroup(g *group, ph *phaseState) error {
 	t.logf("INFO", "starting thread group %s: %d threads, ramp-up %s, loops %d", g.name, sh.threads, sh.ramp, sh.loops)
 	switch g.kind {
 	case shapeUltimate:
-		gr.startPlans(gr.ultimatePlans(ctx, now), ph)
+		gr.startPlans(gr.shardPlans(gr.ultimatePlans(ctx, now)), ph)
 	case shapeStepping:
-		gr.startPlans(gr.steppingPlans(ctx, now), ph)
+		gr.startPlans(gr.shardPlans(gr.steppingPlans(ctx, now)), ph)
 	case shapeConcurrency:
 		gr.runConcurrency(ctx, ph)
 	case shapeArrivals:
@@ -272,7 +272,9 @@ func (t *Test) runGroup(g *group, ph *phaseState) error {
 		if !gr.end.IsZero() && !time.Now().Before(gr.end) {
 			break // started after the end: JMeter's thread stops at once
 		}
-		gr.spawn(userPlan{num: i + 1, end: gr.end}, ph)
+		if t.inShard(i) {
+			gr.spawn(userPlan{num: i + 1, end: gr.end}, ph)
+		}
 	}
 	gr.wg.Wait()
 	return nil
@@ -304,6 +306,21 @@ type userPlan struct {
 	tokens chan struct{} // arrival mode: one iteration per token; closed ends
 	kill   *atomic.Bool  // set by a starter to stop the user after its sample
 	done   func(limited bool)
+}
+
+// inShard reports whether the user with 0-based number i belongs to this
+// shard of the load.
+func (t *Test) inShard(i int) bool {
+	n := t.opts.Shards
+	return n <= 1 || i%n == t.opts.Shard
+}
+
+// shardShare is the part of a level or rate this shard takes.
+func (t *Test) shardShare(v float64) float64 {
+	if t.opts.Shards <= 1 {
+		return v
+	}
+	return v / float64(t.opts.Shards)
 }
 
 // spawn starts one user goroutine.

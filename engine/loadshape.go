@@ -146,6 +146,17 @@ func (gr *groupRun) startPlans(plans []userPlan, ph *phaseState) {
 	}
 }
 
+// shardPlans keeps the plans of this shard's users.
+func (gr *groupRun) shardPlans(plans []userPlan) []userPlan {
+	out := plans[:0]
+	for _, p := range plans {
+		if gr.t.inShard(p.num - 1) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // ultimatePlans follows UltimateThreadGroup: per row of N threads, the k-th
 // started thread (k = N … 1 in creation order) starts at
 // delay + ramp·k/N, all hold until delay+ramp+hold, then stop over shutdown.
@@ -229,7 +240,7 @@ func (gr *groupRun) steppingPlans(c *functions.Context, base time.Time) []userPl
 func (gr *groupRun) runConcurrency(c *functions.Context, ph *phaseState) {
 	g := gr.g
 	unit := g.unitFactor(c)
-	target := g.prop("TargetLevel", c, 1)
+	target := gr.t.shardShare(g.prop("TargetLevel", c, 1))
 	ramp := g.prop("RampUp", c, 0) * unit
 	hold := g.prop("Hold", c, 0) * unit
 	steps := g.prop("Steps", c, 0)
@@ -292,7 +303,7 @@ type rateFunc func(t float64) float64
 func (gr *groupRun) arrivalsRate(c *functions.Context) rateFunc {
 	g := gr.g
 	unit := g.unitFactor(c)
-	target := g.prop("TargetLevel", c, 1) / unit
+	target := gr.t.shardShare(g.prop("TargetLevel", c, 1)) / unit
 	ramp := g.prop("RampUp", c, 0) * unit
 	hold := g.prop("Hold", c, 0) * unit
 	steps := g.prop("Steps", c, 0)
@@ -321,7 +332,7 @@ func (gr *groupRun) freeFormRate(c *functions.Context) rateFunc {
 		if len(row) < 3 {
 			continue
 		}
-		segs = append(segs, seg{evalFloat(row[0], c, 0) / unit, evalFloat(row[1], c, 0) / unit, evalFloat(row[2], c, 0) * unit})
+		segs = append(segs, seg{gr.t.shardShare(evalFloat(row[0], c, 0)) / unit, gr.t.shardShare(evalFloat(row[1], c, 0)) / unit, evalFloat(row[2], c, 0) * unit})
 	}
 	return func(t float64) float64 {
 		for _, s := range segs {
@@ -607,7 +618,9 @@ func (gr *groupRun) runOpenModel(c *functions.Context, ph *phaseState) error {
 				return nil
 			}
 		}
-		gr.spawn(userPlan{num: i + 1, iters: 1}, ph)
+		if gr.t.inShard(i) {
+			gr.spawn(userPlan{num: i + 1, iters: 1}, ph)
+		}
 	}
 	return nil
 }

@@ -530,3 +530,29 @@ func TestLagReportsOversleep(t *testing.T) {
 		t.Fatalf("Lag must reset: %v %d", worst, late)
 	}
 }
+
+func TestShardsSplitUsersKeepingTheirTimes(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 4, 2, "1", "", get(srv, "A", "/a?u=${__threadNum}")))
+	start := time.Now()
+	for shard := 0; shard < 2; shard++ {
+		tst, err := compileXML(t, xml, Options{Shard: shard, Shards: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tst.Run(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	users := map[string]time.Duration{}
+	for _, r := range srv.requests() {
+		users[r.user] = r.at.Sub(start)
+	}
+	if len(users) != 4 {
+		t.Fatalf("the two shards ran users %v, want 1-4 once each", users)
+	}
+	// shard 0 ran users 1 and 3 (at 0 and 1 s), shard 1 users 2 and 4 (at 0.5 and 1.5 s after its start)
+	if users["3"] < 900*time.Millisecond || users["3"] > 1500*time.Millisecond {
+		t.Errorf("user 3 at %v: shard users keep their ramp-up offsets", users["3"])
+	}
+}
