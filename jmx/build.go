@@ -99,7 +99,7 @@ func (b *builder) members(owner *Element, x *etree.Element, add func(*Element)) 
 		if kind, ok := propertyKinds[tag]; ok {
 			if owner != nil && x.Tag != "hashTree" {
 				if p := b.property(owner, k, kind); p != nil {
-					owner.Props = append(owner.Props, p)
+					owner.Props = setProp(owner.Props, p)
 				}
 			}
 			continue
@@ -120,6 +120,21 @@ func (b *builder) members(owner *Element, x *etree.Element, add func(*Element)) 
 		}
 		add(e)
 	}
+}
+
+// setProp adds p to props. A property written twice in one element keeps
+// the last value at the first one's place, as JMeter's property map does
+// when the plan is loaded.
+func setProp(props []*Property, p *Property) []*Property {
+	if p.Name != "" {
+		for i, q := range props {
+			if q.Name == p.Name {
+				props[i] = p
+				return props
+			}
+		}
+	}
+	return append(props, p)
 }
 
 func (b *builder) newElement(parent *Element, x *etree.Element, tag string) *Element {

@@ -481,3 +481,29 @@ func TestFastAndStrictPathsAgree(t *testing.T) {
 		t.Errorf("CRLF positions: %d:%d", p.TestPlan().Line, p.TestPlan().Col)
 	}
 }
+
+// A property written twice in one element: JMeter's loader puts both into
+// the element's property map, so the last value wins (the order of the
+// properties is the first occurrence's).
+func TestDuplicatePropertyLastWins(t *testing.T) {
+	p := mustParse(t, `<jmeterTestPlan><hashTree><TestPlan testname="P"/><hashTree>
+		<HTTPSamplerProxy testname="mp">
+		  <boolProp name="HTTPSampler.DO_MULTIPART_POST">false</boolProp>
+		  <stringProp name="HTTPSampler.path">/echo</stringProp>
+		  <boolProp name="HTTPSampler.DO_MULTIPART_POST">true</boolProp>
+		  <elementProp name="HTTPsampler.Arguments" elementType="Arguments">
+		    <stringProp name="x">1</stringProp><stringProp name="x">2</stringProp>
+		  </elementProp>
+		</HTTPSamplerProxy><hashTree/>
+	</hashTree></hashTree></jmeterTestPlan>`)
+	s := p.TestPlan().Children[0]
+	if !s.Bool("HTTPSampler.DO_MULTIPART_POST", false) {
+		t.Errorf("DO_MULTIPART_POST = false, want the last value true")
+	}
+	if len(s.Props) != 3 || s.Props[0].Name != "HTTPSampler.DO_MULTIPART_POST" {
+		t.Errorf("props %d, first %q: want 3 with the duplicate at its first place", len(s.Props), s.Props[0].Name)
+	}
+	if got := s.Elem("HTTPsampler.Arguments").Str("x"); got != "2" {
+		t.Errorf("nested duplicate x = %q, want 2", got)
+	}
+}
