@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -234,25 +235,20 @@ func (c *Collector) write(outDir string, o WriteOptions) (*Summary, error) {
 	c.done = true
 	sum := c.summary(o)
 	rows := sum.Rows
-	var js strings.Builder
-	if err := WriteStatisticsJSON(&js, rows, sum.Total); err != nil {
-		return nil, err
-	}
 	sum.StatsPath = filepath.Join(outDir, "statistics.json")
 	sum.IndexPath = filepath.Join(outDir, "index.html")
-	if sum.Total.Samples == 0 && len(rows) == 0 {
-		// JMeter fails here; gometer writes an empty object and a report that says so.
-		js.Reset()
-		js.WriteString("{ }")
-	}
-	if err := writeFileAtomic(sum.StatsPath, []byte(js.String())); err != nil {
-		return nil, err
-	}
-	page, err := renderHTML(c, sum)
+	err := writeFileAtomic(sum.StatsPath, func(w io.Writer) error {
+		if sum.Total.Samples == 0 && len(rows) == 0 {
+			// JMeter fails here; gometer writes an empty object and a report that says so.
+			_, err := io.WriteString(w, "{ }")
+			return err
+		}
+		return WriteStatisticsJSON(w, rows, sum.Total)
+	})
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(sum.IndexPath, page); err != nil {
+	if err := writeFileAtomic(sum.IndexPath, func(w io.Writer) error { return renderHTML(w, c, sum) }); err != nil {
 		return nil, err
 	}
 	return sum, nil
@@ -451,14 +447,19 @@ func PrepareOutputDir(outDir string, force bool) error {
 	return nil
 }
 
-func writeFileAtomic(path string, data []byte) error {
+// writeFileAtomic streams write's output to a temporary file beside path
+// and renames it into place, so a reader never sees half a report.
+func writeFileAtomic(path string, write func(w io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	werr := write(bw)
 	if werr == nil {
+		werr = bw.Flush()
+	}
+	if cerr := tmp.Close(); werr == nil {
 		werr = cerr
 	}
 	if werr == nil {

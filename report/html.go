@@ -1,11 +1,11 @@
 package report
 
 import (
-	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -151,7 +151,7 @@ type jsonSeries struct {
 	Points [][2]float64 `json:"points"`
 }
 
-func renderHTML(c *Collector, sum *Summary) ([]byte, error) {
+func renderHTML(w io.Writer, c *Collector, sum *Summary) error {
 	charts := c.series.Charts(c.stats)
 	sum.Granularity = time.Duration(c.series.g) * time.Millisecond
 	d := pageData{Title: sum.Title, Sources: sum.Sources, Mode: modeText(sum.Mode), Verdict: sum.Verdict, BadRows: sum.BadRows,
@@ -225,14 +225,13 @@ func renderHTML(c *Collector, sum *Summary) ([]byte, error) {
 	}
 	data, err := json.Marshal(map[string]any{"charts": jc}) // escapes <, >, & and U+2028/9
 	if err != nil {
-		return nil, fmt.Errorf("report: encoding chart data: %w", err)
+		return fmt.Errorf("report: encoding chart data: %w", err)
 	}
 	d.Data = template.JS(data)
-	var buf bytes.Buffer
-	if err := pageTmpl.Execute(&buf, d); err != nil {
-		return nil, fmt.Errorf("report: rendering index.html: %w", err)
+	if err := pageTmpl.Execute(w, d); err != nil {
+		return fmt.Errorf("report: rendering index.html: %w", err)
 	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 func modeText(m PercentileMode) string {
