@@ -43,6 +43,8 @@
 //     call); device files and pipes are refused by all file functions.
 //   - __StringFromFile's start/end file-sequence arguments are not supported
 //     (compile error); files are resolved against the plan's directory first.
+//   - __escapeHtml writes characters beyond Latin-1 as decimal references
+//     (JMeter uses an HTML5 name where one exists, e.g. &euro;).
 //   - __regexFunction uses Go's RE2 syntax: no look-around or back-references.
 //   - The locale argument of __timeShift/__RandomDate knows full month and
 //     day names of en, fr, de, es, it, pt and nl; abbreviated names are
