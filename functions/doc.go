@@ -49,8 +49,9 @@
 //   - The locale argument of __timeShift/__RandomDate knows full month and
 //     day names of en, fr, de, es, it, pt and nl; abbreviated names are
 //     English only (a literal non-English locale with MMM/EEE is refused).
-//     Supported java.time pattern letters: G y u M L d D H h k K m s S n N A
-//     a E z Z X x O V and 'quoted text'; others are compile errors.
+//     Supported java.time pattern letters: G y u Y M L d D F H h k K m s S n
+//     N A a E e c w W Q q z Z X x O V and 'quoted text'; others are compile
+//     errors.
 //   - __time and the date functions use Context.Now and its time zone.
 //   - __StringToFile writes through Context.AppendFile; a Context without it
 //     (a struct literal, the fuzz target) does not write and returns "false".
