@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -288,5 +289,35 @@ func TestGenerateFromXML(t *testing.T) {
 	}
 	if sum.Samples != 3 || sum.Errors != 1 || strings.Join(labels, "|") != "GET /a|GET /a-0|<script>x" {
 		t.Errorf("%d samples, %d errors, labels %q", sum.Samples, sum.Errors, labels)
+	}
+}
+
+// The engine's virtual users feed one Collector at once.
+func TestCollectorConcurrentAdd(t *testing.T) {
+	o, _ := ReportOptionsFromProps(nil)
+	c := NewCollector(o)
+	var wg sync.WaitGroup
+	base := time.UnixMilli(1700000000000)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 1000 {
+				c.Add(&sampler.Result{Label: "L" + strconv.Itoa(g%3), Start: base.Add(time.Duration(i) * time.Millisecond),
+					Elapsed: time.Duration(i%50) * time.Millisecond, ResponseCode: "200", Success: true, ThreadName: "TG 1-" + strconv.Itoa(g+1)})
+			}
+		}()
+	}
+	wg.Wait()
+	sum, err := c.WriteReport(filepath.Join(t.TempDir(), "r"), WriteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Samples != 8000 || len(sum.Rows) != 3 {
+		t.Errorf("%d samples in %d rows", sum.Samples, len(sum.Rows))
+	}
+	c.Add(&sampler.Result{Label: "late", Start: base}) // after the report: ignored, no race
+	if c.Stats().Total().Samples != 8000 {
+		t.Error("a result added after WriteReport was counted")
 	}
 }
