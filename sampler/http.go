@@ -16,6 +16,17 @@ import (
 	"gometer/jmx"
 )
 
+// The HTTP sampler follows JMeter 5.6.3's HttpClient 4 implementation
+// (HTTPSamplerBase, HTTPHC4Impl). Where gometer knowingly differs:
+//   - requests are written by net/http: same header set and sizes as HC4,
+//     but in a different order on the wire (RequestHeaders lists them in HC4's order);
+//   - User-Agent names Java 17.0.9 (property gometer.http.user_agent changes it);
+//   - a Digest exchange counts the bytes of both requests; HC4 keeps the last;
+//   - responses with Vary are not cached by a Cache Manager;
+//   - the error body is one line (class: message), not a Java stack trace,
+//     so a failed sample's byte count (its body length) is smaller;
+//   - HTTP/1.1 only, like HC4; no Kerberos or NTLM.
+
 // DefaultUserAgent is what JMeter 5.6.3's HttpClient 4 sends when no header
 // manager sets a User-Agent (httpclient4.default_user_agent_disabled=false).
 // Property gometer.http.user_agent replaces it.
@@ -712,9 +723,19 @@ func removeSlashDotDot(loc string) string {
 	return u.String()
 }
 
-// traceCtx attaches the state's connection trace to ctx.
+// traceCtx attaches the state's connection trace to ctx. A user samples
+// with the same context again and again, so the traced one is kept.
 func traceCtx(ctx context.Context, st *HTTPState) context.Context {
-	return httptrace.WithClientTrace(ctx, st.trace)
+	if ctx == st.baseCtx && st.tracedCtx != nil {
+		return st.tracedCtx
+	}
+	tr := st.trace
+	if httptrace.ContextClientTrace(ctx) != nil {
+		cp := *st.trace // composing mutates the trace: never compose the shared one
+		tr = &cp
+	}
+	st.baseCtx, st.tracedCtx = ctx, httptrace.WithClientTrace(ctx, tr)
+	return st.tracedCtx
 }
 
 // proxyURL is the sampler's own proxy (HTTPSampler.proxyHost …), or nil.

@@ -34,6 +34,8 @@ type HTTPState struct {
 	transport *http.Transport
 	dialer    net.Dialer
 	trace     *httptrace.ClientTrace
+	baseCtx   context.Context // last context sampled with, and the same with the trace
+	tracedCtx context.Context
 
 	// Per-sample bookkeeping, set before a request and read after it.
 	connectTimeout time.Duration
