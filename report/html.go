@@ -75,9 +75,10 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 </section>
 
 <section id="charts"><h2>Charts</h2>
+{{range .Groups}}<h3 class="group">{{.Name}}</h3>
 <div class="charts">{{range .Charts}}<div class="chart" id="chart-{{.ID}}"><h3>{{.Title}}</h3><div class="legend"></div></div>
 {{end}}</div>
-</section>
+{{end}}</section>
 </main>
 <footer>gometer report · statistics.json beside this file has JMeter 5.6's schema · all times in this page use the viewer's time zone for charts and {{.Zone}} in the header</footer>
 <script>window.GOMETER_REPORT = {{.Data}};</script>
@@ -129,10 +130,29 @@ type pageData struct {
 	Top5                                                            []pageTop5
 	Top5Total                                                       *pageTop5
 	Top5Slots                                                       []int
-	Charts                                                          []Chart
+	Groups                                                          []chartGroup
 	Data                                                            template.JS
 	CSS                                                             template.CSS
 	JS                                                              template.JS
+}
+
+type chartGroup struct {
+	Name   string
+	Charts []Chart
+}
+
+// groupCharts sorts the charts under three headings, as JMeter's pages do.
+func groupCharts(charts []Chart) []chartGroup {
+	groups := []chartGroup{{Name: "Over time"}, {Name: "Throughput"}, {Name: "Response times"}}
+	of := map[string]int{
+		"hitsPerSecond": 1, "codesPerSecond": 1, "transactionsPerSecond": 1, "totalTPS": 1, "errorsOverTime": 1, "bytesThroughputOverTime": 1,
+		"responseTimeDistribution": 2, "responseTimePercentiles": 2, "syntheticResponseTimeDistribution": 2, "timeVsThreads": 2,
+	}
+	for _, c := range charts {
+		g := of[c.ID] // everything else is over time
+		groups[g].Charts = append(groups[g].Charts, c)
+	}
+	return groups
 }
 
 type jsonChart struct {
@@ -156,7 +176,7 @@ func renderHTML(w io.Writer, c *Collector, sum *Summary) error {
 	sum.Granularity = time.Duration(c.series.g) * time.Millisecond
 	d := pageData{Title: sum.Title, Sources: sum.Sources, Mode: modeText(sum.Mode), Verdict: sum.Verdict, BadRows: sum.BadRows,
 		Granularity: fmtDuration(sum.Granularity), Generated: sum.GeneratedAt.Format("2006-01-02 15:04:05 MST"),
-		Zone: time.Now().Format("MST"), CSS: template.CSS(reportCSS), JS: template.JS(reportJS), Charts: charts}
+		Zone: time.Now().Format("MST"), CSS: template.CSS(reportCSS), JS: template.JS(reportJS), Groups: groupCharts(charts)}
 	switch {
 	case sum.Samples == 0 && len(sum.Rows) == 0:
 		d.VerdictClass = "empty"
