@@ -744,3 +744,34 @@ func TestHTTPContentEncodingShiftJIS(t *testing.T) {
 		t.Errorf("shift_jis form: %q %q", got.Body, got.Header.Get("Content-Type"))
 	}
 }
+
+func TestHTTPResponseTimeoutOnReusedConnection(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			select {
+			case <-time.After(3 * time.Second):
+			case <-r.Context().Done():
+			}
+		}
+		io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	s := newSession()
+	fast := mustHTTP(t, httpSampler(t, srv.URL, "fast", "GET", "/fast", sp("HTTPSampler.response_timeout", "300")), HTTPOptions{})
+	slow := mustHTTP(t, httpSampler(t, srv.URL, "slow", "GET", "/slow", sp("HTTPSampler.response_timeout", "300")), HTTPOptions{})
+	if r := fast.Sample(context.Background(), s); !r.Success {
+		t.Fatalf("fast: %s", r.ResponseMessage)
+	}
+	time.Sleep(400 * time.Millisecond) // longer than the timeout: the idle connection must survive
+	if r := fast.Sample(context.Background(), s); !r.Success || r.Connect != 0 {
+		t.Fatalf("fast again: %s connect %v (idle connection was closed by a stale deadline?)", r.ResponseMessage, r.Connect)
+	}
+	start := time.Now()
+	r := slow.Sample(context.Background(), s)
+	if d := time.Since(start); d > 2500*time.Millisecond {
+		t.Errorf("response timeout not applied on a reused connection: took %v", d)
+	}
+	if r.ResponseCode != "Non HTTP response code: java.net.SocketTimeoutException" {
+		t.Errorf("slow: %q %q", r.ResponseCode, r.ResponseMessage)
+	}
+}

@@ -89,7 +89,6 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 		req       *http.Request
 		r0, w0    int64
 		digestTry bool
-		latency   time.Duration
 		connect   time.Duration
 	)
 	for hop := 0; ; hop++ {
@@ -108,7 +107,6 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 		if err != nil {
 			break
 		}
-		latency = time.Since(start)
 		// Digest: answer the challenge once, inside the same sample.
 		if resp.StatusCode == 401 && h.auth != nil && !digestTry {
 			if ae, key := h.auth.match(c, u, urlStr); ae != nil && ae.digest {
@@ -159,10 +157,9 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 
 	data, first, rerr := h.readBody(st, resp)
 	end := time.Now()
+	latency := end.Sub(start) // empty body: latency ends when reading finds nothing
 	if !first.IsZero() {
 		latency = first.Sub(start)
-	} else {
-		latency = end.Sub(start) // empty body: latency ends when reading finds nothing
 	}
 	resp.Body.Close()
 	st.end()

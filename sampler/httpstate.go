@@ -93,6 +93,12 @@ func NewHTTPState(opt StateOptions) *HTTPState {
 			st.connAt = time.Now()
 			if c, ok := info.Conn.(*countConn); ok {
 				st.conn = c
+				// A pooled connection already has a read pending (the
+				// transport waits for the next response): arm the
+				// response timeout on it too.
+				if to := st.readTimeoutNow(); to > 0 {
+					_ = c.Conn.SetReadDeadline(time.Now().Add(to))
+				}
 			}
 		},
 	}
