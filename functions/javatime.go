@@ -696,6 +696,14 @@ func (f *javaFormat) parse(s string, def parseDefaults) (time.Time, error) {
 					loc = time.UTC
 					break
 				}
+				// localized offset: GMT+H, GMT+HH:MM, GMT+HH:MM:SS
+				off, n, ok := parseLocalizedOffset(rest)
+				if !ok {
+					return fail(fmt.Sprintf("expected a GMT offset at offset %d", pos))
+				}
+				loc = time.FixedZone("", off)
+				pos += n
+				break
 			}
 			if len(rest) > 0 && rest[0] == 'Z' && tk.letter != 'x' {
 				loc = time.UTC
@@ -758,6 +766,37 @@ func (f *javaFormat) hasLetter(ch byte) bool {
 }
 
 func isLetter(b byte) bool { return ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z') }
+
+// parseLocalizedOffset reads the part after "GMT": +H, +HH, +H:MM, +HH:MM
+// or +HH:MM:SS.
+func parseLocalizedOffset(s string) (off, n int, ok bool) {
+	if len(s) < 2 || (s[0] != '+' && s[0] != '-') {
+		return 0, 0, false
+	}
+	sign := 1
+	if s[0] == '-' {
+		sign = -1
+	}
+	i := 1
+	h := 0
+	for i < len(s) && i < 3 && s[i] >= '0' && s[i] <= '9' {
+		h = h*10 + int(s[i]-'0')
+		i++
+	}
+	if i == 1 {
+		return 0, 0, false
+	}
+	secs := h * 3600
+	for _, unit := range []int{60, 1} {
+		if i+3 <= len(s) && s[i] == ':' && s[i+1] >= '0' && s[i+1] <= '9' && s[i+2] >= '0' && s[i+2] <= '9' {
+			secs += (int(s[i+1]-'0')*10 + int(s[i+2]-'0')) * unit
+			i += 3
+		} else {
+			break
+		}
+	}
+	return sign * secs, i, true
+}
 
 // parseOffset reads +HH, +HHMM, +HH:MM, +HHMMSS or +HH:MM:SS.
 func parseOffset(s string) (off, n int, ok bool) {
