@@ -55,7 +55,9 @@ func newCondition(src string, expression bool) (*condition, error) {
 func (c *condition) holds(u *vuser) bool {
 	s := c.tpl.Eval(u.ctx)
 	if c.expression {
-		return strings.EqualFold(s, "true")
+		// JMeter trims the condition (Java's trim) before comparing, so
+		// "TRUE " holds.
+		return strings.EqualFold(javaTrim(s), "true")
 	}
 	js := jsToJEXL(s)
 	switch js {
@@ -89,4 +91,10 @@ func (c *condition) holds(u *vuser) bool {
 		return false
 	}
 	return v == "true"
+}
+
+// javaTrim is Java's String.trim: it strips characters up to U+0020 at both
+// ends (and only those, unlike strings.TrimSpace).
+func javaTrim(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })
 }

@@ -50,6 +50,8 @@ func TestIfControllerExpressionAndLegacy(t *testing.T) {
 			ifCtrl("jexl true", `${__jexl3("${mode}" == "fast")}`, true, get(srv, "a", "/jexl-yes")),
 			ifCtrl("jexl false", `${__jexl3(${n} > 5)}`, true, get(srv, "b", "/jexl-no")),
 			ifCtrl("literal", `true`, true, get(srv, "c", "/literal")),
+			ifCtrl("trimmed", "TRUE \t", true, get(srv, "c2", "/trimmed")), // JMeter trims the condition
+			ifCtrl("nbsp", "true\u00a0", true, get(srv, "c3", "/nbsp")),    // Java's trim keeps U+00A0
 			ifCtrl("js string", `"${mode}" == "fast"`, false, get(srv, "d", "/js-yes")),
 			ifCtrl("js number", `${n} > 5`, false, get(srv, "e", "/js-no")),
 			get(srv, "f", "/fail"),
@@ -57,7 +59,7 @@ func TestIfControllerExpressionAndLegacy(t *testing.T) {
 			ifCtrl("not last ok", `!${JMeterThread.last_sample_ok}`, false, get(srv, "h", "/not-ok")),
 		))
 	run(t, xml, nil)
-	if got := joined(srv); got != "/jexl-yes,/literal,/js-yes,/fail,/not-ok" {
+	if got := joined(srv); got != "/jexl-yes,/literal,/trimmed,/js-yes,/fail,/not-ok" {
 		t.Fatalf("got %s", got)
 	}
 }

@@ -42,7 +42,7 @@ func TestCSVDataSetThreadModeHeaderAndEOF(t *testing.T) {
 	f := writeFile(t, t.TempDir(), "data.csv", "who;what\nx;1\ny;2\n")
 	props := sp("delimiter", ";") + bp("recycle", false) + bp("stopThread", false) + sp("shareMode", "shareMode.thread")
 	xml := planXML(tg("G", 2, 0, "3", "", el{tag: "CSVDataSet", gui: "TestBeanGUI", name: "CSV", props: sp("filename", "data.csv") + sp("variableNames", "") + props},
-		get(srv, "x", "/v/${who}/${what}?u=${__threadNum}")))
+		get(srv, "x", "/v/${__urlencode(${who})}/${__urlencode(${what})}?u=${__threadNum}")))
 	// the plan lives next to the CSV: relative file names resolve against it
 	plan, err := jmx.Parse([]byte(xml), filepath.Join(filepath.Dir(f), "plan.jmx"))
 	if err != nil {
