@@ -775,3 +775,26 @@ func TestHTTPResponseTimeoutOnReusedConnection(t *testing.T) {
 		t.Errorf("slow: %q %q", r.ResponseCode, r.ResponseMessage)
 	}
 }
+
+func TestHTTPOddResponses(t *testing.T) {
+	s := newSession()
+	for _, tc := range []struct {
+		name, resp, code string
+		success          bool
+	}{
+		{"garbage", "garbage\r\n\r\n", "Non HTTP response code: org.apache.http.client.ClientProtocolException", false},
+		{"weird code", "HTTP/1.1 299 Fine\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", "299", true},
+		{"no reason", "HTTP/1.1 200\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", "200", true},
+		{"http/1.0 eof body", "HTTP/1.0 200 OK\r\n\r\nuntil close", "200", true},
+		{"chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n", "200", true},
+	} {
+		addr := closingServer(t, tc.resp)
+		res := mustHTTP(t, httpSampler(t, "http://"+addr, tc.name, "GET", "/"), HTTPOptions{}).Sample(context.Background(), s)
+		if res.ResponseCode != tc.code || res.Success != tc.success {
+			t.Errorf("%s: code %q (%q) success %v", tc.name, res.ResponseCode, res.ResponseMessage, res.Success)
+		}
+		if tc.success && res.Bytes != int64(len(tc.resp)) {
+			t.Errorf("%s: bytes %d, wire %d", tc.name, res.Bytes, len(tc.resp))
+		}
+	}
+}
