@@ -556,3 +556,30 @@ func TestShardsSplitUsersKeepingTheirTimes(t *testing.T) {
 		t.Errorf("user 3 at %v: shard users keep their ramp-up offsets", users["3"])
 	}
 }
+
+func TestTearDownOnShutdown(t *testing.T) {
+	for _, flag := range []bool{true, false} {
+		srv := newServer(t)
+		p := testPlan(
+			tg("Main", 1, 0, "-1", "", get(srv, "main", "/main", constTimer(50))),
+			tgClass("PostThreadGroup", "Down", "1", "0", "1", "", get(srv, "down", "/down")),
+		)
+		p.props = bp("TestPlan.tearDown_on_shutdown", flag)
+		var b strings.Builder
+		b.WriteString(`<?xml version="1.0"?><jmeterTestPlan version="1.2"><hashTree>`)
+		p.xml(&b)
+		b.WriteString(`</hashTree></jmeterTestPlan>`)
+		tst, err := compileXML(t, b.String(), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() { time.Sleep(300 * time.Millisecond); cancel() }()
+		if err := tst.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := count(srv.paths(), "/down"); (got == 1) != flag {
+			t.Errorf("tearDown_on_shutdown=%v: tearDown ran %d times", flag, got)
+		}
+	}
+}
