@@ -448,7 +448,7 @@ func (h *HTTP) followRedirects(ctx context.Context, s *Session, st *HTTPState, f
 	end := first.End()
 	n := 0
 	for ; n < h.maxRedirects; n++ {
-		loc := encodeSpaces(removeSlashDotDot(last.location))
+		loc := encodeSpaces(removeSlashDotDot(last.RedirectLocation))
 		method := "GET"
 		if last.Method == "HEAD" {
 			method = "HEAD"
@@ -499,6 +499,7 @@ func (h *HTTP) followRedirects(ctx context.Context, s *Session, st *HTTPState, f
 	total.Method = last.Method
 	total.RequestHeaders = last.RequestHeaders
 	total.SamplerData = last.SamplerData
+	total.QueryString = last.QueryString
 	total.Body = last.Body
 	total.ResponseCode = last.ResponseCode
 	total.Success = last.Success
@@ -507,7 +508,7 @@ func (h *HTTP) followRedirects(ctx context.Context, s *Session, st *HTTPState, f
 	total.ResponseHeaders = last.ResponseHeaders
 	total.ContentType = last.ContentType
 	total.Encoding = last.Encoding
-	total.location = last.location
+	total.RedirectLocation = last.RedirectLocation
 	total.ErrorCount = 0
 	if !total.Success {
 		total.ErrorCount = 1

@@ -46,7 +46,7 @@ func setError(r *Result, err error) {
 	// JMeter's byte count falls back to the response data: the stack trace.
 	r.Bytes = int64(len(r.Body))
 	r.SentBytes = 0
-	r.location = ""
+	r.RedirectLocation = ""
 }
 
 // asJava maps a Go network error to the exception JMeter 5.6.3 (HttpClient 4

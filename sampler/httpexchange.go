@@ -169,6 +169,9 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 	if !h.lean {
 		res.RequestHeaders = h.requestHeaderText(req, body)
 		res.SamplerData = samplerData(method, urlStr, body, res.Cookies)
+		if body != nil {
+			res.QueryString = body.shown
+		}
 	}
 	if rerr != nil {
 		setError(res, asJava(rerr, u))
@@ -210,7 +213,7 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 			setError(res, &javaError{"java.lang.IllegalArgumentException", "Missing location header in redirect for " + method + " " + u.RequestURI() + " HTTP/1.1"})
 			return res
 		}
-		res.location = loc
+		res.RedirectLocation = loc
 	}
 	_ = following
 	return res

@@ -46,6 +46,10 @@ type Result struct {
 	Body            []byte // response body (possibly truncated; Bytes still counts all)
 	ContentType     string
 	Cookies         string
+	// RedirectLocation is the Location of a redirect response (XML JTL <redirectLocation>).
+	RedirectLocation string
+	// QueryString is the request body JMeter keeps for entity requests (XML JTL <queryString>).
+	QueryString string
 
 	// Flags a sampler or the engine sets to steer the virtual user after this sample.
 	StopThread    bool
@@ -57,8 +61,6 @@ type Result struct {
 	Transaction bool
 	// Vars are values of the sample_variables columns, in order.
 	Vars []string
-
-	location string // Location of a redirect response (HTTP sampler)
 }
 
 // AssertionResult is one assertion's verdict on a sample.
