@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andybalholm/brotli"
+
 	"gometer/jmx"
 )
 
@@ -796,5 +798,18 @@ func TestHTTPOddResponses(t *testing.T) {
 		if tc.success && res.Bytes != int64(len(tc.resp)) {
 			t.Errorf("%s: bytes %d, wire %d", tc.name, res.Bytes, len(tc.resp))
 		}
+	}
+}
+
+func TestHTTPBrotliBodyDecoded(t *testing.T) {
+	var buf bytes.Buffer
+	bw := brotli.NewWriter(&buf)
+	bw.Write([]byte(strings.Repeat("brotli ", 100)))
+	bw.Close()
+	resp := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s", buf.Len(), buf.String())
+	addr, _ := rawServer(t, resp)
+	res := mustHTTP(t, httpSampler(t, "http://"+addr, "br", "GET", "/"), HTTPOptions{}).Sample(context.Background(), newSession())
+	if string(res.Body) != strings.Repeat("brotli ", 100) || res.Bytes != int64(len(resp)) {
+		t.Errorf("br body %d bytes, counted %d of %d", len(res.Body), res.Bytes, len(resp))
 	}
 }

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/andybalholm/brotli"
+
 	"gometer/functions"
 	"gometer/jmx"
 )
@@ -408,7 +410,7 @@ func (h *HTTP) readBody(st *HTTPState, resp *http.Response) (data []byte, first 
 	}
 }
 
-// decodeBody undoes a gzip or deflate Content-Encoding for the stored body,
+// decodeBody undoes a gzip, deflate or br Content-Encoding for the stored body,
 // as JMeter's HttpClient does; bytes on the wire are counted before this.
 func decodeBody(data []byte, ce string) []byte {
 	ce = strings.ToLower(strings.TrimSpace(ce))
@@ -422,6 +424,8 @@ func decodeBody(data []byte, ce string) []byte {
 		r = zr
 	case "deflate":
 		r = flate.NewReader(bytes.NewReader(data))
+	case "br":
+		r = brotli.NewReader(bytes.NewReader(data))
 	default:
 		return data
 	}
