@@ -146,6 +146,7 @@ func groupCharts(charts []Chart) []chartGroup {
 	groups := []chartGroup{{Name: "Over time"}, {Name: "Throughput"}, {Name: "Response times"}}
 	of := map[string]int{
 		"hitsPerSecond": 1, "codesPerSecond": 1, "transactionsPerSecond": 1, "totalTPS": 1, "errorsOverTime": 1, "bytesThroughputOverTime": 1,
+		"responseTimeVsRequest": 1, "latencyVsRequest": 1,
 		"responseTimeDistribution": 2, "responseTimePercentiles": 2, "syntheticResponseTimeDistribution": 2, "timeVsThreads": 2,
 	}
 	for _, c := range charts {

@@ -59,7 +59,8 @@ type Chart struct {
 	ID    string
 	Title string
 	// X is "time" (epoch ms bucket starts), "ms" (response time), "pct"
-	// (percent), "threads" (active threads) or "cat" (categories).
+	// (percent), "threads" (active threads), "rps" (requests per second) or
+	// "cat" (categories).
 	X           string
 	Y           string // unit of y: "ms", "/s", "B/s", "count", "threads"
 	Kind        string // "line" or "bar"
@@ -84,6 +85,13 @@ type gcell struct {
 	bytes, sent, ok, ko, errs int64 // ok/ko: all samples; errs: failed non-controller samples
 	min, max                  int64 // successful non-controller samples
 	hist                      loghist
+}
+
+// vsCell is per vs-bucket (1 s as in JMeter while the run is short) for
+// the "versus requests per second" graphs: non-controller samples.
+type vsCell struct {
+	n                        int64
+	okEl, koEl, okLat, koLat loghist
 }
 
 type threadCell struct{ sum, n int64 }
@@ -113,6 +121,10 @@ type Series struct {
 	minK      int64
 	maxK      int64
 	synthetic [4]int64
+	vs        map[int64]*vsCell
+	vg        int64 // vs bucket width: 1 s, coarsened only for long runs
+	vsMin     int64
+	vsMax     int64
 }
 
 // maxBuckets triggers coarsening.
@@ -171,7 +183,8 @@ func NewSeries(o SeriesOptions) *Series {
 	}
 	return &Series{opts: o, g: g, labels: make(map[string]*labelSeries), global: make(map[int64]*gcell),
 		hits: make(map[int64]int64), codes: make(map[string]map[int64]int64), threads: make(map[string]map[int64]*threadCell),
-		minK: math.MaxInt64, maxK: math.MinInt64}
+		minK: math.MaxInt64, maxK: math.MinInt64,
+		vs: make(map[int64]*vsCell), vg: 1000, vsMin: math.MaxInt64, vsMax: math.MinInt64}
 }
 
 // granularityLadder lists the bucket widths automatic granularity may use:
@@ -275,6 +288,7 @@ func (s *Series) Add(x *Sample) {
 	}
 	gc.bytes += x.Bytes
 	gc.sent += x.SentBytes
+	s.addVs(x, end)
 	s.hits[floorTo(x.TimeStamp, s.g)]++
 	code := x.ResponseCode
 	if code == "" {
@@ -301,6 +315,50 @@ func (s *Series) Add(x *Sample) {
 	default:
 		s.synthetic[2]++
 	}
+}
+
+func (s *Series) addVs(x *Sample, end int64) {
+	k := floorTo(end, s.vg)
+	if k < s.vsMin || k > s.vsMax {
+		s.vsMin, s.vsMax = min(s.vsMin, k), max(s.vsMax, k)
+		for (s.vsMax-s.vsMin)/s.vg > maxBuckets {
+			s.rebinVs(s.vg * 2)
+		}
+		k = floorTo(end, s.vg)
+	}
+	c := s.vs[k]
+	if c == nil {
+		c = &vsCell{}
+		s.vs[k] = c
+	}
+	c.n++
+	if x.Success {
+		c.okEl.add(x.Elapsed)
+		c.okLat.add(x.Latency)
+	} else {
+		c.koEl.add(x.Elapsed)
+		c.koLat.add(x.Latency)
+	}
+}
+
+func (s *Series) rebinVs(g int64) {
+	s.vg = g
+	s.vsMin, s.vsMax = floorTo(s.vsMin, g), floorTo(s.vsMax, g)
+	n := make(map[int64]*vsCell, len(s.vs)/2+1)
+	for k, c := range s.vs {
+		nk := floorTo(k, g)
+		d := n[nk]
+		if d == nil {
+			n[nk] = c
+			continue
+		}
+		d.n += c.n
+		d.okEl.merge(&c.okEl)
+		d.koEl.merge(&c.koEl)
+		d.okLat.merge(&c.okLat)
+		d.koLat.merge(&c.koLat)
+	}
+	s.vs = n
 }
 
 // threadGroupOf drops the trailing " <group>-<thread>" numbers of a JMeter thread name.
@@ -536,6 +594,43 @@ func (s *Series) Charts(stats *Stats) []Chart {
 	errs.Series = []ChartSeries{{Name: "Errors", Points: ep}}
 	bytes.Series = []ChartSeries{{Name: "Bytes received per second", Points: rp}, {Name: "Bytes sent per second", Points: sp}}
 	charts = append(charts, total, errs, bytes)
+
+	// Median response time and latency against the request rate of their
+	// second (JMeter's 1 s buckets; wider only for runs past maxBuckets s).
+	vsReq := func(id, title string, ok, ko func(c *vsCell) *loghist) Chart {
+		ch := Chart{ID: id, Title: title, X: "rps", Y: "ms", Kind: "line"}
+		okBy, koBy := map[int64]*loghist{}, map[int64]*loghist{}
+		for _, k := range sortedKeys(s.vs) {
+			c := s.vs[k]
+			x := c.n * 1000 / s.vg // requests per second, integer division as in JMeter
+			for _, side := range []struct {
+				h  *loghist
+				by map[int64]*loghist
+			}{{ok(c), okBy}, {ko(c), koBy}} {
+				if side.h.n == 0 {
+					continue
+				}
+				if side.by[x] == nil {
+					side.by[x] = &loghist{}
+				}
+				side.by[x].merge(side.h)
+			}
+		}
+		for _, side := range []struct {
+			name string
+			by   map[int64]*loghist
+		}{{"Successes", okBy}, {"Failures", koBy}} {
+			var p [][2]float64
+			for _, x := range sortedKeys(side.by) {
+				p = append(p, [2]float64{float64(x), side.by[x].percentiles([]float64{50})[0]})
+			}
+			ch.Series = append(ch.Series, ChartSeries{Name: side.name, Points: p})
+		}
+		return ch
+	}
+	charts = append(charts,
+		vsReq("responseTimeVsRequest", "Median response time vs requests per second", func(c *vsCell) *loghist { return &c.okEl }, func(c *vsCell) *loghist { return &c.koEl }),
+		vsReq("latencyVsRequest", "Median latency vs requests per second", func(c *vsCell) *loghist { return &c.okLat }, func(c *vsCell) *loghist { return &c.koLat }))
 
 	threads := timeChart("activeThreadsOverTime", "Active threads over time", "threads")
 	for _, grp := range sortedStrings(s.threads) {

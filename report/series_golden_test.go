@@ -84,6 +84,8 @@ func TestGoldenGraphs(t *testing.T) {
 				{"responseTimeDistribution", "responseTimeDistribution", nil, 0},
 				{"responseTimePercentilesOverTime", "responseTimePercentilesOverTime", nil, 0.01},
 				{"timeVsThreads", "timeVsThreads", nil, 0},
+				{"responseTimeVsRequest", "responseTimeVsRequest", nil, 0.01},
+				{"latencyVsRequest", "latenciesVsRequest", nil, 0.01},
 			}
 			for _, p := range pairs {
 				ours := chartByID(charts, p.ours)

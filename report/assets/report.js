@@ -224,7 +224,7 @@
           });
           if (lines.length > 12) { lines = lines.slice(0, 12).concat(["…"]); }
           guide.setAttribute("x1", sx(best)); guide.setAttribute("x2", sx(best)); guide.setAttribute("visibility", "visible");
-          showTip([ch.x === "time" ? fmtTime(best, false) : fmtNum(best) + ({ pct: "%", ms: " ms", threads: " threads" }[ch.x] || "")].concat(lines), ev);
+          showTip([ch.x === "time" ? fmtTime(best, false) : fmtNum(best) + ({ pct: "%", ms: " ms", threads: " threads", rps: " req/s" }[ch.x] || "")].concat(lines), ev);
         });
         overlay.addEventListener("mouseleave", function () { guide.setAttribute("visibility", "hidden"); hideTip(); });
       }
