@@ -383,6 +383,3 @@ func (c *compiler) evalContext() *functions.Context {
 	}
 	return functions.NewContext(vars, c.t.props, c.t.shared)
 }
-
-// trimName removes surrounding white space JMeter ignores in names.
-func trimName(s string) string { return strings.TrimSpace(s) }
