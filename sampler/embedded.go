@@ -155,6 +155,7 @@ func htmlResources(body []byte, base *url.URL, c *urlCollection) {
 // embeddedConfig holds the image parser settings of a sampler.
 type embeddedConfig struct {
 	allow, exclude       *functions.Template
+	allowRE, excludeRE   *regexp.Regexp // compiled once when the patterns are literal
 	concurrent, poolSize *functions.Template
 	maxDepth             int
 	ignoreFailed         bool
@@ -187,8 +188,13 @@ func (h *HTTP) downloadResources(ctx context.Context, s *Session, st *HTTPState,
 		cp.Subs = []*Result{res}
 		parent = &cp
 	}
-	allow := matcher(h.embedded.allow.Eval(s.Ctx))
-	exclude := matcher(h.embedded.exclude.Eval(s.Ctx))
+	allow, exclude := h.embedded.allowRE, h.embedded.excludeRE
+	if !h.embedded.allow.IsLiteral() {
+		allow = matcher(h.embedded.allow.Eval(s.Ctx))
+	}
+	if !h.embedded.exclude.IsLiteral() {
+		exclude = matcher(h.embedded.exclude.Eval(s.Ctx))
+	}
 	var todo []string
 	for _, raw := range urls {
 		if allow != nil && !allow.MatchString(raw) {

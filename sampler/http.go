@@ -180,6 +180,12 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 	if h.embedded.poolSize, err = functions.Compile(el.StrOr("HTTPSampler.concurrentPool", "6")); err != nil {
 		return nil, where("HTTPSampler.concurrentPool", err)
 	}
+	if h.embedded.allow.IsLiteral() {
+		h.embedded.allowRE = matcher(h.embedded.allow.Eval(nil))
+	}
+	if h.embedded.exclude.IsLiteral() {
+		h.embedded.excludeRE = matcher(h.embedded.exclude.Eval(nil))
+	}
 	h.embedded.maxDepth = propInt(opt.Props, "httpsampler.max_frame_depth", 5)
 	h.embedded.ignoreFailed = opt.Props != nil &&
 		strings.EqualFold(strings.TrimSpace(opt.Props.GetOr("httpsampler.ignore_failed_embedded_resources", "false")), "true")
