@@ -377,17 +377,35 @@ func (c *switchController) run(u *vuser) flow {
 // inputVal_2 … putting each value into returnVal.
 type foreachController struct {
 	ctrlBase
-	input, output *functions.Template
-	sep           string
-	start, end    *functions.Template
-	idxVar        string
+	input, output    *functions.Template
+	sep              string
+	start, end       *functions.Template
+	hasStart, hasEnd bool // the index properties are present (even if empty)
+	idxVar           string
 }
 
+// propInt reads an int property as JMeter's getPropertyAsInt(name, def):
+// def only when the property is absent; present but empty or not a Java
+// int (spaces included), 0.
+func propInt(t *functions.Template, present bool, c *functions.Context, def int64) int64 {
+	if !present {
+		return def
+	}
+	v, err := strconv.ParseInt(t.Eval(c), 10, 32)
+	if err != nil {
+		return 0
+	}
+	return v
+}
+
+// run visits inputVal_(start+1) … inputVal_end: the start index is
+// exclusive, the end index inclusive, and the first missing variable ends
+// the loop.
 func (c *foreachController) run(u *vuser) flow {
 	in := c.input.Eval(u.ctx)
 	out := c.output.Eval(u.ctx)
-	start := evalInt(c.start, u.ctx, 0)
-	end := evalInt(c.end, u.ctx, math.MaxInt64)
+	start := propInt(c.start, c.hasStart, u.ctx, 0)
+	end := propInt(c.end, c.hasEnd, u.ctx, math.MaxInt32)
 	pass := 0
 	for i := start + 1; i <= end; i++ {
 		v, ok := u.vars.Get(in + c.sep + strconv.FormatInt(i, 10))

@@ -185,6 +185,36 @@ func TestForeachController(t *testing.T) {
 	}
 }
 
+// JMeter reads the indexes with getPropertyAsInt: an absent end index is
+// unbounded, but one present and empty (or not an int) is 0, so nothing runs.
+func TestForeachControllerIndexProperties(t *testing.T) {
+	srv := newServer(t)
+	each := func(name, start, end string) el {
+		props := sp("ForeachController.inputVal", "item") + sp("ForeachController.returnVal", "it")
+		if start != "-" {
+			props += sp("ForeachController.startIndex", start)
+		}
+		if end != "-" {
+			props += sp("ForeachController.endIndex", end)
+		}
+		return ctrl("ForeachController", name, props, get(srv, name, "/"+name+"/${it}"))
+	}
+	xml := planXML(
+		udvs("v", "item_1", "a", "item_2", "b", "item_3", "c"),
+		tg("G", 1, 0, "1", "",
+			each("absent", "-", "-"),
+			each("emptyend", "", ""),
+			each("spaced", "0", " 2"),
+			each("emptystart", "", "2"),
+			each("badstart", "x", "-"),
+		))
+	run(t, xml, nil)
+	want := "/absent/a,/absent/b,/absent/c,/emptystart/a,/emptystart/b,/badstart/a,/badstart/b,/badstart/c"
+	if got := joined(srv); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
 func TestRuntimeController(t *testing.T) {
 	srv := newServer(t)
 	xml := planXML(tg("G", 1, 0, "1", "",

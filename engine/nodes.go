@@ -188,6 +188,8 @@ func (c *compiler) compileController(el *jmx.Element, cx cctx) node {
 			sep:      sep,
 			start:    c.template(el, "ForeachController.startIndex", ""),
 			end:      c.template(el, "ForeachController.endIndex", ""),
+			hasStart: el.Has("ForeachController.startIndex"),
+			hasEnd:   el.Has("ForeachController.endIndex"),
 			idxVar:   "__jm__" + el.Name + "__idx",
 		}
 		n, b = x, &x.ctrlBase
