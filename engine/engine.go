@@ -121,6 +121,7 @@ type Test struct {
 	stoppedHard               atomic.Bool
 	results                   chan []delivery
 	ran                       atomic.Bool
+	crashed                   atomic.Int64 // users ended by a panic
 	lagMax                    atomic.Int64 // worst timer oversleep (ns) since the last Lag call
 	lagLate                   atomic.Int64 // pauses that overslept by more than lateAfter
 	timerFactor               float64

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -333,6 +334,16 @@ func (gr *groupRun) spawn(p userPlan, ph *phaseState) {
 func (gr *groupRun) runUser(p userPlan, ph *phaseState) {
 	defer gr.wg.Done()
 	t, g := gr.t, gr.g
+	// A bug in an element must end one user, not the whole run (JMeter logs
+	// "Test failed!" and the thread ends).
+	defer func() {
+		if v := recover(); v != nil {
+			t.crashed.Add(1)
+			buf := make([]byte, 4096)
+			buf = buf[:runtime.Stack(buf, false)]
+			t.logf("ERROR", "%s %d-%d: internal error, user stopped: %v\n%s", g.name, g.num, p.num, v, buf)
+		}
+	}()
 	limited := false
 	if p.done != nil {
 		defer func() { p.done(limited) }()
@@ -510,6 +521,9 @@ func (t *Test) Run(ctx context.Context) error {
 	}
 	close(t.results)
 	<-collected
+	if n := t.crashed.Load(); n > 0 {
+		runErr = errors.Join(runErr, fmt.Errorf("engine: %d virtual user(s) stopped by an internal error (see the log)", n))
+	}
 	return runErr
 }
 
