@@ -238,3 +238,26 @@ func TestSyncTimerReleasesTogether(t *testing.T) {
 		t.Errorf("released over %v, want together (ramp-up spread them by 666 ms)", spread)
 	}
 }
+
+func TestThroughputTimersShared(t *testing.T) {
+	srv := newServer(t)
+	// calcMode 3: one schedule shared by all threads, 600/min = every 100 ms.
+	ctt := el{tag: "ConstantThroughputTimer", gui: "TestBeanGUI", name: "ctt", props: `<intProp name="calcMode">3</intProp><doubleProp><name>throughput</name><value>600.0</value><savedValue>0.0</savedValue></doubleProp>`}
+	xml := planXML(tg("G", 3, 0, "4", "", get(srv, "x", "/x", ctt)))
+	start := time.Now()
+	run(t, xml, nil)
+	// 12 samples spaced 100 ms apart across the 3 users: about 1.1 s
+	if d := time.Since(start); d < 1000*time.Millisecond || d > 2500*time.Millisecond {
+		t.Errorf("12 shared-schedule samples at 600/min took %v", d)
+	}
+
+	srv2 := newServer(t)
+	precise := el{tag: "PreciseThroughputTimer", gui: "TestBeanGUI", name: "ptt", props: `<doubleProp><name>throughput</name><value>20.0</value><savedValue>0.0</savedValue></doubleProp>` +
+		`<intProp name="throughputPeriod">1</intProp><longProp name="duration">10</longProp><intProp name="batchSize">1</intProp><intProp name="batchThreadDelay">0</intProp><longProp name="randomSeed">7</longProp>`}
+	extra := bp("ThreadGroup.scheduler", true) + sp("ThreadGroup.duration", "2") + sp("ThreadGroup.delay", "0")
+	xml = planXML(tg("G", 4, 0, "-1", extra, get(srv2, "x", "/x", precise)))
+	run(t, xml, nil)
+	if n := len(srv2.requests()); n < 25 || n > 55 { // Poisson arrivals at 20/s over 2 s
+		t.Errorf("precise throughput: %d samples in 2 s at 20/s", n)
+	}
+}
