@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/expr-lang/expr/vm"
 )
 
 // Vars is one virtual user's variables (JMeterVariables). It is not safe for
@@ -126,6 +128,9 @@ type Context struct {
 	state map[any]any
 	// evalDepth counts nested __eval/__evalVar evaluations.
 	evalDepth int
+	// exprVM and exprEnv are reused by every expression this user runs.
+	exprVM  *vm.VM
+	exprEnv *exprEnv
 }
 
 // NewContext returns a Context with a seeded random source and the system

@@ -100,7 +100,7 @@ func compileExpr(src string, lang Language) (*Expr, error) {
 		return nil, fmt.Errorf("%s expression %q: %w", lang, src, err)
 	}
 	opts := []expr.Option{
-		expr.Env(exprEnv{}),
+		expr.Env(&exprEnv{}),
 		expr.Patch(&patcher{lang: lang}),
 		expr.DisableAllBuiltins(),
 	}
@@ -124,8 +124,14 @@ func (e *Expr) Eval(c *Context) (any, error) {
 	if c == nil {
 		c = &Context{}
 	}
-	env := exprEnv{Vars: c.vars(), Props: c.props(), Ctx: c, Log: &exprLog{c}, ThreadName: c.ThreadName}
-	out, err := expr.Run(e.prog, env)
+	// One VM and environment per user, reused: evaluation allocates little.
+	if c.exprVM == nil {
+		c.exprVM = &vm.VM{}
+		c.exprEnv = &exprEnv{Log: &exprLog{c}}
+	}
+	env := c.exprEnv
+	env.Vars, env.Props, env.Ctx, env.ThreadName = c.vars(), c.props(), c, c.ThreadName
+	out, err := c.exprVM.Run(e.prog, env)
 	if err != nil {
 		msg := err.Error()
 		if i := strings.IndexByte(msg, '\n'); i >= 0 {
