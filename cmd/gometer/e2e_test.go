@@ -364,6 +364,7 @@ func TestDemo(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "demo-report", "index.html")); err != nil {
 		t.Errorf("demo report: %v", err)
 	}
+	screenshotDemo(t, filepath.Join(dir, "demo-report", "index.html"))
 	sc := bufio.NewScanner(strings.NewReader(res.stdout))
 	found := false
 	for sc.Scan() {
@@ -374,4 +375,108 @@ func TestDemo(t *testing.T) {
 	if !found {
 		t.Errorf("demo printed no summary line:\n%s", res.stdout)
 	}
+}
+
+// TestFailOnThresholds checks the CI gate: exit 3 and a table when a
+// threshold is passed, 0 when it holds, and the report's verdict line.
+func TestFailOnThresholds(t *testing.T) {
+	rec := newRecorder(t, nil)
+	dir := t.TempDir()
+	plan := repoFile("testdata", "e2e", "basic.jmx")
+	// One request in three answers 404: 33 % errors.
+	res := runGometer(t, dir, 60*time.Second, "-n", "-t", plan, "-l", filepath.Join(dir, "a.jtl"), "-e", "-o", filepath.Join(dir, "rep"),
+		"-Jport="+rec.port(), "-Jusers=1", "-Jloops=3", "--fail-on", "error%>10", "--fail-on", "label:Market data:p95<100000ms")
+	if res.code != 3 {
+		t.Fatalf("exit %d, want 3\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if !strings.Contains(res.stdout, "error%>10") || strings.Contains(res.stdout, "p95<100000ms |") && !strings.Contains(res.stdout, "Market data") {
+		t.Errorf("violation table does not name the failed threshold:\n%s", res.stdout)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "rep", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "threshold(s) exceeded") {
+		t.Errorf("the report's verdict does not say the thresholds failed")
+	}
+	res = runGometer(t, dir, 60*time.Second, "-n", "-t", plan, "-l", filepath.Join(dir, "b.jtl"),
+		"-Jport="+rec.port(), "-Jusers=1", "-Jloops=3", "--fail-on", "error%>50")
+	if res.code != 0 {
+		t.Errorf("a threshold that holds: exit %d, want 0\n%s", res.code, res.stdout)
+	}
+	res = runGometer(t, dir, 30*time.Second, "-n", "-t", plan, "--fail-on", "p95>>5")
+	if res.code != 2 {
+		t.Errorf("a malformed threshold: exit %d, want 2 (usage)", res.code)
+	}
+}
+
+// TestReportFromJTL makes a report from an existing JTL with JMeter's -g
+// spelling and with `report`, and refuses a foreign non-empty folder.
+func TestReportFromJTL(t *testing.T) {
+	rec := newRecorder(t, nil)
+	dir := t.TempDir()
+	jtl := filepath.Join(dir, "r.jtl")
+	if res := runGometer(t, dir, 60*time.Second, "-n", "-t", repoFile("testdata", "e2e", "basic.jmx"), "-l", jtl, "-Jport="+rec.port()); res.code != 0 {
+		t.Fatalf("run: exit %d %s", res.code, res.stderr)
+	}
+	res := runGometer(t, dir, 60*time.Second, "-g", jtl, "-o", filepath.Join(dir, "rep1"))
+	if res.code != 0 {
+		t.Fatalf("-g: exit %d %s", res.code, res.stderr)
+	}
+	for _, f := range []string{"index.html", "statistics.json"} {
+		if _, err := os.Stat(filepath.Join(dir, "rep1", f)); err != nil {
+			t.Errorf("-g did not write %s", f)
+		}
+	}
+	stats, _ := os.ReadFile(filepath.Join(dir, "rep1", "statistics.json"))
+	for _, key := range []string{`"Total"`, `"Market data"`, `"sampleCount" : 6`, `"pct1ResTime"`} {
+		if !strings.Contains(string(stats), key) {
+			t.Errorf("statistics.json lacks %s", key)
+		}
+	}
+	foreign := filepath.Join(dir, "foreign")
+	os.MkdirAll(foreign, 0o755)
+	os.WriteFile(filepath.Join(foreign, "notes.txt"), []byte("keep me"), 0o644)
+	if res := runGometer(t, dir, 30*time.Second, "report", jtl, "-o", foreign, "-f"); res.code != 1 {
+		t.Errorf("report into a folder with a foreign file, even with -f: exit %d, want 1", res.code)
+	}
+	if _, err := os.Stat(filepath.Join(foreign, "notes.txt")); err != nil {
+		t.Errorf("-f deleted a file that is not part of a report")
+	}
+	if res := runGometer(t, dir, 30*time.Second, "report", jtl, "-o", filepath.Join(dir, "rep1")); res.code != 1 {
+		t.Errorf("report into a previous report without -f: exit %d, want 1", res.code)
+	}
+	if res := runGometer(t, dir, 30*time.Second, "report", jtl, "-o", filepath.Join(dir, "rep1"), "-f"); res.code != 0 {
+		t.Errorf("report over a previous report with -f: exit %d, want 0: %s", res.code, res.stderr)
+	}
+}
+
+// screenshotDemo keeps a picture of the demo report as a test artifact
+// (in $GOMETER_ARTIFACTS when set), drawn by a real headless Chromium.
+func screenshotDemo(t *testing.T, page string) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Log("chromium not installed: no screenshot of the demo report")
+		return
+	}
+	out := os.Getenv("GOMETER_ARTIFACTS")
+	if out == "" {
+		out = t.TempDir()
+	}
+	os.MkdirAll(out, 0o755)
+	shot := filepath.Join(out, "demo-report.png")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+		"--disable-component-update", "--no-first-run", "--user-data-dir="+t.TempDir(), "--window-size=1400,2000",
+		"--screenshot="+shot, "file://"+page)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("chromium screenshot of the demo report: %v\n%s", err, b)
+		return
+	}
+	if fi, err := os.Stat(shot); err != nil || fi.Size() < 10000 {
+		t.Errorf("demo report screenshot missing or blank: %v", err)
+		return
+	}
+	t.Logf("demo report screenshot: %s", shot)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -357,9 +358,19 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		fmt.Fprintf(stderr, "gometer: %v\n", err)
 	}
 
+	// Thresholds are evaluated before the report so that its verdict line
+	// says what the exit code says.
+	var violations []report.Violation
+	if len(thresholds) > 0 {
+		violations = report.EvaluateThresholds(thresholds, stats.st)
+	}
+
 	reportPath := ""
 	if o.report {
 		ropts := report.GenerateOptions{Props: props, Force: o.force, Title: o.title}
+		if len(thresholds) > 0 {
+			ropts.Verdict = thresholdVerdict(violations)
+		}
 		if _, err := report.Generate([]string{o.results}, o.reportOut, ropts); err != nil {
 			fmt.Fprintf(stderr, "gometer: report: %v\n", err)
 			return exitFailed, ""
@@ -377,12 +388,10 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		code = exitFailed
 	}
 	writeMu.Unlock()
-	if len(thresholds) > 0 {
-		if v := report.EvaluateThresholds(thresholds, stats.st); len(v) > 0 {
-			fmt.Fprintln(stdout)
-			report.PrintViolations(stdout, v)
-			code = exitThresholds
-		}
+	if len(violations) > 0 {
+		fmt.Fprintln(stdout)
+		report.PrintViolations(stdout, violations)
+		code = exitThresholds
 	}
 	sigMu.Lock()
 	s := stopSignal
@@ -396,6 +405,21 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		code = exitSIGTERM
 	}
 	return code, reportPath
+}
+
+// thresholdVerdict is the report's verdict line for --fail-on results.
+func thresholdVerdict(v []report.Violation) *report.Verdict {
+	if len(v) == 0 {
+		return &report.Verdict{OK: true, Text: "PASS — every --fail-on threshold held"}
+	}
+	first := v[0]
+	text := fmt.Sprintf("FAIL — %d threshold(s) exceeded; first: %s on %s", len(v), first.Threshold.Spec, first.Label)
+	if first.Reason != "" {
+		text += " (" + first.Reason + ")"
+	} else if !math.IsNaN(first.Actual) {
+		text += fmt.Sprintf(" (actual %.4g)", first.Actual)
+	}
+	return &report.Verdict{OK: false, Text: text}
 }
 
 func thresholdSpecs(o *options, props *functions.Properties) []string {
