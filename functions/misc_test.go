@@ -114,3 +114,17 @@ func TestUnescapeAndBase64(t *testing.T) {
 		}
 	}
 }
+
+func TestExprVMReuseAfterError(t *testing.T) {
+	c := NewContext(nil, nil, nil)
+	bad, _ := CompileJEXL(`vars.get("none").length()`)
+	good, _ := CompileJEXL(`[1, 2, 3][2] + size("ab")`)
+	for i := 0; i < 3; i++ {
+		if _, err := bad.EvalString(c); err == nil {
+			t.Fatal("no error")
+		}
+		if s, err := good.EvalString(c); err != nil || s != "5" {
+			t.Fatalf("after an error: %q %v", s, err)
+		}
+	}
+}
