@@ -122,6 +122,7 @@ type Test struct {
 	results                   chan []delivery
 	ran                       atomic.Bool
 	crashed                   atomic.Int64 // users ended by a panic
+	sampleVars                []string     // sample_variables: variables written with each sample
 	lagMax                    atomic.Int64 // worst timer oversleep (ns) since the last Lag call
 	lagLate                   atomic.Int64 // pauses that overslept by more than lateAfter
 	timerFactor               float64

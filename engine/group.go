@@ -479,6 +479,12 @@ func (t *Test) Run(ctx context.Context) error {
 		}
 	}
 	t.evalUDVs()
+	t.sampleVars = nil
+	if v := strings.TrimSpace(t.props.GetOr("sample_variables", "")); v != "" {
+		for _, n := range strings.Split(v, ",") {
+			t.sampleVars = append(t.sampleVars, strings.TrimSpace(n))
+		}
+	}
 
 	t.results = make(chan []delivery, 1024)
 	collected := make(chan struct{})
@@ -565,6 +571,13 @@ const (
 func (u *vuser) deliver(r *sampler.Result, listeners []Output, global bool) {
 	if !global && len(listeners) == 0 {
 		return
+	}
+	if names := u.t.sampleVars; len(names) > 0 && r.Vars == nil {
+		// sample_variables: the user's values when the sample is reported
+		r.Vars = make([]string, len(names))
+		for i, n := range names {
+			r.Vars[i], _ = u.vars.Get(n)
+		}
 	}
 	if u.out == nil {
 		if b, ok := u.t.batches.Get().(*[]delivery); ok {

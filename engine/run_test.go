@@ -583,3 +583,34 @@ func TestTearDownOnShutdown(t *testing.T) {
 		}
 	}
 }
+
+func cookieManager(name, cookie, value, domain string) el {
+	return el{tag: "CookieManager", gui: "CookiePanel", name: name, props: `<collectionProp name="CookieManager.cookies"><elementProp name="` + cookie + `" elementType="Cookie" testname="` + cookie + `">` +
+		sp("Cookie.value", value) + sp("Cookie.domain", domain) + sp("Cookie.path", "/") + bp("Cookie.secure", false) + `<longProp name="Cookie.expires">0</longProp>` +
+		bp("Cookie.path_specified", true) + bp("Cookie.domain_specified", true) + `</elementProp></collectionProp>` + bp("CookieManager.clearEachIteration", false)}
+}
+
+// With several cookie managers in scope only one is used: the outermost.
+func TestOutermostCookieManagerWins(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 1, 0, "1", "",
+		cookieManager("outer", "outer", "o", srv.host),
+		get(srv, "A", "/a", cookieManager("inner", "inner", "i", srv.host)),
+	))
+	run(t, xml, nil)
+	c := srv.requests()[0].header.Get("Cookie")
+	if !strings.Contains(c, "outer=o") || strings.Contains(c, "inner") {
+		t.Fatalf("Cookie header %q, want only the outer manager's cookie", c)
+	}
+}
+
+func TestSampleVariables(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(udvs("v", "who", "me"), tg("G", 1, 0, "1", "", txCtrl("T", false, true, get(srv, "A", "/a"))))
+	_, out := run(t, xml, map[string]string{"sample_variables": "who,nope"})
+	for _, r := range out.all() {
+		if len(r.Vars) != 2 || r.Vars[0] != "me" || r.Vars[1] != "" {
+			t.Errorf("%s: Vars %q", r.Label, r.Vars)
+		}
+	}
+}
