@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -83,6 +82,7 @@ type HTTP struct {
 	defaultTimeout time.Duration
 	userAgent      string
 	uaValue        []string // userAgent as a header value, built once
+	bufs           *bufPools
 	tlsVerify      bool
 	props          *functions.Properties
 	discard        bool
@@ -299,6 +299,7 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 		}
 	}
 	h.uaValue = []string{h.userAgent}
+	h.bufs = newBufPools()
 	h.precomputeURL()
 	return h, nil
 }
@@ -730,20 +731,6 @@ func removeSlashDotDot(loc string) string {
 	return u.String()
 }
 
-// traceCtx attaches the state's connection trace to ctx. A user samples
-// with the same context again and again, so the traced one is kept.
-func traceCtx(ctx context.Context, st *HTTPState) context.Context {
-	if ctx == st.baseCtx && st.tracedCtx != nil {
-		return st.tracedCtx
-	}
-	tr := st.trace
-	if httptrace.ContextClientTrace(ctx) != nil {
-		cp := *st.trace // composing mutates the trace: never compose the shared one
-		tr = &cp
-	}
-	st.baseCtx, st.tracedCtx = ctx, httptrace.WithClientTrace(ctx, tr)
-	return st.tracedCtx
-}
 
 // proxyURL is the sampler's own proxy (HTTPSampler.proxyHost …), or nil.
 func (h *HTTP) proxyURL(c *functions.Context) *url.URL {

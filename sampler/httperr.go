@@ -103,6 +103,8 @@ func asJava(err error, u *url.URL) *javaError {
 		return &javaError{"org.apache.http.conn.HttpHostConnectException", "Connect to " + target + " failed: " + syscallText(oe.Err)}
 	}
 	switch {
+	case errors.Is(err, errNoResponse):
+		return &javaError{"org.apache.http.NoHttpResponseException", hostPort + " failed to respond"}
 	case errors.Is(err, context.Canceled):
 		return &javaError{"java.io.InterruptedIOException", "Connection has been shut down"}
 	case isTimeout(err):

@@ -102,7 +102,7 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 		st.proxy = h.proxyURL(c)
 		st.setLocal(h.localAddr(c))
 		st.begin(cto, rto, dns)
-		resp, err = st.transport.RoundTrip(req)
+		resp, err = st.roundTrip(ctx, req, h.bufs)
 		if st.gotConn && !st.reused {
 			connect = st.connAt.Sub(start)
 		}
@@ -228,7 +228,7 @@ func (h *HTTP) newRequest(ctx context.Context, c *functions.Context, st *HTTPSta
 	if !validMethod(method) {
 		return nil, &javaError{"java.lang.IllegalArgumentException", "Unexpected method: '" + method + "'"}
 	}
-	req := (&http.Request{Method: method, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}).WithContext(traceCtx(ctx, st))
+	req := &http.Request{Method: method, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
 	hdr := make(http.Header, len(h.headers)+4)
 	if h.keepAlive {
 		hdr["Connection"] = keepAliveValue[:1:1]

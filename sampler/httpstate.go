@@ -5,10 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
-	"net/http"
-	"net/http/httptrace"
 	"net/url"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,15 +24,13 @@ type StateOptions struct {
 
 // HTTPState is a virtual user's HTTP state: its connections, cookie jars,
 // caches and DNS caches. JMeter keeps all of these per thread, so the server
-// sees as many connections as there are users. It is owned by one goroutine;
-// only the connection counters are touched by the transport's goroutines.
+// sees as many connections as there are users. It is owned by one goroutine.
 type HTTPState struct {
-	opt       StateOptions
-	transport *http.Transport
-	dialer    net.Dialer
-	trace     *httptrace.ClientTrace
-	baseCtx   context.Context // last context sampled with, and the same with the trace
-	tracedCtx context.Context
+	opt     StateOptions
+	dialer  net.Dialer
+	tlsConf *tls.Config
+	ttl     time.Duration // httpclient4.time_to_live: a pooled connection older than this is not reused
+	idle    map[connKey][]*clientConn
 
 	// Per-sample bookkeeping, set before a request and read after it.
 	connectTimeout time.Duration
@@ -48,11 +43,10 @@ type HTTPState struct {
 	connAt         time.Time
 	conn           *countConn // connection of the current request
 
-	// Bytes read from / written to all of this user's connections (plaintext,
+	// Bytes read from / written to this user's connections (plaintext,
 	// after TLS), and the raw response header block of the current response.
 	read    atomic.Int64
 	written atomic.Int64
-	capMu   sync.Mutex
 	capOn   bool
 	capBuf  []byte
 	capDone bool
@@ -83,52 +77,17 @@ func (st *HTTPState) workerStates(n int) []*HTTPState {
 
 // NewHTTPState returns the HTTP state of one virtual user.
 func NewHTTPState(opt StateOptions) *HTTPState {
-	st := &HTTPState{opt: opt}
+	st := &HTTPState{opt: opt, ttl: 60 * time.Second}
 	st.dialer = net.Dialer{KeepAlive: 30 * time.Second}
-	st.newTransport()
-	st.trace = &httptrace.ClientTrace{
-		GotConn: func(info httptrace.GotConnInfo) {
-			st.gotConn = true
-			st.reused = info.Reused
-			st.connAt = time.Now()
-			if c, ok := info.Conn.(*countConn); ok {
-				st.conn = c
-				// A pooled connection already has a read pending (the
-				// transport waits for the next response): arm the
-				// response timeout on it too.
-				if to := st.readTimeoutNow(); to > 0 {
-					_ = c.Conn.SetReadDeadline(time.Now().Add(to))
-				}
-			}
-		},
-	}
-	return st
-}
-
-func (st *HTTPState) newTransport() {
-	ttl := 60 * time.Second
-	if st.opt.Props != nil {
-		if v, ok := st.opt.Props.Get("httpclient4.time_to_live"); ok {
+	if opt.Props != nil {
+		if v, ok := opt.Props.Get("httpclient4.time_to_live"); ok {
 			if ms, err := parseInt(v); err == nil && ms > 0 {
-				ttl = time.Duration(ms) * time.Millisecond
+				st.ttl = time.Duration(ms) * time.Millisecond
 			}
 		}
 	}
-	tlsConf := &tls.Config{
-		InsecureSkipVerify: !st.opt.TLSVerify, //nolint:gosec // JMeter accepts any certificate unless told otherwise
-		ClientSessionCache: tls.NewLRUClientSessionCache(8),
-	}
-	st.transport = &http.Transport{
-		DialContext: st.dial,
-		DialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return st.dialTLS(ctx, network, addr, tlsConf)
-		},
-		Proxy:               func(*http.Request) (*url.URL, error) { return st.proxy, nil },
-		DisableCompression:  true, // HC4 as JMeter configures it sends no Accept-Encoding
-		MaxIdleConnsPerHost: 4,
-		IdleConnTimeout:     ttl,
-		ForceAttemptHTTP2:   false,
-	}
+	st.newTLSConfig()
+	return st
 }
 
 // StartIteration is called at each thread-group iteration start. It clears
@@ -153,8 +112,8 @@ func (st *HTTPState) StartIteration(sameUser bool) {
 	}
 	if !sameUser {
 		st.digest = nil
-		st.transport.CloseIdleConnections()
-		st.newTransport()
+		st.closeIdle()
+		st.newTLSConfig()
 		for _, w := range st.workers {
 			w.Close()
 		}
@@ -164,43 +123,33 @@ func (st *HTTPState) StartIteration(sameUser bool) {
 
 // Close closes the idle connections.
 func (st *HTTPState) Close() {
-	st.transport.CloseIdleConnections()
+	st.closeIdle()
 	for _, w := range st.workers {
 		w.Close()
 	}
 }
 
-// begin prepares the per-request bookkeeping; call before RoundTrip.
+// begin prepares the per-request bookkeeping; call before a request.
 func (st *HTTPState) begin(connectTO, readTO time.Duration, dns *dnsState) {
 	st.connectTimeout = connectTO
+	st.readTimeout = readTO
 	st.dns = dns
 	st.gotConn = false
 	st.reused = false
 	st.conn = nil
-	st.capMu.Lock()
-	st.readTimeout = readTO
 	st.capOn = true
 	st.capDone = false
 	st.capBuf = st.capBuf[:0]
-	st.capMu.Unlock()
 }
 
-// end clears the read deadline of the connection used, so an idle pooled
-// connection is not closed by a response timeout meant for one sample.
+// end stops header capture and the response timeout.
 func (st *HTTPState) end() {
-	if st.readTimeout > 0 && st.conn != nil {
-		_ = st.conn.Conn.SetReadDeadline(time.Time{})
-	}
-	st.capMu.Lock()
 	st.capOn = false
-	st.capMu.Unlock()
 }
 
 // headerBlock returns the raw response header block captured from the wire
 // (status line and headers, without the final empty line), or nil.
 func (st *HTTPState) headerBlock() []byte {
-	st.capMu.Lock()
-	defer st.capMu.Unlock()
 	if !st.capDone {
 		return nil
 	}
@@ -209,31 +158,30 @@ func (st *HTTPState) headerBlock() []byte {
 
 // capture records the bytes of a response until the end of its header block.
 func (st *HTTPState) capture(p []byte) {
-	st.capMu.Lock()
-	if st.capOn && !st.capDone {
-		st.capBuf = append(st.capBuf, p...)
-		for {
-			i := bytes.Index(st.capBuf, []byte("\r\n\r\n"))
-			if i < 0 {
-				break
-			}
-			// Skip interim 1xx responses: keep the final header block only.
-			if len(st.capBuf) > 9 && bytes.HasPrefix(st.capBuf, []byte("HTTP/")) && st.capBuf[9] == '1' && !bytes.HasPrefix(st.capBuf[9:], []byte("101")) {
-				st.capBuf = append(st.capBuf[:0], st.capBuf[i+4:]...)
-				continue
-			}
-			st.capBuf = st.capBuf[:i]
-			st.capDone = true
+	if !st.capOn || st.capDone {
+		return
+	}
+	st.capBuf = append(st.capBuf, p...)
+	for {
+		i := bytes.Index(st.capBuf, []byte("\r\n\r\n"))
+		if i < 0 {
 			break
 		}
-		if len(st.capBuf) > 1<<20 { // pathological header block: give up capturing
-			st.capOn = false
+		// Skip interim 1xx responses: keep the final header block only.
+		if len(st.capBuf) > 9 && bytes.HasPrefix(st.capBuf, []byte("HTTP/")) && st.capBuf[9] == '1' && !bytes.HasPrefix(st.capBuf[9:], []byte("101")) {
+			st.capBuf = append(st.capBuf[:0], st.capBuf[i+4:]...)
+			continue
 		}
+		st.capBuf = st.capBuf[:i]
+		st.capDone = true
+		break
 	}
-	st.capMu.Unlock()
+	if len(st.capBuf) > 1<<20 { // pathological header block: give up capturing
+		st.capOn = false
+	}
 }
 
-func (st *HTTPState) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+func (st *HTTPState) dial(ctx context.Context, network, addr string) (*countConn, error) {
 	c, err := st.dialRaw(ctx, network, addr)
 	if err != nil {
 		return nil, err
@@ -273,13 +221,18 @@ func (st *HTTPState) dialRaw(ctx context.Context, network, addr string) (net.Con
 	return d.DialContext(ctx, network, addr)
 }
 
-func (st *HTTPState) dialTLS(ctx context.Context, network, addr string, base *tls.Config) (net.Conn, error) {
+func (st *HTTPState) dialTLS(ctx context.Context, network, addr string) (*countConn, error) {
 	raw, err := st.dialRaw(ctx, network, addr)
 	if err != nil {
 		return nil, err
 	}
+	return st.handshake(ctx, raw, addr)
+}
+
+// handshake runs the TLS handshake on raw for addr.
+func (st *HTTPState) handshake(ctx context.Context, raw net.Conn, addr string) (*countConn, error) {
 	host, _, _ := net.SplitHostPort(addr)
-	cfg := base.Clone()
+	cfg := st.tlsConf.Clone()
 	cfg.ServerName = host
 	tc := tls.Client(raw, cfg)
 	// The handshake reads under the socket (response) timeout, as in HttpClient.
@@ -307,12 +260,17 @@ func (e *tlsError) Unwrap() error { return e.err }
 // response header blocks and applies the response (socket) timeout per read.
 type countConn struct {
 	net.Conn
-	st *HTTPState
+	st       *HTTPState
+	deadline bool // a read deadline is set
 }
 
 func (c *countConn) Read(p []byte) (int, error) {
 	if to := c.st.readTimeoutNow(); to > 0 {
 		_ = c.Conn.SetReadDeadline(time.Now().Add(to))
+		c.deadline = true
+	} else if c.deadline {
+		_ = c.Conn.SetReadDeadline(time.Time{})
+		c.deadline = false
 	}
 	n, err := c.Conn.Read(p)
 	if n > 0 {
@@ -328,11 +286,8 @@ func (c *countConn) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// readTimeoutNow is the response timeout of the sample in progress; read
-// under the capture lock because transport goroutines call it.
+// readTimeoutNow is the response timeout of the sample in progress.
 func (st *HTTPState) readTimeoutNow() time.Duration {
-	st.capMu.Lock()
-	defer st.capMu.Unlock()
 	if !st.capOn {
 		return 0
 	}
@@ -346,5 +301,5 @@ func (st *HTTPState) setLocal(ip net.IP) {
 		return
 	}
 	st.local = ip
-	st.transport.CloseIdleConnections()
+	st.closeIdle()
 }

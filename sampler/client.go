@@ -1,0 +1,320 @@
+package sampler
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"encoding/base64"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// The HTTP client is synchronous: the virtual user's goroutine writes the
+// request and reads the response on its own keep-alive connection, with no
+// transport goroutines per connection and no buffers held while idle
+// (bufio readers and writers come from pools shared by the sampler). The
+// wire format is net/http's own (Request.Write, ReadResponse).
+
+// bufPools are shared by all users of a sampler.
+type bufPools struct {
+	r sync.Pool // *bufio.Reader
+	w sync.Pool // *bufio.Writer
+}
+
+func newBufPools() *bufPools {
+	return &bufPools{
+		r: sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }},
+		w: sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4096) }},
+	}
+}
+
+// connKey identifies the connections a request may reuse.
+type connKey struct {
+	scheme, addr, proxy string
+}
+
+// clientConn is one pooled connection of a user.
+type clientConn struct {
+	key    connKey
+	conn   *countConn
+	br     *bufio.Reader // while a response is read; nil when idle
+	idleAt time.Time
+}
+
+func (cc *clientConn) close() {
+	_ = cc.conn.Close()
+}
+
+// errNoResponse: the connection ended before a response (HttpClient's
+// NoHttpResponseException).
+var errNoResponse = errors.New("the target server failed to respond")
+
+// maxIdlePerKey bounds the idle connections a user keeps per target.
+const maxIdlePerKey = 4
+
+// roundTrip sends req and returns the response; its Body must be read and
+// closed, which returns the connection to the user's pool when reusable.
+// A reused connection that the server closed before answering is retried
+// once on a new connection, as HttpClient's stale-connection check avoids.
+func (st *HTTPState) roundTrip(ctx context.Context, req *http.Request, pools *bufPools) (*http.Response, error) {
+	key := connKey{scheme: req.URL.Scheme, addr: canonicalAddr(req.URL)}
+	if st.proxy != nil {
+		key.proxy = st.proxy.String()
+	}
+	for attempt := 0; ; attempt++ {
+		cc, reused, err := st.getConn(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		st.gotConn, st.reused, st.connAt, st.conn = true, reused, time.Now(), cc.conn
+		r0 := st.read.Load()
+		resp, err := st.exchangeOn(ctx, cc, req, pools)
+		if err == nil {
+			return resp, nil
+		}
+		cc.close()
+		if cc.br != nil {
+			pools.r.Put(cc.br)
+			cc.br = nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// Retry once when a kept-alive connection turned out dead: nothing came back.
+		if reused && attempt == 0 && st.read.Load() == r0 && !isTimeout(err) {
+			if req.GetBody != nil {
+				if req.Body, err = req.GetBody(); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
+		return nil, err
+	}
+}
+
+func (st *HTTPState) exchangeOn(ctx context.Context, cc *clientConn, req *http.Request, pools *bufPools) (*http.Response, error) {
+	var stop func() bool
+	if ctx.Done() != nil {
+		conn := cc.conn
+		stop = context.AfterFunc(ctx, func() { _ = conn.Close() })
+	}
+	bw := pools.w.Get().(*bufio.Writer)
+	bw.Reset(cc.conn)
+	var err error
+	if cc.key.proxy != "" && cc.key.scheme == "http" {
+		if u := st.proxy.User; u != nil {
+			pw, _ := u.Password()
+			req.Header.Set("Proxy-Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(u.Username()+":"+pw)))
+		}
+		err = req.WriteProxy(bw)
+	} else {
+		err = req.Write(bw)
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	bw.Reset(nil)
+	pools.w.Put(bw)
+	if err != nil {
+		if stop != nil {
+			stop()
+		}
+		return nil, err
+	}
+	if cc.br == nil {
+		cc.br = pools.r.Get().(*bufio.Reader)
+		cc.br.Reset(cc.conn)
+	}
+	var resp *http.Response
+	for {
+		resp, err = http.ReadResponse(cc.br, req)
+		if err != nil {
+			if stop != nil {
+				stop()
+			}
+			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				err = errNoResponse // the server closed the connection without answering
+			}
+			return nil, err
+		}
+		// Skip interim responses (100 Continue, 103 Early Hints).
+		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != 101 {
+			continue
+		}
+		break
+	}
+	resp.Body = &connBody{rc: resp.Body, st: st, cc: cc, pools: pools, stop: stop,
+		reuse: !resp.Close && !req.Close && resp.StatusCode != 101}
+	return resp, nil
+}
+
+// connBody returns the connection to the pool once the body has been read
+// to its end, or closes it.
+type connBody struct {
+	rc    io.ReadCloser
+	st    *HTTPState
+	cc    *clientConn
+	pools *bufPools
+	stop  func() bool
+	reuse bool
+	eof   bool
+	done  bool
+}
+
+func (b *connBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if err == io.EOF {
+		b.eof = true
+	}
+	return n, err
+}
+
+func (b *connBody) Close() error {
+	if b.done {
+		return nil
+	}
+	b.done = true
+	b.rc.Close()
+	cancelled := false
+	if b.stop != nil {
+		cancelled = !b.stop() // the context fired: the connection was closed
+	}
+	cc := b.cc
+	if b.reuse && b.eof && !cancelled && cc.br.Buffered() == 0 {
+		b.pools.r.Put(cc.br)
+		cc.br = nil
+		b.st.putIdle(cc)
+		return nil
+	}
+	if cc.br != nil {
+		cc.br.Reset(nil)
+		b.pools.r.Put(cc.br)
+		cc.br = nil
+	}
+	cc.close()
+	return nil
+}
+
+func (st *HTTPState) putIdle(cc *clientConn) {
+	if st.idle == nil {
+		st.idle = map[connKey][]*clientConn{}
+	}
+	list := st.idle[cc.key]
+	if len(list) >= maxIdlePerKey {
+		cc.close()
+		return
+	}
+	cc.idleAt = time.Now()
+	st.idle[cc.key] = append(list, cc)
+}
+
+// getConn returns an idle connection for key (most recently used first)
+// or dials a new one.
+func (st *HTTPState) getConn(ctx context.Context, key connKey) (*clientConn, bool, error) {
+	if list := st.idle[key]; len(list) > 0 {
+		now := time.Now()
+		for len(list) > 0 {
+			cc := list[len(list)-1]
+			list[len(list)-1] = nil
+			list = list[:len(list)-1]
+			if now.Sub(cc.idleAt) > st.ttl {
+				cc.close()
+				continue
+			}
+			st.idle[key] = list
+			return cc, true, nil
+		}
+		st.idle[key] = list
+	}
+	c, err := st.dialKey(ctx, key)
+	if err != nil {
+		return nil, false, err
+	}
+	return &clientConn{key: key, conn: c}, false, nil
+}
+
+// dialKey opens a connection for key: directly, through the proxy for
+// http, or through a CONNECT tunnel for https.
+func (st *HTTPState) dialKey(ctx context.Context, key connKey) (*countConn, error) {
+	if key.proxy == "" {
+		if key.scheme == "https" {
+			return st.dialTLS(ctx, "tcp", key.addr)
+		}
+		return st.dial(ctx, "tcp", key.addr)
+	}
+	pu := st.proxy
+	if key.scheme == "http" {
+		return st.dial(ctx, "tcp", canonicalAddr(pu))
+	}
+	raw, err := st.dialRaw(ctx, "tcp", canonicalAddr(pu))
+	if err != nil {
+		return nil, err
+	}
+	if err := connectTunnel(raw, key.addr, pu); err != nil {
+		raw.Close()
+		return nil, err
+	}
+	return st.handshake(ctx, raw, key.addr)
+}
+
+// connectTunnel asks an HTTP proxy for a tunnel to addr.
+func connectTunnel(raw net.Conn, addr string, proxy *url.URL) error {
+	req := &http.Request{Method: "CONNECT", URL: &url.URL{Opaque: addr}, Host: addr, Header: http.Header{}}
+	if u := proxy.User; u != nil {
+		pw, _ := u.Password()
+		req.Header.Set("Proxy-Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(u.Username()+":"+pw)))
+	}
+	if err := req.Write(raw); err != nil {
+		return err
+	}
+	br := bufio.NewReaderSize(raw, 1024)
+	resp, err := http.ReadResponse(br, req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return &javaError{"java.io.IOException", "Unable to tunnel through proxy. Proxy returns \"HTTP/1.1 " + resp.Status + "\""}
+	}
+	if br.Buffered() > 0 {
+		return errors.New("proxy sent data after CONNECT")
+	}
+	return nil
+}
+
+// closeIdle closes every idle connection.
+func (st *HTTPState) closeIdle() {
+	for k, list := range st.idle {
+		for _, cc := range list {
+			cc.close()
+		}
+		delete(st.idle, k)
+	}
+}
+
+// canonicalAddr is host:port of u with the scheme's default port.
+func canonicalAddr(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if u.Scheme == "https" {
+			port = "443"
+		}
+	}
+	return net.JoinHostPort(u.Hostname(), port)
+}
+
+// tlsConfig is the user's TLS configuration (built once per user and reset
+// for a new user, so TLS sessions are resumed only within a user).
+func (st *HTTPState) newTLSConfig() {
+	st.tlsConf = &tls.Config{
+		InsecureSkipVerify: !st.opt.TLSVerify, //nolint:gosec // JMeter accepts any certificate unless told otherwise
+		ClientSessionCache: tls.NewLRUClientSessionCache(8),
+	}
+}
