@@ -132,3 +132,104 @@ func TestShapesSharedControllers(t *testing.T) {
 		t.Errorf("JTL rows per label: %v", byLabel)
 	}
 }
+
+// Transaction Controllers (both modes, with and without timers), a Module
+// Controller, an Include Controller and a Runtime Controller, with two users.
+func TestShapesFlowControllers(t *testing.T) {
+	ts := newTimedServer(t)
+	rows := runShape(t, ts, "controllers-flow.jmx", 60*time.Second)
+	hs := ts.all()
+
+	// Requests per user of "Users", in order, three iterations.
+	users := byUser(filter(hs, "/"))
+	iter := []string{"/tx/a", "/fail", "/tx/b", "/tx/c", "/tx/d", "/frag/a", "/inc/x", "/inc/y"}
+	for _, u := range []string{"1", "2"} {
+		var got []string
+		for _, h := range users[u] {
+			if h.Group == "" {
+				got = append(got, h.Path)
+			}
+		}
+		want := strings.Join(append(append(append([]string{}, iter...), iter...), iter...), " ")
+		if strings.Join(got, " ") != want {
+			t.Errorf("Users user %s requested\n %s\nwant\n %s", u, strings.Join(got, " "), want)
+		}
+	}
+
+	// JTL rows of each "Users" thread, in file order.
+	for _, thread := range []string{"Users 1-1", "Users 1-2"} {
+		var mine []map[string]string
+		for _, r := range rows {
+			if r["threadName"] == thread {
+				mine = append(mine, r)
+			}
+		}
+		var labels []string
+		for _, r := range mine {
+			labels = append(labels, r["label"])
+		}
+		one := []string{"tx a", "tx fail", "TX default", "TX parent", "tx b", "tx c", "tx d", "TX without timers", "fragment a", "included x", "included y"}
+		want := strings.Join(append(append(append([]string{}, one...), one...), one...), "|")
+		if strings.Join(labels, "|") != want {
+			t.Errorf("%s JTL labels\n %s\nwant\n %s", thread, strings.Join(labels, "|"), want)
+			continue
+		}
+		for i, r := range mine {
+			switch r["label"] {
+			case "TX default":
+				// extra sample after the children: failing child, empty code
+				if r["responseMessage"] != "Number of samples in transaction : 2, number of failing samples : 1" ||
+					r["responseCode"] != "" || r["success"] != "false" || r["URL"] != "null" {
+					t.Errorf("%s TX default row: code %q message %q success %s URL %s", thread, r["responseCode"], r["responseMessage"], r["success"], r["URL"])
+				}
+			case "TX parent":
+				// parent sample first, then its sub-results as rows
+				if r["responseMessage"] != "Number of samples in transaction : 2, number of failing samples : 0" ||
+					r["responseCode"] != "200" || r["success"] != "true" {
+					t.Errorf("%s TX parent row: code %q message %q success %s", thread, r["responseCode"], r["responseMessage"], r["success"])
+				}
+				if mine[i+1]["label"] != "tx b" || mine[i+2]["label"] != "tx c" {
+					t.Errorf("%s: TX parent not followed by its sub-results", thread)
+				}
+			case "TX without timers":
+				// the 300 ms timer is idle time, not elapsed
+				idle, elapsed := atoi(t, r["IdleTime"]), atoi(t, r["elapsed"])
+				if idle < 290 || elapsed >= 290 {
+					t.Errorf("%s TX without timers: IdleTime %d elapsed %d, want the 300 ms timer in IdleTime only", thread, idle, elapsed)
+				}
+			case "tx fail":
+				if r["responseCode"] != "500" || r["success"] != "false" {
+					t.Errorf("%s tx fail row: code %s success %s", thread, r["responseCode"], r["success"])
+				}
+			}
+		}
+	}
+
+	// Runtime Controller: repeats its child for 2 whole seconds, never
+	// interrupting it.
+	timed := byUser(filter(hs, "/rt/"))
+	for _, u := range []string{"1", "2"} {
+		uh := timed[u]
+		if len(uh) < 3 || uh[0].Path != "/rt/before" || uh[len(uh)-1].Path != "/rt/after" {
+			t.Errorf("Timed user %s: %v", u, describeHits(uh, hs[0].At))
+			continue
+		}
+		loops := len(uh) - 2
+		span := uh[len(uh)-1].At.Sub(uh[0].Done)
+		if span < 2*time.Second || span > 2900*time.Millisecond {
+			t.Errorf("Timed user %s: the runtime controller ran for %v, want 2 s (+ at most one 250 ms pause and slack)", u, span)
+		}
+		if loops < 5 || loops > 9 {
+			t.Errorf("Timed user %s: %d loops of a 250 ms-paced sampler in 2 s, want about 8", u, loops)
+		}
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	var n int
+	if _, err := fmt.Sscan(s, &n); err != nil {
+		t.Fatalf("not a number: %q", s)
+	}
+	return n
+}
