@@ -731,7 +731,6 @@ func removeSlashDotDot(loc string) string {
 	return u.String()
 }
 
-
 // proxyURL is the sampler's own proxy (HTTPSampler.proxyHost …), or nil.
 func (h *HTTP) proxyURL(c *functions.Context) *url.URL {
 	host := strings.TrimSpace(h.proxyHost.Eval(c))
