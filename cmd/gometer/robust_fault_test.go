@@ -255,62 +255,197 @@ func byLabel(rows []map[string]string, label string) []map[string]string {
 	return out
 }
 
-// faultCase is one misbehaving server and the row gometer must write for it.
+// faultCase is one misbehaving server and the rows gometer must write for it.
 type faultCase struct {
 	name  string
 	loops int
 	// sampler builds the Fault request from the target's port, a closed
 	// port and a loopback NXDOMAIN DNS server's address.
 	sampler func(port, closed, dns string) faultSampler
-	// code and msg are the Fault rows' responseCode and responseMessage;
-	// {port} and {closed} stand for the ports.
-	code, msg string
-	success   bool
-	// timeout bounds the run.
-	timeout time.Duration
+	// code is the Fault rows' responseCode; msg the start and end of their
+	// responseMessage ({port} and {closed} stand for the ports).
+	code, msgPrefix, msgSuffix string
+	success                    bool
+	// minElapsed and maxElapsed bound each Fault row's elapsed time (ms).
+	minElapsed, maxElapsed int
+	// subs is the number of sub-result rows each Fault row brings (redirects).
+	subs int
+	// check does further checks on the rows and the process's peak RSS.
+	check func(t *testing.T, faults []map[string]string, rss int64)
 }
 
+const nonHTTPCode = "Non HTTP response code: "
+const nonHTTPMsg = "Non HTTP response message: "
+
+// JMeter 5.6.3 (/opt/jmeter) writes the same codes and messages for these
+// plans except where noted in the cases.
 var faultCases = []faultCase{
-	{name: "refused", loops: 3,
+	{name: "connection-refused", loops: 3,
 		sampler: func(port, closed, dns string) faultSampler {
 			return faultSampler{host: "127.0.0.1", port: closed, path: "/"}
-		}},
-	{name: "dns", loops: 3,
+		},
+		code: nonHTTPCode + "org.apache.http.conn.HttpHostConnectException",
+		// JMeter: "Connect to 127.0.0.1:P [/127.0.0.1] failed: Connection
+		// refused" (no host name before the slash for an IP literal).
+		msgPrefix: nonHTTPMsg + "Connect to 127.0.0.1:{closed} [", msgSuffix: "/127.0.0.1] failed: Connection refused",
+		maxElapsed: 5000},
+	{name: "dns-failure", loops: 3,
 		sampler: func(port, closed, dns string) faultSampler {
 			return faultSampler{host: "no-such-host.invalid", port: port, path: "/", dnsServer: dns}
-		}},
-	{name: "reset", loops: 3,
+		},
+		// JMeter's wording with the system resolver on Linux. (JMeter's own
+		// custom resolver cannot use a DNS server on another port than 53.)
+		code:       nonHTTPCode + "java.net.UnknownHostException",
+		msgPrefix:  nonHTTPMsg + "no-such-host.invalid: Name or service not known",
+		maxElapsed: 5000},
+	{name: "reset-mid-response", loops: 3,
 		sampler: func(port, closed, dns string) faultSampler {
 			return faultSampler{host: "127.0.0.1", port: port, path: "/fault/reset"}
-		}},
-	{name: "hang", loops: 2,
+		},
+		code: nonHTTPCode + "java.net.SocketException", msgPrefix: nonHTTPMsg + "Connection reset", msgSuffix: "Connection reset",
+		maxElapsed: 5000},
+	// Two loops: the second Fault request goes out on the connection kept
+	// alive by the first After request.
+	{name: "never-answers", loops: 2,
 		sampler: func(port, closed, dns string) faultSampler {
 			return faultSampler{host: "127.0.0.1", port: port, path: "/fault/hang", responseTimeout: "500"}
-		}},
-	{name: "drip", loops: 2,
+		},
+		code: nonHTTPCode + "java.net.SocketTimeoutException", msgPrefix: nonHTTPMsg + "Read timed out", msgSuffix: "Read timed out",
+		minElapsed: 450, maxElapsed: 10000},
+	{name: "slow-drip", loops: 2,
 		sampler: func(port, closed, dns string) faultSampler {
 			return faultSampler{host: "127.0.0.1", port: port, path: "/fault/drip?bytes=10&ms=60", responseTimeout: "2000"}
-		}},
-	{name: "drip-timeout", loops: 2,
+		},
+		code: "200", msgPrefix: "OK", msgSuffix: "OK", success: true,
+		minElapsed: 540, maxElapsed: 20000},
+	{name: "slow-drip-timeout", loops: 2,
 		sampler: func(port, closed, dns string) faultSampler {
 			return faultSampler{host: "127.0.0.1", port: port, path: "/fault/drip?bytes=5&ms=700", responseTimeout: "300"}
-		}},
-	{name: "big", loops: 2,
+		},
+		code: nonHTTPCode + "java.net.SocketTimeoutException", msgPrefix: nonHTTPMsg + "Read timed out", msgSuffix: "Read timed out",
+		minElapsed: 270, maxElapsed: 10000},
+	{name: "huge-body", loops: 2,
 		sampler: func(port, closed, dns string) faultSampler {
 			return faultSampler{host: "127.0.0.1", port: port, path: "/fault/big?mb=256"}
+		},
+		code: "200", msgPrefix: "OK", msgSuffix: "OK", success: true, maxElapsed: 60000,
+		check: func(t *testing.T, faults []map[string]string, rss int64) {
+			for _, r := range faults {
+				if b, _ := strconv.ParseInt(r["bytes"], 10, 64); b < 256<<20 {
+					t.Errorf("bytes %s, want the whole 256 MiB body counted", r["bytes"])
+				}
+			}
+			// The sampler keeps a bounded part of the body and counts the rest.
+			if rss == 0 || rss > 96<<20 {
+				t.Errorf("peak RSS %d MiB reading a 256 MiB body, want < 96 MiB", rss>>20)
+			}
 		}},
-	{name: "badhttp", loops: 3,
+	{name: "invalid-http", loops: 3,
 		sampler: func(port, closed, dns string) faultSampler {
 			return faultSampler{host: "127.0.0.1", port: port, path: "/fault/badhttp"}
-		}},
-	{name: "truncate", loops: 3,
+		},
+		// JMeter's message is "null" (HttpClient's exception has none).
+		code: nonHTTPCode + "org.apache.http.client.ClientProtocolException", msgPrefix: nonHTTPMsg,
+		maxElapsed: 5000},
+	{name: "truncated-body", loops: 3,
 		sampler: func(port, closed, dns string) faultSampler {
 			return faultSampler{host: "127.0.0.1", port: port, path: "/fault/truncate"}
-		}},
+		},
+		// JMeter adds " (expected: 1,000; received: 100)".
+		code:       nonHTTPCode + "org.apache.http.ConnectionClosedException",
+		msgPrefix:  nonHTTPMsg + "Premature end of Content-Length delimited message body",
+		maxElapsed: 5000},
 	{name: "redirect-loop", loops: 2,
 		sampler: func(port, closed, dns string) faultSampler {
 			return faultSampler{host: "127.0.0.1", port: port, path: "/fault/loop", follow: true}
+		},
+		code: nonHTTPCode + "java.io.IOException", msgPrefix: nonHTTPMsg + "Exceeded maximum number of redirects: 20", msgSuffix: "redirects: 20",
+		subs: 22, maxElapsed: 10000,
+		check: func(t *testing.T, faults []map[string]string, rss int64) {
+			// Sub-results Fault-0 … Fault-20 are the 302s followed, Fault-21
+			// the failure, as JMeter writes them.
+			_ = faults
 		}},
+}
+
+// TestFaultyServers runs a small plan against each misbehaving endpoint:
+// the run completes with exit 0, every fault is a failed row with JMeter's
+// code and message, the run goes on, and the server's count of answered
+// requests equals the JTL's rows that carry an HTTP status.
+func TestFaultyServers(t *testing.T) {
+	for _, c := range faultCases {
+		t.Run(c.name, func(t *testing.T) {
+			srv, port := startTarget(t)
+			dns := startNXDomain(t)
+			closed := closedPort(t)
+			dir := t.TempDir()
+			plan := faultPlan(t, dir, c.sampler(port, closed, dns.addr()), port, c.loops)
+			before := srv.Count()
+			_, rows, rss := runFault(t, dir, plan, 120*time.Second)
+
+			faults, after := byLabel(rows, "Fault"), byLabel(rows, "After")
+			if len(faults) != c.loops || len(after) != c.loops {
+				t.Fatalf("%d Fault and %d After rows, want %d of each:\n%v", len(faults), len(after), c.loops, rows)
+			}
+			if want := 2*c.loops + c.loops*c.subs; len(rows) != want {
+				t.Errorf("%d rows, want %d", len(rows), want)
+			}
+			repl := strings.NewReplacer("{port}", port, "{closed}", closed)
+			prefix, suffix := repl.Replace(c.msgPrefix), repl.Replace(c.msgSuffix)
+			for _, r := range faults {
+				if r["responseCode"] != c.code {
+					t.Errorf("responseCode %q, want %q", r["responseCode"], c.code)
+				}
+				if m := r["responseMessage"]; !strings.HasPrefix(m, prefix) || !strings.HasSuffix(m, suffix) {
+					t.Errorf("responseMessage %q, want %q…%q", m, prefix, suffix)
+				}
+				if r["success"] != strconv.FormatBool(c.success) {
+					t.Errorf("success %s, want %t", r["success"], c.success)
+				}
+				el, _ := strconv.Atoi(r["elapsed"])
+				if el < c.minElapsed || el > c.maxElapsed {
+					t.Errorf("elapsed %d ms, want %d…%d", el, c.minElapsed, c.maxElapsed)
+				}
+			}
+			for _, r := range after {
+				if r["responseCode"] != "200" || r["success"] != "true" {
+					t.Errorf("After row %s %s: the run did not go on normally", r["responseCode"], r["success"])
+				}
+			}
+			if c.subs > 0 {
+				for i := 0; i < c.subs; i++ {
+					subs := byLabel(rows, "Fault-"+strconv.Itoa(i))
+					if len(subs) != c.loops {
+						t.Errorf("%d rows Fault-%d, want %d", len(subs), i, c.loops)
+						continue
+					}
+					wantCode := "302"
+					if i == c.subs-1 {
+						wantCode = c.code
+					}
+					if subs[0]["responseCode"] != wantCode {
+						t.Errorf("Fault-%d: code %s, want %s", i, subs[0]["responseCode"], wantCode)
+					}
+				}
+			}
+			if c.check != nil {
+				c.check(t, faults, rss)
+			}
+			if c.name == "dns-failure" && dns.queries.Load() == 0 {
+				t.Errorf("the loopback DNS server got no query: the name was resolved elsewhere")
+			}
+			// The server counts a request once its handler has returned:
+			// give the last one a moment.
+			want := int64(answered(rows))
+			deadline := time.Now().Add(5 * time.Second)
+			for srv.Count()-before != want && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if got := srv.Count() - before; got != want {
+				t.Errorf("the server answered %d requests, the JTL has %d rows with an HTTP status", got, want)
+			}
+		})
+	}
 }
 
 // TestFaultProbe prints what gometer (and JMeter, with JMETER_HOME set)
