@@ -24,14 +24,19 @@ import (
 type bufPools struct {
 	r sync.Pool // *bufio.Reader
 	w sync.Pool // *bufio.Writer
+	s sync.Pool // *[]byte: scratch space for bodies read and dropped
 }
 
 func newBufPools() *bufPools {
 	return &bufPools{
 		r: sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }},
 		w: sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4096) }},
+		s: sync.Pool{New: func() any { b := make([]byte, 16<<10); return &b }},
 	}
 }
+
+func (p *bufPools) getScratch() *[]byte  { return p.s.Get().(*[]byte) }
+func (p *bufPools) putScratch(b *[]byte) { p.s.Put(b) }
 
 // connKey identifies the connections a request may reuse.
 type connKey struct {

@@ -63,7 +63,7 @@ func compileDNS(el *jmx.Element) (*dnsConfig, error) {
 
 // dnsState is one user's DNS cache for one DNSCacheManager.
 type dnsState struct {
-	mu       sync.Mutex // dials run on transport goroutines
+	mu       sync.Mutex // parallel embedded-resource workers share the cache
 	cfg      *dnsConfig
 	cache    map[string][]string
 	resolver *net.Resolver

@@ -344,21 +344,20 @@ func drain(resp *http.Response) {
 // latency end); zero for an empty body.
 func (h *HTTP) readBody(st *HTTPState, resp *http.Response) (data []byte, first time.Time, err error) {
 	if h.discard || h.md5 {
-		if st.scratch == nil {
-			st.scratch = make([]byte, 32<<10)
-		}
+		scratch := h.bufs.getScratch()
+		defer h.bufs.putScratch(scratch)
 		var sum hash.Hash
 		if h.md5 {
 			sum = md5.New()
 		}
 		for {
-			n, rerr := resp.Body.Read(st.scratch)
+			n, rerr := resp.Body.Read(*scratch)
 			if n > 0 {
 				if first.IsZero() {
 					first = time.Now()
 				}
 				if sum != nil {
-					sum.Write(st.scratch[:n])
+					sum.Write((*scratch)[:n])
 				}
 			}
 			if rerr == io.EOF {
@@ -384,10 +383,9 @@ func (h *HTTP) readBody(st *HTTPState, resp *http.Response) (data []byte, first 
 	for {
 		if int64(len(buf)) >= h.maxStore {
 			// Keep counting (and timing) the rest without storing it.
-			if st.scratch == nil {
-				st.scratch = make([]byte, 32<<10)
-			}
-			_, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{resp.Body}, st.scratch)
+			scratch := h.bufs.getScratch()
+			_, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{resp.Body}, *scratch)
+			h.bufs.putScratch(scratch)
 			return buf, first, err
 		}
 		if len(buf) == cap(buf) {

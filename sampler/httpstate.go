@@ -56,8 +56,6 @@ type HTTPState struct {
 	dnss    map[*jmx.Element]*dnsState
 	digest  map[string]*digestChallenge // auth URL → last Digest challenge
 
-	scratch []byte // reusable buffer for discarded bodies
-
 	// workers download embedded resources in parallel; each has its own
 	// connections and shares this user's cookie jars, caches and DNS caches.
 	workers []*HTTPState

@@ -3,9 +3,12 @@ package sampler
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -121,5 +124,72 @@ func BenchmarkHTTPSample(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkIdleUserMemory reports the client-side heap each idle virtual
+// user keeps after one keep-alive request (its HTTPState and open socket).
+// The loopback server runs in the same process; its per-connection cost is
+// measured separately (a connection accepted but never used) and subtracted.
+func BenchmarkIdleUserMemory(b *testing.B) {
+	const users = 500
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	resp := []byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			go func(c net.Conn) {
+				buf := make([]byte, 512)
+				for {
+					if _, err := c.Read(buf); err != nil {
+						return
+					}
+					c.Write(resp)
+				}
+			}(c)
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+	}()
+	h := mustHTTP(b, httpSampler(b, "http://"+ln.Addr().String(), "idle", "GET", "/"), HTTPOptions{DiscardBody: true, Lean: true})
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	for i := 0; i < b.N; i++ {
+		before := heap()
+		sessions := make([]*Session, users)
+		for u := range sessions {
+			sessions[u] = newSession()
+			if r := h.Sample(context.Background(), sessions[u]); !r.Success {
+				b.Fatal(r.ResponseMessage)
+			}
+		}
+		after := heap()
+		// server side: one goroutine and a 512-byte buffer per connection
+		b.ReportMetric(float64(after-before)/users-512, "heap-B/user")
+		for _, s := range sessions {
+			s.HTTP.Close()
+		}
+		runtime.KeepAlive(sessions)
 	}
 }
