@@ -17,8 +17,11 @@ import (
 
 // The HTTP sampler follows JMeter 5.6.3's HttpClient 4 implementation
 // (HTTPSamplerBase, HTTPHC4Impl). Where gometer knowingly differs:
-//   - requests are written by net/http: same header set and sizes as HC4,
-//     but in a different order on the wire (RequestHeaders lists them in HC4's order);
+//   - requests are written with net/http's wire format on the user's own
+//     connection: same header set and sizes as HC4, in a different order on
+//     the wire (RequestHeaders lists them in HC4's order);
+//   - a kept-alive connection the server closed before answering is retried
+//     once on a new connection (HC4 checks idle connections before reuse);
 //   - User-Agent names Java 17.0.9 (property gometer.http.user_agent changes it);
 //   - a Digest exchange counts the bytes of both requests; HC4 keeps the last;
 //   - responses with Vary are not cached by a Cache Manager;

@@ -813,3 +813,37 @@ func TestHTTPBrotliBodyDecoded(t *testing.T) {
 		t.Errorf("br body %d bytes, counted %d of %d", len(res.Body), res.Bytes, len(resp))
 	}
 }
+
+func TestHTTPCancelAndStaleConnection(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(3 * time.Second):
+		case <-r.Context().Done():
+		}
+	}))
+	defer slow.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	res := mustHTTP(t, httpSampler(t, slow.URL, "c", "GET", "/"), HTTPOptions{}).Sample(ctx, newSession())
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("cancel took %v", d)
+	}
+	if res.ResponseCode != "Non HTTP response code: java.io.InterruptedIOException" {
+		t.Errorf("cancelled: %q %q", res.ResponseCode, res.ResponseMessage)
+	}
+
+	// A server that drops each connection after one response without saying so:
+	// the second request finds the kept-alive connection dead and is retried.
+	addr := closingServer(t, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+	h := mustHTTP(t, httpSampler(t, "http://"+addr, "s", "GET", "/"), HTTPOptions{})
+	s := newSession()
+	if r := h.Sample(context.Background(), s); !r.Success {
+		t.Fatalf("first: %s", r.ResponseMessage)
+	}
+	time.Sleep(50 * time.Millisecond) // let the close arrive
+	r := h.Sample(context.Background(), s)
+	if !r.Success || r.Connect == 0 {
+		t.Errorf("stale connection not replaced: %s %s connect %v", r.ResponseCode, r.ResponseMessage, r.Connect)
+	}
+}

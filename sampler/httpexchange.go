@@ -176,6 +176,9 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 		}
 	}
 	if rerr != nil {
+		if ctx.Err() != nil {
+			rerr = ctx.Err() // the run is stopping: the connection was closed under the read
+		}
 		setError(res, asJava(rerr, u))
 		return res
 	}
