@@ -84,6 +84,7 @@ func (st *HTTPState) roundTrip(ctx context.Context, req *http.Request, pools *bu
 		}
 		cc.close()
 		if cc.br != nil {
+			cc.br.Reset(nil)
 			pools.r.Put(cc.br)
 			cc.br = nil
 		}
