@@ -193,6 +193,7 @@ func (b *connBody) Close() error {
 	}
 	cc := b.cc
 	if b.reuse && b.eof && !cancelled && cc.br.Buffered() == 0 {
+		cc.br.Reset(nil)
 		b.pools.r.Put(cc.br)
 		cc.br = nil
 		b.st.putIdle(cc)
