@@ -312,6 +312,7 @@ func (c *compiler) compilePlan(tp *jmx.Element) {
 }
 
 func (c *compiler) addUDVs(owner, args *jmx.Element) {
+	set := len(c.t.udvs) // identifies this element's variables
 	for _, item := range args.Collection("Arguments.arguments") {
 		a := item.Elem
 		if a == nil {
@@ -326,7 +327,7 @@ func (c *compiler) addUDVs(owner, args *jmx.Element) {
 			c.badConfig(owner, fmt.Errorf("variable %q: %w", name, err))
 			continue
 		}
-		c.t.udvs = append(c.t.udvs, udv{name: name, value: tpl})
+		c.t.udvs = append(c.t.udvs, udv{name: name, value: tpl, set: set})
 	}
 }
 

@@ -625,10 +625,11 @@ func (t *Test) collect(done chan<- struct{}) {
 type udv struct {
 	name  string
 	value *functions.Template
+	set   int // which Arguments element (or the test plan) defines it
 }
 
-// evalUDVs evaluates the global variables once, in order, each seeing the
-// ones before it.
+// evalUDVs evaluates the global variables once, element by element, each
+// element's seeing those of the elements before it.
 func (t *Test) evalUDVs() {
 	vars := functions.NewVars()
 	// JMeter preloads the START.* properties into every thread's variables
@@ -644,8 +645,19 @@ func (t *Test) evalUDVs() {
 	vars.Put("TESTSTART.MS", strconv.FormatInt(now.UnixMilli(), 10))
 	c := t.newUserContext(vars)
 	c.ThreadName = "main"
-	for _, v := range t.udvs {
-		vars.Put(v.name, v.value.Eval(c))
+	// JMeter evaluates all of one element's variables before it adds them:
+	// they see the variables of earlier elements, not each other's.
+	var vals []string
+	for i := 0; i < len(t.udvs); {
+		j := i
+		vals = vals[:0]
+		for ; j < len(t.udvs) && t.udvs[j].set == t.udvs[i].set; j++ {
+			vals = append(vals, t.udvs[j].value.Eval(c))
+		}
+		for k, v := range t.udvs[i:j] {
+			vars.Put(v.name, vals[k])
+		}
+		i = j
 	}
 	t.global = vars
 }

@@ -195,9 +195,11 @@ func TestSetupMainTeardownOrder(t *testing.T) {
 func TestUDVsEvaluatedOnceInOrder(t *testing.T) {
 	srv := newServer(t)
 	xml := planXML(
-		udvs("vars", "host", srv.host, "base", "/v/${host}", "rnd", "${__Random(1,1000000)}"),
+		udvs("vars", "host", srv.host),
+		// an element's variables see earlier elements', not each other's
+		udvs("derived", "base", "/v/${host}", "rnd", "${__Random(1,1000000)}", "same", "${base}"),
 		tg("U", 3, 0, "2", "",
-			get(srv, "A", "${base}/${rnd}/${later}"),
+			get(srv, "A", "${base}/${rnd}/${later}/${__urlencode(${same})}"),
 			udvs("more", "later", "L-${host}"),
 		),
 	)
@@ -211,7 +213,7 @@ func TestUDVsEvaluatedOnceInOrder(t *testing.T) {
 			t.Fatalf("UDV with __Random must be evaluated once: %v", p)
 		}
 	}
-	if !strings.HasPrefix(p[0], "/v/"+srv.host+"/") || !strings.HasSuffix(p[0], "/L-"+srv.host) {
+	if !strings.HasPrefix(p[0], "/v/"+srv.host+"/") || !strings.HasSuffix(p[0], "/L-"+srv.host+"/${base}") {
 		t.Errorf("path %q", p[0])
 	}
 }
