@@ -115,6 +115,7 @@ type fileArg struct {
 type httpHeader struct {
 	name  string // canonical
 	value *functions.Template
+	lit   []string // the value as a shared one-element slice when it is literal
 }
 
 // NewHTTP compiles an HTTPSamplerProxy element (already merged with HTTP
@@ -255,7 +256,11 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s (%s): header %d %q: %w", hm.Path(), hm.Where(), i+1, name, err)
 			}
-			local = append(local, httpHeader{name: cn, value: v})
+			hh := httpHeader{name: cn, value: v}
+			if v.IsLiteral() {
+				hh.lit = []string{v.Eval(nil)}
+			}
+			local = append(local, hh)
 		}
 		for _, x := range local {
 			seen[x.name] = true

@@ -242,12 +242,15 @@ func (h *HTTP) newRequest(ctx context.Context, c *functions.Context, st *HTTPSta
 	host := ""
 	for i := range h.headers {
 		x := &h.headers[i]
-		v := x.value.Eval(c)
 		if x.name == "Host" {
-			host = hostHeader(v, u)
+			host = hostHeader(x.value.Eval(c), u)
 			continue
 		}
-		hdr[x.name] = append(hdr[x.name], v)
+		if prev := hdr[x.name]; len(prev) == 0 && x.lit != nil {
+			hdr[x.name] = x.lit[:1:1] // shared; an append copies
+		} else {
+			hdr[x.name] = append(prev, x.value.Eval(c))
+		}
 	}
 	if body != nil && body.contentType != "" && (body.forceCT || len(hdr["Content-Type"]) == 0) {
 		hdr["Content-Type"] = []string{body.contentType}
