@@ -125,7 +125,7 @@ func TestHTTPNetworkFailures(t *testing.T) {
 	el := httpSampler(t, "http://"+addr, "refused", "GET", "/")
 	res := mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), s)
 	if res.Success || res.ResponseCode != "Non HTTP response code: org.apache.http.conn.HttpHostConnectException" ||
-		!strings.HasPrefix(res.ResponseMessage, "Non HTTP response message: Connect to "+addr) || !strings.HasSuffix(res.ResponseMessage, "Connection refused") {
+		res.ResponseMessage != "Non HTTP response message: Connect to "+addr+" [/127.0.0.1] failed: Connection refused" {
 		t.Errorf("refused: %q %q", res.ResponseCode, res.ResponseMessage)
 	}
 	if res.Label != "refused" || res.ErrorCount != 1 || len(res.Body) == 0 {

@@ -89,7 +89,12 @@ func asJava(err error, u *url.URL) *javaError {
 	}
 	var oe *net.OpError
 	if errors.As(err, &oe) && oe.Op == "dial" {
-		target := hostPort + " [" + host + "/" + addrIP(oe.Addr) + "]"
+		// java.net.InetAddress prints "name/ip", with no name for an IP literal.
+		name := host
+		if net.ParseIP(host) != nil {
+			name = ""
+		}
+		target := hostPort + " [" + name + "/" + addrIP(oe.Addr) + "]"
 		switch {
 		case isTimeout(oe):
 			return &javaError{"org.apache.http.conn.ConnectTimeoutException", "Connect to " + target + " failed: Connect timed out"}
