@@ -11,21 +11,14 @@ import (
 
 // condition is an IfController condition: in expression mode the evaluated
 // text must be "true"; in the legacy mode the evaluated text is a
-// JavaScript expression, which gometer runs through the JEXL evaluator after
-// a light translation of the forms real plans use.
+// JavaScript expression, run by the functions package's evaluator for the
+// one-line JavaScript real plans use.
 type condition struct {
 	tpl        *functions.Template
 	expression bool
 	static     *functions.Expr // legacy mode with a literal condition
 	cache      sync.Map        // legacy mode: evaluated source → *functions.Expr
 	cached     atomic.Int64    // entries in cache (bounded: per-user values would grow it)
-}
-
-// jsToJEXL rewrites JavaScript operators that the JEXL evaluator spells
-// differently.
-func jsToJEXL(src string) string {
-	r := strings.NewReplacer("===", "==", "!==", "!=")
-	return strings.TrimSpace(r.Replace(src))
 }
 
 // maxCachedConditions bounds the compiled legacy conditions kept per
@@ -39,13 +32,13 @@ func newCondition(src string, expression bool) (*condition, error) {
 	}
 	c := &condition{tpl: tpl, expression: expression}
 	if !expression && tpl.IsLiteral() {
-		js := jsToJEXL(tpl.Raw())
+		js := strings.TrimSpace(tpl.Raw())
 		if js == "true" || js == "false" {
 			return c, nil
 		}
-		e, err := functions.CompileJEXL(js)
+		e, err := functions.CompileJavaScript(js)
 		if err != nil {
-			return nil, fmt.Errorf("condition %q: gometer evaluates JavaScript conditions as JEXL expressions: %w", src, err)
+			return nil, fmt.Errorf("condition %q: %w", src, err)
 		}
 		c.static = e
 	}
@@ -59,7 +52,7 @@ func (c *condition) holds(u *vuser) bool {
 		// "TRUE " holds.
 		return strings.EqualFold(javaTrim(s), "true")
 	}
-	js := jsToJEXL(s)
+	js := strings.TrimSpace(s)
 	switch js {
 	case "true":
 		return true
@@ -72,7 +65,7 @@ func (c *condition) holds(u *vuser) bool {
 			e, _ = v.(*functions.Expr)
 		} else {
 			var err error
-			e, err = functions.CompileJEXL(js)
+			e, err = functions.CompileJavaScript(js)
 			if err != nil {
 				u.t.logf("ERROR", "If Controller condition %q: %v", js, err)
 				return false

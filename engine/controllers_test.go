@@ -54,12 +54,13 @@ func TestIfControllerExpressionAndLegacy(t *testing.T) {
 			ifCtrl("nbsp", "true\u00a0", true, get(srv, "c3", "/nbsp")),    // Java's trim keeps U+00A0
 			ifCtrl("js string", `"${mode}" == "fast"`, false, get(srv, "d", "/js-yes")),
 			ifCtrl("js number", `${n} > 5`, false, get(srv, "e", "/js-no")),
+			ifCtrl("js methods", `"${mode}".length == 4 && parseInt("${n}") === 3`, false, get(srv, "m", "/js-methods")),
 			get(srv, "f", "/fail"),
 			ifCtrl("last ok", `${JMeterThread.last_sample_ok}`, false, get(srv, "g", "/after-fail")),
 			ifCtrl("not last ok", `!${JMeterThread.last_sample_ok}`, false, get(srv, "h", "/not-ok")),
 		))
 	run(t, xml, nil)
-	if got := joined(srv); got != "/jexl-yes,/literal,/trimmed,/js-yes,/fail,/not-ok" {
+	if got := joined(srv); got != "/jexl-yes,/literal,/trimmed,/js-yes,/js-methods,/fail,/not-ok" {
 		t.Fatalf("got %s", got)
 	}
 }

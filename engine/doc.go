@@ -48,6 +48,6 @@
 // real plan writes); the Precise Throughput Timer draws Poisson arrivals per
 // group without JMeter's exact-count adjustment; the Arrivals thread group
 // ramps its rate linearly in time (the plugin's linear ramp derives the rate
-// from the arrivals so far); JavaScript If conditions are evaluated as JEXL
-// after rewriting === and !==.
+// from the arrivals so far); JavaScript If conditions run on the functions
+// package's one-line JavaScript evaluator.
 package engine
