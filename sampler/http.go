@@ -217,7 +217,7 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 		}
 	}
 	if files := el.Elem("HTTPsampler.Files"); files != nil {
-		for i, item := range files.Collection("files") {
+		for i, item := range files.Collection("HTTPFileArgs.files") {
 			f := item.Elem
 			if f == nil {
 				continue

@@ -108,11 +108,25 @@ func TestHTTPFollowRedirects(t *testing.T) {
 		t.Errorf("no follow: %q subs %d", res.ResponseCode, len(res.Subs))
 	}
 
-	// auto_redirects: one result, final URL.
-	el = httpSampler(t, srv.URL, "auto", "GET", "/start", bp("HTTPSampler.follow_redirects", false), bp("HTTPSampler.auto_redirects", true))
-	res = mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), s)
-	if !res.Success || res.ResponseCode != "200" || len(res.Subs) != 0 || !strings.HasSuffix(res.URL, "/final%20page") {
-		t.Errorf("auto: %q subs %d url %q", res.ResponseCode, len(res.Subs), res.URL)
+	// auto_redirects: one result, final URL; a POST is redirected too (LaxRedirectStrategy).
+	// HttpClient ignores cookies: the cookie set by the first hop is not sent on later hops.
+	s2 := newSession()
+	el = httpSampler(t, srv.URL, "auto", "POST", "/start", bp("HTTPSampler.follow_redirects", false), bp("HTTPSampler.auto_redirects", true))
+	n0 := len(rec.all())
+	res = mustHTTP(t, el, HTTPOptions{Cookies: cm}).Sample(context.Background(), s2)
+	if !res.Success || res.ResponseCode != "200" || len(res.Subs) != 0 || !strings.HasSuffix(res.URL, "/final%20page") || res.Method != "GET" {
+		t.Errorf("auto: %q subs %d url %q method %q", res.ResponseCode, len(res.Subs), res.URL, res.Method)
+	}
+	hops := rec.all()[n0:]
+	if len(hops) != 3 || hops[0].Method != "POST" || hops[1].Method != "GET" || hops[1].Header.Get("Cookie") != "" {
+		t.Errorf("auto hops %+v", hops)
+	}
+	// A redirect loop: HttpClient's circular redirect error.
+	el = httpSampler(t, srv.URL, "autoloop", "GET", "/loop", bp("HTTPSampler.follow_redirects", false), bp("HTTPSampler.auto_redirects", true))
+	res = mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), s2)
+	if res.Success || res.ResponseCode != "Non HTTP response code: org.apache.http.client.ClientProtocolException" ||
+		!strings.Contains(res.ResponseMessage, "CircularRedirectException") {
+		t.Errorf("auto loop: %q %q", res.ResponseCode, res.ResponseMessage)
 	}
 }
 
@@ -592,7 +606,7 @@ func TestHTTPMultipart(t *testing.T) {
 	if err := writeFile(path, "file-content"); err != nil {
 		t.Fatal(err)
 	}
-	files := elemProp("HTTPsampler.Files", "HTTPFileArgs", collection("files",
+	files := elemProp("HTTPsampler.Files", "HTTPFileArgs", collection("HTTPFileArgs.files",
 		elemProp(path, "HTTPFileArg", sp("File.path", path), sp("File.paramname", "doc"), sp("File.mimetype", "text/plain"))))
 	el := httpSampler(t, srv.URL, "mp", "POST", "/up", bp("HTTPSampler.DO_MULTIPART_POST", true), files, argsProp(targ{name: "field", value: "v1"}))
 	res := mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
@@ -608,6 +622,26 @@ func TestHTTPMultipart(t *testing.T) {
 	}
 	if strings.Contains(res.SamplerData, "file-content") || !strings.Contains(res.SamplerData, "<actual file content, not shown here>") {
 		t.Errorf("sampler data shows file: %q", res.SamplerData)
+	}
+
+	// Browser-compatible parts: no part Content-Type for values, but the
+	// request's Content-Type still names the charset (HttpClient's builder).
+	browser := httpSampler(t, srv.URL, "mp", "POST", "/up", bp("HTTPSampler.DO_MULTIPART_POST", true),
+		bp("HTTPSampler.BROWSER_COMPATIBLE_MULTIPART", true), files, argsProp(targ{name: "field", value: "v1"}))
+	res = mustHTTP(t, browser, HTTPOptions{}).Sample(context.Background(), newSession())
+	if ct := rec.last(t).Header.Get("Content-Type"); !res.Success || !strings.HasSuffix(ct, "; charset=UTF-8") {
+		t.Errorf("browser-compatible: %s, content type %q", res.ResponseCode, ct)
+	}
+
+	// An empty MIME type fails as HttpClient's ContentType.parse does, and
+	// nothing is sent.
+	n := len(rec.reqs)
+	noMime := elemProp("HTTPsampler.Files", "HTTPFileArgs", collection("HTTPFileArgs.files",
+		elemProp(path, "HTTPFileArg", sp("File.path", path), sp("File.paramname", "doc"), sp("File.mimetype", ""))))
+	res = mustHTTP(t, httpSampler(t, srv.URL, "mp", "POST", "/up", bp("HTTPSampler.DO_MULTIPART_POST", true), noMime), HTTPOptions{}).Sample(context.Background(), newSession())
+	if res.Success || res.ResponseCode != "Non HTTP response code: org.apache.http.ParseException" ||
+		res.ResponseMessage != "Non HTTP response message: Invalid content type: " || len(rec.reqs) != n {
+		t.Errorf("empty MIME type: %s / %s, %d requests", res.ResponseCode, res.ResponseMessage, len(rec.reqs)-n)
 	}
 }
 

@@ -194,8 +194,10 @@ func (h *HTTP) multipartBody(c *functions.Context, enc string) (*reqBody, error)
 			return nil, &javaError{"java.io.FileNotFoundException", path + " (No such file or directory)"}
 		}
 		mime := f.mime.Eval(c)
-		if mime == "" {
-			mime = "application/octet-stream"
+		if strings.TrimSpace(mime) == "" {
+			// JMeter parses the MIME type with HttpClient's ContentType.parse,
+			// which rejects an empty one: the sample fails, nothing is sent.
+			return nil, &javaError{"org.apache.http.ParseException", "Invalid content type: " + mime}
 		}
 		head := "--" + boundary + "\r\n" +
 			`Content-Disposition: form-data; name="` + f.param.Eval(c) + `"; filename="` + filepath.Base(path) + `"` + "\r\n" +
@@ -210,10 +212,8 @@ func (h *HTTP) multipartBody(c *functions.Context, enc string) (*reqBody, error)
 		w("\r\n")
 	}
 	w("--" + boundary + "--\r\n")
-	ct := "multipart/form-data; boundary=" + boundary
-	if !h.browserMultipart {
-		ct += "; charset=" + cs
-	}
+	// HttpClient's builder names the charset in both modes.
+	ct := "multipart/form-data; boundary=" + boundary + "; charset=" + cs
 	return &reqBody{data: []byte(data.String()), contentType: ct, forceCT: true, shown: shown.String()}, nil
 }
 

@@ -92,11 +92,17 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 		r0, w0    int64
 		digestTry bool
 		connect   time.Duration
+		visited   map[string]bool // auto redirects: URLs seen (HttpClient refuses circular redirects)
+		autoHdr   http.Header     // auto redirects: the headers the next hop repeats
 	)
 	for hop := 0; ; hop++ {
-		req, err = h.newRequest(ctx, c, st, u, urlStr, method, body, res, jar, cache)
-		if err != nil {
-			break
+		if autoHdr != nil {
+			req = h.redirectRequest(req, autoHdr, u, method, body)
+		} else {
+			req, err = h.newRequest(ctx, c, st, u, urlStr, method, body, res, jar, cache)
+			if err != nil {
+				break
+			}
 		}
 		r0, w0 = st.read.Load(), st.written.Load()
 		st.proxy = h.proxyURL(c)
@@ -124,24 +130,44 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 				}
 			}
 		}
-		// auto_redirects: the client follows; one result for the whole chain.
-		if h.auto && hop < h.maxRedirects && autoRedirect(resp.StatusCode, method) {
+		// auto_redirects: HttpClient follows (LaxRedirectStrategy); one result.
+		if h.auto && autoRedirect(resp.StatusCode, method) {
 			loc := resp.Header.Get("Location")
-			if next, perr := u.Parse(encodeSpaces(loc)); loc != "" && perr == nil && next.Host != "" {
-				if jar != nil {
-					jar.store(c, u, resp.Header)
-				}
-				drain(resp)
-				st.end()
-				next.Fragment = ""
-				u, urlStr = next, next.String()
+			next, perr := u.Parse(encodeSpaces(loc))
+			if loc == "" || perr != nil || next.Host == "" {
+				break // HttpClient returns the redirect response itself
+			}
+			next.Fragment = ""
+			if visited == nil {
+				visited = map[string]bool{} // the first URL is not in it, as in HttpClient
+			}
+			switch ns := next.String(); {
+			case visited[ns]:
+				err = &javaError{"org.apache.http.client.ClientProtocolException", "org.apache.http.client.CircularRedirectException: Circular redirect to '" + ns + "'"}
+			case hop >= h.maxRedirects:
+				err = &javaError{"org.apache.http.client.ClientProtocolException", "org.apache.http.client.RedirectException: Maximum redirects (" + strconv.Itoa(h.maxRedirects) + ") exceeded"}
+			default:
+				visited[ns] = true
+			}
+			drain(resp)
+			st.end()
+			if err != nil {
+				resp = nil
+				break
+			}
+			// HttpClient ignores cookies (JMeter registers no cookie spec with it):
+			// Set-Cookie of intermediate responses is lost, and each hop repeats
+			// the original request's headers, Cookie included.
+			if resp.StatusCode != 307 && resp.StatusCode != 308 {
 				if method != "HEAD" {
 					method = "GET"
 				}
 				body = nil
-				res.URL, res.Method = urlStr, method
-				continue
 			}
+			u, urlStr = next, next.String()
+			res.URL, res.Method = urlStr, method
+			autoHdr = h.redirectHeaders(req, c, u, urlStr, body)
+			continue
 		}
 		break
 	}
@@ -327,16 +353,59 @@ func (h *HTTP) timeout(c *functions.Context, t *functions.Template, def time.Dur
 	return time.Duration(n) * time.Millisecond
 }
 
-// autoRedirect is HttpClient 4's default redirect rule: 303 always; 301,
-// 302, 307, 308 for GET and HEAD.
+// autoRedirect is HttpClient 4's LaxRedirectStrategy as JMeter configures
+// it: 303 always; 301, 302, 307 and 308 for GET, POST, HEAD and DELETE.
 func autoRedirect(code int, method string) bool {
 	switch code {
 	case 303:
 		return true
 	case 301, 302, 307, 308:
-		return method == "GET" || method == "HEAD"
+		return method == "GET" || method == "POST" || method == "HEAD" || method == "DELETE"
 	}
 	return false
+}
+
+// redirectHeaders are the headers an auto-redirect hop sends: the original
+// request's (HttpClient copies them), without the entity's default
+// Content-Type and with pre-emptive Basic auth for the new URL.
+func (h *HTTP) redirectHeaders(prev *http.Request, c *functions.Context, u *url.URL, urlStr string, body *reqBody) http.Header {
+	nh := make(http.Header, len(prev.Header))
+	for k, v := range prev.Header {
+		nh[k] = v
+	}
+	ctFromManager := false
+	for i := range h.headers {
+		if h.headers[i].name == "Content-Type" {
+			ctFromManager = true
+		}
+	}
+	if body == nil && !ctFromManager {
+		delete(nh, "Content-Type")
+	}
+	delete(nh, "Authorization")
+	if h.auth != nil {
+		if ae, _ := h.auth.match(c, u, urlStr); ae != nil && !ae.digest {
+			nh["Authorization"] = []string{basicAuth(ae.user.Eval(c), ae.pass.Eval(c))}
+		}
+	}
+	return nh
+}
+
+// redirectRequest builds an auto-redirect hop from the previous request.
+func (h *HTTP) redirectRequest(prev *http.Request, hdr http.Header, u *url.URL, method string, body *reqBody) *http.Request {
+	req := &http.Request{Method: method, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		URL: u, Header: hdr, Host: prev.Host, Close: prev.Close}
+	if body != nil {
+		req.ContentLength = int64(len(body.data))
+		if len(body.data) > 0 {
+			data := body.data
+			req.Body = io.NopCloser(bytes.NewReader(data))
+			req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+		} else {
+			req.Body = http.NoBody
+		}
+	}
+	return req
 }
 
 func drain(resp *http.Response) {
