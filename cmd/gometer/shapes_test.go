@@ -1,0 +1,272 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"testing"
+	"time"
+)
+
+// Load shapes through the CLI: when users start and stop, seen from the
+// arrival times at the server and from the JTL's grpThreads/allThreads.
+// Each plan has a "Marker" group whose single request marks the test start;
+// the other groups' users request every 200 ms (g= names the group).
+
+// startOf returns the arrival of the marker request.
+func startOf(t *testing.T, hs []hit) time.Time {
+	t.Helper()
+	m := filter(hs, "/mark")
+	if len(m) != 1 {
+		t.Fatalf("%d marker requests, want 1", len(m))
+	}
+	return m[0].At
+}
+
+// groupHits keeps the hits of group g.
+func groupHits(hs []hit, g string) []hit {
+	var out []hit
+	for _, h := range hs {
+		if h.Group == g {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// firstPerUser returns each user's first arrival, in seconds after t0, by user.
+func firstPerUser(hs []hit, t0 time.Time) map[string]float64 {
+	m := map[string]float64{}
+	for _, h := range hs {
+		if _, ok := m[h.User]; !ok {
+			m[h.User] = h.At.Sub(t0).Seconds()
+		}
+	}
+	return m
+}
+
+// window is a span of the run and the number of users expected active in
+// it. Windows keep 0.3 s or more away from planned changes.
+type window struct {
+	from, to float64
+	users    int
+}
+
+// checkActive compares active users per window, seen at the server and in
+// the JTL's grpThreads of the group's rows.
+func checkActive(t *testing.T, name string, hs []hit, rows []map[string]string, label string, t0 time.Time, ws []window) {
+	t.Helper()
+	for _, w := range ws {
+		if got := activeUsers(hs, t0, w.from, w.to); got != w.users {
+			t.Errorf("%s: %d users sent requests in [%.1f, %.1f] s, want %d\n%s", name, got, w.from, w.to, w.users, describeHits(hs, t0))
+		}
+		if w.users == 0 {
+			continue
+		}
+		checked := 0
+		for _, r := range rows {
+			if r["label"] != label {
+				continue
+			}
+			s := jtlTime(t, r).Sub(t0).Seconds()
+			if s < w.from || s > w.to {
+				continue
+			}
+			checked++
+			if g := atoi(t, r["grpThreads"]); g != w.users {
+				t.Errorf("%s: JTL row at %.2f s has grpThreads %d, want %d", name, s, g, w.users)
+			}
+		}
+		if checked == 0 {
+			t.Errorf("%s: no JTL row in [%.1f, %.1f] s", name, w.from, w.to)
+		}
+	}
+}
+
+func TestShapesClassicThreadGroup(t *testing.T) {
+	ts := newTimedServer(t)
+	rows := runShape(t, ts, "classic.jmx", 60*time.Second)
+	hs := ts.all()
+	t0 := startOf(t, hs)
+
+	// Ramp-up: 5 users over 4 s, user i (1-based) starts at (i-1)·0.8 s.
+	ramp := groupHits(hs, "ramp")
+	first := firstPerUser(ramp, t0)
+	if len(first) != 5 || len(ramp) != 15 {
+		t.Fatalf("ramp group: %d users, %d requests; want 5 users x 3 loops\n%s", len(first), len(ramp), describeHits(ramp, t0))
+	}
+	for i := 1; i <= 5; i++ {
+		want := float64(i-1) * 0.8
+		// the 200 ms timer runs before each request
+		got := first[fmt.Sprint(i)] - 0.2
+		if got < want-0.1 || got > want+0.35 {
+			t.Errorf("ramp user %d started at %.2f s, want %.1f s", i, got, want)
+		}
+	}
+
+	// Scheduler: 2 s startup delay, 3 s duration, then the users stop.
+	del := groupHits(hs, "delayed")
+	if len(del) == 0 {
+		t.Fatal("the delayed group sent nothing")
+	}
+	if s := del[0].At.Sub(t0).Seconds() - 0.2; s < 1.95 || s > 2.4 {
+		t.Errorf("delayed group's first request at %.2f s (less its 200 ms timer), want 2 s", s)
+	}
+	if s := del[len(del)-1].At.Sub(t0).Seconds(); s > 5.3 {
+		t.Errorf("delayed group's last request at %.2f s, want none after 5 s", s)
+	}
+	// 2 users x one request per 200 ms for 3 s: about 30.
+	if len(del) < 22 || len(del) > 32 {
+		t.Errorf("delayed group sent %d requests, want about 30", len(del))
+	}
+	// JTL: the ramp group's grpThreads while all five run (3.2 s to the end
+	// of the first user's loops) — and never more than 5.
+	for _, r := range rows {
+		if r["label"] == "ramp" {
+			if g := atoi(t, r["grpThreads"]); g < 1 || g > 5 {
+				t.Errorf("ramp row grpThreads %d", g)
+			}
+		}
+	}
+}
+
+func TestShapesPluginThreadGroups(t *testing.T) {
+	ts := newTimedServer(t)
+	rows := runShape(t, ts, "plugins.jmx", 60*time.Second)
+	hs := ts.all()
+	t0 := startOf(t, hs)
+
+	t.Run("UltimateThreadGroup", func(t *testing.T) {
+		// row 1: 2 users start at 1 s and 2 s, hold until 5 s;
+		// row 2: 2 users start at 3 s, hold until 7 s.
+		ult := groupHits(hs, "ult")
+		checkActive(t, "ultimate", ult, rows, "ult", t0, []window{
+			{0.3, 0.8, 0}, {1.4, 1.7, 1}, {2.4, 2.8, 2}, {3.4, 4.6, 4}, {5.5, 6.6, 2}, {7.6, 9, 0},
+		})
+		if n := len(firstPerUser(ult, t0)); n != 4 {
+			t.Errorf("ultimate: %d distinct users, want 4", n)
+		}
+	})
+	t.Run("SteppingThreadGroup", func(t *testing.T) {
+		// 2 users at 0 s, 2 more at 2 s and at 4 s, all hold until 6 s.
+		step := groupHits(hs, "step")
+		checkActive(t, "stepping", step, rows, "step", t0, []window{
+			{0.4, 1.6, 2}, {2.4, 3.6, 4}, {4.4, 5.6, 6}, {6.6, 9, 0},
+		})
+	})
+	t.Run("ConcurrencyThreadGroup", func(t *testing.T) {
+		// target 4 over a 4 s ramp in 2 steps: 2 users, 4 from 2 s, hold
+		// until 7 s.
+		conc := groupHits(hs, "conc")
+		checkActive(t, "concurrency", conc, rows, "conc", t0, []window{
+			{0.4, 1.6, 2}, {2.5, 6.5, 4}, {7.6, 9, 0},
+		})
+	})
+	// allThreads counts every group's users: at 2.4-2.8 s Ultimate 2 +
+	// Stepping 4 + Concurrency 4; at 4.4-4.6 s 4 + 6 + 4.
+	for _, w := range []window{{2.5, 2.8, 10}, {4.4, 4.6, 14}} {
+		checked := 0
+		for _, r := range rows {
+			s := jtlTime(t, r).Sub(t0).Seconds()
+			if s >= w.from && s <= w.to {
+				checked++
+				if a := atoi(t, r["allThreads"]); a != w.users {
+					t.Errorf("JTL row %s at %.2f s has allThreads %d, want %d", r["label"], s, a, w.users)
+				}
+			}
+		}
+		if checked == 0 {
+			t.Errorf("no JTL row in [%.1f, %.1f] s", w.from, w.to)
+		}
+	}
+}
+
+func TestShapesArrivalRates(t *testing.T) {
+	ts := newTimedServer(t)
+	runShape(t, ts, "rates.jmx", 60*time.Second)
+	hs := ts.all()
+	t0 := startOf(t, hs)
+
+	// The issue asks for the rate within a few percent over 30 s; these
+	// runs are 10 s, so a deterministic schedule gets ±5 % and a random one
+	// a bound it meets with probability > 99.9 %.
+	t.Run("ArrivalsThreadGroup", func(t *testing.T) {
+		n := len(groupHits(hs, "arr"))
+		if !within(float64(n), 50, 0.05) {
+			t.Errorf("arrivals: %d in 10 s, want 50 (5/s) ± 5%%", n)
+		}
+	})
+	t.Run("ArrivalsThreadGroup concurrency limit", func(t *testing.T) {
+		lim := groupHits(hs, "lim")
+		if n := len(firstPerUser(lim, t0)); n > 2 {
+			t.Errorf("limited arrivals used %d users, the limit is 2", n)
+		}
+		if c := maxInFlight(lim); c > 2 {
+			t.Errorf("limited arrivals had %d requests in flight, the limit is 2", c)
+		}
+		// each user is busy 1 s per arrival: about 2 per second get through
+		if n := len(lim); n < 14 || n > 24 {
+			t.Errorf("limited arrivals: %d requests in 10 s, want about 20", n)
+		}
+	})
+	t.Run("FreeFormArrivalsThreadGroup", func(t *testing.T) {
+		ff := groupHits(hs, "ff")
+		early := countBefore(ff, t0, 4)
+		late := len(ff) - early
+		if !within(float64(early), 8, 0.15) || !within(float64(late), 24, 0.1) {
+			t.Errorf("free-form: %d arrivals in 0-4 s (want 8), %d in 4-8 s (want 24)\n%s", early, late, describeHits(ff, t0))
+		}
+		if s := ff[len(ff)-1].At.Sub(t0).Seconds(); s > 8.5 {
+			t.Errorf("free-form: arrival at %.2f s, schedule ends at 8 s", s)
+		}
+	})
+	t.Run("OpenModelThreadGroup even", func(t *testing.T) {
+		ev := groupHits(hs, "even")
+		if !within(float64(len(ev)), 40, 0.05) {
+			t.Errorf("open model even_arrivals: %d in 10 s, want 40 ± 5%%", len(ev))
+		}
+		// evenly spaced: 250 ms apart
+		for i := 1; i < len(ev); i++ {
+			if d := ev[i].At.Sub(ev[i-1].At); d < 150*time.Millisecond || d > 400*time.Millisecond {
+				t.Errorf("open model even_arrivals: gap %v before arrival %d, want 250 ms", d, i)
+				break
+			}
+		}
+		// a new user per arrival
+		if n := len(firstPerUser(ev, t0)); n != len(ev) {
+			t.Errorf("open model: %d users for %d arrivals, want one user per arrival", n, len(ev))
+		}
+	})
+	t.Run("OpenModelThreadGroup random", func(t *testing.T) {
+		rd := groupHits(hs, "rand")
+		if !within(float64(len(rd)), 100, 0.35) {
+			t.Errorf("open model random_arrivals: %d in 10 s, want about 100", len(rd))
+		}
+		if s := rd[len(rd)-1].At.Sub(t0).Seconds(); s > 10.5 {
+			t.Errorf("open model random_arrivals: arrival at %.2f s, schedule ends at 10 s", s)
+		}
+	})
+}
+
+// maxInFlight is the largest number of requests being served at once.
+func maxInFlight(hs []hit) int {
+	type ev struct {
+		at time.Time
+		d  int
+	}
+	var evs []ev
+	for _, h := range hs {
+		evs = append(evs, ev{h.At, 1}, ev{h.Done, -1})
+	}
+	sort.Slice(evs, func(i, j int) bool {
+		if evs[i].at.Equal(evs[j].at) {
+			return evs[i].d < evs[j].d
+		}
+		return evs[i].at.Before(evs[j].at)
+	})
+	cur, best := 0, 0
+	for _, e := range evs {
+		cur += e.d
+		best = max(best, cur)
+	}
+	return best
+}
