@@ -161,17 +161,30 @@ func (gr *groupRun) shardPlans(plans []userPlan) []userPlan {
 // started thread (k = N … 1 in creation order) starts at
 // delay + ramp·k/N, all hold until delay+ramp+hold, then stop over shutdown.
 func (gr *groupRun) ultimatePlans(c *functions.Context, base time.Time) []userPlan {
+	var rows [][5]float64
+	if sched, ok := gr.t.props.Get("threads_schedule"); ok && strings.TrimSpace(sched) != "" {
+		var err error
+		if rows, err = parseSpawnSchedule(sched); err != nil {
+			gr.t.logf("ERROR", "%s: threads_schedule: %v; using the group's own schedule", gr.g.name, err)
+			rows = nil
+		}
+	}
+	if rows == nil {
+		for _, row := range gr.g.rows {
+			var r [5]float64
+			for i := range r {
+				if i < len(row) {
+					r[i] = evalFloat(row[i], c, 0)
+				}
+			}
+			rows = append(rows, r)
+		}
+	}
 	var plans []userPlan
 	num := 0
-	for _, row := range gr.g.rows {
-		cell := func(i int) float64 {
-			if i < len(row) {
-				return evalFloat(row[i], c, 0)
-			}
-			return 0
-		}
-		n := int(cell(0))
-		delay, ramp, hold, shutdown := cell(1), cell(2), cell(3), cell(4)
+	for _, row := range rows {
+		n := int(row[0])
+		delay, ramp, hold, shutdown := row[1], row[2], row[3], row[4]
 		descent := base.Add(secs(delay + ramp + hold))
 		for i := 0; i < n; i++ {
 			k := n - i
@@ -182,6 +195,52 @@ func (gr *groupRun) ultimatePlans(c *functions.Context, base time.Time) []userPl
 		}
 	}
 	return plans
+}
+
+// parseSpawnSchedule reads the threads_schedule property of the Ultimate
+// thread group: "spawn(threads,delay,ramp,hold,shutdown) …", times with an
+// optional s, m, h or d suffix.
+func parseSpawnSchedule(s string) ([][5]float64, error) {
+	var rows [][5]float64
+	rest := strings.TrimSpace(s)
+	for rest != "" {
+		if !strings.HasPrefix(rest, "spawn(") {
+			return nil, fmt.Errorf("expected spawn(...) at %q", rest)
+		}
+		end := strings.IndexByte(rest, ')')
+		if end < 0 {
+			return nil, fmt.Errorf("missing ) in %q", rest)
+		}
+		args := strings.Split(rest[len("spawn("):end], ",")
+		if len(args) != 5 {
+			return nil, fmt.Errorf("spawn needs 5 values, got %d", len(args))
+		}
+		var row [5]float64
+		for i, a := range args {
+			a = strings.TrimSpace(a)
+			f := 1.0
+			if i > 0 && a != "" {
+				switch a[len(a)-1] {
+				case 's':
+					a = a[:len(a)-1]
+				case 'm':
+					a, f = a[:len(a)-1], 60
+				case 'h':
+					a, f = a[:len(a)-1], 3600
+				case 'd':
+					a, f = a[:len(a)-1], 86400
+				}
+			}
+			v, err := strconv.ParseFloat(a, 64)
+			if err != nil {
+				return nil, fmt.Errorf("bad value %q", args[i])
+			}
+			row[i] = v * f
+		}
+		rows = append(rows, row)
+		rest = strings.TrimSpace(rest[end+1:])
+	}
+	return rows, nil
 }
 
 func secs(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }

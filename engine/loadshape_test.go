@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"gometer/functions"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -189,5 +190,25 @@ func TestOpenModelBadScheduleIsAProblem(t *testing.T) {
 	_, err := compileXML(t, xml, Options{})
 	if err == nil || !strings.Contains(err.Error(), "nonsense") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestUltimateThreadsScheduleProperty(t *testing.T) {
+	rows, err := parseSpawnSchedule("spawn(5, 1s, 2m, 1h, 30) spawn(1,0,0,1d,0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][5]float64{{5, 1, 120, 3600, 30}, {1, 0, 0, 86400, 0}}
+	if len(rows) != 2 || rows[0] != want[0] || rows[1] != want[1] {
+		t.Fatalf("got %v", rows)
+	}
+	if _, err := parseSpawnSchedule("spawn(1,2,3)"); err == nil {
+		t.Error("short spawn accepted")
+	}
+	gr := &groupRun{t: &Test{props: functions.NewProperties()}, g: &group{}}
+	gr.t.props.Set("threads_schedule", "spawn(2,0,1,1,0)")
+	plans := gr.ultimatePlans(functions.NewContext(nil, nil, nil), time.Unix(0, 0))
+	if len(plans) != 2 || plans[0].start.Sub(time.Unix(0, 0)) != time.Second || plans[1].end.Sub(time.Unix(0, 0)) != 2*time.Second {
+		t.Errorf("plans %+v", plans)
 	}
 }
