@@ -74,6 +74,8 @@ func (st *HTTPState) roundTrip(ctx context.Context, req *http.Request, pools *bu
 	for attempt := 0; ; attempt++ {
 		cc, reused, err := st.getConn(ctx, key)
 		if err != nil {
+			// HttpClient marks the connect end even when connecting fails.
+			st.gotConn, st.reused, st.connAt = true, false, time.Now()
 			return nil, err
 		}
 		st.gotConn, st.reused, st.connAt, st.conn = true, reused, time.Now(), cc.conn

@@ -22,7 +22,8 @@ import (
 //     the wire (RequestHeaders lists them in HC4's order);
 //   - a kept-alive connection the server closed before answering is retried
 //     once on a new connection (HC4 checks idle connections before reuse);
-//   - User-Agent names Java 17.0.9 (property gometer.http.user_agent changes it);
+//   - User-Agent names Java 17.0.15, the JVM of the reference JMeter run
+//     (property gometer.http.user_agent changes it);
 //   - a Digest exchange counts the bytes of both requests; HC4 keeps the last;
 //   - responses with Vary are not cached by a Cache Manager;
 //   - the error body is one line (class: message), not a Java stack trace,
@@ -32,7 +33,7 @@ import (
 // DefaultUserAgent is what JMeter 5.6.3's HttpClient 4 sends when no header
 // manager sets a User-Agent (httpclient4.default_user_agent_disabled=false).
 // Property gometer.http.user_agent replaces it.
-const DefaultUserAgent = "Apache-HttpClient/4.5.14 (Java/17.0.9)"
+const DefaultUserAgent = "Apache-HttpClient/4.5.14 (Java/17.0.15)"
 
 // HTTPOptions are the config elements in scope of one HTTP sampler and the
 // run-wide settings it needs.

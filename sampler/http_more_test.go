@@ -142,7 +142,7 @@ func TestHTTPNetworkFailures(t *testing.T) {
 		res.ResponseMessage != "Non HTTP response message: Connect to "+addr+" [/127.0.0.1] failed: Connection refused" {
 		t.Errorf("refused: %q %q", res.ResponseCode, res.ResponseMessage)
 	}
-	if res.Label != "refused" || res.ErrorCount != 1 || len(res.Body) == 0 {
+	if res.Label != "refused" || res.ErrorCount != 1 || len(res.Body) == 0 || res.Connect <= 0 || res.Latency != 0 {
 		t.Errorf("refused result %+v", res)
 	}
 
