@@ -265,6 +265,45 @@ func TestModuleControllerAndFragment(t *testing.T) {
 	}
 }
 
+// JMeter resolves Module Controller paths before it drops disabled
+// elements, so modules kept in a disabled thread group (a common layout)
+// run; the first path name is the GUI root, whatever it is called.
+func TestModuleTargetInDisabledSubtree(t *testing.T) {
+	srv := newServer(t)
+	path := func(names ...string) string {
+		var b strings.Builder
+		b.WriteString(`<collectionProp name="ModuleController.node_path">`)
+		for i, n := range names {
+			b.WriteString(sp(strconv.Itoa(i), n))
+		}
+		return b.String() + `</collectionProp>`
+	}
+	hidden := get(srv, "hidden", "/hidden")
+	hidden.disabled = true
+	off := ctrl("GenericController", "Off", "", get(srv, "off", "/off"))
+	off.disabled = true
+	modules := tg("Modules", 1, 0, "1", "",
+		ctrl("GenericController", "Login", "", get(srv, "login", "/login"), hidden),
+		off)
+	modules.disabled = true
+	xml := planXML(
+		tg("G", 1, 0, "1", "",
+			ctrl("ModuleController", "m1", path("WorkBench", "Test Plan", "Modules", "Login")),
+			ctrl("ModuleController", "m2", path("Test Plan", "Test Plan", "Modules", "Off")),
+			get(srv, "work", "/work")),
+		modules)
+	run(t, xml, nil)
+	if got := joined(srv); got != "/login,/off,/work" {
+		t.Fatalf("got %s, want the disabled modules run (without their disabled children)", got)
+	}
+	// The second name must be a top-level element: JMeter does not find a
+	// path that leaves out the root.
+	bad := planXML(tg("G", 1, 0, "1", "", ctrl("ModuleController", "m", path("Test Plan", "Modules", "Login"))), modules)
+	if _, err := compileXML(t, bad, Options{}); err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Errorf("path without the root: %v", err)
+	}
+}
+
 func TestIncludeController(t *testing.T) {
 	srv := newServer(t)
 	dir := t.TempDir()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"gometer/functions"
@@ -255,7 +256,9 @@ func (c *compiler) compileModule(el *jmx.Element, cx cctx) node {
 		c.badConfig(el, fmt.Errorf("module target %q includes itself", strings.Join(path, " > ")))
 		return nil
 	}
-	if s, ok := c.runnable(target); !ok || (s.kind != kController && s.kind != kFragment) {
+	// A disabled target still runs (JMeter enables its copy); its own
+	// disabled children do not.
+	if s, ok := c.spec(target); !ok || s.unsupported != "" || (s.kind != kController && s.kind != kFragment) {
 		c.badConfig(el, fmt.Errorf("module target %q is not a controller", strings.Join(path, " > ")))
 		return nil
 	}
@@ -267,37 +270,47 @@ func (c *compiler) compileModule(el *jmx.Element, cx cctx) node {
 	return c.compileController(target, cx)
 }
 
-// findNode resolves a ModuleController path: element names from the tree
-// root down; the first name is usually the GUI root ("Test Plan").
+// findNode resolves a ModuleController path as JMeter does. The first name
+// is the GUI tree's root ("WorkBench" in JMeter 2, "Test Plan" since) and is
+// not compared; the second names a top-level element (the test plan), and
+// so on down through enabled and disabled elements alike (JMeter resolves
+// modules before it drops disabled ones), never into or onto another
+// ModuleController. Of several matches the last in document order wins.
 func (c *compiler) findNode(path []string) *jmx.Element {
-	tp := c.plan.TestPlan()
-	if tp == nil || len(path) == 0 {
-		return nil
-	}
-	walk := func(names []string) *jmx.Element {
-		if len(names) == 0 || names[0] != tp.Name {
-			return nil
-		}
-		cur := tp
-		for _, name := range names[1:] {
-			var next *jmx.Element
-			for _, ch := range cur.Children {
-				if ch.Enabled && ch.Name == name {
-					next = ch
-					break
-				}
+	var found *jmx.Element
+	var walk func(kids []*jmx.Element, level int)
+	walk = func(kids []*jmx.Element, level int) {
+		for _, k := range kids {
+			if k.Class() == "ModuleController" || k.Name != path[level] {
+				continue
 			}
-			if next == nil {
-				return nil
+			if level == len(path)-1 {
+				found = k
+				continue
 			}
-			cur = next
+			walk(withDisabled(k), level+1)
 		}
-		return cur
 	}
-	if e := walk(path); e != nil {
-		return e
+	if len(path) >= 2 {
+		walk(c.plan.Roots, 1)
 	}
-	return walk(path[1:])
+	return found
+}
+
+// withDisabled is el's enabled and disabled children in document order.
+func withDisabled(el *jmx.Element) []*jmx.Element {
+	if len(el.Disabled) == 0 {
+		return el.Children
+	}
+	all := make([]*jmx.Element, 0, len(el.Children)+len(el.Disabled))
+	all = append(append(all, el.Children...), el.Disabled...)
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].Line != all[j].Line {
+			return all[i].Line < all[j].Line
+		}
+		return all[i].Col < all[j].Col
+	})
+	return all
 }
 
 // compileInclude loads another plan and splices its test plan's children

@@ -13,8 +13,10 @@ import (
 //     the test elements nested directly inside it (the hand-written form) and
 //     then the contents of the hashTree that follows it as a sibling (the form
 //     JMeter writes). A hashTree nested inside an element also holds children.
-//   - enabled="false" (any value but "true") drops the element and
-//     everything under it; without the attribute an element is enabled.
+//   - enabled="false" (any value but "true") takes the element and
+//     everything under it out of the plan: it goes to its parent's Disabled
+//     list instead of Children (a disabled top-level element is dropped).
+//     Without the attribute an element is enabled.
 //   - An elementProp becomes Property{Kind: ElementProp, Elem: e} where e.Tag
 //     and e.ElementType are the elementType attribute (so Class() dispatches
 //     on it, as JMeter instantiates that class), e.Name is the testname
@@ -109,14 +111,19 @@ func (b *builder) members(owner *Element, x *etree.Element, add func(*Element)) 
 			tree = kids[i+1]
 			i++
 		}
-		if !isEnabled(k) {
-			continue
+		enabled := isEnabled(k)
+		if !enabled && owner == nil {
+			continue // a disabled top-level element
 		}
 		e := b.newElement(owner, k, tag)
 		addChild := func(c *Element) { e.Children = append(e.Children, c) }
 		b.members(e, k, addChild)
 		if tree != nil {
 			b.members(e, tree, addChild)
+		}
+		if !enabled {
+			owner.Disabled = append(owner.Disabled, e)
+			continue
 		}
 		add(e)
 	}

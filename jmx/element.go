@@ -86,6 +86,11 @@ type Element struct {
 	Line        int        // 1-based line of the element's start tag
 	Col         int        // 1-based column of the element's start tag
 	File        string     // the file the element was read from
+	// Disabled holds the disabled children (Enabled false, with their
+	// subtrees), in document order. They are not part of the plan that runs;
+	// JMeter still finds Module Controller targets among them, because it
+	// resolves those before it removes disabled elements.
+	Disabled []*Element
 }
 
 // Class is the element's class name used for dispatch: the tag, or for

@@ -217,6 +217,17 @@ func TestHashTreeStructureAndDisabled(t *testing.T) {
 	if login.Parent != tg || tg.Parent != tp || tp.Parent != nil {
 		t.Error("parent links wrong")
 	}
+	// Disabled elements are kept aside with their subtrees (Module
+	// Controller targets), out of Children and Walk.
+	if len(login.Disabled) != 1 || login.Disabled[0].Name != "Off" || login.Disabled[0].Enabled {
+		t.Errorf("login's disabled timer: %v", names(login.Disabled))
+	}
+	if got := names(tg.Disabled); got != "Disabled block" {
+		t.Errorf("thread group's disabled children %q", got)
+	}
+	if blk := tg.Disabled[0]; blk.Parent != tg || names(blk.Children) != "Hidden" || !blk.Children[0].Enabled {
+		t.Errorf("disabled block subtree: %v", names(blk.Children))
+	}
 	if login.Path() != "Plan > Users > Login" {
 		t.Errorf("path %q", login.Path())
 	}
