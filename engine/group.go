@@ -565,6 +565,7 @@ func (t *Test) runPhase(groups []*group, ph *phaseState) error {
 const (
 	deliverBatch = 64
 	deliverAfter = 50 * time.Millisecond
+	slowSample   = 5 * time.Millisecond
 )
 
 // deliver queues a finished sample for the outputs.
@@ -587,7 +588,9 @@ func (u *vuser) deliver(r *sampler.Result, listeners []Output, global bool) {
 		}
 	}
 	u.out = append(u.out, delivery{res: r, listeners: listeners, global: global})
-	if len(u.out) >= deliverBatch || r.End().Sub(u.out[0].res.Start) > deliverAfter {
+	// Batching pays only for fast samples; a slow one (the server takes a
+	// while) goes out at once, so outputs see samples when they end.
+	if len(u.out) >= deliverBatch || r.Elapsed > slowSample || r.End().Sub(u.out[0].res.Start) > deliverAfter {
 		u.flush()
 	}
 }
