@@ -139,7 +139,9 @@ func (c *compiler) checkNumbers(el *jmx.Element, tpls map[string]*functions.Temp
 			continue
 		}
 		v := strings.TrimSpace(t.Eval(ctx))
-		if v == "" {
+		if v == "" || strings.Contains(v, "${") {
+			// a variable only known at run time (a user-defined variable
+			// computed by a function): checked when the group starts
 			continue
 		}
 		if _, err := strconv.ParseFloat(v, 64); err != nil {
@@ -222,6 +224,13 @@ func perThreadDelay(ramp time.Duration, n int) time.Duration {
 func (t *Test) runGroup(g *group, ph *phaseState) error {
 	ctx := t.newUserContext(t.global.Clone())
 	ctx.ThreadGroupName = g.name
+	for name, tpl := range map[string]*functions.Template{"ThreadGroup.num_threads": g.threads, "LoopController.loops": g.loops} {
+		if v := strings.TrimSpace(tpl.Eval(ctx)); v != "" {
+			if _, err := strconv.ParseFloat(v, 64); err != nil {
+				return fmt.Errorf("%s: %s: %s: %q is not a number (from %s)", g.el.Where(), g.el.Path(), name, v, tpl.Raw())
+			}
+		}
+	}
 	sh := g.shape(ctx)
 	if g.kind == shapeClassic && g.scheduler && sh.duration <= 0 {
 		return fmt.Errorf("%s: %s: invalid scheduler duration %q (must be > 0)", g.el.Where(), g.el.Path(), g.duration.Raw())

@@ -616,3 +616,26 @@ func TestSampleVariables(t *testing.T) {
 		}
 	}
 }
+
+// Thread counts from a user-defined variable computed by a function are
+// only known at run time: not a load problem.
+func TestThreadCountFromComputedVariable(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(udvs("v", "users", "${__P(users,2)}"), tgClass("ThreadGroup", "G", "${users}", "0", "1", "", get(srv, "A", "/a")))
+	run(t, xml, nil)
+	if n := len(srv.requests()); n != 2 {
+		t.Fatalf("got %d requests, want 2", n)
+	}
+}
+
+func TestThreadCountNotANumberAtRunTime(t *testing.T) {
+	xml := planXML(udvs("v", "users", "${__P(users,lots)}"), tgClass("ThreadGroup", "G", "${users}", "0", "1", "", get(nil, "A", "/a")))
+	tst, err := compileXML(t, xml, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = tst.Run(t.Context())
+	if err == nil || !strings.Contains(err.Error(), `"lots" is not a number`) {
+		t.Fatalf("Run: %v", err)
+	}
+}
