@@ -233,3 +233,42 @@ func atoi(t *testing.T, s string) int {
 	}
 	return n
 }
+
+// Foreach, While and If Controllers driven by each user's own variables.
+func TestShapesPerUserControllers(t *testing.T) {
+	ts := newTimedServer(t)
+	rows := runShape(t, ts, "controllers-peruser.jmx", 60*time.Second)
+	perUser := byUser(ts.all())
+	for _, u := range []string{"1", "2", "3"} {
+		n := atoi(t, u)
+		var got []string
+		for _, h := range perUser[u] {
+			got = append(got, h.Path)
+		}
+		// items: the user's N+1 extracted items, one Foreach pass each
+		want := []string{"/items"}
+		for i := 0; i <= n; i++ {
+			want = append(want, fmt.Sprintf("/fe/%d-%d", n, i))
+		}
+		// while: a per-user counter, N passes
+		for i := 0; i < n; i++ {
+			want = append(want, "/wh")
+		}
+		if n%2 == 0 {
+			want = append(want, "/if/even")
+		}
+		if n == 1 {
+			want = append(want, "/if/one")
+		}
+		want = append(want, "/probe")
+		if n != 2 { // user 2's probe fails
+			want = append(want, "/if/ok")
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("user %s requested\n %s\nwant\n %s", u, strings.Join(got, " "), strings.Join(want, " "))
+		}
+	}
+	if c := rowsByLabel(rows); c["each"] != 2+3+4 || c["while"] != 1+2+3 || c["probe"] != 3 {
+		t.Errorf("JTL rows per label %v", c)
+	}
+}

@@ -30,8 +30,9 @@ type hit struct {
 	Done   time.Time // response written
 }
 
-// timedServer answers every request at once except:
-// /slow/{ms} waits ms before answering, /fail answers 500.
+// timedServer answers every request at once with {"ok":true} except:
+// /slow/{ms} waits ms before answering, /fail and ?fail=true answer 500,
+// /items?u=N answers {"items":["N-0",…,"N-N"]}.
 type timedServer struct {
 	mu   sync.Mutex
 	hits []hit
@@ -45,7 +46,18 @@ func newTimedServer(t *testing.T) *timedServer {
 		io.Copy(io.Discard, r.Body)
 		q := r.URL.Query()
 		code := 200
+		body := `{"ok":true}`
 		switch {
+		case r.URL.Path == "/items":
+			// user N gets N+1 items named N-0, N-1, …
+			n, _ := strconv.Atoi(q.Get("u"))
+			items := make([]string, n+1)
+			for i := range items {
+				items[i] = fmt.Sprintf("%q", fmt.Sprintf("%d-%d", n, i))
+			}
+			body = `{"items":[` + strings.Join(items, ",") + `]}`
+		case q.Get("fail") == "true":
+			code = 500
 		case strings.HasPrefix(r.URL.Path, "/slow/"):
 			ms, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/slow/"))
 			time.Sleep(time.Duration(ms) * time.Millisecond)
@@ -54,7 +66,7 @@ func newTimedServer(t *testing.T) *timedServer {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(code)
-		io.WriteString(w, `{"ok":true}`)
+		io.WriteString(w, body)
 		ts.mu.Lock()
 		ts.hits = append(ts.hits, hit{r.URL.Path, q.Get("u"), q.Get("g"), r.Header.Clone(), at, time.Now()})
 		ts.mu.Unlock()
