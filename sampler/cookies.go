@@ -26,6 +26,7 @@ type cookieConfig struct {
 	controlled bool // CookieManager.controlledByThreadGroup
 	ignore     bool // policy ignoreCookies
 	predefined []predefCookie
+	dynamic    bool   // some predefined value is an expression: re-evaluated per request
 	save       bool   // CookieManager.save.cookies
 	prefix     string // CookieManager.name.prefix
 	deleteNull bool   // CookieManager.delete_null_cookies: an empty value removes the cookie
@@ -86,6 +87,7 @@ func compileCookies(el *jmx.Element, props *functions.Properties) (*cookieConfig
 			*f.tpl = t
 		}
 		c.predefined = append(c.predefined, p)
+		c.dynamic = c.dynamic || !p.value.IsLiteral()
 	}
 	return c, nil
 }
@@ -95,6 +97,11 @@ type cookieStore struct {
 	cfg    *cookieConfig
 	jar    *cookiejar.Jar
 	primed bool // predefined cookies added
+	// JMeter evaluates a predefined cookie's value on every request, so one
+	// holding ${var} follows the variable; vals is each value as last set,
+	// replaced marks those a response has since replaced or removed.
+	vals     []string
+	replaced []bool
 }
 
 func newCookieStore(cfg *cookieConfig) *cookieStore {
@@ -108,44 +115,69 @@ func newCookieStore(cfg *cookieConfig) *cookieStore {
 func (s *cookieStore) reset() {
 	s.jar, _ = cookiejar.New(nil) // cannot fail without options
 	s.primed = false
+	if n := len(s.cfg.predefined); n > 0 {
+		s.vals = make([]string, n)
+		s.replaced = make([]bool, n)
+	}
 }
 
 func (s *cookieStore) prime(c *functions.Context) {
 	s.primed = true
-	now := time.Now()
-	for _, p := range s.cfg.predefined {
-		host := strings.TrimPrefix(strings.TrimSpace(p.domain.Eval(c)), ".")
-		if host == "" {
-			continue // JMeter's cookie then matches no host
-		}
-		scheme := "http"
-		if p.secure {
-			scheme = "https"
-		}
-		path := p.path.Eval(c)
-		if path == "" {
-			path = "/"
-		}
-		u := &url.URL{Scheme: scheme, Host: host, Path: path}
-		ck := &http.Cookie{Name: p.name, Value: p.value.Eval(c), Path: path, Secure: p.secure}
-		if p.domainSet {
-			ck.Domain = host
-		}
-		if p.expires > 0 {
-			exp := time.Unix(p.expires, 0)
-			if exp.Before(now) {
-				continue
-			}
-			ck.Expires = exp
-		}
-		s.jar.SetCookies(u, []*http.Cookie{ck})
+	for i := range s.cfg.predefined {
+		s.setPredefined(c, i, s.cfg.predefined[i].value.Eval(c))
 	}
+}
+
+// refresh re-evaluates the predefined cookies whose value is an expression
+// and stores those whose value changed, unless a response replaced them.
+func (s *cookieStore) refresh(c *functions.Context) {
+	for i := range s.cfg.predefined {
+		p := &s.cfg.predefined[i]
+		if p.value.IsLiteral() || s.replaced[i] {
+			continue
+		}
+		if v := p.value.Eval(c); v != s.vals[i] {
+			s.setPredefined(c, i, v)
+		}
+	}
+}
+
+func (s *cookieStore) setPredefined(c *functions.Context, i int, value string) {
+	p := &s.cfg.predefined[i]
+	s.vals[i] = value
+	host := strings.TrimPrefix(strings.TrimSpace(p.domain.Eval(c)), ".")
+	if host == "" {
+		return // JMeter's cookie then matches no host
+	}
+	scheme := "http"
+	if p.secure {
+		scheme = "https"
+	}
+	path := p.path.Eval(c)
+	if path == "" {
+		path = "/"
+	}
+	u := &url.URL{Scheme: scheme, Host: host, Path: path}
+	ck := &http.Cookie{Name: p.name, Value: value, Path: path, Secure: p.secure}
+	if p.domainSet {
+		ck.Domain = host
+	}
+	if p.expires > 0 {
+		exp := time.Unix(p.expires, 0)
+		if exp.Before(time.Now()) {
+			return
+		}
+		ck.Expires = exp
+	}
+	s.jar.SetCookies(u, []*http.Cookie{ck})
 }
 
 // header returns the Cookie header value for u ("" when none).
 func (s *cookieStore) header(c *functions.Context, u *url.URL) string {
 	if !s.primed {
 		s.prime(c)
+	} else if s.cfg.dynamic {
+		s.refresh(c)
 	}
 	cks := s.jar.Cookies(u)
 	switch len(cks) {
@@ -185,6 +217,13 @@ func (s *cookieStore) store(c *functions.Context, u *url.URL, h http.Header) {
 		}
 	}
 	s.jar.SetCookies(u, cks)
+	for i := range s.cfg.predefined {
+		for _, ck := range cks {
+			if ck.Name == s.cfg.predefined[i].name {
+				s.replaced[i] = true // JMeter keeps the response's cookie in its place
+			}
+		}
+	}
 	if s.cfg.save && c != nil && c.Vars != nil {
 		now := time.Now()
 		for _, ck := range cks {

@@ -341,6 +341,32 @@ func TestPredefinedCookieFieldsEvaluated(t *testing.T) {
 	}
 }
 
+// JMeter evaluates a predefined cookie's value on every request: one
+// holding ${v} follows v, until a response sets a cookie of that name.
+func TestPredefinedCookieFollowsVariable(t *testing.T) {
+	srv, rec := cookieServer(t)
+	s := newSession()
+	cm := elem("CookieManager", "cm", collection("CookieManager.cookies",
+		elemProp("a", "Cookie", sp("Cookie.value", "${v}"), sp("Cookie.domain", "127.0.0.1"), sp("Cookie.path", "/"))))
+	get := func(path string) string {
+		mustHTTP(t, httpSampler(t, srv.URL, path, "GET", path), HTTPOptions{Cookies: cm, Props: s.Ctx.Props}).Sample(context.Background(), s)
+		return rec.last(t).Header.Get("Cookie")
+	}
+	s.Ctx.Vars.Put("v", "one")
+	if c := get("/x"); c != "a=one" {
+		t.Errorf("first request %q", c)
+	}
+	s.Ctx.Vars.Put("v", "two")
+	if c := get("/x"); c != "a=two" {
+		t.Errorf("after the variable changed %q, want a=two", c)
+	}
+	get("/set") // the response sets a=1
+	s.Ctx.Vars.Put("v", "three")
+	if c := get("/x"); c != "a=1" {
+		t.Errorf("after the response's cookie %q, want a=1", c)
+	}
+}
+
 func TestHTTPCookies(t *testing.T) {
 	srv, rec := cookieServer(t)
 	props := newSession().Ctx.Props
