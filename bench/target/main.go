@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -37,6 +38,10 @@ type counting struct {
 	// perSecond counts the requests handled in each second after the first
 	// answer, to see ramp-up and the steady rate (S2); later seconds are not kept.
 	perSecond [maxSeconds]atomic.Int64
+	// raw counts the /fast requests answered by the raw fast path (fast.go).
+	raw atomic.Int64
+	// fastResp caches the raw /fast response for the current second.
+	fastResp atomic.Pointer[fastResponse]
 }
 
 // maxSeconds bounds the per-second series (two hours).
@@ -47,10 +52,21 @@ func (c *counting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.report(w)
 		return
 	}
+	c.arrive()
+	c.srv.ServeHTTP(w, r)
+	c.answered()
+}
+
+// arrive notes the wall-clock time of the first request.
+func (c *counting) arrive() {
 	if c.arrival.Load() == 0 {
 		c.arrival.CompareAndSwap(0, time.Now().UnixNano())
 	}
-	c.srv.ServeHTTP(w, r)
+}
+
+// answered notes the end of a request in the first/last stamps and the
+// per-second series.
+func (c *counting) answered() {
 	now := int64(time.Since(c.start))
 	c.first.CompareAndSwap(-1, now)
 	if i := (now - c.first.Load()) / int64(time.Second); i >= 0 && i < maxSeconds {
@@ -77,7 +93,7 @@ type figures struct {
 }
 
 func (c *counting) figures() figures {
-	f := figures{Count: c.srv.Count(), FirstArrivalUnixNs: c.arrival.Load()}
+	f := figures{Count: c.srv.Count() + c.raw.Load(), FirstArrivalUnixNs: c.arrival.Load()}
 	if first := c.first.Load(); first >= 0 {
 		f.Seconds = time.Duration(c.last.Load() - first).Seconds()
 	}
@@ -105,14 +121,28 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address (loopback only)")
 	seed := flag.Int64("seed", 1, "seed for prices, tokens and generated bodies")
 	urlFile := flag.String("url-file", "", "also write the base URL to this file")
+	rawFast := flag.Bool("raw-fast", true, "answer GET /fast on a lean HTTP/1.1 path instead of net/http, so the target outruns the generators in S1")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the target to this file until it is stopped")
 	flag.Parse()
-	if err := run(*addr, *seed, *urlFile); err != nil {
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "target: -cpuprofile:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if err := run(*addr, *seed, *urlFile, *rawFast); err != nil {
 		fmt.Fprintln(os.Stderr, "target:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(addr string, seed int64, urlFile string) error {
+func run(addr string, seed int64, urlFile string, rawFast bool) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("-addr %q: %w", addr, err)
@@ -135,7 +165,11 @@ func run(addr string, seed int64, urlFile string) error {
 		}
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	if rawFast {
+		go func() { errc <- c.serveHybrid(ln, hs) }()
+	} else {
+		go func() { errc <- hs.Serve(ln) }()
+	}
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
