@@ -42,7 +42,46 @@ func newCondition(src string, expression bool) (*condition, error) {
 		}
 		c.static = e
 	}
+	if !expression && !tpl.IsLiteral() {
+		// The JavaScript is only complete at run time; check its shape now
+		// with every ${...} replaced by a number, so that a construct the
+		// evaluator lacks fails the load instead of every evaluation.
+		probe := strings.TrimSpace(replaceReferences(src, "0"))
+		if probe != "0" && probe != `"0"` {
+			if _, err := functions.CompileJavaScript(probe); err != nil && strings.Contains(err.Error(), "unsupported") {
+				return nil, fmt.Errorf("condition %q: %v: %w", src, err, errCannotRun)
+			}
+		}
+	}
 	return c, nil
+}
+
+// replaceReferences replaces each ${...} (braces balanced) by with.
+func replaceReferences(s, with string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '$' && i+1 < len(s) && s[i+1] == '{' {
+			depth := 0
+			j := i + 1
+			for ; j < len(s); j++ {
+				if s[j] == '{' {
+					depth++
+				} else if s[j] == '}' {
+					depth--
+					if depth == 0 {
+						break
+					}
+				}
+			}
+			if j < len(s) {
+				b.WriteString(with)
+				i = j
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 func (c *condition) holds(u *vuser) bool {

@@ -423,3 +423,11 @@ func TestFlowControlStopTest(t *testing.T) {
 		t.Fatalf("got %d requests", n)
 	}
 }
+
+func TestLegacyConditionWithUnsupportedJavaScriptIsAProblem(t *testing.T) {
+	xml := planXML(tg("G", 1, 0, "1", "", ifCtrl("odd", `"${x}".someJavaOnlyMethod(1)`, false, get(nil, "a", "/a"))))
+	_, err := compileXML(t, xml, Options{})
+	if err == nil || !strings.Contains(err.Error(), "someJavaOnlyMethod") || !strings.Contains(err.Error(), "G > odd") {
+		t.Fatalf("got %v", err)
+	}
+}

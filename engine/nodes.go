@@ -140,7 +140,7 @@ func (c *compiler) compileController(el *jmx.Element, cx cctx) node {
 	case "IfController":
 		cond, err := newCondition(el.Str("IfController.condition"), el.Bool("IfController.useExpression", false))
 		if err != nil {
-			c.badConfig(el, err)
+			c.problemOrBad(el, err)
 			return nil
 		}
 		x := &ifController{ctrlBase: base, cond: cond, evaluateAll: el.Bool("IfController.evaluateAll", false)}
