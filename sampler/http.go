@@ -173,6 +173,9 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 	h.md5 = el.Bool("HTTPSampler.md5", false)
 	h.ipSourceType = el.Int("HTTPSampler.ipSourceType", 0)
 	h.imageParser = el.Bool("HTTPSampler.image_parser", false)
+	if h.imageParser {
+		h.discard = false // the page is parsed for its resources
+	}
 	if h.embedded.allow, err = functions.Compile(el.Str("HTTPSampler.embedded_url_re")); err != nil {
 		return nil, where("HTTPSampler.embedded_url_re", err)
 	}
