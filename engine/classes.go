@@ -97,6 +97,7 @@ var classes = map[string]classSpec{
 	"ConstantThroughputTimer": {kind: kTimer},
 	"PreciseThroughputTimer":  {kind: kTimer},
 	"SyncTimer":               {kind: kTimer},
+	classShapingTimer:         {kind: kTimer},
 
 	"ResultCollector": {kind: kListener},
 

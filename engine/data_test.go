@@ -261,3 +261,20 @@ func TestThroughputTimersShared(t *testing.T) {
 		t.Errorf("precise throughput: %d samples in 2 s at 20/s", n)
 	}
 }
+
+func TestThroughputShapingTimer(t *testing.T) {
+	srv := newServer(t)
+	row := func(a, b, d string) string {
+		return `<collectionProp name="r">` + sp("1", a) + sp("2", b) + sp("3", d) + `</collectionProp>`
+	}
+	shaping := el{tag: classShapingTimer, gui: classShapingTimer + "Gui", name: "tst", props: `<collectionProp name="load_profile">` + row("20", "20", "1") + row("40", "40", "1") + `</collectionProp>`}
+	xml := planXML(tg("G", 5, 0, "-1", "", get(srv, "x", "/x", shaping)))
+	start := time.Now()
+	run(t, xml, nil)
+	if d := time.Since(start); d < 1500*time.Millisecond || d > 3500*time.Millisecond {
+		t.Errorf("the profile lasts 2 s, then stops the test: took %v", d)
+	}
+	if n := len(srv.requests()); n < 50 || n > 66 { // 20 in the first second, 40 in the second
+		t.Errorf("%d requests, want about 60", n)
+	}
+}

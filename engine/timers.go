@@ -33,6 +33,8 @@ func (c *compiler) buildTimer(el *jmx.Element) (timer, error) {
 		}, nil
 	case "PreciseThroughputTimer":
 		return c.buildPreciseTimer(el)
+	case classShapingTimer:
+		return c.buildShapingTimer(el)
 	case "SyncTimer":
 		return &syncTimer{
 			el:        el,
@@ -295,4 +297,90 @@ func (t *preciseTimer) delay(u *vuser) time.Duration {
 		return d
 	}
 	return 0
+}
+
+// classShapingTimer is the jmeter-plugins Throughput Shaping Timer.
+const classShapingTimer = "kg.apc.jmeter.timers.VariableThroughputTimer"
+
+// shapingTimer paces the samples of all users sharing it to a requests-per-
+// second schedule (rows of start RPS, end RPS, duration s, changing
+// linearly within a row). When the schedule is over it stops the test, as
+// the plugin does.
+type shapingTimer struct {
+	el   *jmx.Element
+	rows [][3]*functions.Template
+}
+
+func (c *compiler) buildShapingTimer(el *jmx.Element) (timer, error) {
+	t := &shapingTimer{el: el}
+	for _, row := range el.Collection("load_profile") {
+		if len(row.Items) < 3 {
+			return nil, fmt.Errorf("load_profile row needs start RPS, end RPS and duration")
+		}
+		var r [3]*functions.Template
+		for i := range r {
+			tpl, err := functions.Compile(row.Items[i].Value)
+			if err != nil {
+				return nil, fmt.Errorf("load_profile: %w", err)
+			}
+			r[i] = tpl
+		}
+		t.rows = append(t.rows, r)
+	}
+	if len(t.rows) == 0 {
+		return nil, fmt.Errorf("Throughput Shaping Timer has no load_profile rows")
+	}
+	return t, nil
+}
+
+type shapingState struct {
+	mu    sync.Mutex
+	start time.Time
+	next  time.Time
+	rows  [][3]float64
+}
+
+// rate is the target rate (per second) at t seconds; -1 past the schedule.
+func (s *shapingState) rate(t float64) float64 {
+	for _, r := range s.rows {
+		if t < r[2] {
+			return r[0] + (r[1]-r[0])*t/r[2]
+		}
+		t -= r[2]
+	}
+	return -1
+}
+
+func (t *shapingTimer) delay(u *vuser) time.Duration {
+	v, _ := u.t.state.LoadOrStore(sharedKey{el: t.el}, &shapingState{})
+	s := v.(*shapingState)
+	now := time.Now()
+	s.mu.Lock()
+	if s.rows == nil {
+		for _, r := range t.rows {
+			s.rows = append(s.rows, [3]float64{evalFloat(r[0], u.ctx, 0), evalFloat(r[1], u.ctx, 0), evalFloat(r[2], u.ctx, 0)})
+		}
+		s.start, s.next = now, now
+	}
+	slot := s.next
+	if slot.Before(now) {
+		slot = now
+	}
+	for {
+		r := s.rate(slot.Sub(s.start).Seconds())
+		if r < 0 {
+			s.mu.Unlock()
+			u.t.logf("INFO", "%s: load profile finished, stopping the test", t.el.Path())
+			u.t.stopGraceful()
+			u.stop = true
+			return 0
+		}
+		if r > 0 {
+			s.next = slot.Add(time.Duration(float64(time.Second) / r))
+			break
+		}
+		slot = slot.Add(100 * time.Millisecond) // no load in this part of the profile
+	}
+	s.mu.Unlock()
+	return slot.Sub(now)
 }
