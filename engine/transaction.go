@@ -126,7 +126,10 @@ func (c *txController) finish(u *vuser, fr *txFrame, interrupted bool) {
 	} else if r.Success {
 		r.ResponseCode = "200"
 	}
-	u.fillThreadInfo(r)
+	// only the transaction's own fields: its sub-results have theirs, and
+	// may already be with a listener's collector
+	r.ThreadName = u.name
+	r.GrpThreads, r.AllThreads = int(u.gr.active.Load()), int(u.t.active.Load())
 	if c.parent {
 		for _, a := range c.asserts {
 			a.check(u, r)
