@@ -611,6 +611,13 @@ func (h *HTTP) requestHeaderText(req *http.Request, body *reqBody) string {
 		if h.headers[i].name == "Content-Type" && !ctFromManager {
 			continue
 		}
+		if h.headers[i].name == "Host" && !done["Host"] && req.Host != "" {
+			done["Host"] = true // a header manager's Host stays where the manager put it
+			b.WriteString("Host: ")
+			b.WriteString(req.Host)
+			b.WriteByte('\n')
+			continue
+		}
 		write(h.headers[i].name)
 	}
 	write("If-Modified-Since")
@@ -622,28 +629,28 @@ func (h *HTTP) requestHeaderText(req *http.Request, body *reqBody) string {
 		b.WriteByte('\n')
 	}
 	write("Content-Type")
-	host := req.Host
-	if host == "" {
-		host = req.URL.Host
+	if !done["Host"] {
+		host := req.Host
+		if host == "" {
+			host = req.URL.Host
+		}
+		b.WriteString("Host: ")
+		b.WriteString(host)
+		b.WriteByte('\n')
 	}
-	b.WriteString("Host: ")
-	b.WriteString(host)
-	b.WriteByte('\n')
 	if ua := req.Header["User-Agent"]; len(ua) == 1 && ua[0] == "" {
 		done["User-Agent"] = true
 	}
 	write("User-Agent")
-	if len(done) < len(req.Header)+1 {
-		rest := make([]string, 0, 4)
-		for k := range req.Header {
-			if !done[k] {
-				rest = append(rest, k)
-			}
+	var rest []string
+	for k := range req.Header {
+		if !done[k] {
+			rest = append(rest, k)
 		}
-		sort.Strings(rest)
-		for _, k := range rest {
-			write(k)
-		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		write(k)
 	}
 	return b.String()
 }
