@@ -13,6 +13,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+
+	"gometer/engine"
+	"gometer/functions"
 )
 
 // Exit codes CI can gate on.
@@ -101,4 +105,38 @@ Exit codes: 0 the test ran; 1 the plan could not be loaded or run; 2 usage;
 3 --fail-on thresholds exceeded; 130/143 stopped by SIGINT/SIGTERM.
 Properties: built-in defaults, then -p, then user.properties beside the plan, then -q files, then -J.
 `)
+	printSupported(w)
+}
+
+// printSupported lists the elements gometer runs; anything else in a plan is
+// named (with its line) by validate and refused by run.
+func printSupported(w io.Writer) {
+	fmt.Fprintln(w, "\nElements gometer runs (others are listed by `gometer validate` with path and line):")
+	groups := engine.Supported()
+	for _, g := range []string{"thread groups", "samplers", "controllers", "config elements", "pre-processors", "post-processors", "assertions", "timers", "listeners"} {
+		if len(groups[g]) == 0 {
+			continue
+		}
+		printWrapped(w, "  "+g+": ", groups[g])
+	}
+	printWrapped(w, "  functions: ", functions.FunctionNames())
+}
+
+// printWrapped prints a list after a heading, wrapped at 100 columns.
+func printWrapped(w io.Writer, head string, items []string) {
+	line := head
+	indent := strings.Repeat(" ", 4)
+	for i, it := range items {
+		if i < len(items)-1 {
+			it += ","
+		}
+		if len(line)+1+len(it) > 100 && line != head {
+			fmt.Fprintln(w, line)
+			line = indent
+		} else if line != head && line != indent {
+			line += " "
+		}
+		line += it
+	}
+	fmt.Fprintln(w, line)
 }
