@@ -584,8 +584,8 @@ func responseHeaderText(raw []byte, resp *http.Response) string {
 
 // requestHeaderText lists the request headers as JMeter shows them: one
 // "Name: value" line each, Cookie left out, in HttpClient 4's order
-// (Connection, the header managers', conditional and auth headers, then
-// Content-Length, a default Content-Type, Host and User-Agent).
+// (Connection, the header managers', conditional headers, then
+// Content-Length, a default Content-Type, Host, User-Agent and Authorization).
 func (h *HTTP) requestHeaderText(req *http.Request, body *reqBody) string {
 	var b strings.Builder
 	done := make(map[string]bool, 8)
@@ -622,7 +622,6 @@ func (h *HTTP) requestHeaderText(req *http.Request, body *reqBody) string {
 	}
 	write("If-Modified-Since")
 	write("If-None-Match")
-	write("Authorization")
 	if body != nil {
 		b.WriteString("Content-Length: ")
 		b.WriteString(strconv.Itoa(len(body.data)))
@@ -642,6 +641,7 @@ func (h *HTTP) requestHeaderText(req *http.Request, body *reqBody) string {
 		done["User-Agent"] = true
 	}
 	write("User-Agent")
+	write("Authorization") // added last, by the pre-emptive auth interceptor
 	var rest []string
 	for k := range req.Header {
 		if !done[k] {
