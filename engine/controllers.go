@@ -62,12 +62,18 @@ type genericController struct{ ctrlBase }
 func (c *genericController) run(u *vuser) flow { return c.pass(u) }
 
 // loopFlow is how an iterating controller treats a pass's flow: keep going,
-// leave the loop normally, or pass the flow up.
-func loopFlow(f flow) (cont bool, up flow) {
+// leave the loop normally, or pass the flow up. A continue or break it
+// consumes resets JMeterThread.last_sample_ok to true, as JMeterThread does
+// after any flow action (after enclosing transactions took their verdict).
+func (u *vuser) loopFlow(f flow) (cont bool, up flow) {
 	switch f {
-	case flowNext, flowNextLoop:
+	case flowNext:
+		return true, flowNext
+	case flowNextLoop:
+		u.vars.Put(lastSampleOK, "true")
 		return true, flowNext
 	case flowBreakLoop:
+		u.vars.Put(lastSampleOK, "true")
 		return false, flowNext
 	}
 	return false, f
@@ -96,7 +102,7 @@ func (c *loopController) run(u *vuser) flow {
 		u.pushPass(int(i + 1))
 		f := c.pass(u)
 		u.popPass()
-		cont, up := loopFlow(f)
+		cont, up := u.loopFlow(f)
 		if !cont {
 			return up
 		}
@@ -146,7 +152,7 @@ func (c *whileController) run(u *vuser) flow {
 		u.pushPass(i + 1)
 		f := c.pass(u)
 		u.popPass()
-		cont, up := loopFlow(f)
+		cont, up := u.loopFlow(f)
 		if !cont {
 			return up
 		}
@@ -421,7 +427,7 @@ func (c *foreachController) run(u *vuser) flow {
 		u.pushPass(pass)
 		f := c.pass(u)
 		u.popPass()
-		cont, up := loopFlow(f)
+		cont, up := u.loopFlow(f)
 		if !cont {
 			return up
 		}

@@ -431,3 +431,21 @@ func TestLegacyConditionWithUnsupportedJavaScriptIsAProblem(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// A transaction cut short by a flow action takes its verdict from the last
+// sample before the action (JMeter sets last_sample_ok only afterwards).
+func TestTransactionInterruptedAfterFailure(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 1, 0, "1", "",
+		loopCtrl("loop", "1", txCtrl("T", false, true, get(srv, "f", "/fail"), flowAction("next", 4, 0, "0"), get(srv, "never", "/never"))),
+		ifCtrl("after", "${JMeterThread.last_sample_ok}", false, get(srv, "ok", "/ok-reset")),
+	))
+	_, out := run(t, xml, nil)
+	res := out.all()
+	if len(res) != 3 || res[1].Label != "T" || res[1].Success {
+		t.Fatalf("transaction: %v", out.labels())
+	}
+	if got := joined(srv); got != "/fail,/ok-reset" {
+		t.Errorf("got %s: last_sample_ok must be true again after the flow action", got)
+	}
+}

@@ -65,13 +65,10 @@ func (a *testAction) perform(u *vuser) flow {
 		u.stop = true
 		return flowStop
 	case actionNextThreadLoop:
-		u.vars.Put(lastSampleOK, "true")
 		return flowNextThreadLoop
 	case actionNextLoop:
-		u.vars.Put(lastSampleOK, "true")
 		return flowNextLoop
 	case actionBreakLoop:
-		u.vars.Put(lastSampleOK, "true")
 		return flowBreakLoop
 	}
 	return flowNext
