@@ -76,6 +76,8 @@ func cmdDemo(o *options, stdout, stderr io.Writer) int {
 	run.props = append([]kv{
 		{"host", host}, {"port", port},
 		{"duration", fmt.Sprint(secs)},
+		// Livelier than the plan's defaults, so 15 s show every action.
+		{"users", "20"}, {"rampup", "3"}, {"think_min", "200"}, {"think_range", "1300"},
 		{"summariser.interval", "10"},
 	}, o.props...)
 	fmt.Fprintf(stdout, "Running %s for %ds against it …\n", demoPlan, secs)
