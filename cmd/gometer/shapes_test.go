@@ -98,7 +98,7 @@ func TestShapesClassicThreadGroup(t *testing.T) {
 		want := float64(i-1) * 0.8
 		// the 200 ms timer runs before each request
 		got := first[fmt.Sprint(i)] - 0.2
-		if got < want-0.1 || got > want+0.35 {
+		if got < want-0.1 || got > want+0.5 {
 			t.Errorf("ramp user %d started at %.2f s, want %.1f s", i, got, want)
 		}
 	}
@@ -108,10 +108,10 @@ func TestShapesClassicThreadGroup(t *testing.T) {
 	if len(del) == 0 {
 		t.Fatal("the delayed group sent nothing")
 	}
-	if s := del[0].At.Sub(t0).Seconds() - 0.2; s < 1.95 || s > 2.4 {
+	if s := del[0].At.Sub(t0).Seconds() - 0.2; s < 1.95 || s > 2.5 {
 		t.Errorf("delayed group's first request at %.2f s (less its 200 ms timer), want 2 s", s)
 	}
-	if s := del[len(del)-1].At.Sub(t0).Seconds(); s > 5.3 {
+	if s := del[len(del)-1].At.Sub(t0).Seconds(); s > 5.5 {
 		t.Errorf("delayed group's last request at %.2f s, want none after 5 s", s)
 	}
 	// 2 users x one request per 200 ms for 3 s: about 30.
@@ -224,10 +224,12 @@ func TestShapesArrivalRates(t *testing.T) {
 		if !within(float64(len(ev)), 40, 0.05) {
 			t.Errorf("open model even_arrivals: %d in 10 s, want 40 ± 5%%", len(ev))
 		}
-		// evenly spaced: 250 ms apart
-		for i := 1; i < len(ev); i++ {
-			if d := ev[i].At.Sub(ev[i-1].At); d < 150*time.Millisecond || d > 400*time.Millisecond {
-				t.Errorf("open model even_arrivals: gap %v before arrival %d, want 250 ms", d, i)
+		// evenly spaced, 250 ms apart: arrival k near k·250 ms after the
+		// first (a loaded machine may run one late, not the schedule)
+		for k, h := range ev {
+			ideal := ev[0].At.Add(time.Duration(k) * 250 * time.Millisecond)
+			if d := h.At.Sub(ideal); d < -150*time.Millisecond || d > 450*time.Millisecond {
+				t.Errorf("open model even_arrivals: arrival %d is %v off the 250 ms grid\n%s", k, d, describeHits(ev, t0))
 				break
 			}
 		}
