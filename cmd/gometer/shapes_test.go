@@ -137,20 +137,22 @@ func TestShapesPluginThreadGroups(t *testing.T) {
 
 	t.Run("UltimateThreadGroup", func(t *testing.T) {
 		// row 1: 2 users start at 1 s and 2 s, hold until 5 s;
-		// row 2: 2 users start at 3 s, hold until 7 s.
+		// row 2: 2 users start at 3 s, hold until 5 s, then stop over 2 s
+		// (one at 6 s, one at 7 s).
 		ult := groupHits(hs, "ult")
 		checkActive(t, "ultimate", ult, rows, "ult", t0, []window{
-			{0.3, 0.8, 0}, {1.4, 1.7, 1}, {2.4, 2.8, 2}, {3.4, 4.6, 4}, {5.5, 6.6, 2}, {7.6, 9, 0},
+			{0.3, 0.8, 0}, {1.4, 1.7, 1}, {2.4, 2.8, 2}, {3.4, 4.6, 4}, {5.4, 5.7, 2}, {6.4, 6.7, 1}, {7.6, 9, 0},
 		})
 		if n := len(firstPerUser(ult, t0)); n != 4 {
 			t.Errorf("ultimate: %d distinct users, want 4", n)
 		}
 	})
 	t.Run("SteppingThreadGroup", func(t *testing.T) {
-		// 2 users at 0 s, 2 more at 2 s and at 4 s, all hold until 6 s.
+		// 2 users at 0 s, 2 more at 2 s and at 4 s, all hold until 6 s,
+		// then 2 stop every second.
 		step := groupHits(hs, "step")
 		checkActive(t, "stepping", step, rows, "step", t0, []window{
-			{0.4, 1.6, 2}, {2.4, 3.6, 4}, {4.4, 5.6, 6}, {6.6, 9, 0},
+			{0.4, 1.6, 2}, {2.4, 3.6, 4}, {4.4, 5.6, 6}, {6.4, 6.7, 4}, {7.4, 7.7, 2}, {8.6, 10, 0},
 		})
 	})
 	t.Run("ConcurrencyThreadGroup", func(t *testing.T) {
@@ -271,4 +273,31 @@ func maxInFlight(hs []hit) int {
 		best = max(best, cur)
 	}
 	return best
+}
+
+// The check as written: arrival rates over 30 s, within 3 %
+// (deterministic schedules) — skipped with -short.
+func TestShapesArrivalRates30s(t *testing.T) {
+	if testing.Short() {
+		t.Skip("30 s run")
+	}
+	ts := newTimedServer(t)
+	runShape(t, ts, "rates.jmx", 90*time.Second, "hold=30")
+	hs := ts.all()
+	t0 := startOf(t, hs)
+	for _, c := range []struct {
+		group, what string
+		want, tol   float64
+	}{
+		{"arr", "Arrivals Thread Group 5/s", 150, 0.03},
+		{"even", "Open Model even_arrivals 4/s", 120, 0.03},
+		{"rand", "Open Model random_arrivals 10/s (Poisson: 3.5 sd)", 300, 0.20},
+	} {
+		if n := len(groupHits(hs, c.group)); !within(float64(n), c.want, c.tol) {
+			t.Errorf("%s: %d arrivals in 30 s, want %.0f ± %.0f%%", c.what, n, c.want, 100*c.tol)
+		}
+		if n := countBefore(groupHits(hs, c.group), t0, 15); !within(float64(n), c.want/2, 2*c.tol) {
+			t.Errorf("%s: %d arrivals in the first 15 s, want %.0f", c.what, n, c.want/2)
+		}
+	}
 }
