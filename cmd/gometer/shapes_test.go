@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -143,8 +144,35 @@ func TestShapesPluginThreadGroups(t *testing.T) {
 		checkActive(t, "ultimate", ult, rows, "ult", t0, []window{
 			{0.3, 0.8, 0}, {1.4, 1.7, 1}, {2.4, 2.8, 2}, {3.4, 4.6, 4}, {5.4, 5.7, 2}, {6.4, 6.7, 1}, {7.6, 9, 0},
 		})
-		if n := len(firstPerUser(ult, t0)); n != 4 {
-			t.Errorf("ultimate: %d distinct users, want 4", n)
+		// Numbering as the plugin does it: within a row the first-created
+		// thread starts last (k = N … 1), so user 2 starts at 1 s and user 1
+		// at 2 s; in row 2, user 3 stops last (7 s) and user 4 first (6 s).
+		first, last := firstPerUser(ult, t0), map[string]float64{}
+		for _, h := range ult {
+			last[h.User] = h.At.Sub(t0).Seconds()
+		}
+		if len(first) != 4 {
+			t.Fatalf("ultimate: %d distinct users, want 4", len(first))
+		}
+		for _, c := range []struct {
+			user        string
+			start, stop float64
+		}{{"1", 2, 5}, {"2", 1, 5}, {"3", 3, 7}, {"4", 3, 6}} {
+			// each request follows a 200 ms pause
+			if s := first[c.user] - 0.2; s < c.start-0.1 || s > c.start+0.4 {
+				t.Errorf("ultimate user %s started at %.2f s, want %.0f s", c.user, s, c.start)
+			}
+			if s := last[c.user]; s < c.stop-0.5 || s > c.stop+0.3 {
+				t.Errorf("ultimate user %s sent its last request at %.2f s, want just before %.0f s", c.user, s, c.stop)
+			}
+		}
+		// thread names: "<group> <group number>-<thread number>"
+		for _, r := range rows {
+			want := map[string]string{"ult": "Ultimate 2-", "step": "Stepping 3-", "conc": "Concurrency 4-", "mark": "Marker 1-"}[r["label"]]
+			if !strings.HasPrefix(r["threadName"], want) {
+				t.Errorf("%s row threadName %q, want %s<n>", r["label"], r["threadName"], want)
+				break
+			}
 		}
 	})
 	t.Run("SteppingThreadGroup", func(t *testing.T) {

@@ -69,7 +69,15 @@ func TestShapesRandomTimers(t *testing.T) {
 func TestShapesSyncTimer(t *testing.T) {
 	ts := newTimedServer(t)
 	runShape(t, ts, "sync.jmx", 60*time.Second)
-	hs := ts.all()
+	var hs, timeout []hit
+	for _, h := range ts.all() {
+		switch h.Path {
+		case "/sync":
+			hs = append(hs, h)
+		case "/synct":
+			timeout = append(timeout, h)
+		}
+	}
 	if len(hs) != 12 {
 		t.Fatalf("%d requests, want 12 (4 users x 3 loops)", len(hs))
 	}
@@ -93,6 +101,23 @@ func TestShapesSyncTimer(t *testing.T) {
 	// starts at 1.5 s), so the first batch is not spread over the ramp-up.
 	if spread := hs[3].At.Sub(hs[0].At); spread > 550*time.Millisecond {
 		t.Errorf("first batch spread over %v: the timer did not hold the early users back", spread)
+	}
+	// Timeout: 2 users can never make a group of 3; each round both wait
+	// 600 ms, then go on together.
+	if len(timeout) != 4 {
+		t.Fatalf("sync timeout group: %d requests, want 4", len(timeout))
+	}
+	for _, u := range []string{"1", "2"} {
+		uh := byUser(timeout)[u]
+		if len(uh) != 2 {
+			t.Fatalf("sync timeout user %s: %d requests", u, len(uh))
+		}
+		if d := uh[1].At.Sub(uh[0].Done); d < 550*time.Millisecond || d > 1100*time.Millisecond {
+			t.Errorf("sync timeout user %s waited %v between requests, want the 600 ms timeout", u, d)
+		}
+	}
+	if d := timeout[1].At.Sub(timeout[0].At); d > 200*time.Millisecond {
+		t.Errorf("sync timeout: first round released %v apart, want together", d)
 	}
 }
 
