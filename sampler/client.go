@@ -64,46 +64,36 @@ const maxIdlePerKey = 4
 
 // roundTrip sends req and returns the response; its Body must be read and
 // closed, which returns the connection to the user's pool when reusable.
-// A reused connection that the server closed before answering is retried
-// once on a new connection, as HttpClient's stale-connection check avoids.
+// Like JMeter's HttpClient there is no retry: a kept-alive connection is
+// checked before reuse only when it has been idle longer than
+// httpclient4.validate_after_inactivity (4.9 s), and a server that closes it
+// in the meantime fails the sample with NoHttpResponseException.
 func (st *HTTPState) roundTrip(ctx context.Context, req *http.Request, pools *bufPools) (*http.Response, error) {
 	key := connKey{scheme: req.URL.Scheme, addr: canonicalAddr(req.URL)}
 	if st.proxy != nil {
 		key.proxy = st.proxy.String()
 	}
-	for attempt := 0; ; attempt++ {
-		cc, reused, err := st.getConn(ctx, key)
-		if err != nil {
-			// HttpClient marks the connect end even when connecting fails.
-			st.gotConn, st.reused, st.connAt = true, false, time.Now()
-			return nil, err
-		}
-		st.gotConn, st.reused, st.connAt, st.conn = true, reused, time.Now(), cc.conn
-		r0 := st.read.Load()
-		resp, err := st.exchangeOn(ctx, cc, req, pools)
-		if err == nil {
-			return resp, nil
-		}
-		cc.close()
-		if cc.br != nil {
-			cc.br.Reset(nil)
-			pools.r.Put(cc.br)
-			cc.br = nil
-		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		// Retry once when a kept-alive connection turned out dead: nothing came back.
-		if reused && attempt == 0 && st.read.Load() == r0 && !isTimeout(err) {
-			if req.GetBody != nil {
-				if req.Body, err = req.GetBody(); err != nil {
-					return nil, err
-				}
-			}
-			continue
-		}
+	cc, reused, err := st.getConn(ctx, key)
+	if err != nil {
+		// HttpClient marks the connect end even when connecting fails.
+		st.gotConn, st.reused, st.connAt = true, false, time.Now()
 		return nil, err
 	}
+	st.gotConn, st.reused, st.connAt, st.conn = true, reused, time.Now(), cc.conn
+	resp, err := st.exchangeOn(ctx, cc, req, pools)
+	if err == nil {
+		return resp, nil
+	}
+	cc.close()
+	if cc.br != nil {
+		cc.br.Reset(nil)
+		pools.r.Put(cc.br)
+		cc.br = nil
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return nil, err
 }
 
 func (st *HTTPState) exchangeOn(ctx context.Context, cc *clientConn, req *http.Request, pools *bufPools) (*http.Response, error) {
@@ -232,7 +222,8 @@ func (st *HTTPState) getConn(ctx context.Context, key connKey) (*clientConn, boo
 			cc := list[len(list)-1]
 			list[len(list)-1] = nil
 			list = list[:len(list)-1]
-			if now.Sub(cc.idleAt) > st.ttl {
+			idle := now.Sub(cc.idleAt)
+			if idle > st.ttl || (idle > st.validateAfter && isStale(cc.conn.Conn)) {
 				cc.close()
 				continue
 			}

@@ -893,17 +893,31 @@ func TestHTTPCancelAndStaleConnection(t *testing.T) {
 		t.Errorf("cancelled: %q %q", res.ResponseCode, res.ResponseMessage)
 	}
 
-	// A server that drops each connection after one response without saying so:
-	// the second request finds the kept-alive connection dead and is retried.
+	// A server that drops each connection after one response without saying
+	// so. Reused at once, the dead connection fails the sample as in JMeter
+	// (no retry); idle longer than httpclient4.validate_after_inactivity, it
+	// is found stale and replaced.
 	addr := closingServer(t, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-	h := mustHTTP(t, httpSampler(t, "http://"+addr, "s", "GET", "/"), HTTPOptions{})
+	props := newSession().Ctx.Props
+	props.Set("httpclient4.validate_after_inactivity", "30")
+	h := mustHTTP(t, httpSampler(t, "http://"+addr, "s", "GET", "/"), HTTPOptions{Props: props})
 	s := newSession()
+	s.HTTP = NewHTTPState(StateOptions{Props: props})
 	if r := h.Sample(context.Background(), s); !r.Success {
 		t.Fatalf("first: %s", r.ResponseMessage)
 	}
-	time.Sleep(50 * time.Millisecond) // let the close arrive
+	time.Sleep(100 * time.Millisecond) // idle past the validation threshold; the close has arrived
 	r := h.Sample(context.Background(), s)
 	if !r.Success || r.Connect == 0 {
 		t.Errorf("stale connection not replaced: %s %s connect %v", r.ResponseCode, r.ResponseMessage, r.Connect)
+	}
+	s2 := newSession()
+	h.Sample(context.Background(), s2)
+	time.Sleep(50 * time.Millisecond)
+	s2.HTTP.validateAfter = time.Hour // as if idle for less than the threshold
+	r = h.Sample(context.Background(), s2)
+	if r.Success || (r.ResponseCode != "Non HTTP response code: org.apache.http.NoHttpResponseException" &&
+		r.ResponseCode != "Non HTTP response code: java.net.SocketException") {
+		t.Errorf("dead connection reused without check: %s %s", r.ResponseCode, r.ResponseMessage)
 	}
 }

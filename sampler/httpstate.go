@@ -30,7 +30,10 @@ type HTTPState struct {
 	dialer  net.Dialer
 	tlsConf *tls.Config
 	ttl     time.Duration // httpclient4.time_to_live: a pooled connection older than this is not reused
-	idle    map[connKey][]*clientConn
+	// validateAfter is httpclient4.validate_after_inactivity: idle longer
+	// than this, a connection is checked before reuse.
+	validateAfter time.Duration
+	idle          map[connKey][]*clientConn
 
 	// Per-sample bookkeeping, set before a request and read after it.
 	connectTimeout time.Duration
@@ -75,12 +78,17 @@ func (st *HTTPState) workerStates(n int) []*HTTPState {
 
 // NewHTTPState returns the HTTP state of one virtual user.
 func NewHTTPState(opt StateOptions) *HTTPState {
-	st := &HTTPState{opt: opt, ttl: 60 * time.Second}
+	st := &HTTPState{opt: opt, ttl: 60 * time.Second, validateAfter: 4900 * time.Millisecond}
 	st.dialer = net.Dialer{KeepAlive: 30 * time.Second}
 	if opt.Props != nil {
 		if v, ok := opt.Props.Get("httpclient4.time_to_live"); ok {
 			if ms, err := parseInt(v); err == nil && ms > 0 {
 				st.ttl = time.Duration(ms) * time.Millisecond
+			}
+		}
+		if v, ok := opt.Props.Get("httpclient4.validate_after_inactivity"); ok {
+			if ms, err := parseInt(v); err == nil && ms >= 0 {
+				st.validateAfter = time.Duration(ms) * time.Millisecond
 			}
 		}
 	}
