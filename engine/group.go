@@ -315,7 +315,11 @@ type userPlan struct {
 	iters  int           // iteration limit besides the loop controller; 0 none
 	tokens chan struct{} // arrival mode: one iteration per token; closed ends
 	kill   *atomic.Bool  // set by a starter to stop the user after its sample
-	done   func(limited bool)
+	// dynamic users (Concurrency, Arrivals) are stopped by their starter at
+	// the end rather than scheduled: a pause past the end is not cut short
+	// by stopping at once
+	dynamic bool
+	done    func(limited bool)
 }
 
 // inShard reports whether the user with 0-based number i belongs to this
@@ -381,6 +385,7 @@ func (gr *groupRun) runUser(p userPlan, ph *phaseState) {
 		endTime: p.end,
 		ph:      ph,
 		kill:    p.kill,
+		dynamic: p.dynamic,
 		slots:   make([]slot, t.nslots),
 	}
 	u.ctx = t.newUserContext(vars)

@@ -342,7 +342,7 @@ func (gr *groupRun) runConcurrency(c *functions.Context, ph *phaseState) {
 		for int(running.Load()) < want && !limited.Load() {
 			num++
 			running.Add(1)
-			gr.spawn(userPlan{num: num, end: end, iters: iters, done: func(lim bool) { running.Add(-1); done(lim) }}, ph)
+			gr.spawn(userPlan{num: num, end: end, iters: iters, dynamic: true, done: func(lim bool) { running.Add(-1); done(lim) }}, ph)
 		}
 		select {
 		case <-tick.C:
@@ -451,7 +451,7 @@ func (gr *groupRun) runArrivals(c *functions.Context, rate rateFunc, ph *phaseSt
 		}
 		num++
 		users.Add(1)
-		gr.spawn(userPlan{num: num, tokens: tokens, done: func(bool) { users.Add(-1) }}, ph)
+		gr.spawn(userPlan{num: num, tokens: tokens, dynamic: true, done: func(bool) { users.Add(-1) }}, ph)
 		select {
 		case tokens <- struct{}{}:
 		case <-ph.stop:

@@ -212,3 +212,19 @@ func TestUltimateThreadsScheduleProperty(t *testing.T) {
 		t.Errorf("plans %+v", plans)
 	}
 }
+
+// Concurrency users are not scheduled threads: a pause that crosses the end
+// of the hold does not end the user early (the level holds to the end).
+func TestConcurrencyUsersHoldThroughPauses(t *testing.T) {
+	srv := newServer(t)
+	props := vuController() + sp("TargetLevel", "2") + sp("RampUp", "0") + sp("Hold", "1") + sp("Unit", "S")
+	xml := planXML(pluginGroup(classConcurrency, "CTG", props, get(srv, "x", "/x?u=${__threadNum}", constTimer(700))))
+	start := time.Now()
+	_, out := run(t, xml, nil)
+	if d := time.Since(start); d < 950*time.Millisecond {
+		t.Errorf("group ended after %v, before its 1 s hold", d)
+	}
+	if n := len(out.all()); n != 2 { // one sample each at 0.7 s; the next pause would cross 1 s
+		t.Errorf("%d samples", n)
+	}
+}

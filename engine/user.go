@@ -74,6 +74,7 @@ type vuser struct {
 	endTime time.Time // zero without scheduler
 	ph      *phaseState
 	kill    *atomic.Bool // a starter asks this user to stop (dynamic groups)
+	dynamic bool         // started by a Concurrency/Arrivals starter, not scheduled
 	slots   []slot
 	passes  []int // pass number (1-based) of each enclosing iterating controller
 	tx      []*txFrame
@@ -141,6 +142,11 @@ func (u *vuser) delay(timers []timer) bool {
 		return !u.halted()
 	}
 	if !u.endTime.IsZero() && total > time.Until(u.endTime) {
+		if u.dynamic {
+			// a dynamic group's user is not a scheduled JMeterThread: it
+			// pauses until the group stops it at the end
+			u.sleep(time.Until(u.endTime))
+		}
 		u.stop = true
 		return false
 	}
