@@ -168,7 +168,7 @@ func TestShapesPluginThreadGroups(t *testing.T) {
 		}
 		// thread names: "<group> <group number>-<thread number>"
 		for _, r := range rows {
-			want := map[string]string{"ult": "Ultimate 2-", "step": "Stepping 3-", "conc": "Concurrency 4-", "mark": "Marker 1-"}[r["label"]]
+			want := map[string]string{"ult": "Ultimate 2-", "step": "Stepping 3-", "conc": "Concurrency 4-", "lin": "Concurrency linear 5-", "mark": "Marker 1-"}[r["label"]]
 			if !strings.HasPrefix(r["threadName"], want) {
 				t.Errorf("%s row threadName %q, want %s<n>", r["label"], r["threadName"], want)
 				break
@@ -191,9 +191,18 @@ func TestShapesPluginThreadGroups(t *testing.T) {
 			{0.4, 1.6, 2}, {2.5, 6.5, 4}, {7.6, 9, 0},
 		})
 	})
-	// allThreads counts every group's users: at 2.4-2.8 s Ultimate 2 +
-	// Stepping 4 + Concurrency 4; at 4.4-4.6 s 4 + 6 + 4.
-	for _, w := range []window{{2.5, 2.8, 10}, {4.4, 4.6, 14}} {
+	t.Run("ConcurrencyThreadGroup linear", func(t *testing.T) {
+		// target 4 over a linear 4 s ramp: round(t) users, so one more at
+		// 0.5, 1.5, 2.5 and 3.5 s; hold until 6 s.
+		lin := groupHits(hs, "lin")
+		checkActive(t, "concurrency linear", lin, rows, "lin", t0, []window{
+			{0, 0.45, 0}, {0.85, 1.3, 1}, {1.85, 2.3, 2}, {2.85, 3.3, 3}, {3.85, 5.6, 4}, {6.6, 10, 0},
+		})
+	})
+	// allThreads counts every group's users: at 2.7-2.9 s Ultimate 2 +
+	// Stepping 4 + Concurrency 4 + Concurrency linear 3; at 4.4-4.6 s
+	// 4 + 6 + 4 + 4.
+	for _, w := range []window{{2.7, 2.9, 13}, {4.4, 4.6, 18}} {
 		checked := 0
 		for _, r := range rows {
 			s := jtlTime(t, r).Sub(t0).Seconds()
