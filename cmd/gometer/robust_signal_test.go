@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"html"
 	"os"
@@ -171,20 +172,46 @@ func TestSIGINTExits130(t *testing.T) {
 	jtl := filepath.Join(dir, "out.jtl")
 	plan := loopPlan(t, dir, port, 3, 0, -1, step{label: "Slow", path: "/delay/20"}, step{label: "Echo", path: "/echo"})
 	before := srv.Count()
-	r := startGometer(t, dir, "-n", "-t", plan, "-l", jtl)
+	reportDir := filepath.Join(dir, "report")
+	r := startGometer(t, dir, "-n", "-t", plan, "-l", jtl, "-e", "-o", reportDir)
 	if !waitFor(30*time.Second, func() bool { return srv.Count()-before >= 30 }) {
 		t.Fatalf("the run did not get going:\n%s", r.output())
 	}
 	r.cmd.Process.Signal(syscall.SIGINT)
-	if code := r.wait(t, 30*time.Second); code != 130 {
+	if code := r.wait(t, 60*time.Second); code != 130 {
 		t.Errorf("exit %d after SIGINT, want 130\n%s", code, r.output())
 	}
-	if out := r.output(); !strings.Contains(out, "stopped by SIGINT") {
+	out := r.output()
+	if !strings.Contains(out, "stopped by SIGINT") {
 		t.Errorf("no line says the run was stopped by SIGINT:\n%s", out)
 	}
 	rows := checkJTLComplete(t, jtl)
 	if got := srv.Count() - before; int64(len(rows)) != got {
 		t.Errorf("JTL has %d rows, the server answered %d requests", len(rows), got)
+	}
+	// Every output has every sample: the summariser's last total and the
+	// report's statistics agree with the JTL.
+	total := -1
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "summary = ") {
+			fmt.Sscanf(strings.TrimPrefix(line, "summary = "), "%d", &total)
+		}
+	}
+	if total != len(rows) {
+		t.Errorf("the summariser's total is %d, the JTL has %d rows\n%s", total, len(rows), out)
+	}
+	data, err := os.ReadFile(filepath.Join(reportDir, "statistics.json"))
+	if err != nil {
+		t.Fatalf("no report after SIGINT: %v\n%s", err, out)
+	}
+	var stats map[string]struct {
+		SampleCount int `json:"sampleCount"`
+	}
+	if err := json.Unmarshal(data, &stats); err != nil {
+		t.Fatal(err)
+	}
+	if got := stats["Total"].SampleCount; got != len(rows) {
+		t.Errorf("the report counts %d samples, the JTL has %d rows", got, len(rows))
 	}
 }
 
