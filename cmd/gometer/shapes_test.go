@@ -298,6 +298,24 @@ func TestShapesArrivalRates(t *testing.T) {
 			t.Errorf("open model: %d users for %d arrivals, want one user per arrival", n, len(ev))
 		}
 	})
+	t.Run("OpenModelThreadGroup pause and ramp", func(t *testing.T) {
+		// rate(2/sec) even_arrivals(2 sec): 4 arrivals; pause(2 sec): none;
+		// rate(0/sec) even_arrivals(4 sec) rate(4/sec): the rate rises
+		// linearly to 4/s, 8 arrivals in all, 2 of them in the first half.
+		sh := groupHits(hs, "shaped")
+		// (boundaries kept off the instants where an even arrival may fall)
+		a, b, c := countBefore(sh, t0, 2.3), countBefore(sh, t0, 3.95), countBefore(sh, t0, 5.8)
+		d := len(sh)
+		if a != 4 || b != a || c-b < 1 || c-b > 3 || d-c < 5 || d-c > 8 {
+			t.Errorf("open model schedule: %d arrivals in 0-2.3 s (want 4), %d in the rest of the pause (want 0), %d in 4-5.8 s (want 1-2), %d after (want 6-7)\n%s",
+				a, b-a, c-b, d-c, describeHits(sh, t0))
+		}
+		if len(sh) > 0 {
+			if s := sh[len(sh)-1].At.Sub(t0).Seconds(); s > 8.5 {
+				t.Errorf("open model schedule: arrival at %.2f s, the schedule ends at 8 s", s)
+			}
+		}
+	})
 	t.Run("OpenModelThreadGroup random", func(t *testing.T) {
 		rd := groupHits(hs, "rand")
 		if !within(float64(len(rd)), 100, 0.35) {
