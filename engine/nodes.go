@@ -48,6 +48,7 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 			Props:       c.t.props,
 			TLSVerify:   c.t.opts.TLSVerify,
 			DiscardBody: len(sc.posts) == 0 && len(sc.asserts) == 0 && len(sc.listeners) == 0 && !c.readsPrevious(),
+			Lean:        len(sc.posts) == 0 && len(sc.asserts) == 0 && len(sc.listeners) == 0 && !c.t.outputsReadRequestDetails(),
 		})
 		if h != nil {
 			n.smp = h
