@@ -497,3 +497,43 @@ func TestFaultProbe(t *testing.T) {
 		})
 	}
 }
+
+// TestMixedFaultsConcurrently: several users interleave faults with normal
+// requests on kept-alive connections; every request gives exactly one row
+// and every answered one is counted once.
+func TestMixedFaultsConcurrently(t *testing.T) {
+	srv, port := startTarget(t)
+	dir := t.TempDir()
+	steps := []step{
+		{label: "reset", path: "/fault/reset"},
+		{label: "echo", path: "/echo?x=1"},
+		{label: "truncate", path: "/fault/truncate"},
+		{label: "error", path: "/status/500"},
+		{label: "badhttp", path: "/fault/badhttp"},
+		{label: "drip", path: "/fault/drip?bytes=3&ms=5", responseTimeout: "2000"},
+		{label: "hang", path: "/fault/hang", responseTimeout: "100"},
+		{label: "bytes", path: "/bytes/5000"},
+	}
+	const users, loops = 4, 5
+	plan := loopPlan(t, dir, port, users, 0, loops, steps...)
+	before := srv.Count()
+	_, rows, _ := runFault(t, dir, plan, 120*time.Second)
+	if want := users * loops * len(steps); len(rows) != want {
+		t.Errorf("%d rows, want %d", len(rows), want)
+	}
+	for _, s := range steps {
+		if n := len(byLabel(rows, s.label)); n != users*loops {
+			t.Errorf("%d rows %s, want %d", n, s.label, users*loops)
+		}
+	}
+	for _, r := range byLabel(rows, "echo") {
+		if r["responseCode"] != "200" {
+			t.Errorf("echo after a fault: %s %s", r["responseCode"], r["responseMessage"])
+		}
+	}
+	want := int64(answered(rows))
+	waitFor(5*time.Second, func() bool { return srv.Count()-before == want })
+	if got := srv.Count() - before; got != want {
+		t.Errorf("the server answered %d requests, the JTL has %d rows with an HTTP status", got, want)
+	}
+}
