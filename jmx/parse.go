@@ -47,13 +47,47 @@ func (e *Error) Error() string {
 // maxDepth bounds XML nesting; below etree's own limit so the error can say where.
 const maxDepth = 1000
 
+// maxPlanSize bounds what ParseFile reads: a device or an endless stream
+// named by mistake (-t /dev/zero) must not take the machine's memory.
+const maxPlanSize = 128 << 20
+
 // ParseFile reads and parses a .jmx file.
 func ParseFile(path string) (*Plan, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read test plan: %w", err)
 	}
-	return Parse(data, path)
+	defer f.Close()
+	// A NUL byte in the first block of a file without a UTF-16 byte order
+	// mark is binary data: say so without reading the rest.
+	head := make([]byte, 64<<10)
+	n, err := io.ReadFull(f, head)
+	head = head[:n]
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, fmt.Errorf("read test plan: %w", err)
+	}
+	utf16BOM := bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF})
+	if err != nil || (!utf16BOM && bytes.IndexByte(head, 0) >= 0) {
+		return Parse(head, path)
+	}
+	// Read in fixed blocks so that an endless stream stops at the limit
+	// without the doubling of a growing buffer.
+	blocks, total := [][]byte{head}, n
+	for total <= maxPlanSize {
+		b := make([]byte, 1<<20)
+		k, err := io.ReadFull(f, b)
+		blocks, total = append(blocks, b[:k]), total+k
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read test plan: %w", err)
+		}
+	}
+	if total > maxPlanSize {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("larger than %d MiB, not a JMeter test plan", maxPlanSize>>20)}
+	}
+	return Parse(bytes.Join(blocks, nil), path)
 }
 
 // Parse parses the bytes of a .jmx file; file names it in elements and errors.
