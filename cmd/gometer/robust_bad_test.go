@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -196,5 +199,55 @@ func TestRefusedPlanPrintsNoEmptySummary(t *testing.T) {
 	}
 	if _, err := os.Stat(jtl); err == nil {
 		t.Errorf("a refused plan left %s behind", jtl)
+	}
+}
+
+// TestEndlessPlanInput: a device or a pipe that never ends, named as the
+// plan by mistake, is refused quickly with bounded memory.
+func TestEndlessPlanInput(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "endless.jmx")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	// The writer feeds text (no NUL) until gometer closes its end.
+	go func() {
+		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		block := bytes.Repeat([]byte("<a>text</a>\n"), 1<<12)
+		for {
+			if _, err := f.Write(block); err != nil {
+				return
+			}
+		}
+	}()
+	cases := []struct{ plan, want string }{
+		{"/dev/zero", "binary data"},
+		{fifo, "larger than"},
+	}
+	for _, c := range cases {
+		if _, err := os.Stat(c.plan); err != nil {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		cmd := exec.CommandContext(ctx, binPath, "-n", "-t", c.plan, "-l", filepath.Join(dir, "out.jtl"))
+		out, _ := cmd.CombinedOutput()
+		timedOut := ctx.Err() != nil
+		cancel()
+		if timedOut {
+			t.Fatalf("-t %s did not end within 60 s", c.plan)
+		}
+		if code := cmd.ProcessState.ExitCode(); code != 1 {
+			t.Errorf("-t %s: exit %d, want 1\n%s", c.plan, code, out)
+		}
+		if !strings.Contains(string(out), c.plan) || !strings.Contains(string(out), c.want) {
+			t.Errorf("-t %s: the message does not name the file and say %q:\n%s", c.plan, c.want, out)
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss*1024 > 512<<20 {
+			t.Errorf("-t %s: peak RSS %d MiB", c.plan, ru.Maxrss>>10)
+		}
 	}
 }
