@@ -2,11 +2,15 @@ package functions
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 )
+
+// maxPropertiesSize bounds what LoadPropertiesFile reads.
+const maxPropertiesSize = 32 << 20
 
 // LoadPropertiesFile reads a Java .properties file (jmeter.properties,
 // user.properties, -q/-p files) into props, later keys overriding earlier
@@ -18,9 +22,19 @@ import (
 // gometer reads them as UTF-8 when they are valid UTF-8 (what editors write
 // today) and as ISO-8859-1 otherwise.
 func LoadPropertiesFile(path string, into *Properties) error {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("properties: %w", err)
+	}
+	defer f.Close()
+	// Bounded: a device or endless pipe given by mistake (-q /dev/zero)
+	// must fail rather than take all memory.
+	data, err := io.ReadAll(io.LimitReader(f, maxPropertiesSize+1))
+	if err != nil {
+		return fmt.Errorf("properties: %w", err)
+	}
+	if len(data) > maxPropertiesSize {
+		return fmt.Errorf("properties file %s: larger than %d MiB, not a properties file", path, maxPropertiesSize>>20)
 	}
 	pairs, err := ParseProperties(data)
 	if err != nil {
