@@ -224,30 +224,35 @@ func TestEndlessPlanInput(t *testing.T) {
 			}
 		}
 	}()
-	cases := []struct{ plan, want string }{
-		{"/dev/zero", "binary data"},
-		{fifo, "larger than"},
+	basic := repoFile("testdata", "e2e", "basic.jmx")
+	cases := []struct {
+		file, want string
+		args       []string
+	}{
+		{"/dev/zero", "binary data", []string{"-n", "-t", "/dev/zero"}},
+		{fifo, "larger than", []string{"-n", "-t", fifo}},
+		{"/dev/zero", "larger than", []string{"-n", "-t", basic, "-q", "/dev/zero", "-Jport=1"}},
 	}
 	for _, c := range cases {
-		if _, err := os.Stat(c.plan); err != nil {
+		if _, err := os.Stat(c.file); err != nil {
 			continue
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		cmd := exec.CommandContext(ctx, binPath, "-n", "-t", c.plan, "-l", filepath.Join(dir, "out.jtl"))
+		cmd := exec.CommandContext(ctx, binPath, append(c.args, "-l", filepath.Join(dir, "out.jtl"))...)
 		out, _ := cmd.CombinedOutput()
 		timedOut := ctx.Err() != nil
 		cancel()
 		if timedOut {
-			t.Fatalf("-t %s did not end within 60 s", c.plan)
+			t.Fatalf("%v did not end within 60 s", c.args)
 		}
 		if code := cmd.ProcessState.ExitCode(); code != 1 {
-			t.Errorf("-t %s: exit %d, want 1\n%s", c.plan, code, out)
+			t.Errorf("%v: exit %d, want 1\n%s", c.args, code, out)
 		}
-		if !strings.Contains(string(out), c.plan) || !strings.Contains(string(out), c.want) {
-			t.Errorf("-t %s: the message does not name the file and say %q:\n%s", c.plan, c.want, out)
+		if !strings.Contains(string(out), c.file) || !strings.Contains(string(out), c.want) {
+			t.Errorf("%v: the message does not name %s and say %q:\n%s", c.args, c.file, c.want, out)
 		}
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss*1024 > 512<<20 {
-			t.Errorf("-t %s: peak RSS %d MiB", c.plan, ru.Maxrss>>10)
+			t.Errorf("%v: peak RSS %d MiB", c.args, ru.Maxrss>>10)
 		}
 	}
 }
