@@ -336,7 +336,7 @@ func TestHTTPDefaultPortOmittedInURL(t *testing.T) {
 
 // rawServer answers every request on a connection with resp and records
 // the exact request bytes it read.
-func rawServer(t *testing.T, resp string) (addr string, reqBytes func() []int) {
+func rawServer(t testing.TB, resp string) (addr string, reqBytes func() []int) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -193,3 +193,19 @@ func BenchmarkIdleUserMemory(b *testing.B) {
 		runtime.KeepAlive(sessions)
 	}
 }
+
+// BenchmarkHTTPSampleRaw is BenchmarkHTTPSample against a minimal loopback
+// server that answers with fixed bytes, so the figure is mostly the client.
+func BenchmarkHTTPSampleRaw(b *testing.B) {
+	resp := "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n" + strings.Repeat("x", 100)
+	addr, _ := rawServer(b, resp)
+	h := mustHTTP(b, httpSampler(b, "http://"+addr, "bench", "GET", "/bench"), HTTPOptions{DiscardBody: true, Lean: true})
+	s := newSession()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r := h.Sample(context.Background(), s); !r.Success {
+			b.Fatalf("%s %s", r.ResponseCode, r.ResponseMessage)
+		}
+	}
+}
