@@ -432,6 +432,14 @@ func (c *foreachController) run(u *vuser) flow {
 			return up
 		}
 	}
+	// When the loop runs out, JMeter resets its index to the start and its
+	// parent asks isDone() once more, which puts inputVal_(start+1) into
+	// returnVal again: after the loop, returnVal holds the first value.
+	if start < end {
+		if v, ok := u.vars.Get(in + c.sep + strconv.FormatInt(start+1, 10)); ok {
+			u.vars.Put(out, v)
+		}
+	}
 	return flowNext
 }
 

@@ -186,6 +186,34 @@ func TestForeachController(t *testing.T) {
 	}
 }
 
+// JMeter's finished ForEach resets its index and, asked isDone() once more,
+// puts inputVal_(start+1) back into returnVal: the loop leaves the first
+// value behind, not the last.
+func TestForeachControllerLeavesFirstValue(t *testing.T) {
+	srv := newServer(t)
+	each := func(name, extra string) el {
+		return ctrl("ForeachController", name, sp("ForeachController.inputVal", "item")+sp("ForeachController.returnVal", "it")+extra,
+			get(srv, name, "/"+name+"/${it}"))
+	}
+	xml := planXML(
+		udvs("v", "item_1", "a", "item_2", "b", "item_3", "c"),
+		tg("G", 1, 0, "1", "",
+			each("all", ""),
+			get(srv, "after all", "/after/${it}"),
+			each("from1", sp("ForeachController.startIndex", "1")),
+			get(srv, "after from1", "/after/${it}"),
+			each("upto1", sp("ForeachController.startIndex", "0")+sp("ForeachController.endIndex", "1")),
+			get(srv, "after upto1", "/after/${it}"),
+			each("none", sp("ForeachController.startIndex", "3")),
+			get(srv, "after none", "/after/${it}"),
+		))
+	run(t, xml, nil)
+	want := "/all/a,/all/b,/all/c,/after/a,/from1/b,/from1/c,/after/b,/upto1/a,/after/a,/after/a"
+	if got := joined(srv); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
 // JMeter reads the indexes with getPropertyAsInt: an absent end index is
 // unbounded, but one present and empty (or not an int) is 0, so nothing runs.
 func TestForeachControllerIndexProperties(t *testing.T) {
