@@ -84,6 +84,9 @@ var classes = map[string]classSpec{
 	"AuthManager":       {kind: kConfig},
 	"DNSCacheManager":   {kind: kConfig},
 	"Arguments":         {kind: kUDV},
+	classVarsFromCSV:    {kind: kUDV},
+	classRandomCSV:      {kind: kData},
+	classParameterized:  {kind: kController},
 
 	"CSVDataSet":           {kind: kData},
 	"CounterConfig":        {kind: kData},

@@ -265,8 +265,11 @@ func (c *compiler) compilePlan(tp *jmx.Element) {
 		if s, ok := c.spec(e); ok && s.kind == kIgnore {
 			return false
 		}
-		if e.Class() == "Arguments" {
+		switch e.Class() {
+		case "Arguments":
 			c.addUDVs(e, e)
+		case classVarsFromCSV:
+			c.addVarsFromCSV(e)
 		}
 		return true
 	})

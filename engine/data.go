@@ -18,6 +18,8 @@ func (c *compiler) buildData(el *jmx.Element) (iterListener, error) {
 	switch el.Class() {
 	case "CSVDataSet":
 		return c.buildCSV(el)
+	case classRandomCSV:
+		return c.buildRandomCSV(el)
 	case "CounterConfig":
 		return &counter{
 			el:      el,

@@ -203,6 +203,13 @@ func (c *compiler) compileController(el *jmx.Element, cx cctx) node {
 		n, b = x, &x.ctrlBase
 	case "TransactionController":
 		return c.compileTransaction(el, cx, lv, base)
+	case classParameterized:
+		x, err := c.buildParameterized(el, base)
+		if err != nil {
+			c.badConfig(el, err)
+			return nil
+		}
+		n, b = x, &x.ctrlBase
 	default:
 		c.problem(el, "unsupported controller")
 		return nil

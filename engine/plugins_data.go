@@ -1,0 +1,205 @@
+package engine
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"gometer/functions"
+	"gometer/jmx"
+)
+
+// Plugin data elements from jmeter-plugins and BlazeMeter that real plans
+// use: Parameterized Controller, Variables From CSV File and Random CSV
+// Data Set.
+const (
+	classParameterized = "kg.apc.jmeter.control.ParameterizedController"
+	classVarsFromCSV   = "kg.apc.jmeter.config.VariablesFromCSVFile"
+	classRandomCSV     = "com.blazemeter.jmeter.RandomCSVDataSetConfig"
+)
+
+// parameterizedController sets its variables, in order, each time it is
+// entered, then runs its children like a simple controller.
+type parameterizedController struct {
+	ctrlBase
+	names  []string
+	values []*functions.Template
+}
+
+func (c *compiler) buildParameterized(el *jmx.Element, base ctrlBase) (*parameterizedController, error) {
+	x := &parameterizedController{ctrlBase: base}
+	args := el.Elem("ParameterizedController")
+	for _, item := range args.Collection("Arguments.arguments") {
+		a := item.Elem
+		if a == nil || a.Str("Argument.name") == "" {
+			continue
+		}
+		tpl, err := functions.Compile(a.Str("Argument.value"))
+		if err != nil {
+			return nil, fmt.Errorf("variable %q: %w", a.Str("Argument.name"), err)
+		}
+		x.names = append(x.names, a.Str("Argument.name"))
+		x.values = append(x.values, tpl)
+	}
+	return x, nil
+}
+
+func (c *parameterizedController) run(u *vuser) flow {
+	for i, n := range c.names {
+		u.vars.Put(n, c.values[i].Eval(u.ctx))
+	}
+	return c.pass(u)
+}
+
+// addVarsFromCSV reads a Variables From CSV File element: each line is a
+// variable name and value; like Arguments, the variables are global and set
+// once before the run.
+func (c *compiler) addVarsFromCSV(el *jmx.Element) {
+	name := strings.TrimSpace(el.Str("filename"))
+	delim := el.StrOr("delimiter", ",")
+	if delim == `\t` {
+		delim = "\t"
+	}
+	if delim == "" {
+		delim = ","
+	}
+	prefix := el.Str("variablesPrefix")
+	skip := int(el.Int("skipLines", 0))
+	data, err := os.ReadFile(c.resolvePath(name))
+	if err != nil {
+		c.problemOrBad(el, fmt.Errorf("variables file: %v: %w", err, errCannotRun))
+		return
+	}
+	for i, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		if i < skip {
+			continue
+		}
+		k, v, ok := strings.Cut(strings.TrimSuffix(line, "\r"), delim)
+		if !ok || k == "" {
+			continue
+		}
+		c.t.udvs = append(c.t.udvs, udv{name: prefix + k, value: functions.Literal(v), set: len(c.t.udvs)})
+	}
+}
+
+// randomCSV is the Random CSV Data Set Config: at each iteration start of
+// its controller it sets the variables from the next record of a shuffled
+// (or in-order) list, shared by all users or one per user; at the end of the
+// list it starts over, or stops the user.
+type randomCSV struct {
+	el          *jmx.Element
+	slot        int
+	data        [][]string
+	names       []string
+	random      bool
+	rewind      bool
+	independent bool
+	mu          sync.Mutex
+	order       []int
+	pos         int
+}
+
+type randomCSVState struct {
+	order []int
+	pos   int
+}
+
+func (c *compiler) buildRandomCSV(el *jmx.Element) (iterListener, error) {
+	d := &csvData{
+		el:       el,
+		encoding: strings.TrimSpace(el.Str("fileEncoding")),
+		delim:    el.StrOr("delimiter", ","),
+	}
+	if d.delim == `\t` {
+		d.delim = "\t"
+	} else if d.delim == "" {
+		d.delim = ","
+	}
+	if !isSupportedEncoding(d.encoding) {
+		return nil, fmt.Errorf("file encoding %q is not supported", d.encoding)
+	}
+	name := strings.TrimSpace(el.Str("filename"))
+	if name == "" {
+		return nil, fmt.Errorf("Random CSV Data Set has no file name: %w", errCannotRun)
+	}
+	f := d.load(c.t, c.resolvePath(name))
+	if f.err != nil {
+		return nil, fmt.Errorf("%v: %w", f.err, errCannotRun)
+	}
+	r := &randomCSV{
+		el:          el,
+		slot:        c.newSlot(),
+		data:        f.records,
+		random:      el.Bool("randomOrder", true),
+		rewind:      el.Bool("rewindOnTheEndOfList", true),
+		independent: el.Bool("independentListPerThread", false),
+	}
+	if names := strings.TrimSpace(el.Str("variableNames")); names != "" {
+		for _, n := range strings.Split(names, ",") {
+			r.names = append(r.names, strings.TrimSpace(n))
+		}
+		if el.Bool("ignoreFirstLine", false) && len(r.data) > 0 {
+			r.data = r.data[1:]
+		}
+	} else if len(r.data) > 0 {
+		r.names = r.data[0]
+		r.data = r.data[1:]
+	}
+	return r, nil
+}
+
+// next returns the next record index from a list position; false at the end
+// of a list that does not rewind.
+func (r *randomCSV) next(u *vuser, order *[]int, pos *int) (int, bool) {
+	if len(r.data) == 0 {
+		return 0, false
+	}
+	if *order == nil || *pos >= len(*order) {
+		if *order != nil && !r.rewind {
+			return 0, false
+		}
+		if r.random {
+			*order = u.ctx.Rand.Perm(len(r.data))
+		} else if *order == nil {
+			*order = make([]int, len(r.data))
+			for i := range *order {
+				(*order)[i] = i
+			}
+		}
+		*pos = 0
+	}
+	i := (*order)[*pos]
+	*pos++
+	return i, true
+}
+
+func (r *randomCSV) iterationStart(u *vuser) flow {
+	var i int
+	var ok bool
+	if r.independent {
+		st := &u.slots[r.slot]
+		s, _ := st.v.(*randomCSVState)
+		if s == nil {
+			s = &randomCSVState{}
+			st.v = s
+		}
+		i, ok = r.next(u, &s.order, &s.pos)
+	} else {
+		r.mu.Lock()
+		i, ok = r.next(u, &r.order, &r.pos)
+		r.mu.Unlock()
+	}
+	if !ok {
+		u.t.logf("INFO", "%s: all records used, stopping %s", r.el.Path(), u.name)
+		u.stop = true
+		return flowStop
+	}
+	rec := r.data[i]
+	for k, n := range r.names {
+		if k < len(rec) {
+			u.vars.Put(n, rec[k])
+		}
+	}
+	return flowNext
+}
