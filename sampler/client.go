@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -68,7 +70,8 @@ const maxIdlePerKey = 4
 // checked before reuse only when it has been idle longer than
 // httpclient4.validate_after_inactivity (4.9 s), and a server that closes it
 // in the meantime fails the sample with NoHttpResponseException.
-func (st *HTTPState) roundTrip(ctx context.Context, req *http.Request, pools *bufPools) (*http.Response, error) {
+func (st *HTTPState) roundTrip(ctx context.Context, h *HTTP, req *http.Request, body *reqBody) (*http.Response, error) {
+	pools := h.bufs
 	key := connKey{scheme: req.URL.Scheme, addr: canonicalAddr(req.URL)}
 	if st.proxy != nil {
 		key.proxy = st.proxy.String()
@@ -80,7 +83,7 @@ func (st *HTTPState) roundTrip(ctx context.Context, req *http.Request, pools *bu
 		return nil, err
 	}
 	st.gotConn, st.reused, st.connAt, st.conn = true, reused, time.Now(), cc.conn
-	resp, err := st.exchangeOn(ctx, cc, req, pools)
+	resp, err := st.exchangeOn(ctx, h, cc, req, body)
 	if err == nil {
 		return resp, nil
 	}
@@ -96,7 +99,8 @@ func (st *HTTPState) roundTrip(ctx context.Context, req *http.Request, pools *bu
 	return nil, err
 }
 
-func (st *HTTPState) exchangeOn(ctx context.Context, cc *clientConn, req *http.Request, pools *bufPools) (*http.Response, error) {
+func (st *HTTPState) exchangeOn(ctx context.Context, h *HTTP, cc *clientConn, req *http.Request, body *reqBody) (*http.Response, error) {
+	pools := h.bufs
 	var stop func() bool
 	if ctx.Done() != nil {
 		conn := cc.conn
@@ -104,16 +108,14 @@ func (st *HTTPState) exchangeOn(ctx context.Context, cc *clientConn, req *http.R
 	}
 	bw := pools.w.Get().(*bufio.Writer)
 	bw.Reset(cc.conn)
-	var err error
-	if cc.key.proxy != "" && cc.key.scheme == "http" {
+	proxied := cc.key.proxy != "" && cc.key.scheme == "http"
+	if proxied {
 		if u := st.proxy.User; u != nil {
 			pw, _ := u.Password()
 			req.Header.Set("Proxy-Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(u.Username()+":"+pw)))
 		}
-		err = req.WriteProxy(bw)
-	} else {
-		err = req.Write(bw)
 	}
+	err := h.writeRequest(bw, req, body, proxied)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -317,4 +319,113 @@ func (st *HTTPState) newTLSConfig() {
 		InsecureSkipVerify: !st.opt.TLSVerify, //nolint:gosec // JMeter accepts any certificate unless told otherwise
 		ClientSessionCache: tls.NewLRUClientSessionCache(8),
 	}
+}
+
+// writeRequest writes req as JMeter's HttpClient 4 does: request line,
+// Connection, the header managers' headers in their order (names as
+// written), conditional headers, Cookie, Content-Length and the entity's
+// Content-Type, Host, User-Agent, Authorization; then the body.
+func (h *HTTP) writeRequest(w *bufio.Writer, req *http.Request, body *reqBody, proxied bool) error {
+	w.WriteString(req.Method)
+	w.WriteByte(' ')
+	if proxied {
+		u := *req.URL
+		u.Fragment = ""
+		w.WriteString(u.String())
+	} else {
+		w.WriteString(req.URL.RequestURI())
+	}
+	w.WriteString(" HTTP/1.1\r\n")
+	line := func(name, v string) {
+		w.WriteString(name)
+		w.WriteString(": ")
+		if strings.ContainsAny(v, "\r\n") {
+			v = strings.NewReplacer("\r", " ", "\n", " ").Replace(v)
+		}
+		w.WriteString(v)
+		w.WriteString("\r\n")
+	}
+	values := func(name, key string) {
+		for _, v := range req.Header[key] {
+			line(name, v)
+		}
+	}
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	values("Connection", "Connection")
+	for i := range h.headers {
+		x := &h.headers[i]
+		if x.name == "Connection" || h.headerIndex(x.name) != i {
+			continue // written already
+		}
+		switch {
+		case x.name == "Host":
+			line(x.wire, host)
+		case x.name == "Content-Type" && body != nil && body.forceCT:
+			// multipart: the entity's type replaces the manager's, below
+		default:
+			values(x.wire, x.name)
+		}
+	}
+	for _, k := range [...]string{"If-Modified-Since", "If-None-Match", "Cookie"} {
+		if h.headerIndex(k) < 0 {
+			values(k, k)
+		}
+	}
+	if body != nil {
+		w.WriteString("Content-Length: ")
+		w.WriteString(strconv.Itoa(len(body.data)))
+		w.WriteString("\r\n")
+	}
+	if h.headerIndex("Content-Type") < 0 || (body != nil && body.forceCT) {
+		values("Content-Type", "Content-Type")
+	}
+	if h.headerIndex("Host") < 0 {
+		line("Host", host)
+	}
+	if h.headerIndex("User-Agent") < 0 {
+		if ua := req.Header["User-Agent"]; len(ua) > 0 && ua[0] != "" {
+			line("User-Agent", ua[0])
+		}
+	}
+	if h.headerIndex("Authorization") < 0 {
+		values("Authorization", "Authorization")
+	}
+	values("Proxy-Authorization", "Proxy-Authorization")
+	for k, vs := range req.Header {
+		if headerKnown(k) || h.headerIndex(k) >= 0 {
+			continue
+		}
+		for _, v := range vs {
+			line(k, v)
+		}
+	}
+	w.WriteString("\r\n")
+	if body != nil {
+		w.Write(body.data)
+	}
+	return nil
+}
+
+// headerKnown lists the headers writeRequest writes by name.
+func headerKnown(k string) bool {
+	switch k {
+	case "Connection", "If-Modified-Since", "If-None-Match", "Cookie", "Content-Type", "Host",
+		"User-Agent", "Authorization", "Proxy-Authorization":
+		return true
+	}
+	return false
+}
+
+// headerIndex is the position of the first header manager header named k
+// (canonical), or -1.
+func (h *HTTP) headerIndex(k string) int {
+	for i := range h.headers {
+		if h.headers[i].name == k {
+			return i
+		}
+	}
+	return -1
 }

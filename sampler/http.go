@@ -115,6 +115,7 @@ type fileArg struct {
 
 type httpHeader struct {
 	name  string // canonical
+	wire  string // as written in the plan, sent on the wire
 	value *functions.Template
 	lit   []string // the value as a shared one-element slice when it is literal
 }
@@ -260,7 +261,7 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s (%s): header %d %q: %w", hm.Path(), hm.Where(), i+1, name, err)
 			}
-			hh := httpHeader{name: cn, value: v}
+			hh := httpHeader{name: cn, wire: name, value: v}
 			if v.IsLiteral() {
 				hh.lit = []string{v.Eval(nil)}
 			}

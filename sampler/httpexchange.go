@@ -108,7 +108,7 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 		st.proxy = h.proxyURL(c)
 		st.setLocal(h.localAddr(c))
 		st.begin(cto, rto, dns)
-		resp, err = st.roundTrip(ctx, req, h.bufs)
+		resp, err = st.roundTrip(ctx, h, req, body)
 		if st.gotConn && !st.reused {
 			connect = st.connAt.Sub(start)
 		}
@@ -308,14 +308,7 @@ func (h *HTTP) newRequest(ctx context.Context, c *functions.Context, st *HTTPSta
 	req.Host = host
 	req.Header = hdr
 	if body != nil {
-		req.ContentLength = int64(len(body.data))
-		if len(body.data) > 0 {
-			req.Body = io.NopCloser(bytes.NewReader(body.data))
-			data := body.data
-			req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-		} else {
-			req.Body = http.NoBody
-		}
+		req.ContentLength = int64(len(body.data)) // written by writeRequest
 	}
 	return req, nil
 }
@@ -397,13 +390,6 @@ func (h *HTTP) redirectRequest(prev *http.Request, hdr http.Header, u *url.URL, 
 		URL: u, Header: hdr, Host: prev.Host, Close: prev.Close}
 	if body != nil {
 		req.ContentLength = int64(len(body.data))
-		if len(body.data) > 0 {
-			data := body.data
-			req.Body = io.NopCloser(bytes.NewReader(data))
-			req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-		} else {
-			req.Body = http.NoBody
-		}
 	}
 	return req
 }
