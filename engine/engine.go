@@ -38,6 +38,10 @@ type Options struct {
 	Log func(level, msg string)
 	// Shared is the run-wide function state; nil creates one.
 	Shared *functions.Shared
+	// KeepBodies keeps every response body for the outputs (a JTL that
+	// saves response data); otherwise bodies nothing reads are counted and
+	// dropped.
+	KeepBodies bool
 	// Shard and Shards split the load between Shards copies of gometer
 	// running the same plan (0-based Shard; Shards 0 or 1: everything). Each
 	// copy runs the users whose 0-based number modulo Shards is Shard, at

@@ -47,7 +47,7 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 			DNS:         sc.dns,
 			Props:       c.t.props,
 			TLSVerify:   c.t.opts.TLSVerify,
-			DiscardBody: len(sc.posts) == 0 && len(sc.asserts) == 0 && len(sc.listeners) == 0 && !c.readsPrevious(),
+			DiscardBody: len(sc.posts) == 0 && len(sc.asserts) == 0 && len(sc.listeners) == 0 && !c.readsPrevious() && !c.keepBodies(),
 			Lean:        len(sc.posts) == 0 && len(sc.asserts) == 0 && len(sc.listeners) == 0 && !c.t.outputsReadRequestDetails(),
 		})
 		if h != nil {
@@ -83,6 +83,20 @@ func (c *compiler) readsPrevious() bool {
 		}
 	}
 	return c.t.readsPrev == 2
+}
+
+// keepBodies reports whether the outputs want response bodies (a JTL that
+// saves response data).
+func (c *compiler) keepBodies() bool {
+	if c.t.opts.KeepBodies {
+		return true
+	}
+	for _, k := range []string{"jmeter.save.saveservice.response_data", "jmeter.save.saveservice.response_data.on_error"} {
+		if strings.EqualFold(strings.TrimSpace(c.t.props.GetOr(k, "")), "true") {
+			return true
+		}
+	}
+	return false
 }
 
 func propsContain(ps []*jmx.Property, s string) bool {

@@ -639,3 +639,17 @@ func TestThreadCountNotANumberAtRunTime(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 }
+
+// Bodies nothing reads are dropped; a JTL saving response data keeps them.
+func TestResponseBodiesKeptWhenSaved(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 1, 0, "1", "", get(srv, "A", "/a")))
+	_, out := run(t, xml, nil)
+	if b := out.all()[0].Body; len(b) != 0 {
+		t.Errorf("body kept although nothing reads it: %q", b)
+	}
+	_, out = run(t, xml, map[string]string{"jmeter.save.saveservice.response_data": "true"})
+	if b := string(out.all()[0].Body); b != "ok /a" {
+		t.Errorf("body %q, want it kept for the JTL", b)
+	}
+}
