@@ -40,8 +40,19 @@
 // after the other; serialize_threadgroups; tearDown_on_shutdown), ramp-up at
 // i·round(R·1000/N) ms, scheduler delay and duration (a running sample is
 // never cut), the main loop exactly as 5.6.3 reads it (a loop controller
-// without continue_forever=false never ends), plus the Ultimate, Stepping,
-// Concurrency, Arrivals, Free-Form Arrivals and Open Model thread groups.
+// without continue_forever=false never ends), plus the Ultimate (with the
+// threads_schedule property), Stepping, Concurrency, Arrivals, Free-Form
+// Arrivals and Open Model thread groups. Options.Shard/Shards split a plan's
+// users between several gometer processes, each user keeping its start time.
+//
+// Plugin elements run as well: Throughput Shaping Timer, Parameterized
+// Controller, Variables From CSV File, Random CSV Data Set.
+//
+// For the outputs: Test.Counts (active, started, finished users) feeds the
+// summariser; Test.Lag reports how late pauses woke, the sign of a
+// saturated generator; sample_variables values are set on every sample
+// (Result.Vars); response bodies nothing reads are dropped unless a JTL
+// saves response data (Options.KeepBodies or the save-service property).
 //
 // Known approximations: InterleaveControl and RandomController always run a
 // whole sub-controller per pass (the "use sub-controller blocks" style every
