@@ -26,15 +26,24 @@ func TestShapesRandomTimers(t *testing.T) {
 		"/tm/sum":      {200, 300 + slack}, // constant 100 + 100 + [0,100): timers add up
 	}
 	gaps := map[string][]float64{}
+	var late []string
 	for i := 1; i < len(hs); i++ {
 		gap := float64(hs[i].At.Sub(hs[i-1].Done).Microseconds()) / 1000
 		b := bounds[hs[i].Path]
 		gaps[hs[i].Path] = append(gaps[hs[i].Path], gap)
 		// the earliest allowed pause is b[0] minus the few ms between the
 		// server writing the answer and the client reading it
-		if gap < b[0]-5 || gap > b[1] {
-			t.Errorf("pause before request %d (%s) = %.0f ms, want within [%.0f, %.0f]", i, hs[i].Path, gap, b[0], b[1])
+		if gap < b[0]-5 {
+			t.Errorf("pause before request %d (%s) = %.0f ms, want at least %.0f", i, hs[i].Path, gap, b[0])
 		}
+		if gap > b[1] {
+			late = append(late, fmt.Sprintf("%s %.0f ms (max %.0f)", hs[i].Path, gap, b[1]))
+		}
+	}
+	// A loaded machine may wake a user late now and then; more than two
+	// long pauses is the timer's doing.
+	if len(late) > 2 {
+		t.Errorf("pauses longer than the timers allow: %v", late)
 	}
 	// Random timers vary.
 	for p, g := range gaps {
