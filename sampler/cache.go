@@ -2,6 +2,7 @@ package sampler
 
 import (
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,12 +46,14 @@ type cacheEntry struct {
 	lastModified string
 	etag         string
 	expires      time.Time // zero: not fresh, always revalidate
+	vary         string    // the response's Vary: this entry only points to per-variant entries
 }
 
 // cacheStore is one user's cache for one CacheManager. Like JMeter's it
 // keeps validators (Last-Modified, ETag) and, with useExpires, a freshness
 // date; bodies are not kept. A fresh GET is not sent at all and produces no
 // sample (JMeter's default cache_manager.cached_resource_mode=RETURN_NO_SAMPLE).
+// A response with Vary is kept per variant of the request headers it names.
 type cacheStore struct {
 	mu      sync.Mutex // parallel embedded downloads share the store
 	cfg     *cacheConfig
@@ -67,19 +70,53 @@ func (s *cacheStore) reset() {
 	s.mu.Unlock()
 }
 
-// fresh reports whether a GET of url can be answered from the cache.
-func (s *cacheStore) fresh(url string, now time.Time) bool {
+// lookup finds the entry for url and the request headers (for Vary); the
+// caller holds the lock.
+func (s *cacheStore) lookup(url string, req http.Header) *cacheEntry {
+	e := s.entries[url]
+	if e == nil || e.vary == "" {
+		return e
+	}
+	return s.entries[varyKey(url, e.vary, req)]
+}
+
+// varyKey names the entry of one variant: the Vary header and the values
+// the request had for the headers it lists.
+func varyKey(url, vary string, req http.Header) string {
+	names := strings.Split(vary, ",")
+	for i := range names {
+		names[i] = http.CanonicalHeaderKey(strings.TrimSpace(names[i]))
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("vary-")
+	b.WriteString(vary)
+	b.WriteString("-{")
+	for i, n := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(n + "=[" + strings.Join(req[n], ", ") + "]")
+	}
+	b.WriteString("}-")
+	b.WriteString(url)
+	return b.String()
+}
+
+// fresh reports whether a GET of url with these request headers can be
+// answered from the cache.
+func (s *cacheStore) fresh(url string, req http.Header, now time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e := s.entries[url]
-	return e != nil && !e.expires.IsZero() && e.expires.After(now)
+	e := s.lookup(url, req)
+	return e != nil && e.vary == "" && !e.expires.IsZero() && e.expires.After(now)
 }
 
 // conditional adds If-Modified-Since / If-None-Match for a cached url.
 func (s *cacheStore) conditional(url string, h http.Header) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e := s.entries[url]
+	e := s.lookup(url, h)
 	if e == nil {
 		return
 	}
@@ -103,15 +140,11 @@ func (s *cacheStore) cacheable(method string, code int) bool {
 }
 
 // save records a response's cache information. As in JMeter 5.6.3, an entry
-// already present for the URL is kept as it is. Responses with a Vary header
-// are not cached (JMeter keeps per-variant entries; gometer does not).
-func (s *cacheStore) save(url, method string, code int, h http.Header, now time.Time) {
-	if !s.cacheable(method, code) || h.Get("Vary") != "" {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.entries[url]; ok {
+// already present for the URL is kept as it is, except for responses with
+// Vary, whose entries are replaced.
+func (s *cacheStore) save(url, method string, code int, h, req http.Header, now time.Time) {
+	vary := h.Get("Vary")
+	if vary == "*" || !s.cacheable(method, code) {
 		return
 	}
 	lastModified := h.Get("Last-Modified")
@@ -149,6 +182,17 @@ func (s *cacheStore) save(url, method string, code int, h http.Header, now time.
 			}
 		}
 		e.expires = exp
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if vary != "" {
+		variant := *e
+		s.entries[url] = &cacheEntry{lastModified: lastModified, etag: etag, expires: e.expires, vary: vary}
+		s.entries[varyKey(url, vary, req)] = &variant
+		return
+	}
+	if _, ok := s.entries[url]; ok {
+		return
 	}
 	if len(s.entries) >= s.cfg.maxSize {
 		for k := range s.entries { // evict one entry

@@ -447,6 +447,9 @@ func TestHTTPCacheManager(t *testing.T) {
 			}
 		case "/nostore":
 			w.Header().Set("Cache-Control", "no-store, max-age=3600")
+		case "/vary":
+			w.Header().Set("Cache-Control", "max-age=3600")
+			w.Header().Set("Vary", "X-Lang")
 		}
 		io.WriteString(w, "body")
 	}))
@@ -474,6 +477,21 @@ func TestHTTPCacheManager(t *testing.T) {
 	get("/nostore")
 	if r := get("/nostore"); r == nil {
 		t.Errorf("no-store response served from cache")
+	}
+	// Vary: each variant of the named request header is cached on its own.
+	lang := func(v string) *Result {
+		hm := elem("HeaderManager", "hm", collection("HeaderManager.headers",
+			elemProp("", "Header", sp("Header.name", "X-Lang"), sp("Header.value", v))))
+		return mustHTTP(t, httpSampler(t, srv.URL, "v", "GET", "/vary"), HTTPOptions{Cache: cache, Headers: []*jmx.Element{hm}}).Sample(context.Background(), s)
+	}
+	if get("/vary") == nil || lang("fr") == nil {
+		t.Errorf("first request of each variant must be sent")
+	}
+	if get("/vary") != nil || lang("fr") != nil {
+		t.Errorf("cached variants were requested again")
+	}
+	if lang("de") == nil {
+		t.Errorf("a new variant must be sent")
 	}
 	s.HTTP.StartIteration(true)
 	if r := get("/fresh"); r == nil {

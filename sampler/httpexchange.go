@@ -82,9 +82,6 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 
 	start := time.Now()
 	res.Start = start
-	if cache != nil && method == "GET" && cache.fresh(urlStr, start) {
-		return nil
-	}
 	var (
 		resp      *http.Response
 		err       error
@@ -102,6 +99,11 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 			req, err = h.newRequest(ctx, c, st, u, urlStr, method, body, res, jar, cache)
 			if err != nil {
 				break
+			}
+			// Fresh in the cache: no request, no sample (checked on the
+			// request's headers, which a Vary response depends on).
+			if hop == 0 && cache != nil && method == "GET" && cache.fresh(urlStr, req.Header, start) {
+				return nil
 			}
 		}
 		r0, w0 = st.read.Load(), st.written.Load()
@@ -236,7 +238,7 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 		jar.store(c, u, resp.Header)
 	}
 	if cache != nil {
-		cache.save(urlStr, method, resp.StatusCode, resp.Header, end)
+		cache.save(urlStr, method, resp.StatusCode, resp.Header, req.Header, end)
 	}
 	if res.isRedirect() {
 		loc := lastHeader(resp.Header, "Location")
