@@ -25,7 +25,6 @@ import (
 //   - User-Agent names Java 17.0.15, the JVM of the reference JMeter run
 //     (property gometer.http.user_agent changes it);
 //   - a Digest exchange counts the bytes of both requests; HC4 keeps the last;
-//   - responses with Vary are not cached by a Cache Manager;
 //   - the error body is one line (class: message), not a Java stack trace,
 //     so a failed sample's byte count (its body length) is smaller;
 //   - HTTP/1.1 only, like HC4; no Kerberos or NTLM.
