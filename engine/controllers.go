@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"gometer/functions"
@@ -270,17 +269,68 @@ func (c *throughputController) run(u *vuser) flow {
 	return c.pass(u)
 }
 
+// interleaveChild runs one child of an Interleave or Random controller.
+// With "ignore sub-controller blocks" (style 0) a simple sub-controller
+// gives one of its samplers per visit, continuing where it left off, so its
+// samplers interleave with the other children (JMeter's
+// IGNORE_SUB_CONTROLLERS); otherwise the whole child runs.
+type interleaveChild struct {
+	n    node
+	flat *genericController // style 0: a simple controller of samplers
+	slot int                // its per-user position
+}
+
+func (ch *interleaveChild) run(u *vuser) flow {
+	if ch.flat == nil || len(ch.flat.children) == 0 {
+		return ch.n.run(u)
+	}
+	st := &u.slots[ch.slot]
+	if st.n == 0 {
+		if f := ch.flat.iterStart(u); f != flowNext {
+			return f
+		}
+	}
+	f := ch.flat.children[st.n].run(u)
+	st.n = (st.n + 1) % int64(len(ch.flat.children))
+	return f
+}
+
+// interleaveChildren wraps a controller's children for interleaving.
+func (c *compiler) interleaveChildren(children []node, ignoreBlocks bool) []*interleaveChild {
+	out := make([]*interleaveChild, len(children))
+	for i, n := range children {
+		out[i] = &interleaveChild{n: n}
+		if g, ok := n.(*genericController); ok && ignoreBlocks && onlySamplers(g.children) {
+			out[i].flat = g
+			out[i].slot = c.newSlot()
+		}
+	}
+	return out
+}
+
+func onlySamplers(ns []node) bool {
+	for _, n := range ns {
+		if _, ok := n.(*samplerNode); !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // randomController runs one child chosen at random per pass.
-type randomController struct{ ctrlBase }
+type randomController struct {
+	ctrlBase
+	picks []*interleaveChild
+}
 
 func (c *randomController) run(u *vuser) flow {
-	if len(c.children) == 0 {
+	if len(c.picks) == 0 {
 		return flowNext
 	}
 	if f := c.iterStart(u); f != flowNext {
 		return f
 	}
-	return c.children[u.ctx.Rand.IntN(len(c.children))].run(u)
+	return c.picks[u.ctx.Rand.IntN(len(c.picks))].run(u)
 }
 
 // randomOrderController runs every child once per pass, in random order.
@@ -299,30 +349,32 @@ func (c *randomOrderController) run(u *vuser) flow {
 	return flowNext
 }
 
-// interleaveController runs one child per pass, rotating through them, per
-// user or across all users.
+// interleaveController runs one child per pass, rotating through them. With
+// accrossThreads each user starts at its own offset (thread number modulo
+// the children), as InterleaveControl.initialize does.
 type interleaveController struct {
 	ctrlBase
 	across bool
-	next   atomic.Int64
+	picks  []*interleaveChild
 }
 
 func (c *interleaveController) run(u *vuser) flow {
-	if len(c.children) == 0 {
+	if len(c.picks) == 0 {
 		return flowNext
 	}
 	if f := c.iterStart(u); f != flowNext {
 		return f
 	}
-	var i int64
-	if c.across {
-		i = c.next.Add(1) - 1
-	} else {
-		st := &u.slots[c.slot]
-		i = st.n
-		st.n++
+	st := &u.slots[c.slot]
+	if !st.done {
+		st.done = true
+		if c.across {
+			st.n = int64((u.num - 1) % len(c.picks))
+		}
 	}
-	return c.children[int(i%int64(len(c.children)))].run(u)
+	i := st.n
+	st.n = (st.n + 1) % int64(len(c.picks))
+	return c.picks[i].run(u)
 }
 
 // switchController runs the child picked by index or by name.

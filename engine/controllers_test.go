@@ -477,3 +477,37 @@ func TestTransactionInterruptedAfterFailure(t *testing.T) {
 		t.Errorf("got %s: last_sample_ok must be true again after the flow action", got)
 	}
 }
+
+// "Ignore sub-controller blocks" (style 0): a simple sub-controller gives one
+// sampler per interleave pass; style 1 runs the whole block.
+func TestInterleaveStyles(t *testing.T) {
+	for _, tc := range []struct {
+		style, want string
+	}{
+		{"0", "/a1,/b,/a2,/b,/a1,/b"},
+		{"1", "/a1,/a2,/b,/a1,/a2,/b,/a1,/a2,/b"}, // a pass runs block A, the next b
+	} {
+		srv := newServer(t)
+		il := ctrl("InterleaveControl", "il", `<intProp name="InterleaveControl.style">`+tc.style+`</intProp>`,
+			ctrl("GenericController", "A", "", get(srv, "a1", "/a1"), get(srv, "a2", "/a2")),
+			get(srv, "b", "/b"))
+		run(t, planXML(tg("G", 1, 0, "6", "", il)), nil)
+		if got := joined(srv); got != tc.want {
+			t.Errorf("style %s: got %s, want %s", tc.style, got, tc.want)
+		}
+	}
+}
+
+func TestInterleaveAcrossThreadsStartsAtThreadOffset(t *testing.T) {
+	srv := newServer(t)
+	il := ctrl("InterleaveControl", "il", `<intProp name="InterleaveControl.style">1</intProp>`+bp("InterleaveControl.accrossThreads", true),
+		get(srv, "x", "/x?u=${__threadNum}"), get(srv, "y", "/y?u=${__threadNum}"))
+	run(t, planXML(tg("G", 2, 0, "1", "", il)), nil)
+	first := map[string]string{}
+	for _, r := range srv.requests() {
+		first[r.user] = r.path
+	}
+	if first["1"] != "/x" || first["2"] != "/y" {
+		t.Errorf("first child per user: %v", first)
+	}
+}

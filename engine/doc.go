@@ -54,9 +54,9 @@
 // (Result.Vars); response bodies nothing reads are dropped unless a JTL
 // saves response data (Options.KeepBodies or the save-service property).
 //
-// Known approximations: InterleaveControl and RandomController always run a
-// whole sub-controller per pass (the "use sub-controller blocks" style every
-// real plan writes); the Precise Throughput Timer draws Poisson arrivals per
+// Known approximations: with "ignore sub-controller blocks" Interleave and
+// Random controllers take one sampler at a time only from simple
+// sub-controllers of samplers (others run as a block); the Precise Throughput Timer draws Poisson arrivals per
 // group without JMeter's exact-count adjustment; the Arrivals thread group
 // ramps its rate linearly in time (the plugin's linear ramp derives the rate
 // from the arrivals so far); JavaScript If conditions run on the functions

@@ -182,13 +182,17 @@ func (c *compiler) compileController(el *jmx.Element, cx cctx) node {
 		n, b = x, &x.ctrlBase
 	case "RandomController":
 		x := &randomController{ctrlBase: base}
-		n, b = x, &x.ctrlBase
+		x.children = c.compileChildren(el, childCx(&x.ctrlBase))
+		x.picks = c.interleaveChildren(x.children, el.Int("InterleaveControl.style", 0) == 0)
+		return x
 	case "RandomOrderController":
 		x := &randomOrderController{ctrlBase: base}
 		n, b = x, &x.ctrlBase
 	case "InterleaveControl":
 		x := &interleaveController{ctrlBase: base, across: el.Bool("InterleaveControl.accrossThreads", false)}
-		n, b = x, &x.ctrlBase
+		x.children = c.compileChildren(el, childCx(&x.ctrlBase))
+		x.picks = c.interleaveChildren(x.children, el.Int("InterleaveControl.style", 0) == 0)
+		return x
 	case "SwitchController":
 		x := &switchController{ctrlBase: base, value: c.template(el, "SwitchController.value", "")}
 		n, b = x, &x.ctrlBase
