@@ -15,9 +15,27 @@ import (
 // fakeSampler answers in-process, so the benchmark measures the engine's
 // per-sample path (scoping, pre/post-processors, assertions, timers,
 // delivery) rather than the network.
-type fakeSampler struct{ body []byte }
+type fakeSampler struct {
+	body  []byte
+	depth int // nested calls of 256 bytes of stack each before answering
+}
+
+// deepen uses about 300 bytes of stack per level.
+//
+//go:noinline
+func deepen(n int) int {
+	var buf [256]byte
+	buf[n%256] = byte(n)
+	if n <= 0 {
+		return int(buf[0])
+	}
+	return deepen(n-1) + int(buf[n%256])
+}
 
 func (f *fakeSampler) Sample(_ context.Context, s *sampler.Session) *sampler.Result {
+	if f.depth > 0 {
+		deepen(f.depth)
+	}
 	now := time.Now()
 	return &sampler.Result{
 		Start: now, Elapsed: time.Microsecond, Latency: time.Microsecond,
@@ -83,44 +101,64 @@ func BenchmarkPipeline(b *testing.B) {
 
 // BenchmarkIdleUsers measures the memory each live virtual user holds: 10,000
 // users each take one in-process sample and then wait in a timer, and the
-// heap is read while they all wait. Reported as bytes/user.
+// heap and stacks are read while they all wait (after two collections, which
+// shrink stacks that are mostly unused). Reported as bytes/user, split into
+// heap-B/user and stack-B/user. In "deep" the sample first uses about 5 KB
+// of stack, as the HTTP client does, so the stack grows to 8 KB; a waiting
+// user must give that back.
 func BenchmarkIdleUsers(b *testing.B) {
 	const users = 10000
-	for i := 0; i < b.N; i++ {
-		xml := planXML(
-			udvs("v", "a", "1", "b", "2"),
-			tgClass("ThreadGroup", "G", strconv.Itoa(users), "0", "1", "",
-				headers("h", "X-A", "1"),
-				httpSampler(nil, "s", "GET", "http://127.0.0.1:1/x", ""),
-				httpSampler(nil, "wait", "GET", "http://127.0.0.1:1/y", "", constTimer(1500)),
-			),
-		)
-		out := &countOutput{}
-		tst, err := compileXML(b, xml, Options{Outputs: []Output{out}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		replaceSamplers(tst.main[0].root.children, &fakeSampler{body: []byte("ok")})
-		runtime.GC()
-		var before, during runtime.MemStats
-		runtime.ReadMemStats(&before)
-		done := make(chan error)
-		go func() { done <- tst.Run(context.Background()) }()
-		for {
-			time.Sleep(50 * time.Millisecond)
-			if a, _, _ := tst.Counts(); a == users {
-				break
+	for _, bc := range []struct {
+		name  string
+		depth int
+	}{{"flat", 0}, {"deep", 20}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				idleUsers(b, users, &fakeSampler{body: []byte("ok"), depth: bc.depth})
 			}
+		})
+	}
+}
+
+func idleUsers(b *testing.B, users int, smp sampler.Sampler) {
+	xml := planXML(
+		udvs("v", "a", "1", "b", "2"),
+		tgClass("ThreadGroup", "G", strconv.Itoa(users), "0", "1", "",
+			headers("h", "X-A", "1"),
+			httpSampler(nil, "s", "GET", "http://127.0.0.1:1/x", ""),
+			httpSampler(nil, "wait", "GET", "http://127.0.0.1:1/y", "", constTimer(1500)),
+		),
+	)
+	out := &countOutput{}
+	tst, err := compileXML(b, xml, Options{Outputs: []Output{out}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	replaceSamplers(tst.main[0].root.children, smp)
+	runtime.GC()
+	var before, during runtime.MemStats
+	runtime.ReadMemStats(&before)
+	done := make(chan error)
+	go func() { done <- tst.Run(context.Background()) }()
+	for {
+		time.Sleep(50 * time.Millisecond)
+		if a, _, _ := tst.Counts(); a == users {
+			break
 		}
-		time.Sleep(200 * time.Millisecond)
-		runtime.ReadMemStats(&during)
-		if err := <-done; err != nil {
-			b.Fatal(err)
-		}
-		perUser := float64(during.HeapInuse+during.StackInuse-before.HeapInuse-before.StackInuse) / users
-		b.ReportMetric(perUser, "bytes/user")
-		if got := out.n.Load(); got != 2*users {
-			b.Fatalf("delivered %d samples, want %d", got, 2*users)
-		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&during)
+	if err := <-done; err != nil {
+		b.Fatal(err)
+	}
+	heap := float64(during.HeapInuse) - float64(before.HeapInuse)
+	stack := float64(during.StackInuse) - float64(before.StackInuse)
+	b.ReportMetric((heap+stack)/float64(users), "bytes/user")
+	b.ReportMetric(heap/float64(users), "heap-B/user")
+	b.ReportMetric(stack/float64(users), "stack-B/user")
+	if got := out.n.Load(); got != int64(2*users) {
+		b.Fatalf("delivered %d samples, want %d", got, 2*users)
 	}
 }

@@ -340,27 +340,48 @@ func (t *Test) shardShare(v float64) float64 {
 // spawn starts one user goroutine.
 func (gr *groupRun) spawn(p userPlan, ph *phaseState) {
 	gr.wg.Add(1)
-	go gr.runUser(p, ph)
+	go gr.runUser(&p, ph)
 }
 
-// runUser is one virtual user's life.
-func (gr *groupRun) runUser(p userPlan, ph *phaseState) {
+// runUser is one virtual user's life. Its frame and those of the loop it
+// runs stay small: a user waiting in a timer holds every frame from here
+// down, and the garbage collector halves a goroutine's stack only while
+// less than a quarter of it is in use. The set-up happens in newUser, whose
+// frame is gone by then, so that after a sample deepened the stack (the
+// HTTP client needs about 4 KB more) a waiting user shrinks back to 4 KB.
+func (gr *groupRun) runUser(p *userPlan, ph *phaseState) {
 	defer gr.wg.Done()
-	t, g := gr.t, gr.g
 	// A bug in an element must end one user, not the whole run (JMeter logs
 	// "Test failed!" and the thread ends).
-	defer func() {
-		if v := recover(); v != nil {
-			t.crashed.Add(1)
-			buf := make([]byte, 4096)
-			buf = buf[:runtime.Stack(buf, false)]
-			t.logf("ERROR", "%s %d-%d: internal error, user stopped: %v\n%s", g.name, g.num, p.num, v, buf)
-		}
-	}()
+	defer gr.recoverUser(p.num)
 	limited := false
 	if p.done != nil {
 		defer func() { p.done(limited) }()
 	}
+	u := gr.newUser(p, ph)
+	if u == nil {
+		return
+	}
+	defer u.finish()
+	limited = u.loop(p)
+}
+
+// recoverUser ends a user that panicked, logging the error.
+func (gr *groupRun) recoverUser(num int) {
+	if v := recover(); v != nil {
+		gr.t.crashed.Add(1)
+		buf := make([]byte, 4096)
+		buf = buf[:runtime.Stack(buf, false)]
+		gr.t.logf("ERROR", "%s %d-%d: internal error, user stopped: %v\n%s", gr.g.name, gr.g.num, num, v, buf)
+	}
+}
+
+// newUser waits for the user's start and builds it; nil when the user must
+// not run.
+//
+//go:noinline
+func (gr *groupRun) newUser(p *userPlan, ph *phaseState) *vuser {
+	t, g := gr.t, gr.g
 	if !p.start.IsZero() {
 		if d := time.Until(p.start); d > 0 {
 			tm := time.NewTimer(d)
@@ -368,12 +389,12 @@ func (gr *groupRun) runUser(p userPlan, ph *phaseState) {
 			case <-tm.C:
 			case <-ph.stop:
 				tm.Stop()
-				return
+				return nil
 			}
 		}
 	}
 	if !p.end.IsZero() && !time.Now().Before(p.end) {
-		return
+		return nil
 	}
 	vars := t.global.Clone()
 	u := &vuser{
@@ -400,32 +421,40 @@ func (gr *groupRun) runUser(p userPlan, ph *phaseState) {
 	t.started.Add(1)
 	t.active.Add(1)
 	gr.active.Add(1)
-	defer func() {
-		u.flush()
-		gr.active.Add(-1)
-		t.active.Add(-1)
-		t.finished.Add(1)
-		if u.sess.HTTP != nil {
-			u.sess.HTTP.Close()
-		}
-	}()
+	return u
+}
 
-	loops := gr.shape.loops
+// finish hands over the user's last samples and releases it.
+func (u *vuser) finish() {
+	u.flush()
+	u.gr.active.Add(-1)
+	u.t.active.Add(-1)
+	u.t.finished.Add(1)
+	if u.sess.HTTP != nil {
+		u.sess.HTTP.Close()
+	}
+}
+
+// loop runs the user's iterations; true when it ended on its iteration
+// limit (p.iters).
+func (u *vuser) loop(p *userPlan) (limited bool) {
+	g := u.gr.g
+	vars := u.vars
+	loops := u.gr.shape.loops
 	done := 0
 	for !u.halted() {
 		if loops >= 0 && done >= loops {
 			if !g.continueForever || loops == 0 {
-				return
+				return false
 			}
 			// continue_forever: the loop resets and runs again
 			done = 0
 		}
 		if p.iters > 0 && u.ctx.Iteration >= p.iters {
-			limited = true
-			return
+			return true
 		}
 		if p.tokens != nil && !u.awaitArrival(p.tokens) {
-			return
+			return false
 		}
 		done++
 		u.ctx.Iteration++
@@ -442,20 +471,21 @@ func (gr *groupRun) runUser(p userPlan, ph *phaseState) {
 		u.popPass()
 		switch f {
 		case flowStop:
-			return
+			return false
 		case flowBreakLoop:
 			if !g.continueForever {
-				return
+				return false
 			}
 		}
 		if f != flowNext {
 			vars.Put(lastSampleOK, "true")
 		}
 		if !u.endTime.IsZero() && !time.Now().Before(u.endTime) {
-			return
+			return false
 		}
 		u.yieldIfIdle(before)
 	}
+	return false
 }
 
 // awaitArrival waits for the next arrival; false when the user must end.

@@ -108,6 +108,24 @@ func (u *vuser) sleep(d time.Duration) bool {
 	if d <= 0 {
 		return !u.halted()
 	}
+	deadline := u.arm(d)
+	select {
+	case <-u.sleeper.C:
+		u.woke(deadline)
+		return !u.halted()
+	case <-u.ph.stop:
+		u.sleeper.Stop()
+		u.stop = true
+		return false
+	}
+}
+
+// arm hands over queued samples before a real pause and starts the user's
+// timer; it returns the deadline. sleep's helpers are not inlined so that
+// the frame a waiting user holds stays small (see runUser).
+//
+//go:noinline
+func (u *vuser) arm(d time.Duration) time.Time {
 	if d > time.Millisecond {
 		u.flush()
 	}
@@ -117,16 +135,13 @@ func (u *vuser) sleep(d time.Duration) bool {
 	} else {
 		u.sleeper.Reset(d)
 	}
-	select {
-	case <-u.sleeper.C:
-		u.t.noteLag(time.Since(deadline))
-		return !u.halted()
-	case <-u.ph.stop:
-		u.sleeper.Stop()
-		u.stop = true
-		return false
-	}
+	return deadline
 }
+
+// woke notes how late the timer fired.
+//
+//go:noinline
+func (u *vuser) woke(deadline time.Time) { u.t.noteLag(time.Since(deadline)) }
 
 // delay sums the timers and sleeps once; a pause that would pass the
 // scheduler's end stops the user instead (JMeterThread.delay).
@@ -205,6 +220,15 @@ func (s *samplerNode) run(u *vuser) flow {
 	if s.action != nil {
 		return s.action.perform(u)
 	}
+	return s.sample(u)
+}
+
+// sample takes the sample and hands it on. It is apart from run so that the
+// frame a user keeps while it waits in a timer stays small (see runUser).
+//
+//go:noinline
+func (s *samplerNode) sample(u *vuser) flow {
+	c := u.ctx
 	r := s.smp.Sample(u.t.hardCtx, &u.sess)
 	if r == nil {
 		return flowNext
