@@ -1,0 +1,73 @@
+package target
+
+import (
+	"net/http"
+	"strings"
+)
+
+// cacheLastModified is the fixed Last-Modified of every /cache answer, so
+// conditional requests carry the same date in every run.
+const cacheLastModified = "Mon, 02 Jan 2006 15:04:05 GMT"
+
+// cacheKinds maps /cache/{kind} to the caching headers its answer carries.
+// Each kind exercises one rule of a client cache (conformance plans only).
+var cacheKinds = map[string][][2]string{
+	"etag":    {{"ETag", `"v1"`}},
+	"lastmod": {{"Last-Modified", cacheLastModified}},
+	"both":    {{"ETag", `"v2"`}, {"Last-Modified", cacheLastModified}},
+	"maxage":  {{"Cache-Control", "max-age=3600"}, {"ETag", `"m1"`}},
+	"expires": {{"Expires", "Thu, 01 Jan 2099 00:00:00 GMT"}, {"Last-Modified", cacheLastModified}},
+	"nocache": {{"Cache-Control", "no-cache"}, {"ETag", `"n1"`}},
+	"nostore": {{"Cache-Control", "no-store"}, {"ETag", `"s1"`}},
+	"private": {{"Cache-Control", "private, max-age=3600"}},
+	"stale":   {{"Cache-Control", "max-age=0"}, {"ETag", `"z1"`}},
+	"vary":    {{"Cache-Control", "max-age=3600"}, {"Vary", "X-Lang"}, {"ETag", `"y1"`}},
+}
+
+// conformanceRoutes adds the endpoints only conformance plans use.
+func (s *Server) conformanceRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("/cache/{kind}", s.cache)
+}
+
+// cache answers with caching headers chosen by kind and honours
+// If-None-Match / If-Modified-Since with 304 Not Modified, so a client's
+// cache manager can be observed: which requests it sends, and with which
+// validators.
+func (s *Server) cache(w http.ResponseWriter, r *http.Request) {
+	kind := r.PathValue("kind")
+	hdrs, ok := cacheKinds[kind]
+	if !ok {
+		writeError(w, http.StatusNotFound, "unknown cache kind "+kind)
+		return
+	}
+	h := w.Header()
+	etag, lastMod := "", ""
+	for _, kv := range hdrs {
+		h.Set(kv[0], kv[1])
+		switch kv[0] {
+		case "ETag":
+			etag = kv[1]
+		case "Last-Modified":
+			lastMod = kv[1]
+		}
+	}
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		inm, ims := r.Header.Get("If-None-Match"), r.Header.Get("If-Modified-Since")
+		if (etag != "" && inm != "" && matchETag(inm, etag)) || (inm == "" && lastMod != "" && ims == lastMod) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	writeBody(w, http.StatusOK, "text/plain; charset=utf-8", []byte("cache "+kind+"\n"))
+}
+
+// matchETag reports whether an If-None-Match list names etag (or is *).
+func matchETag(list, etag string) bool {
+	for _, t := range strings.Split(list, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}

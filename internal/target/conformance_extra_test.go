@@ -1,0 +1,54 @@
+package target
+
+import (
+	"io"
+	"net/http"
+	"testing"
+)
+
+func TestCacheEndpointValidators(t *testing.T) {
+	_, base := start(t, Options{})
+	get := func(path string, hdr ...string) *http.Response {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodGet, base+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	cases := []struct {
+		path string
+		hdr  []string
+		code int
+	}{
+		{"/cache/etag", nil, 200},
+		{"/cache/etag", []string{"If-None-Match", `"v1"`}, 304},
+		{"/cache/etag", []string{"If-None-Match", `W/"v1", "x"`}, 304},
+		{"/cache/etag", []string{"If-None-Match", `"other"`}, 200},
+		{"/cache/lastmod", []string{"If-Modified-Since", cacheLastModified}, 304},
+		{"/cache/lastmod", []string{"If-Modified-Since", "Tue, 03 Jan 2006 15:04:05 GMT"}, 200},
+		{"/cache/both", []string{"If-None-Match", `"no"`, "If-Modified-Since", cacheLastModified}, 200},
+		{"/cache/nope", nil, 404},
+	}
+	for _, c := range cases {
+		if r := get(c.path, c.hdr...); r.StatusCode != c.code {
+			t.Errorf("%s %v: status %d, want %d", c.path, c.hdr, r.StatusCode, c.code)
+		}
+	}
+	r := get("/cache/maxage")
+	if r.Header.Get("Cache-Control") != "max-age=3600" || r.Header.Get("ETag") != `"m1"` {
+		t.Errorf("maxage headers: %v", r.Header)
+	}
+	if r := get("/cache/expires"); r.Header.Get("Expires") == "" || r.Header.Get("Last-Modified") != cacheLastModified {
+		t.Errorf("expires headers: %v", r.Header)
+	}
+}
