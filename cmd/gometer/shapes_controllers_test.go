@@ -264,6 +264,11 @@ func TestShapesPerUserControllers(t *testing.T) {
 		if n != 2 { // user 2's probe fails
 			want = append(want, "/if/ok")
 		}
+		// a percent Throughput Controller in a 10-pass loop decides on each
+		// pass (its parent's iterations)
+		for i := 0; i < tpExecutions(30, 10); i++ {
+			want = append(want, "/tp/nested")
+		}
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("user %s requested\n %s\nwant\n %s", u, strings.Join(got, " "), strings.Join(want, " "))
 		}
