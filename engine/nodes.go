@@ -133,7 +133,9 @@ func (c *compiler) compileController(el *jmx.Element, cx cctx) node {
 		return c.compileInclude(el, cx)
 	}
 	lv := c.levelOf(el)
-	base := ctrlBase{el: el, name: el.Name, slot: c.newSlot(), listeners: append([]iterListener(nil), lv.data...)}
+	// slot -1: only controllers with per-user state take one (memory per
+	// user grows with the slots, not with the plan's size)
+	base := ctrlBase{el: el, name: el.Name, slot: -1, listeners: append([]iterListener(nil), lv.data...)}
 	var n node
 	var b *ctrlBase
 	childCx := func(b *ctrlBase) cctx { return cx.with(lv, b) }
@@ -142,6 +144,7 @@ func (c *compiler) compileController(el *jmx.Element, cx cctx) node {
 		x := &genericController{ctrlBase: base}
 		n, b = x, &x.ctrlBase
 	case "LoopController":
+		base.slot = c.newSlot()
 		x := &loopController{
 			ctrlBase:        base,
 			loops:           c.template(el, "LoopController.loops", "1"),
@@ -161,6 +164,7 @@ func (c *compiler) compileController(el *jmx.Element, cx cctx) node {
 		x := &ifController{ctrlBase: base, cond: cond, evaluateAll: el.Bool("IfController.evaluateAll", false)}
 		n, b = x, &x.ctrlBase
 	case "OnceOnlyController":
+		base.slot = c.newSlot()
 		// OnceOnlyController re-arms when its parent fires iteration #1 (a
 		// LoopController) or #0 (others): under a loop or while controller
 		// that is each first pass; a ForeachController counts from 1 and so
@@ -169,6 +173,7 @@ func (c *compiler) compileController(el *jmx.Element, cx cctx) node {
 		x := &onceOnlyController{ctrlBase: base, underLoop: underLoop}
 		n, b = x, &x.ctrlBase
 	case "ThroughputController":
+		base.slot = c.newSlot()
 		x := &throughputController{
 			ctrlBase:  base,
 			byPercent: el.Int("ThroughputController.style", 0) == 1,
@@ -189,6 +194,7 @@ func (c *compiler) compileController(el *jmx.Element, cx cctx) node {
 		x := &randomOrderController{ctrlBase: base}
 		n, b = x, &x.ctrlBase
 	case "InterleaveControl":
+		base.slot = c.newSlot()
 		x := &interleaveController{ctrlBase: base, across: el.Bool("InterleaveControl.accrossThreads", false)}
 		x.children = c.compileChildren(el, childCx(&x.ctrlBase))
 		x.picks = c.interleaveChildren(x.children, el.Int("InterleaveControl.style", 0) == 0)
@@ -376,7 +382,7 @@ func (c *compiler) compileInclude(el *jmx.Element, cx cctx) node {
 	spliced := *el
 	spliced.Children = roots
 	lv := c.levelOf(&spliced)
-	x := &genericController{ctrlBase: ctrlBase{el: el, name: el.Name, slot: c.newSlot(), listeners: append([]iterListener(nil), lv.data...)}}
+	x := &genericController{ctrlBase: ctrlBase{el: el, name: el.Name, slot: -1, listeners: append([]iterListener(nil), lv.data...)}}
 	childCx := cx.with(lv, &x.ctrlBase)
 	for _, r := range roots {
 		s, ok := c.runnable(r)
