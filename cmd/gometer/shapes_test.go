@@ -229,9 +229,15 @@ func TestShapesArrivalRates(t *testing.T) {
 	// runs are 10 s, so a deterministic schedule gets ±5 % and a random one
 	// a bound it meets with probability > 99.9 %.
 	t.Run("ArrivalsThreadGroup", func(t *testing.T) {
-		n := len(groupHits(hs, "arr"))
+		arr := groupHits(hs, "arr")
+		n := len(arr)
 		if !within(float64(n), 50, 0.05) {
 			t.Errorf("arrivals: %d in 10 s, want 50 (5/s) ± 5%%", n)
+		}
+		// an arrival goes to an idle pooled user first: iterations take a
+		// millisecond, so a user or two serve them all
+		if u := len(firstPerUser(arr, t0)); u > 3 {
+			t.Errorf("arrivals: %d users for %d quick iterations, want idle users reused", u, n)
 		}
 	})
 	t.Run("ArrivalsThreadGroup stepped ramp", func(t *testing.T) {
