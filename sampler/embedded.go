@@ -23,7 +23,10 @@ import (
 
 var (
 	styleURL = regexp.MustCompile(`(?is)URL\(\s*('|")(.*?)('|")\s*\)`)
-	cssURL   = regexp.MustCompile(`(?is)url\(\s*['"]?([^'")]+?)['"]?\s*\)|@import\s+['"]([^'"]+)['"]`)
+	// JMeter's CssParser fetches only @import targets: url() in declarations
+	// is left alone, as a browser fetches it only when the rule matches.
+	cssImport  = regexp.MustCompile(`(?is)@import\s+(?:url\(\s*['"]?([^'")]+?)['"]?\s*\)|['"]([^'"]+)['"])`)
+	cssComment = regexp.MustCompile(`(?s)/\*.*?\*/`)
 )
 
 // mediaType is the Content-Type without parameters, lower case.
@@ -49,7 +52,7 @@ func resourceURLs(res *Result) []string {
 	case "text/html", "application/xhtml+xml", "application/xml", "text/xml":
 		htmlResources(res.Body, base, &c)
 	case "text/css":
-		for _, m := range cssURL.FindAllSubmatch(res.Body, -1) {
+		for _, m := range cssImport.FindAllSubmatch(cssComment.ReplaceAll(res.Body, nil), -1) {
 			v := m[1]
 			if len(v) == 0 {
 				v = m[2]

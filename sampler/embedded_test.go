@@ -27,7 +27,9 @@ func TestHTTPEmbeddedResources(t *testing.T) {
 			io.WriteString(w, `<img src="/in-frame.png">`)
 		case "/s.css":
 			w.Header().Set("Content-Type", "text/css")
-			io.WriteString(w, `body { background: url(/from-css.png) } @import "more.css";`)
+			// JMeter fetches a stylesheet's @import targets, not its url() values.
+			io.WriteString(w, `@import "more.css"; @import url( 'other.css' ) screen; /* @import "commented.css"; */
+body { background: url(/from-css.png) }`)
 		case "/missing.png":
 			w.WriteHeader(404)
 		default:
@@ -46,7 +48,7 @@ func TestHTTPEmbeddedResources(t *testing.T) {
 		paths = append(paths, r.Path)
 	}
 	sort.Strings(paths)
-	want := "/a.png,/app.js,/bg.png,/div.png,/frame,/from-css.png,/in-frame.png,/more.css,/page,/s.css"
+	want := "/a.png,/app.js,/bg.png,/div.png,/frame,/in-frame.png,/more.css,/other.css,/page,/s.css"
 	if got := strings.Join(paths, ","); got != want {
 		t.Errorf("fetched %s\nwant    %s", got, want)
 	}

@@ -225,6 +225,11 @@ func Run(c Case, tool Tool, dir string) (*Observation, []byte, error) {
 	if err != nil {
 		return nil, out, err
 	}
+	// Sub-results are labelled with their URL, which carries the random port.
+	for i := range rows {
+		rows[i].Label = strings.ReplaceAll(rows[i].Label, host+":"+port, "HOST:PORT")
+		rows[i].FailureMessage = strings.ReplaceAll(rows[i].FailureMessage, host+":"+port, "HOST:PORT")
+	}
 	obs := &Observation{Results: rows}
 	for _, r := range records {
 		obs.Requests = append(obs.Requests, c.Rules.normalise(r, host, port))

@@ -27,7 +27,34 @@ var cacheKinds = map[string][][2]string{
 // conformanceRoutes adds the endpoints only conformance plans use.
 func (s *Server) conformanceRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/cache/{kind}", s.cache)
+	mux.HandleFunc("GET /page/resources", s.static("text/html; charset=utf-8", resourcesPage))
+	mux.HandleFunc("GET /page/style.css", s.static("text/css", resourcesCSS))
 }
+
+// resourcesPage embeds resources of every kind an HTML parser looks for,
+// all on this host: images (one twice, one missing), a script, a stylesheet
+// whose url() is itself a resource, a body background and an input image.
+const resourcesPage = `<!DOCTYPE html>
+<html>
+<head>
+<title>resources</title>
+<link rel="stylesheet" href="/page/style.css">
+<script src="/echo?res=script"></script>
+</head>
+<body background="/echo?res=background">
+<img src="/bytes/16" alt="one">
+<img src="/bytes/16" alt="same again">
+<img src="/status/404" alt="missing">
+<input type="image" src="/echo?res=input">
+<a href="/echo?res=link-not-fetched">a link is not a resource</a>
+</body>
+</html>
+`
+
+// resourcesCSS names one resource through @import and one through url().
+const resourcesCSS = `@import url("/echo?res=css-import");
+body { background-image: url("/echo?res=css-image"); }
+`
 
 // cache answers with caching headers chosen by kind and honours
 // If-None-Match / If-Modified-Since with 304 Not Modified, so a client's

@@ -52,3 +52,18 @@ func TestCacheEndpointValidators(t *testing.T) {
 		t.Errorf("expires headers: %v", r.Header)
 	}
 }
+
+func TestResourcesPage(t *testing.T) {
+	_, base := start(t, Options{})
+	for path, want := range map[string]string{"/page/resources": "text/html; charset=utf-8", "/page/style.css": "text/css"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != want || len(b) == 0 {
+			t.Errorf("%s: %d %q %d bytes", path, resp.StatusCode, resp.Header.Get("Content-Type"), len(b))
+		}
+	}
+}
