@@ -182,24 +182,6 @@ func jtlTime(t *testing.T, r map[string]string) time.Time {
 	return time.UnixMilli(ms)
 }
 
-// maxInt returns the largest value of the JTL column among rows whose
-// timeStamp is within [from, to] seconds after t0.
-func maxColumn(t *testing.T, rows []map[string]string, col string, t0 time.Time, from, to float64) int {
-	best := -1
-	for _, r := range rows {
-		s := jtlTime(t, r).Sub(t0).Seconds()
-		if s < from || s > to {
-			continue
-		}
-		v, err := strconv.Atoi(r[col])
-		if err != nil {
-			t.Fatalf("%s %q: %v", col, r[col], err)
-		}
-		best = max(best, v)
-	}
-	return best
-}
-
 // within reports whether got is within frac (relative) of want.
 func within(got, want, frac float64) bool {
 	return math.Abs(got-want) <= frac*want
