@@ -24,7 +24,6 @@ import (
 //     once on a new connection (HC4 checks idle connections before reuse);
 //   - User-Agent names Java 17.0.15, the JVM of the reference JMeter run
 //     (property gometer.http.user_agent changes it);
-//   - a Digest exchange counts the bytes of both requests; HC4 keeps the last;
 //   - the error body is one line (class: message), not a Java stack trace,
 //     so a failed sample's byte count (its body length) is smaller;
 //   - HTTP/1.1 only, like HC4; no Kerberos or NTLM.

@@ -82,6 +82,9 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 
 	start := time.Now()
 	res.Start = start
+	// JMeter answers a Digest challenge within the sample but does not keep
+	// it: every sample starts unauthenticated and is challenged again.
+	clear(st.digest)
 	var (
 		resp      *http.Response
 		err       error
