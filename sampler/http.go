@@ -16,16 +16,16 @@ import (
 )
 
 // The HTTP sampler follows JMeter 5.6.3's HttpClient 4 implementation
-// (HTTPSamplerBase, HTTPHC4Impl). Where gometer knowingly differs:
-//   - requests are written with net/http's wire format on the user's own
-//     connection: same header set and sizes as HC4, in a different order on
-//     the wire (RequestHeaders lists them in HC4's order);
-//   - a kept-alive connection the server closed before answering is retried
-//     once on a new connection (HC4 checks idle connections before reuse);
+// (HTTPSamplerBase, HTTPHC4Impl): requests are written as HC4 writes them
+// (header order and names) on the user's own keep-alive connections, and
+// side-by-side runs against the same server give byte-identical requests,
+// bytes and sentBytes. Where gometer knowingly differs:
 //   - User-Agent names Java 17.0.15, the JVM of the reference JMeter run
 //     (property gometer.http.user_agent changes it);
 //   - the error body is one line (class: message), not a Java stack trace,
 //     so a failed sample's byte count (its body length) is smaller;
+//   - the stored body is bounded (httpsampler.max_bytes_to_store_per_request,
+//     default 10 MB here, unbounded in JMeter); all bytes are counted;
 //   - HTTP/1.1 only, like HC4; no Kerberos or NTLM.
 
 // DefaultUserAgent is what JMeter 5.6.3's HttpClient 4 sends when no header
