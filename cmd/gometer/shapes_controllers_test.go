@@ -142,7 +142,7 @@ func TestShapesFlowControllers(t *testing.T) {
 
 	// Requests per user of "Users", in order, three iterations.
 	users := byUser(filter(hs, "/"))
-	iter := []string{"/tx/a", "/fail", "/tx/b", "/tx/c", "/tx/d", "/frag/a", "/inc/x", "/inc/y"}
+	iter := []string{"/tx/a", "/fail", "/tx/b", "/tx/c", "/tx/d", "/tx/e", "/frag/a", "/inc/x", "/inc/y"}
 	for _, u := range []string{"1", "2"} {
 		var got []string
 		for _, h := range users[u] {
@@ -168,7 +168,7 @@ func TestShapesFlowControllers(t *testing.T) {
 		for _, r := range mine {
 			labels = append(labels, r["label"])
 		}
-		one := []string{"tx a", "tx fail", "TX default", "TX parent", "tx b", "tx c", "tx d", "TX without timers", "fragment a", "included x", "included y"}
+		one := []string{"tx a", "tx fail", "TX default", "TX parent", "tx b", "tx c", "tx d", "TX without timers", "tx e", "TX with timers", "fragment a", "included x", "included y"}
 		want := strings.Join(append(append(append([]string{}, one...), one...), one...), "|")
 		if strings.Join(labels, "|") != want {
 			t.Errorf("%s JTL labels\n %s\nwant\n %s", thread, strings.Join(labels, "|"), want)
@@ -196,6 +196,16 @@ func TestShapesFlowControllers(t *testing.T) {
 				idle, elapsed := atoi(t, r["IdleTime"]), atoi(t, r["elapsed"])
 				if idle < 290 || elapsed >= 290 {
 					t.Errorf("%s TX without timers: IdleTime %d elapsed %d, want the 300 ms timer in IdleTime only", thread, idle, elapsed)
+				}
+			case "TX with timers":
+				// includeTimers (the default): the 200 ms timer is elapsed
+				idle, elapsed := atoi(t, r["IdleTime"]), atoi(t, r["elapsed"])
+				if idle != 0 || elapsed < 195 {
+					t.Errorf("%s TX with timers: IdleTime %d elapsed %d, want the 200 ms timer in elapsed", thread, idle, elapsed)
+				}
+				if r["responseCode"] != "200" || r["success"] != "true" ||
+					r["responseMessage"] != "Number of samples in transaction : 1, number of failing samples : 0" {
+					t.Errorf("%s TX with timers row: code %q message %q success %s", thread, r["responseCode"], r["responseMessage"], r["success"])
 				}
 			case "tx fail":
 				if r["responseCode"] != "500" || r["success"] != "false" {
