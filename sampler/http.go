@@ -539,7 +539,7 @@ func (h *HTTP) followRedirects(ctx context.Context, s *Session, st *HTTPState, f
 // the port left out when it is the protocol's default, and for GET, DELETE
 // and OPTIONS the arguments as a query string.
 func (h *HTTP) buildURL(c *functions.Context, method, enc string) (string, error) {
-	path := h.path.Eval(c)
+	path := encodeSpaces(h.path.Eval(c)) // HTTPSamplerBase.getPath encodes spaces
 	if strings.HasPrefix(path, "http://") || strings.HasPrefix(path, "https://") {
 		return path, nil
 	}

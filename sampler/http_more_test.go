@@ -210,7 +210,8 @@ func TestHTTPNetworkFailures(t *testing.T) {
 	addr4 := closingServer(t, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\nshort")
 	el = httpSampler(t, "http://"+addr4, "trunc", "GET", "/")
 	res = mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), s)
-	if res.Success || res.ResponseCode != "Non HTTP response code: org.apache.http.ConnectionClosedException" {
+	if res.Success || res.ResponseCode != "Non HTTP response code: org.apache.http.ConnectionClosedException" ||
+		res.ResponseMessage != "Non HTTP response message: Premature end of Content-Length delimited message body (expected: 100; received: 5)" {
 		t.Errorf("truncated: %q %q", res.ResponseCode, res.ResponseMessage)
 	}
 

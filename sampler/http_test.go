@@ -477,13 +477,19 @@ func TestHTTPIllegalURLFailsAsJava(t *testing.T) {
 		!strings.HasPrefix(res.ResponseMessage, "Non HTTP response message: Illegal character in query at index ") {
 		t.Errorf("space in query: %q %q", res.ResponseCode, res.ResponseMessage)
 	}
+	// Spaces in the path itself are encoded (HTTPSamplerBase.getPath), unlike in arguments.
+	el = httpSampler(t, srv.URL, "space", "GET", "/a b")
+	if res = mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession()); !res.Success || rec.last(t).Path != "/a b" {
+		t.Errorf("space in path: %s %s", res.ResponseCode, res.ResponseMessage)
+	}
+	n0 := len(rec.all())
 	el = httpSampler(t, srv.URL, "var", "GET", "/items/${undefined}")
 	res = mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
 	if !strings.Contains(res.ResponseMessage, "Illegal character in path") {
 		t.Errorf("unresolved variable in path: %q", res.ResponseMessage)
 	}
-	if n := len(rec.all()); n != 0 {
-		t.Errorf("server received %d requests", n)
+	if n := len(rec.all()); n != n0 {
+		t.Errorf("server received %d requests for invalid URLs", n-n0)
 	}
 	// Non-ASCII is legal for java.net.URI and is sent percent-encoded.
 	el = httpSampler(t, srv.URL, "utf", "GET", "/café")

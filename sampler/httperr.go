@@ -123,7 +123,8 @@ func asJava(err error, u *url.URL) *javaError {
 	case errors.Is(err, io.EOF) || strings.Contains(err.Error(), "server closed") || strings.HasSuffix(err.Error(), "EOF"):
 		return &javaError{"org.apache.http.NoHttpResponseException", hostPort + " failed to respond"}
 	case strings.Contains(err.Error(), "malformed HTTP"):
-		return &javaError{"org.apache.http.client.ClientProtocolException", err.Error()}
+		// HttpClient wraps the parse error without a message of its own.
+		return &javaError{"org.apache.http.client.ClientProtocolException", "null"}
 	}
 	return &javaError{"java.io.IOException", err.Error()}
 }

@@ -188,7 +188,7 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 		return res
 	}
 
-	data, first, rerr := h.readBody(st, resp)
+	data, first, got, rerr := h.readBody(st, resp)
 	end := time.Now()
 	latency := end.Sub(start) // empty body: latency ends when reading finds nothing
 	if !first.IsZero() {
@@ -210,7 +210,12 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 		if ctx.Err() != nil {
 			rerr = ctx.Err() // the run is stopping: the connection was closed under the read
 		}
-		setError(res, asJava(rerr, u))
+		je := asJava(rerr, u)
+		if je.class == "org.apache.http.ConnectionClosedException" && resp.ContentLength >= 0 {
+			je = &javaError{je.class, je.msg + " (expected: " + strconv.FormatInt(resp.ContentLength, 10) +
+				"; received: " + strconv.FormatInt(got, 10) + ")"}
+		}
+		setError(res, je)
 		return res
 	}
 	res.Bytes = st.read.Load() - r0
@@ -246,7 +251,7 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 	if res.isRedirect() {
 		loc := lastHeader(resp.Header, "Location")
 		if loc == "" {
-			setError(res, &javaError{"java.lang.IllegalArgumentException", "Missing location header in redirect for " + method + " " + u.RequestURI() + " HTTP/1.1"})
+			setError(res, &javaError{"java.lang.IllegalArgumentException", "Missing location header in redirect for " + method + " " + urlStr + " HTTP/1.1"})
 			return res
 		}
 		res.RedirectLocation = loc
@@ -408,70 +413,59 @@ func drain(resp *http.Response) {
 // maxStore bytes unless the body is discarded, or only its MD5 with
 // HTTPSampler.md5. first is when the first body bytes arrived (JMeter's
 // latency end); zero for an empty body.
-func (h *HTTP) readBody(st *HTTPState, resp *http.Response) (data []byte, first time.Time, err error) {
-	if h.discard || h.md5 {
-		scratch := h.bufs.getScratch()
-		defer h.bufs.putScratch(scratch)
-		var sum hash.Hash
-		if h.md5 {
-			sum = md5.New()
+func (h *HTTP) readBody(st *HTTPState, resp *http.Response) (data []byte, first time.Time, got int64, err error) {
+	keep := !h.discard && !h.md5
+	var buf []byte
+	if keep {
+		size := int64(512)
+		if n := resp.ContentLength; n >= 0 {
+			size = n
 		}
-		for {
-			n, rerr := resp.Body.Read(*scratch)
-			if n > 0 {
-				if first.IsZero() {
-					first = time.Now()
-				}
-				if sum != nil {
-					sum.Write((*scratch)[:n])
-				}
-			}
-			if rerr == io.EOF {
-				break
-			}
-			if rerr != nil {
-				return nil, first, rerr
-			}
-		}
-		if sum != nil {
-			data = []byte(hex.EncodeToString(sum.Sum(nil)))
-		}
-		return data, first, nil
+		buf = make([]byte, 0, min(size, h.maxStore)+1)
 	}
-	size := int64(512)
-	if n := resp.ContentLength; n >= 0 {
-		size = n
+	scratch := h.bufs.getScratch()
+	defer h.bufs.putScratch(scratch)
+	var sum hash.Hash
+	if h.md5 {
+		sum = md5.New()
 	}
-	if size > h.maxStore {
-		size = h.maxStore
-	}
-	buf := make([]byte, 0, size+1)
 	for {
-		if int64(len(buf)) >= h.maxStore {
-			// Keep counting (and timing) the rest without storing it.
-			scratch := h.bufs.getScratch()
-			_, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{resp.Body}, *scratch)
-			h.bufs.putScratch(scratch)
-			return buf, first, err
+		var p []byte
+		if keep && int64(len(buf)) < h.maxStore {
+			if len(buf) == cap(buf) {
+				buf = append(buf, 0)[:len(buf)]
+			}
+			p = buf[len(buf):cap(buf)]
+			if room := h.maxStore - int64(len(buf)); int64(len(p)) > room {
+				p = p[:room]
+			}
+		} else {
+			p = *scratch // counted (and timed), not kept
 		}
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		m, rerr := resp.Body.Read(buf[len(buf):cap(buf)])
-		if m > 0 && first.IsZero() {
-			first = time.Now()
-		}
-		buf = buf[:len(buf)+m]
-		if int64(len(buf)) > h.maxStore {
-			buf = buf[:h.maxStore]
+		n, rerr := resp.Body.Read(p)
+		if n > 0 {
+			if first.IsZero() {
+				first = time.Now()
+			}
+			got += int64(n)
+			if sum != nil {
+				sum.Write(p[:n])
+			}
+			if keep && int64(len(buf)) < h.maxStore {
+				buf = buf[:len(buf)+n]
+			}
 		}
 		if rerr == io.EOF {
-			return buf, first, nil
+			break
 		}
 		if rerr != nil {
-			return buf, first, rerr
+			return buf, first, got, rerr
 		}
 	}
+	if sum != nil {
+		return []byte(hex.EncodeToString(sum.Sum(nil))), first, got, nil
+	}
+	return buf, first, got, nil
 }
 
 // decodeBody undoes a gzip, deflate or br Content-Encoding for the stored body,
