@@ -119,14 +119,31 @@ func TestShapesClassicThreadGroup(t *testing.T) {
 	if len(del) < 22 || len(del) > 32 {
 		t.Errorf("delayed group sent %d requests, want about 30", len(del))
 	}
-	// JTL: the ramp group's grpThreads while all five run (3.2 s to the end
-	// of the first user's loops) — and never more than 5.
+	// JTL: a user counts as active from the end of its ramp-up delay to
+	// its end (JMeterThread counts it after rampUpDelay). Each ramp user is
+	// busy about 0.6 s and the next starts 0.8 s after it, so grpThreads is
+	// 1 (2 if a late user overlaps), never the 5 created at the start; and
+	// before 2 s the delayed group's users, still waiting out their
+	// startup delay, are not in allThreads.
+	ones, n := 0, 0
 	for _, r := range rows {
-		if r["label"] == "ramp" {
-			if g := atoi(t, r["grpThreads"]); g < 1 || g > 5 {
-				t.Errorf("ramp row grpThreads %d", g)
-			}
+		if r["label"] != "ramp" {
+			continue
 		}
+		n++
+		g, a := atoi(t, r["grpThreads"]), atoi(t, r["allThreads"])
+		if g == 1 {
+			ones++
+		}
+		if g < 1 || g > 2 {
+			t.Errorf("ramp row at %.2f s: grpThreads %d, want 1", jtlTime(t, r).Sub(t0).Seconds(), g)
+		}
+		if jtlTime(t, r).Sub(t0) < 1800*time.Millisecond && a != g {
+			t.Errorf("ramp row at %.2f s: allThreads %d, grpThreads %d: users waiting for their start counted", jtlTime(t, r).Sub(t0).Seconds(), a, g)
+		}
+	}
+	if ones < n*3/4 {
+		t.Errorf("only %d of %d ramp rows have grpThreads 1", ones, n)
 	}
 }
 
