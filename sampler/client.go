@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -203,36 +204,39 @@ func (b *connBody) Close() error {
 }
 
 func (st *HTTPState) putIdle(cc *clientConn) {
-	if st.idle == nil {
-		st.idle = map[connKey][]*clientConn{}
+	n := 0
+	for _, x := range st.idle {
+		if x.key == cc.key {
+			n++
+		}
 	}
-	list := st.idle[cc.key]
-	if len(list) >= maxIdlePerKey {
+	if n >= maxIdlePerKey {
 		cc.close()
 		return
 	}
 	cc.idleAt = time.Now()
-	st.idle[cc.key] = append(list, cc)
+	st.idle = append(st.idle, cc)
 }
 
 // getConn returns an idle connection for key (most recently used first)
 // or dials a new one.
 func (st *HTTPState) getConn(ctx context.Context, key connKey) (*clientConn, bool, error) {
-	if list := st.idle[key]; len(list) > 0 {
-		now := time.Now()
-		for len(list) > 0 {
-			cc := list[len(list)-1]
-			list[len(list)-1] = nil
-			list = list[:len(list)-1]
-			idle := now.Sub(cc.idleAt)
-			if idle > st.ttl || (idle > st.validateAfter && isStale(cc.conn.Conn)) {
-				cc.close()
-				continue
-			}
-			st.idle[key] = list
-			return cc, true, nil
+	var now time.Time
+	for i := len(st.idle) - 1; i >= 0; i-- {
+		cc := st.idle[i]
+		if cc.key != key {
+			continue
 		}
-		st.idle[key] = list
+		st.idle = slices.Delete(st.idle, i, i+1)
+		if now.IsZero() {
+			now = time.Now()
+		}
+		idle := now.Sub(cc.idleAt)
+		if idle > st.ttl || (idle > st.validateAfter && isStale(cc.conn.Conn)) {
+			cc.close()
+			continue
+		}
+		return cc, true, nil
 	}
 	c, err := st.dialKey(ctx, key)
 	if err != nil {
@@ -292,12 +296,11 @@ func connectTunnel(raw net.Conn, addr string, proxy *url.URL) error {
 
 // closeIdle closes every idle connection.
 func (st *HTTPState) closeIdle() {
-	for k, list := range st.idle {
-		for _, cc := range list {
-			cc.close()
-		}
-		delete(st.idle, k)
+	for _, cc := range st.idle {
+		cc.close()
 	}
+	clear(st.idle)
+	st.idle = st.idle[:0]
 }
 
 // canonicalAddr is host:port of u with the scheme's default port.
@@ -312,8 +315,9 @@ func canonicalAddr(u *url.URL) string {
 	return net.JoinHostPort(u.Hostname(), port)
 }
 
-// tlsConfig is the user's TLS configuration (built once per user and reset
-// for a new user, so TLS sessions are resumed only within a user).
+// tlsConfig is the user's TLS configuration, built at the user's first TLS
+// connection (most users of a plain-HTTP test never need one) and dropped
+// for a new user, so TLS sessions are resumed only within a user.
 func (st *HTTPState) newTLSConfig() {
 	st.tlsConf = &tls.Config{
 		InsecureSkipVerify: !st.opt.TLSVerify, //nolint:gosec // JMeter accepts any certificate unless told otherwise

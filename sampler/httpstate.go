@@ -33,7 +33,7 @@ type HTTPState struct {
 	// validateAfter is httpclient4.validate_after_inactivity: idle longer
 	// than this, a connection is checked before reuse.
 	validateAfter time.Duration
-	idle          map[connKey][]*clientConn
+	idle          []*clientConn // idle connections, most recently used last; few, so a slice beats a map
 
 	// Per-sample bookkeeping, set before a request and read after it.
 	connectTimeout time.Duration
@@ -92,7 +92,6 @@ func NewHTTPState(opt StateOptions) *HTTPState {
 			}
 		}
 	}
-	st.newTLSConfig()
 	return st
 }
 
@@ -119,7 +118,7 @@ func (st *HTTPState) StartIteration(sameUser bool) {
 	if !sameUser {
 		st.digest = nil
 		st.closeIdle()
-		st.newTLSConfig()
+		st.tlsConf = nil // a new user: new TLS sessions
 		for _, w := range st.workers {
 			w.Close()
 		}
@@ -238,6 +237,9 @@ func (st *HTTPState) dialTLS(ctx context.Context, network, addr string) (*countC
 // handshake runs the TLS handshake on raw for addr.
 func (st *HTTPState) handshake(ctx context.Context, raw net.Conn, addr string) (*countConn, error) {
 	host, _, _ := net.SplitHostPort(addr)
+	if st.tlsConf == nil {
+		st.newTLSConfig()
+	}
 	cfg := st.tlsConf.Clone()
 	cfg.ServerName = host
 	tc := tls.Client(raw, cfg)
