@@ -59,7 +59,7 @@ func newJSONPath(el *jmx.Element) (Assertion, error) {
 }
 
 func (a *jsonPathAssertion) Assert(c *functions.Context, r *sampler.Result) sampler.AssertionResult {
-	res := sampler.AssertionResult{Name: a.label}
+	res := sampler.AssertionResult{Name: a.label, MessageSet: true} // both JMeter's and the plugin's start from ""
 	body := string(r.Body)
 	if body == "" {
 		res.Failure, res.FailureMessage = true, ResponseWasNull

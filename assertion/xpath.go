@@ -65,7 +65,7 @@ func (a *xpathAssertion) compiled(q string) (*xdoc.Query, error) {
 }
 
 func (a *xpathAssertion) Assert(c *functions.Context, r *sampler.Result) sampler.AssertionResult {
-	res := sampler.AssertionResult{Name: a.label}
+	res := sampler.AssertionResult{Name: a.label, MessageSet: true} // JMeter starts from ""
 	var body string
 	if a.sc.Kind == target.Variable {
 		body, _ = c.Vars.Get(a.sc.Variable.Eval(c))

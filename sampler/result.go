@@ -69,12 +69,18 @@ type AssertionResult struct {
 	Failure        bool // the assertion did not hold
 	Error          bool // the assertion could not be evaluated
 	FailureMessage string
+	// MessageSet marks a message JMeter sets even when it is empty or the
+	// assertion holds (JSON/XPath assertions start from ""): Java's non-null.
+	MessageSet bool
 }
 
-// FailureMessage is the JTL failureMessage: the first failing assertion's message.
+// FailureMessage is the JTL failureMessage: as JMeter's
+// getFirstAssertionFailureMessage, the message of the first assertion that
+// has one (non-null), whether or not that assertion failed. A passing JSON
+// or XPath assertion ahead of a failing one therefore yields "".
 func (r *Result) FailureMessage() string {
 	for _, a := range r.Assertions {
-		if (a.Failure || a.Error) && a.FailureMessage != "" {
+		if a.MessageSet || a.FailureMessage != "" {
 			return a.FailureMessage
 		}
 	}
