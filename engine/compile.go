@@ -327,6 +327,12 @@ func (c *compiler) addUDVs(owner, args *jmx.Element) {
 		}
 		tpl, err := functions.Compile(a.Str("Argument.value"))
 		if err != nil {
+			if errors.Is(err, functions.ErrUnsupported) {
+				// a function gometer cannot run (a BeanShell script …): the
+				// variable is left out when skipping unsupported elements
+				c.problem(owner, "variable %q: %v", name, err)
+				continue
+			}
 			c.badConfig(owner, fmt.Errorf("variable %q: %w", name, err))
 			continue
 		}
@@ -339,7 +345,11 @@ func (c *compiler) template(el *jmx.Element, prop, def string) *functions.Templa
 	src := el.StrOr(prop, def)
 	tpl, err := functions.Compile(src)
 	if err != nil {
-		c.badConfig(el, fmt.Errorf("%s: %w", prop, err))
+		if errors.Is(err, functions.ErrUnsupported) {
+			c.problem(el, "%s: %v", prop, err)
+		} else {
+			c.badConfig(el, fmt.Errorf("%s: %w", prop, err))
+		}
 		return functions.Literal(src)
 	}
 	return tpl

@@ -653,3 +653,20 @@ func TestResponseBodiesKeptWhenSaved(t *testing.T) {
 		t.Errorf("body %q, want it kept for the JTL", b)
 	}
 }
+
+// A variable using a function gometer cannot run is an unsupported element:
+// listed, and left out with SkipUnsupported.
+func TestUnsupportedFunctionInVariable(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(udvs("v", "dir", "${__BeanShell(1+1)}", "ok", "yes"), tg("G", 1, 0, "1", "", get(srv, "a", "/a/${ok}")))
+	if _, err := compileXML(t, xml, Options{}); err == nil || !strings.Contains(err.Error(), "BeanShell") {
+		t.Fatalf("strict: %v", err)
+	}
+	tst, err := compileXML(t, xml, Options{SkipUnsupported: true})
+	if err != nil {
+		t.Fatalf("skip: %v", err)
+	}
+	if len(tst.Warnings()) != 1 {
+		t.Errorf("warnings %v", tst.Warnings())
+	}
+}
