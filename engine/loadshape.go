@@ -593,10 +593,21 @@ func parseDurationWords(s string) (float64, error) {
 	return total, nil
 }
 
-// arrivalTimes lists the arrival times (seconds) of an open model schedule;
-// rates change linearly between rate() steps across arrival steps.
+// arrivalTimes lists the arrival times (seconds) of an open model schedule
+// (at most max); rates change linearly between rate() steps across arrival
+// steps.
 func (m openModel) arrivalTimes(rng *rand.Rand, max int) []float64 {
 	var out []float64
+	m.arrivals(rng, func(at float64) bool {
+		out = append(out, at)
+		return len(out) < max
+	})
+	return out
+}
+
+// arrivals calls each with the arrival times in order, without holding the
+// whole schedule in memory, until the schedule ends or each returns false.
+func (m openModel) arrivals(rng *rand.Rand, each func(at float64) bool) {
 	t := 0.0
 	rate := 0.0
 	for i, st := range m {
@@ -615,7 +626,7 @@ func (m openModel) arrivalTimes(rng *rand.Rand, max int) []float64 {
 			cum := func(x float64) float64 { return from*x + (to-from)*x*x/(2*st.dur) }
 			totalN := cum(st.dur)
 			n := 0.0
-			for len(out) < max {
+			for {
 				if st.kind == "even" {
 					n++
 				} else {
@@ -624,13 +635,14 @@ func (m openModel) arrivalTimes(rng *rand.Rand, max int) []float64 {
 				if n > totalN {
 					break
 				}
-				out = append(out, t+invertCum(cum, n, st.dur))
+				if !each(t + invertCum(cum, n, st.dur)) {
+					return
+				}
 			}
 			t += st.dur
 			rate = to
 		}
 	}
-	return out
 }
 
 // invertCum finds x in [0,d] with cum(x) = n (cum is non-decreasing).
@@ -664,23 +676,25 @@ func (gr *groupRun) runOpenModel(c *functions.Context, ph *phaseState) error {
 			seed = uint64(v)
 		}
 	}
-	times := m.arrivalTimes(rand.New(rand.NewPCG(seed, seed)), 10_000_000)
 	start := time.Now()
 	tm := time.NewTimer(time.Hour)
 	defer tm.Stop()
-	for i, at := range times {
+	i := 0
+	m.arrivals(rand.New(rand.NewPCG(seed, seed)), func(at float64) bool {
 		if d := time.Until(start.Add(secs(at))); d > 0 {
 			tm.Reset(d)
 			select {
 			case <-tm.C:
 			case <-ph.stop:
-				return nil
+				return false
 			}
 		}
 		if gr.t.inShard(i) {
 			gr.spawn(userPlan{num: i + 1, iters: 1}, ph)
 		}
-	}
+		i++
+		return true
+	})
 	return nil
 }
 
