@@ -52,10 +52,28 @@ type clientConn struct {
 	conn   *countConn
 	br     *bufio.Reader // while a response is read; nil when idle
 	idleAt time.Time
+	// done is the Done channel of the context the connection was opened
+	// under; stop unregisters the close that context's cancellation
+	// triggers. Registering once per connection rather than per request
+	// keeps requests off the context's lock, which every user shares.
+	done <-chan struct{}
+	stop func() bool
 }
 
 func (cc *clientConn) close() {
+	if cc.stop != nil {
+		cc.stop()
+	}
 	_ = cc.conn.Close()
+}
+
+// watch closes the connection when ctx is cancelled (the run stops hard).
+func (cc *clientConn) watch(ctx context.Context) {
+	if d := ctx.Done(); d != nil {
+		conn := cc.conn
+		cc.done = d
+		cc.stop = context.AfterFunc(ctx, func() { _ = conn.Close() })
+	}
 }
 
 // errNoResponse: the connection ended before a response (HttpClient's
@@ -103,7 +121,8 @@ func (st *HTTPState) roundTrip(ctx context.Context, h *HTTP, req *http.Request, 
 func (st *HTTPState) exchangeOn(ctx context.Context, h *HTTP, cc *clientConn, req *http.Request, body *reqBody) (*http.Response, error) {
 	pools := h.bufs
 	var stop func() bool
-	if ctx.Done() != nil {
+	if d := ctx.Done(); d != nil && d != cc.done {
+		// A context other than the connection's: watch it for this request.
 		conn := cc.conn
 		stop = context.AfterFunc(ctx, func() { _ = conn.Close() })
 	}
@@ -182,11 +201,17 @@ func (b *connBody) Close() error {
 	}
 	b.done = true
 	b.rc.Close()
+	cc := b.cc
 	cancelled := false
 	if b.stop != nil {
 		cancelled = !b.stop() // the context fired: the connection was closed
+	} else if cc.done != nil {
+		select {
+		case <-cc.done:
+			cancelled = true
+		default:
+		}
 	}
-	cc := b.cc
 	if b.reuse && b.eof && !cancelled && cc.br.Buffered() == 0 {
 		cc.br.Reset(nil)
 		b.pools.r.Put(cc.br)
@@ -242,7 +267,9 @@ func (st *HTTPState) getConn(ctx context.Context, key connKey) (*clientConn, boo
 	if err != nil {
 		return nil, false, err
 	}
-	return &clientConn{key: key, conn: c}, false, nil
+	cc := &clientConn{key: key, conn: c}
+	cc.watch(ctx)
+	return cc, false, nil
 }
 
 // dialKey opens a connection for key: directly, through the proxy for
