@@ -2,9 +2,11 @@ package sampler
 
 import (
 	"fmt"
+	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,17 +16,26 @@ import (
 
 // cookieConfig is a compiled CookieManager.
 //
-// The jar is net/http/cookiejar (RFC 6265), which is close to JMeter's
-// default "standard" policy (HttpClient 4's RFC 6265 relaxed spec): host-only
-// and domain cookies, path matching, Max-Age/Expires, Secure. Differences:
-// no public-suffix list (domain cookies on a public suffix are accepted), and
-// the legacy policies (netscape, rfc2109, rfc2965, compatibility, best-match)
-// all behave as "standard". Policy "ignoreCookies" disables cookie handling.
+// The store behaves as JMeter's CookieManager with its default "standard"
+// policy (HttpClient 4's RFC 6265 relaxed spec): host-only and domain
+// cookies, default and explicit paths, Secure; a Set-Cookie replaces the
+// cookie of the same name, domain and path. Like JMeter, a cookie is
+// dropped only when it arrives already expired (Max-Age=0 still counts as
+// live) and expiry is not checked when cookies are sent. Differences: no
+// public-suffix list, and the legacy policies (netscape, rfc2109, rfc2965,
+// compatibility, best-match) behave as "standard". Policy "ignoreCookies"
+// disables cookie handling.
 type cookieConfig struct {
 	el         *jmx.Element
 	clearEach  bool
 	controlled bool // CookieManager.controlledByThreadGroup
 	ignore     bool // policy ignoreCookies
+	// netscape: the "compatibility" family of policies (HttpClient's
+	// DefaultCookieSpec, which treats version-less cookies as Netscape
+	// drafts): no Max-Age, Expires only as "EEE, dd-MMM-yy HH:mm:ss z"
+	// (a cookie with another date is rejected), cookies sent in the order
+	// they were stored.
+	netscape   bool
 	predefined []predefCookie
 	dynamic    bool   // some predefined value is an expression: re-evaluated per request
 	save       bool   // CookieManager.save.cookies
@@ -50,6 +61,7 @@ func compileCookies(el *jmx.Element, props *functions.Properties) (*cookieConfig
 		clearEach:  el.Bool("CookieManager.clearEachIteration", false),
 		controlled: el.Bool("CookieManager.controlledByThreadGroup", false),
 		ignore:     strings.EqualFold(el.Str("CookieManager.policy"), "ignoreCookies"),
+		netscape:   netscapePolicy(el.Str("CookieManager.policy")),
 		prefix:     "COOKIE_",
 		deleteNull: true,
 	}
@@ -92,10 +104,18 @@ func compileCookies(el *jmx.Element, props *functions.Properties) (*cookieConfig
 	return c, nil
 }
 
+func netscapePolicy(p string) bool {
+	switch strings.ToLower(strings.TrimSpace(p)) {
+	case "compatibility", "netscape", "default", "best-match", "rfc2109", "rfc2965":
+		return true
+	}
+	return false
+}
+
 // cookieStore is one user's cookie jar for one CookieManager.
 type cookieStore struct {
 	cfg    *cookieConfig
-	jar    *cookiejar.Jar
+	jar    cookieList
 	primed bool // predefined cookies added
 	// JMeter evaluates a predefined cookie's value on every request, so one
 	// holding ${var} follows the variable; vals is each value as last set,
@@ -113,7 +133,7 @@ func newCookieStore(cfg *cookieConfig) *cookieStore {
 // reset empties the jar; the predefined cookies are added again before the
 // next request (they may hold ${} that needs the user's variables).
 func (s *cookieStore) reset() {
-	s.jar, _ = cookiejar.New(nil) // cannot fail without options
+	s.jar = cookieList{}
 	s.primed = false
 	if n := len(s.cfg.predefined); n > 0 {
 		s.vals = make([]string, n)
@@ -149,27 +169,20 @@ func (s *cookieStore) setPredefined(c *functions.Context, i int, value string) {
 	if host == "" {
 		return // JMeter's cookie then matches no host
 	}
-	scheme := "http"
-	if p.secure {
-		scheme = "https"
-	}
 	path := p.path.Eval(c)
 	if path == "" {
 		path = "/"
 	}
-	u := &url.URL{Scheme: scheme, Host: host, Path: path}
-	ck := &http.Cookie{Name: p.name, Value: value, Path: path, Secure: p.secure}
-	if p.domainSet {
-		ck.Domain = host
-	}
+	ck := &jarCookie{name: p.name, value: value, domain: strings.ToLower(host), path: path,
+		secure: p.secure, hostOnly: !p.domainSet}
 	if p.expires > 0 {
 		exp := time.Unix(p.expires, 0)
 		if exp.Before(time.Now()) {
 			return
 		}
-		ck.Expires = exp
+		ck.expires = exp
 	}
-	s.jar.SetCookies(u, []*http.Cookie{ck})
+	s.jar.add(ck)
 }
 
 // header returns the Cookie header value for u ("" when none).
@@ -179,21 +192,21 @@ func (s *cookieStore) header(c *functions.Context, u *url.URL) string {
 	} else if s.cfg.dynamic {
 		s.refresh(c)
 	}
-	cks := s.jar.Cookies(u)
+	cks := s.jar.match(u, !s.cfg.netscape)
 	switch len(cks) {
 	case 0:
 		return ""
 	case 1:
-		return cks[0].Name + "=" + cks[0].Value
+		return cks[0].name + "=" + cks[0].value
 	}
 	var b strings.Builder
 	for i, ck := range cks {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(ck.Name)
+		b.WriteString(ck.name)
 		b.WriteByte('=')
-		b.WriteString(ck.Value)
+		b.WriteString(ck.value)
 	}
 	return b.String()
 }
@@ -205,32 +218,202 @@ func (s *cookieStore) store(c *functions.Context, u *url.URL, h http.Header) {
 	if len(lines) == 0 {
 		return
 	}
-	cks := (&http.Response{Header: http.Header{"Set-Cookie": lines}}).Cookies()
-	if len(cks) == 0 {
-		return
-	}
-	if s.cfg.deleteNull {
-		for _, ck := range cks {
-			if ck.Value == "" {
-				ck.MaxAge = -1 // JMeter drops a cookie set to an empty value
-			}
+	now := time.Now()
+	host := strings.ToLower(u.Hostname())
+	for _, line := range lines {
+		ck := parseSetCookie(line, host, u.EscapedPath(), now, s.cfg.netscape)
+		if ck == nil {
+			continue // malformed, or for another domain (CookieManager.check.cookies)
 		}
-	}
-	s.jar.SetCookies(u, cks)
-	for i := range s.cfg.predefined {
-		for _, ck := range cks {
-			if ck.Name == s.cfg.predefined[i].name {
+		for i := range s.cfg.predefined {
+			if ck.name == s.cfg.predefined[i].name {
 				s.replaced[i] = true // JMeter keeps the response's cookie in its place
 			}
 		}
+		s.jar.remove(ck)
+		if s.cfg.deleteNull && ck.value == "" {
+			continue // JMeter drops a cookie set to an empty value
+		}
+		if !ck.expires.IsZero() && ck.expires.Before(now) {
+			continue // arrived expired: removed
+		}
+		s.jar.add(ck)
+		if s.cfg.save && c != nil && c.Vars != nil {
+			c.Vars.Put(s.cfg.prefix+ck.name, ck.value)
+		}
 	}
-	if s.cfg.save && c != nil && c.Vars != nil {
-		now := time.Now()
-		for _, ck := range cks {
-			expired := ck.MaxAge < 0 || (!ck.Expires.IsZero() && ck.Expires.Before(now)) || (s.cfg.deleteNull && ck.Value == "")
-			if !expired {
-				c.Vars.Put(s.cfg.prefix+ck.Name, ck.Value)
+}
+
+// jarCookie is one stored cookie.
+type jarCookie struct {
+	name, value  string
+	domain, path string
+	hostOnly     bool // no Domain attribute: sent to this host only
+	secure       bool
+	expires      time.Time // zero: session cookie
+	seq          int       // insertion order
+}
+
+// cookieList is a user's cookies in insertion order.
+type cookieList struct {
+	list []*jarCookie
+	seq  int
+}
+
+// add stores ck after removing the cookie it replaces.
+func (l *cookieList) add(ck *jarCookie) {
+	l.remove(ck)
+	l.seq++
+	ck.seq = l.seq
+	l.list = append(l.list, ck)
+}
+
+// remove drops the cookie with the same name, domain and path.
+func (l *cookieList) remove(ck *jarCookie) {
+	for i, x := range l.list {
+		if x.name == ck.name && x.domain == ck.domain && x.path == ck.path {
+			l.list = append(l.list[:i], l.list[i+1:]...)
+			return
+		}
+	}
+}
+
+// match returns the cookies to send to u, with sorted the longest paths
+// first (then oldest first) as HttpClient's RFC 6265 spec formats them, else
+// in stored order. Expiry is not checked, as in JMeter.
+func (l *cookieList) match(u *url.URL, sorted bool) []*jarCookie {
+	if len(l.list) == 0 {
+		return nil
+	}
+	host := strings.ToLower(u.Hostname())
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	secure := u.Scheme == "https"
+	var out []*jarCookie
+	for _, ck := range l.list {
+		if ck.secure && !secure {
+			continue
+		}
+		if !domainMatch(host, ck.domain, ck.hostOnly) || !pathMatch(path, ck.path) {
+			continue
+		}
+		out = append(out, ck)
+	}
+	if sorted && len(out) > 1 {
+		sort.SliceStable(out, func(i, j int) bool { return len(out[i].path) > len(out[j].path) })
+	}
+	return out
+}
+
+func domainMatch(host, domain string, hostOnly bool) bool {
+	if host == domain {
+		return true
+	}
+	return !hostOnly && net.ParseIP(host) == nil && strings.HasSuffix(host, "."+domain)
+}
+
+// pathMatch is RFC 6265 path-match.
+func pathMatch(reqPath, cookiePath string) bool {
+	if reqPath == cookiePath {
+		return true
+	}
+	if strings.HasPrefix(reqPath, cookiePath) {
+		return strings.HasSuffix(cookiePath, "/") || reqPath[len(cookiePath)] == '/'
+	}
+	return false
+}
+
+// parseSetCookie parses one Set-Cookie value received from host for
+// reqPath, as HttpClient's RFC 6265 relaxed spec: Max-Age wins over
+// Expires, a Domain must cover the host, the default path is the request's
+// directory. nil when the cookie is malformed or rejected.
+func parseSetCookie(line, host, reqPath string, now time.Time, netscape bool) *jarCookie {
+	parts := strings.Split(line, ";")
+	name, value, ok := strings.Cut(parts[0], "=")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" {
+		return nil
+	}
+	value = strings.TrimSpace(value)
+	if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
+		value = value[1 : len(value)-1]
+	}
+	ck := &jarCookie{name: name, value: value, domain: host, hostOnly: true}
+	var maxAge, expires string
+	hasMaxAge := false
+	for _, attr := range parts[1:] {
+		k, v, _ := strings.Cut(attr, "=")
+		k = strings.ToLower(strings.TrimSpace(k))
+		v = strings.TrimSpace(v)
+		switch k {
+		case "domain":
+			d := strings.ToLower(strings.TrimPrefix(v, "."))
+			if d == "" {
+				continue
+			}
+			if d != host && (net.ParseIP(host) != nil || !strings.HasSuffix(host, "."+d)) {
+				return nil // "Illegal domain attribute": not stored
+			}
+			ck.domain, ck.hostOnly = d, false
+		case "path":
+			if strings.HasPrefix(v, "/") {
+				ck.path = v
+			}
+		case "secure":
+			ck.secure = true
+		case "max-age":
+			maxAge, hasMaxAge = v, true
+		case "expires":
+			expires = v
+		}
+	}
+	if ck.path == "" {
+		ck.path = defaultCookiePath(reqPath)
+	}
+	if netscape {
+		if expires != "" {
+			t, err := time.Parse("Mon, 02-Jan-06 15:04:05 MST", expires)
+			if err != nil {
+				if t, err = time.Parse("Mon, 02-Jan-2006 15:04:05 MST", expires); err != nil {
+					return nil // "Invalid 'expires' attribute": the cookie is rejected
+				}
+			}
+			ck.expires = t
+		}
+	} else {
+		switch {
+		case hasMaxAge:
+			if n, err := strconv.ParseInt(maxAge, 10, 64); err == nil {
+				ck.expires = now.Add(time.Duration(n) * time.Second)
+				if n == 0 {
+					ck.expires = now // expires "now": still stored, as in JMeter
+				}
+			}
+		case expires != "":
+			if t, err := http.ParseTime(expires); err == nil {
+				ck.expires = t
+			} else if t, err := time.Parse("Mon, 02-Jan-2006 15:04:05 MST", expires); err == nil {
+				ck.expires = t
 			}
 		}
 	}
+	if ck.expires.Equal(time.Unix(0, 0)) {
+		ck.expires = time.Time{} // JMeter keeps expiry 0 (the epoch) as a session cookie
+	}
+	return ck
+}
+
+// defaultCookiePath is RFC 6265's default-path: the request path up to its
+// last '/', or "/".
+func defaultCookiePath(p string) string {
+	if p == "" || p[0] != '/' {
+		return "/"
+	}
+	i := strings.LastIndexByte(p, '/')
+	if i == 0 {
+		return "/"
+	}
+	return p[:i]
 }

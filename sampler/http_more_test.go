@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -943,5 +944,46 @@ func TestHTTPCancelAndStaleConnection(t *testing.T) {
 	if r.Success || (r.ResponseCode != "Non HTTP response code: org.apache.http.NoHttpResponseException" &&
 		r.ResponseCode != "Non HTTP response code: java.net.SocketException") {
 		t.Errorf("dead connection reused without check: %s %s", r.ResponseCode, r.ResponseMessage)
+	}
+}
+
+func TestCookieStoreJMeterQuirks(t *testing.T) {
+	now := time.Now()
+	u, _ := url.Parse("http://127.0.0.1:8080/cookies/raw")
+	var l cookieList
+	for _, line := range []string{
+		"a=1; Path=/",
+		"old=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT", // the epoch reads as 0: a session cookie
+		"zero=1; Max-Age=0",                            // expires now: still stored
+		"neg=1; Max-Age=-5",                            // already expired
+		"p=1; Path=/cookies/raw",
+		"other=1; Domain=example.com",
+	} {
+		ck := parseSetCookie(line, "127.0.0.1", u.EscapedPath(), now, false)
+		if ck == nil || (!ck.expires.IsZero() && ck.expires.Before(now)) {
+			continue
+		}
+		l.add(ck)
+	}
+	var got []string
+	for _, ck := range l.match(u, true) {
+		got = append(got, ck.name)
+	}
+	if want := "p,old,zero,a"; strings.Join(got, ",") != want {
+		t.Errorf("standard: %v, want %s", got, want)
+	}
+	// compatibility: Max-Age ignored, an RFC 1123 Expires rejects the cookie, stored order.
+	var n cookieList
+	for _, line := range []string{"a=1; Path=/", "old=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT", "ns=1; Expires=Fri, 01-Jan-2100 00:00:00 GMT", "p=1; Path=/cookies/raw", "neg=1; Max-Age=-5"} {
+		if ck := parseSetCookie(line, "127.0.0.1", u.EscapedPath(), now, true); ck != nil {
+			n.add(ck)
+		}
+	}
+	got = nil
+	for _, ck := range n.match(u, false) {
+		got = append(got, ck.name)
+	}
+	if want := "a,ns,p,neg"; strings.Join(got, ",") != want {
+		t.Errorf("compatibility: %v, want %s", got, want)
 	}
 }
