@@ -29,6 +29,18 @@ func (s *Server) conformanceRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/cache/{kind}", s.cache)
 	mux.HandleFunc("GET /page/resources", s.static("text/html; charset=utf-8", resourcesPage))
 	mux.HandleFunc("GET /page/style.css", s.static("text/css", resourcesCSS))
+	mux.HandleFunc("GET /cookies/raw", s.rawCookies)
+}
+
+// rawCookies sends each h query value as its own Set-Cookie header,
+// verbatim, so plans can test attributes (Domain, Expires, Max-Age, Secure,
+// quoting) that /cookies/set does not produce.
+func (s *Server) rawCookies(w http.ResponseWriter, r *http.Request) {
+	vals := r.URL.Query()["h"]
+	for _, v := range vals {
+		w.Header().Add("Set-Cookie", v)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"set": vals})
 }
 
 // resourcesPage embeds resources of every kind an HTML parser looks for,

@@ -67,3 +67,16 @@ func TestResourcesPage(t *testing.T) {
 		}
 	}
 }
+
+func TestRawCookies(t *testing.T) {
+	_, base := start(t, Options{})
+	resp, err := http.Get(base + "/cookies/raw?h=a%3D1%3B+Path%3D%2F&h=b%3D2%3B+Max-Age%3D0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	got := resp.Header.Values("Set-Cookie")
+	if len(got) != 2 || got[0] != "a=1; Path=/" || got[1] != "b=2; Max-Age=0" {
+		t.Errorf("Set-Cookie %q", got)
+	}
+}
