@@ -91,7 +91,7 @@ const maxIdlePerKey = 4
 // in the meantime fails the sample with NoHttpResponseException.
 func (st *HTTPState) roundTrip(ctx context.Context, h *HTTP, req *http.Request, body *reqBody) (*http.Response, error) {
 	pools := h.bufs
-	key := connKey{scheme: req.URL.Scheme, addr: canonicalAddr(req.URL)}
+	key := connKey{scheme: req.URL.Scheme, addr: st.connAddr(req.URL)}
 	if st.proxy != nil {
 		key.proxy = st.proxy.String()
 	}
@@ -357,6 +357,11 @@ func (st *HTTPState) newTLSConfig() {
 // written), conditional headers, Cookie, Content-Length and the entity's
 // Content-Type, Host, User-Agent, Authorization; then the body.
 func (h *HTTP) writeRequest(w *bufio.Writer, req *http.Request, body *reqBody, proxied bool) error {
+	return h.writeRequestPart(w, req, body, proxied, true)
+}
+
+// writeRequestPart writes the request head, and the body when withBody.
+func (h *HTTP) writeRequestPart(w *bufio.Writer, req *http.Request, body *reqBody, proxied, withBody bool) error {
 	w.WriteString(req.Method)
 	w.WriteByte(' ')
 	if proxied {
@@ -434,7 +439,7 @@ func (h *HTTP) writeRequest(w *bufio.Writer, req *http.Request, body *reqBody, p
 		}
 	}
 	w.WriteString("\r\n")
-	if body != nil {
+	if body != nil && withBody {
 		w.Write(body.data)
 	}
 	return nil

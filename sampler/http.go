@@ -394,10 +394,7 @@ func (h *HTTP) Sample(ctx context.Context, s *Session) *Result {
 	} else {
 		urlStr, err = h.buildURL(c, method, enc)
 		if err == nil {
-			err = checkJavaURI(urlStr)
-		}
-		if err == nil {
-			u, err = parseURL(urlStr)
+			u, err = st.parsedURL(urlStr)
 		}
 	}
 	if err != nil {
@@ -555,10 +552,13 @@ func (h *HTTP) buildURL(c *functions.Context, method, enc string) (string, error
 	if protocol == "https" {
 		defPort = 443
 	}
-	port := defPort
+	port, portText := defPort, ""
 	if ps := strings.TrimSpace(h.port.Eval(c)); ps != "" {
 		if p, err := strconv.Atoi(ps); err == nil && p > 0 {
 			port = p
+			if ps[0] != '0' && ps[0] != '+' {
+				portText = ps // already as Itoa would print it
+			}
 		}
 	}
 	var b strings.Builder
@@ -572,7 +572,10 @@ func (h *HTTP) buildURL(c *functions.Context, method, enc string) (string, error
 	}
 	if port != defPort {
 		b.WriteByte(':')
-		b.WriteString(strconv.Itoa(port))
+		if portText == "" {
+			portText = strconv.Itoa(port)
+		}
+		b.WriteString(portText)
 	}
 	if !strings.HasPrefix(path, "/") {
 		b.WriteByte('/')

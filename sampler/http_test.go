@@ -313,7 +313,7 @@ func TestHTTPFullURLInPathAndHeaders(t *testing.T) {
 	if len(got.Header.Values("X-A")) != 1 {
 		t.Errorf("X-A sent twice: %v", got.Header.Values("X-A"))
 	}
-	if !strings.Contains(res.RequestHeaders, "X-A: inner\n") || !strings.HasPrefix(res.RequestHeaders, "Connection: keep-alive\n") {
+	if !strings.Contains(res.RequestHeaders, "x-a: inner\n") || !strings.HasPrefix(res.RequestHeaders, "Connection: keep-alive\n") {
 		t.Errorf("request headers %q", res.RequestHeaders)
 	}
 }

@@ -1,6 +1,7 @@
 package sampler
 
 import (
+	"bufio"
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
@@ -11,7 +12,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -221,7 +221,7 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 	res.Bytes = st.read.Load() - r0
 	res.SentBytes = st.written.Load() - w0
 	res.ResponseHeaders = responseHeaderText(st.headerBlock(), resp)
-	res.ResponseCode = strconv.Itoa(resp.StatusCode)
+	res.ResponseCode = statusCode(resp.StatusCode)
 	res.ResponseMessage = reasonPhrase(resp)
 	res.Success = resp.StatusCode >= 200 && resp.StatusCode <= 399
 	if !res.Success {
@@ -567,75 +567,35 @@ func responseHeaderText(raw []byte, resp *http.Response) string {
 	return b.String()
 }
 
-// requestHeaderText lists the request headers as JMeter shows them: one
-// "Name: value" line each, Cookie left out, in HttpClient 4's order
-// (Connection, the header managers', conditional headers, then
-// Content-Length, a default Content-Type, Host, User-Agent and Authorization).
+// requestHeaderText lists the request headers as JMeter shows them: the
+// headers as written on the wire (HttpClient's order and names), one
+// "Name: value" line each, Cookie left out.
 func (h *HTTP) requestHeaderText(req *http.Request, body *reqBody) string {
+	var buf bytes.Buffer
+	bw := h.bufs.w.Get().(*bufio.Writer)
+	bw.Reset(&buf)
+	_ = h.writeRequestPart(bw, req, body, false, false)
+	bw.Flush()
+	bw.Reset(nil)
+	h.bufs.w.Put(bw)
+	head := buf.Bytes()
+	if i := bytes.Index(head, []byte("\r\n")); i >= 0 {
+		head = head[i+2:] // the request line
+	}
 	var b strings.Builder
-	done := make(map[string]bool, 8)
-	write := func(k string) {
-		if done[k] {
-			return
+	b.Grow(len(head))
+	for len(head) > 0 {
+		i := bytes.Index(head, []byte("\r\n"))
+		if i <= 0 {
+			break
 		}
-		done[k] = true
-		for _, v := range req.Header[k] {
-			b.WriteString(k)
-			b.WriteString(": ")
-			b.WriteString(v)
-			b.WriteByte('\n')
-		}
-	}
-	done["Cookie"] = true
-	write("Connection")
-	ctFromManager := false
-	for i := range h.headers {
-		if h.headers[i].name == "Content-Type" && (body == nil || !body.forceCT) {
-			ctFromManager = true
-		}
-		if h.headers[i].name == "Content-Type" && !ctFromManager {
+		line := head[:i]
+		head = head[i+2:]
+		if len(line) > 7 && strings.EqualFold(string(line[:7]), "cookie:") {
 			continue
 		}
-		if h.headers[i].name == "Host" && !done["Host"] && req.Host != "" {
-			done["Host"] = true // a header manager's Host stays where the manager put it
-			b.WriteString("Host: ")
-			b.WriteString(req.Host)
-			b.WriteByte('\n')
-			continue
-		}
-		write(h.headers[i].name)
-	}
-	write("If-Modified-Since")
-	write("If-None-Match")
-	if body != nil {
-		b.WriteString("Content-Length: ")
-		b.WriteString(strconv.Itoa(len(body.data)))
+		b.Write(line)
 		b.WriteByte('\n')
-	}
-	write("Content-Type")
-	if !done["Host"] {
-		host := req.Host
-		if host == "" {
-			host = req.URL.Host
-		}
-		b.WriteString("Host: ")
-		b.WriteString(host)
-		b.WriteByte('\n')
-	}
-	if ua := req.Header["User-Agent"]; len(ua) == 1 && ua[0] == "" {
-		done["User-Agent"] = true
-	}
-	write("User-Agent")
-	write("Authorization") // added last, by the pre-emptive auth interceptor
-	var rest []string
-	for k := range req.Header {
-		if !done[k] {
-			rest = append(rest, k)
-		}
-	}
-	sort.Strings(rest)
-	for _, k := range rest {
-		write(k)
 	}
 	return b.String()
 }

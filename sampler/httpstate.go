@@ -34,6 +34,10 @@ type HTTPState struct {
 	// than this, a connection is checked before reuse.
 	validateAfter time.Duration
 	idle          []*clientConn // idle connections, most recently used last; few, so a slice beats a map
+	memo          *urlMemo      // the last URL built from templates, parsed
+	addrHost      string        // connAddr's last host, scheme and address
+	addrScheme    string
+	addr          string
 
 	// Per-sample bookkeeping, set before a request and read after it.
 	connectTimeout time.Duration
