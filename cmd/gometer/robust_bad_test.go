@@ -38,13 +38,13 @@ var badPlans = []badPlan{
 	{file: "empty.jmx", at: []place{{"", ""}}, want: []string{"empty file"}},
 	{file: "wrong-root.jmx", at: []place{{"", "<project"}}, want: []string{"<project>", "jmeterTestPlan"}},
 	{file: "unknown-element.jmx", at: []place{{"", `testname="Fancy"`}}, want: []string{"Bad Plan > Users > Fancy", "FancyPluginSampler"}},
-	{file: "unterminated-var.jmx", at: []place{{"", `testname="Search"`}}, want: []string{"Bad Plan > Users > Search", "unterminated"},
-		known: "JMeter sends an unterminated ${ literally; functions.Template.Warnings reports it but the engine does not turn it into a problem yet"},
+	// JMeter sends an unterminated ${ literally; gometer refuses it.
+	{file: "unterminated-var.jmx", at: []place{{"", `testname="Search"`}}, want: []string{"Bad Plan > Users > Search", "unterminated"}},
 	{file: "malformed-function.jmx", at: []place{{"", `testname="Search"`}}, want: []string{"Bad Plan > Users > Search", "__Random", "missing )"}},
 	{file: "random-not-number.jmx", at: []place{{"", `testname="Search"`}}, want: []string{"Bad Plan > Users > Search", "__Random", `"ten" is not a number`}},
 	{file: "wrong-arg-count.jmx", at: []place{{"", `testname="Search"`}}, want: []string{"Bad Plan > Users > Search", "__Random", "arguments"}},
-	{file: "threads-not-number.jmx", at: []place{{"", `testname="Users"`}}, want: []string{"Users", "abc"},
-		known: "thread counts are evaluated when the group starts and a non-number silently becomes the default (engine/group.go evalInt), so the plan runs 0 users and exits 0"},
+	// JMeter runs 0 users for a thread count that is not a number.
+	{file: "threads-not-number.jmx", at: []place{{"", `testname="Users"`}}, want: []string{"Bad Plan > Users", `"abc" is not a number`}},
 	{file: "csv-missing.jmx", at: []place{{"", `testname="Accounts"`}}, want: []string{"Bad Plan > Users > Accounts", "no-such-accounts.csv"}},
 	{file: "include-missing.jmx", at: []place{{"", `testname="Login fragment"`}}, want: []string{"Bad Plan > Users > Login fragment", "no-such-fragment.jmx"}},
 	{file: "include-cycle.jmx", at: []place{{"fragments/cycle-b.jmx", `testname="Include cycle-a"`}}, want: []string{"Include cycle-a", "cycle-a.jmx", "includes itself"}},
