@@ -51,11 +51,12 @@ func (c *compiler) buildData(el *jmx.Element) (iterListener, error) {
 			r.seed, r.seeded = v, true
 		}
 		if !r.perUser {
-			seed := uint64(r.seed)
-			if !r.seeded {
-				seed = rand.Uint64()
+			if r.seeded {
+				r.sharedJava = newJavaRandom(r.seed)
+			} else {
+				seed := rand.Uint64()
+				r.shared = rand.New(rand.NewPCG(seed, seed))
 			}
-			r.shared = rand.New(rand.NewPCG(seed, seed))
 		}
 		return r, nil
 	}
@@ -118,29 +119,39 @@ type randomVar struct {
 	seeded                 bool
 	mu                     sync.Mutex
 	shared                 *rand.Rand
+	sharedJava             *javaRandom // seeded and shared: JMeter's one java.util.Random
 }
 
+// iterationStart draws min + nextInt(max-min+1) as JMeter does: nothing
+// when max < min, a range capped at Java's int maximum, and with a seed the
+// exact java.util.Random sequence (one per user with perThread).
 func (r *randomVar) iterationStart(u *vuser) flow {
 	lo := evalInt(r.min, u.ctx, 1)
 	hi := evalInt(r.max, u.ctx, math.MaxInt32)
 	if hi < lo {
-		hi = lo
+		return flowNext // JMeter logs "maximum must be >= minimum" and sets nothing
 	}
-	span := uint64(hi-lo) + 1
+	span := hi - lo + 1
+	if span <= 0 || span > math.MaxInt32 {
+		span = math.MaxInt32
+	}
 	var n int64
-	if r.perUser {
-		rng := u.ctx.Rand
-		if r.seeded {
-			st := &u.slots[r.slot]
-			if st.v == nil {
-				st.v = rand.New(rand.NewPCG(uint64(r.seed), uint64(r.seed)))
-			}
-			rng = st.v.(*rand.Rand)
+	switch {
+	case r.perUser && r.seeded:
+		st := &u.slots[r.slot]
+		if st.v == nil {
+			st.v = newJavaRandom(r.seed)
 		}
-		n = lo + int64(rng.Uint64N(span))
-	} else {
+		n = lo + int64(st.v.(*javaRandom).nextInt(int32(span)))
+	case r.perUser:
+		n = lo + int64(u.ctx.Rand.Uint64N(uint64(span)))
+	case r.seeded:
 		r.mu.Lock()
-		n = lo + int64(r.shared.Uint64N(span))
+		n = lo + int64(r.sharedJava.nextInt(int32(span)))
+		r.mu.Unlock()
+	default:
+		r.mu.Lock()
+		n = lo + int64(r.shared.Uint64N(uint64(span)))
 		r.mu.Unlock()
 	}
 	f := newDecimalFormat(r.format.Eval(u.ctx))
@@ -149,10 +160,12 @@ func (r *randomVar) iterationStart(u *vuser) flow {
 }
 
 // decimalFormat is the part of java.text.DecimalFormat that counters and
-// random variables use: literal prefix/suffix and a minimum digit count.
+// random variables use: literal prefix/suffix, a minimum digit count and
+// grouping ("#,###": a comma every three digits).
 type decimalFormat struct {
 	prefix, suffix string
 	minDigits      int
+	group          int // digits per group; 0: no grouping
 	plain          bool
 }
 
@@ -170,6 +183,9 @@ func newDecimalFormat(p string) decimalFormat {
 	}
 	f := decimalFormat{prefix: strings.ReplaceAll(p[:start], "'", ""), suffix: strings.ReplaceAll(p[end:], "'", "")}
 	f.minDigits = strings.Count(p[start:end], "0")
+	if i := strings.LastIndexByte(p[start:end], ','); i >= 0 {
+		f.group = end - start - i - 1
+	}
 	return f
 }
 
@@ -184,6 +200,16 @@ func (f decimalFormat) format(v int64) string {
 	s := strconv.FormatInt(v, 10)
 	if len(s) < f.minDigits {
 		s = strings.Repeat("0", f.minDigits-len(s)) + s
+	}
+	if f.group > 0 && len(s) > f.group {
+		var b strings.Builder
+		for i, d := range []byte(s) {
+			if i > 0 && (len(s)-i)%f.group == 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte(d)
+		}
+		s = b.String()
 	}
 	if neg {
 		s = "-" + s
