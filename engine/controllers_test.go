@@ -511,3 +511,33 @@ func TestInterleaveAcrossThreadsStartsAtThreadOffset(t *testing.T) {
 		t.Errorf("first child per user: %v", first)
 	}
 }
+
+// A module controller copies its target's subtree: elements inside the
+// target come along, elements around it (in the target's own group) do not.
+func TestModuleControllerTargetInAnotherGroup(t *testing.T) {
+	srv := newServer(t)
+	target := ctrl("GenericController", "Shared", "", get(srv, "s", "/shared"), headers("inner", "X-Inner", "1"))
+	mod := ctrl("ModuleController", "use shared",
+		`<collectionProp name="ModuleController.node_path">`+sp("1", "Test Plan")+sp("2", "Test Plan")+sp("3", "Owner")+sp("4", "Shared")+`</collectionProp>`)
+	xml := planXML(
+		tg("Owner", 1, 0, "1", "", headers("around", "X-Around", "1"), target),
+		tg("User", 1, 0, "1", "", mod),
+	)
+	run(t, xml, nil)
+	reqs := srv.requests()
+	if len(reqs) != 2 {
+		t.Fatalf("got %v", srv.paths())
+	}
+	around := 0
+	for _, r := range reqs {
+		if r.header.Get("X-Inner") != "1" {
+			t.Errorf("the target's own header manager must apply in both places")
+		}
+		if r.header.Get("X-Around") == "1" {
+			around++
+		}
+	}
+	if around != 1 {
+		t.Errorf("the owner group's header manager applied %d times, want only in its own group", around)
+	}
+}
