@@ -278,3 +278,13 @@ func TestThroughputShapingTimer(t *testing.T) {
 		t.Errorf("%d requests, want about 60", n)
 	}
 }
+
+func TestTimerFactorScalesModifiableTimers(t *testing.T) {
+	srv := newServer(t)
+	xml := planXML(tg("G", 1, 0, "2", "", get(srv, "x", "/x", constTimer(400))))
+	start := time.Now()
+	run(t, xml, map[string]string{"timer.factor": "0.25"})
+	if d := time.Since(start); d > 600*time.Millisecond || d < 180*time.Millisecond {
+		t.Errorf("two 400 ms pauses at factor 0.25 took %v, want about 200 ms", d)
+	}
+}

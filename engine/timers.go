@@ -56,6 +56,9 @@ func evalFloat(t *functions.Template, c *functions.Context, def float64) float64
 
 type constantTimer struct{ delayMS *functions.Template }
 
+func (t *constantTimer) modifiable() bool { return true }
+func (t *randomTimer) modifiable() bool   { return true }
+
 func (t *constantTimer) delay(u *vuser) time.Duration {
 	return time.Duration(evalInt(t.delayMS, u.ctx, 0)) * time.Millisecond
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math"
 	"runtime"
 	"strconv"
 	"sync/atomic"
@@ -148,10 +149,15 @@ func (u *vuser) woke(deadline time.Time) { u.t.noteLag(time.Since(deadline)) }
 func (u *vuser) delay(timers []timer) bool {
 	var total time.Duration
 	for _, tm := range timers {
-		total += tm.delay(u)
-	}
-	if f := u.t.timerFactor; f != 1 {
-		total = time.Duration(float64(total) * f)
+		d := tm.delay(u)
+		// timer.factor scales the "modifiable" timers (constant and random
+		// ones), not the throughput and synchronising timers
+		if f := u.t.timerFactor; f != 1 {
+			if m, ok := tm.(interface{ modifiable() bool }); ok && m.modifiable() {
+				d = time.Duration(math.Round(float64(d.Milliseconds())*f)) * time.Millisecond
+			}
+		}
+		total += d
 	}
 	if total <= 0 {
 		return !u.halted()
