@@ -238,9 +238,12 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 		}
 	}
 
-	// Header managers: inner wins per header name.
+	// Header managers: inner wins per header name. As JMeter's
+	// HeaderManager.merge, the innermost manager keeps every entry (repeated
+	// names too); an outer one adds a name only when nothing merged so far
+	// has it, so of its own repeats the first wins.
 	seen := map[string]bool{}
-	for _, hm := range opt.Headers {
+	for mi, hm := range opt.Headers {
 		var local []httpHeader
 		for i, item := range hm.Collection("HeaderManager.headers") {
 			he := item.Elem
@@ -264,6 +267,9 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 				hh.lit = []string{v.Eval(nil)}
 			}
 			local = append(local, hh)
+			if mi > 0 {
+				seen[cn] = true
+			}
 		}
 		for _, x := range local {
 			seen[x.name] = true
