@@ -9,6 +9,7 @@ import (
 	"gometer/extractor/jsonpath"
 	"gometer/extractor/target"
 	"gometer/functions"
+	"gometer/internal/javafmt"
 	"gometer/jmx"
 	"gometer/sampler"
 )
@@ -194,7 +195,7 @@ func javaToString(v any) string {
 		return "null"
 	}
 	if f, ok := v.(float64); ok {
-		return jsonpath.JavaDouble(f)
+		return javafmt.Double(f)
 	}
 	s, _ := jsonpath.ExtractorString(v)
 	return s

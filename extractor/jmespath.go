@@ -15,6 +15,7 @@ import (
 	"gometer/extractor/jsonpath"
 	"gometer/extractor/target"
 	"gometer/functions"
+	"gometer/internal/javafmt"
 	"gometer/jmx"
 	"gometer/sampler"
 )
@@ -217,7 +218,7 @@ func (ix orderIndex) write(b *bytes.Buffer, v any) {
 		if t == math.Trunc(t) && math.Abs(t) < 1e15 {
 			b.WriteString(strconv.FormatInt(int64(t), 10))
 		} else {
-			b.WriteString(jsonpath.JavaDouble(t))
+			b.WriteString(javafmt.Double(t))
 		}
 	case string:
 		quote(b, t)
@@ -262,7 +263,7 @@ func (ix orderIndex) write(b *bytes.Buffer, v any) {
 func writeOrdered(b *bytes.Buffer, v any) {
 	switch t := v.(type) {
 	case float64:
-		b.WriteString(jsonpath.JavaDouble(t))
+		b.WriteString(javafmt.Double(t))
 	case []any:
 		b.WriteByte('[')
 		for i, e := range t {

@@ -13,6 +13,8 @@ import (
 	"unicode/utf16"
 
 	"github.com/expr-lang/expr"
+
+	"gometer/internal/javafmt"
 )
 
 // num is a JEXL/JS number: an integer when isInt, else a float.
@@ -102,43 +104,11 @@ func javaString(v any) string {
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:
-		return javaDouble(x)
+		return javafmt.Double(x)
 	case time.Time:
 		return x.String()
 	}
 	return fmt.Sprint(v)
-}
-
-// javaDouble formats like Double.toString: plain with at least one decimal
-// in [1e-3, 1e7), otherwise d.dddE±n.
-func javaDouble(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
-	}
-	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
-		s := strconv.FormatFloat(f, 'f', -1, 64)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
-		return s
-	}
-	s := strconv.FormatFloat(f, 'E', -1, 64) // 1.5E+07
-	mant, exp, _ := strings.Cut(s, "E")
-	if !strings.Contains(mant, ".") {
-		mant += ".0"
-	}
-	e, _ := strconv.Atoi(exp)
-	return mant + "E" + strconv.Itoa(e)
 }
 
 // jsString renders a value as JavaScript's String() would.

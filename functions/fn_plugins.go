@@ -6,6 +6,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"gometer/internal/javafmt"
 )
 
 // Functions of the jmeter-plugins "Custom JMeter Functions" package
@@ -110,7 +112,7 @@ func buildDoubleSum(args []*Template) (evalFunc, error) {
 		if err == nil {
 			sum += f
 		}
-		out := javaDouble(sum)
+		out := javafmt.Double(sum)
 		if err != nil && last != "" {
 			c.vars().Put(last, out)
 		}

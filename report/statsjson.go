@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"gometer/internal/javafmt"
 )
 
 // WriteStatisticsJSON writes statistics.json in JMeter 5.6's schema: one
@@ -85,40 +87,16 @@ func jsonString(s string) string {
 	return b.String()
 }
 
-// javaDouble formats like Java's Double.toString (shortest digits; plain
-// notation for 1e-3 ≤ |v| < 1e7, else d.dddE±n), non-finite values as
-// Jackson's quoted "NaN"/"Infinity".
-func javaDouble(v float64) string { return javaFloat(v, 64) }
+// javaDouble and javaFloat32 format as Jackson writes a Java double or
+// float: Double.toString/Float.toString, with the non-finite values quoted
+// ("NaN", "Infinity") as JMeter's statistics.json has them.
+func javaDouble(v float64) string { return jacksonNumber(javafmt.Double(v), v) }
 
-func javaFloat32(v float32) string { return javaFloat(float64(v), 32) }
+func javaFloat32(v float32) string { return jacksonNumber(javafmt.Float(v), float64(v)) }
 
-func javaFloat(v float64, bitSize int) string {
-	switch {
-	case math.IsNaN(v):
-		return `"NaN"`
-	case math.IsInf(v, 1):
-		return `"Infinity"`
-	case math.IsInf(v, -1):
-		return `"-Infinity"`
-	case v == 0:
-		if math.Signbit(v) {
-			return "-0.0"
-		}
-		return "0.0"
+func jacksonNumber(s string, v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return `"` + s + `"`
 	}
-	a := math.Abs(v)
-	if a >= 1e-3 && a < 1e7 {
-		s := strconv.FormatFloat(v, 'f', -1, bitSize)
-		if !strings.ContainsRune(s, '.') {
-			s += ".0"
-		}
-		return s
-	}
-	s := strconv.FormatFloat(v, 'e', -1, bitSize) // 1.5e+07
-	mant, exp, _ := strings.Cut(s, "e")
-	if !strings.ContainsRune(mant, '.') {
-		mant += ".0"
-	}
-	n, _ := strconv.Atoi(exp)
-	return mant + "E" + strconv.Itoa(n)
+	return s
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"gometer/internal/javafmt"
 )
 
 // ExtractorString is how the JSON Extractor turns one result into a
@@ -50,7 +52,7 @@ func scalarString(v any) string {
 	case int64:
 		return strconv.FormatInt(t, 10)
 	case float64:
-		return JavaDouble(t)
+		return javafmt.Double(t)
 	case BigInt:
 		return string(t)
 	case bool:
@@ -62,62 +64,6 @@ func scalarString(v any) string {
 		return "null"
 	}
 	return ""
-}
-
-// JavaDouble formats f as Java's Double.toString does: plain notation with
-// at least one fraction digit for 1e-3 <= |f| < 1e7, else "d.dddE±n".
-func JavaDouble(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
-	}
-	neg := f < 0
-	a := math.Abs(f)
-	e := strconv.FormatFloat(a, 'e', -1, 64) // d.ddde±xx
-	mant, expStr, _ := strings.Cut(e, "e")
-	exp, _ := strconv.Atoi(expStr)
-	digits := strings.Replace(mant, ".", "", 1)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	if a >= 1e-3 && a < 1e7 {
-		if exp >= 0 {
-			if len(digits) <= exp+1 {
-				b.WriteString(digits)
-				b.WriteString(strings.Repeat("0", exp+1-len(digits)))
-				b.WriteString(".0")
-			} else {
-				b.WriteString(digits[:exp+1])
-				b.WriteByte('.')
-				b.WriteString(digits[exp+1:])
-			}
-		} else {
-			b.WriteString("0.")
-			b.WriteString(strings.Repeat("0", -exp-1))
-			b.WriteString(digits)
-		}
-		return b.String()
-	}
-	b.WriteByte(digits[0])
-	b.WriteByte('.')
-	if len(digits) > 1 {
-		b.WriteString(digits[1:])
-	} else {
-		b.WriteByte('0')
-	}
-	b.WriteByte('E')
-	b.WriteString(strconv.Itoa(exp))
-	return b.String()
 }
 
 // decimalFormat is java.text.DecimalFormat("#.#") with one to 340 fraction
@@ -159,7 +105,7 @@ func writeJSON(b *strings.Builder, v any) {
 		if math.IsInf(t, 0) {
 			b.WriteString("null")
 		} else {
-			b.WriteString(JavaDouble(t))
+			b.WriteString(javafmt.Double(t))
 		}
 	default:
 		b.WriteString(scalarString(v))

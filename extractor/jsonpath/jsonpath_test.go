@@ -1,20 +1,10 @@
 package jsonpath
 
 import (
-	"math"
 	"testing"
 )
 
-func TestJavaDouble(t *testing.T) {
-	for f, want := range map[float64]string{
-		1.5: "1.5", 5: "5.0", 0: "0.0", -2.25: "-2.25", 1e7: "1.0E7", 9999999: "9999999.0",
-		0.001: "0.001", 0.0001: "1.0E-4", 123456789.125: "1.23456789125E8", 1e-10: "1.0E-10",
-		math.Inf(1): "Infinity", math.NaN(): "NaN", 100: "100.0", 0.30000000000000004: "0.30000000000000004",
-	} {
-		if got := JavaDouble(f); got != want {
-			t.Errorf("JavaDouble(%v) = %s, want %s", f, got, want)
-		}
-	}
+func TestDecimalFormat(t *testing.T) {
 	for f, want := range map[float64]string{1.5: "1.5", 5: "5.0", 1e7: "10000000.0", 1e-4: "0.0001"} {
 		if got := decimalFormat(f); got != want {
 			t.Errorf("decimalFormat(%v) = %s, want %s", f, got, want)
