@@ -29,22 +29,16 @@ func newBoundary(el *jmx.Element) (Extractor, error) {
 	if x.scope, err = target.ParseScope(el, "Sample.scope"); err != nil {
 		return nil, err
 	}
-	for _, p := range []struct {
-		dst  *target.Str
-		name string
-		def  string
-	}{
-		{&x.field, "BoundaryExtractor.useHeaders", "false"},
-		{&x.refName, "BoundaryExtractor.refname", ""},
-		{&x.left, "BoundaryExtractor.lboundary", ""},
-		{&x.right, "BoundaryExtractor.rboundary", ""},
-		{&x.matchNr, "BoundaryExtractor.match_number", ""},
-		{&x.def, "BoundaryExtractor.default", ""},
-		{&x.defIsEmpty, "BoundaryExtractor.default_empty_value", "false"},
-	} {
-		if *p.dst, err = target.PropOr(el, p.name, p.def); err != nil {
-			return nil, err
-		}
+	ps := target.NewProps(el)
+	x.field = ps.StrOr("BoundaryExtractor.useHeaders", "false")
+	x.refName = ps.Str("BoundaryExtractor.refname")
+	x.left = ps.Str("BoundaryExtractor.lboundary")
+	x.right = ps.Str("BoundaryExtractor.rboundary")
+	x.matchNr = ps.Str("BoundaryExtractor.match_number")
+	x.def = ps.Str("BoundaryExtractor.default")
+	x.defIsEmpty = ps.StrOr("BoundaryExtractor.default_empty_value", "false")
+	if err := ps.Err(); err != nil {
+		return nil, err
 	}
 	if ref, ok := x.refName.Literal(); ok && ref == "" {
 		return nil, target.Errorf(el, "BoundaryExtractor.refname (the variable name) is missing")

@@ -37,17 +37,15 @@ func newHTML(el *jmx.Element) (Extractor, error) {
 	if impl := el.Str("HtmlExtractor.extractor_impl"); impl != "" && impl != "JSOUP" && impl != "JODD" {
 		return nil, target.Errorf(el, "Extractor implementation:%s is unknown", impl)
 	}
-	for _, p := range []struct {
-		dst       *target.Str
-		name, def string
-	}{
-		{&x.refName, "HtmlExtractor.refname", ""}, {&x.expr, "HtmlExtractor.expr", ""},
-		{&x.attribute, "HtmlExtractor.attribute", ""}, {&x.matchNr, "HtmlExtractor.match_number", ""},
-		{&x.def, "HtmlExtractor.default", ""}, {&x.defIsEmpty, "HtmlExtractor.default_empty_value", "false"},
-	} {
-		if *p.dst, err = target.PropOr(el, p.name, p.def); err != nil {
-			return nil, err
-		}
+	ps := target.NewProps(el)
+	x.refName = ps.Str("HtmlExtractor.refname")
+	x.expr = ps.Str("HtmlExtractor.expr")
+	x.attribute = ps.Str("HtmlExtractor.attribute")
+	x.matchNr = ps.Str("HtmlExtractor.match_number")
+	x.def = ps.Str("HtmlExtractor.default")
+	x.defIsEmpty = ps.StrOr("HtmlExtractor.default_empty_value", "false")
+	if err := ps.Err(); err != nil {
+		return nil, err
 	}
 	if e, ok := x.expr.Literal(); ok {
 		if x.sel, err = cascadia.Compile(jsoupSelector(e)); err != nil {

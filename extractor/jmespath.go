@@ -44,16 +44,13 @@ func newJMESPath(el *jmx.Element) (Extractor, error) {
 	if x.scope, err = target.ParseScope(el, "Sample.scope"); err != nil {
 		return nil, err
 	}
-	for _, p := range []struct {
-		dst  *target.Str
-		name string
-	}{
-		{&x.refName, "JMESExtractor.referenceName"}, {&x.expr, "JMESExtractor.jmesPathExpr"},
-		{&x.matchNr, "JMESExtractor.matchNumber"}, {&x.def, "JMESExtractor.defaultValue"},
-	} {
-		if *p.dst, err = target.Prop(el, p.name); err != nil {
-			return nil, err
-		}
+	ps := target.NewProps(el)
+	x.refName = ps.Str("JMESExtractor.referenceName")
+	x.expr = ps.Str("JMESExtractor.jmesPathExpr")
+	x.matchNr = ps.Str("JMESExtractor.matchNumber")
+	x.def = ps.Str("JMESExtractor.defaultValue")
+	if err := ps.Err(); err != nil {
+		return nil, err
 	}
 	if e, ok := x.expr.Literal(); ok {
 		if x.compl, err = jmespath.Compile(strings.TrimSpace(e)); err != nil {

@@ -38,19 +38,14 @@ func newJSON(el *jmx.Element) (Extractor, error) {
 	if x.scope, err = target.ParseScope(el, "Sample.scope"); err != nil {
 		return nil, err
 	}
-	for _, p := range []struct {
-		dst  *target.Str
-		name string
-	}{
-		{&x.names, "JSONPostProcessor.referenceNames"},
-		{&x.exprs, "JSONPostProcessor.jsonPathExprs"},
-		{&x.matchNr, "JSONPostProcessor.match_numbers"},
-		{&x.defs, "JSONPostProcessor.defaultValues"},
-		{&x.concat, "JSONPostProcessor.compute_concat"},
-	} {
-		if *p.dst, err = target.Prop(el, p.name); err != nil {
-			return nil, err
-		}
+	ps := target.NewProps(el)
+	x.names = ps.Str("JSONPostProcessor.referenceNames")
+	x.exprs = ps.Str("JSONPostProcessor.jsonPathExprs")
+	x.matchNr = ps.Str("JSONPostProcessor.match_numbers")
+	x.defs = ps.Str("JSONPostProcessor.defaultValues")
+	x.concat = ps.Str("JSONPostProcessor.compute_concat")
+	if err := ps.Err(); err != nil {
+		return nil, err
 	}
 	n, okN := x.names.Literal()
 	e, okE := x.exprs.Literal()
@@ -303,17 +298,14 @@ type jsonPluginExtractor struct {
 func newJSONPlugin(el *jmx.Element) (Extractor, error) {
 	x := &jsonPluginExtractor{}
 	var err error
-	for _, p := range []struct {
-		dst  *target.Str
-		name string
-		def  string
-	}{
-		{&x.ref, "VAR", ""}, {&x.expr, "JSONPATH", ""}, {&x.def, "DEFAULT", ""},
-		{&x.subject, "SUBJECT", "BODY"}, {&x.srcVar, "VARIABLE", ""},
-	} {
-		if *p.dst, err = target.PropOr(el, p.name, p.def); err != nil {
-			return nil, err
-		}
+	ps := target.NewProps(el)
+	x.ref = ps.Str("VAR")
+	x.expr = ps.Str("JSONPATH")
+	x.def = ps.Str("DEFAULT")
+	x.subject = ps.StrOr("SUBJECT", "BODY")
+	x.srcVar = ps.Str("VARIABLE")
+	if err := ps.Err(); err != nil {
+		return nil, err
 	}
 	if in := el.Str("INPUT_FORMAT"); in != "" && !strings.EqualFold(in, "JSON") {
 		return nil, target.Errorf(el, "INPUT_FORMAT %q is not supported (only JSON)", in)

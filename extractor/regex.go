@@ -38,23 +38,16 @@ func newRegex(el *jmx.Element) (Extractor, error) {
 	if x.scope, err = target.ParseScope(el, "Sample.scope"); err != nil {
 		return nil, err
 	}
-	props := []struct {
-		dst  *target.Str
-		name string
-		def  string
-	}{
-		{&x.field, "RegexExtractor.useHeaders", "false"},
-		{&x.refName, "RegexExtractor.refname", ""},
-		{&x.pattern, "RegexExtractor.regex", ""},
-		{&x.template, "RegexExtractor.template", ""},
-		{&x.matchNr, "RegexExtractor.match_number", ""},
-		{&x.def, "RegexExtractor.default", ""},
-		{&x.defIsEmpty, "RegexExtractor.default_empty_value", "false"},
-	}
-	for _, p := range props {
-		if *p.dst, err = target.PropOr(el, p.name, p.def); err != nil {
-			return nil, err
-		}
+	ps := target.NewProps(el)
+	x.field = ps.StrOr("RegexExtractor.useHeaders", "false")
+	x.refName = ps.Str("RegexExtractor.refname")
+	x.pattern = ps.Str("RegexExtractor.regex")
+	x.template = ps.Str("RegexExtractor.template")
+	x.matchNr = ps.Str("RegexExtractor.match_number")
+	x.def = ps.Str("RegexExtractor.default")
+	x.defIsEmpty = ps.StrOr("RegexExtractor.default_empty_value", "false")
+	if err := ps.Err(); err != nil {
+		return nil, err
 	}
 	if p, ok := x.pattern.Literal(); ok {
 		if x.re, err = jregex.Compile(p); err != nil {

@@ -59,16 +59,13 @@ func newXPathCommon(el *jmx.Element, v2 bool) (Extractor, error) {
 	if x.scope, err = target.ParseScope(el, "Sample.scope"); err != nil {
 		return nil, err
 	}
-	for _, pr := range []struct {
-		dst       *target.Str
-		name, def string
-	}{
-		{&x.refName, "refname", ""}, {&x.query, "xpathQuery", ""},
-		{&x.def, "default", ""}, {&x.matchNr, "matchNumber", defMatch},
-	} {
-		if *pr.dst, err = target.PropOr(el, p+pr.name, pr.def); err != nil {
-			return nil, err
-		}
+	ps := target.NewProps(el)
+	x.refName = ps.Str(p + "refname")
+	x.query = ps.Str(p + "xpathQuery")
+	x.def = ps.Str(p + "default")
+	x.matchNr = ps.StrOr(p+"matchNumber", defMatch)
+	if err := ps.Err(); err != nil {
+		return nil, err
 	}
 	if q, ok := x.query.Literal(); ok && strings.TrimSpace(q) != "" {
 		if x.expr, err = xdoc.Compile(q, x.ns); err != nil {

@@ -43,6 +43,34 @@ func PropOr(el *jmx.Element, name, def string) (Str, error) {
 	return s, nil
 }
 
+// Props compiles several properties of one element and keeps the first
+// error, so that a constructor reads as the list of JMeter property names
+// it uses, checked once at the end.
+type Props struct {
+	el  *jmx.Element
+	err error
+}
+
+// NewProps starts compiling properties of el.
+func NewProps(el *jmx.Element) *Props { return &Props{el: el} }
+
+// Str compiles the named property (absent means "").
+func (p *Props) Str(name string) Str { return p.StrOr(name, "") }
+
+// StrOr compiles the named property, or def when it is absent. After an
+// error it compiles nothing more.
+func (p *Props) StrOr(name, def string) Str {
+	if p.err != nil {
+		return Str{}
+	}
+	s, err := PropOr(p.el, name, def)
+	p.err = err
+	return s
+}
+
+// Err is the first error met, naming the element and the property.
+func (p *Props) Err() error { return p.err }
+
 // Compile compiles a string that may contain ${} references.
 func Compile(raw string) (Str, error) {
 	if !strings.Contains(raw, "${") {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"gometer/jmx"
 	"gometer/sampler"
 )
 
@@ -52,5 +53,43 @@ func TestFields(t *testing.T) {
 	}
 	if got := DocumentText([]byte(`{"a":1}`)); got != `{"a":1}` {
 		t.Errorf("non-markup document %q", got)
+	}
+}
+
+func TestProps(t *testing.T) {
+	plan, err := jmx.Parse([]byte(`<?xml version="1.0" encoding="UTF-8"?>
+<jmeterTestPlan version="1.2">
+  <hashTree>
+    <RegexExtractor guiclass="X" testclass="RegexExtractor" testname="ex">
+      <stringProp name="a">fixed</stringProp>
+      <stringProp name="b">${v}</stringProp>
+      <stringProp name="bad">${__Random(1,2,3,4,5,6,7)}</stringProp>
+    </RegexExtractor>
+    <hashTree/>
+  </hashTree>
+</jmeterTestPlan>`), "p.jmx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	el := plan.Roots[0]
+	ps := NewProps(el)
+	a, b, c := ps.Str("a"), ps.Str("b"), ps.StrOr("missing", "dflt")
+	if err := ps.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := a.Literal(); !ok || v != "fixed" {
+		t.Errorf("a = %q, %v", v, ok)
+	}
+	if _, ok := b.Literal(); ok || b.Raw() != "${v}" {
+		t.Errorf("b is a template: %q", b.Raw())
+	}
+	if v, _ := c.Literal(); v != "dflt" {
+		t.Errorf("absent property takes its default: %q", v)
+	}
+	ps.Str("bad")
+	ps.Str("a")
+	err = ps.Err()
+	if err == nil || !strings.Contains(err.Error(), "property bad") || !strings.Contains(err.Error(), "p.jmx:") {
+		t.Errorf("first error names the property and the place: %v", err)
 	}
 }
