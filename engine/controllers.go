@@ -107,6 +107,14 @@ func (c *loopController) run(u *vuser) flow {
 		}
 		u.yieldIfIdle(before)
 	}
+	// JMeter's next() writes the index once more as the loop runs out: 0
+	// after a loop that continues forever resets (the usual nested loop),
+	// else the count it stopped at.
+	if c.continueForever || n < 0 {
+		u.vars.Put(c.idxVar, "0")
+	} else {
+		u.vars.Put(c.idxVar, strconv.FormatInt(n, 10))
+	}
 	if !c.continueForever {
 		st.done = true // a loop that does not continue forever never runs again
 	}

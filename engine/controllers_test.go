@@ -32,6 +32,26 @@ func TestNestedLoopResetsEachParentIteration(t *testing.T) {
 	}
 }
 
+// After a loop runs out JMeter's __jm__<name>__idx reads 0 again (the
+// loop reset itself for its next pass), or the count for a loop that does
+// not continue forever.
+func TestLoopIndexAfterLoop(t *testing.T) {
+	srv := newServer(t)
+	once := ctrl("LoopController", "once", sp("LoopController.loops", "3")+bp("LoopController.continue_forever", false), get(srv, "o", "/o"))
+	xml := planXML(tg("G", 1, 0, "1", "",
+		loopCtrl("outer", "2", loopCtrl("inner", "3", get(srv, "i", "/in/${__jm__outer__idx}-${__jm__inner__idx}"))),
+		get(srv, "after", "/after/${__jm__outer__idx}-${__jm__inner__idx}"),
+		loopCtrl("none", "0", get(srv, "n", "/never")),
+		once,
+		get(srv, "after2", "/after2/${__jm__none__idx}-${__jm__once__idx}"),
+	))
+	run(t, xml, nil)
+	want := "/in/0-0,/in/0-1,/in/0-2,/in/1-0,/in/1-1,/in/1-2,/after/0-0,/o,/o,/o,/after2/0-3"
+	if got := joined(srv); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
 func TestNestedLoopWithoutContinueForeverRunsOnce(t *testing.T) {
 	srv := newServer(t)
 	inner := ctrl("LoopController", "inner", sp("LoopController.loops", "2")+bp("LoopController.continue_forever", false), get(srv, "i", "/i"))
