@@ -553,7 +553,9 @@ func (h *HTTP) buildURL(c *functions.Context, method, enc string) (string, error
 	if protocol != "http" && protocol != "https" {
 		return "", &javaError{"java.net.MalformedURLException", "unknown protocol: " + protocol}
 	}
-	domain := strings.TrimSpace(h.domain.Eval(c))
+	// Not trimmed: JMeter builds the URL with the domain as written, so a
+	// blank or spaced domain fails as a URISyntaxException (checkJavaURI).
+	domain := h.domain.Eval(c)
 	defPort := 80
 	if protocol == "https" {
 		defPort = 443
@@ -686,6 +688,10 @@ func parseURL(s string) (*url.URL, error) {
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, &javaError{"java.net.MalformedURLException", "unknown protocol: " + u.Scheme}
+	}
+	// java.net.URL takes any port; the socket address refuses it.
+	if p, err := strconv.Atoi(u.Port()); err == nil && p > 65535 {
+		return nil, &javaError{"java.lang.IllegalArgumentException", "port out of range:" + u.Port()}
 	}
 	u.Fragment = ""
 	return u, nil

@@ -314,7 +314,7 @@ func (h *HTTP) newRequest(ctx context.Context, c *functions.Context, st *HTTPSta
 			}
 		}
 	}
-	req.URL = u
+	req.URL = wireURL(u)
 	req.Host = host
 	req.Header = hdr
 	if body != nil {
@@ -397,7 +397,7 @@ func (h *HTTP) redirectHeaders(prev *http.Request, c *functions.Context, u *url.
 // redirectRequest builds an auto-redirect hop from the previous request.
 func (h *HTTP) redirectRequest(prev *http.Request, hdr http.Header, u *url.URL, method string, body *reqBody) *http.Request {
 	req := &http.Request{Method: method, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		URL: u, Header: hdr, Host: prev.Host, Close: prev.Close}
+		URL: wireURL(u), Header: hdr, Host: prev.Host, Close: prev.Close}
 	if body != nil {
 		req.ContentLength = int64(len(body.data))
 	}
@@ -639,4 +639,29 @@ func validMethod(m string) bool {
 		}
 	}
 	return true
+}
+
+// wireURL is the URL HttpClient 4 puts on the request line: its URI
+// normalisation drops empty path segments except a trailing one, so
+// "/a//b/" goes out as "/a/b/". The sample keeps the URL the plan built.
+func wireURL(u *url.URL) *url.URL {
+	p := u.EscapedPath()
+	if !strings.HasPrefix(p, "/") || !strings.Contains(p, "//") {
+		return u
+	}
+	segs := strings.Split(p[1:], "/")
+	kept := segs[:0]
+	for i, s := range segs {
+		if s != "" || i == len(segs)-1 {
+			kept = append(kept, s)
+		}
+	}
+	raw := "/" + strings.Join(kept, "/")
+	path, err := url.PathUnescape(raw)
+	if err != nil {
+		return u
+	}
+	v := *u
+	v.Path, v.RawPath = path, raw
+	return &v
 }

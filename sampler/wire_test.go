@@ -1,0 +1,63 @@
+package sampler
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// HttpClient 4 drops empty path segments (but a trailing one) from the
+// request line; the sample's URL keeps the path as the plan built it.
+func TestEmptyPathSegmentsCollapsedOnTheWire(t *testing.T) {
+	rec := &recorder{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec.add(r)
+		w.Header().Set("Location", "/r//b//")
+		if strings.HasPrefix(r.URL.Path, "/redir") {
+			w.WriteHeader(302)
+		}
+	}))
+	defer srv.Close()
+	for path, want := range map[string]string{
+		"//api//v1/": "/api/v1/",
+		"/a%2F//b":   "/a%2F/b",
+		"/plain":     "/plain",
+	} {
+		res := mustHTTP(t, httpSampler(t, srv.URL, "x", "GET", path), HTTPOptions{}).Sample(context.Background(), newSession())
+		last := rec.last(t)
+		if got := last.Path; got != mustUnescape(t, want) || res.ResponseCode != "200" {
+			t.Errorf("%s: server saw %q (%s), want %q", path, got, res.ResponseCode, want)
+		}
+		if !strings.HasSuffix(res.URL, path) {
+			t.Errorf("%s: sample URL %q changed", path, res.URL)
+		}
+	}
+	el := httpSampler(t, srv.URL, "r", "GET", "/redir", bp("HTTPSampler.follow_redirects", false), bp("HTTPSampler.auto_redirects", true))
+	mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+	if got := rec.last(t).Path; got != "/r/b/" {
+		t.Errorf("auto redirect hop: server saw %q, want /r/b/", got)
+	}
+}
+
+func TestURLErrorsAsJava(t *testing.T) {
+	for name, c := range map[string]struct {
+		path, domain, code string
+	}{
+		"port out of range": {"http://127.0.0.1:70000/x", "", "Non HTTP response code: java.lang.IllegalArgumentException"},
+		"spaced domain":     {"/x", " ", "Non HTTP response code: java.net.URISyntaxException"},
+		"empty domain":      {"/x", "", "Non HTTP response code: org.apache.http.client.ClientProtocolException"},
+	} {
+		el := httpSampler(t, "http://127.0.0.1:1", name, "GET", c.path, sp("HTTPSampler.domain", c.domain))
+		res := mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+		if res.ResponseCode != c.code || res.Success {
+			t.Errorf("%s: %s %s", name, res.ResponseCode, res.ResponseMessage)
+		}
+	}
+}
+
+func mustUnescape(t *testing.T, s string) string {
+	t.Helper()
+	return strings.ReplaceAll(s, "%2F", "/")
+}
