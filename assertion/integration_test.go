@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"gometer/internal/jmxtest"
 	"gometer/sampler"
 )
 
@@ -133,8 +134,8 @@ func TestSizeAssertionFieldsWithHTTPSampler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	el := element(t, `<HTTPSamplerProxy guiclass="HttpTestSampleGui" testclass="HTTPSamplerProxy" testname="get" enabled="true">`+
-		props("HTTPSampler.domain", u.Hostname(), "HTTPSampler.port", u.Port(), "HTTPSampler.path", "/", "HTTPSampler.method", "GET")+
+	el := jmxtest.Element(t, `<HTTPSamplerProxy guiclass="HttpTestSampleGui" testclass="HTTPSamplerProxy" testname="get" enabled="true">`+
+		jmxtest.Props("HTTPSampler.domain", u.Hostname(), "HTTPSampler.port", u.Port(), "HTTPSampler.path", "/", "HTTPSampler.method", "GET")+
 		`</HTTPSamplerProxy>`)
 	h, err := sampler.NewHTTP(el, sampler.HTTPOptions{})
 	if err != nil {

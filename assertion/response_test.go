@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gometer/functions"
+	"gometer/internal/jmxtest"
 	"gometer/sampler"
 )
 
@@ -246,14 +247,14 @@ func TestApplyScope(t *testing.T) {
 }
 
 func TestResponseAssertionBadPattern(t *testing.T) {
-	el := element(t, `<ResponseAssertion guiclass="AssertionGui" testclass="ResponseAssertion" testname="Check body">`+
+	el := jmxtest.Element(t, `<ResponseAssertion guiclass="AssertionGui" testclass="ResponseAssertion" testname="Check body">`+
 		patterns("price: ($")+`<intProp name="Assertion.test_type">2</intProp></ResponseAssertion>`)
 	_, err := New(el)
 	if err == nil || !strings.Contains(err.Error(), "Plan > Check body") || !strings.Contains(err.Error(), "test.jmx:") {
 		t.Fatalf("error %v should name the element", err)
 	}
 	// equals and substring patterns are not regular expressions
-	if _, err := New(element(t, `<ResponseAssertion testclass="ResponseAssertion" testname="x">`+
+	if _, err := New(jmxtest.Element(t, `<ResponseAssertion testclass="ResponseAssertion" testname="x">`+
 		patterns("price: ($")+`<intProp name="Assertion.test_type">16</intProp></ResponseAssertion>`)); err != nil {
 		t.Fatalf("substring pattern rejected: %v", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"gometer/internal/jmxtest"
 	"gometer/sampler"
 )
 
@@ -58,7 +59,7 @@ func TestXPathAssertion(t *testing.T) {
 			}
 		})
 	}
-	if _, err := New(element(t, `<XPathAssertion testclass="XPathAssertion" testname="x">`+props("XPath.xpath", "//a[")+`</XPathAssertion>`)); err == nil {
+	if _, err := New(jmxtest.Element(t, `<XPathAssertion testclass="XPathAssertion" testname="x">`+jmxtest.Props("XPath.xpath", "//a[")+`</XPathAssertion>`)); err == nil {
 		t.Error("bad XPath: want an error")
 	}
 	for body, want := range map[string]string{

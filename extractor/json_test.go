@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"gometer/internal/jmxtest"
 	"gometer/sampler"
 )
 
@@ -191,8 +192,8 @@ func TestJSONExtractorConstructionErrors(t *testing.T) {
 		"bad path": {"JSONPostProcessor.referenceNames", "a", "JSONPostProcessor.jsonPathExprs", "$.a[?(@.x ==",
 			"JSONPostProcessor.defaultValues", ""},
 	} {
-		el := element(t, `<JSONPostProcessor guiclass="JSONPostProcessorGui" testclass="JSONPostProcessor" testname="Extract ids">`+
-			props(kv...)+`</JSONPostProcessor>`)
+		el := jmxtest.Element(t, `<JSONPostProcessor guiclass="JSONPostProcessorGui" testclass="JSONPostProcessor" testname="Extract ids">`+
+			jmxtest.Props(kv...)+`</JSONPostProcessor>`)
 		_, err := New(el)
 		if err == nil {
 			t.Errorf("%s: want an error", name)

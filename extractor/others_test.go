@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"gometer/internal/jmxtest"
 	"gometer/sampler"
 )
 
@@ -68,8 +69,8 @@ func TestBoundaryExtractor(t *testing.T) {
 	c := newCtx(1)
 	x.Process(c, parent)
 	checkVars(t, c.Vars, map[string]string{"v": "c1"})
-	if _, err := New(element(t, `<BoundaryExtractor testclass="BoundaryExtractor" testname="b">`+
-		props("BoundaryExtractor.lboundary", "a")+`</BoundaryExtractor>`)); err == nil {
+	if _, err := New(jmxtest.Element(t, `<BoundaryExtractor testclass="BoundaryExtractor" testname="b">`+
+		jmxtest.Props("BoundaryExtractor.lboundary", "a")+`</BoundaryExtractor>`)); err == nil {
 		t.Error("missing reference name: want an error")
 	}
 }
@@ -139,8 +140,8 @@ func TestXPathExtractor(t *testing.T) {
 			}
 		})
 	}
-	if _, err := New(element(t, `<XPathExtractor testclass="XPathExtractor" testname="x">`+
-		props("XPathExtractor.refname", "v", "XPathExtractor.xpathQuery", "//book[")+`</XPathExtractor>`)); err == nil {
+	if _, err := New(jmxtest.Element(t, `<XPathExtractor testclass="XPathExtractor" testname="x">`+
+		jmxtest.Props("XPathExtractor.refname", "v", "XPathExtractor.xpathQuery", "//book[")+`</XPathExtractor>`)); err == nil {
 		t.Error("bad XPath: want an error")
 	}
 }
@@ -174,8 +175,8 @@ func TestHTMLExtractor(t *testing.T) {
 			checkVars(t, c.Vars, tc.want)
 		})
 	}
-	if _, err := New(element(t, `<HtmlExtractor testclass="HtmlExtractor" testname="x">`+
-		props("HtmlExtractor.refname", "v", "HtmlExtractor.expr", "a[href")+`</HtmlExtractor>`)); err == nil {
+	if _, err := New(jmxtest.Element(t, `<HtmlExtractor testclass="HtmlExtractor" testname="x">`+
+		jmxtest.Props("HtmlExtractor.refname", "v", "HtmlExtractor.expr", "a[href")+`</HtmlExtractor>`)); err == nil {
 		t.Error("bad selector: want an error")
 	}
 }

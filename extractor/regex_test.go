@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"gometer/internal/jmxtest"
 	"gometer/sampler"
 )
 
@@ -218,8 +219,8 @@ func TestRegexExtractorNilResult(t *testing.T) {
 }
 
 func TestRegexExtractorBadPattern(t *testing.T) {
-	el := element(t, `<RegexExtractor guiclass="RegexExtractorGui" testclass="RegexExtractor" testname="Get token">`+
-		props("RegexExtractor.refname", "t", "RegexExtractor.regex", `token=(\w+`)+`</RegexExtractor>`)
+	el := jmxtest.Element(t, `<RegexExtractor guiclass="RegexExtractorGui" testclass="RegexExtractor" testname="Get token">`+
+		jmxtest.Props("RegexExtractor.refname", "t", "RegexExtractor.regex", `token=(\w+`)+`</RegexExtractor>`)
 	_, err := New(el)
 	if err == nil {
 		t.Fatal("want an error for an unclosed group")
@@ -229,8 +230,8 @@ func TestRegexExtractorBadPattern(t *testing.T) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
 	}
-	if _, err := New(element(t, `<RegexExtractor testclass="RegexExtractor" testname="p">`+
-		props("RegexExtractor.regex", `a*+b`)+`</RegexExtractor>`)); err == nil {
+	if _, err := New(jmxtest.Element(t, `<RegexExtractor testclass="RegexExtractor" testname="p">`+
+		jmxtest.Props("RegexExtractor.regex", `a*+b`)+`</RegexExtractor>`)); err == nil {
 		t.Error("possessive quantifier: want an error")
 	}
 }
@@ -244,7 +245,7 @@ func TestHandles(t *testing.T) {
 	if Handles("JSR223PostProcessor") {
 		t.Error("Handles(JSR223PostProcessor) = true")
 	}
-	if _, err := New(element(t, `<BeanShellPostProcessor testclass="BeanShellPostProcessor" testname="d"/>`)); err != ErrUnsupported {
+	if _, err := New(jmxtest.Element(t, `<BeanShellPostProcessor testclass="BeanShellPostProcessor" testname="d"/>`)); err != ErrUnsupported {
 		t.Errorf("New(BeanShellPostProcessor) error = %v, want ErrUnsupported", err)
 	}
 }

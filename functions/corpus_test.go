@@ -8,18 +8,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gometer/internal/jmxtest"
 )
 
 // TestCorpusStrings compiles every property value of the shared corpus of
 // real plans (when present): each compiles, or is a known-unsupported
 // function (Groovy, BeanShell …).
 func TestCorpusStrings(t *testing.T) {
-	files, _ := filepath.Glob("../../shared/corpus/*.jmx")
-	if len(files) == 0 {
-		t.Skip("corpus not present")
-	}
 	total, unsupported := 0, 0
-	for _, path := range files {
+	for _, path := range jmxtest.CorpusFiles(t) {
 		f, err := os.Open(path)
 		if err != nil {
 			t.Fatal(err)
