@@ -20,14 +20,18 @@ type goldenGraph struct {
 	} `json:"series"`
 }
 
-// collectGolden feeds a golden JTL to a collector with JMeter's fixed 60 s granularity.
-func collectGolden(t *testing.T, c goldenCase) *Collector {
+// collectGolden feeds a golden JTL to a collector made from the case's
+// properties; fixedGranularity sets JMeter's fixed 60 s buckets, which the
+// over-time graphs compare against.
+func collectGolden(t *testing.T, c goldenCase, fixedGranularity bool) *Collector {
 	t.Helper()
 	p := functions.NewProperties()
 	if c.props != "" {
 		loadProps(t, p, c.props)
 	}
-	p.Set("gometer.report.fixed_granularity", "true")
+	if fixedGranularity {
+		p.Set("gometer.report.fixed_granularity", "true")
+	}
 	ro, err := ReportOptionsFromProps(p)
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +68,7 @@ func TestGoldenGraphs(t *testing.T) {
 			if err := json.Unmarshal(b, &want); err != nil {
 				t.Fatal(err)
 			}
-			col := collectGolden(t, c)
+			col := collectGolden(t, c, true)
 			charts := col.series.Charts(col.stats)
 			// our id → JMeter's id, and series name mapping
 			pairs := []struct {
@@ -195,7 +199,7 @@ func TestGoldenDistributionGraphs(t *testing.T) {
 			if err := json.Unmarshal(b, &want); err != nil {
 				t.Fatal(err)
 			}
-			col := collectGolden(t, c)
+			col := collectGolden(t, c, true)
 			charts := col.series.Charts(col.stats)
 			syn := chartByID(charts, "syntheticResponseTimeDistribution").Series[0].Points
 			for _, s := range want["syntheticResponseTimeDistribution"].Series {

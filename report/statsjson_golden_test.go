@@ -204,30 +204,7 @@ func TestGoldenDashboardTables(t *testing.T) {
 			if err := json.Unmarshal(b, &d); err != nil {
 				t.Fatal(err)
 			}
-			p := functions.NewProperties()
-			if c.props != "" {
-				loadProps(t, p, c.props)
-			}
-			ro, err := ReportOptionsFromProps(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			col := NewCollector(ro)
-			rd, err := OpenJTL(goldenJTL(t, c.jtl), ReadOptions{Props: p, Strict: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rd.Close()
-			for {
-				x, err := rd.Next()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				col.AddSample(x)
-			}
+			col := collectGolden(t, c, false)
 
 			// APDEX
 			ov := col.apdex.Overall()
