@@ -126,16 +126,27 @@ func (x *jmesExtractor) Process(c *functions.Context, r *sampler.Result) {
 		if v == nil {
 			continue
 		}
-		order := orderIndex{}
+		order := orderIndex{objs: map[uintptr]*jsonpath.Object{}}
+		var shadow any
 		if ordered, err := jsonpath.Parse(in); err == nil {
 			order.add(doc, ordered)
+			order.nums = numberTexts(ordered)
+			sdoc := order.shadowDoc(ordered)
+			if sv, err := j.Search(sdoc); err == nil {
+				shadow = sv
+			}
 		}
 		if list, ok := v.([]any); ok {
-			for _, e := range list {
-				results = append(results, order.jackson(e))
+			sl, _ := shadow.([]any)
+			for i, e := range list {
+				var se any
+				if len(sl) == len(list) {
+					se = sl[i]
+				}
+				results = append(results, order.jacksonShadow(e, se))
 			}
 		} else {
-			results = append(results, order.jackson(v))
+			results = append(results, order.jacksonShadow(v, shadow))
 		}
 	}
 	switch {
@@ -164,8 +175,157 @@ func (x *jmesExtractor) Process(c *functions.Context, r *sampler.Result) {
 }
 
 // orderIndex maps the objects of a map-based parse to the same objects of
-// an ordered parse, by map identity.
-type orderIndex map[uintptr]*jsonpath.Object
+// an ordered parse, by map identity, and numbers (float64 in the map-based
+// parse JMESPath needs) to the text Jackson prints for their literal.
+type orderIndex struct {
+	objs map[uintptr]*jsonpath.Object
+	nums map[float64]string
+	// Shadow search: the query also runs on a copy of the document whose
+	// numbers are tokens naming the literal, so a number taken from the
+	// document prints as Jackson prints that very node (1 vs 1.0 even when
+	// both occur). texts and vals are indexed by token.
+	texts []string
+	vals  []float64
+}
+
+// shadowToken marks a number in the shadow document; no JSON text holds
+// a NUL in a plain member value that also parses as a token of the index.
+const shadowToken = "\x00#"
+
+// shadowDoc copies an ordered parse into JMESPath's map form with each
+// number replaced by a token string.
+func (ix *orderIndex) shadowDoc(o any) any {
+	num := func(f float64, text string) any {
+		ix.texts = append(ix.texts, text)
+		ix.vals = append(ix.vals, f)
+		return shadowToken + strconv.Itoa(len(ix.texts)-1)
+	}
+	switch t := o.(type) {
+	case int64:
+		return num(float64(t), strconv.FormatInt(t, 10))
+	case jsonpath.BigInt:
+		f, _ := strconv.ParseFloat(string(t), 64)
+		return num(f, string(t))
+	case float64:
+		return num(t, javafmt.Double(t))
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = ix.shadowDoc(e)
+		}
+		return out
+	case *jsonpath.Object:
+		out := make(map[string]any, t.Len())
+		for i := 0; i < t.Len(); i++ {
+			k, e := t.At(i)
+			out[k] = ix.shadowDoc(e)
+		}
+		return out
+	}
+	return o
+}
+
+// jacksonShadow prints v using the shadow result s for its numbers when the
+// two have the same shape; otherwise (numbers computed or compared by the
+// query) as jackson does by value.
+func (ix orderIndex) jacksonShadow(v, s any) string {
+	if str, ok := v.(string); ok {
+		return str
+	}
+	if ix.texts != nil {
+		var b bytes.Buffer
+		if ix.writeShadow(&b, v, s) {
+			return b.String()
+		}
+	}
+	return ix.jackson(v)
+}
+
+func (ix orderIndex) writeShadow(b *bytes.Buffer, v, s any) bool {
+	switch t := v.(type) {
+	case float64:
+		tok, ok := s.(string)
+		if !ok || !strings.HasPrefix(tok, shadowToken) {
+			return false
+		}
+		i, err := strconv.Atoi(tok[len(shadowToken):])
+		if err != nil || i < 0 || i >= len(ix.vals) || ix.vals[i] != t {
+			return false
+		}
+		b.WriteString(ix.texts[i])
+		return true
+	case []any:
+		sl, ok := s.([]any)
+		if !ok || len(sl) != len(t) {
+			return false
+		}
+		b.WriteByte('[')
+		for i, e := range t {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if !ix.writeShadow(b, e, sl[i]) {
+				return false
+			}
+		}
+		b.WriteByte(']')
+		return true
+	case map[string]any:
+		if _, ok := s.(map[string]any); !ok {
+			return false
+		}
+	case string:
+		if s != v {
+			return false
+		}
+	}
+	ix.write(b, v) // objects print from the ordered parse, which keeps number kinds
+	return true
+}
+
+// numberTexts maps each number of an ordered parse to Jackson's text for
+// it: integers as written (IntNode, LongNode, BigIntegerNode: "1",
+// "9007199254740993"), other literals as doubles ("1.0", "1000.0" for 1e3).
+// A value written both ways is left out (printed by its float value).
+func numberTexts(o any) map[float64]string {
+	nums := map[float64]string{}
+	clash := map[float64]bool{}
+	put := func(f float64, s string) {
+		if clash[f] {
+			return
+		}
+		if prev, ok := nums[f]; ok && prev != s {
+			delete(nums, f)
+			clash[f] = true
+			return
+		}
+		nums[f] = s
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case int64:
+			put(float64(t), strconv.FormatInt(t, 10))
+		case jsonpath.BigInt:
+			if f, err := strconv.ParseFloat(string(t), 64); err == nil {
+				put(f, string(t))
+			}
+		case float64:
+			put(t, javafmt.Double(t))
+		case []any:
+			for _, e := range t {
+				walk(e)
+			}
+		case *jsonpath.Object:
+			for i := 0; i < t.Len(); i++ {
+				_, e := t.At(i)
+				walk(e)
+			}
+		}
+	}
+	walk(o)
+	return nums
+}
 
 func (ix orderIndex) add(m any, o any) {
 	switch t := m.(type) {
@@ -174,7 +334,7 @@ func (ix orderIndex) add(m any, o any) {
 		if !ok {
 			return
 		}
-		ix[reflect.ValueOf(t).Pointer()] = obj
+		ix.objs[reflect.ValueOf(t).Pointer()] = obj
 		for i := 0; i < obj.Len(); i++ {
 			k, v := obj.At(i)
 			ix.add(t[k], v)
@@ -212,7 +372,9 @@ func (ix orderIndex) write(b *bytes.Buffer, v any) {
 	case jsonpath.BigInt:
 		b.WriteString(string(t))
 	case float64:
-		if t == math.Trunc(t) && math.Abs(t) < 1e15 {
+		if s, ok := ix.nums[t]; ok {
+			b.WriteString(s)
+		} else if t == math.Trunc(t) && math.Abs(t) < 1e15 {
 			b.WriteString(strconv.FormatInt(int64(t), 10))
 		} else {
 			b.WriteString(javafmt.Double(t))
@@ -229,7 +391,7 @@ func (ix orderIndex) write(b *bytes.Buffer, v any) {
 		}
 		b.WriteByte(']')
 	case map[string]any:
-		if o := ix[reflect.ValueOf(t).Pointer()]; o != nil {
+		if o := ix.objs[reflect.ValueOf(t).Pointer()]; o != nil {
 			writeOrdered(b, o)
 			return
 		}
@@ -283,7 +445,7 @@ func writeOrdered(b *bytes.Buffer, v any) {
 		}
 		b.WriteByte('}')
 	default:
-		orderIndex(nil).write(b, v)
+		orderIndex{}.write(b, v)
 	}
 }
 

@@ -30,7 +30,19 @@ func (s *Server) conformanceRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /page/resources", s.static("text/html; charset=utf-8", resourcesPage))
 	mux.HandleFunc("GET /page/style.css", s.static("text/css", resourcesCSS))
 	mux.HandleFunc("GET /cookies/raw", s.rawCookies)
+	mux.HandleFunc("GET /json/numbers", s.static("application/json", numbersDoc))
 }
+
+// numbersDoc holds JSON values whose text differs between JSON libraries
+// once extracted: number spellings, escapes, empty containers, nesting.
+const numbersDoc = `{
+  "int": 42, "neg": -7, "zero": -0, "big": 12345678901234567890, "long": 9007199254740993,
+  "one": 1.0, "frac": 0.1, "pi": 3.14159265358979, "exp": 1e3, "small": 1E-7, "bigexp": 2.5e21,
+  "t": true, "f": false, "n": null, "s": "tab\there \"quoted\" \u00e9\u4e2d \/ slash",
+  "empty": "", "arr": [1, 2.50, "x", null, true, {"k": "v"}, []], "obj": {"b": 2, "a": 1, "nested": {"z": [0.5]}},
+  "emptyArr": [], "emptyObj": {}, "list": [{"id": 1, "v": 10}, {"id": 2, "v": 20.0}, {"id": 3}]
+}
+`
 
 // rawCookies sends each h query value as its own Set-Cookie header,
 // verbatim, so plans can test attributes (Domain, Expires, Max-Age, Secure,

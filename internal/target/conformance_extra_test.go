@@ -1,6 +1,7 @@
 package target
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"testing"
@@ -78,5 +79,21 @@ func TestRawCookies(t *testing.T) {
 	got := resp.Header.Values("Set-Cookie")
 	if len(got) != 2 || got[0] != "a=1; Path=/" || got[1] != "b=2; Max-Age=0" {
 		t.Errorf("Set-Cookie %q", got)
+	}
+}
+
+func TestNumbersDocIsJSON(t *testing.T) {
+	_, base := start(t, Options{})
+	resp, err := http.Get(base + "/json/numbers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil || resp.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("not JSON: %v %q", err, resp.Header.Get("Content-Type"))
+	}
+	if v["s"] != "tab\there \"quoted\" é中 / slash" {
+		t.Errorf("s = %q", v["s"])
 	}
 }
