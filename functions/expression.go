@@ -488,7 +488,6 @@ func knownFunction(name string, lang Language) bool {
 
 type patcher struct {
 	lang Language
-	err  error
 }
 
 func astCall(name string, args ...ast.Node) ast.Node {

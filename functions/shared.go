@@ -11,8 +11,7 @@ import (
 // or file, as JMeter keeps it per function instance or per file. Lookups on
 // the per-sample path are lock-free (sync.Map); mu only serialises loading.
 type Shared struct {
-	mu      sync.Mutex
-	counter int64
+	mu sync.Mutex
 
 	counters   sync.Map // __counter(FALSE): *callSite → *atomic.Int64
 	csv        sync.Map // __CSVRead: file name or *alias → *csvFile
