@@ -131,9 +131,10 @@ func (x *jmesExtractor) Process(c *functions.Context, r *sampler.Result) {
 		if ordered, err := jsonpath.Parse(in); err == nil {
 			order.add(doc, ordered)
 			order.nums = numberTexts(ordered)
-			sdoc := order.shadowDoc(ordered)
-			if sv, err := j.Search(sdoc); err == nil {
-				shadow = sv
+			if order.ambiguous(v) { // rare: search again to tell 1 from 1.0
+				if sv, err := j.Search(order.shadowDoc(ordered)); err == nil {
+					shadow = sv
+				}
 			}
 		}
 		if list, ok := v.([]any); ok {
@@ -223,6 +224,32 @@ func (ix *orderIndex) shadowDoc(o any) any {
 		return out
 	}
 	return o
+}
+
+// ambiguous reports whether v holds a number whose text the value alone
+// does not decide (the document writes that value both as 1 and 1.0).
+func (ix orderIndex) ambiguous(v any) bool {
+	switch t := v.(type) {
+	case float64:
+		_, ok := ix.nums[t]
+		return !ok
+	case []any:
+		for _, e := range t {
+			if ix.ambiguous(e) {
+				return true
+			}
+		}
+	case map[string]any:
+		if ix.objs[reflect.ValueOf(t).Pointer()] != nil {
+			return false // printed from the ordered parse
+		}
+		for _, e := range t {
+			if ix.ambiguous(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // jacksonShadow prints v using the shadow result s for its numbers when the
