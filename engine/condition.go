@@ -33,8 +33,8 @@ func newCondition(src string, expression bool) (*condition, error) {
 	c := &condition{tpl: tpl, expression: expression}
 	if !expression && tpl.IsLiteral() {
 		js := strings.TrimSpace(tpl.Raw())
-		if js == "true" || js == "false" {
-			return c, nil
+		if js == "true" || js == "false" || js == "" {
+			return c, nil // "" is neither true nor false: never holds
 		}
 		e, err := functions.CompileJavaScript(js)
 		if err != nil {
