@@ -33,34 +33,28 @@ var ErrUnsupported = errors.New("unsupported assertion")
 // JSONPathPluginClass is the tag of the jmeter-plugins JSON Path Assertion.
 const JSONPathPluginClass = "com.atlantbh.jmeter.plugins.jsonutils.jsonpathassertion.JSONPathAssertion"
 
-// Handles reports whether New can build an element of this class (tag).
-func Handles(class string) bool {
-	switch class {
-	case "ResponseAssertion", "JSONPathAssertion", "DurationAssertion", "SizeAssertion",
-		"XPathAssertion", "XPath2Assertion", "XMLAssertion", JSONPathPluginClass:
-		return true
-	}
-	return false
+// builders is the one list of the classes this package compiles, so that
+// Handles and New cannot disagree.
+var builders = map[string]func(*jmx.Element) (Assertion, error){
+	"ResponseAssertion": newResponse,
+	"JSONPathAssertion": newJSONPath,
+	JSONPathPluginClass: newJSONPath,
+	"DurationAssertion": newDuration,
+	"SizeAssertion":     newSize,
+	"XPathAssertion":    newXPath,
+	"XPath2Assertion":   newXPath2,
+	"XMLAssertion":      newXML,
 }
 
+// Handles reports whether New can build an element of this class (tag).
+func Handles(class string) bool { return builders[class] != nil }
+
 // New compiles an assertion element. Bad patterns or paths are errors that
-// name the element's file, line and path.
+// name the element's file, line and path; a class Handles refuses gives
+// ErrUnsupported.
 func New(el *jmx.Element) (Assertion, error) {
-	switch el.Tag {
-	case "ResponseAssertion":
-		return newResponse(el)
-	case "JSONPathAssertion", JSONPathPluginClass:
-		return newJSONPath(el)
-	case "DurationAssertion":
-		return newDuration(el)
-	case "SizeAssertion":
-		return newSize(el)
-	case "XPathAssertion":
-		return newXPath(el)
-	case "XPath2Assertion":
-		return newXPath2(el)
-	case "XMLAssertion":
-		return newXML(el)
+	if b := builders[el.Tag]; b != nil {
+		return b(el)
 	}
 	return nil, ErrUnsupported
 }

@@ -36,20 +36,32 @@ var ErrUnsupported = errors.New("unsupported extractor")
 // (jmeter-plugins "jsonutils").
 const JSONPathPluginClass = "com.atlantbh.jmeter.plugins.jsonutils.jsonpathextractor.JSONPathExtractor"
 
-// Handles reports whether New can build an element of this class (tag).
-func Handles(class string) bool {
-	switch class {
-	case "RegexExtractor", "JSONPostProcessor", "BoundaryExtractor", "XPathExtractor",
-		"XPath2Extractor", "HtmlExtractor", "JMESPathExtractor", "DebugPostProcessor", JSONPathPluginClass:
-		return true
-	}
-	return false
+// builders is the one list of the classes this package compiles, so that
+// Handles and New cannot disagree.
+var builders = map[string]func(*jmx.Element) (Extractor, error){
+	"RegexExtractor":     newRegex,
+	"JSONPostProcessor":  newJSON,
+	JSONPathPluginClass:  newJSONPlugin,
+	"BoundaryExtractor":  newBoundary,
+	"XPathExtractor":     newXPath,
+	"XPath2Extractor":    newXPath2,
+	"HtmlExtractor":      newHTML,
+	"JMESPathExtractor":  newJMESPath,
+	"DebugPostProcessor": newDebugPost,
 }
 
+// Handles reports whether New can build an element of this class (tag).
+func Handles(class string) bool { return builders[class] != nil }
+
 // New compiles an extractor element. Bad patterns or paths are errors that
-// name the element's file, line and path.
+// name the element's file, line and path; a class Handles refuses gives
+// ErrUnsupported.
 func New(el *jmx.Element) (Extractor, error) {
-	x, err := compile(el)
+	b := builders[el.Tag]
+	if b == nil {
+		return nil, ErrUnsupported
+	}
+	x, err := b(el)
 	if err != nil {
 		return nil, err
 	}
@@ -64,30 +76,6 @@ type guarded struct{ x Extractor }
 func (g guarded) Process(c *functions.Context, r *sampler.Result) {
 	defer func() { _ = recover() }()
 	g.x.Process(c, r)
-}
-
-func compile(el *jmx.Element) (Extractor, error) {
-	switch el.Tag {
-	case "RegexExtractor":
-		return newRegex(el)
-	case "JSONPostProcessor":
-		return newJSON(el)
-	case JSONPathPluginClass:
-		return newJSONPlugin(el)
-	case "BoundaryExtractor":
-		return newBoundary(el)
-	case "XPathExtractor":
-		return newXPath(el)
-	case "XPath2Extractor":
-		return newXPath2(el)
-	case "HtmlExtractor":
-		return newHTML(el)
-	case "JMESPathExtractor":
-		return newJMESPath(el)
-	case "DebugPostProcessor":
-		return newDebugPost(el)
-	}
-	return nil, ErrUnsupported
 }
 
 // randIntN picks a match at random with the user's source when it has one.
