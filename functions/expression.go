@@ -49,7 +49,10 @@ import (
 type Language uint8
 
 const (
+	// JEXL is __jexl3/__jexl2 and the If and While controllers' conditions.
 	JEXL Language = iota
+	// JavaScript is __javaScript (Nashorn/Rhino in JMeter): JavaScript's
+	// number printing, + on strings, parseInt and friends.
 	JavaScript
 	// Groovy covers one-line Groovy expressions (__groovy conditions such as
 	// "${x}" == "ok" or "${n}".toInteger() > 3): JEXL's Java-like semantics,

@@ -9,9 +9,11 @@ import (
 
 // javaFormat is a compiled java.time DateTimeFormatter pattern (JMeter 5.6
 // uses java.time for __time, __timeShift, __dateTimeConvert, __RandomDate).
-// Supported letters: G y u M L d D H h k K m s S n N A a E z Z X x O V, quoted
-// text ('T', ” for a quote) and any other non-letter as literal text. Names
-// are English, as with JMeter's default locale on an English system.
+// Supported: the letters in javaLetters, quoted text ('T'; two quotes for
+// one) and any other non-letter as literal text; optional sections ([ ])
+// and the reserved characters { } # are compile errors. Names are English,
+// as with JMeter's default locale on an English system, unless lang says
+// otherwise.
 type javaFormat struct {
 	pattern string
 	toks    []jtok

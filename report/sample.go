@@ -1,5 +1,3 @@
-// Package report owns results once they exist: JTL files (write and read),
-// the console summariser, statistics, statistics.json and the HTML report.
 package report
 
 // Sample is one JTL row, as written or read. Times are in milliseconds, as
