@@ -93,8 +93,10 @@ type Element struct {
 	Disabled []*Element
 }
 
-// Class is the element's class name used for dispatch: the tag, or for
-// fully-qualified plugin tags the tag itself (e.g. "kg.apc.jmeter.threads.UltimateThreadGroup").
+// Class is the name to dispatch on. It is the tag, because JMeter too picks
+// an element's class from its tag, not from the testclass attribute; core
+// elements have short tags ("HTTPSamplerProxy"), plugins fully-qualified
+// ones ("kg.apc.jmeter.threads.UltimateThreadGroup").
 func (e *Element) Class() string { return e.Tag }
 
 // Prop returns the first property with the given name, or nil.
