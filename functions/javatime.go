@@ -68,7 +68,7 @@ func localeNames(locale string) (*langNames, bool) {
 
 // inLocale returns the format using the locale's full names. Abbreviated
 // and narrow names stay English: JMeter's locales abbreviate in ways
-// gometer does not reproduce, so needsAbbreviations lets callers refuse.
+// gometer does not reproduce, so usesAbbreviatedNames lets callers refuse.
 func (f *javaFormat) inLocale(n *langNames) *javaFormat {
 	if n == nil {
 		return f
@@ -840,7 +840,8 @@ func parseOffset(s string) (off, n int, ok bool) {
 	return sign * secs, n, true
 }
 
-// timeAliases are __time's named formats (overridable by time.* properties).
+// timeAlias resolves __time's named formats (YMD, HMS …), each
+// overridable by its time.* property.
 func timeAlias(c *Context, name string) (string, bool) {
 	def := ""
 	switch name {
