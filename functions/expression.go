@@ -423,6 +423,10 @@ func readOperator(s string, lang Language) (string, int, error) {
 			}
 		}
 	}
+	if lang == JEXL && strings.HasPrefix(s, "**") {
+		// JEXL 3 has no power operator: JMeter's parser fails on it.
+		return "", 0, errors.New(`"**" is not a JEXL operator`)
+	}
 	if lang == JEXL {
 		for _, o := range []struct{ in, out string }{
 			{"=~", " matches "}, {"!~", " not matches "}, {"=^", " startsWith "}, {"=$", " endsWith "}, {"?:", " ?? "},
