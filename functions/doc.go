@@ -58,8 +58,10 @@
 //   - There is no __iterationNum: JMeter 5.6.3 has none either and leaves
 //     "${__iterationNum}" as written (Context.Iteration is for the engine).
 //
-// Expressions: __jexl3/__jexl2, __javaScript and one-line __groovy (and
-// If/While controller conditions through CompileJEXL, CompileJavaScript,
-// CompileGroovy or EvalExpression) are translated to
-// github.com/expr-lang/expr programs; see expression.go for the subset.
+// Expressions: __jexl3/__jexl2, __javaScript and one-line __groovy are
+// translated to github.com/expr-lang/expr programs; see expression.go for
+// the subset. If and While conditions are ordinary templates (usually
+// ${__jexl3(…)}), except the If Controller's legacy JavaScript mode, which
+// the engine compiles with CompileJavaScript. CompileJEXL, CompileGroovy and
+// EvalExpression serve callers holding a bare expression.
 package functions
