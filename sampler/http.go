@@ -476,6 +476,10 @@ func (h *HTTP) followRedirects(ctx context.Context, s *Session, st *HTTPState, f
 		}
 		base, err := url.Parse(last.URL)
 		var next *url.URL
+		if p, bad := badPort(loc); bad {
+			setError(last, &javaError{"java.net.MalformedURLException", `For input string: "` + p + `"`})
+			break
+		}
 		if err == nil {
 			next, err = base.Parse(loc)
 		}
@@ -679,6 +683,10 @@ func checkJavaURI(s string) error {
 // URL sanitising for redirects and embedded resources) would: spaces and
 // other characters not allowed in a URI.
 func parseURL(s string) (*url.URL, error) {
+	if p, bad := badPort(s); bad {
+		// java.net.URL parses the port as an int before anything else.
+		return nil, &javaError{"java.net.MalformedURLException", `For input string: "` + p + `"`}
+	}
 	u, err := url.Parse(sanitizeURL(s))
 	if err != nil {
 		return nil, uriError(err)
@@ -695,6 +703,40 @@ func parseURL(s string) (*url.URL, error) {
 	}
 	u.Fragment = ""
 	return u, nil
+}
+
+// badPort reports an authority whose port is not a number, as in
+// "http://host:${port}/" (java.net.URL refuses it; a bad host it accepts).
+func badPort(s string) (string, bool) {
+	i := strings.Index(s, "://")
+	if i < 0 {
+		return "", false
+	}
+	auth := s[i+3:]
+	if j := strings.IndexAny(auth, "/?#"); j >= 0 {
+		auth = auth[:j]
+	}
+	if k := strings.LastIndexByte(auth, '@'); k >= 0 {
+		auth = auth[k+1:]
+	}
+	if strings.HasPrefix(auth, "[") { // IPv6 literal
+		k := strings.IndexByte(auth, ']')
+		if k < 0 {
+			return "", false
+		}
+		auth = auth[k+1:]
+	}
+	k := strings.LastIndexByte(auth, ':')
+	if k < 0 || k == len(auth)-1 {
+		return "", false
+	}
+	p := auth[k+1:]
+	for i := 0; i < len(p); i++ {
+		if p[i] < '0' || p[i] > '9' {
+			return p, true
+		}
+	}
+	return "", false
 }
 
 // sanitizeURL percent-encodes bytes that may not appear in a URI (space,

@@ -61,3 +61,22 @@ func mustUnescape(t *testing.T, s string) string {
 	t.Helper()
 	return strings.ReplaceAll(s, "%2F", "/")
 }
+
+// java.net.URL refuses a port that is not a number (MalformedURLException)
+// before it looks at the host; a bad host passes URL and fails toURI.
+func TestRedirectLocationBadPortOrHost(t *testing.T) {
+	for loc, code := range map[string]string{
+		"http://${host}:${port}/x": "Non HTTP response code: java.net.MalformedURLException",
+		"http://${host}:80/x":      "Non HTTP response code: java.net.URISyntaxException",
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", loc)
+			w.WriteHeader(302)
+		}))
+		res := mustHTTP(t, httpSampler(t, srv.URL, "r", "GET", "/"), HTTPOptions{}).Sample(context.Background(), newSession())
+		srv.Close()
+		if res.ResponseCode != code || res.Success {
+			t.Errorf("Location %s: %s (%s)", loc, res.ResponseCode, res.ResponseMessage)
+		}
+	}
+}

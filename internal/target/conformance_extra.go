@@ -30,6 +30,7 @@ func (s *Server) conformanceRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /page/resources", s.static("text/html; charset=utf-8", resourcesPage))
 	mux.HandleFunc("GET /page/style.css", s.static("text/css", resourcesCSS))
 	mux.HandleFunc("GET /cookies/raw", s.rawCookies)
+	mux.HandleFunc("/cookies/redirect", s.cookieRedirect)
 	mux.HandleFunc("GET /json/numbers", s.static("application/json", numbersDoc))
 }
 
@@ -43,6 +44,21 @@ const numbersDoc = `{
   "emptyArr": [], "emptyObj": {}, "list": [{"id": 1, "v": 10}, {"id": 2, "v": 20.0}, {"id": 3}]
 }
 `
+
+// cookieRedirect answers 302 (or ?status=3xx) to ?url= with each h value as
+// a Set-Cookie header: cookies set by a redirect hop.
+func (s *Server) cookieRedirect(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	code, ok := queryInt(w, r, "status", http.StatusFound, 300, 399)
+	if !ok {
+		return
+	}
+	for _, v := range q["h"] {
+		w.Header().Add("Set-Cookie", v)
+	}
+	w.Header().Set("Location", q.Get("url"))
+	w.WriteHeader(int(code))
+}
 
 // rawCookies sends each h query value as its own Set-Cookie header,
 // verbatim, so plans can test attributes (Domain, Expires, Max-Age, Secure,

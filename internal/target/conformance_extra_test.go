@@ -97,3 +97,16 @@ func TestNumbersDocIsJSON(t *testing.T) {
 		t.Errorf("s = %q", v["s"])
 	}
 }
+
+func TestCookieRedirect(t *testing.T) {
+	_, base := start(t, Options{})
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(base + "/cookies/redirect?h=a%3D1&url=%2Fcookies&status=303")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/cookies" || resp.Header.Get("Set-Cookie") != "a=1" {
+		t.Errorf("%d %v", resp.StatusCode, resp.Header)
+	}
+}
