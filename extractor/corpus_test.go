@@ -4,22 +4,16 @@ import (
 	"testing"
 
 	"gometer/internal/jmxtest"
+	"gometer/jmx"
 )
 
 // TestCorpus compiles every extractor in the shared corpus of real plans
 // (skipped when the folder is absent): each one this package claims must
 // build without error.
 func TestCorpus(t *testing.T) {
-	built := 0
-	for _, e := range jmxtest.CorpusElements(t) {
-		if !Handles(e.Class()) {
-			continue
-		}
-		if _, err := New(e); err != nil {
-			t.Errorf("%v", err)
-		} else {
-			built++
-		}
-	}
+	built := jmxtest.BuildCorpus(t, Handles, func(e *jmx.Element) error {
+		_, err := New(e)
+		return err
+	})
 	t.Logf("%d extractors built", built)
 }

@@ -94,3 +94,22 @@ func CorpusElements(t testing.TB) []*jmx.Element {
 	}
 	return out
 }
+
+// BuildCorpus calls build on every corpus element whose class handles
+// accepts, reports each error it returns, and returns how many built: the
+// check that a package compiles everything it claims in real plans.
+func BuildCorpus(t testing.TB, handles func(class string) bool, build func(*jmx.Element) error) int {
+	t.Helper()
+	built := 0
+	for _, e := range CorpusElements(t) {
+		if !handles(e.Class()) {
+			continue
+		}
+		if err := build(e); err != nil {
+			t.Errorf("%v", err)
+		} else {
+			built++
+		}
+	}
+	return built
+}
