@@ -41,6 +41,8 @@ func (c Case) Golden() string { return strings.TrimSuffix(c.Plan, ".jmx") + ".go
 
 // Rules say which differences between tools do not count. Each rule in a
 // case's .norm file is one line; a '#' starts the comment that says why.
+// Replace rules apply to the requests and to the JTL labels and failure
+// messages.
 type Rules struct {
 	DropHeaders []string // header names (canonical) left out of the comparison
 	Replace     []replace
@@ -225,11 +227,17 @@ func Run(c Case, tool Tool, dir string) (*Observation, []byte, error) {
 	if err != nil {
 		return nil, out, err
 	}
-	// Sub-results are labelled with their URL, which carries the random port.
+	// Sub-results are labelled with their URL, which carries the random
+	// port; the case's replace rules apply to labels and messages too.
 	for i := range rows {
-		rows[i].Label = strings.ReplaceAll(rows[i].Label, host+":"+port, "HOST:PORT")
-		rows[i].FailureMessage = strings.ReplaceAll(rows[i].FailureMessage, host+":"+port, "HOST:PORT")
+		for _, f := range []*string{&rows[i].Label, &rows[i].FailureMessage} {
+			*f = strings.ReplaceAll(*f, host+":"+port, "HOST:PORT")
+			for _, rp := range c.Rules.Replace {
+				*f = rp.re.ReplaceAllString(*f, rp.with)
+			}
+		}
 	}
+	rows = mergeRows(rows)
 	obs := &Observation{Results: rows}
 	for _, r := range records {
 		obs.Requests = append(obs.Requests, c.Rules.normalise(r, host, port))
@@ -285,6 +293,23 @@ func (rl Rules) normalise(r target.Record, host, port string) Request {
 	return out
 }
 
+// mergeRows adds up rows that normalisation made equal and sorts them.
+func mergeRows(rows []Row) []Row {
+	counts := map[Row]int{}
+	for _, r := range rows {
+		n := r.Count
+		r.Count = 0
+		counts[r] += n
+	}
+	out := make([]Row, 0, len(counts))
+	for k, n := range counts {
+		k.Count = n
+		out = append(out, k)
+	}
+	sortRows(out)
+	return out
+}
+
 // readRows reduces a JTL to its multiset of outcomes, sorted.
 func readRows(path string) ([]Row, error) {
 	r, err := report.OpenJTL(path, report.ReadOptions{Props: functions.NewProperties(), Strict: true})
@@ -308,6 +333,11 @@ func readRows(path string) ([]Row, error) {
 		k.Count = n
 		rows = append(rows, k)
 	}
+	sortRows(rows)
+	return rows, nil
+}
+
+func sortRows(rows []Row) {
 	sort.Slice(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
 		if a.Label != b.Label {
@@ -321,7 +351,6 @@ func readRows(path string) ([]Row, error) {
 		}
 		return a.FailureMessage < b.FailureMessage
 	})
-	return rows, nil
 }
 
 // Diff lists the differences between an expected and an actual observation,
