@@ -159,7 +159,12 @@ func splitPlainCSV(text, delim string) [][]string {
 	lines := strings.Split(text, "\n")
 	out := make([][]string, len(lines))
 	for i, l := range lines {
-		out[i] = strings.Split(strings.TrimSuffix(l, "\r"), delim)
+		l = strings.TrimSuffix(l, "\r")
+		if l == "" {
+			out[i] = []string{} // JMeter splits a blank line into no values: read as EOF
+			continue
+		}
+		out[i] = strings.Split(l, delim)
 	}
 	return out
 }
@@ -236,6 +241,9 @@ func (d *csvData) iterationStart(u *vuser) flow {
 		data = data[1:]
 	}
 	rec, ok := d.next(u, path, len(data))
+	if ok && len(data[rec]) == 0 {
+		ok = false // a blank line: JMeter's CSVDataSet treats "no values" as end of file
+	}
 	if !ok {
 		if d.stopThread {
 			u.t.logf("INFO", "%s: end of file %s, stopping %s", d.el.Path(), name, u.name)
