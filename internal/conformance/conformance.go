@@ -106,6 +106,9 @@ func parseRules(lines []string) (Rules, error) {
 			r.DropHeaders = append(r.DropHeaders, arg)
 		case "replace":
 			pat, with, ok := strings.Cut(arg, " => ")
+			if !ok && strings.HasSuffix(arg, " =>") { // replaced by nothing
+				pat, ok = strings.TrimSuffix(arg, " =>"), true
+			}
 			if !ok {
 				return r, fmt.Errorf("line %d: replace needs 'regex => replacement'", i+1)
 			}
