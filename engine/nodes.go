@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -353,9 +354,12 @@ func (c *compiler) compileInclude(el *jmx.Element, cx cctx) node {
 		c.badConfig(el, errors.New("no file to include"))
 		return nil
 	}
-	file := c.t.props.GetOr("includecontroller.prefix", "") + name
-	if !filepath.IsAbs(file) && !(len(file) > 2 && file[1] == ':') {
-		file = c.resolvePath(file)
+	// As JMeter's IncludeController: prefix+path as given (relative to the
+	// working directory); when that file is missing and relative, the path
+	// without the prefix beside the plan.
+	file := strings.TrimSpace(c.t.props.GetOr("includecontroller.prefix", "") + name)
+	if _, err := os.Stat(file); err != nil && !filepath.IsAbs(file) && !(len(file) > 2 && file[1] == ':') {
+		file = c.resolvePath(name)
 	}
 	if c.includes[file] {
 		c.badConfig(el, fmt.Errorf("include of %s includes itself", file))
