@@ -131,6 +131,8 @@ type Test struct {
 	lagLate                   atomic.Int64 // pauses that overslept by more than lateAfter
 	timerFactor               float64
 	global                    *functions.Vars // global variables after UDV evaluation
+
+	health healthMonitor // GeneratorHealth's figures
 }
 
 // phaseState lets users of one phase (setUp, main, tearDown) be asked to stop.
@@ -163,6 +165,7 @@ func (t *Test) Counts() (active, started, finished int) {
 const lateAfter = 20 * time.Millisecond
 
 func (t *Test) noteLag(d time.Duration) {
+	t.health.note(d)
 	if d > lateAfter {
 		t.lagLate.Add(1)
 	}

@@ -533,6 +533,8 @@ func (t *Test) Run(ctx context.Context) error {
 	t.results = make(chan []delivery, 1024)
 	collected := make(chan struct{})
 	go t.collect(collected)
+	t.health.start()
+	defer t.health.end()
 
 	var runErr error
 	phases := []struct {
