@@ -28,6 +28,8 @@ type options struct {
 	title      string   // --title
 	compare    compareFlags
 	demoDur    string // --duration for demo
+	shard      int    // --shard i/N: this copy runs shard i (0-based) of N
+	shards     int
 	positional []string
 }
 
@@ -142,6 +144,11 @@ func parseArgs(args []string) (*options, error) {
 				o.compare.maxThroughputDrop, err = get()
 			case "duration":
 				o.demoDur, err = get()
+			case "shard":
+				var v string
+				if v, err = get(); err == nil {
+					err = o.parseShard(v)
+				}
 			case "help":
 				o.command = "help"
 			case "version":
@@ -263,6 +270,17 @@ func parseArgs(args []string) (*options, error) {
 		return nil, usagef("--percentiles must be exact or jmeter, not %q", o.percentile)
 	}
 	return o, nil
+}
+
+// parseShard reads "i/N" with 1 <= i <= N, as people count copies; the
+// engine numbers shards from 0.
+func (o *options) parseShard(s string) error {
+	var i, n int
+	if _, err := fmt.Sscanf(s, "%d/%d", &i, &n); err != nil || n < 1 || i < 1 || i > n {
+		return usagef("--shard %q: want i/N with 1 <= i <= N, e.g. --shard 2/4", s)
+	}
+	o.shard, o.shards = i-1, n
+	return nil
 }
 
 func (o *options) addProp(s string) error {

@@ -480,3 +480,27 @@ func screenshotDemo(t *testing.T, page string) {
 	}
 	t.Logf("demo report screenshot: %s", shot)
 }
+
+// TestShardSplitsUsers runs one plan as two shards: together they send what
+// one unsharded run sends, each about half.
+func TestShardSplitsUsers(t *testing.T) {
+	rec := newRecorder(t, nil)
+	dir := t.TempDir()
+	plan := repoFile("testdata", "e2e", "basic.jmx")
+	var rows []int
+	for _, shard := range []string{"1/2", "2/2"} {
+		jtl := filepath.Join(dir, strings.ReplaceAll(shard, "/", "of")+".jtl")
+		res := runGometer(t, dir, 60*time.Second, "-n", "-t", plan, "-l", jtl, "-Jport="+rec.port(), "-Jusers=4", "-Jloops=1", "--shard", shard)
+		if res.code != 0 {
+			t.Fatalf("shard %s: exit %d %s", shard, res.code, res.stderr)
+		}
+		_, r := readJTL(t, jtl)
+		rows = append(rows, len(r))
+	}
+	if rows[0]+rows[1] != 12 || rows[0] == 0 || rows[1] == 0 {
+		t.Errorf("shards wrote %v rows, want two non-empty parts of 12 (4 users x 3 samplers)", rows)
+	}
+	if n := len(rec.requests()); n != 12 {
+		t.Errorf("server saw %d requests from both shards, want 12", n)
+	}
+}

@@ -100,6 +100,8 @@ gometer flags:
   --fail-on expr     exit 3 when a threshold is passed, e.g. 'error%>1', 'p95>500ms' (repeatable)
   --percentiles m    report percentiles: exact (default) or jmeter (JMeter 5.6's 20,000-sample window)
   --strict           stop reading a JTL at the first malformed row
+  --shard i/N        run the i-th of N equal parts of the plan's users (N copies of gometer, e.g. a
+                     Kubernetes Indexed Job, share one plan; their JTLs merge in one report)
 
 Exit codes: 0 the test ran; 1 the plan could not be loaded or run; 2 usage;
 3 --fail-on thresholds exceeded; 130/143 stopped by SIGINT/SIGTERM.

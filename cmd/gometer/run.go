@@ -253,6 +253,8 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		Outputs:         outputs,
 		SkipUnsupported: o.skipUnsup,
 		TLSVerify:       o.tlsVerify,
+		Shard:           o.shard,
+		Shards:          o.shards,
 		Log:             logFunc(logger),
 		// A listener with a filename writes its own JTL with its own saveConfig
 		// and its errors-only / successes-only filter, as JMeter's does.
@@ -353,6 +355,14 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		fmt.Fprintf(stderr, "gometer: %v\n", runErr)
 	}
 	fmt.Fprintln(stdout, "... end of run")
+	fmt.Fprintln(stdout)
+	// Whether the generator itself kept up: if not, part of what the table
+	// shows as response time is gometer's own queueing.
+	health := test.GeneratorHealth()
+	fmt.Fprintln(stdout, health.String())
+	if health.Saturated {
+		fmt.Fprintln(stderr, "gometer: warning: the load generator was saturated during the run; see the generator health line")
+	}
 	fmt.Fprintln(stdout)
 	if err := report.PrintLabelTable(stdout, stats.st); err != nil {
 		fmt.Fprintf(stderr, "gometer: %v\n", err)
