@@ -56,8 +56,7 @@
 //
 // Known approximations: with "ignore sub-controller blocks" Interleave and
 // Random controllers take one sampler at a time only from simple
-// sub-controllers of samplers (others run as a block); the Precise Throughput Timer draws Poisson arrivals per
-// group without JMeter's exact-count adjustment; the Arrivals thread group
+// sub-controllers of samplers (others run as a block); the Arrivals thread group
 // ramps its rate linearly in time (the plugin's linear ramp derives the rate
 // from the arrivals so far); JavaScript If conditions run on the functions
 // package's one-line JavaScript evaluator.

@@ -130,6 +130,7 @@ type Test struct {
 	lagMax                    atomic.Int64 // worst timer oversleep (ns) since the last Lag call
 	lagLate                   atomic.Int64 // pauses that overslept by more than lateAfter
 	timerFactor               float64
+	startedAt                 time.Time       // when Run began (JMeter's test start time)
 	global                    *functions.Vars // global variables after UDV evaluation
 
 	health healthMonitor // GeneratorHealth's figures

@@ -516,6 +516,7 @@ func (t *Test) Run(ctx context.Context) error {
 		return errors.New("engine: a Test runs only once")
 	}
 	defer t.hardCancel()
+	t.startedAt = time.Now()
 	t.timerFactor = 1
 	if v, ok := t.props.Get("timer.factor"); ok {
 		if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 0 {

@@ -33,3 +33,10 @@ func (r *javaRandom) nextInt(bound int32) int32 {
 		}
 	}
 }
+
+// nextDouble is Random.nextDouble: 53 random bits in [0, 1).
+func (r *javaRandom) nextDouble() float64 {
+	hi := int64(r.next(26))
+	lo := int64(r.next(27))
+	return float64(hi<<27+lo) * (1.0 / (1 << 53))
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -227,79 +228,140 @@ func (t *syncTimer) delay(u *vuser) time.Duration {
 	return 0
 }
 
-// preciseTimer is the Precise Throughput Timer: Poisson arrivals at the
-// configured rate, shared by the users of a group.
+// preciseTimer is the Precise Throughput Timer. As JMeter's
+// ConstantPoissonProcessGenerator it cuts time since the test start into
+// windows of `duration` seconds and puts exactly ceil(rate·duration) events
+// in each, at uniformly random moments (a Poisson process conditioned on
+// its count), so reports show round totals. One schedule serves a whole
+// thread group: JMeter keys it by the group alone, so a second Precise timer
+// in the same group shares the first one's schedule. batchThreadDelay,
+// exactLimit and allowedThroughputSurplus have no effect in JMeter 5.6.3.
 type preciseTimer struct {
 	el         *jmx.Element
 	throughput *functions.Template
 	period     *functions.Template
+	duration   *functions.Template
 	batchSize  *functions.Template
-	batchDelay *functions.Template
 	seed       int64
 	seedSet    bool
 }
+
+// maxPreciseEvents bounds one window's schedule (8 bytes an event).
+const maxPreciseEvents = 1 << 25
 
 func (c *compiler) buildPreciseTimer(el *jmx.Element) (timer, error) {
 	t := &preciseTimer{
 		el:         el,
 		throughput: c.template(el, "throughput", "100"),
 		period:     c.template(el, "throughputPeriod", "3600"),
+		duration:   c.template(el, "duration", "3600"),
 		batchSize:  c.template(el, "batchSize", "1"),
-		batchDelay: c.template(el, "batchThreadDelay", "0"),
 	}
-	if s := strings.TrimSpace(el.Str("randomSeed")); s != "" && s != "0" {
+	if s := strings.TrimSpace(el.Str("randomSeed")); s != "" {
 		v, err := strconv.ParseInt(s, 10, 64)
-		if err == nil {
+		// JMeter seeds only when the seed's low 32 bits are not all zero
+		if err == nil && int32(v) != 0 {
 			t.seed, t.seedSet = v, true
 		}
 	}
 	return t, nil
 }
 
-type arrivals struct {
-	mu      sync.Mutex
-	rng     *rand.Rand
-	next    time.Time
-	inBatch int
+// preciseKey is the run-wide state key of a group's precise schedule.
+const preciseKey = "PreciseThroughputTimer"
+
+// poissonSchedule is one thread group's event schedule, in seconds since
+// the test start.
+type poissonSchedule struct {
+	mu        sync.Mutex
+	owner     *preciseTimer // the timer whose settings drive the schedule
+	rnd       *javaRandom
+	batchSize int
+	batchItem int       // position within the current batch
+	lastRate  float64   // events per second when the window was drawn
+	windowEnd float64   // end of the last drawn window
+	events    []float64 // the window's events, ascending
+	pos       int       // next event to hand out
+}
+
+// rate is the owner's throughput per second, as evaluated now.
+func (s *poissonSchedule) rate(c *functions.Context) float64 {
+	return evalFloat(s.owner.throughput, c, 0) / float64(int64(evalFloat(s.owner.period, c, 0)))
+}
+
+// draw fills the next window with its events.
+func (s *poissonSchedule) draw(c *functions.Context, rate float64) error {
+	s.lastRate = rate
+	if s.batchSize > 1 {
+		rate /= float64(s.batchSize)
+	}
+	s.batchItem = 0
+	dur := float64(evalInt(s.owner.duration, c, 0))
+	n := math.Ceil(rate * dur)
+	if !(n >= 1) || n > maxPreciseEvents { // also NaN and ±Inf
+		return fmt.Errorf("%.6g events per %g s window (throughput %s per %s s); need 1 to %d",
+			n, dur, s.owner.throughput.Eval(c), s.owner.period.Eval(c), maxPreciseEvents)
+	}
+	s.events = s.events[:0]
+	for range int(n) {
+		s.events = append(s.events, s.windowEnd+s.rnd.nextDouble()*dur)
+	}
+	sort.Float64s(s.events)
+	s.pos = 0
+	s.windowEnd += dur
+	return nil
+}
+
+// next is the time of the next event; a batch's events share one time.
+func (s *poissonSchedule) next(c *functions.Context) (float64, error) {
+	r := s.rate(c)
+	if (s.batchItem == 0 && s.pos >= len(s.events)) || math.Abs(r-s.lastRate) >= 1e-5 || math.IsNaN(r) {
+		if err := s.draw(c, r); err != nil {
+			return 0, err
+		}
+	}
+	if s.batchSize == 1 {
+		s.pos++
+		return s.events[s.pos-1], nil
+	}
+	s.batchItem++
+	if s.batchItem == 1 {
+		s.pos++
+	} else if s.batchItem == s.batchSize {
+		s.batchItem = 0
+	}
+	return s.events[s.pos-1], nil
 }
 
 func (t *preciseTimer) delay(u *vuser) time.Duration {
-	tput := evalFloat(t.throughput, u.ctx, 0)
-	period := evalFloat(t.period, u.ctx, 3600)
-	if tput <= 0 || period <= 0 {
-		return 0
-	}
-	batch := max(1, int(evalInt(t.batchSize, u.ctx, 1)))
-	batchDelay := time.Duration(evalInt(t.batchDelay, u.ctx, 0)) * time.Millisecond
-	rate := tput / period / float64(batch) // batches per second
-	v, _ := u.t.state.LoadOrStore(sharedKey{el: t.el, gr: u.gr}, &arrivals{})
-	a := v.(*arrivals)
-	now := time.Now()
-	a.mu.Lock()
-	if a.rng == nil {
-		seed := uint64(t.seed)
+	v, _ := u.t.state.LoadOrStore(sharedKey{gr: u.gr, key: preciseKey}, &poissonSchedule{})
+	s := v.(*poissonSchedule)
+	s.mu.Lock()
+	if s.owner == nil {
+		s.owner = t
+		s.batchSize = max(1, int(evalInt(t.batchSize, u.ctx, 1)))
+		seed := t.seed
 		if !t.seedSet {
-			seed = rand.Uint64()
+			seed = rand.Int64()
 		}
-		a.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-		a.next = now
+		s.rnd = newJavaRandom(seed)
 	}
-	if a.inBatch >= batch {
-		a.inBatch = 0
-		gap := time.Duration(a.rng.ExpFloat64() / rate * float64(time.Second))
-		a.next = a.next.Add(gap)
-	}
-	at := a.next.Add(time.Duration(a.inBatch) * batchDelay)
-	a.inBatch++
-	a.mu.Unlock()
-	if !u.endTime.IsZero() && at.After(u.endTime) {
-		u.stop = true // JMeter stops the thread when its next arrival is past the end
+	at, err := s.next(u.ctx)
+	s.mu.Unlock()
+	if err != nil {
+		// JMeter's generator fails here and the thread dies
+		u.t.logf("ERROR", "%s: %s: %v; stopping the thread", t.el.Where(), t.el.Path(), err)
+		u.stop = true
 		return 0
 	}
-	if d := at.Sub(now); d > 0 {
-		return d
+	now := time.Now()
+	ms := int64(at*1000 + float64(u.t.startedAt.UnixMilli()-now.UnixMilli()))
+	d := time.Duration(max(0, ms)) * time.Millisecond
+	if !u.endTime.IsZero() && now.Add(d).After(u.endTime) {
+		u.stop = true // JMeter stops the thread when its next event is past the end
+		return 0
 	}
-	return 0
+	return d
 }
 
 // classShapingTimer is the jmeter-plugins Throughput Shaping Timer.

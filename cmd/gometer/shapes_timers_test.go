@@ -157,8 +157,7 @@ func TestShapesThroughputTimers(t *testing.T) {
 		{"4", "calcMode 4 (all active threads in group, shared), 240/min", 4, ""},
 		{"1", "calcMode 1 (all active threads), 840/min over 14 threads, 2 in this group", 2, ""},
 		{"3", "calcMode 3 (all active threads, shared), 120/min", 2, ""},
-		{"p", "Precise Throughput Timer, 5 per 1 s, exact count per duration", 5,
-			"known: the engine draws a plain Poisson process (count varies ±15 % over 10 s); JMeter's ConstantPoissonProcessGenerator places exactly throughput·duration events in each duration window"},
+		{"p", "Precise Throughput Timer, 5 per 1 s, exact count per duration", 5, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.what, func(t *testing.T) {
@@ -175,10 +174,11 @@ func TestShapesThroughputTimers(t *testing.T) {
 			}
 		})
 	}
-	// The Precise Throughput Timer's rate, loosely (a Poisson count of mean
-	// 47.5 is within ±40 % with probability > 99.9 %).
-	if n, want := countBefore(groups["p"], t0, window), 5*window; !within(float64(n), want, 0.40) {
-		t.Errorf("Precise Throughput Timer: %d requests in %.1f s, want about %.0f", n, window, want)
+	// The Precise Throughput Timer's window is the whole 10 s run, so its
+	// group sends exactly 5·10 requests (its events lie in [0, 10 s) after
+	// the test start, before the users' end).
+	if n := len(groups["p"]); n != 50 {
+		t.Errorf("Precise Throughput Timer: %d requests, want exactly 50\n%s", n, describeHits(groups["p"], t0))
 	}
 }
 
