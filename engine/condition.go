@@ -3,8 +3,6 @@ package engine
 import (
 	"fmt"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"gometer/functions"
 )
@@ -17,13 +15,7 @@ type condition struct {
 	tpl        *functions.Template
 	expression bool
 	static     *functions.Expr // legacy mode with a literal condition
-	cache      sync.Map        // legacy mode: evaluated source → *functions.Expr
-	cached     atomic.Int64    // entries in cache (bounded: per-user values would grow it)
 }
-
-// maxCachedConditions bounds the compiled legacy conditions kept per
-// controller.
-const maxCachedConditions = 256
 
 func newCondition(src string, expression bool) (*condition, error) {
 	tpl, err := functions.Compile(src)
@@ -98,26 +90,14 @@ func (c *condition) holds(u *vuser) bool {
 	case "false", "":
 		return false
 	}
-	e := c.static
-	if e == nil {
-		if v, ok := c.cache.Load(js); ok {
-			e, _ = v.(*functions.Expr)
-		} else {
-			var err error
-			e, err = functions.CompileJavaScript(js)
-			if err != nil {
-				u.t.logf("ERROR", "If Controller condition %q: %v", js, err)
-				return false
-			}
-			if c.cached.Add(1) <= maxCachedConditions {
-				c.cache.Store(js, e)
-			}
-		}
-		if e == nil {
-			return false
-		}
+	var v string
+	var err error
+	if c.static != nil {
+		v, err = c.static.EvalString(u.ctx)
+	} else {
+		// compiled once per run and text, in the functions package's cache
+		v, err = functions.EvalExpression(u.ctx, functions.JavaScript, js)
 	}
-	v, err := e.EvalString(u.ctx)
 	if err != nil {
 		u.t.logf("ERROR", "If Controller condition %q: %v", js, err)
 		return false

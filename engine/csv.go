@@ -32,7 +32,6 @@ type csvData struct {
 
 // csvFile is a parsed file.
 type csvFile struct {
-	header  []string
 	records [][]string
 	err     error
 }
