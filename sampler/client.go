@@ -378,7 +378,7 @@ func (h *HTTP) writeRequestPart(w *bufio.Writer, req *http.Request, body *reqBod
 		if strings.ContainsAny(v, "\r\n") {
 			v = strings.NewReplacer("\r", " ", "\n", " ").Replace(v)
 		}
-		w.WriteString(v)
+		writeHeaderValue(w, v)
 		w.WriteString("\r\n")
 	}
 	values := func(name, key string) {
@@ -464,4 +464,30 @@ func (h *HTTP) headerIndex(k string) int {
 		}
 	}
 	return -1
+}
+
+// writeHeaderValue writes v as HttpClient 4 writes header text: each UTF-16
+// code unit as its low byte ("José" goes out in ISO-8859-1; characters
+// beyond Latin-1 lose their high byte).
+func writeHeaderValue(w *bufio.Writer, v string) {
+	ascii := true
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		w.WriteString(v)
+		return
+	}
+	for _, r := range v {
+		if r > 0xFFFF {
+			r -= 0x10000
+			w.WriteByte(byte(0xD800 + (r >> 10)))
+			w.WriteByte(byte(0xDC00 + (r & 0x3FF)))
+			continue
+		}
+		w.WriteByte(byte(r))
+	}
 }

@@ -106,8 +106,15 @@ func (h *HTTP) buildBody(c *functions.Context, method, enc string) (*reqBody, er
 		}
 		value := a.value.Eval(c)
 		if !a.encode {
-			name = urlDecode(name, enc)
-			value = urlDecode(value, enc)
+			// JMeter decodes what the user encoded so that HttpClient's
+			// encoding gives it back; a malformed escape fails the sample.
+			var err error
+			if name, err = urlDecode(name, enc); err == nil {
+				value, err = urlDecode(value, enc)
+			}
+			if err != nil {
+				return nil, err
+			}
 		}
 		if !first {
 			b.WriteByte('&')
@@ -331,25 +338,31 @@ func urlSafe(ch byte) bool {
 		ch == '.' || ch == '-' || ch == '*' || ch == '_'
 }
 
-// urlDecode is a lenient java.net.URLDecoder.decode: '+' is a space, %XX a
-// byte; a malformed escape is kept as written.
-func urlDecode(s, enc string) string {
+// urlDecode is java.net.URLDecoder.decode: '+' is a space, %XX a byte; an
+// escape cut short or not hexadecimal is an IllegalArgumentException.
+func urlDecode(s, enc string) (string, error) {
 	if !strings.ContainsAny(s, "+%") {
-		return s
+		return s, nil
 	}
 	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
 		switch ch := s[i]; {
 		case ch == '+':
 			b = append(b, ' ')
-		case ch == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+		case ch == '%':
+			if i+2 >= len(s) {
+				return "", &javaError{"java.lang.IllegalArgumentException", "URLDecoder: Incomplete trailing escape (%) pattern"}
+			}
+			if !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return "", &javaError{"java.lang.IllegalArgumentException", `URLDecoder: Illegal hex characters in escape (%) pattern - Error at index 0 in: "` + s[i+1:i+3] + `"`}
+			}
 			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
 			i += 2
 		default:
 			b = append(b, ch)
 		}
 	}
-	return decodeBytes(b, enc)
+	return decodeBytes(b, enc), nil
 }
 
 func isHex(c byte) bool {

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"gometer/jmx"
 )
 
 // HttpClient 4 drops empty path segments (but a trailing one) from the
@@ -77,6 +79,46 @@ func TestRedirectLocationBadPortOrHost(t *testing.T) {
 		srv.Close()
 		if res.ResponseCode != code || res.Success {
 			t.Errorf("Location %s: %s (%s)", loc, res.ResponseCode, res.ResponseMessage)
+		}
+	}
+}
+
+// HttpClient 4 writes header text one byte per UTF-16 unit (ISO-8859-1 for
+// Latin-1 characters, the low byte beyond).
+func TestHeaderValuesWrittenAsLatin1(t *testing.T) {
+	got := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Get("X-Name")
+	}))
+	defer srv.Close()
+	hm := elem("HeaderManager", "hm", collection("HeaderManager.headers",
+		elemProp("", "Header", sp("Header.name", "X-Name"), sp("Header.value", "José €"))))
+	el := httpSampler(t, srv.URL, "h", "GET", "/")
+	mustHTTP(t, el, HTTPOptions{Headers: []*jmx.Element{hm}}).Sample(context.Background(), newSession())
+	if v := <-got; v != "Jos\xe9 \xac" {
+		t.Errorf("X-Name bytes %q", v)
+	}
+}
+
+// Parameters not marked "encode" are URL-decoded first, as JMeter does
+// before HttpClient encodes them; a malformed escape fails the sample.
+func TestUnencodedFormArgumentsDecoded(t *testing.T) {
+	rec := &recorder{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { rec.add(r) }))
+	defer srv.Close()
+	arg := func(name, value string) *jmx.Property {
+		return elemProp(name, "HTTPArgument", bp("HTTPArgument.always_encode", false), sp("Argument.name", name), sp("Argument.value", value), sp("Argument.metadata", "="))
+	}
+	post := func(value string) *Result {
+		el := httpSampler(t, srv.URL, "p", "POST", "/", &jmx.Property{Name: "HTTPsampler.Arguments", Elem: elem("Arguments", "args", collection("Arguments.arguments", arg("a", value)))})
+		return mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+	}
+	if r := post("x%20y+z%26"); !r.Success || rec.last(t).Body != "a=x+y+z%26" {
+		t.Errorf("decoded then encoded: %s %q", r.ResponseCode, rec.last(t).Body)
+	}
+	for _, bad := range []string{"100%", "%zz", "a%4"} {
+		if r := post(bad); r.Success || r.ResponseCode != "Non HTTP response code: java.lang.IllegalArgumentException" {
+			t.Errorf("%q: %s %s", bad, r.ResponseCode, r.ResponseMessage)
 		}
 	}
 }
