@@ -174,7 +174,8 @@ func (s *cookieStore) setPredefined(c *functions.Context, i int, value string) {
 		path = "/"
 	}
 	ck := &jarCookie{name: p.name, value: value, domain: strings.ToLower(host), path: path,
-		secure: p.secure, hostOnly: !p.domainSet}
+		secure: p.secure, hostOnly: !p.domainSet,
+		predef: true, rawDomain: p.domain.Raw(), rawPath: p.path.Raw()}
 	if p.expires > 0 {
 		exp := time.Unix(p.expires, 0)
 		if exp.Before(time.Now()) {
@@ -226,7 +227,8 @@ func (s *cookieStore) store(c *functions.Context, u *url.URL, h http.Header) {
 			continue // malformed, or for another domain (CookieManager.check.cookies)
 		}
 		for i := range s.cfg.predefined {
-			if ck.name == s.cfg.predefined[i].name {
+			p := &s.cfg.predefined[i]
+			if ck.name == p.name && p.domain.Raw() == ck.domain && p.path.Raw() == ck.path {
 				s.replaced[i] = true // JMeter keeps the response's cookie in its place
 			}
 		}
@@ -252,6 +254,20 @@ type jarCookie struct {
 	secure       bool
 	expires      time.Time // zero: session cookie
 	seq          int       // insertion order
+	// A predefined cookie is matched (for replacement) on its properties as
+	// written: JMeter's CookieManager compares name, path and domain strings
+	// unevaluated, so one with domain ${__P(host)} is never replaced by a
+	// response's cookie and both are sent.
+	predef             bool
+	rawDomain, rawPath string
+}
+
+// matchKey is the domain and path JMeter's CookieManager.match compares.
+func (c *jarCookie) matchKey() (string, string) {
+	if c.predef {
+		return c.rawDomain, c.rawPath
+	}
+	return c.domain, c.path
 }
 
 // cookieList is a user's cookies in insertion order.
@@ -270,8 +286,9 @@ func (l *cookieList) add(ck *jarCookie) {
 
 // remove drops the cookie with the same name, domain and path.
 func (l *cookieList) remove(ck *jarCookie) {
+	cd, cp := ck.matchKey()
 	for i, x := range l.list {
-		if x.name == ck.name && x.domain == ck.domain && x.path == ck.path {
+		if xd, xp := x.matchKey(); x.name == ck.name && xd == cd && xp == cp {
 			l.list = append(l.list[:i], l.list[i+1:]...)
 			return
 		}
