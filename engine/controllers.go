@@ -482,7 +482,7 @@ func (c *foreachController) run(u *vuser) flow {
 			return flowStop
 		}
 		u.vars.Put(out, v)
-		u.vars.Put(c.idxVar, strconv.Itoa(pass))
+		u.vars.Put(c.idxVar, strconv.FormatInt(i-1, 10)) // JMeter's loopCount: from the start index
 		pass++
 		u.pushPass(pass)
 		f := c.pass(u)
@@ -492,9 +492,11 @@ func (c *foreachController) run(u *vuser) flow {
 			return up
 		}
 	}
-	// When the loop runs out, JMeter resets its index to the start and its
-	// parent asks isDone() once more, which puts inputVal_(start+1) into
-	// returnVal again: after the loop, returnVal holds the first value.
+	// When the loop runs out, JMeter resets its index to the start (and so
+	// __jm__<name>__idx reads the start index) and its parent asks isDone()
+	// once more, which puts inputVal_(start+1) into returnVal again: after
+	// the loop, returnVal holds the first value.
+	u.vars.Put(c.idxVar, strconv.FormatInt(start, 10))
 	if start < end {
 		if v, ok := u.vars.Get(in + c.sep + strconv.FormatInt(start+1, 10)); ok {
 			u.vars.Put(out, v)

@@ -234,6 +234,29 @@ func TestForeachControllerLeavesFirstValue(t *testing.T) {
 	}
 }
 
+// JMeter's __jm__<name>__idx for a ForEach is its loop count, which starts
+// at the start index, and reads the start index again once the loop ends.
+func TestForeachControllerIndexVariable(t *testing.T) {
+	srv := newServer(t)
+	each := func(name, extra string) el {
+		return ctrl("ForeachController", name, sp("ForeachController.inputVal", "item")+sp("ForeachController.returnVal", "it")+extra,
+			get(srv, name, "/"+name+"/${__jm__"+name+"__idx}"))
+	}
+	xml := planXML(
+		udvs("v", "item_1", "a", "item_2", "b", "item_3", "c"),
+		tg("G", 1, 0, "1", "",
+			each("all", ""),
+			get(srv, "after all", "/after/${__jm__all__idx}"),
+			each("from1", sp("ForeachController.startIndex", "1")),
+			get(srv, "after from1", "/after/${__jm__from1__idx}"),
+		))
+	run(t, xml, nil)
+	want := "/all/0,/all/1,/all/2,/after/0,/from1/1,/from1/2,/after/1"
+	if got := joined(srv); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
 // JMeter reads the indexes with getPropertyAsInt: an absent end index is
 // unbounded, but one present and empty (or not an int) is 0, so nothing runs.
 func TestForeachControllerIndexProperties(t *testing.T) {
