@@ -128,7 +128,7 @@ var classes = map[string]classSpec{
 	"AnchorModifier":       {kind: kPre, unsupported: "HTML Link Parser is not supported"},
 	"URLRewritingModifier": {kind: kPre, unsupported: "HTTP URL Re-writing Modifier is not supported"},
 	"RegExUserParameters":  {kind: kPre, unsupported: "RegEx User Parameters is not supported"},
-	"ResultAction":         {kind: kPost, unsupported: "Result Status Action Handler is not supported"},
+	"ResultAction":         {kind: kPost},
 }
 
 // scriptClass reports the script family of JSR223/BeanShell/BSF elements.

@@ -29,10 +29,14 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 		posts:     sc.posts,
 		asserts:   sc.asserts,
 		listeners: sc.listeners,
+		actions:   sc.actions,
 		global:    true,
 	}
 	if cx.parentTx != nil {
+		// JMeter leaves out the listeners (a Result Status Action Handler
+		// is one) that also hear the parent transaction's sample
 		n.listeners = without(sc.listeners, cx.parentTx.listeners)
+		n.actions = withoutActions(sc.actions, cx.parentTx.actions)
 		n.global = false
 	}
 	var err error
@@ -252,10 +256,12 @@ func (c *compiler) compileTransaction(el *jmx.Element, cx cctx, lv *level, base 
 		includeTimers: el.Bool("TransactionController.includeTimers", true),
 		label:         nameTemplate(c, el),
 		listeners:     sc.listeners,
+		actions:       sc.actions,
 		global:        true,
 	}
 	if cx.parentTx != nil {
 		x.listeners = without(sc.listeners, cx.parentTx.listeners)
+		x.actions = withoutActions(sc.actions, cx.parentTx.actions)
 		x.global = false
 	}
 	if x.parent {

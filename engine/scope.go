@@ -24,6 +24,7 @@ type level struct {
 	posts     []postProcessor
 	asserts   []checker
 	listeners []Output
+	actions   []*resultAction
 	data      []iterListener // iteration listeners of the nearest enclosing controller
 }
 
@@ -104,6 +105,10 @@ func (c *compiler) levelOf(el *jmx.Element) *level {
 				l.data = append(l.data, it)
 			}
 		case kPost:
+			if ch.Class() == "ResultAction" {
+				l.actions = append(l.actions, &resultAction{action: int(ch.Int("OnError.action", 0))})
+				continue
+			}
 			if p, err := c.buildPost(ch); err != nil {
 				c.problemOrBad(ch, err)
 			} else if p != nil {
@@ -157,6 +162,7 @@ type scope struct {
 	posts     []postProcessor // outermost first
 	asserts   []checker       // outermost first
 	listeners []Output        // innermost first, no duplicates
+	actions   []*resultAction // outermost first
 }
 
 func resolveScope(chain []*level) scope {
@@ -188,6 +194,7 @@ func resolveScope(chain []*level) scope {
 		s.pres = append(s.pres, l.pres...)
 		s.posts = append(s.posts, l.posts...)
 		s.asserts = append(s.asserts, l.asserts...)
+		s.actions = append(s.actions, l.actions...)
 	}
 	return s
 }

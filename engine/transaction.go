@@ -20,7 +20,8 @@ type txController struct {
 	parent        bool
 	includeTimers bool
 	label         *functions.Template
-	listeners     []Output  // listeners in the controller's own scope
+	listeners     []Output // listeners in the controller's own scope
+	actions       []*resultAction
 	global        bool      // the transaction sample goes to Options.Outputs
 	asserts       []checker // parent mode: assertions in the controller's scope
 }

@@ -202,7 +202,8 @@ type samplerNode struct {
 	posts     []postProcessor
 	asserts   []checker
 	listeners []Output // scoped file collectors
-	global    bool     // also to Options.Outputs (false inside a parent-mode transaction)
+	actions   []*resultAction
+	global    bool // also to Options.Outputs (false inside a parent-mode transaction)
 }
 
 func (s *samplerNode) describe() (string, string, []node) {
@@ -261,9 +262,15 @@ func (s *samplerNode) sample(u *vuser) flow {
 	}
 	u.vars.Put(lastSampleOK, strconv.FormatBool(r.Success))
 	u.lastPkg = s
+	logical := flowNext
+	if !r.Success {
+		for _, a := range s.actions {
+			logical = a.apply(r, logical)
+		}
+	}
 	u.deliver(r, s.listeners, s.global)
 	u.addToTransactions(r, len(u.tx))
-	return u.afterSample(r)
+	return u.afterSample(r, logical)
 }
 
 // fillThreadInfo sets thread name and counts on a result and its sub-results.
@@ -279,8 +286,9 @@ func (u *vuser) fillThreadInfo(r *sampler.Result) {
 }
 
 // afterSample applies the result's stop flags and the group's
-// on_sample_error policy, then the scheduler's end time.
-func (u *vuser) afterSample(r *sampler.Result) flow {
+// on_sample_error policy, then logical (a Result Status Action Handler's
+// loop action, flowNext for none) and the scheduler's end time.
+func (u *vuser) afterSample(r *sampler.Result, logical flow) flow {
 	g := u.gr.g
 	failed := !r.Success
 	f := flowNext
@@ -300,6 +308,9 @@ func (u *vuser) afterSample(r *sampler.Result) flow {
 	}
 	if f == flowNext && (r.StartNextLoop || (failed && g.onError == onErrorStartNextLoop)) {
 		f = flowNextThreadLoop
+	}
+	if f == flowNext {
+		f = logical
 	}
 	if !u.endTime.IsZero() && !time.Now().Before(u.endTime) {
 		u.stop = true
