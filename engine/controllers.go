@@ -103,6 +103,12 @@ func (c *loopController) run(u *vuser) flow {
 		u.popPass()
 		cont, up := u.loopFlow(f)
 		if !cont {
+			if up == flowNext { // this loop's break: JMeter resets its count
+				u.vars.Put(c.idxVar, "0")
+				if !c.continueForever {
+					st.done = true
+				}
+			}
 			return up
 		}
 		u.yieldIfIdle(before)
@@ -146,28 +152,37 @@ func (c *whileController) ended(u *vuser, loopEnd bool) bool {
 	return false
 }
 
+// run checks the condition as JMeter does: after each pass (for a blank
+// condition, on the last sample), and before each pass once the index has
+// moved on, so "${__jm__w__idx} < 3" runs passes 0, 1 and 2. When the loop
+// ends or breaks, the index reads 0 again.
 func (c *whileController) run(u *vuser) flow {
-	if c.ended(u, false) {
-		return flowNext
-	}
 	for i := 0; ; i++ {
 		if u.halted() {
 			return flowStop
 		}
 		u.vars.Put(c.idxVar, strconv.Itoa(i))
+		if c.ended(u, false) {
+			break
+		}
 		before := u.samples
 		u.pushPass(i + 1)
 		f := c.pass(u)
 		u.popPass()
 		cont, up := u.loopFlow(f)
 		if !cont {
+			if up == flowNext { // this loop's break
+				u.vars.Put(c.idxVar, "0")
+			}
 			return up
 		}
 		if c.ended(u, true) {
-			return flowNext
+			break
 		}
 		u.yieldIfIdle(before)
 	}
+	u.vars.Put(c.idxVar, "0")
+	return flowNext
 }
 
 // ifController runs its children when the condition holds.
@@ -489,6 +504,9 @@ func (c *foreachController) run(u *vuser) flow {
 		u.popPass()
 		cont, up := u.loopFlow(f)
 		if !cont {
+			if up == flowNext { // this loop's break: JMeter resets its count
+				u.vars.Put(c.idxVar, strconv.FormatInt(start, 10))
+			}
 			return up
 		}
 	}
