@@ -20,6 +20,7 @@ type compiler struct {
 	problems []Problem
 	skipped  []Problem
 	levels   map[*jmx.Element]*level
+	csvSlots map[string]int          // per-user CSV positions (shareMode.thread) by file
 	opened   map[*jmx.Element]Output // ResultCollector outputs, one per element
 	reported map[*jmx.Element]bool
 	visiting map[*jmx.Element]bool // module targets being expanded
@@ -63,6 +64,7 @@ func Compile(plan *jmx.Plan, opts Options) (*Test, error) {
 		t:        t,
 		plan:     plan,
 		levels:   make(map[*jmx.Element]*level),
+		csvSlots: make(map[string]int),
 		opened:   make(map[*jmx.Element]Output),
 		reported: make(map[*jmx.Element]bool),
 		visiting: make(map[*jmx.Element]bool),

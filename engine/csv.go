@@ -83,6 +83,17 @@ func (c *compiler) buildCSV(el *jmx.Element) (iterListener, error) {
 		if f.err != nil {
 			return nil, fmt.Errorf("%v: %w", f.err, errCannotRun)
 		}
+		if d.share == "shareMode.thread" {
+			// JMeter keys a user's position by file name (FileServer alias
+			// file@thread): every data set of a user reading that file,
+			// copies made by Module Controllers included, shares it
+			p := d.path(name)
+			if s, ok := c.csvSlots[p]; ok {
+				d.slot = s
+			} else {
+				c.csvSlots[p] = d.slot
+			}
+		}
 	}
 	return d, nil
 }

@@ -306,6 +306,13 @@ func (c *compiler) compileModule(el *jmx.Element, cx cctx) node {
 	for _, ch := range target.Children {
 		c.check(ch)
 	}
+	// JMeter runs a copy of the target: its config elements (a Counter, a
+	// Random Variable) keep their own state, apart from the original's and
+	// other modules' copies, so the copy gets levels of its own. (CSV Data
+	// Sets still share their position: JMeter keys it by file name.)
+	saved := c.levels
+	c.levels = make(map[*jmx.Element]*level)
+	defer func() { c.levels = saved }()
 	return c.compileController(target, cx)
 }
 
