@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -137,6 +138,19 @@ func (o *statsOutput) add(r *sampler.Result, depth int) {
 
 func (o *statsOutput) Close() error { return nil }
 
+// lateOutputs passes results on to outputs opened after the plan compiled
+// (the -l file, the summariser). They are added before Run starts and
+// closed by the caller.
+type lateOutputs struct{ outs []engine.Output }
+
+func (l *lateOutputs) Add(r *sampler.Result) {
+	for _, o := range l.outs {
+		o.Add(r)
+	}
+}
+
+func (l *lateOutputs) Close() error { return nil }
+
 // javaDate prints a time the way JMeter 5.6's console does ("2026 Nov 26 23:12:32 UTC").
 func javaDate(t time.Time) string { return t.Format("2006 Jan 02 15:04:05 MST") }
 
@@ -210,24 +224,14 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 
 	// Every result file of the run (-l and the plan's listeners) is opened
 	// through one set, so listeners naming the same file share a writer.
+	// The -l file and the summariser are opened only once the plan has
+	// compiled: a refused plan leaves no header-only JTL and prints no
+	// summary of nothing. Until then they wait in late.
 	var files report.JTLFiles
 	var writers []*report.JTLWriter
-	if o.results != "" {
-		if o.force {
-			if err := os.Remove(o.results); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return fail("-f: cannot delete %s: %v", o.results, err)
-			}
-		}
-		jtl, err := files.Open(o.results, saveCfg)
-		if err != nil {
-			return fail("results file: %v", err)
-		}
-		outputs = append(outputs, jtl)
-		closers = append(closers, jtl.Close)
-		writers = append(writers, jtl.JTLWriter)
-	}
+	late := &lateOutputs{}
 	stats := &statsOutput{st: report.NewStats(statsOpts)}
-	outputs = append(outputs, stats)
+	outputs = append(outputs, late, stats)
 
 	var test *engine.Test
 	counts := func() (int, int, int) {
@@ -239,13 +243,6 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 	sumCfg, err := report.SummariserConfigFromProps(props)
 	if err != nil {
 		return fail("%v", err)
-	}
-	if sumCfg.Out {
-		if summariser := sumCfg.New(stdout, counts); summariser != nil {
-			fmt.Fprintf(stdout, "Creating summariser <%s>\n", sumCfg.Name)
-			outputs = append(outputs, summariser)
-			closers = append(closers, summariser.Close)
-		}
 	}
 
 	opts := engine.Options{
@@ -278,16 +275,41 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		var probs engine.Problems
 		if errors.As(err, &probs) {
 			fmt.Fprintf(stderr, "gometer: %s cannot run: %d problem(s):\n", o.plan, len(probs))
+			skippable := false
 			for _, p := range probs {
 				fmt.Fprintf(stderr, "  %s\n", p.String())
+				skippable = skippable || strings.Contains(p.Msg, "unsupported")
 			}
-			fmt.Fprintln(stderr, "gometer: fix the plan, or run with --skip-unsupported to skip unsupported elements")
+			if skippable {
+				fmt.Fprintln(stderr, "gometer: fix the plan, or run with --skip-unsupported to skip the unsupported elements")
+			}
 			return exitFailed, ""
 		}
 		return fail("%v", err)
 	}
 	for _, w := range test.Warnings() {
 		fmt.Fprintf(stderr, "gometer: skipping %s\n", w.String())
+	}
+	if o.results != "" {
+		if o.force {
+			if err := os.Remove(o.results); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fail("-f: cannot delete %s: %v", o.results, err)
+			}
+		}
+		jtl, err := files.Open(o.results, saveCfg)
+		if err != nil {
+			return fail("results file: %v", err)
+		}
+		late.outs = append(late.outs, jtl)
+		closers = append(closers, jtl.Close)
+		writers = append(writers, jtl.JTLWriter)
+	}
+	if sumCfg.Out {
+		if summariser := sumCfg.New(stdout, counts); summariser != nil {
+			fmt.Fprintf(stdout, "Creating summariser <%s>\n", sumCfg.Name)
+			late.outs = append(late.outs, summariser)
+			closers = append(closers, summariser.Close)
+		}
 	}
 	fmt.Fprintf(stdout, "Created the tree successfully using %s\n", o.plan)
 	start := time.Now()
@@ -298,6 +320,14 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
+	grace := 10 * time.Second
+	if v, ok := props.Get("gometer.shutdown_grace"); ok {
+		secs, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || secs < 0 {
+			return fail("property gometer.shutdown_grace=%q: want seconds", v)
+		}
+		grace = time.Duration(secs * float64(time.Second))
+	}
 	var stopSignal os.Signal
 	var sigMu sync.Mutex
 	go func() {
@@ -310,8 +340,14 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 			}
 			sigMu.Unlock()
 			if n == 1 {
-				fmt.Fprintf(stderr, "gometer: %v received: stopping (no new samples; waiting for those in flight). Send it again to stop at once.\n", s)
+				fmt.Fprintf(stderr, "gometer: %v received: stopping (no new samples; waiting up to %v for those in flight). Send it again to stop at once.\n", s, grace)
 				cancel()
+				// Samples in flight get a bounded grace period; a request
+				// to a server that never answers must not keep the run alive.
+				time.AfterFunc(grace, func() {
+					fmt.Fprintf(stderr, "gometer: samples still in flight after %v: stopping now\n", grace)
+					test.StopNow()
+				})
 			} else {
 				fmt.Fprintf(stderr, "gometer: %v received again: stopping now\n", s)
 				test.StopNow()
