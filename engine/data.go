@@ -78,7 +78,7 @@ type counter struct {
 func (c *counter) iterationStart(u *vuser) flow {
 	start := evalInt(c.start, u.ctx, 0)
 	end := evalInt(c.end, u.ctx, math.MaxInt64)
-	incr := evalInt(c.incr, u.ctx, 1)
+	incr := evalInt(c.incr, u.ctx, 0) // JMeter reads an empty increment as 0: the counter stays
 	name := c.name.Eval(u.ctx)
 	if !c.perUser {
 		c.mu.Lock()
