@@ -56,8 +56,10 @@
 //
 // Known approximations: with "ignore sub-controller blocks" Interleave and
 // Random controllers take one sampler at a time only from simple
-// sub-controllers of samplers (others run as a block); the Arrivals thread group
-// ramps its rate linearly in time (the plugin's linear ramp derives the rate
-// from the arrivals so far); JavaScript If conditions run on the functions
-// package's one-line JavaScript evaluator.
+// sub-controllers of samplers (others run as a block); JavaScript If
+// conditions run on the functions package's one-line JavaScript evaluator.
+//
+// Copied on purpose: an Arrivals thread group with a ramp-up and no steps
+// sends nothing during the ramp-up and then its full rate, as the plugin's
+// code does (its linear ramp never leaves a rate of 0).
 package engine

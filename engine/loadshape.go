@@ -358,7 +358,14 @@ func (gr *groupRun) runConcurrency(c *functions.Context, ph *phaseState) {
 type rateFunc func(t float64) float64
 
 // arrivalsRate follows ArrivalsThreadGroup: TargetLevel arrivals per unit,
-// reached by a linear or stepped ramp, then held.
+// reached by a stepped ramp, then held.
+//
+// With Steps empty the plugin means a linear ramp, but its
+// ArrivalsThreadStarter.getCurrentRate computes the ramp's rate from the
+// arrivals so far, slope·sqrt(2·count/slope), which is 0 while count is 0;
+// count only grows when the rate is above 0, so no arrival comes before the
+// ramp-up ends, and then the full rate does. gometer sends what JMeter with
+// the plugin sends (its users compare the two runs), and says so in the log.
 func (gr *groupRun) arrivalsRate(c *functions.Context) rateFunc {
 	g := gr.g
 	unit := g.unitFactor(c)
@@ -366,6 +373,9 @@ func (gr *groupRun) arrivalsRate(c *functions.Context) rateFunc {
 	ramp := g.prop("RampUp", c, 0) * unit
 	hold := g.prop("Hold", c, 0) * unit
 	steps := g.prop("Steps", c, 0)
+	if ramp > 0 && steps <= 0 {
+		gr.t.logf("WARN", "%s: Arrivals Thread Group with a ramp-up and no steps: as the plugin does, no arrivals during the %g s ramp-up, then %g/s (set Steps for a ramp)", g.name, ramp, target)
+	}
 	return func(t float64) float64 {
 		if t >= ramp+hold {
 			return -1
@@ -376,7 +386,7 @@ func (gr *groupRun) arrivalsRate(c *functions.Context) rateFunc {
 		if steps > 0 {
 			return target / steps * (math.Floor(t/(ramp/steps)) + 1)
 		}
-		return target / ramp * t
+		return 0 // the plugin's linear ramp never starts (see above)
 	}
 }
 

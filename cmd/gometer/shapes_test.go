@@ -268,11 +268,10 @@ func TestShapesArrivalRates(t *testing.T) {
 		}
 	})
 	t.Run("ArrivalsThreadGroup linear ramp", func(t *testing.T) {
-		t.Skip("known: with Steps empty the engine takes the rate at the next arrival's time, so it sends one arrival at 0.2 s and the next only at ~3.5 s " +
-			"(rate 0.3/s then); the plugin (ArrivalsThreadStarter.getCurrentRate) derives the ramp rate from the count of arrivals so far, " +
-			"slope·sqrt(2·count/slope), which is 0 while the count is 0, so it sends nothing until the ramp-up ends and then the full rate")
-		// As the plugin's code does it: nothing during the 4 s ramp, then
-		// 6/s for the 2 s hold.
+		// As the plugin's code does it (ArrivalsThreadStarter.getCurrentRate
+		// derives the ramp rate from the arrivals so far, slope·sqrt(2·count/
+		// slope), which stays 0 while the count is 0): nothing during the
+		// 4 s ramp, then 6/s for the 2 s hold.
 		a := groupHits(hs, "arrl")
 		if ramp := countBefore(a, t0, 3.9); ramp != 0 || !within(float64(len(a)), 12, 0.15) {
 			t.Errorf("linear ramp: %d arrivals in the 4 s ramp (want 0), %d in all (want 12)\n%s", ramp, len(a), describeHits(a, t0))
