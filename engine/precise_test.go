@@ -93,7 +93,7 @@ func TestPreciseTimerExactCount(t *testing.T) {
 			t.Fatal(err)
 		}
 		at := r.at.Sub(start).Seconds()
-		if at < ev-0.005 || at > ev+0.4 {
+		if at < ev-0.005 || at > ev+0.8 { // never early; late only on a loaded machine
 			t.Errorf("request %d arrived at %.3f s, its event is at %.3f s", i, at, ev)
 		}
 	}
