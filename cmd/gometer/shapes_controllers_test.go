@@ -286,7 +286,7 @@ func TestShapesPerUserControllers(t *testing.T) {
 			t.Errorf("user %s requested\n %s\nwant\n %s", u, strings.Join(got, " "), strings.Join(want, " "))
 		}
 	}
-	if c := rowsByLabel(rows); c["each"] != 2+3+4 || c["while"] != 1+2+3 || c["probe"] != 3 {
+	if c := rowsByLabel(rows); c["each"] != 2+3+4 || c["while"] != 1+1+2 || c["probe"] != 3 {
 		t.Errorf("JTL rows per label %v", c)
 	}
 }
