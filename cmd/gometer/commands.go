@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,7 @@ func cmdValidate(o *options, stdout, stderr io.Writer) int {
 			for _, p := range probs {
 				fmt.Fprintf(stdout, "  %s\n", p.String())
 			}
+			printScriptCount(stdout, probs)
 			return exitFailed
 		}
 		fmt.Fprintf(stderr, "gometer: %v\n", err)
@@ -46,10 +48,38 @@ func cmdValidate(o *options, stdout, stderr io.Writer) int {
 		for _, p := range w {
 			fmt.Fprintf(stdout, "  %s\n", p.String())
 		}
+		printScriptCount(stdout, w)
 		return exitFailed
 	}
 	fmt.Fprintf(stdout, "\n%s: every element can run\n", o.plan)
 	return exitOK
+}
+
+// printScriptCount sums up the script elements (JSR223, BeanShell, BSF)
+// among the problems by language: they are the usual reason a real plan
+// cannot run, and the count says how much porting a plan needs.
+func printScriptCount(w io.Writer, probs []engine.Problem) {
+	byLang := map[string]int{}
+	total := 0
+	for _, p := range probs {
+		if p.Script != "" {
+			byLang[p.Script]++
+			total++
+		}
+	}
+	if total == 0 {
+		return
+	}
+	langs := make([]string, 0, len(byLang))
+	for l := range byLang {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	parts := make([]string, len(langs))
+	for i, l := range langs {
+		parts[i] = fmt.Sprintf("%s %d", l, byLang[l])
+	}
+	fmt.Fprintf(w, "%d script element(s): %s\n", total, strings.Join(parts, ", "))
 }
 
 // cmdReport renders the HTML report and statistics.json from JTL files.
