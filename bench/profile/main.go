@@ -16,6 +16,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -47,6 +48,33 @@ func (o *statsOutput) Add(r *sampler.Result) {
 }
 
 func (o *statsOutput) Close() error { return nil }
+
+// elapsedOutput keeps every top-level sample's elapsed time at full
+// resolution (the JTL has whole milliseconds), for S3's added latency.
+type elapsedOutput struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (o *elapsedOutput) Add(r *sampler.Result) {
+	o.mu.Lock()
+	o.d = append(o.d, r.Elapsed)
+	o.mu.Unlock()
+}
+
+func (o *elapsedOutput) Close() error { return nil }
+
+// String is the median and 99th percentile, in microseconds.
+func (o *elapsedOutput) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.d) == 0 {
+		return "no samples"
+	}
+	slices.Sort(o.d)
+	at := func(q float64) time.Duration { return o.d[min(len(o.d)-1, int(q*float64(len(o.d))))] }
+	return fmt.Sprintf("elapsed of %d samples: p50 %.3f ms, p99 %.3f ms", len(o.d), float64(at(0.50))/1e6, float64(at(0.99))/1e6)
+}
 
 func main() {
 	var (
@@ -152,7 +180,8 @@ func run(planPath, jtlPath, cpuProf, memProf string, rate int, heapAt time.Durat
 		return err
 	}
 	stats := &statsOutput{st: report.NewStats(sopts)}
-	outputs = append(outputs, stats)
+	elapsed := &elapsedOutput{}
+	outputs = append(outputs, stats, elapsed)
 	var test *engine.Test
 	sumCfg, err := report.SummariserConfigFromProps(p)
 	if err != nil {
@@ -188,7 +217,7 @@ func run(planPath, jtlPath, cpuProf, memProf string, rate int, heapAt time.Durat
 			runErr = err
 		}
 	}
-	fmt.Printf("run took %s\n%s\n", time.Since(start).Round(time.Millisecond), test.GeneratorHealth())
+	fmt.Printf("run took %s; %s\n%s\n", time.Since(start).Round(time.Millisecond), elapsed, test.GeneratorHealth())
 	if memProf != "" {
 		f, err := os.Create(memProf)
 		if err != nil {
