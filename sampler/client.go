@@ -52,6 +52,7 @@ type clientConn struct {
 	conn   *countConn
 	br     *bufio.Reader // while a response is read; nil when idle
 	idleAt time.Time
+	body   connBody // the current response's body
 	// done is the Done channel of the context the connection was opened
 	// under; stop unregisters the close that context's cancellation
 	// triggers. Registering once per connection rather than per request
@@ -101,7 +102,10 @@ func (st *HTTPState) roundTrip(ctx context.Context, h *HTTP, req *http.Request, 
 		st.gotConn, st.reused, st.connAt = true, false, time.Now()
 		return nil, err
 	}
-	st.gotConn, st.reused, st.connAt, st.conn = true, reused, time.Now(), cc.conn
+	st.gotConn, st.reused, st.conn = true, reused, cc.conn
+	if !reused {
+		st.connAt = time.Now() // only a new connection's connect time is reported
+	}
 	resp, err := st.exchangeOn(ctx, h, cc, req, body)
 	if err == nil {
 		return resp, nil
@@ -169,8 +173,11 @@ func (st *HTTPState) exchangeOn(ctx context.Context, h *HTTP, cc *clientConn, re
 		}
 		break
 	}
-	resp.Body = &connBody{rc: resp.Body, st: st, cc: cc, pools: pools, stop: stop,
+	// The body wrapper lives in the connection: one response at a time is
+	// read on it, and reusing it saves an allocation per request.
+	cc.body = connBody{rc: resp.Body, st: st, cc: cc, pools: pools, stop: stop,
 		reuse: !resp.Close && !req.Close && resp.StatusCode != 101}
+	resp.Body = &cc.body
 	return resp, nil
 }
 
@@ -185,6 +192,9 @@ type connBody struct {
 	reuse bool
 	eof   bool
 	done  bool
+	// at, when set, is a clock reading taken just before Close (the
+	// sample's end): the idle time starts there, saving a clock read.
+	at time.Time
 }
 
 func (b *connBody) Read(p []byte) (int, error) {
@@ -216,7 +226,7 @@ func (b *connBody) Close() error {
 		cc.br.Reset(nil)
 		b.pools.r.Put(cc.br)
 		cc.br = nil
-		b.st.putIdle(cc)
+		b.st.putIdle(cc, b.at)
 		return nil
 	}
 	if cc.br != nil {
@@ -228,7 +238,8 @@ func (b *connBody) Close() error {
 	return nil
 }
 
-func (st *HTTPState) putIdle(cc *clientConn) {
+// putIdle keeps cc for reuse; now is the current time, or zero to read the clock.
+func (st *HTTPState) putIdle(cc *clientConn, now time.Time) {
 	n := 0
 	for _, x := range st.idle {
 		if x.key == cc.key {
@@ -239,7 +250,10 @@ func (st *HTTPState) putIdle(cc *clientConn) {
 		cc.close()
 		return
 	}
-	cc.idleAt = time.Now()
+	if now.IsZero() {
+		now = time.Now()
+	}
+	cc.idleAt = now
 	st.idle = append(st.idle, cc)
 }
 

@@ -194,6 +194,9 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 	if !first.IsZero() {
 		latency = first.Sub(start)
 	}
+	if b, ok := resp.Body.(*connBody); ok {
+		b.at = end
+	}
 	resp.Body.Close()
 	st.end()
 	res.Elapsed = end.Sub(start)
