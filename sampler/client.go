@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -155,6 +156,10 @@ func (st *HTTPState) exchangeOn(ctx context.Context, h *HTTP, cc *clientConn, re
 		cc.br = pools.r.Get().(*bufio.Reader)
 		cc.br.Reset(cc.conn)
 	}
+	// Let the other users run before reading: under load the response has
+	// usually arrived by then, and the read succeeds at once instead of
+	// failing, parking the goroutine and waking it through the poller.
+	runtime.Gosched()
 	var resp *http.Response
 	for {
 		resp, err = http.ReadResponse(cc.br, req)
