@@ -44,10 +44,8 @@ func cmdValidate(o *options, stdout, stderr io.Writer) int {
 	}
 	test.Describe(stdout)
 	if w := test.Warnings(); len(w) > 0 {
-		fmt.Fprintf(stdout, "\n%d element(s) gometer cannot run:\n", len(w))
-		for _, p := range w {
-			fmt.Fprintf(stdout, "  %s\n", p.String())
-		}
+		// The description above names each of them in place ("skipped: …").
+		fmt.Fprintf(stdout, "\n%s: %d element(s) gometer cannot run (marked \"skipped\" above, with file and line)\n", o.plan, len(w))
 		printScriptCount(stdout, w)
 		return exitFailed
 	}
