@@ -21,8 +21,9 @@ import (
 // The HTTP client is synchronous: the virtual user's goroutine writes the
 // request and reads the response on its own keep-alive connection, with no
 // transport goroutines per connection and no buffers held while idle
-// (bufio readers and writers come from pools shared by the sampler). The
-// wire format is net/http's own (Request.Write, ReadResponse).
+// (bufio readers and writers come from pools shared by the sampler).
+// Requests are written in HttpClient's header order (writeRequest) and
+// responses read by the lean reader in httpread.go.
 
 // bufPools are shared by all users of a sampler.
 type bufPools struct {
@@ -54,6 +55,10 @@ type clientConn struct {
 	br     *bufio.Reader // while a response is read; nil when idle
 	idleAt time.Time
 	body   connBody // the current response's body
+	// The current response's body reader, by transfer coding; kept here
+	// so that reading a response allocates no reader.
+	sized  sizedBody
+	chunks chunkBody
 	// done is the Done channel of the context the connection was opened
 	// under; stop unregisters the close that context's cancellation
 	// triggers. Registering once per connection rather than per request
@@ -160,23 +165,15 @@ func (st *HTTPState) exchangeOn(ctx context.Context, h *HTTP, cc *clientConn, re
 	// usually arrived by then, and the read succeeds at once instead of
 	// failing, parking the goroutine and waking it through the poller.
 	runtime.Gosched()
-	var resp *http.Response
-	for {
-		resp, err = http.ReadResponse(cc.br, req)
-		if err != nil {
-			if stop != nil {
-				stop()
-			}
-			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-				err = errNoResponse // the server closed the connection without answering
-			}
-			return nil, err
+	resp, err := st.readResponse(cc, req)
+	if err != nil {
+		if stop != nil {
+			stop()
 		}
-		// Skip interim responses (100 Continue, 103 Early Hints).
-		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != 101 {
-			continue
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			err = errNoResponse // the server closed the connection without answering
 		}
-		break
+		return nil, err
 	}
 	// The body wrapper lives in the connection: one response at a time is
 	// read on it, and reusing it saves an allocation per request.

@@ -223,7 +223,7 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 	}
 	res.Bytes = st.read.Load() - r0
 	res.SentBytes = st.written.Load() - w0
-	res.ResponseHeaders = responseHeaderText(st.headerBlock(), resp)
+	res.ResponseHeaders = st.respHead // status line and headers as received
 	res.ResponseCode = statusCode(resp.StatusCode)
 	res.ResponseMessage = reasonPhrase(resp)
 	res.Success = resp.StatusCode >= 200 && resp.StatusCode <= 399
@@ -270,8 +270,17 @@ func (h *HTTP) newRequest(ctx context.Context, c *functions.Context, st *HTTPSta
 	if !validMethod(method) {
 		return nil, &javaError{"java.lang.IllegalArgumentException", "Unexpected method: '" + method + "'"}
 	}
-	req := &http.Request{Method: method, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
-	hdr := make(http.Header, len(h.headers)+4)
+	// The request and its header map are the user's, reused: nothing holds
+	// them past the sample (redirect hops copy what they repeat).
+	req := &st.reqBuf
+	*req = http.Request{Method: method, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
+	hdr := st.reqHdr
+	if hdr == nil {
+		hdr = make(http.Header, len(h.headers)+4)
+		st.reqHdr = hdr
+	} else {
+		clear(hdr)
+	}
 	if h.keepAlive {
 		hdr["Connection"] = keepAliveValue[:1:1]
 	} else {
@@ -539,35 +548,6 @@ func isBinaryType(ct string) bool {
 		}
 	}
 	return strings.HasPrefix(ct, "image/") || strings.HasPrefix(ct, "audio/") || strings.HasPrefix(ct, "video/")
-}
-
-// responseHeaderText is the header block as JMeter stores it: status line
-// and header lines as received, each ended by "\n".
-func responseHeaderText(raw []byte, resp *http.Response) string {
-	if len(raw) > 0 {
-		var b strings.Builder
-		b.Grow(len(raw) + 1)
-		for len(raw) > 0 {
-			i := bytes.Index(raw, []byte("\r\n"))
-			if i < 0 {
-				b.Write(raw)
-				b.WriteByte('\n')
-				break
-			}
-			b.Write(raw[:i])
-			b.WriteByte('\n')
-			raw = raw[i+2:]
-		}
-		return b.String()
-	}
-	var b strings.Builder
-	b.WriteString(resp.Proto + " " + resp.Status + "\n")
-	for k, vs := range resp.Header {
-		for _, v := range vs {
-			b.WriteString(k + ": " + v + "\n")
-		}
-	}
-	return b.String()
 }
 
 // requestHeaderText lists the request headers as JMeter shows them: the

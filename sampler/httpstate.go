@@ -1,10 +1,10 @@
 package sampler
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"net"
+	"net/http"
 	"net/url"
 	"sync/atomic"
 	"time"
@@ -51,12 +51,24 @@ type HTTPState struct {
 	conn           *countConn // connection of the current request
 
 	// Bytes read from / written to this user's connections (plaintext,
-	// after TLS), and the raw response header block of the current response.
+	// after TLS).
 	read    atomic.Int64
 	written atomic.Int64
-	capOn   bool
-	capBuf  []byte
-	capDone bool
+	// active is set while a sample's request is under way (the response
+	// timeout applies). respHead is the current response's status line and
+	// headers as received, each line ended by "\n"; headBuf and lineBuf are
+	// the response reader's reused buffers.
+	active   bool
+	respHead string
+	headBuf  []byte
+	lineBuf  []byte
+	// The current request and response and their header maps, reused from
+	// one sample to the next (valid until the user's next request).
+	reqBuf   http.Request
+	reqHdr   http.Header
+	respBuf  http.Response
+	respHdr  http.Header
+	respVals []string
 
 	cookies map[*jmx.Element]*cookieStore
 	caches  map[*jmx.Element]*cacheStore
@@ -146,48 +158,13 @@ func (st *HTTPState) begin(connectTO, readTO time.Duration, dns *dnsState) {
 	st.gotConn = false
 	st.reused = false
 	st.conn = nil
-	st.capOn = true
-	st.capDone = false
-	st.capBuf = st.capBuf[:0]
+	st.active = true
+	st.respHead = ""
 }
 
-// end stops header capture and the response timeout.
+// end stops the response timeout.
 func (st *HTTPState) end() {
-	st.capOn = false
-}
-
-// headerBlock returns the raw response header block captured from the wire
-// (status line and headers, without the final empty line), or nil.
-func (st *HTTPState) headerBlock() []byte {
-	if !st.capDone {
-		return nil
-	}
-	return st.capBuf
-}
-
-// capture records the bytes of a response until the end of its header block.
-func (st *HTTPState) capture(p []byte) {
-	if !st.capOn || st.capDone {
-		return
-	}
-	st.capBuf = append(st.capBuf, p...)
-	for {
-		i := bytes.Index(st.capBuf, []byte("\r\n\r\n"))
-		if i < 0 {
-			break
-		}
-		// Skip interim 1xx responses: keep the final header block only.
-		if len(st.capBuf) > 9 && bytes.HasPrefix(st.capBuf, []byte("HTTP/")) && st.capBuf[9] == '1' && !bytes.HasPrefix(st.capBuf[9:], []byte("101")) {
-			st.capBuf = append(st.capBuf[:0], st.capBuf[i+4:]...)
-			continue
-		}
-		st.capBuf = st.capBuf[:i]
-		st.capDone = true
-		break
-	}
-	if len(st.capBuf) > 1<<20 { // pathological header block: give up capturing
-		st.capOn = false
-	}
+	st.active = false
 }
 
 func (st *HTTPState) dial(ctx context.Context, network, addr string) (*countConn, error) {
@@ -268,8 +245,7 @@ type tlsError struct{ err error }
 func (e *tlsError) Error() string { return e.err.Error() }
 func (e *tlsError) Unwrap() error { return e.err }
 
-// countConn counts the bytes a user's connection reads and writes, captures
-// response header blocks and applies the response (socket) timeout per read.
+// countConn counts the bytes a user's connection reads and writes and applies the response (socket) timeout per read.
 type countConn struct {
 	net.Conn
 	st       *HTTPState
@@ -287,7 +263,6 @@ func (c *countConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	if n > 0 {
 		c.st.read.Add(int64(n))
-		c.st.capture(p[:n])
 	}
 	return n, err
 }
@@ -300,7 +275,7 @@ func (c *countConn) Write(p []byte) (int, error) {
 
 // readTimeoutNow is the response timeout of the sample in progress.
 func (st *HTTPState) readTimeoutNow() time.Duration {
-	if !st.capOn {
+	if !st.active {
 		return 0
 	}
 	return st.readTimeout

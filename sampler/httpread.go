@@ -1,0 +1,402 @@
+package sampler
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httputil"
+	"strings"
+)
+
+// The response reader: a lean replacement for http.ReadResponse on the hot
+// path. It reads the status line and header lines into the user's buffer,
+// turns them into one string that is both the sample's response header text
+// (lines as received, each ended by "\n") and the backing store of every
+// header key and value, and reads bodies with readers kept in the connection.
+// A response costs a handful of allocations instead of one per header line.
+// Transfer semantics follow net/http's (and RFC 9112): chunked wins over
+// Content-Length, no body for HEAD, 1xx, 204 and 304, a body without either
+// runs to the end of the connection. Header lines are parsed as leniently as
+// HttpClient does: the name is what precedes the colon, trimmed, and a folded
+// continuation line joins the previous value with one space.
+
+// maxHeaderBytes bounds a response header block; maxBlankLines the empty
+// lines skipped before a status line.
+const (
+	maxHeaderBytes = 1 << 20
+	maxBlankLines  = 64
+)
+
+var errHeaderTooLarge = errors.New("malformed HTTP response: header block larger than 1 MB")
+
+// readResponse reads the final (non-1xx) response to req from cc, leaving its
+// header text in st.respHead. The body must be read and closed by the caller.
+func (st *HTTPState) readResponse(cc *clientConn, req *http.Request) (*http.Response, error) {
+	for {
+		resp, err := st.readHead(cc.br, req)
+		if err != nil {
+			return nil, err
+		}
+		// Skip interim responses (100 Continue, 103 Early Hints).
+		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != 101 {
+			continue
+		}
+		if err := cc.setBody(resp, req); err != nil {
+			return nil, err
+		}
+		return resp, nil
+	}
+}
+
+// readHead reads one status line and header block.
+func (st *HTTPState) readHead(br *bufio.Reader, req *http.Request) (*http.Response, error) {
+	buf := st.headBuf[:0]
+	lines, blank := 0, 0
+	for {
+		line, err := readLine(br, &st.lineBuf)
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			st.headBuf = buf
+			return nil, err
+		}
+		if len(line) == 0 {
+			if lines == 0 && blank < maxBlankLines {
+				// HttpClient skips empty lines before the status line.
+				blank++
+				continue
+			}
+			if lines == 0 {
+				st.headBuf = buf
+				return nil, errors.New("malformed HTTP response: no status line")
+			}
+			break
+		}
+		if lines > 0 && (line[0] == ' ' || line[0] == '\t') {
+			if lines == 1 {
+				st.headBuf = buf
+				return nil, fmt.Errorf("malformed HTTP response: header block starts with a continuation line %q", line)
+			}
+			// A folded value: join it to the previous line with one space.
+			buf = append(buf[:len(buf)-1], ' ')
+			for len(line) > 0 && (line[0] == ' ' || line[0] == '\t') {
+				line = line[1:]
+			}
+			buf = append(buf, line...)
+			buf = append(buf, '\n')
+		} else {
+			buf = append(buf, line...)
+			buf = append(buf, '\n')
+			lines++
+		}
+		if len(buf) > maxHeaderBytes {
+			st.headBuf = buf[:0]
+			return nil, errHeaderTooLarge
+		}
+	}
+	st.headBuf = buf
+	head := string(buf)
+	st.respHead = head
+	return st.parseHead(head, lines-1, req)
+}
+
+// readLine returns the next line without its "\r\n" or "\n". The slice is
+// valid until the next read; a line longer than br's buffer is gathered in
+// *long.
+func readLine(br *bufio.Reader, long *[]byte) ([]byte, error) {
+	line, err := br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		acc := append((*long)[:0], line...)
+		for err == bufio.ErrBufferFull {
+			line, err = br.ReadSlice('\n')
+			acc = append(acc, line...)
+			if len(acc) > maxHeaderBytes {
+				return nil, errHeaderTooLarge
+			}
+		}
+		*long = acc
+		line = acc
+	}
+	if err != nil {
+		return nil, err
+	}
+	line = line[:len(line)-1]
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return line, nil
+}
+
+// parseHead parses the header text (status line, then n header lines, each
+// ended by "\n"); keys and values are substrings of head. The response and
+// its header map are the user's, reused by the next response.
+func (st *HTTPState) parseHead(head string, n int, req *http.Request) (*http.Response, error) {
+	status, rest, _ := strings.Cut(head, "\n")
+	resp := &st.respBuf
+	*resp = http.Response{Request: req}
+	proto, code, ok := strings.Cut(status, " ")
+	if !ok {
+		return nil, fmt.Errorf("malformed HTTP response %q", status)
+	}
+	resp.Proto = proto
+	resp.Status = strings.TrimLeft(code, " ")
+	code, _, _ = strings.Cut(resp.Status, " ")
+	if len(code) != 3 || !isDigits(code) {
+		return nil, fmt.Errorf("malformed HTTP status code %q", code)
+	}
+	resp.StatusCode = int(code[0]-'0')*100 + int(code[1]-'0')*10 + int(code[2]-'0')
+	if resp.ProtoMajor, resp.ProtoMinor, ok = httpVersion(proto); !ok {
+		return nil, fmt.Errorf("malformed HTTP version %q", proto)
+	}
+	hdr := st.respHdr
+	if hdr == nil {
+		hdr = make(http.Header, n)
+		st.respHdr = hdr
+	} else {
+		clear(hdr)
+	}
+	if cap(st.respVals) < n {
+		st.respVals = make([]string, n)
+	}
+	vals := st.respVals[:n]
+	for rest != "" {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
+		colon := strings.IndexByte(line, ':')
+		if colon <= 0 {
+			return nil, fmt.Errorf("malformed HTTP header line %q", line)
+		}
+		name := trimSpaceTab(line[:colon])
+		if name == "" || !validName(name) {
+			return nil, fmt.Errorf("malformed HTTP header line %q", line)
+		}
+		key := http.CanonicalHeaderKey(name)
+		value := trimSpaceTab(line[colon+1:])
+		if prev, seen := hdr[key]; seen {
+			hdr[key] = append(prev, value) // copies: prev's capacity is 1
+			continue
+		}
+		v := vals[:1:1]
+		vals = vals[1:]
+		v[0] = value
+		hdr[key] = v
+	}
+	resp.Header = hdr
+	// net/http's rule, kept so that cache decisions do not change.
+	if p := hdr["Pragma"]; len(p) > 0 && p[0] == "no-cache" {
+		if _, ok := hdr["Cache-Control"]; !ok {
+			hdr["Cache-Control"] = []string{"no-cache"}
+		}
+	}
+	return resp, nil
+}
+
+// trimSpaceTab trims spaces and tabs at both ends.
+func trimSpaceTab(s string) string {
+	i, j := 0, len(s)
+	for i < j && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	for j > i && (s[j-1] == ' ' || s[j-1] == '\t') {
+		j--
+	}
+	return s[i:j]
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// validName: a header name has no white space or control characters.
+func validName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// httpVersion parses "HTTP/major.minor" with one digit each.
+func httpVersion(s string) (major, minor int, ok bool) {
+	switch s {
+	case "HTTP/1.1":
+		return 1, 1, true
+	case "HTTP/1.0":
+		return 1, 0, true
+	}
+	if len(s) != 8 || !strings.HasPrefix(s, "HTTP/") || s[6] != '.' || !isDigits(s[5:6]) || !isDigits(s[7:]) {
+		return 0, 0, false
+	}
+	return int(s[5] - '0'), int(s[7] - '0'), true
+}
+
+// setBody gives resp its body reader and its Close and ContentLength.
+func (cc *clientConn) setBody(resp *http.Response, req *http.Request) error {
+	h := resp.Header
+	resp.Close = shouldClose(resp)
+	chunked := false
+	if te, ok := h["Transfer-Encoding"]; ok && resp.ProtoAtLeast(1, 1) {
+		if len(te) != 1 || !strings.EqualFold(strings.TrimSpace(te[0]), "chunked") {
+			return fmt.Errorf("unsupported transfer encoding: %q", te)
+		}
+		chunked = true
+		resp.TransferEncoding = te
+		delete(h, "Transfer-Encoding")
+	}
+	length := int64(-1)
+	if cl := h["Content-Length"]; len(cl) > 0 {
+		first := strings.TrimSpace(cl[0])
+		for _, v := range cl[1:] {
+			if strings.TrimSpace(v) != first {
+				return fmt.Errorf("http: message cannot contain multiple Content-Length headers; got %q", cl)
+			}
+		}
+		if len(cl) > 1 {
+			h["Content-Length"] = []string{first} // one of several equal values
+		}
+		n, ok := parseLength(first)
+		if !ok {
+			return fmt.Errorf("bad Content-Length %q", first)
+		}
+		length = n
+	}
+	noBody := req.Method == "HEAD" || resp.StatusCode/100 == 1 || resp.StatusCode == 204 || resp.StatusCode == 304
+	switch {
+	case noBody:
+		resp.ContentLength = 0
+		if req.Method == "HEAD" {
+			resp.ContentLength = length // what a GET would have received
+		}
+		resp.Body = http.NoBody
+	case chunked:
+		delete(h, "Content-Length")
+		resp.ContentLength = -1
+		cc.chunks = chunkBody{r: httputil.NewChunkedReader(cc.br), br: cc.br}
+		resp.Body = &cc.chunks
+	case length == 0:
+		resp.ContentLength = 0
+		resp.Body = http.NoBody
+	case length > 0:
+		resp.ContentLength = length
+		cc.sized = sizedBody{br: cc.br, n: length}
+		resp.Body = &cc.sized
+	default:
+		// Neither: the body runs to the end of the connection.
+		resp.ContentLength = -1
+		resp.Close = true
+		cc.sized = sizedBody{br: cc.br, n: -1}
+		resp.Body = &cc.sized
+	}
+	return nil
+}
+
+func parseLength(s string) (int64, bool) {
+	if s == "" || len(s) > 18 || !isDigits(s) {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int64(s[i]-'0')
+	}
+	return n, true
+}
+
+// shouldClose: HTTP/1.0 closes unless it asks to keep alive, HTTP/1.1 only
+// when it says "close".
+func shouldClose(resp *http.Response) bool {
+	if resp.ProtoMajor < 1 {
+		return true
+	}
+	conn := resp.Header["Connection"]
+	if resp.ProtoMajor == 1 && resp.ProtoMinor == 0 {
+		return hasToken(conn, "close") || !hasToken(conn, "keep-alive")
+	}
+	return hasToken(conn, "close")
+}
+
+// hasToken reports whether a comma-separated header holds token (any case).
+func hasToken(vals []string, token string) bool {
+	for _, v := range vals {
+		for v != "" {
+			var t string
+			t, v, _ = strings.Cut(v, ",")
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sizedBody reads a Content-Length body, or (n < 0) one that ends with the
+// connection.
+type sizedBody struct {
+	br *bufio.Reader
+	n  int64
+}
+
+func (b *sizedBody) Read(p []byte) (int, error) {
+	if b.n == 0 {
+		return 0, io.EOF
+	}
+	if b.n > 0 && int64(len(p)) > b.n {
+		p = p[:b.n]
+	}
+	n, err := b.br.Read(p)
+	if b.n < 0 {
+		return n, err
+	}
+	b.n -= int64(n)
+	if err == io.EOF {
+		return n, io.ErrUnexpectedEOF // shorter than announced
+	}
+	if b.n == 0 && err == nil {
+		err = io.EOF // saves the caller one more Read
+	}
+	return n, err
+}
+
+func (b *sizedBody) Close() error { return nil }
+
+// chunkBody reads a chunked body and then its trailer section, so that the
+// connection is left at the next response.
+type chunkBody struct {
+	r    io.Reader
+	br   *bufio.Reader
+	long []byte
+	done bool
+}
+
+func (b *chunkBody) Read(p []byte) (int, error) {
+	if b.done {
+		return 0, io.EOF
+	}
+	n, err := b.r.Read(p)
+	if err == io.EOF {
+		for {
+			line, lerr := readLine(b.br, &b.long)
+			if lerr != nil {
+				if lerr == io.EOF {
+					lerr = io.ErrUnexpectedEOF
+				}
+				return n, lerr
+			}
+			if len(line) == 0 {
+				break
+			}
+		}
+		b.done = true
+	}
+	return n, err
+}
+
+func (b *chunkBody) Close() error { return nil }
