@@ -262,7 +262,7 @@ func (st *HTTPState) putIdle(cc *clientConn, now time.Time) {
 // getConn returns an idle connection for key (most recently used first)
 // or dials a new one.
 func (st *HTTPState) getConn(ctx context.Context, key connKey) (*clientConn, bool, error) {
-	var now time.Time
+	now := st.startedAt
 	for i := len(st.idle) - 1; i >= 0; i-- {
 		cc := st.idle[i]
 		if cc.key != key {

@@ -113,6 +113,9 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 		st.proxy = h.proxyURL(c)
 		st.setLocal(h.localAddr(c))
 		st.begin(cto, rto, dns)
+		if hop == 0 {
+			st.startedAt = start // saves getConn a clock read
+		}
 		resp, err = st.roundTrip(ctx, h, req, body)
 		if st.gotConn && !st.reused {
 			connect = st.connAt.Sub(start)

@@ -60,8 +60,11 @@ type HTTPState struct {
 	// the response reader's reused buffers.
 	active   bool
 	respHead string
-	headBuf  []byte
-	lineBuf  []byte
+	// startedAt is when the current request began, when it is the
+	// sample's first (zero otherwise: the clock is read).
+	startedAt time.Time
+	headBuf   []byte
+	lineBuf   []byte
 	// The current request and response and their header maps, reused from
 	// one sample to the next (valid until the user's next request).
 	reqBuf   http.Request
@@ -160,6 +163,7 @@ func (st *HTTPState) begin(connectTO, readTO time.Duration, dns *dnsState) {
 	st.conn = nil
 	st.active = true
 	st.respHead = ""
+	st.startedAt = time.Time{}
 }
 
 // end stops the response timeout.
