@@ -4,11 +4,12 @@
 # prints one markdown table with each figure and its ratio to wrk and to
 # JMeter from the same run.
 #
-#   bench/run.sh [--smoke] [--runs N] [--scenarios s1,s2,s3,s4] [--out DIR]
+#   bench/run.sh [--smoke] [--runs N] [--scenarios s1,s2,s3,s4] [--tools LIST] [--out DIR]
 #
 #   --smoke      every scenario for ~2 s with small user counts (CI: proves the harness runs)
 #   --runs N     repeat each measurement N times and report medians (default 1)
 #   --scenarios  which scenarios to run (default all: s1,s2,s3,s4)
+#   --tools      which generators to run, of those found (default all: gometer,wrk,hey,k6,jmeter)
 #   --out DIR    keep binaries, plans, JTLs and logs in DIR (default: a temp dir, removed)
 #
 # Scenarios: S1 throughput (64 users, no think time, GET /fast ~100 B, JTL on),
@@ -31,7 +32,7 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SMOKE=0 RUNS=1 SCENARIOS="s1,s2,s3,s4" OUT=""
+SMOKE=0 RUNS=1 SCENARIOS="s1,s2,s3,s4" OUT="" ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) SMOKE=1 ;;
@@ -39,6 +40,8 @@ while [ $# -gt 0 ]; do
     --runs=*) RUNS=${1#*=} ;;
     --scenarios) SCENARIOS=${2:?--scenarios needs a list}; shift ;;
     --scenarios=*) SCENARIOS=${1#*=} ;;
+    --tools) ONLY=${2:?--tools needs a list}; shift ;;
+    --tools=*) ONLY=${1#*=} ;;
     --out) OUT=${2:?--out needs a directory}; shift ;;
     --out=*) OUT=${1#*=} ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -103,6 +106,14 @@ elif have jmeter; then
   JMETER=$(command -v jmeter)
 fi
 [ -n "$JMETER" ] && TOOLS+=(jmeter)
+if [ -n "$ONLY" ]; then
+  picked=()
+  for tool in "${TOOLS[@]}"; do
+    case ",$ONLY," in *",$tool,"*) picked+=("$tool") ;; esac
+  done
+  TOOLS=("${picked[@]}")
+  [ ${#TOOLS[@]} -gt 0 ] || { log "run.sh: none of --tools $ONLY is available"; exit 2; }
+fi
 log "generators: ${TOOLS[*]} ($PINNING)"
 export HEAP="${HEAP:--Xms1g -Xmx4g}" # JMeter's heap for 10,000 threads
 

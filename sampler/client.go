@@ -30,6 +30,40 @@ type bufPools struct {
 	r sync.Pool // *bufio.Reader
 	w sync.Pool // *bufio.Writer
 	s sync.Pool // *[]byte: scratch space for bodies read and dropped
+	x sync.Pool // *exchScratch
+}
+
+// exchScratch is what one exchange needs and nothing keeps afterwards: the
+// request and response structs, their header maps and the header-reading
+// buffers. A user takes one from the sampler's pool per sample, so that an
+// idle user (thousands of them wait in think times) holds none.
+type exchScratch struct {
+	req      http.Request
+	reqHdr   http.Header
+	resp     http.Response
+	respHdr  http.Header
+	respVals []string
+	head     []byte
+	line     []byte
+}
+
+func (p *bufPools) getExch() *exchScratch {
+	if x, ok := p.x.Get().(*exchScratch); ok {
+		return x
+	}
+	return &exchScratch{}
+}
+
+// putExch returns x to the pool unless an unusual response made it large.
+func (p *bufPools) putExch(x *exchScratch) {
+	if cap(x.head) > 64<<10 || cap(x.line) > 64<<10 || len(x.respHdr) > 64 || len(x.reqHdr) > 64 {
+		return
+	}
+	x.req, x.resp = http.Request{}, http.Response{} // drop references
+	clear(x.reqHdr)
+	clear(x.respHdr)
+	clear(x.respVals)
+	p.x.Put(x)
 }
 
 func newBufPools() *bufPools {

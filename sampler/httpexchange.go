@@ -80,6 +80,14 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 		jar = st.cookieStore(h.cookies)
 	}
 
+	// Scratch space for this sample's request and response, back to the
+	// pool when the sample is done.
+	st.x = h.bufs.getExch()
+	defer func() {
+		h.bufs.putExch(st.x)
+		st.x = nil
+	}()
+
 	start := time.Now()
 	res.Start = start
 	// JMeter answers a Digest challenge within the sample but does not keep
@@ -273,14 +281,19 @@ func (h *HTTP) newRequest(ctx context.Context, c *functions.Context, st *HTTPSta
 	if !validMethod(method) {
 		return nil, &javaError{"java.lang.IllegalArgumentException", "Unexpected method: '" + method + "'"}
 	}
-	// The request and its header map are the user's, reused: nothing holds
-	// them past the sample (redirect hops copy what they repeat).
-	req := &st.reqBuf
-	*req = http.Request{Method: method, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
-	hdr := st.reqHdr
+	// The request and its header map are scratch space, reused: nothing
+	// holds them past the sample (redirect hops copy what they repeat).
+	x := st.scratch()
+	req := &x.req
+	// Zeroed, then set field by field: a composite literal would be built
+	// in a temporary on the stack, and a deeper stack per user costs memory
+	// at 10,000 users.
+	*req = http.Request{}
+	req.Method, req.Proto, req.ProtoMajor, req.ProtoMinor = method, "HTTP/1.1", 1, 1
+	hdr := x.reqHdr
 	if hdr == nil {
 		hdr = make(http.Header, len(h.headers)+4)
-		st.reqHdr = hdr
+		x.reqHdr = hdr
 	} else {
 		clear(hdr)
 	}

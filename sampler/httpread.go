@@ -52,15 +52,16 @@ func (st *HTTPState) readResponse(cc *clientConn, req *http.Request) (*http.Resp
 
 // readHead reads one status line and header block.
 func (st *HTTPState) readHead(br *bufio.Reader, req *http.Request) (*http.Response, error) {
-	buf := st.headBuf[:0]
+	x := st.scratch()
+	buf := x.head[:0]
 	lines, blank := 0, 0
 	for {
-		line, err := readLine(br, &st.lineBuf)
+		line, err := readLine(br, &x.line)
 		if err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
-			st.headBuf = buf
+			x.head = buf
 			return nil, err
 		}
 		if len(line) == 0 {
@@ -70,14 +71,14 @@ func (st *HTTPState) readHead(br *bufio.Reader, req *http.Request) (*http.Respon
 				continue
 			}
 			if lines == 0 {
-				st.headBuf = buf
+				x.head = buf
 				return nil, errors.New("malformed HTTP response: no status line")
 			}
 			break
 		}
 		if lines > 0 && (line[0] == ' ' || line[0] == '\t') {
 			if lines == 1 {
-				st.headBuf = buf
+				x.head = buf
 				return nil, fmt.Errorf("malformed HTTP response: header block starts with a continuation line %q", line)
 			}
 			// A folded value: join it to the previous line with one space.
@@ -93,11 +94,11 @@ func (st *HTTPState) readHead(br *bufio.Reader, req *http.Request) (*http.Respon
 			lines++
 		}
 		if len(buf) > maxHeaderBytes {
-			st.headBuf = buf[:0]
+			x.head = buf[:0]
 			return nil, errHeaderTooLarge
 		}
 	}
-	st.headBuf = buf
+	x.head = buf
 	head := string(buf)
 	st.respHead = head
 	return st.parseHead(head, lines-1, req)
@@ -132,11 +133,13 @@ func readLine(br *bufio.Reader, long *[]byte) ([]byte, error) {
 
 // parseHead parses the header text (status line, then n header lines, each
 // ended by "\n"); keys and values are substrings of head. The response and
-// its header map are the user's, reused by the next response.
+// its header map are scratch space (st.x), reused by the next response.
 func (st *HTTPState) parseHead(head string, n int, req *http.Request) (*http.Response, error) {
 	status, rest, _ := strings.Cut(head, "\n")
-	resp := &st.respBuf
-	*resp = http.Response{Request: req}
+	x := st.x
+	resp := &x.resp
+	*resp = http.Response{} // zeroed in place (a literal would use a stack temporary)
+	resp.Request = req
 	proto, code, ok := strings.Cut(status, " ")
 	if !ok {
 		return nil, fmt.Errorf("malformed HTTP response %q", status)
@@ -151,17 +154,17 @@ func (st *HTTPState) parseHead(head string, n int, req *http.Request) (*http.Res
 	if resp.ProtoMajor, resp.ProtoMinor, ok = httpVersion(proto); !ok {
 		return nil, fmt.Errorf("malformed HTTP version %q", proto)
 	}
-	hdr := st.respHdr
+	hdr := x.respHdr
 	if hdr == nil {
 		hdr = make(http.Header, n)
-		st.respHdr = hdr
+		x.respHdr = hdr
 	} else {
 		clear(hdr)
 	}
-	if cap(st.respVals) < n {
-		st.respVals = make([]string, n)
+	if cap(x.respVals) < n {
+		x.respVals = make([]string, n)
 	}
-	vals := st.respVals[:n]
+	vals := x.respVals[:n]
 	for rest != "" {
 		var line string
 		line, rest, _ = strings.Cut(rest, "\n")
@@ -237,6 +240,15 @@ func httpVersion(s string) (major, minor int, ok bool) {
 		return 0, 0, false
 	}
 	return int(s[5] - '0'), int(s[7] - '0'), true
+}
+
+// scratch returns the current exchange's scratch space; a caller outside an
+// exchange (tests) gets one of its own.
+func (st *HTTPState) scratch() *exchScratch {
+	if st.x == nil {
+		st.x = &exchScratch{}
+	}
+	return st.x
 }
 
 // setBody gives resp its body reader and its Close and ContentLength.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
-	"net/http"
 	"net/url"
 	"sync/atomic"
 	"time"
@@ -56,22 +55,14 @@ type HTTPState struct {
 	written atomic.Int64
 	// active is set while a sample's request is under way (the response
 	// timeout applies). respHead is the current response's status line and
-	// headers as received, each line ended by "\n"; headBuf and lineBuf are
-	// the response reader's reused buffers.
+	// headers as received, each line ended by "\n". x is the exchange's
+	// scratch space, taken from the sampler's pool for one sample.
 	active   bool
 	respHead string
 	// startedAt is when the current request began, when it is the
 	// sample's first (zero otherwise: the clock is read).
 	startedAt time.Time
-	headBuf   []byte
-	lineBuf   []byte
-	// The current request and response and their header maps, reused from
-	// one sample to the next (valid until the user's next request).
-	reqBuf   http.Request
-	reqHdr   http.Header
-	respBuf  http.Response
-	respHdr  http.Header
-	respVals []string
+	x         *exchScratch
 
 	cookies map[*jmx.Element]*cookieStore
 	caches  map[*jmx.Element]*cacheStore
