@@ -45,6 +45,7 @@ type exchScratch struct {
 	respVals []string
 	head     []byte
 	line     []byte
+	ex       exState
 }
 
 func (p *bufPools) getExch() *exchScratch {
@@ -59,7 +60,7 @@ func (p *bufPools) putExch(x *exchScratch) {
 	if cap(x.head) > 64<<10 || cap(x.line) > 64<<10 || len(x.respHdr) > 64 || len(x.reqHdr) > 64 {
 		return
 	}
-	x.req, x.resp = http.Request{}, http.Response{} // drop references
+	x.req, x.resp, x.ex = http.Request{}, http.Response{}, exState{} // drop references
 	clear(x.reqHdr)
 	clear(x.respHdr)
 	clear(x.respVals)
@@ -131,7 +132,20 @@ const maxIdlePerKey = 4
 // httpclient4.validate_after_inactivity (4.9 s), and a server that closes it
 // in the meantime fails the sample with NoHttpResponseException.
 func (st *HTTPState) roundTrip(ctx context.Context, h *HTTP, req *http.Request, body *reqBody) (*http.Response, error) {
-	pools := h.bufs
+	// Each step is a function of its own: see exchange on stack depth.
+	cc, err := st.acquire(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := st.exchangeOn(ctx, h, cc, req, body)
+	if err != nil {
+		return nil, st.dropFailed(ctx, h, cc, err)
+	}
+	return resp, nil
+}
+
+// acquire returns a pooled or new connection for req and notes the connect time.
+func (st *HTTPState) acquire(ctx context.Context, req *http.Request) (*clientConn, error) {
 	key := connKey{scheme: req.URL.Scheme, addr: st.connAddr(req.URL)}
 	if st.proxy != nil {
 		key.proxy = st.proxy.String()
@@ -146,53 +160,37 @@ func (st *HTTPState) roundTrip(ctx context.Context, h *HTTP, req *http.Request, 
 	if !reused {
 		st.connAt = time.Now() // only a new connection's connect time is reported
 	}
-	resp, err := st.exchangeOn(ctx, h, cc, req, body)
-	if err == nil {
-		return resp, nil
-	}
+	return cc, nil
+}
+
+// dropFailed closes a connection whose exchange failed.
+func (st *HTTPState) dropFailed(ctx context.Context, h *HTTP, cc *clientConn, err error) error {
 	cc.close()
 	if cc.br != nil {
 		cc.br.Reset(nil)
-		pools.r.Put(cc.br)
+		h.bufs.r.Put(cc.br)
 		cc.br = nil
 	}
 	if ctx.Err() != nil {
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
-	return nil, err
+	return err
 }
 
+// exchangeOn writes req on cc and reads the response's head.
 func (st *HTTPState) exchangeOn(ctx context.Context, h *HTTP, cc *clientConn, req *http.Request, body *reqBody) (*http.Response, error) {
-	pools := h.bufs
 	var stop func() bool
 	if d := ctx.Done(); d != nil && d != cc.done {
-		// A context other than the connection's: watch it for this request.
-		conn := cc.conn
-		stop = context.AfterFunc(ctx, func() { _ = conn.Close() })
+		stop = watchConn(ctx, cc.conn) // a context other than the connection's: watch it for this request
 	}
-	bw := pools.w.Get().(*bufio.Writer)
-	bw.Reset(cc.conn)
-	proxied := cc.key.proxy != "" && cc.key.scheme == "http"
-	if proxied {
-		if u := st.proxy.User; u != nil {
-			pw, _ := u.Password()
-			req.Header.Set("Proxy-Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(u.Username()+":"+pw)))
-		}
-	}
-	err := h.writeRequest(bw, req, body, proxied)
-	if err == nil {
-		err = bw.Flush()
-	}
-	bw.Reset(nil)
-	pools.w.Put(bw)
-	if err != nil {
+	if err := st.writeOn(h, cc, req, body); err != nil {
 		if stop != nil {
 			stop()
 		}
 		return nil, err
 	}
 	if cc.br == nil {
-		cc.br = pools.r.Get().(*bufio.Reader)
+		cc.br = h.bufs.r.Get().(*bufio.Reader)
 		cc.br.Reset(cc.conn)
 	}
 	// Let the other users run before reading: under load the response has
@@ -210,11 +208,39 @@ func (st *HTTPState) exchangeOn(ctx context.Context, h *HTTP, cc *clientConn, re
 		return nil, err
 	}
 	// The body wrapper lives in the connection: one response at a time is
-	// read on it, and reusing it saves an allocation per request.
-	cc.body = connBody{rc: resp.Body, st: st, cc: cc, pools: pools, stop: stop,
-		reuse: !resp.Close && !req.Close && resp.StatusCode != 101}
-	resp.Body = &cc.body
+	// read on it, and reusing it saves an allocation per request. Set field
+	// by field: a composite literal would take a stack temporary.
+	b := &cc.body
+	b.rc, b.st, b.cc, b.pools, b.stop = resp.Body, st, cc, h.bufs, stop
+	b.reuse = !resp.Close && !req.Close && resp.StatusCode != 101
+	b.eof, b.done, b.at = false, false, time.Time{}
+	resp.Body = b
 	return resp, nil
+}
+
+// watchConn closes conn when ctx is cancelled; the returned func unregisters.
+func watchConn(ctx context.Context, conn net.Conn) func() bool {
+	return context.AfterFunc(ctx, func() { _ = conn.Close() })
+}
+
+// writeOn writes req (and its body) on cc.
+func (st *HTTPState) writeOn(h *HTTP, cc *clientConn, req *http.Request, body *reqBody) error {
+	bw := h.bufs.w.Get().(*bufio.Writer)
+	bw.Reset(cc.conn)
+	proxied := cc.key.proxy != "" && cc.key.scheme == "http"
+	if proxied {
+		if u := st.proxy.User; u != nil {
+			pw, _ := u.Password()
+			req.Header.Set("Proxy-Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(u.Username()+":"+pw)))
+		}
+	}
+	err := h.writeRequest(bw, req, body, proxied)
+	if err == nil {
+		err = bw.Flush()
+	}
+	bw.Reset(nil)
+	h.bufs.w.Put(bw)
+	return err
 }
 
 // connBody returns the connection to the pool once the body has been read

@@ -8,7 +8,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
-	"hash"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -61,170 +61,247 @@ func (st *HTTPState) dnsState(cfg *dnsConfig) *dnsState {
 // exchange performs one HTTP request (one JMeter HC4 sample without
 // redirect following) and returns its Result, or nil when a cache manager
 // holds a fresh copy of the URL.
+//
+// Its state lives in an exState in the pooled scratch space and each step
+// is a function of its own, so that the frames on the goroutine's stack
+// while it waits for the network stay small: a virtual user whose deepest
+// sample fits in the 4 KB stack it idles with never has its stack grown and
+// shrunk again, which with 10,000 users is tens of megabytes.
 func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.URL, urlStr, method string, body *reqBody, following bool) *Result {
-	c := s.Ctx
-	res := &Result{Method: method, URL: urlStr, SampleCount: 1}
+	x := h.bufs.getExch()
+	st.x = x
+	e := &x.ex
+	e.c, e.u, e.urlStr, e.method, e.body = s.Ctx, u, urlStr, method, body
+	res := h.exchangeIn(ctx, st, e)
+	st.x = nil
+	h.bufs.putExch(x)
+	_ = following
+	return res
+}
 
-	cto := h.timeout(c, h.connectTO, 0)
-	rto := h.timeout(c, h.responseTO, h.defaultTimeout)
-	var dns *dnsState
+// exState is one exchange's state (see exchange).
+type exState struct {
+	c         *functions.Context
+	u         *url.URL
+	urlStr    string
+	method    string
+	body      *reqBody
+	res       *Result
+	req       *http.Request
+	resp      *http.Response
+	start     time.Time
+	connect   time.Duration
+	r0, w0    int64
+	cto, rto  time.Duration
+	dns       *dnsState
+	cache     *cacheStore
+	jar       *cookieStore
+	digestTry bool
+	visited   map[string]bool // auto redirects: URLs seen (HttpClient refuses circular redirects)
+	autoHdr   http.Header     // auto redirects: the headers the next hop repeats
+	// the body as read
+	data  []byte
+	first time.Time
+	got   int64
+	rerr  error
+}
+
+// errFresh: the cache manager holds a fresh copy; no request, no sample.
+var errFresh = errors.New("fresh in the cache")
+
+func (h *HTTP) exchangeIn(ctx context.Context, st *HTTPState, e *exState) *Result {
+	e.res = &Result{Method: e.method, URL: e.urlStr, SampleCount: 1}
+	h.exchangeSetup(st, e)
+	var err error
+	for hop := 0; ; hop++ {
+		if err = h.sendHop(ctx, st, e, hop); err != nil {
+			break
+		}
+		if h.answerDigest(st, e) {
+			continue
+		}
+		var again bool
+		if again, err = h.autoRedirect(st, e, hop); !again {
+			break
+		}
+	}
+	if err == errFresh {
+		return nil
+	}
+	if err != nil {
+		return h.exchangeFailed(st, e, err)
+	}
+	// The body is read here rather than in exchangeDone, whose frame is large.
+	e.data, e.first, e.got, e.rerr = h.readBody(st, e.resp)
+	return h.exchangeDone(ctx, st, e)
+}
+
+// exchangeSetup resolves the sample's timeouts and managers and starts its clock.
+func (h *HTTP) exchangeSetup(st *HTTPState, e *exState) {
+	c := e.c
+	e.cto = h.timeout(c, h.connectTO, 0)
+	e.rto = h.timeout(c, h.responseTO, h.defaultTimeout)
 	if h.dns != nil {
-		dns = st.dnsState(h.dns)
+		e.dns = st.dnsState(h.dns)
 	}
-	var cache *cacheStore
 	if h.cache != nil {
-		cache = st.cacheStore(h.cache)
+		e.cache = st.cacheStore(h.cache)
 	}
-	var jar *cookieStore
 	if h.cookies != nil {
-		jar = st.cookieStore(h.cookies)
+		e.jar = st.cookieStore(h.cookies)
 	}
-
-	// Scratch space for this sample's request and response, back to the
-	// pool when the sample is done.
-	st.x = h.bufs.getExch()
-	defer func() {
-		h.bufs.putExch(st.x)
-		st.x = nil
-	}()
-
-	start := time.Now()
-	res.Start = start
+	e.start = time.Now()
+	e.res.Start = e.start
 	// JMeter answers a Digest challenge within the sample but does not keep
 	// it: every sample starts unauthenticated and is challenged again.
 	clear(st.digest)
-	var (
-		resp      *http.Response
-		err       error
-		req       *http.Request
-		r0, w0    int64
-		digestTry bool
-		connect   time.Duration
-		visited   map[string]bool // auto redirects: URLs seen (HttpClient refuses circular redirects)
-		autoHdr   http.Header     // auto redirects: the headers the next hop repeats
-	)
-	for hop := 0; ; hop++ {
-		if autoHdr != nil {
-			req = h.redirectRequest(req, autoHdr, u, method, body)
-		} else {
-			req, err = h.newRequest(ctx, c, st, u, urlStr, method, body, res, jar, cache)
-			if err != nil {
-				break
-			}
-			// Fresh in the cache: no request, no sample (checked on the
-			// request's headers, which a Vary response depends on).
-			if hop == 0 && cache != nil && method == "GET" && cache.fresh(urlStr, req.Header, start) {
-				return nil
-			}
-		}
-		r0, w0 = st.read.Load(), st.written.Load()
-		st.proxy = h.proxyURL(c)
-		st.setLocal(h.localAddr(c))
-		st.begin(cto, rto, dns)
-		if hop == 0 {
-			st.startedAt = start // saves getConn a clock read
-		}
-		resp, err = st.roundTrip(ctx, h, req, body)
-		if st.gotConn && !st.reused {
-			connect = st.connAt.Sub(start)
-		}
-		if err != nil {
-			break
-		}
-		// Digest: answer the challenge once, inside the same sample.
-		if resp.StatusCode == 401 && h.auth != nil && !digestTry {
-			if ae, key := h.auth.match(c, u, urlStr); ae != nil && ae.digest {
-				if ch := parseDigest(resp.Header.Get("WWW-Authenticate")); ch != nil {
-					digestTry = true
-					drain(resp)
-					st.end()
-					if st.digest == nil {
-						st.digest = map[string]*digestChallenge{}
-					}
-					st.digest[key] = ch
-					continue
-				}
-			}
-		}
-		// auto_redirects: HttpClient follows (LaxRedirectStrategy); one result.
-		if h.auto && autoRedirect(resp.StatusCode, method) {
-			loc := resp.Header.Get("Location")
-			next, perr := u.Parse(encodeSpaces(loc))
-			if loc == "" || perr != nil || next.Host == "" {
-				break // HttpClient returns the redirect response itself
-			}
-			next.Fragment = ""
-			if visited == nil {
-				visited = map[string]bool{} // the first URL is not in it, as in HttpClient
-			}
-			switch ns := next.String(); {
-			case visited[ns]:
-				err = &javaError{"org.apache.http.client.ClientProtocolException", "org.apache.http.client.CircularRedirectException: Circular redirect to '" + ns + "'"}
-			case hop >= h.maxRedirects:
-				err = &javaError{"org.apache.http.client.ClientProtocolException", "org.apache.http.client.RedirectException: Maximum redirects (" + strconv.Itoa(h.maxRedirects) + ") exceeded"}
-			default:
-				visited[ns] = true
-			}
-			drain(resp)
-			st.end()
-			if err != nil {
-				resp = nil
-				break
-			}
-			// HttpClient ignores cookies (JMeter registers no cookie spec with it):
-			// Set-Cookie of intermediate responses is lost, and each hop repeats
-			// the original request's headers, Cookie included.
-			if resp.StatusCode != 307 && resp.StatusCode != 308 {
-				if method != "HEAD" {
-					method = "GET"
-				}
-				body = nil
-			}
-			u, urlStr = next, next.String()
-			res.URL, res.Method = urlStr, method
-			autoHdr = h.redirectHeaders(req, c, u, urlStr, body)
-			continue
-		}
-		break
-	}
-	if err != nil {
-		st.end()
-		res.Elapsed = time.Since(start)
-		res.Connect = connect
-		if req != nil && !h.lean {
-			res.RequestHeaders = h.requestHeaderText(req, body)
-			res.SamplerData = samplerData(method, urlStr, body, res.Cookies)
-		}
-		setError(res, asJava(err, u))
-		return res
-	}
+}
 
-	data, first, got, rerr := h.readBody(st, resp)
+// sendHop builds the hop's request and sends it; e.resp is its response.
+func (h *HTTP) sendHop(ctx context.Context, st *HTTPState, e *exState, hop int) error {
+	if e.autoHdr != nil {
+		e.req = h.redirectRequest(e.req, e.autoHdr, e.u, e.method, e.body)
+	} else {
+		req, err := h.newRequest(ctx, e.c, st, e.u, e.urlStr, e.method, e.body, e.res, e.jar, e.cache)
+		e.req = req
+		if err != nil {
+			return err
+		}
+		// Fresh in the cache: no request, no sample (checked on the
+		// request's headers, which a Vary response depends on).
+		if hop == 0 && e.cache != nil && e.method == "GET" && e.cache.fresh(e.urlStr, req.Header, e.start) {
+			return errFresh
+		}
+	}
+	e.r0, e.w0 = st.read.Load(), st.written.Load()
+	st.proxy = h.proxyURL(e.c)
+	st.setLocal(h.localAddr(e.c))
+	st.begin(e.cto, e.rto, e.dns)
+	if hop == 0 {
+		st.startedAt = e.start // saves getConn a clock read
+	}
+	resp, err := st.roundTrip(ctx, h, e.req, e.body)
+	e.resp = resp
+	if st.gotConn && !st.reused {
+		e.connect = st.connAt.Sub(e.start)
+	}
+	return err
+}
+
+// answerDigest answers a Digest challenge once, inside the same sample;
+// true when the request is to be sent again.
+func (h *HTTP) answerDigest(st *HTTPState, e *exState) bool {
+	resp := e.resp
+	if resp.StatusCode != 401 || h.auth == nil || e.digestTry {
+		return false
+	}
+	ae, key := h.auth.match(e.c, e.u, e.urlStr)
+	if ae == nil || !ae.digest {
+		return false
+	}
+	ch := parseDigest(resp.Header.Get("WWW-Authenticate"))
+	if ch == nil {
+		return false
+	}
+	e.digestTry = true
+	drain(resp)
+	st.end()
+	if st.digest == nil {
+		st.digest = map[string]*digestChallenge{}
+	}
+	st.digest[key] = ch
+	return true
+}
+
+// autoRedirect follows a redirect within the sample when auto_redirects
+// is on, as HttpClient does (LaxRedirectStrategy): again reports whether
+// another hop is to be sent; err fails the sample.
+func (h *HTTP) autoRedirect(st *HTTPState, e *exState, hop int) (again bool, err error) {
+	resp := e.resp
+	if !h.auto || !autoRedirect(resp.StatusCode, e.method) {
+		return false, nil
+	}
+	loc := resp.Header.Get("Location")
+	next, perr := e.u.Parse(encodeSpaces(loc))
+	if loc == "" || perr != nil || next.Host == "" {
+		return false, nil // HttpClient returns the redirect response itself
+	}
+	next.Fragment = ""
+	if e.visited == nil {
+		e.visited = map[string]bool{} // the first URL is not in it, as in HttpClient
+	}
+	switch ns := next.String(); {
+	case e.visited[ns]:
+		err = &javaError{"org.apache.http.client.ClientProtocolException", "org.apache.http.client.CircularRedirectException: Circular redirect to '" + ns + "'"}
+	case hop >= h.maxRedirects:
+		err = &javaError{"org.apache.http.client.ClientProtocolException", "org.apache.http.client.RedirectException: Maximum redirects (" + strconv.Itoa(h.maxRedirects) + ") exceeded"}
+	default:
+		e.visited[ns] = true
+	}
+	drain(resp)
+	st.end()
+	if err != nil {
+		e.resp = nil
+		return false, err
+	}
+	// HttpClient ignores cookies (JMeter registers no cookie spec with it):
+	// Set-Cookie of intermediate responses is lost, and each hop repeats
+	// the original request's headers, Cookie included.
+	if resp.StatusCode != 307 && resp.StatusCode != 308 {
+		if e.method != "HEAD" {
+			e.method = "GET"
+		}
+		e.body = nil
+	}
+	e.u, e.urlStr = next, next.String()
+	e.res.URL, e.res.Method = e.urlStr, e.method
+	e.autoHdr = h.redirectHeaders(e.req, e.c, e.u, e.urlStr, e.body)
+	return true, nil
+}
+
+// exchangeFailed is the sample of an exchange that got no response.
+func (h *HTTP) exchangeFailed(st *HTTPState, e *exState, err error) *Result {
+	res := e.res
+	st.end()
+	res.Elapsed = time.Since(e.start)
+	res.Connect = e.connect
+	if e.req != nil && !h.lean {
+		res.RequestHeaders = h.requestHeaderText(e.req, e.body)
+		res.SamplerData = samplerData(e.method, e.urlStr, e.body, res.Cookies)
+	}
+	setError(res, asJava(err, e.u))
+	return res
+}
+
+// exchangeDone reads the response body and fills the sample from the response.
+func (h *HTTP) exchangeDone(ctx context.Context, st *HTTPState, e *exState) *Result {
+	res, resp, req := e.res, e.resp, e.req
+	data, first, got, rerr := e.data, e.first, e.got, e.rerr
 	end := time.Now()
-	latency := end.Sub(start) // empty body: latency ends when reading finds nothing
+	latency := end.Sub(e.start) // empty body: latency ends when reading finds nothing
 	if !first.IsZero() {
-		latency = first.Sub(start)
+		latency = first.Sub(e.start)
 	}
 	if b, ok := resp.Body.(*connBody); ok {
 		b.at = end
 	}
 	resp.Body.Close()
 	st.end()
-	res.Elapsed = end.Sub(start)
+	res.Elapsed = end.Sub(e.start)
 	res.Latency = latency
-	res.Connect = connect
+	res.Connect = e.connect
 	if !h.lean {
-		res.RequestHeaders = h.requestHeaderText(req, body)
-		res.SamplerData = samplerData(method, urlStr, body, res.Cookies)
-		if body != nil {
-			res.QueryString = body.shown
+		res.RequestHeaders = h.requestHeaderText(req, e.body)
+		res.SamplerData = samplerData(e.method, e.urlStr, e.body, res.Cookies)
+		if e.body != nil {
+			res.QueryString = e.body.shown
 		}
 	}
 	if rerr != nil {
 		if ctx.Err() != nil {
 			rerr = ctx.Err() // the run is stopping: the connection was closed under the read
 		}
-		je := asJava(rerr, u)
+		je := asJava(rerr, e.u)
 		if je.class == "org.apache.http.ConnectionClosedException" && resp.ContentLength >= 0 {
 			je = &javaError{je.class, je.msg + " (expected: " + strconv.FormatInt(resp.ContentLength, 10) +
 				"; received: " + strconv.FormatInt(got, 10) + ")"}
@@ -232,8 +309,8 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 		setError(res, je)
 		return res
 	}
-	res.Bytes = st.read.Load() - r0
-	res.SentBytes = st.written.Load() - w0
+	res.Bytes = st.read.Load() - e.r0
+	res.SentBytes = st.written.Load() - e.w0
 	res.ResponseHeaders = st.respHead // status line and headers as received
 	res.ResponseCode = statusCode(resp.StatusCode)
 	res.ResponseMessage = reasonPhrase(resp)
@@ -256,21 +333,20 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 			res.Body = decodeBody(data, resp.Header.Get("Content-Encoding"))
 		}
 	}
-	if jar != nil {
-		jar.store(c, u, resp.Header)
+	if e.jar != nil {
+		e.jar.store(e.c, e.u, resp.Header)
 	}
-	if cache != nil {
-		cache.save(urlStr, method, resp.StatusCode, resp.Header, req.Header, end)
+	if e.cache != nil {
+		e.cache.save(e.urlStr, e.method, resp.StatusCode, resp.Header, req.Header, end)
 	}
 	if res.isRedirect() {
 		loc := lastHeader(resp.Header, "Location")
 		if loc == "" {
-			setError(res, &javaError{"java.lang.IllegalArgumentException", "Missing location header in redirect for " + method + " " + urlStr + " HTTP/1.1"})
+			setError(res, &javaError{"java.lang.IllegalArgumentException", "Missing location header in redirect for " + e.method + " " + e.urlStr + " HTTP/1.1"})
 			return res
 		}
 		res.RedirectLocation = loc
 	}
-	_ = following
 	return res
 }
 
@@ -442,7 +518,10 @@ func drain(resp *http.Response) {
 // HTTPSampler.md5. first is when the first body bytes arrived (JMeter's
 // latency end); zero for an empty body.
 func (h *HTTP) readBody(st *HTTPState, resp *http.Response) (data []byte, first time.Time, got int64, err error) {
-	keep := !h.discard && !h.md5
+	if h.md5 {
+		return h.readBodyMD5(resp)
+	}
+	keep := !h.discard
 	var buf []byte
 	if keep {
 		size := int64(512)
@@ -452,11 +531,6 @@ func (h *HTTP) readBody(st *HTTPState, resp *http.Response) (data []byte, first 
 		buf = make([]byte, 0, min(size, h.maxStore)+1)
 	}
 	scratch := h.bufs.getScratch()
-	defer h.bufs.putScratch(scratch)
-	var sum hash.Hash
-	if h.md5 {
-		sum = md5.New()
-	}
 	for {
 		var p []byte
 		if keep && int64(len(buf)) < h.maxStore {
@@ -476,24 +550,41 @@ func (h *HTTP) readBody(st *HTTPState, resp *http.Response) (data []byte, first 
 				first = time.Now()
 			}
 			got += int64(n)
-			if sum != nil {
-				sum.Write(p[:n])
-			}
 			if keep && int64(len(buf)) < h.maxStore {
 				buf = buf[:len(buf)+n]
 			}
 		}
-		if rerr == io.EOF {
-			break
-		}
 		if rerr != nil {
+			if rerr == io.EOF {
+				rerr = nil
+			}
+			h.bufs.putScratch(scratch)
 			return buf, first, got, rerr
 		}
 	}
-	if sum != nil {
-		return []byte(hex.EncodeToString(sum.Sum(nil))), first, got, nil
+}
+
+// readBodyMD5 reads the whole body and returns the hex MD5 of it as the data.
+func (h *HTTP) readBodyMD5(resp *http.Response) (data []byte, first time.Time, got int64, err error) {
+	scratch := h.bufs.getScratch()
+	defer h.bufs.putScratch(scratch)
+	sum := md5.New()
+	for {
+		n, rerr := resp.Body.Read(*scratch)
+		if n > 0 {
+			if first.IsZero() {
+				first = time.Now()
+			}
+			got += int64(n)
+			sum.Write((*scratch)[:n])
+		}
+		if rerr == io.EOF {
+			return []byte(hex.EncodeToString(sum.Sum(nil))), first, got, nil
+		}
+		if rerr != nil {
+			return nil, first, got, rerr
+		}
 	}
-	return buf, first, got, nil
 }
 
 // decodeBody undoes a gzip, deflate or br Content-Encoding for the stored body,

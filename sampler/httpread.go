@@ -79,7 +79,7 @@ func (st *HTTPState) readHead(br *bufio.Reader, req *http.Request) (*http.Respon
 		if lines > 0 && (line[0] == ' ' || line[0] == '\t') {
 			if lines == 1 {
 				x.head = buf
-				return nil, fmt.Errorf("malformed HTTP response: header block starts with a continuation line %q", line)
+				return nil, foldError(line)
 			}
 			// A folded value: join it to the previous line with one space.
 			buf = append(buf[:len(buf)-1], ' ')
@@ -104,22 +104,18 @@ func (st *HTTPState) readHead(br *bufio.Reader, req *http.Request) (*http.Respon
 	return st.parseHead(head, lines-1, req)
 }
 
+// foldError: a continuation line right after the status line.
+func foldError(line []byte) error {
+	return fmt.Errorf("malformed HTTP response: header block starts with a continuation line %q", line)
+}
+
 // readLine returns the next line without its "\r\n" or "\n". The slice is
 // valid until the next read; a line longer than br's buffer is gathered in
 // *long.
 func readLine(br *bufio.Reader, long *[]byte) ([]byte, error) {
 	line, err := br.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
-		acc := append((*long)[:0], line...)
-		for err == bufio.ErrBufferFull {
-			line, err = br.ReadSlice('\n')
-			acc = append(acc, line...)
-			if len(acc) > maxHeaderBytes {
-				return nil, errHeaderTooLarge
-			}
-		}
-		*long = acc
-		line = acc
+		line, err = readLongLine(br, long, line)
 	}
 	if err != nil {
 		return nil, err
@@ -129,6 +125,22 @@ func readLine(br *bufio.Reader, long *[]byte) ([]byte, error) {
 		line = line[:n-1]
 	}
 	return line, nil
+}
+
+// readLongLine gathers a line longer than br's buffer in *long; part is
+// what has been read of it.
+func readLongLine(br *bufio.Reader, long *[]byte, part []byte) ([]byte, error) {
+	acc := append((*long)[:0], part...)
+	err := bufio.ErrBufferFull
+	for err == bufio.ErrBufferFull {
+		part, err = br.ReadSlice('\n')
+		acc = append(acc, part...)
+		if len(acc) > maxHeaderBytes {
+			return nil, errHeaderTooLarge
+		}
+	}
+	*long = acc
+	return acc, err
 }
 
 // parseHead parses the header text (status line, then n header lines, each
