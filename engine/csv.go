@@ -1,13 +1,13 @@
 package engine
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"strings"
 	"sync"
 
 	"gometer/functions"
+	"gometer/internal/charset"
 	"gometer/jmx"
 )
 
@@ -71,8 +71,8 @@ func (c *compiler) buildCSV(el *jmx.Element) (iterListener, error) {
 			d.names = append(d.names, strings.TrimSpace(n))
 		}
 	}
-	if !isSupportedEncoding(d.encoding) {
-		return nil, fmt.Errorf("CSV file encoding %q is not supported (UTF-8, ISO-8859-1, US-ASCII, windows-1252)", d.encoding)
+	if _, err := charset.Lookup(d.encoding); err != nil {
+		return nil, fmt.Errorf("CSV file encoding %q is not a charset gometer knows (Java/IANA names: UTF-8, ISO-8859-1, windows-1252, GB2312, Shift_JIS, UTF-16 …)", d.encoding)
 	}
 	if d.filename.IsLiteral() {
 		name := strings.TrimSpace(d.filename.Raw())
@@ -128,8 +128,10 @@ func (d *csvData) load(t *Test, path string) *csvFile {
 	if err != nil {
 		f.err = fmt.Errorf("CSV file: %w", err)
 	} else {
-		text := decodeText(data, d.encoding)
-		if d.quoted {
+		text, derr := decodeText(data, d.encoding)
+		if derr != nil {
+			f.err = fmt.Errorf("CSV file %s: %w", path, derr)
+		} else if d.quoted {
 			f.records = parseQuotedCSV(text, d.delim)
 		} else {
 			f.records = splitPlainCSV(text, d.delim)
@@ -139,24 +141,10 @@ func (d *csvData) load(t *Test, path string) *csvFile {
 	return v.(*csvFile)
 }
 
-func isSupportedEncoding(enc string) bool {
-	switch strings.ToLower(strings.ReplaceAll(enc, "_", "-")) {
-	case "", "utf-8", "utf8", "iso-8859-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252":
-		return true
-	}
-	return false
-}
-
-func decodeText(data []byte, enc string) string {
-	switch strings.ToLower(strings.ReplaceAll(enc, "_", "-")) {
-	case "iso-8859-1", "latin1", "windows-1252", "cp1252":
-		r := make([]rune, len(data))
-		for i, b := range data {
-			r[i] = rune(b)
-		}
-		return string(r)
-	}
-	return string(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+// decodeText is the file's text in charset enc, without a UTF-8 byte order mark.
+func decodeText(data []byte, enc string) (string, error) {
+	text, err := charset.Decode(data, enc)
+	return strings.TrimPrefix(text, "\uFEFF"), err
 }
 
 // splitPlainCSV splits lines and fields without quote handling, keeping

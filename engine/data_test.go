@@ -288,3 +288,30 @@ func TestTimerFactorScalesModifiableTimers(t *testing.T) {
 		t.Errorf("two 400 ms pauses at factor 0.25 took %v, want about 200 ms", d)
 	}
 }
+
+// A CSV file in a charset other than UTF-8 is read with that charset: the
+// names Java uses work (GB2312, Cp1252), and windows-1252's 0x80 is the euro
+// sign, not U+0080.
+func TestCSVDataSetCharsets(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		enc   string
+		bytes string
+		want  string
+	}{
+		{"GB2312", "\xd6\xd0\xce\xc4,1\n", "/u/中文/1"},
+		{"Cp1252", "\x80uro,2\n", "/u/€uro/2"},
+		{"ISO-8859-1", "caf\xe9,3\n", "/u/café/3"},
+	} {
+		srv := newServer(t)
+		f := writeFile(t, dir, c.enc+".csv", c.bytes)
+		xml := planXML(tg("G", 1, 0, "1", "", csvEl(f, "name,id", sp("fileEncoding", c.enc)), get(srv, "x", "/u/${name}/${id}")))
+		run(t, xml, nil)
+		if p := srv.paths(); len(p) != 1 || p[0] != c.want {
+			t.Errorf("%s: requests %q, want %q", c.enc, p, c.want)
+		}
+	}
+	if _, err := compileXML(t, planXML(tg("G", 1, 0, "1", "", csvEl(writeFile(t, dir, "x.csv", "a\n"), "n", sp("fileEncoding", "x-bogus")))), Options{}); err == nil || !strings.Contains(err.Error(), `"x-bogus"`) {
+		t.Errorf("unknown charset: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"gometer/functions"
+	"gometer/internal/charset"
 	"gometer/jmx"
 )
 
@@ -116,8 +117,8 @@ func (c *compiler) buildRandomCSV(el *jmx.Element) (iterListener, error) {
 	} else if d.delim == "" {
 		d.delim = ","
 	}
-	if !isSupportedEncoding(d.encoding) {
-		return nil, fmt.Errorf("file encoding %q is not supported", d.encoding)
+	if _, err := charset.Lookup(d.encoding); err != nil {
+		return nil, fmt.Errorf("file encoding %q is not a charset gometer knows", d.encoding)
 	}
 	name := strings.TrimSpace(el.Str("filename"))
 	if name == "" {

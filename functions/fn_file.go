@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"gometer/internal/charset"
 )
 
 // errIndicator is what JMeter's file functions return when a file cannot be read.
@@ -274,19 +276,9 @@ func (s *Shared) readFileCached(name string, path func() string, enc string) (st
 	return text, err
 }
 
-// decodeCharset converts file bytes to a string for the encodings plans use.
+// decodeCharset converts file bytes to a string (Java charset names).
 func decodeCharset(data []byte, enc string) (string, error) {
-	switch strings.ToUpper(strings.ReplaceAll(enc, "_", "-")) {
-	case "", "UTF-8", "UTF8", "US-ASCII", "ASCII":
-		return string(data), nil
-	case "ISO-8859-1", "ISO8859-1", "LATIN1", "CP1252", "WINDOWS-1252":
-		r := make([]rune, len(data))
-		for i, b := range data {
-			r[i] = rune(b)
-		}
-		return string(r), nil
-	}
-	return "", &os.PathError{Op: "decode", Path: enc, Err: os.ErrInvalid}
+	return charset.Decode(data, enc)
 }
 
 func buildFileToString(args []*Template) (evalFunc, error) {
@@ -337,26 +329,9 @@ func (s *Shared) WriteFileLocked(path string, data []byte, appendTo bool) error 
 	return f.Close()
 }
 
-// encodeCharset converts text to file bytes for the encodings decodeCharset knows.
+// encodeCharset converts text to file bytes (Java charset names).
 func encodeCharset(s, enc string) ([]byte, error) {
-	switch strings.ToUpper(strings.ReplaceAll(enc, "_", "-")) {
-	case "", "UTF-8", "UTF8":
-		return []byte(s), nil
-	case "US-ASCII", "ASCII", "ISO-8859-1", "ISO8859-1", "LATIN1", "CP1252", "WINDOWS-1252":
-		limit := rune(0xFF)
-		if strings.Contains(strings.ToUpper(enc), "ASCII") {
-			limit = 0x7F
-		}
-		out := make([]byte, 0, len(s))
-		for _, r := range s {
-			if r > limit {
-				r = '?'
-			}
-			out = append(out, byte(r))
-		}
-		return out, nil
-	}
-	return nil, &os.PathError{Op: "encode", Path: enc, Err: os.ErrInvalid}
+	return charset.Encode(s, enc)
 }
 
 // lineSeparator is the platform's line break, as Java's System.lineSeparator.

@@ -593,6 +593,12 @@ func TestFileFunctions(t *testing.T) {
 	if v := MustCompile("${__FileToString(latin.txt,ISO-8859-1)}").Eval(u1); v != "Köln" {
 		t.Errorf("latin-1 = %q", v)
 	}
+	if err := os.WriteFile(filepath.Join(dir, "gb.txt"), []byte("\xd6\xd0\xce\xc4"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if v := MustCompile("${__FileToString(gb.txt,GB2312)}").Eval(u1); v != "中文" {
+		t.Errorf("GB2312 = %q", v)
+	}
 	if v := MustCompile("${__FileToString(" + filepath.Join(dir, "nope") + ")}").Eval(u1); v != "**ERR**" {
 		t.Errorf("missing = %q", v)
 	}

@@ -987,3 +987,20 @@ func TestCookieStoreJMeterQuirks(t *testing.T) {
 		t.Errorf("compatibility: %v, want %s", got, want)
 	}
 }
+
+// Java charset names JMeter users write (Cp1252) are understood, and a
+// character the charset cannot hold is sent as '?' as String.getBytes does.
+func TestHTTPContentEncodingJavaNames(t *testing.T) {
+	srv, rec := echoServer(t)
+	for _, c := range []struct{ enc, value, body string }{
+		{"Cp1252", "5€", "v=5%80"},
+		{"windows-1251", "Ж中", "v=%C6%3F"},
+	} {
+		el := httpSampler(t, srv.URL, "e", "POST", "/e", sp("HTTPSampler.contentEncoding", c.enc),
+			argsProp(targ{name: "v", value: c.value, encode: true}))
+		mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+		if got := rec.last(t); got.Body != c.body {
+			t.Errorf("%s: body %q, want %q", c.enc, got.Body, c.body)
+		}
+	}
+}

@@ -5,13 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/ianaindex"
-	"golang.org/x/text/encoding/unicode"
 
 	"gometer/functions"
+	"gometer/internal/charset"
 )
 
 // reqBody is a request entity prepared once per sample (redirect hops carry
@@ -237,71 +233,24 @@ func charsetName(enc string) string {
 	return enc
 }
 
-// isLatin1 reports whether enc is ISO-8859-1 or US-ASCII, encoded here
-// without a lookup.
-func isLatin1(enc string) bool {
-	cs := charsetName(enc)
-	return cs == "ISO-8859-1" || cs == "US-ASCII"
-}
-
-// isUTF8 reports whether enc names UTF-8 (or is unknown, which is sent as UTF-8).
-func isUTF8(enc string) bool {
-	if isLatin1(enc) {
-		return false
-	}
-	if charsetName(enc) == "UTF-8" {
-		return true
-	}
-	e, err := ianaindex.IANA.Encoding(enc)
-	return err != nil || e == nil || e == unicode.UTF8
-}
-
 // encodeString converts s to the bytes of charset enc (Java charset names;
 // unknown charsets are sent as UTF-8). Unmappable characters become '?',
 // as Java's String.getBytes does.
 func encodeString(s string, enc string) []byte {
-	if isLatin1(enc) {
-		ascii := charsetName(enc) == "US-ASCII"
-		b := make([]byte, 0, len(s))
-		for _, r := range s {
-			if r < 128 || (!ascii && r < 256) {
-				b = append(b, byte(r))
-			} else {
-				b = append(b, '?')
-			}
-		}
-		return b
-	}
-	if isUTF8(enc) {
-		return []byte(s)
-	}
-	e, _ := ianaindex.IANA.Encoding(enc)
-	out, err := encoding.ReplaceUnsupported(e.NewEncoder()).Bytes([]byte(s))
+	b, err := charset.Encode(s, enc)
 	if err != nil {
 		return []byte(s)
 	}
-	return out
+	return b
 }
 
-// decodeBytes converts bytes of charset enc to a string.
+// decodeBytes converts bytes of charset enc to a string (unknown: UTF-8).
 func decodeBytes(b []byte, enc string) string {
-	if isLatin1(enc) {
-		r := make([]rune, len(b))
-		for i, x := range b {
-			r[i] = rune(x)
-		}
-		return string(r)
+	s, err := charset.Decode(b, enc)
+	if err != nil {
+		s, _ = charset.Decode(b, "")
 	}
-	if !isUTF8(enc) {
-		e, _ := ianaindex.IANA.Encoding(enc)
-		if out, err := e.NewDecoder().Bytes(b); err == nil {
-			return string(out)
-		}
-	}
-	if !utf8.Valid(b) {
-		return strings.ToValidUTF8(string(b), "\uFFFD")
-	}
-	return string(b)
+	return s
 }
 
 // javaURLEncode is java.net.URLEncoder.encode: letters, digits and ".-*_"
