@@ -65,3 +65,38 @@ func TestUnknownCharset(t *testing.T) {
 		t.Errorf("utf-8: %v %v, want nil (UTF-8)", e, err)
 	}
 }
+
+// FuzzCharset: any bytes decode and any text encodes without panicking,
+// and text that a charset can hold survives a round trip.
+func FuzzCharset(f *testing.F) {
+	for _, s := range []string{"café", "中文", "\x80\xff", "Ж", ""} {
+		f.Add([]byte(s), "windows-1252")
+		f.Add([]byte(s), "GB2312")
+		f.Add([]byte(s), "UTF-16")
+	}
+	f.Fuzz(func(t *testing.T, b []byte, name string) {
+		text, err := Decode(b, name)
+		if err != nil {
+			return
+		}
+		enc, err := Encode(text, name)
+		if err != nil {
+			t.Fatalf("%q decodes but does not encode: %v", name, err)
+		}
+		if !bytes.ContainsRune([]byte(text), '\uFFFD') {
+			back, err := Decode(enc, name)
+			if err == nil && back != text && isSingleByte(name) {
+				t.Fatalf("%q: %q -> % x -> %q", name, text, enc, back)
+			}
+		}
+	})
+}
+
+// isSingleByte names the charsets whose round trip is exact.
+func isSingleByte(name string) bool {
+	switch name {
+	case "windows-1252", "ISO-8859-1", "US-ASCII", "windows-1251":
+		return true
+	}
+	return false
+}
