@@ -91,7 +91,7 @@ func (c *compiler) addVarsFromCSV(el *jmx.Element) {
 type randomCSV struct {
 	el          *jmx.Element
 	slot        int
-	data        [][]string
+	data        csvRows
 	names       []string
 	random      bool
 	rewind      bool
@@ -140,12 +140,12 @@ func (c *compiler) buildRandomCSV(el *jmx.Element) (iterListener, error) {
 		for _, n := range strings.Split(names, ",") {
 			r.names = append(r.names, strings.TrimSpace(n))
 		}
-		if el.Bool("ignoreFirstLine", false) && len(r.data) > 0 {
-			r.data = r.data[1:]
+		if el.Bool("ignoreFirstLine", false) && r.data.len() > 0 {
+			r.data = r.data.from(1)
 		}
-	} else if len(r.data) > 0 {
-		r.names = r.data[0]
-		r.data = r.data[1:]
+	} else if r.data.len() > 0 {
+		r.names = r.data.at(0)
+		r.data = r.data.from(1)
 	}
 	return r, nil
 }
@@ -153,7 +153,7 @@ func (c *compiler) buildRandomCSV(el *jmx.Element) (iterListener, error) {
 // next returns the next record index from a list position; false at the end
 // of a list that does not rewind.
 func (r *randomCSV) next(u *vuser, order *[]int, pos *int) (int, bool) {
-	if len(r.data) == 0 {
+	if r.data.len() == 0 {
 		return 0, false
 	}
 	if *order == nil || *pos >= len(*order) {
@@ -161,9 +161,9 @@ func (r *randomCSV) next(u *vuser, order *[]int, pos *int) (int, bool) {
 			return 0, false
 		}
 		if r.random {
-			*order = u.ctx.Rand.Perm(len(r.data))
+			*order = u.ctx.Rand.Perm(r.data.len())
 		} else if *order == nil {
-			*order = make([]int, len(r.data))
+			*order = make([]int, r.data.len())
 			for i := range *order {
 				(*order)[i] = i
 			}
@@ -196,7 +196,7 @@ func (r *randomCSV) iterationStart(u *vuser) flow {
 		u.stop = true
 		return flowStop
 	}
-	rec := r.data[i]
+	rec := r.data.at(i)
 	for k, n := range r.names {
 		if k < len(rec) {
 			u.vars.Put(n, rec[k])
