@@ -237,3 +237,22 @@ func trimJoin(vs []string) string {
 	}
 	return strings.Join(out, "\x00")
 }
+
+// A header block without end is refused at 1 MB, as one endless line or as
+// endless lines, instead of growing without bound.
+func TestResponseReaderHeaderLimit(t *testing.T) {
+	for name, raw := range map[string]string{
+		"many lines": "HTTP/1.1 200 OK\r\n" + strings.Repeat("X-A: b\r\n", 200_000),
+		"one line":   "HTTP/1.1 200 OK\r\nX-A: " + strings.Repeat("b", 2<<20) + "\r\n\r\n",
+	} {
+		st := NewHTTPState(StateOptions{})
+		cc := &clientConn{br: bufio.NewReader(strings.NewReader(raw))}
+		_, err := st.readResponse(cc, &http.Request{Method: "GET"})
+		if err != errHeaderTooLarge {
+			t.Errorf("%s: %v, want the 1 MB limit", name, err)
+		}
+		if je := asJava(err, nil); je.class != "org.apache.http.client.ClientProtocolException" {
+			t.Errorf("%s: reported as %s", name, je.class)
+		}
+	}
+}
