@@ -421,7 +421,7 @@ func (h *HTTP) Sample(ctx context.Context, s *Session) *Result {
 // then its redirects and embedded resources as configured. nil means the URL
 // was fresh in the cache and JMeter records no sample.
 func (h *HTTP) fetch(ctx context.Context, s *Session, st *HTTPState, u *url.URL, urlStr, method string, body *reqBody, depth int, label string) *Result {
-	res := h.exchange(ctx, s, st, u, urlStr, method, body, false)
+	res := h.exchange(ctx, s, st, u, urlStr, method, body)
 	if res == nil {
 		return nil
 	}
@@ -491,7 +491,7 @@ func (h *HTTP) followRedirects(ctx context.Context, s *Session, st *HTTPState, f
 			break
 		}
 		next.Fragment = ""
-		hop := h.exchange(ctx, s, st, next, next.String(), method, nil, true)
+		hop := h.exchange(ctx, s, st, next, next.String(), method, nil)
 		if hop == nil {
 			break
 		}

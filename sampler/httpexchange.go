@@ -67,7 +67,7 @@ func (st *HTTPState) dnsState(cfg *dnsConfig) *dnsState {
 // while it waits for the network stay small: a virtual user whose deepest
 // sample fits in the 4 KB stack it idles with never has its stack grown and
 // shrunk again, which with 10,000 users is tens of megabytes.
-func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.URL, urlStr, method string, body *reqBody, following bool) *Result {
+func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.URL, urlStr, method string, body *reqBody) *Result {
 	x := h.bufs.getExch()
 	st.x = x
 	e := &x.ex
@@ -75,7 +75,6 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 	res := h.exchangeIn(ctx, st, e)
 	st.x = nil
 	h.bufs.putExch(x)
-	_ = following
 	return res
 }
 
