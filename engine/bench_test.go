@@ -162,3 +162,36 @@ func idleUsers(b *testing.B, users int, smp sampler.Sampler) {
 		b.Fatalf("delivered %d samples, want %d", got, 2*users)
 	}
 }
+
+// BenchmarkCSVRows reports the memory a loaded plain CSV file keeps beyond
+// its own text, per line (the offset index), and the cost of reading a
+// record (split on read).
+func BenchmarkCSVRows(b *testing.B) {
+	const lines = 200_000
+	buf := make([]byte, 0, lines*40)
+	for i := range lines {
+		buf = append(buf, "user"...)
+		buf = strconv.AppendInt(buf, int64(i), 10)
+		buf = append(buf, ",acct-"...)
+		buf = strconv.AppendInt(buf, int64(i*7), 10)
+		buf = append(buf, ",EUR,note\n"...)
+	}
+	text := string(buf)
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	before := heap()
+	rows := plainRows(text, ",")
+	kept := heap() - before
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r := rows.at(i % lines); len(r) != 4 {
+			b.Fatalf("record %d: %q", i%lines, r)
+		}
+	}
+	b.ReportMetric(float64(kept)/lines, "index-B/line") // after the loop: ResetTimer clears metrics
+	runtime.KeepAlive(rows)
+}
