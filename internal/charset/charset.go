@@ -23,10 +23,16 @@ import (
 // Lookup returns the encoding of a Java charset name; nil (and no error)
 // for UTF-8, which is also what an empty name means.
 func Lookup(name string) (encoding.Encoding, error) {
-	n := javaAlias(strings.TrimSpace(name))
-	if n == "" {
+	n := strings.TrimSpace(name)
+	// The names nearly every plan uses, without an index lookup: request
+	// bodies and queries look their charset up per argument.
+	switch {
+	case n == "" || strings.EqualFold(n, "UTF-8"):
 		return nil, nil
+	case strings.EqualFold(n, "ISO-8859-1"):
+		return charmap.ISO8859_1, nil
 	}
+	n = javaAlias(n)
 	e, err := ianaindex.IANA.Encoding(n)
 	if err != nil || e == nil {
 		// WHATWG labels cover a few more spellings ("UTF8", "cp1251"); they
