@@ -30,11 +30,13 @@ type csvData struct {
 	share       string
 	eof         string
 	dir         string
+	encKey      string // encoding in lower case, for the file cache key
 }
 
 // csvFile is a parsed file.
 type csvFile struct {
 	records csvRows
+	header  []string // the first record, trimmed: variable names when the data set names none
 	err     error
 }
 
@@ -117,6 +119,7 @@ func (c *compiler) buildCSV(el *jmx.Element) (iterListener, error) {
 			d.names = append(d.names, strings.TrimSpace(n))
 		}
 	}
+	d.encKey = strings.ToLower(d.encoding)
 	if _, err := charset.Lookup(d.encoding); err != nil {
 		return nil, fmt.Errorf("CSV file encoding %q is not a charset gometer knows (Java/IANA names: UTF-8, ISO-8859-1, windows-1252, GB2312, Shift_JIS, UTF-16 …)", d.encoding)
 	}
@@ -165,7 +168,7 @@ type csvFileKey struct {
 
 // load reads and parses a file once per run.
 func (d *csvData) load(t *Test, path string) *csvFile {
-	key := csvFileKey{path, strings.ToLower(d.encoding), d.delim, d.quoted}
+	key := csvFileKey{path, d.encKey, d.delim, d.quoted}
 	if v, ok := t.state.Load(key); ok {
 		return v.(*csvFile)
 	}
@@ -184,6 +187,13 @@ func (d *csvData) load(t *Test, path string) *csvFile {
 			}
 		} else {
 			f.records = plainRows(text, d.delim)
+		}
+		if f.records.len() > 0 {
+			first := f.records.at(0)
+			f.header = make([]string, len(first))
+			for i, n := range first {
+				f.header[i] = strings.TrimSpace(n)
+			}
 		}
 	}
 	v, _ := t.state.LoadOrStore(key, f)
@@ -278,8 +288,8 @@ func (d *csvData) iterationStart(u *vuser) flow {
 	}
 	names := d.names
 	data := f.records
-	if names == nil && data.len() > 0 {
-		names = d.header(f)
+	if names == nil {
+		names = f.header
 	}
 	if (d.names == nil || d.ignoreFirst) && data.len() > 0 {
 		data = data.from(1)
@@ -308,16 +318,6 @@ func (d *csvData) iterationStart(u *vuser) flow {
 		}
 	}
 	return flowNext
-}
-
-// header is the variable names from the file's first line.
-func (d *csvData) header(f *csvFile) []string {
-	first := f.records.at(0)
-	names := make([]string, len(first))
-	for i, n := range first {
-		names[i] = strings.TrimSpace(n)
-	}
-	return names
 }
 
 // next returns the index of the next record for this user, per share mode.

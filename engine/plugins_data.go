@@ -112,6 +112,7 @@ func (c *compiler) buildRandomCSV(el *jmx.Element) (iterListener, error) {
 		encoding: strings.TrimSpace(el.Str("fileEncoding")),
 		delim:    el.StrOr("delimiter", ","),
 	}
+	d.encKey = strings.ToLower(d.encoding)
 	if d.delim == `\t` {
 		d.delim = "\t"
 	} else if d.delim == "" {

@@ -74,6 +74,7 @@ func (h *HTTP) exchange(ctx context.Context, s *Session, st *HTTPState, u *url.U
 	e.c, e.u, e.urlStr, e.method, e.body = s.Ctx, u, urlStr, method, body
 	res := h.exchangeIn(ctx, st, e)
 	st.x = nil
+	st.respHead = "" // the result holds it; an idle user need not
 	h.bufs.putExch(x)
 	return res
 }

@@ -31,16 +31,26 @@ const (
 
 var errHeaderTooLarge = errors.New("malformed HTTP response: header block larger than 1 MB")
 
+// maxInterim bounds the 1xx responses skipped before the final one (as
+// net/http's Transport does).
+const maxInterim = 5
+
+var errTooManyInterim = errors.New("malformed HTTP response: more than 5 interim (1xx) responses")
+
 // readResponse reads the final (non-1xx) response to req from cc, leaving its
 // header text in st.respHead. The body must be read and closed by the caller.
 func (st *HTTPState) readResponse(cc *clientConn, req *http.Request) (*http.Response, error) {
-	for {
+	for interim := 0; ; interim++ {
 		resp, err := st.readHead(cc.br, req)
 		if err != nil {
 			return nil, err
 		}
-		// Skip interim responses (100 Continue, 103 Early Hints).
+		// Skip interim responses (100 Continue, 103 Early Hints), a bounded
+		// number of them: a server sending nothing else would hold the user.
 		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != 101 {
+			if interim >= maxInterim {
+				return nil, errTooManyInterim
+			}
 			continue
 		}
 		if err := cc.setBody(resp, req); err != nil {

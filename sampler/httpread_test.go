@@ -81,6 +81,7 @@ func TestResponseReaderWireForms(t *testing.T) {
 		{name: "body to end of connection", resp: "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close", closeAfter: true, body: "until close", conns: 2},
 		{name: "interim 100 skipped", resp: "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok",
 			body: "ok", headers: "HTTP/1.1 201 Created\nContent-Length: 2\n", conns: 1},
+		{name: "endless interim answers", resp: strings.Repeat("HTTP/1.1 100 Continue\r\n\r\n", 50), closeAfter: true, fail: "ClientProtocolException"},
 		{name: "204 without length", resp: "HTTP/1.1 204 No Content\r\nX-A: 1\r\n\r\n", conns: 1},
 		{name: "HEAD with length", method: "HEAD", resp: "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n", conns: 1},
 		{name: "repeated equal lengths", resp: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok", body: "ok", conns: 1},
