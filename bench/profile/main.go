@@ -33,22 +33,6 @@ type props []string
 func (p *props) String() string     { return strings.Join(*p, ",") }
 func (p *props) Set(v string) error { *p = append(*p, v); return nil }
 
-// statsOutput feeds every sample to the end-of-run statistics, as the CLI does.
-type statsOutput struct {
-	mu sync.Mutex
-	st *report.Stats
-	s  report.Sample
-}
-
-func (o *statsOutput) Add(r *sampler.Result) {
-	o.mu.Lock()
-	report.ResultToSample(r, &o.s)
-	o.st.Add(&o.s)
-	o.mu.Unlock()
-}
-
-func (o *statsOutput) Close() error { return nil }
-
 // elapsedOutput keeps every top-level sample's elapsed time at full
 // resolution (the JTL has whole milliseconds), for S3's added latency.
 type elapsedOutput struct {
@@ -106,17 +90,11 @@ func main() {
 // parsing and compiling the plan.
 func startupOnly(planPath, cpuProf string, n int, jprops []string) error {
 	p := newProps(jprops)
-	if cpuProf != "" {
-		f, err := os.Create(cpuProf)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startCPUProfile(cpuProf)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	var parse, compile time.Duration
 	for i := 0; i < n; i++ {
 		t0 := time.Now()
@@ -179,7 +157,7 @@ func run(planPath, jtlPath, cpuProf, memProf string, rate int, heapAt time.Durat
 	if err != nil {
 		return err
 	}
-	stats := &statsOutput{st: report.NewStats(sopts)}
+	stats := report.NewStatsOutput(report.NewStats(sopts))
 	elapsed := &elapsedOutput{}
 	outputs = append(outputs, stats, elapsed)
 	var test *engine.Test
@@ -195,17 +173,11 @@ func run(planPath, jtlPath, cpuProf, memProf string, rate int, heapAt time.Durat
 	if err != nil {
 		return err
 	}
-	if cpuProf != "" {
-		f, err := os.Create(cpuProf)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startCPUProfile(cpuProf)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	if heapAt > 0 {
 		tm := time.AfterFunc(heapAt, func() { memFigures(test, memProf) })
 		defer tm.Stop()
@@ -268,4 +240,21 @@ func vmRSS() string {
 		}
 	}
 	return strings.Join(out, ", ")
+}
+
+// startCPUProfile writes a CPU profile to path (none when path is empty)
+// until the returned func is called.
+func startCPUProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

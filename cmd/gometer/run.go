@@ -113,32 +113,6 @@ func logFunc(l *slog.Logger) func(level, msg string) {
 	}
 }
 
-// statsOutput feeds every JTL row (sample and sub-samples, as the JTL holds
-// them) to the end-of-run statistics.
-type statsOutput struct {
-	mu sync.Mutex
-	st *report.Stats
-	s  report.Sample
-}
-
-func (o *statsOutput) Add(r *sampler.Result) {
-	o.mu.Lock()
-	o.add(r, 0)
-	o.mu.Unlock()
-}
-
-func (o *statsOutput) add(r *sampler.Result, depth int) {
-	report.ResultToSample(r, &o.s)
-	o.st.Add(&o.s)
-	if depth < 10 {
-		for _, s := range r.Subs {
-			o.add(s, depth+1)
-		}
-	}
-}
-
-func (o *statsOutput) Close() error { return nil }
-
 // lateOutputs passes results on to outputs opened after the plan compiled
 // (the -l file, the summariser). They are added before Run starts and
 // closed by the caller.
@@ -231,7 +205,7 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 	var files report.JTLFiles
 	var writers []*report.JTLWriter
 	late := &lateOutputs{}
-	stats := &statsOutput{st: report.NewStats(statsOpts)}
+	stats := report.NewStatsOutput(report.NewStats(statsOpts))
 	outputs = append(outputs, late, stats)
 
 	var test *engine.Test
@@ -405,7 +379,7 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		fmt.Fprintf(stderr, "gometer: warning: the load generator was saturated (%s); response times include time requests waited in gometer\n", strings.Join(health.Reasons, "; "))
 	}
 	fmt.Fprintln(stdout)
-	if err := report.PrintLabelTable(stdout, stats.st); err != nil {
+	if err := report.PrintLabelTable(stdout, stats.Stats()); err != nil {
 		fmt.Fprintf(stderr, "gometer: %v\n", err)
 	}
 
@@ -413,7 +387,7 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 	// says what the exit code says.
 	var violations []report.Violation
 	if len(thresholds) > 0 {
-		violations = report.EvaluateThresholds(thresholds, stats.st)
+		violations = report.EvaluateThresholds(thresholds, stats.Stats())
 	}
 
 	reportPath := ""
