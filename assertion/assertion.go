@@ -15,7 +15,7 @@ import (
 	"gometer/extractor/target"
 	"gometer/functions"
 	"gometer/jmx"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // Assertion is a compiled assertion.
@@ -23,7 +23,7 @@ type Assertion interface {
 	// Assert judges one sample. It may set r.Success = true first
 	// (Response Assertion's "ignore status"); it does not record the
 	// result: Apply does.
-	Assert(c *functions.Context, r *sampler.Result) sampler.AssertionResult
+	Assert(c *functions.Context, r *sample.Result) sample.AssertionResult
 }
 
 // ErrUnsupported is returned by New for an element class this package does
@@ -74,7 +74,7 @@ const SubSamplesFailed = "One or more sub-samples failed"
 // sub-samples (to a bounded depth) are judged too, and a parent that is
 // still successful while a sub-sample failed gets a failing result with
 // the message "One or more sub-samples failed".
-func Apply(a Assertion, c *functions.Context, r *sampler.Result) {
+func Apply(a Assertion, c *functions.Context, r *sample.Result) {
 	if r == nil {
 		return
 	}
@@ -92,13 +92,13 @@ func Apply(a Assertion, c *functions.Context, r *sampler.Result) {
 	}
 }
 
-func record(a Assertion, c *functions.Context, r *sampler.Result) {
+func record(a Assertion, c *functions.Context, r *sample.Result) {
 	ar := judge(a, c, r)
 	r.Success = r.Success && !(ar.Failure || ar.Error)
 	r.Assertions = append(r.Assertions, ar)
 }
 
-func recurse(a Assertion, name string, c *functions.Context, parent *sampler.Result, level int) {
+func recurse(a Assertion, name string, c *functions.Context, parent *sample.Result, level int) {
 	if level < 0 {
 		return
 	}
@@ -111,7 +111,7 @@ func recurse(a Assertion, name string, c *functions.Context, parent *sampler.Res
 		}
 	}
 	if childFailed && parent.Success {
-		parent.Assertions = append(parent.Assertions, sampler.AssertionResult{
+		parent.Assertions = append(parent.Assertions, sample.AssertionResult{
 			Name: name, Failure: true, FailureMessage: SubSamplesFailed,
 		})
 		parent.Success = false
@@ -137,10 +137,10 @@ const ResponseWasNull = "Response was null"
 
 // judge runs the assertion; a panic becomes an error result named as
 // JMeter names an assertion that threw ("Assertion failed! See log file.").
-func judge(a Assertion, c *functions.Context, r *sampler.Result) (ar sampler.AssertionResult) {
+func judge(a Assertion, c *functions.Context, r *sample.Result) (ar sample.AssertionResult) {
 	defer func() {
 		if p := recover(); p != nil {
-			ar = sampler.AssertionResult{Name: "Assertion failed! See log file.", Error: true, FailureMessage: fmt.Sprint(p)}
+			ar = sample.AssertionResult{Name: "Assertion failed! See log file.", Error: true, FailureMessage: fmt.Sprint(p)}
 		}
 	}()
 	return a.Assert(c, r)

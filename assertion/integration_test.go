@@ -13,10 +13,11 @@ import (
 	"time"
 
 	"gometer/internal/jmxtest"
+	"gometer/sample"
 	"gometer/sampler"
 )
 
-func fetch(t testing.TB, url string) *sampler.Result {
+func fetch(t testing.TB, url string) *sample.Result {
 	t.Helper()
 	client := &http.Client{Timeout: 10 * time.Second}
 	start := time.Now()
@@ -36,7 +37,7 @@ func fetch(t testing.TB, url string) *sampler.Result {
 			fmt.Fprintf(&h, "%s: %s\r\n", k, v)
 		}
 	}
-	return &sampler.Result{
+	return &sample.Result{
 		Elapsed: time.Since(start), URL: url, Body: body,
 		ResponseCode: strconv.Itoa(resp.StatusCode), ResponseMessage: strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode)+" "),
 		ResponseHeaders: h.String(), Success: resp.StatusCode < 400, Bytes: int64(len(body) + h.Len()),
@@ -98,10 +99,10 @@ func TestConcurrentUsers(t *testing.T) {
 			c.Vars.Put("user", "Ann")
 			c.Vars.Put("f", "name")
 			for n := 0; n < 50; n++ {
-				r := sample()
+				r := baseSample()
 				Apply(as[0], c, r)
 				Apply(as[1], c, r)
-				j := sample()
+				j := baseSample()
 				j.Body = []byte(accountJSON)
 				Apply(as[2], c, j)
 				if !r.Success || !j.Success {

@@ -11,7 +11,7 @@ import (
 	"gometer/functions"
 	"gometer/internal/javafmt"
 	"gometer/jmx"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // jsonPathAssertion is JMeter's JSONPathAssertion and, with plugin set,
@@ -59,8 +59,8 @@ func newJSONPath(el *jmx.Element) (Assertion, error) {
 	return a, nil
 }
 
-func (a *jsonPathAssertion) Assert(c *functions.Context, r *sampler.Result) sampler.AssertionResult {
-	res := sampler.AssertionResult{Name: a.label, MessageSet: true} // both JMeter's and the plugin's start from ""
+func (a *jsonPathAssertion) Assert(c *functions.Context, r *sample.Result) sample.AssertionResult {
+	res := sample.AssertionResult{Name: a.label, MessageSet: true} // both JMeter's and the plugin's start from ""
 	body := string(r.Body)
 	if body == "" {
 		res.Failure, res.FailureMessage = true, ResponseWasNull

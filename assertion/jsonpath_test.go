@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 const accountJSON = `{"status":"ok","user":{"id":42,"name":"Ann","email":null,"tags":["vip","beta"]},
@@ -65,7 +65,7 @@ func TestJSONPathAssertion(t *testing.T) {
 				c := newCtx(1)
 				c.Vars.Put("field", "name")
 				c.Vars.Put("want", "Bob")
-				r := &sampler.Result{Body: []byte(tc.body), Success: true, ResponseCode: "200"}
+				r := &sample.Result{Body: []byte(tc.body), Success: true, ResponseCode: "200"}
 				Apply(a, c, r)
 				got := r.Assertions[0]
 				want := tc.want
@@ -93,8 +93,8 @@ func TestJSONPathAssertion(t *testing.T) {
 
 func TestJSONPathAssertionIgnoresScope(t *testing.T) {
 	a := build(t, "JSONPathAssertion", "", "JSON_PATH", "$.id", "Assertion.scope", "children")
-	r := &sampler.Result{Body: []byte(`{"id":1}`), Success: true}
-	r.Subs = []*sampler.Result{{Body: []byte(`{}`), Success: true}}
+	r := &sample.Result{Body: []byte(`{"id":1}`), Success: true}
+	r.Subs = []*sample.Result{{Body: []byte(`{}`), Success: true}}
 	Apply(a, newCtx(1), r)
 	if len(r.Assertions) != 1 || !r.Success || len(r.Subs[0].Assertions) != 0 {
 		t.Fatalf("JSON assertion judged sub-samples: %+v / %+v", r.Assertions, r.Subs[0].Assertions)
@@ -105,12 +105,12 @@ func TestJSONPathAssertionIgnoresScope(t *testing.T) {
 // value as text.
 func TestJSONPathAssertionCoreVsPlugin(t *testing.T) {
 	kv := []string{"JSON_PATH", "$.links", "JSONVALIDATION", "true", "ISREGEX", "false", "EXPECTED_VALUE", `{ "self" : "/u/42" }`}
-	core := &sampler.Result{Body: []byte(accountJSON), Success: true}
+	core := &sample.Result{Body: []byte(accountJSON), Success: true}
 	Apply(build(t, "JSONPathAssertion", "", kv...), newCtx(1), core)
 	if !core.Success {
 		t.Errorf("core: %q", core.FailureMessage())
 	}
-	plugin := &sampler.Result{Body: []byte(accountJSON), Success: true}
+	plugin := &sample.Result{Body: []byte(accountJSON), Success: true}
 	Apply(build(t, JSONPathPluginClass, "", kv...), newCtx(1), plugin)
 	if plugin.Success || plugin.FailureMessage() != `Value expected to be '{ "self" : "/u/42" }', but found '{"self":"\/u\/42"}'` {
 		t.Errorf("plugin: %q", plugin.FailureMessage())

@@ -3,7 +3,7 @@ package assertion
 import (
 	"testing"
 
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // The JTL failureMessage is JMeter's getFirstAssertionFailureMessage: the
@@ -35,7 +35,7 @@ func TestFirstNonNullFailureMessage(t *testing.T) {
 		{"all null", ordersXML, []func() Assertion{respOK}, "", true},
 	}
 	for _, tc := range cases {
-		r := &sampler.Result{Body: []byte(tc.body), ResponseCode: "200", Success: true}
+		r := &sample.Result{Body: []byte(tc.body), ResponseCode: "200", Success: true}
 		for _, a := range tc.as {
 			Apply(a(), newCtx(1), r)
 		}

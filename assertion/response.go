@@ -8,7 +8,7 @@ import (
 	"gometer/extractor/target"
 	"gometer/functions"
 	"gometer/jmx"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // Test type bits of Assertion.test_type.
@@ -99,7 +99,7 @@ func newResponse(el *jmx.Element) (Assertion, error) {
 	return a, nil
 }
 
-func (a *responseAssertion) text(c *functions.Context, r *sampler.Result) string {
+func (a *responseAssertion) text(c *functions.Context, r *sample.Result) string {
 	if a.sc.Kind == target.Variable {
 		v, _ := c.Vars.Get(a.sc.Variable.Eval(c))
 		return v
@@ -125,8 +125,8 @@ func (a *responseAssertion) text(c *functions.Context, r *sampler.Result) string
 	return r.URL
 }
 
-func (a *responseAssertion) Assert(c *functions.Context, r *sampler.Result) sampler.AssertionResult {
-	res := sampler.AssertionResult{Name: a.label}
+func (a *responseAssertion) Assert(c *functions.Context, r *sample.Result) sample.AssertionResult {
+	res := sample.AssertionResult{Name: a.label}
 	if a.assume {
 		r.Success = true
 	}

@@ -7,13 +7,13 @@ import (
 
 	"gometer/functions"
 	"gometer/internal/jmxtest"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 const page = `<html><head><title>Dashboard</title></head><body><h1>Welcome back, Ann</h1><p>You have 3 orders.</p></body></html>`
 
-func sample() *sampler.Result {
-	return &sampler.Result{
+func baseSample() *sample.Result {
+	return &sample.Result{
 		Body:            []byte(page),
 		ResponseCode:    "200",
 		ResponseMessage: "OK",
@@ -34,7 +34,7 @@ func TestResponseAssertionMessages(t *testing.T) {
 		testType string
 		pats     []string
 		extra    []string
-		mutate   func(*sampler.Result)
+		mutate   func(*sample.Result)
 		vars     map[string]string
 		wantFail bool
 		wantErr  bool
@@ -57,13 +57,13 @@ func TestResponseAssertionMessages(t *testing.T) {
 		{name: "equals diff", field: "Assertion.response_message", testType: "8", pats: []string{"Created"}, wantFail: true,
 			wantMsg: "Test failed: message expected to equal /\n\n****** received  : [[[OK     ]]]\n\n****** comparison: [[[Created]]]\n\n/"},
 		{name: "equals diff with common start and end", field: "Assertion.response_message", testType: "8", pats: []string{"Hello Word"},
-			mutate: func(r *sampler.Result) { r.ResponseMessage = "Hello World" }, wantFail: true,
+			mutate: func(r *sample.Result) { r.ResponseMessage = "Hello World" }, wantFail: true,
 			wantMsg: "Test failed: message expected to equal /\n\n****** received  : Hello Wor[[[ld]]]\n\n****** comparison: Hello Wor[[[d ]]]\n\n/"},
 		{name: "equals diff keeps the common end", field: "Assertion.response_message", testType: "8", pats: []string{"abcQdef"},
-			mutate: func(r *sampler.Result) { r.ResponseMessage = "abcXYZdef" }, wantFail: true,
+			mutate: func(r *sample.Result) { r.ResponseMessage = "abcXYZdef" }, wantFail: true,
 			wantMsg: "Test failed: message expected to equal /\n\n****** received  : abc[[[XYZ]]]def\n\n****** comparison: abc[[[Q  ]]]def\n\n/"},
 		{name: "equals diff truncates long sections", field: "Assertion.response_message", testType: "8", pats: []string{strings.Repeat("a", 120) + "X"},
-			mutate: func(r *sampler.Result) { r.ResponseMessage = strings.Repeat("a", 120) + "Y" }, wantFail: true,
+			mutate: func(r *sample.Result) { r.ResponseMessage = strings.Repeat("a", 120) + "Y" }, wantFail: true,
 			wantMsg: "Test failed: message expected to equal /\n\n****** received  : ..." + strings.Repeat("a", 100) + "[[[Y]]]\n\n****** comparison: ..." + strings.Repeat("a", 100) + "[[[X]]]\n\n/"},
 		{name: "not equals fails", field: "Assertion.response_message", testType: "12", pats: []string{"OK"}, wantFail: true,
 			wantMsg: "Test failed: message expected not to equal /\n\n****** received  : OK[[[]]]\n\n****** comparison: OK[[[]]]\n\n/"},
@@ -87,9 +87,9 @@ func TestResponseAssertionMessages(t *testing.T) {
 			wantMsg: "Test failed: document expected to contain /<h1>/"},
 		{name: "document text passes", field: "Assertion.response_data_as_document", testType: "2", pats: []string{"Welcome back, Ann"}},
 		{name: "empty field", field: "Assertion.response_data", testType: "2", pats: []string{"x"}, wantFail: true, wantMsg: "Response was null",
-			mutate: func(r *sampler.Result) { r.Body = nil }},
+			mutate: func(r *sample.Result) { r.Body = nil }},
 		{name: "empty field with NOT passes", field: "Assertion.response_data", testType: "6", pats: []string{"x"},
-			mutate: func(r *sampler.Result) { r.Body = nil }},
+			mutate: func(r *sample.Result) { r.Body = nil }},
 		{name: "custom message", field: "Assertion.response_code", testType: "8", pats: []string{"201"},
 			extra: []string{"Assertion.custom_message", "expected 201 for ${user}"}, vars: map[string]string{"user": "ann"},
 			wantFail: true, wantMsg: "expected 201 for ann"},
@@ -99,10 +99,10 @@ func TestResponseAssertionMessages(t *testing.T) {
 			extra: []string{"Assertion.scope", "variable", "Scope.variable", "token"}, vars: map[string]string{"token": "abc"},
 			wantFail: true, wantMsg: "Test failed: variable(token) expected to contain /^tok-/"},
 		{name: "dollar anchors before a final newline as in Perl", field: "Assertion.response_data", testType: "1", pats: []string{`line$`},
-			mutate: func(r *sampler.Result) { r.Body = []byte("one line\n") }, wantFail: true,
+			mutate: func(r *sample.Result) { r.Body = []byte("one line\n") }, wantFail: true,
 			wantMsg: "Test failed: text expected to match /line$/"},
 		{name: "dollar before final newline contains", field: "Assertion.response_data", testType: "2", pats: []string{`line$`},
-			mutate: func(r *sampler.Result) { r.Body = []byte("one line\n") }},
+			mutate: func(r *sample.Result) { r.Body = []byte("one line\n") }},
 		{name: "default test type is contains, default field is URL", pats: []string{"shop"}},
 	}
 	for _, tc := range cases {
@@ -120,7 +120,7 @@ func TestResponseAssertionMessages(t *testing.T) {
 			for k, v := range tc.vars {
 				c.Vars.Put(k, v)
 			}
-			r := sample()
+			r := baseSample()
 			if tc.mutate != nil {
 				tc.mutate(r)
 			}
@@ -149,8 +149,8 @@ func TestResponseAssertionMessages(t *testing.T) {
 }
 
 func TestResponseAssertionAssumeSuccess(t *testing.T) {
-	notFound := func() *sampler.Result {
-		r := sample()
+	notFound := func() *sample.Result {
+		r := baseSample()
 		r.ResponseCode, r.ResponseMessage, r.Success = "404", "Not Found", false
 		return r
 	}
@@ -180,17 +180,17 @@ func TestResponseAssertionAssumeSuccess(t *testing.T) {
 }
 
 func TestApplyScope(t *testing.T) {
-	tree := func() *sampler.Result {
-		p := sample()
+	tree := func() *sample.Result {
+		p := baseSample()
 		p.Body = []byte("parent ok")
-		good := sample()
+		good := baseSample()
 		good.Body = []byte("child ok")
-		bad := sample()
+		bad := baseSample()
 		bad.Body = []byte("child broken")
-		deep := sample()
+		deep := baseSample()
 		deep.Body = []byte("grandchild broken")
-		good.Subs = []*sampler.Result{deep}
-		p.Subs = []*sampler.Result{good, bad}
+		good.Subs = []*sample.Result{deep}
+		p.Subs = []*sample.Result{good, bad}
 		return p
 	}
 	kv := func(scope string) []string {
@@ -262,7 +262,7 @@ func TestResponseAssertionBadPattern(t *testing.T) {
 	a := build(t, "ResponseAssertion", patterns("${p}"), "Assertion.test_field", "Assertion.response_data")
 	c := newCtx(1)
 	c.Vars.Put("p", "(unclosed")
-	r := sample()
+	r := baseSample()
 	Apply(a, c, r)
 	if !r.Assertions[0].Error || !strings.HasPrefix(r.FailureMessage(), "Bad test configuration ") || r.Success {
 		t.Fatalf("got %+v", r.Assertions[0])
@@ -270,13 +270,13 @@ func TestResponseAssertionBadPattern(t *testing.T) {
 }
 
 func TestDurationAndSize(t *testing.T) {
-	r := sample()
+	r := baseSample()
 	Apply(build(t, "DurationAssertion", "", "DurationAssertion.duration", "1000"), newCtx(1), r)
 	want := "The operation lasted too long: It took 1,234 milliseconds, but should not have lasted longer than 1,000 milliseconds."
 	if r.Success || r.FailureMessage() != want {
 		t.Fatalf("duration: %q", r.FailureMessage())
 	}
-	r = sample()
+	r = baseSample()
 	Apply(build(t, "DurationAssertion", "", "DurationAssertion.duration", "1500"), newCtx(1), r)
 	Apply(build(t, "DurationAssertion", "", "DurationAssertion.duration", "0"), newCtx(1), r)
 	if !r.Success || len(r.Assertions) != 2 {
@@ -285,7 +285,7 @@ func TestDurationAndSize(t *testing.T) {
 
 	// JMeter's header size: the text plus a "\r" per line (3 lines) and the
 	// closing blank line
-	headersLen := int64(len(sample().ResponseHeaders)) + 3 + 2
+	headersLen := int64(len(baseSample().ResponseHeaders)) + 3 + 2
 	cases := []struct {
 		field, op, size string
 		want            string
@@ -308,7 +308,7 @@ func TestDurationAndSize(t *testing.T) {
 		if tc.field != "" {
 			kv = append(kv, "Assertion.test_field", tc.field)
 		}
-		r := sample()
+		r := baseSample()
 		Apply(build(t, "SizeAssertion", "", kv...), newCtx(1), r)
 		if got := r.FailureMessage(); got != tc.want || r.Success != (tc.want == "") {
 			t.Errorf("size %s %s %s: got %q success=%v\nwant %q", tc.field, tc.op, tc.size, got, r.Success, tc.want)
@@ -317,19 +317,19 @@ func TestDurationAndSize(t *testing.T) {
 	// variable scope parses the variable as the size
 	c := newCtx(1)
 	c.Vars.Put("n", "12")
-	r = sample()
+	r = baseSample()
 	Apply(build(t, "SizeAssertion", "", "Assertion.scope", "variable", "Scope.variable", "n", "SizeAssertion.size", "10", "SizeAssertion.operator", "3"), c, r)
 	if !r.Success {
 		t.Errorf("variable size 12 > 10 failed: %q", r.FailureMessage())
 	}
 	c.Vars.Put("n", "twelve")
-	r = sample()
+	r = baseSample()
 	Apply(build(t, "SizeAssertion", "", "Assertion.scope", "variable", "Scope.variable", "n", "SizeAssertion.size", "10", "SizeAssertion.operator", "3"), c, r)
 	if r.FailureMessage() != "Error parsing variable name: n value: twelve" {
 		t.Errorf("variable not a number: %q", r.FailureMessage())
 	}
 	c.Vars.Put("lim", "ten")
-	r = sample()
+	r = baseSample()
 	Apply(build(t, "SizeAssertion", "", "SizeAssertion.size", "${lim}", "SizeAssertion.operator", "3"), c, r)
 	if a := r.Assertions[0]; !a.Error || a.Name != "Assertion failed! See log file." || a.FailureMessage != `java.lang.NumberFormatException: For input string: "ten"` {
 		t.Errorf("size not a number: %+v", a)
@@ -341,10 +341,10 @@ func TestDurationAndSize(t *testing.T) {
 
 type panicky struct{}
 
-func (panicky) Assert(*functions.Context, *sampler.Result) sampler.AssertionResult { panic("boom") }
+func (panicky) Assert(*functions.Context, *sample.Result) sample.AssertionResult { panic("boom") }
 
 func TestApplyRecoversFromPanic(t *testing.T) {
-	r := sample()
+	r := baseSample()
 	Apply(panicky{}, newCtx(1), r)
 	if r.Success || len(r.Assertions) != 1 || !r.Assertions[0].Error || r.Assertions[0].Name != "Assertion failed! See log file." || r.FailureMessage() != "boom" {
 		t.Fatalf("%+v", r.Assertions)
@@ -354,7 +354,7 @@ func TestApplyRecoversFromPanic(t *testing.T) {
 // Failure messages must not share memory with the body.
 func TestMessageOutlivesTheBody(t *testing.T) {
 	a := build(t, "ResponseAssertion", patterns("hello world")+`<intProp name="Assertion.test_type">8</intProp>`, "Assertion.test_field", "Assertion.response_data")
-	r := sample()
+	r := baseSample()
 	r.Body = []byte("hello there")
 	Apply(a, newCtx(1), r)
 	before := r.FailureMessage()

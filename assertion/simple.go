@@ -7,7 +7,7 @@ import (
 	"gometer/extractor/target"
 	"gometer/functions"
 	"gometer/jmx"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // durationAssertion is JMeter's DurationAssertion: the sample must not take
@@ -29,8 +29,8 @@ func newDuration(el *jmx.Element) (Assertion, error) {
 	return a, nil
 }
 
-func (a *durationAssertion) Assert(c *functions.Context, r *sampler.Result) sampler.AssertionResult {
-	res := sampler.AssertionResult{Name: a.label}
+func (a *durationAssertion) Assert(c *functions.Context, r *sample.Result) sample.AssertionResult {
+	res := sample.AssertionResult{Name: a.label}
 	allowed, err := strconv.ParseInt(strings.TrimSpace(a.duration.Eval(c)), 10, 64)
 	if err != nil || allowed <= 0 {
 		return res
@@ -106,7 +106,7 @@ var sizeWords = map[int]string{
 // block as on the wire. The headers text has one "\n"-terminated line per
 // header and the status line; the wire adds a "\r" to each line and the
 // blank "\r\n" line that ends the block. 0 when there are no headers.
-func headersSize(r *sampler.Result) int64 {
+func headersSize(r *sample.Result) int64 {
 	h := r.ResponseHeaders
 	if h == "" {
 		return 0
@@ -126,8 +126,8 @@ func javaLength(s string) int64 {
 	return n
 }
 
-func (a *sizeAssertion) Assert(c *functions.Context, r *sampler.Result) sampler.AssertionResult {
-	res := sampler.AssertionResult{Name: a.label}
+func (a *sizeAssertion) Assert(c *functions.Context, r *sample.Result) sample.AssertionResult {
+	res := sample.AssertionResult{Name: a.label}
 	var actual int64
 	switch {
 	case a.sc.Kind == target.Variable:
@@ -164,7 +164,7 @@ func (a *sizeAssertion) Assert(c *functions.Context, r *sampler.Result) sampler.
 	if err != nil {
 		// JMeter's SizeAssertion throws here, and the thread records the
 		// exception under this name
-		return sampler.AssertionResult{Name: "Assertion failed! See log file.", Error: true,
+		return sample.AssertionResult{Name: "Assertion failed! See log file.", Error: true,
 			FailureMessage: `java.lang.NumberFormatException: For input string: "` + allowedText + `"`}
 	}
 	op := a.operator.Int(c, 0)

@@ -7,7 +7,7 @@ import (
 	"gometer/extractor/xdoc"
 	"gometer/functions"
 	"gometer/jmx"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // xpathAssertion is JMeter's XPathAssertion (XPath 1) and, with v2 set,
@@ -64,8 +64,8 @@ func (a *xpathAssertion) compiled(q string) (*xdoc.Query, error) {
 	return e, nil
 }
 
-func (a *xpathAssertion) Assert(c *functions.Context, r *sampler.Result) sampler.AssertionResult {
-	res := sampler.AssertionResult{Name: a.label, MessageSet: true} // JMeter starts from ""
+func (a *xpathAssertion) Assert(c *functions.Context, r *sample.Result) sample.AssertionResult {
+	res := sample.AssertionResult{Name: a.label, MessageSet: true} // JMeter starts from ""
 	var body string
 	if a.sc.Kind == target.Variable {
 		body, _ = c.Vars.Get(a.sc.Variable.Eval(c))
@@ -155,8 +155,8 @@ type xmlAssertion struct{ label string }
 
 func newXML(el *jmx.Element) (Assertion, error) { return &xmlAssertion{label: el.Name}, nil }
 
-func (a *xmlAssertion) Assert(_ *functions.Context, r *sampler.Result) sampler.AssertionResult {
-	res := sampler.AssertionResult{Name: a.label}
+func (a *xmlAssertion) Assert(_ *functions.Context, r *sample.Result) sample.AssertionResult {
+	res := sample.AssertionResult{Name: a.label}
 	if len(r.Body) == 0 {
 		res.Failure, res.FailureMessage = true, ResponseWasNull
 		return res

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"gometer/internal/jmxtest"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 const ordersXML = `<?xml version="1.0"?>
@@ -42,7 +42,7 @@ func TestXPathAssertion(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			a := build(t, tc.tag, "", tc.kv...)
-			r := &sampler.Result{Body: []byte(tc.body), Success: true}
+			r := &sample.Result{Body: []byte(tc.body), Success: true}
 			Apply(a, newCtx(1), r)
 			got := r.Assertions[0]
 			if got.Failure != tc.fail || got.Error != tc.isError {
@@ -69,7 +69,7 @@ func TestXPathAssertion(t *testing.T) {
 		"<r><x></r>":       `The element type "x" must be terminated by the matching end-tag "</x>".`,
 		"<!DOCTYPE r><r/>": `DOCTYPE is disallowed when the feature "http://apache.org/xml/features/disallow-doctype-decl" set to true.`,
 	} {
-		r := &sampler.Result{Body: []byte(body), Success: true}
+		r := &sample.Result{Body: []byte(body), Success: true}
 		Apply(build(t, "XMLAssertion", ""), newCtx(1), r)
 		if r.FailureMessage() != want || r.Success != (want == "") {
 			t.Errorf("XMLAssertion on %q: %q success=%v", body, r.FailureMessage(), r.Success)

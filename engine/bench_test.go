@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gometer/functions"
+	"gometer/sample"
 	"gometer/sampler"
 )
 
@@ -32,12 +33,12 @@ func deepen(n int) int {
 	return deepen(n-1) + int(buf[n%256])
 }
 
-func (f *fakeSampler) Sample(_ context.Context, s *sampler.Session) *sampler.Result {
+func (f *fakeSampler) Sample(_ context.Context, s *sampler.Session) *sample.Result {
 	if f.depth > 0 {
 		deepen(f.depth)
 	}
 	now := time.Now()
-	return &sampler.Result{
+	return &sample.Result{
 		Start: now, Elapsed: time.Microsecond, Latency: time.Microsecond,
 		ResponseCode: "200", ResponseMessage: "OK", Success: true, DataType: "text",
 		Bytes: int64(len(f.body)), Body: f.body, SampleCount: 1,
@@ -46,8 +47,8 @@ func (f *fakeSampler) Sample(_ context.Context, s *sampler.Session) *sampler.Res
 
 type countOutput struct{ n atomic.Int64 }
 
-func (c *countOutput) Add(*sampler.Result) { c.n.Add(1) }
-func (c *countOutput) Close() error        { return nil }
+func (c *countOutput) Add(*sample.Result) { c.n.Add(1) }
+func (c *countOutput) Close() error       { return nil }
 
 func replaceSamplers(nodes []node, s sampler.Sampler) {
 	for _, n := range nodes {

@@ -6,12 +6,13 @@ import (
 	"sync"
 	"testing"
 
+	"gometer/sample"
 	"gometer/sampler"
 )
 
 type panicSampler struct{}
 
-func (panicSampler) Sample(context.Context, *sampler.Session) *sampler.Result { panic("boom") }
+func (panicSampler) Sample(context.Context, *sampler.Session) *sample.Result { panic("boom") }
 
 // A panic inside one user's sample ends that user and is reported by Run,
 // instead of crashing the process.

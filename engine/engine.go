@@ -10,13 +10,13 @@ import (
 
 	"gometer/functions"
 	"gometer/jmx"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // Output receives samples. It has the same method set as report.Output so
 // that the report package's writers plug in without engine importing report.
 type Output interface {
-	Add(*sampler.Result)
+	Add(*sample.Result)
 	Close() error
 }
 
@@ -148,7 +148,7 @@ func (p *phaseState) halt() { p.once.Do(func() { close(p.stop) }) }
 
 // delivery is one sample on its way to outputs.
 type delivery struct {
-	res       *sampler.Result
+	res       *sample.Result
 	listeners []Output
 	global    bool // also to Options.Outputs
 }

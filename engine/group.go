@@ -15,6 +15,7 @@ import (
 
 	"gometer/functions"
 	"gometer/jmx"
+	"gometer/sample"
 	"gometer/sampler"
 )
 
@@ -616,7 +617,7 @@ const (
 )
 
 // deliver queues a finished sample for the outputs.
-func (u *vuser) deliver(r *sampler.Result, listeners []Output, global bool) {
+func (u *vuser) deliver(r *sample.Result, listeners []Output, global bool) {
 	if !global && len(listeners) == 0 {
 		return
 	}

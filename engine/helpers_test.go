@@ -15,7 +15,7 @@ import (
 
 	"gometer/functions"
 	"gometer/jmx"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // el is a test element for building plans.
@@ -196,21 +196,21 @@ func (s *server) paths() []string {
 // sink is an Output keeping every sample.
 type sink struct {
 	mu     sync.Mutex
-	res    []*sampler.Result
+	res    []*sample.Result
 	closed bool
 }
 
-func (s *sink) Add(r *sampler.Result) {
+func (s *sink) Add(r *sample.Result) {
 	s.mu.Lock()
 	s.res = append(s.res, r)
 	s.mu.Unlock()
 }
 func (s *sink) Close() error { s.closed = true; return nil }
 
-func (s *sink) all() []*sampler.Result {
+func (s *sink) all() []*sample.Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]*sampler.Result(nil), s.res...)
+	return append([]*sample.Result(nil), s.res...)
 }
 
 func (s *sink) labels() []string {

@@ -8,6 +8,7 @@ import (
 	"gometer/assertion"
 	"gometer/extractor"
 	"gometer/jmx"
+	"gometer/sample"
 	"gometer/sampler"
 )
 
@@ -25,7 +26,7 @@ func handledElsewhere(class string) (kind, bool) {
 // extractorPost adapts an extractor to the engine's post-processor.
 type extractorPost struct{ x extractor.Extractor }
 
-func (p extractorPost) process(u *vuser, r *sampler.Result) { p.x.Process(u.ctx, r) }
+func (p extractorPost) process(u *vuser, r *sample.Result) { p.x.Process(u.ctx, r) }
 
 func (c *compiler) buildPost(el *jmx.Element) (postProcessor, error) {
 	if extractor.Handles(el.Class()) {
@@ -41,7 +42,7 @@ func (c *compiler) buildPost(el *jmx.Element) (postProcessor, error) {
 // assertionCheck adapts an assertion, applied with JMeter's sub-sample scope.
 type assertionCheck struct{ a assertion.Assertion }
 
-func (a assertionCheck) check(u *vuser, r *sampler.Result) { assertion.Apply(a.a, u.ctx, r) }
+func (a assertionCheck) check(u *vuser, r *sample.Result) { assertion.Apply(a.a, u.ctx, r) }
 
 func (c *compiler) buildAssertion(el *jmx.Element) (checker, error) {
 	a, err := assertion.New(el)

@@ -1,6 +1,6 @@
 package engine
 
-import "gometer/sampler"
+import "gometer/sample"
 
 // Result Status Action Handler (ResultAction) actions, OnError.action.
 const (
@@ -21,7 +21,7 @@ type resultAction struct{ action int }
 
 // apply flags a failed result and returns the loop action to take: the
 // given one unless this handler sets another (the last one to set wins).
-func (a *resultAction) apply(r *sampler.Result, logical flow) flow {
+func (a *resultAction) apply(r *sample.Result, logical flow) flow {
 	switch a.action {
 	case onErrorActionStopThread:
 		r.StopThread = true

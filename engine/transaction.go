@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"gometer/functions"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // transactionPrefix starts a transaction sample's response message; JMeter's
@@ -38,7 +38,7 @@ type txFrame struct {
 	connect   time.Duration
 	childTime time.Duration
 	code      string
-	subs      []*sampler.Result
+	subs      []*sample.Result
 	lastEnd   time.Time // parent mode: end of the latest sub-result
 }
 
@@ -55,7 +55,7 @@ func (c *txController) run(u *vuser) flow {
 }
 
 // add counts one sample of the transaction.
-func (fr *txFrame) add(r *sampler.Result) {
+func (fr *txFrame) add(r *sample.Result) {
 	fr.calls++
 	if fr.failing == 0 {
 		fr.code = r.ResponseCode
@@ -80,7 +80,7 @@ func (fr *txFrame) add(r *sampler.Result) {
 // addToTransactions gives a sample to the enclosing transactions below depth:
 // every default-mode one sees it, up to and including the innermost
 // parent-mode one, which takes it as a sub-result.
-func (u *vuser) addToTransactions(r *sampler.Result, depth int) {
+func (u *vuser) addToTransactions(r *sample.Result, depth int) {
 	for i := depth - 1; i >= 0; i-- {
 		fr := u.tx[i]
 		fr.add(r)
@@ -99,7 +99,7 @@ func (c *txController) finish(u *vuser, fr *txFrame, interrupted bool) {
 		end = fr.lastEnd // the parent sample ends with its last sub-result
 	}
 	total := end.Sub(fr.start)
-	r := &sampler.Result{
+	r := &sample.Result{
 		Label:       c.label.Eval(u.ctx),
 		Start:       fr.start,
 		Elapsed:     total,

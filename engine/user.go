@@ -9,6 +9,7 @@ import (
 
 	"gometer/functions"
 	"gometer/jmx"
+	"gometer/sample"
 	"gometer/sampler"
 )
 
@@ -38,13 +39,13 @@ type timer interface {
 type preProcessor interface{ process(u *vuser) }
 
 type postProcessor interface {
-	process(u *vuser, r *sampler.Result)
+	process(u *vuser, r *sample.Result)
 }
 
 // checker judges a sample, appending to r.Assertions and clearing
 // r.Success on failure.
 type checker interface {
-	check(u *vuser, r *sampler.Result)
+	check(u *vuser, r *sample.Result)
 }
 
 // iterListener runs at the start of each iteration of its controller (CSV
@@ -274,7 +275,7 @@ func (s *samplerNode) sample(u *vuser) flow {
 }
 
 // fillThreadInfo sets thread name and counts on a result and its sub-results.
-func (u *vuser) fillThreadInfo(r *sampler.Result) {
+func (u *vuser) fillThreadInfo(r *sample.Result) {
 	grp := int(u.gr.active.Load())
 	all := int(u.t.active.Load())
 	r.ThreadName = u.name
@@ -288,7 +289,7 @@ func (u *vuser) fillThreadInfo(r *sampler.Result) {
 // afterSample applies the result's stop flags and the group's
 // on_sample_error policy, then logical (a Result Status Action Handler's
 // loop action, flowNext for none) and the scheduler's end time.
-func (u *vuser) afterSample(r *sampler.Result, logical flow) flow {
+func (u *vuser) afterSample(r *sample.Result, logical flow) flow {
 	g := u.gr.g
 	failed := !r.Success
 	f := flowNext

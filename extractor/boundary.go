@@ -7,7 +7,7 @@ import (
 	"gometer/extractor/target"
 	"gometer/functions"
 	"gometer/jmx"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // boundaryExtractor is JMeter's BoundaryExtractor: the text between a left
@@ -46,7 +46,7 @@ func newBoundary(el *jmx.Element) (Extractor, error) {
 	return x, nil
 }
 
-func (x *boundaryExtractor) Process(c *functions.Context, r *sampler.Result) {
+func (x *boundaryExtractor) Process(c *functions.Context, r *sample.Result) {
 	if r == nil || c == nil {
 		return
 	}

@@ -6,6 +6,7 @@ import (
 
 	"gometer/functions"
 	"gometer/jmx"
+	"gometer/sample"
 	"gometer/sampler"
 )
 
@@ -25,7 +26,7 @@ func newDebugPost(el *jmx.Element) (Extractor, error) {
 	return debugPost{d}, nil
 }
 
-func (x debugPost) Process(c *functions.Context, r *sampler.Result) {
+func (x debugPost) Process(c *functions.Context, r *sample.Result) {
 	if r == nil {
 		return
 	}

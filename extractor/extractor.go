@@ -18,14 +18,14 @@ import (
 
 	"gometer/functions"
 	"gometer/jmx"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // Extractor is a compiled post-processor.
 type Extractor interface {
 	// Process runs the extractor on the sample just taken; r may be nil
 	// (no previous sample), in which case nothing happens.
-	Process(c *functions.Context, r *sampler.Result)
+	Process(c *functions.Context, r *sample.Result)
 }
 
 // ErrUnsupported is returned by New for an element class this package does
@@ -73,7 +73,7 @@ func New(el *jmx.Element) (Extractor, error) {
 // it abandons that extraction only.
 type guarded struct{ x Extractor }
 
-func (g guarded) Process(c *functions.Context, r *sampler.Result) {
+func (g guarded) Process(c *functions.Context, r *sample.Result) {
 	defer func() { _ = recover() }()
 	g.x.Process(c, r)
 }

@@ -6,7 +6,7 @@ import (
 
 	"gometer/functions"
 	"gometer/internal/jmxtest"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // build compiles an element of the given tag with the properties.
@@ -50,6 +50,6 @@ func checkVars(t *testing.T, v *functions.Vars, want map[string]string) {
 	}
 }
 
-func result(body string) *sampler.Result {
-	return &sampler.Result{Body: []byte(body), ResponseCode: "200", ResponseMessage: "OK", Success: true}
+func result(body string) *sample.Result {
+	return &sample.Result{Body: []byte(body), ResponseCode: "200", ResponseMessage: "OK", Success: true}
 }

@@ -10,7 +10,7 @@ import (
 	"gometer/extractor/target"
 	"gometer/functions"
 	"gometer/jmx"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // htmlExtractor is JMeter's HtmlExtractor (CSS Selector Extractor). Both of
@@ -55,7 +55,7 @@ func newHTML(el *jmx.Element) (Extractor, error) {
 	return x, nil
 }
 
-func (x *htmlExtractor) Process(c *functions.Context, r *sampler.Result) {
+func (x *htmlExtractor) Process(c *functions.Context, r *sample.Result) {
 	if r == nil || c == nil {
 		return
 	}

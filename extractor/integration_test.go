@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // fetch does a real HTTP GET and builds the Result a sampler would.
-func fetch(t testing.TB, client *http.Client, url string) *sampler.Result {
+func fetch(t testing.TB, client *http.Client, url string) *sample.Result {
 	t.Helper()
 	start := time.Now()
 	resp, err := client.Get(url)
@@ -33,7 +33,7 @@ func fetch(t testing.TB, client *http.Client, url string) *sampler.Result {
 			fmt.Fprintf(&h, "%s: %s\r\n", k, v)
 		}
 	}
-	return &sampler.Result{
+	return &sample.Result{
 		Start: start, Elapsed: time.Since(start), URL: url, Body: body,
 		ResponseCode: strconv.Itoa(resp.StatusCode), ResponseMessage: strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode)+" "),
 		ResponseHeaders: h.String(), Success: resp.StatusCode < 400, Bytes: int64(len(body) + h.Len()),
@@ -63,7 +63,7 @@ func TestIntegrationWithHTTPServer(t *testing.T) {
 	hop1 := fetch(t, client, srv.URL+"/login?u=ann")
 	hop2 := fetch(t, client, srv.URL+"/home")
 	parent := *hop2
-	parent.Subs = []*sampler.Result{hop1, hop2}
+	parent.Subs = []*sample.Result{hop1, hop2}
 	api := fetch(t, client, srv.URL+"/api/orders")
 
 	c := newCtx(7)

@@ -17,7 +17,7 @@ import (
 	"gometer/functions"
 	"gometer/internal/javafmt"
 	"gometer/jmx"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // jmesExtractor is JMeter's JMESPathExtractor, on
@@ -76,7 +76,7 @@ func (x *jmesExtractor) compiled(c *functions.Context) (*jmespath.JMESPath, erro
 	return j, nil
 }
 
-func (x *jmesExtractor) Process(c *functions.Context, r *sampler.Result) {
+func (x *jmesExtractor) Process(c *functions.Context, r *sample.Result) {
 	if c == nil || (r == nil && x.scope.Kind != target.Variable) {
 		return
 	}

@@ -9,7 +9,7 @@ import (
 	"gometer/extractor/target"
 	"gometer/functions"
 	"gometer/jmx"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // jsonExtractor is JMeter's JSONPostProcessor (JSON Extractor).
@@ -155,7 +155,7 @@ func matchNumbers(s string, n int) []int {
 	return out
 }
 
-func (x *jsonExtractor) Process(c *functions.Context, r *sampler.Result) {
+func (x *jsonExtractor) Process(c *functions.Context, r *sample.Result) {
 	if c == nil || (r == nil && x.scope.Kind != target.Variable) {
 		return
 	}
@@ -192,7 +192,7 @@ func (x *jsonExtractor) Process(c *functions.Context, r *sampler.Result) {
 // documents parses the non-blank bodies in scope (or the scope variable).
 // parseErr reports that one of them was not JSON (JMeter then sets every
 // variable to its default).
-func (x *jsonExtractor) documents(c *functions.Context, r *sampler.Result) (docs []any, parseErr bool) {
+func (x *jsonExtractor) documents(c *functions.Context, r *sample.Result) (docs []any, parseErr bool) {
 	var texts []string
 	if x.scope.Kind == target.Variable {
 		v, ok := c.Vars.Get(x.scope.Variable.Eval(c))
@@ -318,7 +318,7 @@ func newJSONPlugin(el *jmx.Element) (Extractor, error) {
 	return x, nil
 }
 
-func (x *jsonPluginExtractor) Process(c *functions.Context, r *sampler.Result) {
+func (x *jsonPluginExtractor) Process(c *functions.Context, r *sample.Result) {
 	if c == nil {
 		return
 	}

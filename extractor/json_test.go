@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"gometer/internal/jmxtest"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 const ordersJSON = `{
@@ -174,7 +174,7 @@ func TestJSONExtractorRandomAndScope(t *testing.T) {
 	}
 
 	parent := result(`{"id":"p"}`)
-	parent.Subs = []*sampler.Result{result(`{"id":"c1"}`), result(""), result(`{"id":"c2"}`)}
+	parent.Subs = []*sample.Result{result(`{"id":"c1"}`), result(""), result(`{"id":"c2"}`)}
 	for scope, want := range map[string]string{"parent": "p", "children": "c1,c2", "all": "p,c1,c2"} {
 		y := build(t, "JSONPostProcessor", "Sample.scope", scope, "JSONPostProcessor.referenceNames", "id",
 			"JSONPostProcessor.jsonPathExprs", "$.id", "JSONPostProcessor.match_numbers", "-1",

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"gometer/internal/jmxtest"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 func TestBoundaryExtractor(t *testing.T) {
@@ -63,7 +63,7 @@ func TestBoundaryExtractor(t *testing.T) {
 	}
 	// scope all: the n-th counts across samples
 	parent := result(`[p1][p2]`)
-	parent.Subs = []*sampler.Result{result(`[c1]`)}
+	parent.Subs = []*sample.Result{result(`[c1]`)}
 	x := build(t, "BoundaryExtractor", "Sample.scope", "all", "BoundaryExtractor.refname", "v",
 		"BoundaryExtractor.lboundary", "[", "BoundaryExtractor.rboundary", "]", "BoundaryExtractor.match_number", "3")
 	c := newCtx(1)
@@ -225,7 +225,7 @@ func TestDebugPostProcessor(t *testing.T) {
 	r.Label, r.ThreadName, r.Bytes = "Login", "Users 1-1", 100
 	r.Start = time.Now().Add(-time.Second)
 	r.Elapsed = 10 * time.Millisecond
-	r.Subs = []*sampler.Result{result("redirect")}
+	r.Subs = []*sample.Result{result("redirect")}
 	x.Process(c, r)
 	if len(r.Subs) != 2 {
 		t.Fatalf("subs %d", len(r.Subs))

@@ -8,7 +8,7 @@ import (
 	"gometer/extractor/target"
 	"gometer/functions"
 	"gometer/jmx"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // regexExtractor is JMeter's RegexExtractor.
@@ -127,7 +127,7 @@ func generate(tpl []tplPart, m *jregex.Match) (string, bool) {
 	return b.String(), true
 }
 
-func (x *regexExtractor) Process(c *functions.Context, r *sampler.Result) {
+func (x *regexExtractor) Process(c *functions.Context, r *sample.Result) {
 	if r == nil || c == nil {
 		return
 	}
@@ -185,7 +185,7 @@ func (x *regexExtractor) Process(c *functions.Context, r *sampler.Result) {
 
 // matches collects matches over the samples in scope (or the scope
 // variable), stopping early once match number n>0 is reached.
-func (x *regexExtractor) matches(c *functions.Context, re *jregex.Regex, r *sampler.Result, n int) []jregex.Match {
+func (x *regexExtractor) matches(c *functions.Context, re *jregex.Regex, r *sample.Result, n int) []jregex.Match {
 	if x.scope.Kind == target.Variable {
 		in, ok := c.Vars.Get(x.scope.Variable.Eval(c))
 		if !ok {

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"gometer/internal/jmxtest"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 const loginPage = `<!DOCTYPE html>
@@ -22,7 +22,7 @@ const loginPage = `<!DOCTYPE html>
 
 func TestRegexExtractor(t *testing.T) {
 	headers := "HTTP/1.1 302 Found\r\nLocation: https://shop.example/cart?sid=XYZ\r\nSet-Cookie: JSESSIONID=abc123; Path=/\r\n"
-	base := func() *sampler.Result {
+	base := func() *sample.Result {
 		r := result(loginPage)
 		r.ResponseHeaders = headers
 		r.RequestHeaders = "Accept: text/html\nAuthorization: Bearer tok-9\n"
@@ -153,8 +153,8 @@ func TestRegexExtractorScope(t *testing.T) {
 	parent := result(`<a id="p1"></a><a id="p2"></a>`)
 	redirect := result(`<a id="r1"></a>`)
 	final := result(`<a id="f1"></a>`)
-	redirect.Subs = []*sampler.Result{result(`<a id="deep1"></a>`)}
-	parent.Subs = []*sampler.Result{redirect, final}
+	redirect.Subs = []*sample.Result{result(`<a id="deep1"></a>`)}
+	parent.Subs = []*sample.Result{redirect, final}
 	cases := []struct {
 		scope string
 		want  map[string]string

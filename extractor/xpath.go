@@ -11,7 +11,7 @@ import (
 	"gometer/extractor/xdoc"
 	"gometer/functions"
 	"gometer/jmx"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // xpathExtractor is JMeter's XPathExtractor (XPath 1, version 2 false) and
@@ -90,7 +90,7 @@ func (x *xpathExtractor) compiled(q string) (*xdoc.Query, error) {
 	return e, nil
 }
 
-func (x *xpathExtractor) Process(c *functions.Context, r *sampler.Result) {
+func (x *xpathExtractor) Process(c *functions.Context, r *sample.Result) {
 	if r == nil || c == nil {
 		return
 	}
@@ -157,8 +157,8 @@ func (x *xpathExtractor) Process(c *functions.Context, r *sampler.Result) {
 
 // fail records a parse or evaluation problem as JMeter does: a failed
 // assertion result on the sample, without failing the sample.
-func (x *xpathExtractor) fail(r *sampler.Result, msg string) {
-	r.Assertions = append(r.Assertions, sampler.AssertionResult{
+func (x *xpathExtractor) fail(r *sample.Result, msg string) {
+	r.Assertions = append(r.Assertions, sample.AssertionResult{
 		Name: x.name, Failure: true, FailureMessage: msg + "\nSee log file for further details.",
 	})
 }

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"gometer/functions"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // ReportOptions gather what the report's parts read from JMeter properties.
@@ -133,13 +133,13 @@ func (c *Collector) AddSample(x *Sample) {
 // Add counts a run's result and, like the JTL writer with
 // jmeter.save.saveservice.subresults on (the default), its sub-results
 // depth-first, so the in-run report equals one made from the JTL.
-func (c *Collector) Add(r *sampler.Result) {
+func (c *Collector) Add(r *sample.Result) {
 	c.mu.Lock()
 	c.addResult(r, 0)
 	c.mu.Unlock()
 }
 
-func (c *Collector) addResult(r *sampler.Result, depth int) {
+func (c *Collector) addResult(r *sample.Result, depth int) {
 	if r == nil || depth > maxSubDepth {
 		return
 	}

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"gometer/functions"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 const jtlHeader = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n"
@@ -210,7 +210,7 @@ func TestCollectorMatchesJTLReport(t *testing.T) {
 	buf := []byte(cfg.Header() + "\n")
 	base := time.UnixMilli(1700000000000)
 	for i := range 500 {
-		r := &sampler.Result{Label: "GET /" + strconv.Itoa(i%4), Start: base.Add(time.Duration(i) * 37 * time.Millisecond),
+		r := &sample.Result{Label: "GET /" + strconv.Itoa(i%4), Start: base.Add(time.Duration(i) * 37 * time.Millisecond),
 			Elapsed: time.Duration(20+i%97) * time.Millisecond, Latency: 10 * time.Millisecond, ResponseCode: "200", ResponseMessage: "OK",
 			ThreadName: "TG 1-" + strconv.Itoa(1+i%3), DataType: "text", Success: i%13 != 0, Bytes: int64(100 + i), SentBytes: 50, GrpThreads: 3, AllThreads: 3}
 		if !r.Success {
@@ -220,7 +220,7 @@ func TestCollectorMatchesJTLReport(t *testing.T) {
 			sub := *r
 			sub.Label = r.Label + "-0"
 			sub.ResponseCode, sub.ResponseMessage = "302", "Found"
-			r.Subs = []*sampler.Result{&sub}
+			r.Subs = []*sample.Result{&sub}
 		}
 		c.Add(r)
 		buf = FormatRows(buf, r, &cfg)
@@ -303,7 +303,7 @@ func TestCollectorConcurrentAdd(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 1000 {
-				c.Add(&sampler.Result{Label: "L" + strconv.Itoa(g%3), Start: base.Add(time.Duration(i) * time.Millisecond),
+				c.Add(&sample.Result{Label: "L" + strconv.Itoa(g%3), Start: base.Add(time.Duration(i) * time.Millisecond),
 					Elapsed: time.Duration(i%50) * time.Millisecond, ResponseCode: "200", Success: true, ThreadName: "TG 1-" + strconv.Itoa(g+1)})
 			}
 		}()
@@ -316,7 +316,7 @@ func TestCollectorConcurrentAdd(t *testing.T) {
 	if sum.Samples != 8000 || len(sum.Rows) != 3 {
 		t.Errorf("%d samples in %d rows", sum.Samples, len(sum.Rows))
 	}
-	c.Add(&sampler.Result{Label: "late", Start: base}) // after the report: ignored, no race
+	c.Add(&sample.Result{Label: "late", Start: base}) // after the report: ignored, no race
 	if c.Stats().Total().Samples != 8000 {
 		t.Error("a result added after WriteReport was counted")
 	}

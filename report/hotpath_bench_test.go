@@ -5,13 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // benchResults are HTTP results as the sampler returns them, spread over a
 // few labels.
-func benchResults() []*sampler.Result {
-	out := make([]*sampler.Result, 1024)
+func benchResults() []*sample.Result {
+	out := make([]*sample.Result, 1024)
 	base := time.UnixMilli(1700000000000)
 	for i := range out {
 		r := httpResult()

@@ -6,21 +6,21 @@ import (
 	"testing"
 	"time"
 
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // roundTripResults are results with the awkward values a JTL must survive.
-func roundTripResults() []*sampler.Result {
+func roundTripResults() []*sample.Result {
 	start := time.UnixMilli(1700000000123)
-	sub := &sampler.Result{Label: "Login-0", Start: start, Elapsed: 20 * time.Millisecond, ResponseCode: "302", ResponseMessage: "Found",
+	sub := &sample.Result{Label: "Login-0", Start: start, Elapsed: 20 * time.Millisecond, ResponseCode: "302", ResponseMessage: "Found",
 		ThreadName: "Users 1-1", DataType: "text", Success: true, Bytes: 200, SentBytes: 90, GrpThreads: 1, AllThreads: 2, URL: "http://127.0.0.1/login"}
-	return []*sampler.Result{
+	return []*sample.Result{
 		{Label: "Login", Start: start, Elapsed: 120 * time.Millisecond, Latency: 100 * time.Millisecond, Connect: 12 * time.Millisecond,
 			ResponseCode: "200", ResponseMessage: "OK", ThreadName: "Users 1-1", DataType: "text", Success: true, Bytes: 1534, SentBytes: 321,
-			GrpThreads: 1, AllThreads: 2, URL: "http://127.0.0.1/login?a=1,2;3|4", Subs: []*sampler.Result{sub}, Vars: []string{"alice", "x,y"}},
+			GrpThreads: 1, AllThreads: 2, URL: "http://127.0.0.1/login?a=1,2;3|4", Subs: []*sample.Result{sub}, Vars: []string{"alice", "x,y"}},
 		{Label: "Tricky, \"quoted\"\nlabel;|\t", Start: start.Add(time.Second), Elapsed: 7 * time.Millisecond, ResponseCode: "Non HTTP response code: java.net.ConnectException",
 			ResponseMessage: "Non HTTP response message: Connection refused", ThreadName: "Users 1-2", Success: false, GrpThreads: 1, AllThreads: 2,
-			Assertions: []sampler.AssertionResult{{Name: "A", Failure: true, FailureMessage: "expected <200>, got \"0\""}}, Vars: []string{"", "z"}},
+			Assertions: []sample.AssertionResult{{Name: "A", Failure: true, FailureMessage: "expected <200>, got \"0\""}}, Vars: []string{"", "z"}},
 	}
 }
 

@@ -4,13 +4,13 @@ import (
 	"strconv"
 	"time"
 
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // Output receives results. The engine calls Add from many goroutines at
 // once; Close flushes everything and releases the output.
 type Output interface {
-	Add(r *sampler.Result)
+	Add(r *sample.Result)
 	Close() error
 }
 
@@ -20,7 +20,7 @@ const maxSubDepth = 11
 
 // FormatRow appends the CSV row of r alone (no sub-results), with its line
 // end, to dst. The sample_variables columns come from r.Vars.
-func FormatRow(dst []byte, r *sampler.Result, cfg SaveConfig) []byte {
+func FormatRow(dst []byte, r *sample.Result, cfg SaveConfig) []byte {
 	if cfg.ts == nil && cfg.Timestamp && cfg.TimestampFormat != "" && cfg.TimestampFormat != "ms" {
 		_ = cfg.compile() // hand-built config; an invalid pattern leaves the column empty
 	}
@@ -30,7 +30,7 @@ func FormatRow(dst []byte, r *sampler.Result, cfg SaveConfig) []byte {
 // FormatRows appends r's row and, when cfg.SubResults is on, each
 // sub-result's row right after its parent, depth-first. As in JMeter, sub
 // rows carry the top sample's sample_variables values.
-func FormatRows(dst []byte, r *sampler.Result, cfg *SaveConfig) []byte {
+func FormatRows(dst []byte, r *sample.Result, cfg *SaveConfig) []byte {
 	dst = appendRow(dst, r, r.Vars, cfg)
 	if cfg.SubResults {
 		dst = appendSubRows(dst, r, r.Vars, cfg, 1)
@@ -38,7 +38,7 @@ func FormatRows(dst []byte, r *sampler.Result, cfg *SaveConfig) []byte {
 	return dst
 }
 
-func appendSubRows(dst []byte, r *sampler.Result, vars []string, cfg *SaveConfig, depth int) []byte {
+func appendSubRows(dst []byte, r *sample.Result, vars []string, cfg *SaveConfig, depth int) []byte {
 	if depth > maxSubDepth {
 		return dst
 	}
@@ -58,7 +58,7 @@ func ms(d time.Duration) int64 { return d.Milliseconds() }
 
 // sampleCounts is JMeter's SampleCount/ErrorCount: an ordinary sample (a
 // zero SampleCount here) counts 1, with 1 error when it failed.
-func sampleCounts(r *sampler.Result) (int, int) {
+func sampleCounts(r *sample.Result) (int, int) {
 	if r.SampleCount > 0 {
 		return r.SampleCount, r.ErrorCount
 	}
@@ -68,7 +68,7 @@ func sampleCounts(r *sampler.Result) (int, int) {
 	return 1, 1
 }
 
-func appendRow(dst []byte, r *sampler.Result, vars []string, cfg *SaveConfig) []byte {
+func appendRow(dst []byte, r *sample.Result, vars []string, cfg *SaveConfig) []byte {
 	d := cfg.Delimiter
 	first := true
 	sep := func() {
@@ -239,7 +239,7 @@ func needsQuote[T string | []byte](s T, delim byte) bool {
 
 // ResultToSample flattens r into the JTL row it is written as (times in
 // ms, failureMessage, "null" URL, counts). dst.Vars shares r.Vars.
-func ResultToSample(r *sampler.Result, dst *Sample) {
+func ResultToSample(r *sample.Result, dst *Sample) {
 	sc, ec := sampleCounts(r)
 	url := r.URL
 	if url == "" {

@@ -10,12 +10,12 @@ import (
 	"time"
 
 	"gometer/functions"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // trickyResults covers what a JTL must carry intact: quoting, empty and
 // null fields, failures, transaction rows, nested sub-results, variables.
-func trickyResults() []*sampler.Result {
+func trickyResults() []*sample.Result {
 	base := httpResult()
 	base.Vars = []string{"alice", `x"y`}
 	quoted := httpResult()
@@ -26,7 +26,7 @@ func trickyResults() []*sampler.Result {
 	failed.Success = false
 	failed.ResponseCode = "Non HTTP response code: java.net.ConnectException"
 	failed.ResponseMessage = "Non HTTP response message: Connection refused"
-	failed.Assertions = []sampler.AssertionResult{{Name: "A", Failure: true, FailureMessage: "Test failed: code expected 200, got \"500\""}}
+	failed.Assertions = []sample.AssertionResult{{Name: "A", Failure: true, FailureMessage: "Test failed: code expected 200, got \"500\""}}
 	failed.Vars = []string{"bob", "z"}
 	redirect := httpResult()
 	redirect.Label = "GET /login"
@@ -34,20 +34,20 @@ func trickyResults() []*sampler.Result {
 	hop0, hop1 := httpResult(), httpResult()
 	hop0.Label, hop1.Label = "GET /login-0", "GET /login-1"
 	hop0.ResponseCode, hop0.ResponseMessage = "302", "Found"
-	hop0.Subs = []*sampler.Result{{Label: "embedded", Start: hop0.Start, Success: true, ThreadName: "Thread Group 1-1"}}
-	redirect.Subs = []*sampler.Result{hop0, hop1}
-	tc := &sampler.Result{Label: "TC", Start: time.UnixMilli(1700000009000), Elapsed: 44 * time.Millisecond,
+	hop0.Subs = []*sample.Result{{Label: "embedded", Start: hop0.Start, Success: true, ThreadName: "Thread Group 1-1"}}
+	redirect.Subs = []*sample.Result{hop0, hop1}
+	tc := &sample.Result{Label: "TC", Start: time.UnixMilli(1700000009000), Elapsed: 44 * time.Millisecond,
 		Idle: 7 * time.Millisecond, ResponseMessage: TransactionPrefix + "2, number of failing samples : 1",
 		ThreadName: "Thread Group 1-1", Bytes: 99, Transaction: true, SampleCount: 1, ErrorCount: 1, Vars: []string{"dan", "t"}}
-	return []*sampler.Result{base, quoted, failed, redirect, tc}
+	return []*sample.Result{base, quoted, failed, redirect, tc}
 }
 
 // flatten lists a result and its sub-results depth-first, as the JTL holds
 // them, each carrying the top result's variables.
-func flattenResults(rs []*sampler.Result) []Sample {
+func flattenResults(rs []*sample.Result) []Sample {
 	var out []Sample
-	var walk func(r *sampler.Result, vars []string)
-	walk = func(r *sampler.Result, vars []string) {
+	var walk func(r *sample.Result, vars []string)
+	walk = func(r *sample.Result, vars []string) {
 		var s Sample
 		ResultToSample(r, &s)
 		s.Vars = vars

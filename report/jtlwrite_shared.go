@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"sync"
 
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // JTLFiles opens result files for a run so that several listeners naming
@@ -92,7 +92,7 @@ func (f *FilterOutput) Wanted(success bool) bool {
 	return !f.ErrorsOnly && !f.SuccessOnly || success && f.SuccessOnly || !success && f.ErrorsOnly
 }
 
-func (f *FilterOutput) Add(r *sampler.Result) {
+func (f *FilterOutput) Add(r *sample.Result) {
 	if r != nil && f.Wanted(r.Success) {
 		f.Out.Add(r)
 	}

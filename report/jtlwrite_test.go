@@ -12,13 +12,13 @@ import (
 	"time"
 
 	"gometer/functions"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 const stockHeader = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect"
 
-func httpResult() *sampler.Result {
-	return &sampler.Result{
+func httpResult() *sample.Result {
+	return &sample.Result{
 		Label:           "GET /home",
 		Start:           time.UnixMilli(1700000000123),
 		Elapsed:         12*time.Millisecond + 999*time.Microsecond, // truncated to 12
@@ -38,7 +38,7 @@ func httpResult() *sampler.Result {
 	}
 }
 
-func csvRow(t *testing.T, r *sampler.Result, cfg SaveConfig) string {
+func csvRow(t *testing.T, r *sample.Result, cfg SaveConfig) string {
 	t.Helper()
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
@@ -108,7 +108,7 @@ func TestRowCustomDelimiter(t *testing.T) {
 }
 
 func TestRowFailureNullURLAndCounts(t *testing.T) {
-	r := &sampler.Result{
+	r := &sample.Result{
 		Label:           "Debug Sampler",
 		Start:           time.UnixMilli(1700000001000),
 		Elapsed:         time.Millisecond,
@@ -116,7 +116,7 @@ func TestRowFailureNullURLAndCounts(t *testing.T) {
 		ResponseMessage: "Internal Server Error",
 		ThreadName:      "TG 1-2",
 		Success:         false,
-		Assertions: []sampler.AssertionResult{
+		Assertions: []sample.AssertionResult{
 			{Name: "ok one"},
 			{Name: "size", Failure: true, FailureMessage: "The result was the wrong size: It was 3 bytes, but should have been less than 2 bytes."},
 			{Name: "later", Failure: true, FailureMessage: "second, ignored"},
@@ -138,7 +138,7 @@ func TestRowFailureNullURLAndCounts(t *testing.T) {
 }
 
 func TestRowSubResultsDepthFirst(t *testing.T) {
-	leaf := func(l string) *sampler.Result {
+	leaf := func(l string) *sample.Result {
 		r := httpResult()
 		r.Label = l
 		r.Vars = []string{"child-own"} // ignored: sub rows carry the top sample's values
@@ -148,8 +148,8 @@ func TestRowSubResultsDepthFirst(t *testing.T) {
 	parent.Label = "GET /login"
 	parent.Vars = []string{"u1"}
 	c0 := leaf("GET /login-0")
-	c0.Subs = []*sampler.Result{leaf("GET /login-0-0")}
-	parent.Subs = []*sampler.Result{c0, leaf("GET /login-1")}
+	c0.Subs = []*sample.Result{leaf("GET /login-0-0")}
+	parent.Subs = []*sample.Result{c0, leaf("GET /login-1")}
 	cfg := DefaultSaveConfig()
 	cfg.SampleVariables = []string{"user"}
 	lines := strings.Split(strings.TrimSuffix(csvRow(t, parent, cfg), "\n"), "\n")
@@ -176,7 +176,7 @@ func TestRowSubResultDepthLimit(t *testing.T) {
 	for i := 0; i < 15; i++ {
 		s := httpResult()
 		s.Label = fmt.Sprintf("d%d", i+1)
-		cur.Subs = []*sampler.Result{s}
+		cur.Subs = []*sample.Result{s}
 		cur = s
 	}
 	// JMeter writes sub-results down to 11 levels below the sample.
@@ -186,7 +186,7 @@ func TestRowSubResultDepthLimit(t *testing.T) {
 }
 
 func TestRowTransaction(t *testing.T) {
-	tc := &sampler.Result{
+	tc := &sample.Result{
 		Label:           "Login flow",
 		Start:           time.UnixMilli(1700000002000),
 		Elapsed:         250 * time.Millisecond,
@@ -232,7 +232,7 @@ func TestRowSampleVariables(t *testing.T) {
 
 func TestResultToSample(t *testing.T) {
 	r := httpResult()
-	r.Assertions = []sampler.AssertionResult{{Failure: true, FailureMessage: "boom"}}
+	r.Assertions = []sample.AssertionResult{{Failure: true, FailureMessage: "boom"}}
 	var s Sample
 	ResultToSample(r, &s)
 	want := Sample{TimeStamp: 1700000000123, Elapsed: 12, Label: "GET /home", ResponseCode: "200", ResponseMessage: "OK",
@@ -339,11 +339,11 @@ func TestXMLSample(t *testing.T) {
 	cfg.XML = true
 	r := httpResult()
 	r.Label = `a<b>&"c"`
-	r.Assertions = []sampler.AssertionResult{{Name: "Response Assertion", Failure: true, FailureMessage: "Test failed: text expected to contain /x/"}}
+	r.Assertions = []sample.AssertionResult{{Name: "Response Assertion", Failure: true, FailureMessage: "Test failed: text expected to contain /x/"}}
 	sub := httpResult()
 	sub.Label = "GET /home-0"
-	r.Subs = []*sampler.Result{sub}
-	dbg := &sampler.Result{Label: "Debug", Start: time.UnixMilli(5), Success: true, ThreadName: "T 1-1"}
+	r.Subs = []*sample.Result{sub}
+	dbg := &sample.Result{Label: "Debug", Start: time.UnixMilli(5), Success: true, ThreadName: "T 1-1"}
 	got := string(FormatXMLSample(nil, r, &cfg)) + string(FormatXMLSample(nil, dbg, &cfg))
 	want := `<httpSample t="12" it="0" lt="10" ct="3" ts="1700000000123" s="true" lb="a&lt;b&gt;&amp;&quot;c&quot;" rc="200" rm="OK" tn="Thread Group 1-1" dt="text" by="512" sby="120" ng="1" na="2">
   <assertionResult>
@@ -507,7 +507,7 @@ func TestConcurrentAddLosesNothing(t *testing.T) {
 			for i := 0; i < per; i++ {
 				r := httpResult()
 				r.Label = fmt.Sprintf("u%d,i%d", u, i) // quoted field
-				r.Subs = []*sampler.Result{{Label: fmt.Sprintf("sub u%d i%d", u, i), Start: r.Start}}
+				r.Subs = []*sample.Result{{Label: fmt.Sprintf("sub u%d i%d", u, i), Start: r.Start}}
 				w.Add(r)
 			}
 		}(u)

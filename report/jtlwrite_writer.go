@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // JTLWriter writes results to a JTL (CSV or XML) from many goroutines.
@@ -186,7 +186,7 @@ func (w *JTLWriter) Config() SaveConfig { return w.cfg }
 func (w *JTLWriter) Path() string { return w.path }
 
 // Add queues r (and its sub-results) for writing. Safe for concurrent use.
-func (w *JTLWriter) Add(r *sampler.Result) {
+func (w *JTLWriter) Add(r *sample.Result) {
 	if r == nil {
 		return
 	}
@@ -367,7 +367,7 @@ func (w *JTLWriter) setErrLocked(what string, err error) {
 // returns the first error.
 type Outputs []Output
 
-func (o Outputs) Add(r *sampler.Result) {
+func (o Outputs) Add(r *sample.Result) {
 	for _, x := range o {
 		x.Add(r)
 	}

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // XML JTL, laid out as JMeter's XStream writer does: one element per sample
@@ -19,7 +19,7 @@ const (
 )
 
 // FormatXMLSample appends r as one XML JTL element plus a line end.
-func FormatXMLSample(dst []byte, r *sampler.Result, cfg *SaveConfig) []byte {
+func FormatXMLSample(dst []byte, r *sample.Result, cfg *SaveConfig) []byte {
 	dst = appendXMLSample(dst, r, r.Vars, cfg, 0)
 	return append(dst, '\n')
 }
@@ -97,7 +97,7 @@ func appendXMLString(dst []byte, depth int, tag, val string) []byte {
 	return append(dst, '>')
 }
 
-func appendXMLSample(dst []byte, r *sampler.Result, vars []string, cfg *SaveConfig, depth int) []byte {
+func appendXMLSample(dst []byte, r *sample.Result, vars []string, cfg *SaveConfig, depth int) []byte {
 	isHTTP := r.URL != "" || r.Method != ""
 	tag := "sample"
 	if isHTTP {

@@ -3,7 +3,7 @@ package report
 import (
 	"sync"
 
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // StatsOutput is a run Output that feeds every JTL row (a sample and its
@@ -21,13 +21,13 @@ func NewStatsOutput(st *Stats) *StatsOutput { return &StatsOutput{st: st} }
 // Stats is the statistics fed so far (read them once the run is over).
 func (o *StatsOutput) Stats() *Stats { return o.st }
 
-func (o *StatsOutput) Add(r *sampler.Result) {
+func (o *StatsOutput) Add(r *sample.Result) {
 	o.mu.Lock()
 	o.add(r, 0)
 	o.mu.Unlock()
 }
 
-func (o *StatsOutput) add(r *sampler.Result, depth int) {
+func (o *StatsOutput) add(r *sample.Result, depth int) {
 	if r == nil || depth > maxSubDepth {
 		return
 	}

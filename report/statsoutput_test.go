@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // StatsOutput counts a sample and its sub-samples (redirect hops, embedded
@@ -13,8 +13,8 @@ import (
 func TestStatsOutputCountsSubSamples(t *testing.T) {
 	o := NewStatsOutput(NewStats(StatsOptions{}))
 	now := time.Now()
-	parent := &sampler.Result{Label: "page", Start: now, Elapsed: 30 * time.Millisecond, Success: true, SampleCount: 1,
-		Subs: []*sampler.Result{
+	parent := &sample.Result{Label: "page", Start: now, Elapsed: 30 * time.Millisecond, Success: true, SampleCount: 1,
+		Subs: []*sample.Result{
 			{Label: "page-0", Start: now, Elapsed: 10 * time.Millisecond, Success: true, SampleCount: 1},
 			{Label: "page-1", Start: now, Elapsed: 20 * time.Millisecond, SampleCount: 1, ErrorCount: 1},
 		}}

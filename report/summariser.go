@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // Summariser prints JMeter 5.6's console summary lines:
@@ -90,13 +90,13 @@ func NewSummariserClock(w io.Writer, name string, interval time.Duration, counts
 	return s
 }
 
-func isTransactionResult(r *sampler.Result) bool {
+func isTransactionResult(r *sample.Result) bool {
 	return r.Transaction || strings.HasPrefix(r.ResponseMessage, TransactionPrefix)
 }
 
 // Add counts one top-level sample and prints a report when one is due.
 // Safe for concurrent use.
-func (s *Summariser) Add(r *sampler.Result) {
+func (s *Summariser) Add(r *sample.Result) {
 	if r == nil || s.IgnoreTransactions && isTransactionResult(r) {
 		return
 	}

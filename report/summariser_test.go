@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"gometer/functions"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 type fakeClock struct{ ms int64 }
@@ -53,7 +53,7 @@ func TestSummariserSequence(t *testing.T) {
 	s := NewSummariserClock(&out, "summary", 10*time.Second, func() (int, int, int) { return active, started, finished }, clk.now)
 	add := func(at int64, elapsedMs int64, ok bool) {
 		clk.ms = t0 + at
-		s.Add(&sampler.Result{Label: "x", Elapsed: time.Duration(elapsedMs) * time.Millisecond, Success: ok})
+		s.Add(&sample.Result{Label: "x", Elapsed: time.Duration(elapsedMs) * time.Millisecond, Success: ok})
 	}
 	add(500, 3, true)
 	add(900, 0, true)
@@ -67,7 +67,7 @@ func TestSummariserSequence(t *testing.T) {
 	add(14500, 30, false)
 	add(15000, 1000, true) // …021: too soon after the last report
 	clk.ms = t0 + 15100
-	s.Add(&sampler.Result{Label: "TC", Elapsed: time.Hour, ResponseMessage: TransactionPrefix + "3, number of failing samples : 0"})
+	s.Add(&sample.Result{Label: "TC", Elapsed: time.Hour, ResponseMessage: TransactionPrefix + "3, number of failing samples : 0"})
 	active, finished = 0, 3
 	clk.ms = t0 + 17000
 	if err := s.Close(); err != nil {
@@ -83,7 +83,7 @@ func TestSummariserSequence(t *testing.T) {
 	if out.String() != want {
 		t.Fatalf("\n got:\n%s\nwant:\n%s", out.String(), want)
 	}
-	s.Add(&sampler.Result{Label: "late"}) // after Close: ignored
+	s.Add(&sample.Result{Label: "late"}) // after Close: ignored
 	if s.Close() != nil || out.String() != want {
 		t.Fatal("second Close or late Add changed the output")
 	}
@@ -95,8 +95,8 @@ func TestSummariserShortRunAndTransactions(t *testing.T) {
 	s := NewSummariserClock(&out, "summary", 30*time.Second, nil, clk.now)
 	s.IgnoreTransactions = false
 	clk.ms += 1000
-	s.Add(&sampler.Result{Elapsed: 10 * time.Millisecond, Success: true})
-	s.Add(&sampler.Result{Elapsed: 20 * time.Millisecond, Transaction: true, SampleCount: 1, ErrorCount: 1})
+	s.Add(&sample.Result{Elapsed: 10 * time.Millisecond, Success: true})
+	s.Add(&sample.Result{Elapsed: 20 * time.Millisecond, Transaction: true, SampleCount: 1, ErrorCount: 1})
 	clk.ms += 2000
 	s.Close()
 	want := "summary =      2 in 00:00:03 =    0.7/s Avg:    15 Min:    10 Max:    20 Err:     1 (50.00%)\n"
@@ -118,7 +118,7 @@ func TestSummariserReportsAtStartInsideWindow(t *testing.T) {
 	var out strings.Builder
 	s := NewSummariserClock(&out, "summary", 30*time.Second, nil, clk.now)
 	clk.ms += 400
-	s.Add(&sampler.Result{Elapsed: 5 * time.Millisecond, Success: true})
+	s.Add(&sample.Result{Elapsed: 5 * time.Millisecond, Success: true})
 	if !strings.HasPrefix(out.String(), "summary +      1 in 00:00:00 =    2.5/s") {
 		t.Fatalf("got %q", out.String())
 	}
@@ -133,7 +133,7 @@ func TestSummariserConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 1000; i++ {
-				s.Add(&sampler.Result{Elapsed: time.Millisecond, Success: i%10 != 0})
+				s.Add(&sample.Result{Elapsed: time.Millisecond, Success: i%10 != 0})
 			}
 		}()
 	}

@@ -425,7 +425,7 @@ func (h *HTTP) fetch(ctx context.Context, s *Session, st *HTTPState, u *url.URL,
 	if res == nil {
 		return nil
 	}
-	if h.follow && res.isRedirect() {
+	if h.follow && isRedirect(res) {
 		res = h.followRedirects(ctx, s, st, res, label)
 	}
 	if h.imageParser && res.Success && res.DataType == "text" {
@@ -448,7 +448,7 @@ func (h *HTTP) fetch(ctx context.Context, s *Session, st *HTTPState, u *url.URL,
 
 // isRedirect is HTTPSampleResult.isRedirect: 301, 302, 303, 308, and 307
 // for GET and HEAD.
-func (r *Result) isRedirect() bool {
+func isRedirect(r *Result) bool {
 	switch r.ResponseCode {
 	case "301", "302", "303", "308":
 		return true
@@ -502,7 +502,7 @@ func (h *HTTP) followRedirects(ctx context.Context, s *Session, st *HTTPState, f
 		if e := hop.End(); e.After(end) {
 			end = e
 		}
-		if !hop.isRedirect() {
+		if !isRedirect(hop) {
 			break
 		}
 	}

@@ -339,7 +339,7 @@ func (h *HTTP) exchangeDone(ctx context.Context, st *HTTPState, e *exState) *Res
 	if e.cache != nil {
 		e.cache.save(e.urlStr, e.method, resp.StatusCode, resp.Header, req.Header, end)
 	}
-	if res.isRedirect() {
+	if isRedirect(res) {
 		loc := lastHeader(resp.Header, "Location")
 		if loc == "" {
 			setError(res, &javaError{"java.lang.IllegalArgumentException", "Missing location header in redirect for " + e.method + " " + e.urlStr + " HTTP/1.1"})

@@ -25,7 +25,7 @@ import (
 	"gometer/functions"
 	"gometer/jmx"
 	"gometer/report"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 type props []string
@@ -40,7 +40,7 @@ type elapsedOutput struct {
 	d  []time.Duration
 }
 
-func (o *elapsedOutput) Add(r *sampler.Result) {
+func (o *elapsedOutput) Add(r *sample.Result) {
 	o.mu.Lock()
 	o.d = append(o.d, r.Elapsed)
 	o.mu.Unlock()

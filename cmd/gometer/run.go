@@ -21,7 +21,7 @@ import (
 	"gometer/functions"
 	"gometer/jmx"
 	"gometer/report"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // defaultProps are the JMeter 5.6.3 defaults gometer's behaviour depends on
@@ -118,7 +118,7 @@ func logFunc(l *slog.Logger) func(level, msg string) {
 // closed by the caller.
 type lateOutputs struct{ outs []engine.Output }
 
-func (l *lateOutputs) Add(r *sampler.Result) {
+func (l *lateOutputs) Add(r *sample.Result) {
 	for _, o := range l.outs {
 		o.Add(r)
 	}

@@ -13,7 +13,7 @@ import (
 
 	"gometer/functions"
 	"gometer/jmx"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 // Errorf builds a construction error that names the element's path, file
@@ -167,11 +167,11 @@ func ParseScope(el *jmx.Element, prop string) (Scope, error) {
 // Samples lists the samples a scope looks at, in JMeter's order: the
 // sample (parent, all), then for children/all its sub-samples, and below
 // them their sub-samples to a bounded depth (AbstractScopedTestElement).
-func (s Scope) Samples(r *sampler.Result) []*sampler.Result {
+func (s Scope) Samples(r *sample.Result) []*sample.Result {
 	if r == nil {
 		return nil
 	}
-	var out []*sampler.Result
+	var out []*sample.Result
 	if s.Kind == Parent || s.Kind == All {
 		out = append(out, r)
 	}
@@ -182,7 +182,7 @@ func (s Scope) Samples(r *sampler.Result) []*sampler.Result {
 	return out
 }
 
-func descend(out []*sampler.Result, rs []*sampler.Result, level int) []*sampler.Result {
+func descend(out []*sample.Result, rs []*sample.Result, level int) []*sample.Result {
 	if level < 0 {
 		return out
 	}
@@ -234,7 +234,7 @@ func ParseField(v string) Field {
 // shares r.Body's memory, so it is only good while the body is not
 // modified, and any part of it that is kept (a variable value) must be
 // copied with strings.Clone.
-func (f Field) View(r *sampler.Result) string {
+func (f Field) View(r *sample.Result) string {
 	if f == Body {
 		return unsafe.String(unsafe.SliceData(r.Body), len(r.Body))
 	}
@@ -242,7 +242,7 @@ func (f Field) View(r *sampler.Result) string {
 }
 
 // Text returns the chosen part of r.
-func (f Field) Text(r *sampler.Result) string {
+func (f Field) Text(r *sample.Result) string {
 	switch f {
 	case ResponseHeaders:
 		return r.ResponseHeaders

@@ -5,17 +5,17 @@ import (
 	"testing"
 
 	"gometer/jmx"
-	"gometer/sampler"
+	"gometer/sample"
 )
 
 func TestSamplesOrderAndDepth(t *testing.T) {
-	mk := func(label string, subs ...*sampler.Result) *sampler.Result {
-		return &sampler.Result{Label: label, Subs: subs}
+	mk := func(label string, subs ...*sample.Result) *sample.Result {
+		return &sample.Result{Label: label, Subs: subs}
 	}
 	// a chain deeper than JMeter looks, and two branches
 	deep := mk("a1a1a1a1a1", mk("a1a1a1a1a1a1"))
 	root := mk("p", mk("a", mk("a1", mk("a1a1", mk("a1a1a1", mk("a1a1a1a1", deep))))), mk("b", mk("b1")))
-	labels := func(rs []*sampler.Result) string {
+	labels := func(rs []*sample.Result) string {
 		var out []string
 		for _, r := range rs {
 			out = append(out, r.Label)
@@ -39,7 +39,7 @@ func TestSamplesOrderAndDepth(t *testing.T) {
 }
 
 func TestFields(t *testing.T) {
-	r := &sampler.Result{Body: []byte(`<p>a &amp; b</p>`), ResponseHeaders: "H", RequestHeaders: "Q", URL: "U", ResponseCode: "C", ResponseMessage: "M"}
+	r := &sample.Result{Body: []byte(`<p>a &amp; b</p>`), ResponseHeaders: "H", RequestHeaders: "Q", URL: "U", ResponseCode: "C", ResponseMessage: "M"}
 	for v, want := range map[string]string{
 		"false": `<p>a &amp; b</p>`, "": `<p>a &amp; b</p>`, "TRUE": "H", "request_headers": "Q", "url": "U", "URL": "U",
 		"code": "C", "message": "M", "unescaped": `<p>a & b</p>`, "as_document": "a & b", "bogus": `<p>a &amp; b</p>`,
