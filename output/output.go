@@ -21,8 +21,8 @@ type Output interface {
 	// before any request is sent.
 	Start(Run) error
 	// Add receives one top-level sample (sub-results hang below it). It is
-	// called from many goroutines at once and must not keep r after return
-	// unless it copies what it needs: the result may be reused.
+	// called from many goroutines at once; it may keep r but never modifies
+	// it, and returns quickly (an output with a slow destination queues).
 	Add(r *sample.Result)
 	// Stop is called once after the last Add; it flushes and releases.
 	Stop() error
