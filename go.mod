@@ -1,4 +1,4 @@
-module gometer
+module github.com/gometer/gometer
 
 go 1.26.8
 

@@ -3,8 +3,8 @@ package assertion
 import (
 	"testing"
 
-	"gometer/internal/jmxtest"
-	"gometer/jmx"
+	"github.com/gometer/gometer/internal/jmxtest"
+	"github.com/gometer/gometer/jmx"
 )
 
 // TestCorpus compiles every assertion in the shared corpus of real plans

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"gometer/internal/jmxtest"
+	"github.com/gometer/gometer/internal/jmxtest"
 )
 
 // Handles and New agree: New takes every class Handles claims (an element

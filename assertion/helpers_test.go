@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"gometer/functions"
-	"gometer/internal/jmxtest"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/internal/jmxtest"
 )
 
 // build compiles an element of the given tag with the properties (raw

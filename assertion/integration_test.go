@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"gometer/internal/jmxtest"
-	"gometer/sample"
-	"gometer/sampler"
+	"github.com/gometer/gometer/internal/jmxtest"
+	"github.com/gometer/gometer/sample"
+	"github.com/gometer/gometer/sampler"
 )
 
 func fetch(t testing.TB, url string) *sample.Result {

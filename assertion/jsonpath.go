@@ -5,13 +5,13 @@ import (
 	"strings"
 	"sync"
 
-	"gometer/extractor/jregex"
-	"gometer/extractor/jsonpath"
-	"gometer/extractor/target"
-	"gometer/functions"
-	"gometer/internal/javafmt"
-	"gometer/jmx"
-	"gometer/sample"
+	"github.com/gometer/gometer/extractor/jregex"
+	"github.com/gometer/gometer/extractor/jsonpath"
+	"github.com/gometer/gometer/extractor/target"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/internal/javafmt"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
 )
 
 // jsonPathAssertion is JMeter's JSONPathAssertion and, with plugin set,

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"gometer/sample"
+	"github.com/gometer/gometer/sample"
 )
 
 const accountJSON = `{"status":"ok","user":{"id":42,"name":"Ann","email":null,"tags":["vip","beta"]},

@@ -3,7 +3,7 @@ package assertion
 import (
 	"testing"
 
-	"gometer/sample"
+	"github.com/gometer/gometer/sample"
 )
 
 // The JTL failureMessage is JMeter's getFirstAssertionFailureMessage: the

@@ -4,11 +4,11 @@ import (
 	"strings"
 	"unicode/utf16"
 
-	"gometer/extractor/jregex"
-	"gometer/extractor/target"
-	"gometer/functions"
-	"gometer/jmx"
-	"gometer/sample"
+	"github.com/gometer/gometer/extractor/jregex"
+	"github.com/gometer/gometer/extractor/target"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
 )
 
 // Test type bits of Assertion.test_type.

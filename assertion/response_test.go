@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"gometer/functions"
-	"gometer/internal/jmxtest"
-	"gometer/sample"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/internal/jmxtest"
+	"github.com/gometer/gometer/sample"
 )
 
 const page = `<html><head><title>Dashboard</title></head><body><h1>Welcome back, Ann</h1><p>You have 3 orders.</p></body></html>`

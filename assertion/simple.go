@@ -4,10 +4,10 @@ import (
 	"strconv"
 	"strings"
 
-	"gometer/extractor/target"
-	"gometer/functions"
-	"gometer/jmx"
-	"gometer/sample"
+	"github.com/gometer/gometer/extractor/target"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
 )
 
 // durationAssertion is JMeter's DurationAssertion: the sample must not take

@@ -3,11 +3,11 @@ package assertion
 import (
 	"sync"
 
-	"gometer/extractor/target"
-	"gometer/extractor/xdoc"
-	"gometer/functions"
-	"gometer/jmx"
-	"gometer/sample"
+	"github.com/gometer/gometer/extractor/target"
+	"github.com/gometer/gometer/extractor/xdoc"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
 )
 
 // xpathAssertion is JMeter's XPathAssertion (XPath 1) and, with v2 set,

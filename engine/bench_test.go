@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"gometer/functions"
-	"gometer/sample"
-	"gometer/sampler"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/sample"
+	"github.com/gometer/gometer/sampler"
 )
 
 // fakeSampler answers in-process, so the benchmark measures the engine's

@@ -3,7 +3,7 @@ package engine
 import (
 	"strings"
 
-	"gometer/jmx"
+	"github.com/gometer/gometer/jmx"
 )
 
 // kind is what role an element class plays in the tree.

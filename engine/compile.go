@@ -8,8 +8,8 @@ import (
 	"sort"
 	"strings"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 // compiler turns the element tree into groups of runnable nodes. It collects

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 )
 
 // condition is an IfController condition: in expression mode the evaluated

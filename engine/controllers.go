@@ -7,8 +7,8 @@ import (
 	"sync"
 	"time"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 // ctrlBase is what every controller has: its children in order and the

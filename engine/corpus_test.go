@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"gometer/jmx"
+	"github.com/gometer/gometer/jmx"
 )
 
 // TestCorpusCompiles loads every plan of the shared corpus (when present):

@@ -6,8 +6,8 @@ import (
 	"sync"
 	"testing"
 
-	"gometer/sample"
-	"gometer/sampler"
+	"github.com/gometer/gometer/sample"
+	"github.com/gometer/gometer/sampler"
 )
 
 type panicSampler struct{}

@@ -8,9 +8,9 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"gometer/functions"
-	"gometer/internal/charset"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/internal/charset"
+	"github.com/gometer/gometer/jmx"
 )
 
 // csvData is a CSV Data Set Config: at each iteration start of its

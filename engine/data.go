@@ -8,8 +8,8 @@ import (
 	"strings"
 	"sync"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 // buildData compiles the config elements that act at each iteration start

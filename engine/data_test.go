@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"gometer/jmx"
+	"github.com/gometer/gometer/jmx"
 )
 
 func csvEl(file, names, extra string) el {

@@ -8,9 +8,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"gometer/functions"
-	"gometer/jmx"
-	"gometer/sample"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
 )
 
 // Output receives samples. It has the same method set as report.Output so

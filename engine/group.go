@@ -13,10 +13,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"gometer/functions"
-	"gometer/jmx"
-	"gometer/sample"
-	"gometer/sampler"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
+	"github.com/gometer/gometer/sampler"
 )
 
 const (

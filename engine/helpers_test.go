@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"gometer/functions"
-	"gometer/jmx"
-	"gometer/sample"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
 )
 
 // el is a test element for building plans.

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 // JMeter's IncludeController opens includecontroller.prefix + path as given

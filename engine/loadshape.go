@@ -11,8 +11,8 @@ import (
 	"time"
 	"unicode"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 // shapeKind is how a thread group starts and stops its users.

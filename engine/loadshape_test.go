@@ -1,7 +1,7 @@
 package engine
 
 import (
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 	"math/rand/v2"
 	"sort"
 	"strings"

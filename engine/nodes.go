@@ -8,9 +8,9 @@ import (
 	"sort"
 	"strings"
 
-	"gometer/functions"
-	"gometer/jmx"
-	"gometer/sampler"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sampler"
 )
 
 // compileSampler resolves a sampler's scope and builds its sampler.

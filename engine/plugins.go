@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"strings"
 
-	"gometer/assertion"
-	"gometer/extractor"
-	"gometer/jmx"
-	"gometer/sample"
-	"gometer/sampler"
+	"github.com/gometer/gometer/assertion"
+	"github.com/gometer/gometer/extractor"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
+	"github.com/gometer/gometer/sampler"
 )
 
 // handledElsewhere classifies classes that other packages implement.

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"sync"
 
-	"gometer/functions"
-	"gometer/internal/charset"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/internal/charset"
+	"github.com/gometer/gometer/jmx"
 )
 
 // Plugin data elements from jmeter-plugins and BlazeMeter that real plans

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 )
 
 // TestPreciseScheduleMatchesJMeter compares the Precise Throughput Timer's

@@ -1,6 +1,6 @@
 package engine
 
-import "gometer/sample"
+import "github.com/gometer/gometer/sample"
 
 // Result Status Action Handler (ResultAction) actions, OnError.action.
 const (

@@ -2,7 +2,7 @@ package engine
 
 import (
 	"context"
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 	"sort"
 	"strconv"
 	"strings"

@@ -3,7 +3,7 @@ package engine
 import (
 	"strings"
 
-	"gometer/jmx"
+	"github.com/gometer/gometer/jmx"
 )
 
 // level holds the scoped elements that are direct children of one tree

@@ -3,8 +3,8 @@ package engine
 import (
 	"sort"
 
-	"gometer/assertion"
-	"gometer/extractor"
+	"github.com/gometer/gometer/assertion"
+	"github.com/gometer/gometer/extractor"
 )
 
 // otherPackageClasses are the classes extractor and assertion implement;

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 // Flow Control Action (TestAction) actions and targets.

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 // buildTimer compiles one timer element.

@@ -4,8 +4,8 @@ import (
 	"strconv"
 	"time"
 
-	"gometer/functions"
-	"gometer/sample"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/sample"
 )
 
 // transactionPrefix starts a transaction sample's response message; JMeter's

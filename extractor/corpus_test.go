@@ -3,8 +3,8 @@ package extractor
 import (
 	"testing"
 
-	"gometer/internal/jmxtest"
-	"gometer/jmx"
+	"github.com/gometer/gometer/internal/jmxtest"
+	"github.com/gometer/gometer/jmx"
 )
 
 // TestCorpus compiles every extractor in the shared corpus of real plans

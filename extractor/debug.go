@@ -4,10 +4,10 @@ import (
 	"context"
 	"strconv"
 
-	"gometer/functions"
-	"gometer/jmx"
-	"gometer/sample"
-	"gometer/sampler"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
+	"github.com/gometer/gometer/sampler"
 )
 
 // debugPost is JMeter's DebugPostProcessor: it adds a sub-sample to the

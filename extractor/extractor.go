@@ -16,9 +16,9 @@ import (
 	"math/rand/v2"
 	"strconv"
 
-	"gometer/functions"
-	"gometer/jmx"
-	"gometer/sample"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
 )
 
 // Extractor is a compiled post-processor.

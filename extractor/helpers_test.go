@@ -4,9 +4,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"gometer/functions"
-	"gometer/internal/jmxtest"
-	"gometer/sample"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/internal/jmxtest"
+	"github.com/gometer/gometer/sample"
 )
 
 // build compiles an element of the given tag with the properties.

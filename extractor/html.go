@@ -7,10 +7,10 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
 
-	"gometer/extractor/target"
-	"gometer/functions"
-	"gometer/jmx"
-	"gometer/sample"
+	"github.com/gometer/gometer/extractor/target"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
 )
 
 // htmlExtractor is JMeter's HtmlExtractor (CSS Selector Extractor). Both of

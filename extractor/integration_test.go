@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"gometer/sample"
+	"github.com/gometer/gometer/sample"
 )
 
 // fetch does a real HTTP GET and builds the Result a sampler would.

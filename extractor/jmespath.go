@@ -12,12 +12,12 @@ import (
 
 	"github.com/jmespath/go-jmespath"
 
-	"gometer/extractor/jsonpath"
-	"gometer/extractor/target"
-	"gometer/functions"
-	"gometer/internal/javafmt"
-	"gometer/jmx"
-	"gometer/sample"
+	"github.com/gometer/gometer/extractor/jsonpath"
+	"github.com/gometer/gometer/extractor/target"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/internal/javafmt"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
 )
 
 // jmesExtractor is JMeter's JMESPathExtractor, on

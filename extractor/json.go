@@ -5,11 +5,11 @@ import (
 	"strings"
 	"sync"
 
-	"gometer/extractor/jsonpath"
-	"gometer/extractor/target"
-	"gometer/functions"
-	"gometer/jmx"
-	"gometer/sample"
+	"github.com/gometer/gometer/extractor/jsonpath"
+	"github.com/gometer/gometer/extractor/target"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
 )
 
 // jsonExtractor is JMeter's JSONPostProcessor (JSON Extractor).

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"gometer/internal/jmxtest"
-	"gometer/sample"
+	"github.com/gometer/gometer/internal/jmxtest"
+	"github.com/gometer/gometer/sample"
 )
 
 const ordersJSON = `{

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"gometer/internal/jmxtest"
-	"gometer/sample"
+	"github.com/gometer/gometer/internal/jmxtest"
+	"github.com/gometer/gometer/sample"
 )
 
 func TestBoundaryExtractor(t *testing.T) {

@@ -4,11 +4,11 @@ import (
 	"strconv"
 	"strings"
 
-	"gometer/extractor/jregex"
-	"gometer/extractor/target"
-	"gometer/functions"
-	"gometer/jmx"
-	"gometer/sample"
+	"github.com/gometer/gometer/extractor/jregex"
+	"github.com/gometer/gometer/extractor/target"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
 )
 
 // regexExtractor is JMeter's RegexExtractor.

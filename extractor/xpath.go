@@ -7,11 +7,11 @@ import (
 
 	"github.com/antchfx/xpath"
 
-	"gometer/extractor/target"
-	"gometer/extractor/xdoc"
-	"gometer/functions"
-	"gometer/jmx"
-	"gometer/sample"
+	"github.com/gometer/gometer/extractor/target"
+	"github.com/gometer/gometer/extractor/xdoc"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
 )
 
 // xpathExtractor is JMeter's XPathExtractor (XPath 1, version 2 false) and

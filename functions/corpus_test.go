@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"gometer/internal/jmxtest"
+	"github.com/gometer/gometer/internal/jmxtest"
 )
 
 // TestCorpusStrings compiles every property value of the shared corpus of

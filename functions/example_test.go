@@ -3,7 +3,7 @@ package functions_test
 import (
 	"fmt"
 
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 )
 
 func ExampleCompile() {

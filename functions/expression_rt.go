@@ -14,7 +14,7 @@ import (
 
 	"github.com/expr-lang/expr"
 
-	"gometer/internal/javafmt"
+	"github.com/gometer/gometer/internal/javafmt"
 )
 
 // num is a JEXL/JS number: an integer when isInt, else a float.

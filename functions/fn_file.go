@@ -10,7 +10,7 @@ import (
 	"strings"
 	"sync"
 
-	"gometer/internal/charset"
+	"github.com/gometer/gometer/internal/charset"
 )
 
 // errIndicator is what JMeter's file functions return when a file cannot be read.

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gometer/internal/javafmt"
+	"github.com/gometer/gometer/internal/javafmt"
 )
 
 // Functions of the jmeter-plugins "Custom JMeter Functions" package

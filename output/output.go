@@ -12,7 +12,7 @@ package output
 import (
 	"time"
 
-	"gometer/sample"
+	"github.com/gometer/gometer/sample"
 )
 
 // Output consumes the samples of one run.

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 )
 
 // ApdexOptions are the APDEX thresholds in milliseconds.

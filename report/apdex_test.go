@@ -3,7 +3,7 @@ package report
 import (
 	"testing"
 
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 )
 
 func TestApdex(t *testing.T) {

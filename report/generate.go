@@ -13,8 +13,8 @@ import (
 	"sync"
 	"time"
 
-	"gometer/functions"
-	"gometer/sample"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/sample"
 )
 
 // ReportOptions gather what the report's parts read from JMeter properties.

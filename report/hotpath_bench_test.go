@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"gometer/sample"
+	"github.com/gometer/gometer/sample"
 )
 
 // benchResults are HTTP results as the sampler returns them, spread over a

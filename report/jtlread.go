@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 )
 
 // ReadOptions control how result files are read.

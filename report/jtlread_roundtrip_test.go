@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"gometer/sample"
+	"github.com/gometer/gometer/sample"
 )
 
 // roundTripResults are results with the awkward values a JTL must survive.

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 )
 
 // readAll reads every sample (copied) and the bad-row errors.

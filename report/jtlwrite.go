@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"time"
 
-	"gometer/sample"
+	"github.com/gometer/gometer/sample"
 )
 
 // Output receives results. The engine calls Add from many goroutines at

@@ -3,7 +3,7 @@ package report
 import (
 	"testing"
 
-	"gometer/internal/jmxtest"
+	"github.com/gometer/gometer/internal/jmxtest"
 )
 
 // TestSaveConfigForCorpusListeners reads every listener of the shared real

@@ -3,7 +3,7 @@ package report
 import (
 	"strings"
 
-	"gometer/jmx"
+	"github.com/gometer/gometer/jmx"
 )
 
 // SaveConfigForListener is the configuration a plan's listener

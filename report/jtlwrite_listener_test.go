@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"gometer/jmx"
+	"github.com/gometer/gometer/jmx"
 )
 
 const listenerPlan = `<?xml version="1.0" encoding="UTF-8"?>

@@ -4,7 +4,7 @@ import (
 	"io"
 	"testing"
 
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 )
 
 // TestReadsRequestDetails: only a configuration that saves request headers

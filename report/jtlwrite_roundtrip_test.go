@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"gometer/functions"
-	"gometer/sample"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/sample"
 )
 
 // trickyResults covers what a JTL must carry intact: quoting, empty and

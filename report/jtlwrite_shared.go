@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"sync"
 
-	"gometer/sample"
+	"github.com/gometer/gometer/sample"
 )
 
 // JTLFiles opens result files for a run so that several listeners naming

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"gometer/sample"
+	"github.com/gometer/gometer/sample"
 )
 
 // JTLWriter writes results to a JTL (CSV or XML) from many goroutines.

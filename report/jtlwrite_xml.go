@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"gometer/sample"
+	"github.com/gometer/gometer/sample"
 )
 
 // XML JTL, laid out as JMeter's XStream writer does: one element per sample

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 )
 
 // SeriesOptions configure the over-time series.

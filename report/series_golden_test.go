@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 )
 
 type goldenGraph struct {

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 )
 
 // PercentileMode selects how median and the three percentiles are computed.

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 )
 
 func smp(ts, elapsed int64, label string, ok bool) *Sample {

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gometer/internal/javafmt"
+	"github.com/gometer/gometer/internal/javafmt"
 )
 
 // WriteStatisticsJSON writes statistics.json in JMeter 5.6's schema: one

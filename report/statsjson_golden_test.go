@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 )
 
 // Golden files in testdata/golden were produced by Apache JMeter 5.6.3's

@@ -3,7 +3,7 @@ package report
 import (
 	"sync"
 
-	"gometer/sample"
+	"github.com/gometer/gometer/sample"
 )
 
 // StatsOutput is a run Output that feeds every JTL row (a sample and its

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"gometer/sample"
+	"github.com/gometer/gometer/sample"
 )
 
 // StatsOutput counts a sample and its sub-samples (redirect hops, embedded

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"gometer/sample"
+	"github.com/gometer/gometer/sample"
 )
 
 // Summariser prints JMeter 5.6's console summary lines:

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"gometer/functions"
-	"gometer/sample"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/sample"
 )
 
 type fakeClock struct{ ms int64 }

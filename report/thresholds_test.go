@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 )
 
 func TestParseThresholds(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 	"net/url"
 	"strings"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 // authConfig is a compiled AuthManager: Basic (sent pre-emptively, as with

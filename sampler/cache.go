@@ -8,8 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 // cacheConfig is a compiled CacheManager.

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 // cookieConfig is a compiled CookieManager.

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 // Debug is JMeter's DebugSampler: its response is the user's variables

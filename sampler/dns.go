@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"gometer/jmx"
+	"github.com/gometer/gometer/jmx"
 )
 
 // dnsConfig is a compiled DNSCacheManager: static hosts, optional custom

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 // Dummy is the jmeter-plugins Dummy Sampler (kg.apc.jmeter.samplers.DummySampler):

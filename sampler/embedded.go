@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/net/html"
 
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 )
 
 // Embedded resources (HTTPSampler.image_parser): after a successful text

@@ -7,7 +7,7 @@ import (
 	"reflect"
 	"testing"
 
-	"gometer/jmx"
+	"github.com/gometer/gometer/jmx"
 )
 
 // JMeter's HeaderManager.merge: the innermost manager keeps all of its

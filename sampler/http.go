@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 // The HTTP sampler follows JMeter 5.6.3's HttpClient 4 implementation

@@ -21,7 +21,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 
-	"gometer/jmx"
+	"github.com/gometer/gometer/jmx"
 )
 
 func TestHTTPFollowRedirects(t *testing.T) {

@@ -13,8 +13,8 @@ import (
 	"sync"
 	"testing"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 // ---- helpers building plan elements as the jmx package would ----

@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"gometer/functions"
-	"gometer/internal/charset"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/internal/charset"
 )
 
 // reqBody is a request entity prepared once per sample (redirect hops carry

@@ -18,8 +18,8 @@ import (
 
 	"github.com/andybalholm/brotli"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 func (st *HTTPState) cookieStore(cfg *cookieConfig) *cookieStore {

@@ -8,8 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 // StateOptions configure a virtual user's HTTP state.

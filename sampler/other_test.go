@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"gometer/jmx"
+	"github.com/gometer/gometer/jmx"
 )
 
 func TestDebugSampler(t *testing.T) {

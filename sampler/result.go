@@ -6,8 +6,8 @@ package sampler
 import (
 	"context"
 
-	"gometer/functions"
-	"gometer/sample"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/sample"
 )
 
 // Result is the sample every stage shares (see package sample).

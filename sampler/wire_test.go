@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"gometer/jmx"
+	"github.com/gometer/gometer/jmx"
 )
 
 // HttpClient 4 drops empty path segments (but a trailing one) from the

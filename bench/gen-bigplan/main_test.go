@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"gometer/jmx"
+	"github.com/gometer/gometer/jmx"
 )
 
 func TestGenerateParses(t *testing.T) {

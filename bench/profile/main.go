@@ -21,11 +21,11 @@ import (
 	"sync"
 	"time"
 
-	"gometer/engine"
-	"gometer/functions"
-	"gometer/jmx"
-	"gometer/report"
-	"gometer/sample"
+	"github.com/gometer/gometer/engine"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/report"
+	"github.com/gometer/gometer/sample"
 )
 
 type props []string

@@ -23,7 +23,7 @@ import (
 	"syscall"
 	"time"
 
-	"gometer/internal/target"
+	"github.com/gometer/gometer/internal/target"
 )
 
 // counting wraps the target to note when the first and last requests ended.

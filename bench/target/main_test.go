@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"gometer/internal/target"
+	"github.com/gometer/gometer/internal/target"
 )
 
 func TestCountingFigures(t *testing.T) {

@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 
-	"gometer/engine"
-	"gometer/jmx"
-	"gometer/report"
+	"github.com/gometer/gometer/engine"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/report"
 )
 
 // cmdValidate loads and compiles a plan without sending anything, prints

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"gometer"
-	"gometer/internal/target"
+	"github.com/gometer/gometer"
+	"github.com/gometer/gometer/internal/target"
 )
 
 // demoPlan is the bundled plan the demo runs.

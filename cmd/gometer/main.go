@@ -15,8 +15,8 @@ import (
 	"os"
 	"strings"
 
-	"gometer/engine"
-	"gometer/functions"
+	"github.com/gometer/gometer/engine"
+	"github.com/gometer/gometer/functions"
 )
 
 // Exit codes CI can gate on.

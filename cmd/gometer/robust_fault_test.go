@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"gometer/internal/target"
+	"github.com/gometer/gometer/internal/target"
 )
 
 // faultSampler is the one HTTP request of a fault plan that misbehaves.

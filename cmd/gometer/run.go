@@ -17,11 +17,11 @@ import (
 	"syscall"
 	"time"
 
-	"gometer/engine"
-	"gometer/functions"
-	"gometer/jmx"
-	"gometer/report"
-	"gometer/sample"
+	"github.com/gometer/gometer/engine"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/report"
+	"github.com/gometer/gometer/sample"
 )
 
 // defaultProps are the JMeter 5.6.3 defaults gometer's behaviour depends on

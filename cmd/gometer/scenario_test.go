@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"gometer/internal/target"
+	"github.com/gometer/gometer/internal/target"
 )
 
 // The seed scenario (issue 5, item 4): the demo plans run by the real CLI

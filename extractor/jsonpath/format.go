@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf16"
 
-	"gometer/internal/javafmt"
+	"github.com/gometer/gometer/internal/javafmt"
 )
 
 // ExtractorString is how the JSON Extractor turns one result into a

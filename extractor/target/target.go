@@ -11,9 +11,9 @@ import (
 	"strings"
 	"unsafe"
 
-	"gometer/functions"
-	"gometer/jmx"
-	"gometer/sample"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
 )
 
 // Errorf builds a construction error that names the element's path, file

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"gometer/jmx"
-	"gometer/sample"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
 )
 
 func TestSamplesOrderAndDepth(t *testing.T) {

@@ -24,9 +24,9 @@ import (
 	"strings"
 	"time"
 
-	"gometer/functions"
-	"gometer/internal/target"
-	"gometer/report"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/internal/target"
+	"github.com/gometer/gometer/report"
 )
 
 // Case is one conformance plan and its normaliser.

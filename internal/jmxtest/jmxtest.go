@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"gometer/jmx"
+	"github.com/gometer/gometer/jmx"
 )
 
 // Element parses one element written as in a .jmx file (its properties

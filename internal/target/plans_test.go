@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"gometer/jmx"
+	"github.com/gometer/gometer/jmx"
 )
 
 // The demo plans in testdata/demo are written against this server; these

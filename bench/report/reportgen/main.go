@@ -8,8 +8,8 @@ import (
 	"os"
 	"runtime/pprof"
 
-	"gometer/functions"
-	"gometer/report"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/report"
 )
 
 func main() {
