@@ -323,21 +323,6 @@ type userPlan struct {
 	done    func(limited bool)
 }
 
-// inShard reports whether the user with 0-based number i belongs to this
-// shard of the load.
-func (t *Test) inShard(i int) bool {
-	n := t.opts.Shards
-	return n <= 1 || i%n == t.opts.Shard
-}
-
-// shardShare is the part of a level or rate this shard takes.
-func (t *Test) shardShare(v float64) float64 {
-	if t.opts.Shards <= 1 {
-		return v
-	}
-	return v / float64(t.opts.Shards)
-}
-
 // spawn starts one user goroutine.
 func (gr *groupRun) spawn(p userPlan, ph *phaseState) {
 	gr.wg.Add(1)
@@ -545,6 +530,10 @@ func (t *Test) Run(ctx context.Context) error {
 	}{{t.setup, "setUp"}, {t.main, "main"}, {t.teardown, "tearDown"}}
 	for i, p := range phases {
 		if len(p.groups) == 0 {
+			continue
+		}
+		if i != phaseMain && !t.runsSetupTeardown() {
+			t.logf("INFO", "%s groups run on another shard (gometer.shard.setup_teardown)", p.name)
 			continue
 		}
 		if i == phaseTeardown {

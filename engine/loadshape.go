@@ -299,7 +299,7 @@ func (gr *groupRun) steppingPlans(c *functions.Context, base time.Time) []userPl
 func (gr *groupRun) runConcurrency(c *functions.Context, ph *phaseState) {
 	g := gr.g
 	unit := g.unitFactor(c)
-	target := gr.t.shardShare(g.prop("TargetLevel", c, 1))
+	target := g.prop("TargetLevel", c, 1) // the whole run's; this shard keeps its share
 	ramp := g.prop("RampUp", c, 0) * unit
 	hold := g.prop("Hold", c, 0) * unit
 	steps := g.prop("Steps", c, 0)
@@ -318,17 +318,11 @@ func (gr *groupRun) runConcurrency(c *functions.Context, ph *phaseState) {
 		}
 	}
 	planned := func() int {
-		t := time.Since(start).Seconds()
-		if t >= ramp+hold {
+		n := concurrencyLevel(time.Since(start).Seconds(), target, ramp, hold, steps)
+		if n < 0 {
 			return -1
 		}
-		if ramp == 0 || t > ramp {
-			return int(math.Round(target))
-		}
-		if steps > 0 {
-			return int(math.Round(target / steps * (math.Floor(t/(ramp/steps)) + 1)))
-		}
-		return int(math.Round(target / ramp * t))
+		return gr.t.shareOf(n)
 	}
 	var running atomic.Int64
 	num := 0
@@ -342,7 +336,7 @@ func (gr *groupRun) runConcurrency(c *functions.Context, ph *phaseState) {
 		for int(running.Load()) < want && !limited.Load() {
 			num++
 			running.Add(1)
-			gr.spawn(userPlan{num: num, end: end, iters: iters, dynamic: true, done: func(lim bool) { running.Add(-1); done(lim) }}, ph)
+			gr.spawn(userPlan{num: gr.t.userNum(num - 1), end: end, iters: iters, dynamic: true, done: func(lim bool) { running.Add(-1); done(lim) }}, ph)
 		}
 		select {
 		case <-tick.C:
@@ -351,6 +345,22 @@ func (gr *groupRun) runConcurrency(c *functions.Context, ph *phaseState) {
 			return
 		}
 	}
+}
+
+// concurrencyLevel is the Concurrency Thread Group's planned number of users
+// at t seconds for the whole run: a linear or stepped ramp to target, then
+// hold; -1 once ramp-up and hold are over.
+func concurrencyLevel(t, target, ramp, hold, steps float64) int {
+	if t >= ramp+hold {
+		return -1
+	}
+	if ramp == 0 || t > ramp {
+		return int(math.Round(target))
+	}
+	if steps > 0 {
+		return int(math.Round(target / steps * (math.Floor(t/(ramp/steps)) + 1)))
+	}
+	return int(math.Round(target / ramp * t))
 }
 
 // rateFunc is an arrival rate (per second) at t seconds from the start;
@@ -369,7 +379,7 @@ type rateFunc func(t float64) float64
 func (gr *groupRun) arrivalsRate(c *functions.Context) rateFunc {
 	g := gr.g
 	unit := g.unitFactor(c)
-	target := gr.t.shardShare(g.prop("TargetLevel", c, 1)) / unit
+	target := g.prop("TargetLevel", c, 1) / unit // the whole run's rate
 	ramp := g.prop("RampUp", c, 0) * unit
 	hold := g.prop("Hold", c, 0) * unit
 	steps := g.prop("Steps", c, 0)
@@ -401,7 +411,7 @@ func (gr *groupRun) freeFormRate(c *functions.Context) rateFunc {
 		if len(row) < 3 {
 			continue
 		}
-		segs = append(segs, seg{gr.t.shardShare(evalFloat(row[0], c, 0)) / unit, gr.t.shardShare(evalFloat(row[1], c, 0)) / unit, evalFloat(row[2], c, 0) * unit})
+		segs = append(segs, seg{evalFloat(row[0], c, 0) / unit, evalFloat(row[1], c, 0) / unit, evalFloat(row[2], c, 0) * unit})
 	}
 	return func(t float64) float64 {
 		for _, s := range segs {
@@ -414,30 +424,58 @@ func (gr *groupRun) freeFormRate(c *functions.Context) rateFunc {
 	}
 }
 
+// arrivalClock walks an arrival schedule for the whole run: the first
+// arrival is at 0 s, each next one 1/rate later; while the rate is 0 it
+// looks again 0.2 s later. next returns the k-th arrival (0-based) and its
+// time in seconds, or ok=false when the schedule is over.
+type arrivalClock struct {
+	rate rateFunc
+	at   float64
+	k    int64
+}
+
+func (a *arrivalClock) next() (k int64, at float64, ok bool) {
+	for {
+		r := a.rate(a.at)
+		if r < 0 {
+			return 0, 0, false
+		}
+		if r == 0 {
+			a.at += 0.2 // nothing to do yet: look again a little later
+			continue
+		}
+		k, at = a.k, a.at
+		a.at += 1 / r
+		a.k++
+		return k, at, true
+	}
+}
+
 // runArrivals starts one iteration per arrival on an idle pooled user, or a
 // new user while under the concurrency limit; at the limit with no idle
-// user the arrival is dropped, as ArrivalsThreadStarter does. The first
-// arrival is at the start; each next one 1/rate later. Iterations, when
-// set, limits the number of arrivals.
+// user the arrival is dropped, as ArrivalsThreadStarter does. Iterations,
+// when set, limits the number of arrivals. With shards, the schedule and
+// the Iterations count are the whole run's; this copy serves its own
+// arrivals and its share of the concurrency limit.
 func (gr *groupRun) runArrivals(c *functions.Context, rate rateFunc, ph *phaseState) {
 	g := gr.g
-	limit := int(g.prop("ConcurrencyLimit", c, 0))
-	maxArrivals := int(g.prop("Iterations", c, 0))
+	wholeLimit := int(g.prop("ConcurrencyLimit", c, 0))
+	limit := gr.t.shareOf(wholeLimit)
+	maxArrivals := int64(g.prop("Iterations", c, 0))
 	tokens := make(chan struct{})
 	var users atomic.Int64
-	num, arrivals := 0, 0
+	num := 0
 	start := time.Now()
-	at := 0.0 // seconds from start of the next arrival
+	clock := arrivalClock{rate: rate}
 	tm := time.NewTimer(time.Hour)
 	defer tm.Stop()
 	defer close(tokens)
-	for maxArrivals <= 0 || arrivals < maxArrivals {
-		r := rate(at)
-		if r < 0 {
+	for {
+		k, at, ok := clock.next()
+		if !ok || (maxArrivals > 0 && k >= maxArrivals) {
 			return
 		}
-		if r == 0 {
-			at += 0.2 // nothing to do yet: look again a little later
+		if !gr.t.mine(k) {
 			continue
 		}
 		if d := time.Until(start.Add(secs(at))); d > 0 {
@@ -448,20 +486,18 @@ func (gr *groupRun) runArrivals(c *functions.Context, rate rateFunc, ph *phaseSt
 				return
 			}
 		}
-		at += 1 / r
-		arrivals++
 		select {
 		case tokens <- struct{}{}: // an idle user takes it
 			continue
 		default:
 		}
-		if limit > 0 && int(users.Load()) >= limit {
+		if wholeLimit > 0 && int(users.Load()) >= limit {
 			gr.t.logf("DEBUG", "%s: arrival dropped at the concurrency limit %d", g.name, limit)
 			continue
 		}
 		num++
 		users.Add(1)
-		gr.spawn(userPlan{num: num, tokens: tokens, dynamic: true, done: func(bool) { users.Add(-1) }}, ph)
+		gr.spawn(userPlan{num: gr.t.userNum(num - 1), tokens: tokens, dynamic: true, done: func(bool) { users.Add(-1) }}, ph)
 		select {
 		case tokens <- struct{}{}:
 		case <-ph.stop:
@@ -681,6 +717,9 @@ func (gr *groupRun) runOpenModel(c *functions.Context, ph *phaseState) error {
 		return err
 	}
 	seed := uint64(rand.Int64())
+	if gr.t.opts.Shards > 1 {
+		seed = shardSeed(g.el) // every shard draws the same schedule
+	}
 	if t := g.p["OpenModelThreadGroup.random_seed"]; t != nil {
 		if v, err := strconv.ParseInt(strings.TrimSpace(t.Eval(c)), 10, 64); err == nil && v != 0 {
 			seed = uint64(v)

@@ -128,6 +128,11 @@ func (t *throughputTimer) delay(u *vuser) time.Duration {
 		return 0
 	}
 	per := time.Duration(60000.0 / tput * float64(time.Millisecond))
+	if t.mode != 0 && u.t.opts.Shards > 1 {
+		// a rate for all threads is the whole run's: each of N copies
+		// (with its share of the threads) paces 1/N of it
+		per *= time.Duration(u.t.opts.Shards)
+	}
 	now := time.Now()
 	switch t.mode {
 	case 3, 4: // shared schedule: all threads, or all threads of the group
@@ -282,6 +287,7 @@ type poissonSchedule struct {
 	windowEnd float64   // end of the last drawn window
 	events    []float64 // the window's events, ascending
 	pos       int       // next event to hand out
+	handed    int64     // events (batches) handed out over the whole run, all shards
 }
 
 // rate is the owner's throughput per second, as evaluated now.
@@ -333,6 +339,24 @@ func (s *poissonSchedule) next(c *functions.Context) (float64, error) {
 	return s.events[s.pos-1], nil
 }
 
+// nextOf is the time of this shard's next event: the whole run's schedule
+// with the other shards' events (or batches) passed over.
+func (s *poissonSchedule) nextOf(t *Test, c *functions.Context) (float64, error) {
+	for {
+		first := s.batchSize == 1 || s.batchItem == 0
+		at, err := s.next(c)
+		if err != nil || t.opts.Shards <= 1 {
+			return at, err
+		}
+		if first {
+			s.handed++
+		}
+		if t.mine(s.handed - 1) {
+			return at, nil
+		}
+	}
+}
+
 func (t *preciseTimer) delay(u *vuser) time.Duration {
 	v, _ := u.t.state.LoadOrStore(sharedKey{gr: u.gr, key: preciseKey}, &poissonSchedule{})
 	s := v.(*poissonSchedule)
@@ -343,10 +367,13 @@ func (t *preciseTimer) delay(u *vuser) time.Duration {
 		seed := t.seed
 		if !t.seedSet {
 			seed = rand.Int64()
+			if u.t.opts.Shards > 1 {
+				seed = int64(shardSeed(t.el)) // the same schedule in every shard
+			}
 		}
 		s.rnd = newJavaRandom(seed)
 	}
-	at, err := s.next(u.ctx)
+	at, err := s.nextOf(u.t, u.ctx)
 	s.mu.Unlock()
 	if err != nil {
 		// JMeter's generator fails here and the thread dies
@@ -403,6 +430,7 @@ type shapingState struct {
 	start time.Time
 	next  time.Time
 	rows  [][3]float64
+	slots int64 // slots handed out over the whole run, all shards
 }
 
 // rate is the target rate (per second) at t seconds; -1 past the schedule.
@@ -442,7 +470,12 @@ func (t *shapingTimer) delay(u *vuser) time.Duration {
 		}
 		if r > 0 {
 			s.next = slot.Add(time.Duration(float64(time.Second) / r))
-			break
+			s.slots++
+			if u.t.mine(s.slots - 1) {
+				break
+			}
+			slot = s.next // another shard's slot of the whole profile
+			continue
 		}
 		slot = slot.Add(100 * time.Millisecond) // no load in this part of the profile
 	}

@@ -1,0 +1,240 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+)
+
+// shardTests are N Tests of one plan, one per shard, plus the unsharded one.
+func shardTests(t *testing.T, xml string, n int, props map[string]string) (whole *Test, shards []*Test) {
+	t.Helper()
+	mk := func(shard, shards int) *Test {
+		p := functions.NewProperties()
+		for k, v := range props {
+			p.Set(k, v)
+		}
+		tst, err := compileXML(t, xml, Options{Props: p, Shard: shard, Shards: shards})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tst
+	}
+	whole = mk(0, 1)
+	for i := range n {
+		shards = append(shards, mk(i, n))
+	}
+	return whole, shards
+}
+
+type planned struct {
+	num   int
+	start time.Duration
+	end   time.Duration
+}
+
+func plansOf(ps []userPlan, base time.Time) []planned {
+	var out []planned
+	for _, p := range ps {
+		out = append(out, planned{p.num, p.start.Sub(base), p.end.Sub(base)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].num < out[j].num })
+	return out
+}
+
+// The shares of all shards add up to the whole, for every count and shard
+// count, and differ by at most one.
+func TestShareOfAddsUp(t *testing.T) {
+	for N := 1; N <= 7; N++ {
+		for n := 0; n <= 50; n++ {
+			sum, lo, hi := 0, n, 0
+			for s := range N {
+				tst := &Test{opts: Options{Shard: s, Shards: N}}
+				k := tst.shareOf(n)
+				sum += k
+				lo, hi = min(lo, k), max(hi, k)
+			}
+			if sum != n || hi-lo > 1 {
+				t.Fatalf("n=%d over %d shards: shares sum to %d (min %d, max %d)", n, N, sum, lo, hi)
+			}
+		}
+	}
+}
+
+// Ultimate and Stepping groups: the union of the shards' users, with their
+// start and end times, is exactly the unsharded schedule.
+func TestShardedSchedulesUnionIsTheWholeRun(t *testing.T) {
+	ultimate := el{tag: "kg.apc.jmeter.threads.UltimateThreadGroup", name: "U", props: `<collectionProp name="ultimatethreadgroupdata">` +
+		`<collectionProp name="1"><stringProp name="a">7</stringProp><stringProp name="b">0</stringProp><stringProp name="c">3</stringProp><stringProp name="d">5</stringProp><stringProp name="e">2</stringProp></collectionProp>` +
+		`<collectionProp name="2"><stringProp name="a">5</stringProp><stringProp name="b">4</stringProp><stringProp name="c">1</stringProp><stringProp name="d">2</stringProp><stringProp name="e">1</stringProp></collectionProp>` +
+		`</collectionProp>`}
+	stepping := el{tag: "kg.apc.jmeter.threads.SteppingThreadGroup", name: "S", props: sp("ThreadGroup.num_threads", "23") +
+		sp("Threads initial delay", "1") + sp("Start users count", "4") + sp("Start users count burst", "3") + sp("Start users period", "2") +
+		sp("Stop users count", "5") + sp("Stop users period", "1") + sp("flighttime", "10") + sp("rampUp", "1")}
+	for _, g := range []el{ultimate, stepping} {
+		for _, N := range []int{2, 3, 4} {
+			whole, shards := shardTests(t, planXML(g), N, nil)
+			base := time.Unix(1000, 0)
+			schedule := func(tst *Test) []userPlan {
+				gr := &groupRun{g: tst.main[0], t: tst}
+				c := tst.newUserContext(functions.NewVars())
+				if tst.main[0].kind == shapeUltimate {
+					return gr.shardPlans(gr.ultimatePlans(c, base))
+				}
+				return gr.shardPlans(gr.steppingPlans(c, base))
+			}
+			want := plansOf(schedule(whole), base)
+			var got []userPlan
+			for i, s := range shards {
+				mine := schedule(s)
+				if len(mine) != s.shareOf(len(want)) {
+					t.Errorf("%s shard %d/%d: %d users, want %d", g.name, i+1, N, len(mine), s.shareOf(len(want)))
+				}
+				got = append(got, mine...)
+			}
+			if union := plansOf(got, base); !slices.Equal(union, want) {
+				t.Errorf("%s over %d shards:\n got %v\nwant %v", g.name, N, union, want)
+			}
+		}
+	}
+}
+
+// Arrival-driven groups: each shard serves the arrivals k with k mod N equal
+// to its shard, at the whole run's times.
+func TestShardedArrivalsUnionIsTheWholeSchedule(t *testing.T) {
+	rate := func(t float64) float64 { // a ramp then a hold, with a pause
+		switch {
+		case t >= 20:
+			return -1
+		case t >= 8 && t < 9:
+			return 0
+		case t < 5:
+			return 1 + 3*t
+		}
+		return 17
+	}
+	var want []float64
+	c := arrivalClock{rate: rate}
+	for {
+		_, at, ok := c.next()
+		if !ok {
+			break
+		}
+		want = append(want, at)
+	}
+	for _, N := range []int{2, 3, 5} {
+		var got []float64
+		for s := range N {
+			tst := &Test{opts: Options{Shard: s, Shards: N}}
+			c := arrivalClock{rate: rate}
+			n := 0
+			for {
+				k, at, ok := c.next()
+				if !ok {
+					break
+				}
+				if tst.mine(k) {
+					got = append(got, at)
+					n++
+				}
+			}
+			if n != tst.shareOf(len(want)) {
+				t.Errorf("shard %d/%d served %d arrivals, want %d", s+1, N, n, tst.shareOf(len(want)))
+			}
+		}
+		sort.Float64s(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%d shards: union of arrivals differs from the whole schedule (%d vs %d)", N, len(got), len(want))
+		}
+	}
+}
+
+// The Precise Throughput Timer: the same schedule is drawn in every shard
+// (also without a seed), and each takes its own events (whole batches).
+func TestShardedPreciseTimerEvents(t *testing.T) {
+	timer := el{tag: "PreciseThroughputTimer", gui: "TestBeanGUI", name: "P", props: `<doubleProp><name>throughput</name><value>120</value><savedValue>0.0</savedValue></doubleProp>` +
+		`<intProp name="throughputPeriod">60</intProp><longProp name="duration">10</longProp><intProp name="batchSize">2</intProp>`}
+	xml := planXML(tg("G", 1, 0, "1", "", el{tag: "DebugSampler", name: "D", kids: []el{timer}}))
+	whole, shards := shardTests(t, xml, 3, nil)
+	events := func(tst *Test, n int) []float64 {
+		var find func(e *jmx.Element) *jmx.Element
+		find = func(e *jmx.Element) *jmx.Element {
+			if e.Class() == "PreciseThroughputTimer" {
+				return e
+			}
+			for _, k := range e.Children {
+				if f := find(k); f != nil {
+					return f
+				}
+			}
+			return nil
+		}
+		tm, err := (&compiler{}).buildPreciseTimer(find(tst.plan.Roots[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pt := tm.(*preciseTimer)
+		s := &poissonSchedule{owner: pt, batchSize: 2, rnd: newJavaRandom(int64(shardSeed(pt.el)))}
+		c := tst.newUserContext(functions.NewVars())
+		var out []float64
+		for range n {
+			at, err := s.nextOf(tst, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, at)
+		}
+		return out
+	}
+	want := events(whole, 36) // 18 batches of 2
+	var got []float64
+	for _, s := range shards {
+		got = append(got, events(s, 12)...) // 6 batches each
+	}
+	sort.Float64s(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("union of the shards' precise-timer events differs:\n got %v\nwant %v", got, want)
+	}
+}
+
+// setUp and tearDown groups run in one shard only (the first by default).
+func TestShardedSetupTeardownRunOnce(t *testing.T) {
+	for _, tc := range []struct {
+		prop string
+		want []bool
+	}{{"", []bool{true, false, false}}, {"2", []bool{false, true, false}}, {"all", []bool{true, true, true}}} {
+		props := map[string]string{}
+		if tc.prop != "" {
+			props["gometer.shard.setup_teardown"] = tc.prop
+		}
+		_, shards := shardTests(t, planXML(tg("G", 1, 0, "1", "")), 3, props)
+		var got []bool
+		for _, s := range shards {
+			got = append(got, s.runsSetupTeardown())
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("gometer.shard.setup_teardown=%q: shards running setUp/tearDown %v, want %v", tc.prop, got, tc.want)
+		}
+	}
+}
+
+// Thread names keep the whole run's numbering in every shard.
+func TestShardUserNumbers(t *testing.T) {
+	var all []string
+	for s := range 3 {
+		tst := &Test{opts: Options{Shard: s, Shards: 3}}
+		for j := range 4 {
+			all = append(all, fmt.Sprint(tst.userNum(j)))
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return len(all[i]) < len(all[j]) || len(all[i]) == len(all[j]) && all[i] < all[j] })
+	if got := strings.Join(all, ","); got != "1,2,3,4,5,6,7,8,9,10,11,12" {
+		t.Errorf("user numbers over 3 shards: %s", got)
+	}
+}
