@@ -31,6 +31,7 @@ type csvData struct {
 	eof         string
 	dir         string
 	encKey      string // encoding in lower case, for the file cache key
+	split       bool   // with shards, read only this shard's part of the file
 }
 
 // csvFile is a parsed file.
@@ -52,13 +53,28 @@ type csvRows struct {
 	starts []int      // plain: the offset of each line in text
 	parsed [][]string // quoted: the records
 	skip   int
+	limit  int // records kept after skip, when > 0 (a shard's slice); -1: none
 }
 
 func (r csvRows) len() int {
+	n := len(r.starts) - r.skip
 	if r.parsed != nil {
-		return len(r.parsed) - r.skip
+		n = len(r.parsed) - r.skip
 	}
-	return len(r.starts) - r.skip
+	if r.limit != 0 {
+		n = min(n, max(r.limit, 0))
+	}
+	return n
+}
+
+// slice keeps records lo … hi-1 (of those after skip).
+func (r csvRows) slice(lo, hi int) csvRows {
+	r.skip += lo
+	r.limit = hi - lo
+	if r.limit == 0 {
+		r.limit = -1
+	}
+	return r
 }
 
 // from drops the first n records.
@@ -120,6 +136,7 @@ func (c *compiler) buildCSV(el *jmx.Element) (iterListener, error) {
 		}
 	}
 	d.encKey = strings.ToLower(d.encoding)
+	d.split = csvSplit(c.t.props.GetOr("gometer.csv.split", ""), d.filename.Raw())
 	if _, err := charset.Lookup(d.encoding); err != nil {
 		return nil, fmt.Errorf("CSV file encoding %q is not a charset gometer knows (Java/IANA names: UTF-8, ISO-8859-1, windows-1252, GB2312, Shift_JIS, UTF-16 …)", d.encoding)
 	}
@@ -145,6 +162,27 @@ func (c *compiler) buildCSV(el *jmx.Element) (iterListener, error) {
 		}
 	}
 	return d, nil
+}
+
+// csvSplit reports whether property gometer.csv.split asks shards to split
+// the data set reading filename: "true"/"all" for every data set, or a
+// comma-separated list of file names (matched by base name).
+func csvSplit(prop, filename string) bool {
+	prop = strings.TrimSpace(prop)
+	switch strings.ToLower(prop) {
+	case "", "false", "none":
+		return false
+	case "true", "all":
+		return true
+	}
+	base := filename[strings.LastIndexAny(filename, `/\`)+1:]
+	for _, f := range strings.Split(prop, ",") {
+		f = strings.TrimSpace(f)
+		if f != "" && (f == filename || f == base || f[strings.LastIndexAny(f, `/\`)+1:] == base) {
+			return true
+		}
+	}
+	return false
 }
 
 func dirOf(p string) string {
@@ -293,6 +331,12 @@ func (d *csvData) iterationStart(u *vuser) flow {
 	}
 	if (d.names == nil || d.ignoreFirst) && data.len() > 0 {
 		data = data.from(1)
+	}
+	if d.split && u.t.opts.Shards > 1 {
+		// this shard's contiguous part of the records: no record is used by
+		// two generators
+		n, N, s := data.len(), u.t.opts.Shards, u.t.opts.Shard
+		data = data.slice(n*s/N, n*(s+1)/N)
 	}
 	rec, ok := d.next(u, path, data.len())
 	var values []string

@@ -238,3 +238,49 @@ func TestShardUserNumbers(t *testing.T) {
 		t.Errorf("user numbers over 3 shards: %s", got)
 	}
 }
+
+// With gometer.csv.split, each shard reads a disjoint part of a CSV Data Set
+// (after its header): together they read every record exactly once.
+func TestShardedCSVSplit(t *testing.T) {
+	dir := t.TempDir()
+	var lines []string
+	for i := range 10 {
+		lines = append(lines, fmt.Sprintf("user%02d", i))
+	}
+	f := writeFile(t, dir, "logins.csv", "login\n"+strings.Join(lines, "\n")+"\n")
+	xml := planXML(tg("G", 3, 0, "20", "",
+		el{tag: "CSVDataSet", gui: "TestBeanGUI", name: "CSV", props: sp("filename", f) + sp("variableNames", "") + sp("delimiter", ",") +
+			bp("recycle", false) + bp("stopThread", true) + sp("shareMode", "shareMode.all")},
+		el{tag: "DebugSampler", name: "${login}"}))
+	for _, tc := range []struct {
+		prop  string
+		split bool
+	}{{"all", true}, {"other.csv, logins.csv", true}, {"", false}} {
+		var got []string
+		for s := range 3 {
+			p := functions.NewProperties()
+			p.Set("gometer.csv.split", tc.prop)
+			out := &sink{}
+			tst, err := compileXML(t, xml, Options{Props: p, Outputs: []Output{out}, Shard: s, Shards: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tst.Run(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, out.labels()...)
+		}
+		sort.Strings(got)
+		want := lines
+		if !tc.split { // every shard reads the whole file, as JMeter's servers do
+			want = nil
+			for range 3 {
+				want = append(want, lines...)
+			}
+			sort.Strings(want)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("gometer.csv.split=%q: the shards read %v, want %v", tc.prop, got, want)
+		}
+	}
+}
