@@ -11,6 +11,7 @@ import (
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/sample"
+	"github.com/gometer/gometer/sampler"
 )
 
 // Output receives samples. It has the same method set as report.Output so
@@ -34,6 +35,8 @@ type Options struct {
 	// run; each one is listed by Warnings.
 	SkipUnsupported bool
 	TLSVerify       bool
+	// Proxy is the run-wide HTTP proxy (JMeter's -H/-P/-N/-u/-a), nil for none.
+	Proxy *sampler.Proxy
 	// Log receives engine messages; nil discards them.
 	Log func(level, msg string)
 	// Shared is the run-wide function state; nil creates one.

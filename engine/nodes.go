@@ -52,6 +52,7 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 			DNS:         sc.dns,
 			Props:       c.t.props,
 			TLSVerify:   c.t.opts.TLSVerify,
+			Proxy:       c.t.opts.Proxy,
 			DiscardBody: len(sc.posts) == 0 && len(sc.asserts) == 0 && len(sc.listeners) == 0 && !c.readsPrevious() && !c.keepBodies(),
 			Lean:        len(sc.posts) == 0 && len(sc.asserts) == 0 && len(sc.listeners) == 0 && !c.t.outputsReadRequestDetails(),
 		})

@@ -44,6 +44,9 @@ type HTTPOptions struct {
 	Props   *functions.Properties
 	// TLSVerify turns certificate verification on (JMeter accepts any certificate).
 	TLSVerify bool
+	// Proxy is the run-wide proxy (command line or system properties), nil
+	// for none; the sampler's own proxy settings win over it.
+	Proxy *Proxy
 	// DiscardBody: nothing in scope reads the response body (no extractor,
 	// assertion or listener that saves it), so it is counted but not kept.
 	DiscardBody bool
@@ -86,6 +89,7 @@ type HTTP struct {
 	uaValue        []string // userAgent as a header value, built once
 	bufs           *bufPools
 	tlsVerify      bool
+	staticProxy    *Proxy
 	props          *functions.Properties
 	discard        bool
 	md5            bool // HTTPSampler.md5: keep only the MD5 of the body
@@ -122,7 +126,7 @@ type httpHeader struct {
 // Request Defaults by the engine). Every template is compiled here, once.
 func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 	el = lastPropsWin(el)
-	h := &HTTP{el: el, props: opt.Props, tlsVerify: opt.TLSVerify, discard: opt.DiscardBody, lean: opt.Lean}
+	h := &HTTP{el: el, props: opt.Props, tlsVerify: opt.TLSVerify, staticProxy: opt.Proxy, discard: opt.DiscardBody, lean: opt.Lean}
 	if el.File != "" {
 		h.baseDir = filepath.Dir(el.File)
 	}
@@ -799,11 +803,12 @@ func removeSlashDotDot(loc string) string {
 	return u.String()
 }
 
-// proxyURL is the sampler's own proxy (HTTPSampler.proxyHost …), or nil.
-func (h *HTTP) proxyURL(c *functions.Context) *url.URL {
+// proxyURL is the sampler's own proxy (HTTPSampler.proxyHost …), else the
+// run-wide one unless target is one of its excluded hosts, or nil.
+func (h *HTTP) proxyURL(c *functions.Context, target string) *url.URL {
 	host := strings.TrimSpace(h.proxyHost.Eval(c))
 	if host == "" {
-		return nil
+		return h.staticProxy.For(target)
 	}
 	scheme := strings.ToLower(strings.TrimSpace(h.proxyScheme.Eval(c)))
 	if scheme == "" {
