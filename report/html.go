@@ -27,7 +27,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="github.com/gometer/gometer">
+<meta name="generator" content="gometer">
 <title>{{.Title}}</title>
 <style>{{.CSS}}</style>
 </head>

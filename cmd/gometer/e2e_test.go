@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	binPath = filepath.Join(dir, "github.com/gometer/gometer")
+	binPath = filepath.Join(dir, "gometer")
 	out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "building gometer: %v\n%s", err, out)
@@ -242,7 +242,7 @@ func TestExitCodes(t *testing.T) {
 		{"usage", []string{"--no-such-flag"}, 2, "unknown flag"},
 		{"missing plan", []string{"-n", "-t", filepath.Join(dir, "nope.jmx")}, 1, "nope.jmx"},
 		{"broken xml", []string{"-n", "-t", broken}, 1, "broken.jmx:"},
-		{"version", []string{"version"}, 0, "github.com/gometer/gometer"},
+		{"version", []string{"version"}, 0, "gometer"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

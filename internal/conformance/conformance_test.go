@@ -26,8 +26,8 @@ func TestConformance(t *testing.T) {
 	if len(cases) == 0 {
 		t.Fatal("no conformance plans found")
 	}
-	bin := filepath.Join(t.TempDir(), "github.com/gometer/gometer")
-	if out, err := exec.Command("go", "build", "-o", bin, filepath.Join(root, "cmd", "github.com/gometer/gometer")).CombinedOutput(); err != nil {
+	bin := filepath.Join(t.TempDir(), "gometer")
+	if out, err := exec.Command("go", "build", "-o", bin, filepath.Join(root, "cmd", "gometer")).CombinedOutput(); err != nil {
 		t.Fatalf("building gometer: %v\n%s", err, out)
 	}
 	agree := 0

@@ -19,7 +19,7 @@ import (
 func main() {
 	dir := flag.String("dir", "testdata/conformance", "folder of the conformance plans")
 	only := flag.String("only", "", "run only cases whose name contains this")
-	gometerBin := flag.String("github.com/gometer/gometer", "", "compare this gometer binary to the goldens instead of regenerating")
+	gometerBin := flag.String("gometer", "", "compare this gometer binary to the goldens instead of regenerating")
 	flag.Parse()
 	cases, err := conformance.LoadCases(*dir)
 	if err != nil {
