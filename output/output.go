@@ -42,4 +42,21 @@ type Run struct {
 	// Threads reports the current user counts: active users per thread group
 	// and in all. nil when unknown.
 	Threads func() (byGroup map[string]int, total int)
+	// Lifetime reports how many users have started and how many have
+	// finished so far in the whole run (JMeter's startedThreads and
+	// finishedThreads, which the backend listeners send). nil when unknown.
+	Lifetime func() (started, finished int)
+	// Property returns a JMeter property's value (jmeter.properties, -J,
+	// -q files), "" when unset: outputs read their settings from it
+	// (backend_influxdb.send_interval, backend_metrics_window, …). nil
+	// means no property is set.
+	Property func(name string) string
+}
+
+// Prop is r.Property(name), or "" when r.Property is nil.
+func (r Run) Prop(name string) string {
+	if r.Property == nil {
+		return ""
+	}
+	return r.Property(name)
 }
