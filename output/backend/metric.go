@@ -32,7 +32,9 @@ func errorKeyOf(r *sample.Result) ErrorKey {
 }
 
 // fold is the case-insensitive identity JMeter's ErrorMetric compares by.
-func (k ErrorKey) fold() ErrorKey { return ErrorKey{strings.ToLower(k.Code), strings.ToLower(k.Message)} }
+func (k ErrorKey) fold() ErrorKey {
+	return ErrorKey{strings.ToLower(k.Code), strings.ToLower(k.Message)}
+}
 
 func errorHash(k ErrorKey) int32 { return 31*(31+javahash.String(k.Code)) + javahash.String(k.Message) }
 
