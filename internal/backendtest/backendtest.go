@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"gometer/report"
-	"gometer/sample"
+	"github.com/gometer/gometer/report"
+	"github.com/gometer/gometer/sample"
 )
 
 // ReadJTL reads a JTL into samples as the engine would have produced them

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"gometer/internal/javafmt"
+	"github.com/gometer/gometer/internal/javafmt"
 )
 
 // testdata/commons.out is what Apache Commons Math 3.6.1 (the version JMeter

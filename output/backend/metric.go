@@ -3,9 +3,9 @@ package backend
 import (
 	"strings"
 
-	"gometer/internal/descstat"
-	"gometer/internal/javahash"
-	"gometer/sample"
+	"github.com/gometer/gometer/internal/descstat"
+	"github.com/gometer/gometer/internal/javahash"
+	"github.com/gometer/gometer/sample"
 )
 
 // AssertionFailed is the response code JMeter's error metrics give a sample
@@ -77,8 +77,9 @@ func (s Settings) NewSamplerMetric() *SamplerMetric {
 // are not reported until the next send.
 const MaxErrorKinds = 1000
 
-// counts is JMeter's SampleCount/ErrorCount (an ordinary sample counts 1).
-func counts(r *sample.Result) (n, errs int) {
+// Counts is JMeter's SampleCount/ErrorCount (an ordinary sample counts 1,
+// with 1 error when it failed).
+func Counts(r *sample.Result) (n, errs int) {
 	if r.SampleCount > 0 {
 		return r.SampleCount, r.ErrorCount
 	}
@@ -91,7 +92,7 @@ func counts(r *sample.Result) (n, errs int) {
 // Add counts r. cumulated is true for the all-samplers metric, which skips
 // the hits and bytes of a transaction sample that has no children.
 func (m *SamplerMetric) Add(r *sample.Result, cumulated bool) {
-	n, errs := counts(r)
+	n, errs := Counts(r)
 	if r.Success {
 		m.successes += n - errs
 	} else {
@@ -124,7 +125,7 @@ func (m *SamplerMetric) Add(r *sample.Result, cumulated bool) {
 func hits(r *sample.Result) int {
 	h := 0
 	if !(r.Transaction && len(r.Subs) > 0) {
-		n, _ := counts(r)
+		n, _ := Counts(r)
 		h = n
 	}
 	for _, s := range r.Subs {

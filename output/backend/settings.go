@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"gometer/internal/descstat"
-	"gometer/output"
+	"github.com/gometer/gometer/internal/descstat"
+	"github.com/gometer/gometer/output"
 )
 
 // WindowMode is backend_metrics_window_mode.
@@ -78,4 +78,43 @@ func IntProp(run output.Run, name string, def int) int {
 // DurationProp reads an integer property in the given unit.
 func DurationProp(run output.Run, name string, def int, unit time.Duration) time.Duration {
 	return time.Duration(IntProp(run, name, def)) * unit
+}
+
+// Arg is BackendListenerContext.getParameter: the argument's value, or def
+// when the listener has no such argument (an empty value stays empty).
+func Arg(args map[string]string, name, def string) string {
+	if v, ok := args[name]; ok {
+		return v
+	}
+	return def
+}
+
+// PercentileKey is DecimalFormat("0.##") of a percentile as JMeter keys its
+// percentile maps: at most two decimals, rounded half-even on the float's
+// exact binary value, no trailing zeros.
+func PercentileKey(f float32) string {
+	s := strconv.FormatFloat(float64(f), 'f', 2, 64)
+	s = strings.TrimRight(s, "0")
+	s = strings.TrimSuffix(s, ".")
+	if s == "-0" {
+		s = "0"
+	}
+	return s
+}
+
+// Lifetime is the run's started and finished user counts (JMeter's
+// startedT and endedT). Without them from the run, the most users seen
+// active (maxSeen) stand for those started, and those no longer active for
+// those finished.
+func Lifetime(run output.Run, maxSeen int) (started, finished int) {
+	if run.Lifetime != nil {
+		return run.Lifetime()
+	}
+	started = maxSeen
+	if run.Threads != nil {
+		_, active := run.Threads()
+		started = max(started, active)
+		return started, started - active
+	}
+	return started, 0
 }

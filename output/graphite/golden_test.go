@@ -4,9 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"gometer/internal/backendtest"
-	"gometer/output"
-	"gometer/output/backend"
+	"github.com/gometer/gometer/internal/backendtest"
+	"github.com/gometer/gometer/output"
+	"github.com/gometer/gometer/output/backend"
 )
 
 const goldenDir = "../../testdata/backend/"

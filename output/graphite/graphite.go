@@ -13,12 +13,12 @@ import (
 	"sync"
 	"time"
 
-	"gometer/extractor/jregex"
-	"gometer/internal/javafmt"
-	"gometer/internal/javahash"
-	"gometer/output"
-	"gometer/output/backend"
-	"gometer/sample"
+	"github.com/gometer/gometer/extractor/jregex"
+	"github.com/gometer/gometer/internal/javafmt"
+	"github.com/gometer/gometer/internal/javahash"
+	"github.com/gometer/gometer/output"
+	"github.com/gometer/gometer/output/backend"
+	"github.com/gometer/gometer/sample"
 )
 
 // Class is the BackendListener classname this package implements.
@@ -65,13 +65,6 @@ type Output struct {
 	stopTick func()
 }
 
-func arg(args map[string]string, name, def string) string {
-	if v, ok := args[name]; ok {
-		return v
-	}
-	return def
-}
-
 // Sanitize is JMeter's metric-name cleaning: backslash and space become
 // '-', dot becomes '_'.
 func Sanitize(s string) string { return sanitizer.Replace(s) }
@@ -87,7 +80,7 @@ func newOutput(args map[string]string, run output.Run, clock backend.Clock) (*Ou
 	fail := func(format string, a ...any) (*Output, error) {
 		return nil, fmt.Errorf("Graphite backend listener: "+format, a...)
 	}
-	switch s := strings.TrimSpace(arg(args, "graphiteMetricsSender", TextSenderClass)); s {
+	switch s := strings.TrimSpace(backend.Arg(args, "graphiteMetricsSender", TextSenderClass)); s {
 	case TextSenderClass, "":
 	case PickleSenderClass:
 		return fail("the pickle protocol (%s) is not supported; use %s", s, TextSenderClass)
@@ -100,22 +93,22 @@ func newOutput(args map[string]string, run output.Run, clock backend.Clock) (*Ou
 			port = n
 		}
 	}
-	host := arg(args, "graphiteHost", "")
+	host := backend.Arg(args, "graphiteHost", "")
 	if strings.TrimSpace(host) == "" {
 		return fail("graphiteHost is empty")
 	}
 	o := &Output{
 		addr:        net.JoinHostPort(strings.TrimSpace(host), strconv.Itoa(port)),
-		prefix:      arg(args, "rootMetricsPrefix", "jmeter."),
-		summaryOnly: strings.EqualFold(arg(args, "summaryOnly", "true"), "true"),
+		prefix:      backend.Arg(args, "rootMetricsPrefix", "jmeter."),
+		summaryOnly: strings.EqualFold(backend.Arg(args, "summaryOnly", "true"), "true"),
 		interval:    backend.DurationProp(run, "backend_graphite.send_interval", 1, time.Second),
 		run:         run, clock: clock,
 	}
 	if o.interval <= 0 {
 		return fail("property backend_graphite.send_interval must be at least 1 (seconds)")
 	}
-	list := arg(args, "samplersList", "")
-	if strings.EqualFold(arg(args, "useRegexpForSamplersList", "false"), "true") {
+	list := backend.Arg(args, "samplersList", "")
+	if strings.EqualFold(backend.Arg(args, "useRegexpForSamplersList", "false"), "true") {
 		re, err := jregex.Compile(list)
 		if err != nil {
 			return fail("samplersList: %v", err)
@@ -129,7 +122,7 @@ func newOutput(args map[string]string, run output.Run, clock backend.Clock) (*Ou
 	}
 	// JMeter's default for a missing percentiles argument is "jmeter.",
 	// which is no number: no percentile metrics then.
-	parts := strings.Split(arg(args, "percentiles", "jmeter."), ";")
+	parts := strings.Split(backend.Arg(args, "percentiles", "jmeter."), ";")
 	ok, ko, all := javahash.NewHashMap(len(parts), javahash.String), javahash.NewHashMap(len(parts), javahash.String), javahash.NewHashMap(len(parts), javahash.String)
 	vals := map[string]float32{}
 	for _, p := range parts {
@@ -142,7 +135,7 @@ func newOutput(args map[string]string, run output.Run, clock backend.Clock) (*Ou
 			continue
 		}
 		f := float32(v)
-		key := Sanitize(decimal2(f))
+		key := Sanitize(backend.PercentileKey(f))
 		for prefix, m := range map[string]*javahash.HashMap[string]{"ok.pct": ok, "ko.pct": ko, "a.pct": all} {
 			m.Put(prefix + key)
 			vals[prefix+key] = f
@@ -160,13 +153,6 @@ func newOutput(args map[string]string, run output.Run, clock backend.Clock) (*Ou
 		return fail("%v", err)
 	}
 	return o, nil
-}
-
-// decimal2 is DecimalFormat("0.##") of a float.
-func decimal2(f float32) string {
-	s := strconv.FormatFloat(float64(f), 'f', 2, 64)
-	s = strings.TrimRight(s, "0")
-	return strings.TrimSuffix(s, ".")
 }
 
 // Start begins sending every interval (the first send one interval in).
@@ -272,7 +258,7 @@ func (o *Output) flush(now time.Time) {
 		o.samplerLines(l, ctx, m)
 		m.Reset()
 	}
-	started, finished := o.lifetime()
+	started, finished := backend.Lifetime(o.run, o.maxUsers)
 	l.add("test", "minAT", itoa(o.users.Min()))
 	l.add("test", "maxAT", itoa(o.users.Max()))
 	l.add("test", "meanAT", itoa(o.users.Mean()))
@@ -280,19 +266,6 @@ func (o *Output) flush(now time.Time) {
 	l.add("test", "endedT", itoa(finished))
 	o.mu.Unlock()
 	o.delivery.Enqueue(l.b)
-}
-
-func (o *Output) lifetime() (started, finished int) {
-	if o.run.Lifetime != nil {
-		return o.run.Lifetime()
-	}
-	started = o.maxUsers
-	if o.run.Threads != nil {
-		_, active := o.run.Threads()
-		started = max(started, active)
-		return started, started - active
-	}
-	return started, 0
 }
 
 func (o *Output) samplerLines(l *lines, ctx string, m *backend.SamplerMetric) {

@@ -16,12 +16,12 @@ import (
 	"sync"
 	"time"
 
-	"gometer/extractor/jregex"
-	"gometer/internal/javafmt"
-	"gometer/internal/javahash"
-	"gometer/output"
-	"gometer/output/backend"
-	"gometer/sample"
+	"github.com/gometer/gometer/extractor/jregex"
+	"github.com/gometer/gometer/internal/javafmt"
+	"github.com/gometer/gometer/internal/javahash"
+	"github.com/gometer/gometer/output"
+	"github.com/gometer/gometer/output/backend"
+	"github.com/gometer/gometer/sample"
 )
 
 // Class is the BackendListener classname this package implements.
@@ -67,13 +67,6 @@ type config struct {
 	sendersQueue int
 }
 
-func arg(args map[string]string, name, def string) string {
-	if v, ok := args[name]; ok {
-		return v
-	}
-	return def
-}
-
 // TagValue escapes a tag value (or measurement) as JMeter does: trimmed,
 // with space, comma, equals sign and newline escaped.
 func TagValue(s string) string {
@@ -92,14 +85,14 @@ func FieldString(s string) string { return strings.ReplaceAll(strings.TrimSpace(
 
 func parseConfig(args map[string]string, run output.Run) (*config, error) {
 	c := &config{
-		senderClass: strings.TrimSpace(arg(args, "influxdbMetricsSender", HTTPSenderClass)),
-		url:         arg(args, "influxdbUrl", ""),
-		token:       arg(args, "influxdbToken", ""),
-		application: TagValue(arg(args, "application", "")),
-		measurement: TagValue(arg(args, "measurement", "jmeter")),
-		summaryOnly: strings.EqualFold(arg(args, "summaryOnly", "false"), "true"),
-		testTitle:   arg(args, "testTitle", "Test"),
-		eventTags:   TagValue(arg(args, "eventTags", "")),
+		senderClass: strings.TrimSpace(backend.Arg(args, "influxdbMetricsSender", HTTPSenderClass)),
+		url:         backend.Arg(args, "influxdbUrl", ""),
+		token:       backend.Arg(args, "influxdbToken", ""),
+		application: TagValue(backend.Arg(args, "application", "")),
+		measurement: TagValue(backend.Arg(args, "measurement", "jmeter")),
+		summaryOnly: strings.EqualFold(backend.Arg(args, "summaryOnly", "false"), "true"),
+		testTitle:   backend.Arg(args, "testTitle", "Test"),
+		eventTags:   TagValue(backend.Arg(args, "eventTags", "")),
 		interval:    backend.DurationProp(run, "backend_influxdb.send_interval", 5, time.Second),
 		connect:     backend.DurationProp(run, "backend_influxdb.connection_timeout", 1000, time.Millisecond),
 		socket:      backend.DurationProp(run, "backend_influxdb.socket_timeout", 3000, time.Millisecond),
@@ -113,12 +106,12 @@ func parseConfig(args map[string]string, run output.Run) (*config, error) {
 	if c.interval <= 0 {
 		return nil, fmt.Errorf("property backend_influxdb.send_interval must be at least 1 (seconds)")
 	}
-	re, err := jregex.Compile(arg(args, "samplersRegex", ""))
+	re, err := jregex.Compile(backend.Arg(args, "samplersRegex", ""))
 	if err != nil {
 		return nil, fmt.Errorf("samplersRegex: %w", err)
 	}
 	c.regex = re
-	c.percentiles, c.invalidPcts = parsePercentiles(arg(args, "percentiles", ""))
+	c.percentiles, c.invalidPcts = parsePercentiles(backend.Arg(args, "percentiles", ""))
 	c.userTags = userTags(args)
 	if c.settings, err = backend.ReadSettings(run); err != nil {
 		return nil, err
@@ -164,7 +157,7 @@ func parsePercentiles(s string) (ps []percentile, invalid []string) {
 			continue
 		}
 		f := float32(v)
-		key := TagValue(decimal2(f))
+		key := TagValue(backend.PercentileKey(f))
 		order.Put(key)
 		byKey[key] = f
 	}
@@ -172,18 +165,6 @@ func parsePercentiles(s string) (ps []percentile, invalid []string) {
 		ps = append(ps, percentile{byKey[k], "pct" + javafmt.Float(byKey[k])})
 	}
 	return ps, invalid
-}
-
-// decimal2 is DecimalFormat("0.##") of a float: at most two decimals,
-// rounded half-even on the exact binary value, no trailing zeros.
-func decimal2(f float32) string {
-	s := strconv.FormatFloat(float64(f), 'f', 2, 64)
-	s = strings.TrimRight(s, "0")
-	s = strings.TrimSuffix(s, ".")
-	if s == "-0" {
-		s = "0" // DecimalFormat prints -0.001 as "-0"; rare enough to ignore
-	}
-	return s
 }
 
 // Output is the InfluxDB backend listener.
@@ -468,7 +449,7 @@ func (o *Output) cumulatedLines(m *backend.SamplerMetric, ts int64) {
 // internalLine is the transaction=internal line: active users over the
 // last samples, users started and finished so far.
 func (o *Output) internalLine(ts int64) {
-	started, finished := o.lifetime()
+	started, finished := backend.Lifetime(o.run, o.maxUsers)
 	o.line(o.cfg.measurement, ts, func(b []byte) []byte {
 		b = o.appendTags(b, "internal")
 		return append(b, o.cfg.userTags...)
@@ -484,21 +465,6 @@ func (o *Output) internalLine(ts int64) {
 		b = append(b, ",endedT="...)
 		return strconv.AppendInt(b, int64(finished), 10)
 	})
-}
-
-func (o *Output) lifetime() (started, finished int) {
-	if o.run.Lifetime != nil {
-		return o.run.Lifetime()
-	}
-	// Without the run's counts: the most users seen active stand for those
-	// started, and those no longer active for those finished.
-	started = o.maxUsers
-	if o.run.Threads != nil {
-		_, active := o.run.Threads()
-		started = max(started, active)
-		return started, started - active
-	}
-	return started, 0
 }
 
 // annotation is the events line Grafana shows at the test's start and end.

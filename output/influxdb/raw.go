@@ -8,9 +8,9 @@ import (
 	"time"
 	"unicode"
 
-	"gometer/output"
-	"gometer/output/backend"
-	"gometer/sample"
+	"github.com/gometer/gometer/output"
+	"github.com/gometer/gometer/output/backend"
+	"github.com/gometer/gometer/sample"
 )
 
 // RawClass is the BackendListener classname of the raw client: one point
@@ -50,7 +50,7 @@ func newRaw(args map[string]string, run output.Run, clock backend.Clock) (*Raw, 
 	if _, err := cfg.sender(); err != nil {
 		return nil, fmt.Errorf("InfluxDB raw backend listener: %w", err)
 	}
-	return &Raw{cfg: cfg, measurement: arg(args, "measurement", "jmeter"), run: run, clock: clock}, nil
+	return &Raw{cfg: cfg, measurement: backend.Arg(args, "measurement", "jmeter"), run: run, clock: clock}, nil
 }
 
 // Start starts the sender; lines go out as samples arrive, in batches.
@@ -76,7 +76,7 @@ func (o *Raw) Start(run output.Run) error {
 // Add writes the sample's point: status, transaction and thread name tags;
 // duration, ttfb and connectTime fields in ms; the sample's start time.
 func (o *Raw) Add(r *sample.Result) {
-	_, errs := counts(r)
+	_, errs := backend.Counts(r)
 	status := "ok"
 	if errs != 0 {
 		status = "ko"
@@ -108,16 +108,6 @@ func (o *Raw) Add(r *sample.Result) {
 	case o.wake <- struct{}{}:
 	default:
 	}
-}
-
-func counts(r *sample.Result) (n, errs int) {
-	if r.SampleCount > 0 {
-		return r.SampleCount, r.ErrorCount
-	}
-	if r.Success {
-		return 1, 0
-	}
-	return 1, 1
 }
 
 // appendNoSpace is StringUtils.deleteWhitespace.

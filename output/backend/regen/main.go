@@ -19,8 +19,8 @@ import (
 	"strings"
 	"sync"
 
-	"gometer/internal/target"
-	"gometer/output/backend"
+	"github.com/gometer/gometer/internal/target"
+	"github.com/gometer/gometer/output/backend"
 )
 
 func main() {
