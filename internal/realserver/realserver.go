@@ -1,0 +1,75 @@
+// Package realserver starts the real servers tests check gometer against
+// (InfluxDB, Prometheus, Graphite's carbon-cache, …), each on free loopback
+// ports in the test's temporary directory and stopped when the test ends.
+// A missing server skips the test with a clear reason, or fails it when
+// GOMETER_REQUIRE_SERVERS=1 (CI installs them all).
+package realserver
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+)
+
+// need returns the path of binary or skips/fails the test.
+func need(t testing.TB, binary, pkg string) string {
+	t.Helper()
+	p, err := exec.LookPath(binary)
+	if err == nil {
+		return p
+	}
+	msg := fmt.Sprintf("%s not installed (Debian package %s): the test against a real server cannot run", binary, pkg)
+	if os.Getenv("GOMETER_REQUIRE_SERVERS") == "1" {
+		t.Fatal(msg + " and GOMETER_REQUIRE_SERVERS=1")
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// FreePort returns a loopback port nothing listens on right now.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// start runs cmd with its output in dir/name.log, killed at cleanup.
+func start(t testing.TB, dir, name string, cmd *exec.Cmd) {
+	t.Helper()
+	log, err := os.Create(dir + "/" + name + ".log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", name, err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-exited
+		log.Close()
+	})
+}
+
+// waitUntil polls ok every 50 ms until it holds or the deadline passes,
+// then fails the test with the server's log.
+func waitUntil(t testing.TB, what, logPath string, timeout time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !ok() {
+		if time.Now().After(deadline) {
+			b, _ := os.ReadFile(logPath)
+			t.Fatalf("%s not ready within %v; log:\n%s", what, timeout, b)
+		}
+		time.Sleep(50 * time.Millisecond) // polling a server's readiness, not synchronising test steps
+	}
+}
