@@ -42,11 +42,6 @@ func Every(c Clock, interval time.Duration, immediate bool, f func(now time.Time
 			case <-quit:
 				return
 			case now := <-ticks:
-				select {
-				case <-quit: // a tick racing with stop: the final send follows anyway
-					return
-				default:
-				}
 				f(now)
 			}
 		}
