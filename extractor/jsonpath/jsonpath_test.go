@@ -124,3 +124,35 @@ func mustParse(s string) any {
 	}
 	return v
 }
+
+// A path without "$" gets "$." in front, as Jayway's compiler does: a
+// leading "." therefore makes a deep scan.
+func TestPathWithoutRoot(t *testing.T) {
+	doc, err := Parse(`{"id":1,"a":{"id":2,"b":[{"id":3}]},"list":[7,8]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for expr, want := range map[string]string{
+		".id":       "[1,2,3]",
+		"a.id":      "[2]",
+		"a.b[0].id": "[3]",
+		"$.id":      "[1]",
+		"list[1]":   "[8]",
+	} {
+		p, err := Compile(expr)
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		if got := AssertionString(p.Find(doc)); got != want {
+			t.Errorf("%s found %s, want %s", expr, got, want)
+		}
+	}
+	if p, _ := Compile(".id"); p.Definite() {
+		t.Error(".id is a deep scan: indefinite")
+	}
+	for _, bad := range []string{"a.", "$..", "."} {
+		if _, err := Compile(bad); err == nil {
+			t.Errorf("%q: want an error (a path must not end with '.')", bad)
+		}
+	}
+}

@@ -20,8 +20,8 @@ type Path struct {
 
 var trailingFunc = regexp.MustCompile(`\.(length|size|min|max|avg|sum|stddev|first|last)\(\)\s*$`)
 
-// Compile parses a Jayway-style expression. A path without the leading "$"
-// is taken relative to the root, as Jayway does.
+// Compile parses a Jayway-style expression. A path that starts with neither
+// "$" nor "@" gets "$." in front, as Jayway does (so ".id" is a deep scan).
 func Compile(expr string) (*Path, error) {
 	src := strings.TrimSpace(expr)
 	if src == "" {
@@ -33,14 +33,14 @@ func Compile(expr string) (*Path, error) {
 		p.fn = body[m[2]:m[3]]
 		body = body[:m[0]]
 	}
-	switch {
-	case strings.HasPrefix(body, "$"), strings.HasPrefix(body, "@"):
-	case strings.HasPrefix(body, "["):
-		body = "$" + body
-	case strings.HasPrefix(body, "."):
-		body = "$" + body
-	default:
+	// Jayway prepends "$." to a path that starts with neither "$" nor "@":
+	// ".id" becomes the deep scan "$..id", "[0]" becomes "$.[0]" (read as
+	// "$[0]") and "a.b" becomes "$.a.b".
+	if !strings.HasPrefix(body, "$") && !strings.HasPrefix(body, "@") {
 		body = "$." + body
+	}
+	if strings.HasSuffix(body, ".") {
+		return nil, fmt.Errorf("bad JSONPath %q: Path must not end with a '.' or '..'", expr)
 	}
 	x, err := jp.ParseString(jaywayOps(regexFlags(dotBracket(body))))
 	if err != nil {
