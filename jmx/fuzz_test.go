@@ -10,7 +10,7 @@ import (
 // FuzzParse checks that no input panics or hangs, that a failure is always a
 // *Error with a position, and that every element of a success has one.
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{allKinds, treePlan, nestedPlan, "", "<jmeterTestPlan/>", "<jmeterTestPlan><hashTree><TestPlan testname=\"&#x0;\"/></hashTree></jmeterTestPlan>junk"} {
+	for _, s := range []string{allKinds, treePlan, nestedPlan, refPlan, "", "<jmeterTestPlan/>", "<jmeterTestPlan><hashTree><TestPlan testname=\"&#x0;\"/></hashTree></jmeterTestPlan>junk"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

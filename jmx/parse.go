@@ -148,6 +148,9 @@ func parse(data []byte, file string, strictOnly bool) (*Plan, error) {
 		}
 	}
 	index(root)
+	if err := b.resolveReferences(root); err != nil {
+		return nil, err
+	}
 	plan := &Plan{File: file, Version: b.str(root.SelectAttrValue("jmeter", ""))}
 	b.members(nil, root, func(e *Element) { plan.Roots = append(plan.Roots, e) })
 	return plan, nil

@@ -49,6 +49,9 @@ type Rules struct {
 	Unordered   bool     // requests compared as a multiset (several users)
 	Props       []string // extra -J name=value for both tools
 	Timeout     time.Duration
+	// Refused: the plan is one JMeter refuses to load; the observation is
+	// whether the tool exited non-zero having sent nothing.
+	Refused bool
 	// Pending names a known difference gometer does not fix yet; the test
 	// reports the case as skipped with the differences instead of failing.
 	Pending string
@@ -119,6 +122,8 @@ func parseRules(lines []string) (Rules, error) {
 			r.Replace = append(r.Replace, replace{re, with})
 		case "unordered":
 			r.Unordered = true
+		case "refused":
+			r.Refused = true
 		case "prop":
 			r.Props = append(r.Props, arg)
 		case "pending":
@@ -157,6 +162,9 @@ type Row struct {
 
 // Observation is what a tool did with a plan.
 type Observation struct {
+	// Refused: the tool would not run the plan (non-zero exit, only with
+	// the case's refused rule).
+	Refused  bool      `json:"refused,omitempty"`
 	Requests []Request `json:"requests"`
 	Results  []Row     `json:"results"`
 }
@@ -218,7 +226,9 @@ func Run(c Case, tool Tool, dir string) (*Observation, []byte, error) {
 	if ctx.Err() != nil {
 		return nil, out, fmt.Errorf("%s: did not finish in %v", c.Name, c.Rules.Timeout)
 	}
-	if err != nil {
+	var exit *exec.ExitError
+	refused := c.Rules.Refused && errors.As(err, &exit)
+	if err != nil && !refused {
 		return nil, out, fmt.Errorf("%s: %v", c.Name, err)
 	}
 	srv.Close()
@@ -226,9 +236,11 @@ func Run(c Case, tool Tool, dir string) (*Observation, []byte, error) {
 	if err != nil {
 		return nil, out, err
 	}
-	rows, err := readRows(jtl)
-	if err != nil {
-		return nil, out, err
+	var rows []Row
+	if !refused {
+		if rows, err = readRows(jtl); err != nil {
+			return nil, out, err
+		}
 	}
 	// Sub-results are labelled with their URL, which carries the random
 	// port; the case's replace rules apply to labels and messages too.
@@ -241,7 +253,7 @@ func Run(c Case, tool Tool, dir string) (*Observation, []byte, error) {
 		}
 	}
 	rows = mergeRows(rows)
-	obs := &Observation{Results: rows}
+	obs := &Observation{Refused: refused, Results: rows}
 	for _, r := range records {
 		obs.Requests = append(obs.Requests, c.Rules.normalise(r, host, port))
 	}
@@ -360,6 +372,9 @@ func sortRows(rows []Row) {
 // naming the request or row that differs.
 func Diff(want, got *Observation) []string {
 	var d []string
+	if want.Refused != got.Refused {
+		d = append(d, fmt.Sprintf("JMeter refused the plan: %v, gometer: %v", want.Refused, got.Refused))
+	}
 	n := len(want.Requests)
 	if len(got.Requests) > n {
 		n = len(got.Requests)
