@@ -36,7 +36,7 @@ const maxReferenceCopies = 1_000_000
 type refResolver struct {
 	b      *builder
 	done   map[string]*etree.Element // XStream path -> element read to its end
-	refs   map[string]bool            // paths of elements that are references
+	refs   map[string]bool           // paths of elements that are references
 	copies int
 }
 
