@@ -31,6 +31,9 @@ func (c *ctrlBase) describe() (string, string, []node) {
 func (c *ctrlBase) iterStart(u *vuser) flow {
 	for i := len(c.listeners) - 1; i >= 0; i-- {
 		if f := c.listeners[i].iterationStart(u); f != flowNext {
+			if f == flowStop {
+				u.stopAtIterStart = true
+			}
 			return f
 		}
 	}

@@ -47,10 +47,17 @@ func (c *txController) run(u *vuser) flow {
 	u.tx = append(u.tx, fr)
 	f := c.pass(u)
 	u.tx = u.tx[:len(u.tx)-1]
-	c.finish(u, fr, f != flowNext)
 	if f == flowNext && u.halted() {
 		f = flowStop
 	}
+	// A user that stops (stop thread/test/now, an error that stops it)
+	// leaves JMeter's thread loop: a default-mode transaction is never
+	// completed, so it writes no sample; a parent-mode one is ended when the
+	// stop comes from a sample, not from an iteration listener.
+	if f == flowStop && (!c.parent || u.stopAtIterStart) {
+		return f
+	}
+	c.finish(u, fr, f != flowNext)
 	return f
 }
 

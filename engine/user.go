@@ -65,26 +65,30 @@ type slot struct {
 // vuser is one virtual user: a goroutine with its own variables, HTTP state
 // and controller state.
 type vuser struct {
-	t       *Test
-	gr      *groupRun
-	ctx     *functions.Context
-	vars    *functions.Vars
-	sess    sampler.Session
-	name    string
-	num     int // 1-based thread number in its group
-	stop    bool
-	endTime time.Time // zero without scheduler
-	ph      *phaseState
-	kill    *atomic.Bool // a starter asks this user to stop (dynamic groups)
-	dynamic bool         // started by a Concurrency/Arrivals starter, not scheduled
-	slots   []slot
-	passes  []int // pass number (1-based) of each enclosing iterating controller
-	tx      []*txFrame
-	prev    functions.Previous
-	samples uint64 // samples taken (Gosched guard for empty loops)
-	lastPkg *samplerNode
-	sleeper *time.Timer
-	out     []delivery // samples waiting for the collector
+	t    *Test
+	gr   *groupRun
+	ctx  *functions.Context
+	vars *functions.Vars
+	sess sampler.Session
+	name string
+	num  int // 1-based thread number in its group
+	stop bool
+	// stopAtIterStart: the stop came from an iteration listener (a CSV
+	// data set at EOF), which JMeter raises outside any sample, so no
+	// transaction sample is written for it even in parent mode
+	stopAtIterStart bool
+	endTime         time.Time // zero without scheduler
+	ph              *phaseState
+	kill            *atomic.Bool // a starter asks this user to stop (dynamic groups)
+	dynamic         bool         // started by a Concurrency/Arrivals starter, not scheduled
+	slots           []slot
+	passes          []int // pass number (1-based) of each enclosing iterating controller
+	tx              []*txFrame
+	prev            functions.Previous
+	samples         uint64 // samples taken (Gosched guard for empty loops)
+	lastPkg         *samplerNode
+	sleeper         *time.Timer
+	out             []delivery // samples waiting for the collector
 }
 
 // halted reports whether the user must not start another sample.
