@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"gometer/sampler"
 )
 
 // Describe writes what would run: each thread group with its load shape
@@ -59,11 +61,15 @@ func (t *Test) Describe(w io.Writer) {
 
 func describeNode(w io.Writer, n node, depth int) int {
 	class, name, children := n.describe()
-	fmt.Fprintf(w, "%s%s (%s)\n", strings.Repeat("  ", depth), name, class)
+	note := ""
 	count := 0
-	if _, ok := n.(*samplerNode); ok {
+	if sn, ok := n.(*samplerNode); ok {
 		count++
+		if h, ok := sn.smp.(*sampler.HTTP); ok && h.JavaImplementation() {
+			note = ", Java implementation: HttpURLConnection's headers and bodies"
+		}
 	}
+	fmt.Fprintf(w, "%s%s (%s%s)\n", strings.Repeat("  ", depth), name, class, note)
 	for _, ch := range children {
 		count += describeNode(w, ch, depth+1)
 	}

@@ -73,6 +73,7 @@ type HTTP struct {
 	browserMultipart bool
 	follow, auto     bool
 	keepAlive        bool
+	java             bool // HTTPJavaImpl: HttpURLConnection's headers, bodies and URLs
 
 	headers []httpHeader
 	hasUA   bool // a header manager sets User-Agent
@@ -161,8 +162,8 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 	if h.label, err = functions.Compile(el.Name); err != nil {
 		return nil, where("name", err)
 	}
-	if impl := strings.TrimSpace(el.Str("HTTPSampler.implementation")); impl != "" && !strings.EqualFold(impl, "HttpClient4") && !strings.EqualFold(impl, "Java") && !strings.HasPrefix(impl, "${") {
-		return nil, fmt.Errorf("%s (%s): HTTP implementation %q is not supported", el.Path(), el.Where(), impl)
+	if h.java, err = IsJavaImplementation(el, opt.Props); err != nil {
+		return nil, fmt.Errorf("%s (%s): %w", el.Path(), el.Where(), err)
 	}
 	h.postBodyRaw = el.Bool("HTTPSampler.postBodyRaw", false)
 	h.multipart = el.Bool("HTTPSampler.DO_MULTIPART_POST", false)
@@ -319,6 +320,9 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 			h.userAgent = ""
 		}
 	}
+	if h.java && h.userAgent == DefaultUserAgent {
+		h.userAgent = JavaUserAgent
+	}
 	h.uaValue = []string{h.userAgent}
 	h.bufs = newBufPools()
 	h.precomputeURL()
@@ -347,12 +351,9 @@ func (h *HTTP) precomputeURL() {
 		enc = "UTF-8"
 	}
 	s, err := h.buildURL(nil, method, enc)
-	if err == nil {
-		err = checkJavaURI(s)
-	}
 	var u *url.URL
 	if err == nil {
-		u, err = parseURL(s)
+		u, err = h.parse(s)
 	}
 	h.staticURL, h.staticParsed, h.staticErr = s, u, err
 }
@@ -403,7 +404,9 @@ func (h *HTTP) Sample(ctx context.Context, s *Session) *Result {
 		}
 	} else {
 		urlStr, err = h.buildURL(c, method, enc)
-		if err == nil {
+		if err == nil && h.java {
+			u, err = parseJavaURL(urlStr)
+		} else if err == nil {
 			u, err = st.parsedURL(urlStr)
 		}
 	}
@@ -648,6 +651,17 @@ func (h *HTTP) queryString(c *functions.Context, enc string) string {
 		b.WriteString(value)
 	}
 	return b.String()
+}
+
+// parse checks and parses the sampler's own URL as its implementation does.
+func (h *HTTP) parse(s string) (*url.URL, error) {
+	if h.java {
+		return parseJavaURL(s)
+	}
+	if err := checkJavaURI(s); err != nil {
+		return nil, err
+	}
+	return parseURL(s)
 }
 
 // checkJavaURI fails as java.net.URL.toURI() does on the sampler's own

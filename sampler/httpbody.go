@@ -50,6 +50,13 @@ func (h *HTTP) sendValuesAsBody(c *functions.Context) bool {
 // buildBody prepares the entity as HTTPHC4Impl.setupHttpEntityEnclosingRequestData
 // does. nil means no entity.
 func (h *HTTP) buildBody(c *functions.Context, method, enc string) (*reqBody, error) {
+	if h.java {
+		return h.javaBody(c, method, enc)
+	}
+	return h.hc4Body(c, method, enc)
+}
+
+func (h *HTTP) hc4Body(c *functions.Context, method, enc string) (*reqBody, error) {
 	rawValues := h.sendValuesAsBody(c)
 	if method == "GET" {
 		if !rawValues && !(len(h.args) == 0 && h.fileAsBody(c)) {

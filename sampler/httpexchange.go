@@ -398,6 +398,9 @@ func (h *HTTP) newRequest(ctx context.Context, c *functions.Context, st *HTTPSta
 	if !h.hasUA {
 		hdr["User-Agent"] = h.uaValue[:1:1] // "" suppresses Go's default
 	}
+	if h.java && len(hdr["Accept"]) == 0 {
+		hdr["Accept"] = javaAccept[:1:1]
+	}
 	if jar != nil {
 		if ck := jar.header(c, u); ck != "" {
 			hdr["Cookie"] = []string{ck}
@@ -431,6 +434,7 @@ func (h *HTTP) newRequest(ctx context.Context, c *functions.Context, st *HTTPSta
 var (
 	keepAliveValue = []string{"keep-alive"}
 	closeValue     = []string{"close"}
+	javaAccept     = []string{JavaAccept}
 )
 
 // hostHeader applies a Host header from a header manager as HC4 does: the
