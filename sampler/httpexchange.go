@@ -383,7 +383,7 @@ func (h *HTTP) newRequest(ctx context.Context, c *functions.Context, st *HTTPSta
 	for i := range h.headers {
 		x := &h.headers[i]
 		if x.name == "Host" {
-			host = hostHeader(x.value.Eval(c), u)
+			host = h.hostHeader(x.value.Eval(c), u)
 			continue
 		}
 		if prev := hdr[x.name]; len(prev) == 0 && x.lit != nil {
@@ -437,19 +437,55 @@ var (
 	javaAccept     = []string{JavaAccept}
 )
 
-// hostHeader applies a Host header from a header manager as HC4 does: the
-// port of the URL is kept unless the header names one or it is the default.
-func hostHeader(v string, u *url.URL) string {
-	v = strings.TrimSpace(v)
-	if i := strings.LastIndexByte(v, ':'); i >= 0 && !strings.Contains(v[i:], "]") {
-		if _, err := strconv.Atoi(v[i+1:]); err == nil {
-			return v
+// hostHeader applies a Host header from a header manager as JMeter's HC4
+// sampler does: the last ":digits" (after Java's split on ':') is the
+// port, else the URL's; the port is dropped when it is the scheme's default
+// (HttpClient writes Host from that virtual host), so "name:80" on an http
+// URL is sent as "name". The value is not trimmed: JMeter does not trim it.
+// The Java implementation sends the header as written.
+func (h *HTTP) hostHeader(v string, u *url.URL) string {
+	if h.java {
+		return v
+	}
+	port := -1
+	if p := u.Port(); p != "" {
+		port, _ = strconv.Atoi(p)
+	}
+	name := v
+	if i := strings.LastIndexByte(strings.TrimRight(v, ":"), ':'); i >= 0 {
+		if n, ok := digits(v[i+1:]); ok {
+			port = n
 		}
 	}
-	if p := u.Port(); p != "" {
-		return v + ":" + p
+	if i := strings.LastIndexByte(v, ':'); i >= 0 {
+		if _, ok := digits(v[i+1:]); ok {
+			name = v[:i] // replaceFirst(":\\d+$", "")
+		}
 	}
-	return v
+	def := 80
+	if u.Scheme == "https" {
+		def = 443
+	}
+	if port < 0 || port == def {
+		return name
+	}
+	return name + ":" + strconv.Itoa(port)
+}
+
+// digits parses a non-empty run of ASCII digits that fits an int32 (Java's
+// Integer.parseInt).
+func digits(s string) (int, bool) {
+	if s == "" || len(s) > 10 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, n <= 1<<31-1
 }
 
 func (h *HTTP) timeout(c *functions.Context, t *functions.Template, def time.Duration) time.Duration {

@@ -3,6 +3,7 @@ package sampler
 import (
 	"context"
 	"errors"
+	"net/url"
 	"testing"
 
 	"gometer/functions"
@@ -68,4 +69,39 @@ func TestImplementationValues(t *testing.T) {
 	if h, err := NewHTTP(httpSampler(t, "http://127.0.0.1:1", "x", "GET", "/"), HTTPOptions{Props: props}); err != nil || !h.JavaImplementation() {
 		t.Errorf("blank implementation follows jmeter.httpsampler: %v", err)
 	}
+}
+
+// A Host header from a header manager is sent as HttpClient 4 writes the
+// virtual host JMeter makes of it: a port equal to the scheme's default is
+// dropped, a missing one is the URL's.
+func TestHostHeaderPort(t *testing.T) {
+	hc4, java := &HTTP{}, &HTTP{java: true}
+	for _, c := range []struct{ url, value, want string }{
+		{"http://127.0.0.1:8081/", "example.test:80", "example.test"},
+		{"http://127.0.0.1:8081/", "example.test:443", "example.test:443"},
+		{"https://127.0.0.1:8081/", "example.test:443", "example.test"},
+		{"http://127.0.0.1:8081/", "example.test", "example.test:8081"},
+		{"http://127.0.0.1/", "example.test", "example.test"},
+		{"http://127.0.0.1:8081/", "Example.Test:080", "Example.Test"},
+		{"http://127.0.0.1:8081/", "example.test:", "example.test::8081"},
+		{"http://127.0.0.1:8081/", "[::1]:80", "[::1]"},
+		{"http://127.0.0.1:8081/", " example.test:80 ", " example.test:80 :8081"},
+	} {
+		u := mustURL(t, c.url)
+		if got := hc4.hostHeader(c.value, u); got != c.want {
+			t.Errorf("%s with Host %q: sent %q, want %q", c.url, c.value, got, c.want)
+		}
+		if got := java.hostHeader(c.value, u); got != c.value {
+			t.Errorf("Java implementation: %q, want it unchanged", got)
+		}
+	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
