@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"gometer/sampler"
+	"github.com/gometer/gometer/sampler"
 )
 
 // Describe writes what would run: each thread group with its load shape

@@ -5,8 +5,8 @@ import (
 	"net/url"
 	"strings"
 
-	"gometer/functions"
-	"gometer/jmx"
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 )
 
 // JMeter 5.6.3's HTTPSamplerFactory accepts these HTTPSampler.implementation

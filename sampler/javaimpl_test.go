@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"testing"
 
-	"gometer/functions"
+	"github.com/gometer/gometer/functions"
 )
 
 // The Java implementation sends what HttpURLConnection sends: its own
