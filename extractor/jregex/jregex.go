@@ -262,3 +262,40 @@ func literalEscapes(p string) string {
 	}
 	return b.String()
 }
+
+// FindAllIndex returns up to n successive non-overlapping matches in s (all
+// of them when n < 0) as byte offsets: pairs of start and end for group 0
+// and each capturing group, -1 for a group that did not take part.
+func (r *Regex) FindAllIndex(s string, n int) [][]int {
+	if r.re != nil {
+		return r.re.FindAllStringSubmatchIndex(s, n)
+	}
+	var out [][]int
+	var byteAt []int // rune index → byte offset, built on first use
+	conv := func(ri int) int {
+		if byteAt == nil {
+			byteAt = make([]int, 0, len(s)+1)
+			for i := range s {
+				byteAt = append(byteAt, i)
+			}
+			byteAt = append(byteAt, len(s))
+		}
+		return byteAt[ri]
+	}
+	m, err := r.bt.FindStringMatch(s)
+	for m != nil && err == nil && (n < 0 || len(out) < n) {
+		groups := m.Groups()
+		idx := make([]int, 2*len(groups))
+		for i := range groups {
+			g := &groups[i]
+			if len(g.Captures) == 0 {
+				idx[2*i], idx[2*i+1] = -1, -1
+				continue
+			}
+			idx[2*i], idx[2*i+1] = conv(g.Index), conv(g.Index+g.Length)
+		}
+		out = append(out, idx)
+		m, err = r.bt.FindNextMatch(m)
+	}
+	return out
+}
