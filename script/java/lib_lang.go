@@ -12,7 +12,7 @@ import (
 	"unicode"
 	"unicode/utf16"
 
-	"gometer/internal/javafmt"
+	"github.com/gometer/gometer/internal/javafmt"
 )
 
 func (r *runner) numberMethod(v any, name string, args []any) (any, bool, error) {

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gometer/extractor/jregex"
+	"github.com/gometer/gometer/extractor/jregex"
 )
 
 // regex compiles a Java pattern through the shared JMeter regex engine

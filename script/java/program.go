@@ -20,7 +20,7 @@ import (
 	"strings"
 	"sync"
 
-	"gometer/extractor/jregex"
+	"github.com/gometer/gometer/extractor/jregex"
 )
 
 // Dialect selects the language rules.

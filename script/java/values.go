@@ -11,7 +11,8 @@ import (
 	"time"
 	"unicode/utf16"
 
-	"gometer/internal/javafmt"
+	"github.com/gometer/gometer/internal/javafmt"
+	"github.com/gometer/gometer/internal/javahash"
 )
 
 // Char is a Java char.
@@ -640,17 +641,7 @@ func isASCII(s string) bool {
 func javaHashCode(v any) int32 {
 	switch x := v.(type) {
 	case string:
-		var h int32
-		if isASCII(x) {
-			for i := 0; i < len(x); i++ {
-				h = 31*h + int32(x[i])
-			}
-			return h
-		}
-		for _, u := range utf16.Encode([]rune(x)) {
-			h = 31*h + int32(u)
-		}
-		return h
+		return javahash.String(x)
 	case int32:
 		return x
 	case int64:
