@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/gometer/gometer/output"
 	"runtime"
 	"strconv"
 	"sync/atomic"
@@ -47,8 +48,9 @@ func (f *fakeSampler) Sample(_ context.Context, s *sampler.Session) *sample.Resu
 
 type countOutput struct{ n atomic.Int64 }
 
-func (c *countOutput) Add(*sample.Result) { c.n.Add(1) }
-func (c *countOutput) Close() error       { return nil }
+func (c *countOutput) Add(*sample.Result)     { c.n.Add(1) }
+func (c *countOutput) Start(output.Run) error { return nil }
+func (c *countOutput) Stop() error            { return nil }
 
 func replaceSamplers(nodes []node, s sampler.Sampler) {
 	for _, n := range nodes {
@@ -84,7 +86,7 @@ func BenchmarkPipeline(b *testing.B) {
 	out := &countOutput{}
 	p := functions.NewProperties()
 	p.Set("loops", strconv.Itoa(b.N))
-	tst, err := compileXML(b, xml, Options{Props: p, Outputs: []Output{out}})
+	tst, err := compileXML(b, xml, Options{Props: p, Outputs: []output.Output{out}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -131,7 +133,7 @@ func idleUsers(b *testing.B, users int, smp sampler.Sampler) {
 		),
 	)
 	out := &countOutput{}
-	tst, err := compileXML(b, xml, Options{Outputs: []Output{out}})
+	tst, err := compileXML(b, xml, Options{Outputs: []output.Output{out}})
 	if err != nil {
 		b.Fatal(err)
 	}

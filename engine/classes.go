@@ -103,6 +103,7 @@ var classes = map[string]classSpec{
 	classShapingTimer:         {kind: kTimer},
 
 	"ResultCollector": {kind: kListener},
+	"BackendListener": {kind: kListener}, // made by Options.OpenListener
 
 	// Accepted and ignored: GUI and recorder leftovers, visualizers.
 	"WorkBench":                              {kind: kIgnore},
@@ -112,7 +113,6 @@ var classes = map[string]classSpec{
 
 	// Known but not runnable by gometer.
 	"KeystoreConfig":       {kind: kConfig, unsupported: "Keystore Configuration (client certificates) is not supported"},
-	"BackendListener":      {kind: kListener, unsupported: "Backend Listener is not run; use gometer's outputs"},
 	"ResultSaver":          {kind: kListener, unsupported: "Save Responses to a file is not supported"},
 	"JDBCSampler":          {kind: kSampler, unsupported: "JDBC sampler is not supported"},
 	"JDBCDataSource":       {kind: kConfig, unsupported: "JDBC connection configuration is not supported"},

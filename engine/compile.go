@@ -10,6 +10,7 @@ import (
 
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/output"
 )
 
 // compiler turns the element tree into groups of runnable nodes. It collects
@@ -20,8 +21,8 @@ type compiler struct {
 	problems []Problem
 	skipped  []Problem
 	levels   map[*jmx.Element]*level
-	csvSlots map[string]int          // per-user CSV positions (shareMode.thread) by file
-	opened   map[*jmx.Element]Output // ResultCollector outputs, one per element
+	csvSlots map[string]int                 // per-user CSV positions (shareMode.thread) by file
+	opened   map[*jmx.Element]output.Output // listener outputs, one per element
 	reported map[*jmx.Element]bool
 	visiting map[*jmx.Element]bool // module targets being expanded
 	includes map[string]bool       // included files being expanded
@@ -65,7 +66,7 @@ func Compile(plan *jmx.Plan, opts Options) (*Test, error) {
 		plan:     plan,
 		levels:   make(map[*jmx.Element]*level),
 		csvSlots: make(map[string]int),
-		opened:   make(map[*jmx.Element]Output),
+		opened:   make(map[*jmx.Element]output.Output),
 		reported: make(map[*jmx.Element]bool),
 		visiting: make(map[*jmx.Element]bool),
 		includes: make(map[string]bool),
@@ -83,7 +84,6 @@ func Compile(plan *jmx.Plan, opts Options) (*Test, error) {
 	c.compilePlan(tp)
 
 	if len(c.problems) > 0 {
-		c.closeOpened()
 		// The plan cannot run: report the elements SkipUnsupported would
 		// have skipped too, so that one pass lists everything to fix.
 		all := append(append([]Problem(nil), c.skipped...), c.problems...)
@@ -97,14 +97,6 @@ func Compile(plan *jmx.Plan, opts Options) (*Test, error) {
 	}
 	t.warnings = c.skipped
 	return t, nil
-}
-
-func (c *compiler) closeOpened() {
-	for _, o := range c.opened {
-		if o != nil {
-			_ = o.Close()
-		}
-	}
 }
 
 // problem records an element that cannot run. With SkipUnsupported it is a
@@ -308,11 +300,6 @@ func (c *compiler) compilePlan(tp *jmx.Element) {
 		// JMeter runs such a plan, sends nothing and exits 0: a CI run that
 		// tested nothing must not look like a pass.
 		c.badConfig(tp, errors.New("no enabled thread group that can run: the plan would send nothing (enable or add a Thread Group)"))
-	}
-	for _, o := range c.opened {
-		if o != nil {
-			t.collectors = append(t.collectors, o)
-		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/gometer/gometer/output"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -49,7 +50,7 @@ func TestCSVDataSetThreadModeHeaderAndEOF(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := &sink{}
-	tst, err := Compile(plan, Options{Outputs: []Output{out}})
+	tst, err := Compile(plan, Options{Outputs: []output.Output{out}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,12 +160,12 @@ func TestResultCollectorScope(t *testing.T) {
 		get(srv, "out", "/out"),
 	))
 	outs := map[string]*sink{}
-	open := func(e *jmx.Element, name string) (Output, error) {
+	open := func(e *jmx.Element) (output.Output, error) {
 		s := &sink{}
-		outs[name] = s
+		outs[e.Str("filename")] = s
 		return s, nil
 	}
-	tst, err := compileXML(t, xml, Options{OpenCollector: open})
+	tst, err := compileXML(t, xml, Options{OpenListener: open})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,9 +12,7 @@ import (
 // (numbers evaluated with the current properties) and its tree of
 // controllers and samplers.
 func (t *Test) Describe(w io.Writer) {
-	if t.global == nil {
-		t.evalUDVs()
-	}
+	t.ensureGlobals()
 	phases := []struct {
 		name   string
 		groups []*group

@@ -10,27 +10,28 @@ import (
 
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/output"
 	"github.com/gometer/gometer/sample"
 	"github.com/gometer/gometer/sampler"
 )
-
-// Output receives samples. It has the same method set as report.Output so
-// that the report package's writers plug in without engine importing report.
-type Output interface {
-	Add(*sample.Result)
-	Close() error
-}
 
 // Options configure a compiled test.
 type Options struct {
 	Props *functions.Properties
 	// Outputs receive every top-level sample of the run (the -l JTL, the
-	// summariser, statistics).
-	Outputs []Output
-	// OpenCollector opens the output of a ResultCollector element that names
-	// a file; that output receives only the samples in the collector's scope,
-	// as JMeter's listener scoping does. nil ignores such collectors.
-	OpenCollector func(el *jmx.Element, filename string) (Output, error)
+	// summariser, statistics). The engine only calls Add: starting and
+	// stopping them is the caller's (the runner's). What they read beyond
+	// the summary fields (output.Needer) decides what samples carry.
+	Outputs []output.Output
+	// OpenListener makes the output of a listener element in the plan (a
+	// ResultCollector, a BackendListener); that output receives only the
+	// samples in the element's scope, as JMeter's listener scoping does. It
+	// is called once per element; nil output: the element does nothing
+	// (a ResultCollector without a file). An error wrapping ErrUnsupported
+	// is a skippable problem, any other a configuration error. The caller
+	// owns the outputs it made, also when Compile fails. nil: collectors are
+	// ignored and backend listeners are unsupported.
+	OpenListener func(el *jmx.Element) (output.Output, error)
 	// SkipUnsupported compiles anyway, leaving out elements gometer cannot
 	// run; each one is listed by Warnings.
 	SkipUnsupported bool
@@ -41,10 +42,6 @@ type Options struct {
 	Log func(level, msg string)
 	// Shared is the run-wide function state; nil creates one.
 	Shared *functions.Shared
-	// KeepBodies keeps every response body for the outputs (a JTL that
-	// saves response data); otherwise bodies nothing reads are counted and
-	// dropped.
-	KeepBodies bool
 	// Shard and Shards split the load between Shards copies of gometer
 	// running the same plan (0-based Shard; Shards 0 or 1: everything). Each
 	// copy runs the users whose 0-based number modulo Shards is Shard, at
@@ -112,12 +109,11 @@ type Test struct {
 	serialize      bool
 	teardownOnStop bool
 
-	collectors []Output  // outputs opened for ResultCollector elements
-	nslots     int       // per-user state slots (controllers, data elements)
-	readsPrev  int8      // 0 unknown, 1 no, 2 some expression reads the previous response
-	locks      sync.Map  // CriticalSectionController locks by name
-	state      sync.Map  // run-wide element state shared by users, by sharedKey
-	batches    sync.Pool // *[]delivery buffers returned by the collector
+	nslots    int       // per-user state slots (controllers, data elements)
+	readsPrev int8      // 0 unknown, 1 no, 2 some expression reads the previous response
+	locks     sync.Map  // CriticalSectionController locks by name
+	state     sync.Map  // run-wide element state shared by users, by sharedKey
+	batches   sync.Pool // *[]delivery buffers returned by the collector
 
 	// run state
 	active, started, finished atomic.Int64
@@ -136,7 +132,9 @@ type Test struct {
 	startedAt                 time.Time       // when Run began (JMeter's test start time)
 	global                    *functions.Vars // global variables after UDV evaluation
 
-	health healthMonitor // GeneratorHealth's figures
+	health      healthMonitor // GeneratorHealth's figures
+	live        liveUsers     // running users and groups, for InFlight and GroupCounts
+	globalsOnce sync.Once
 }
 
 // phaseState lets users of one phase (setUp, main, tearDown) be asked to stop.
@@ -152,7 +150,7 @@ func (p *phaseState) halt() { p.once.Do(func() { close(p.stop) }) }
 // delivery is one sample on its way to outputs.
 type delivery struct {
 	res       *sample.Result
-	listeners []Output
+	listeners []output.Output
 	global    bool // also to Options.Outputs
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/output"
 	"github.com/gometer/gometer/sample"
 	"github.com/gometer/gometer/sampler"
 )
@@ -237,6 +238,8 @@ func (t *Test) runGroup(g *group, ph *phaseState) error {
 		return fmt.Errorf("%s: %s: invalid scheduler duration %q (must be > 0)", g.el.Where(), g.el.Path(), g.duration.Raw())
 	}
 	gr := &groupRun{g: g, t: t, shape: sh}
+	t.live.addRun(gr)
+	defer t.live.removeRun(gr)
 	now := time.Now()
 	gr.start = now.Add(sh.delay)
 	if g.scheduler {
@@ -407,12 +410,14 @@ func (gr *groupRun) newUser(p *userPlan, ph *phaseState) *vuser {
 	t.started.Add(1)
 	t.active.Add(1)
 	gr.active.Add(1)
+	t.live.add(u)
 	return u
 }
 
 // finish hands over the user's last samples and releases it.
 func (u *vuser) finish() {
 	u.flush()
+	u.t.live.remove(u)
 	u.gr.active.Add(-1)
 	u.t.active.Add(-1)
 	u.t.finished.Add(1)
@@ -509,7 +514,7 @@ func (t *Test) Run(ctx context.Context) error {
 			t.timerFactor = f
 		}
 	}
-	t.evalUDVs()
+	t.ensureGlobals()
 	t.sampleVars = nil
 	if v := strings.TrimSpace(t.props.GetOr("sample_variables", "")); v != "" {
 		for _, n := range strings.Split(v, ",") {
@@ -606,7 +611,7 @@ const (
 )
 
 // deliver queues a finished sample for the outputs.
-func (u *vuser) deliver(r *sample.Result, listeners []Output, global bool) {
+func (u *vuser) deliver(r *sample.Result, listeners []output.Output, global bool) {
 	if !global && len(listeners) == 0 {
 		return
 	}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/gometer/gometer/output"
 	"html"
 	"net"
 	"net/http"
@@ -205,7 +206,8 @@ func (s *sink) Add(r *sample.Result) {
 	s.res = append(s.res, r)
 	s.mu.Unlock()
 }
-func (s *sink) Close() error { s.closed = true; return nil }
+func (s *sink) Start(output.Run) error { return nil }
+func (s *sink) Stop() error            { s.closed = true; return nil }
 
 func (s *sink) all() []*sample.Result {
 	s.mu.Lock()
@@ -239,7 +241,7 @@ func run(t *testing.T, xml string, props map[string]string) (*Test, *sink) {
 	for k, v := range props {
 		p.Set(k, v)
 	}
-	tst, err := compileXML(t, xml, Options{Props: p, Outputs: []Output{out}})
+	tst, err := compileXML(t, xml, Options{Props: p, Outputs: []output.Output{out}})
 	if err != nil {
 		t.Fatalf("compile: %v", err)
 	}

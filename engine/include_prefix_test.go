@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/gometer/gometer/output"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,7 +35,7 @@ func TestIncludeControllerPrefix(t *testing.T) {
 		}
 		props := functions.NewProperties()
 		props.Set("includecontroller.prefix", c.prefix)
-		tst, err := Compile(plan, Options{Props: props, Outputs: []Output{&sink{}}})
+		tst, err := Compile(plan, Options{Props: props, Outputs: []output.Output{&sink{}}})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}

@@ -1,22 +1,19 @@
 package engine
 
-// RequestDetailsReader is implemented by an Output that reads the request
-// side of a Result (RequestHeaders, SamplerData, QueryString), such as a JTL
-// saving requestHeaders or samplerData. Outputs that do not implement it are
-// taken not to read those fields: an HTTP sampler no element and no output
-// needs them for leaves them empty (sampler.HTTPOptions.Lean), which saves
-// building two strings per request.
-type RequestDetailsReader interface {
-	ReadsRequestDetails() bool
-}
+import "github.com/gometer/gometer/output"
 
-// outputsReadRequestDetails reports whether a run-wide output reads the
-// request side of results.
-func (t *Test) outputsReadRequestDetails() bool {
+// outputsNeed is what the run-wide outputs and a sampler's scoped listeners
+// read beyond the summary fields (output.Needer): an HTTP sampler whose
+// request text and body nobody reads leaves them empty
+// (sampler.HTTPOptions.Lean, DiscardBody), which saves building two strings
+// and keeping the body for every request.
+func (t *Test) outputsNeed(scoped []output.Output) output.Needs {
+	var n output.Needs
 	for _, o := range t.opts.Outputs {
-		if r, ok := o.(RequestDetailsReader); ok && r.ReadsRequestDetails() {
-			return true
-		}
+		n = n.Or(output.NeedsOf(o))
 	}
-	return false
+	for _, o := range scoped {
+		n = n.Or(output.NeedsOf(o))
+	}
+	return n
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/gometer/gometer/output"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +14,7 @@ type detailSink struct {
 	reads bool
 }
 
-func (d *detailSink) ReadsRequestDetails() bool { return d.reads }
+func (d *detailSink) Needs() output.Needs { return output.Needs{RequestDetails: d.reads} }
 
 // TestRequestDetailsOnlyWhenRead: an HTTP sample carries its request
 // headers and sampler data when an output reads them, and leaves them out
@@ -23,7 +24,7 @@ func TestRequestDetailsOnlyWhenRead(t *testing.T) {
 	xml := planXML(tg("G", 1, 0, "1", "", get(srv, "s", "/x")))
 	for _, reads := range []bool{true, false} {
 		out := &detailSink{reads: reads}
-		tst, err := compileXML(t, xml, Options{Outputs: []Output{out}})
+		tst, err := compileXML(t, xml, Options{Outputs: []output.Output{out}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/output"
 	"github.com/gometer/gometer/sampler"
 )
 
@@ -43,6 +44,7 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 	switch el.Class() {
 	case "HTTPSamplerProxy", "HTTPSampler", "HTTPSampler2":
 		merged := mergeHTTPDefaults(el, sc.httpConf)
+		needs := c.t.outputsNeed(sc.listeners)
 		var h *sampler.HTTP
 		h, err = sampler.NewHTTP(merged, sampler.HTTPOptions{
 			Headers:     sc.headers,
@@ -53,8 +55,8 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 			Props:       c.t.props,
 			TLSVerify:   c.t.opts.TLSVerify,
 			Proxy:       c.t.opts.Proxy,
-			DiscardBody: len(sc.posts) == 0 && len(sc.asserts) == 0 && len(sc.listeners) == 0 && !c.readsPrevious() && !c.keepBodies(),
-			Lean:        len(sc.posts) == 0 && len(sc.asserts) == 0 && len(sc.listeners) == 0 && !c.t.outputsReadRequestDetails(),
+			DiscardBody: len(sc.posts) == 0 && len(sc.asserts) == 0 && !c.readsPrevious() && !needs.ResponseBodies,
+			Lean:        len(sc.posts) == 0 && len(sc.asserts) == 0 && !needs.RequestDetails,
 		})
 		if h != nil {
 			n.smp = h
@@ -91,20 +93,6 @@ func (c *compiler) readsPrevious() bool {
 	return c.t.readsPrev == 2
 }
 
-// keepBodies reports whether the outputs want response bodies (a JTL that
-// saves response data).
-func (c *compiler) keepBodies() bool {
-	if c.t.opts.KeepBodies {
-		return true
-	}
-	for _, k := range []string{"jmeter.save.saveservice.response_data", "jmeter.save.saveservice.response_data.on_error"} {
-		if strings.EqualFold(strings.TrimSpace(c.t.props.GetOr(k, "")), "true") {
-			return true
-		}
-	}
-	return false
-}
-
 func propsContain(ps []*jmx.Property, s string) bool {
 	for _, p := range ps {
 		if strings.Contains(p.Value, s) {
@@ -120,8 +108,8 @@ func propsContain(ps []*jmx.Property, s string) bool {
 	return false
 }
 
-func without(list, remove []Output) []Output {
-	var out []Output
+func without(list, remove []output.Output) []output.Output {
+	var out []output.Output
 	for _, o := range list {
 		if !containsOutput(remove, o) {
 			out = append(out, o)

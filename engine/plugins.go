@@ -62,7 +62,11 @@ func (c *compiler) buildOtherSampler(el *jmx.Element) (sampler.Sampler, error) {
 	return nil, fmt.Errorf("%w: sampler %s", errUnsupported, el.Class())
 }
 
-var errUnsupported = errors.New("unsupported element")
+var errUnsupported = ErrUnsupported
+
+// ErrUnsupported marks an element gometer cannot run; Compile reports it as
+// a problem that SkipUnsupported may skip.
+var ErrUnsupported = errors.New("unsupported element")
 
 // errCannotRun marks an element whose settings cannot work here (a missing
 // data file …): reported like an unsupported element, so it can be skipped.

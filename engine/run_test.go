@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/output"
 	"sort"
 	"strconv"
 	"strings"
@@ -362,7 +364,7 @@ func TestGracefulStopLosesNoSamples(t *testing.T) {
 	srv := newServer(t)
 	xml := planXML(tg("G", 5, 0, "-1", "", get(srv, "A", "/slow?d=100ms")))
 	out := &sink{}
-	tst, err := compileXML(t, xml, Options{Outputs: []Output{out}})
+	tst, err := compileXML(t, xml, Options{Outputs: []output.Output{out}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -390,7 +392,7 @@ func TestStopNowRecordsInFlight(t *testing.T) {
 	srv := newServer(t)
 	xml := planXML(tg("G", 3, 0, "-1", "", get(srv, "A", "/slow?d=5s")))
 	out := &sink{}
-	tst, err := compileXML(t, xml, Options{Outputs: []Output{out}})
+	tst, err := compileXML(t, xml, Options{Outputs: []output.Output{out}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -640,7 +642,13 @@ func TestThreadCountNotANumberAtRunTime(t *testing.T) {
 	}
 }
 
-// Bodies nothing reads are dropped; a JTL saving response data keeps them.
+// bodySink is a sink whose configuration reads response bodies.
+type bodySink struct{ sink }
+
+func (b *bodySink) Needs() output.Needs { return output.Needs{ResponseBodies: true} }
+
+// Bodies nothing reads are dropped; an output saving response data (run-wide
+// or a listener in scope) keeps them.
 func TestResponseBodiesKeptWhenSaved(t *testing.T) {
 	srv := newServer(t)
 	xml := planXML(tg("G", 1, 0, "1", "", get(srv, "A", "/a")))
@@ -648,9 +656,42 @@ func TestResponseBodiesKeptWhenSaved(t *testing.T) {
 	if b := out.all()[0].Body; len(b) != 0 {
 		t.Errorf("body kept although nothing reads it: %q", b)
 	}
-	_, out = run(t, xml, map[string]string{"jmeter.save.saveservice.response_data": "true"})
-	if b := string(out.all()[0].Body); b != "ok /a" {
+	keep := &bodySink{}
+	tst, err := compileXML(t, xml, Options{Outputs: []output.Output{keep}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tst.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if b := string(keep.all()[0].Body); b != "ok /a" {
 		t.Errorf("body %q, want it kept for the JTL", b)
+	}
+	// A listener in the sampler's scope that saves bodies keeps them; one
+	// that does not leaves them dropped.
+	for _, wants := range []bool{false, true} {
+		var got *sink
+		open := func(e *jmx.Element) (output.Output, error) {
+			if wants {
+				b := &bodySink{}
+				got = &b.sink
+				return b, nil
+			}
+			got = &sink{}
+			return got, nil
+		}
+		scoped := planXML(tg("G", 1, 0, "1", "", get(srv, "A", "/a",
+			el{tag: "ResultCollector", gui: "SimpleDataWriter", name: "file", props: sp("filename", "x.jtl")})))
+		tst, err := compileXML(t, scoped, Options{OpenListener: open})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tst.Run(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if b := string(got.all()[0].Body); (b == "ok /a") != wants {
+			t.Errorf("scoped listener reading bodies=%v: body %q", wants, b)
+		}
 	}
 }
 

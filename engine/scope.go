@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/output"
 )
 
 // level holds the scoped elements that are direct children of one tree
@@ -23,7 +24,7 @@ type level struct {
 	pres      []preProcessor
 	posts     []postProcessor
 	asserts   []checker
-	listeners []Output
+	listeners []output.Output
 	actions   []*resultAction
 	data      []iterListener // iteration listeners of the nearest enclosing controller
 }
@@ -121,7 +122,7 @@ func (c *compiler) levelOf(el *jmx.Element) *level {
 				l.asserts = append(l.asserts, a)
 			}
 		case kListener:
-			if o := c.openCollector(ch); o != nil {
+			if o := c.openListener(ch); o != nil {
 				l.listeners = append(l.listeners, o)
 			}
 		}
@@ -129,19 +130,21 @@ func (c *compiler) levelOf(el *jmx.Element) *level {
 	return l
 }
 
-// openCollector opens a ResultCollector's file output once.
-func (c *compiler) openCollector(el *jmx.Element) Output {
+// openListener makes a listener element's output once.
+func (c *compiler) openListener(el *jmx.Element) output.Output {
 	if o, ok := c.opened[el]; ok {
 		return o
 	}
 	c.opened[el] = nil
-	name := strings.TrimSpace(el.Str("filename"))
-	if name == "" || c.t.opts.OpenCollector == nil {
+	if c.t.opts.OpenListener == nil {
+		if el.Class() == "BackendListener" {
+			c.problem(el, "Backend Listener is not run here: unsupported element")
+		}
 		return nil
 	}
-	o, err := c.t.opts.OpenCollector(el, name)
+	o, err := c.t.opts.OpenListener(el)
 	if err != nil {
-		c.badConfig(el, err)
+		c.problemOrBad(el, err)
 		return nil
 	}
 	c.opened[el] = o
@@ -161,7 +164,7 @@ type scope struct {
 	pres      []preProcessor  // outermost first
 	posts     []postProcessor // outermost first
 	asserts   []checker       // outermost first
-	listeners []Output        // innermost first, no duplicates
+	listeners []output.Output // innermost first, no duplicates
 	actions   []*resultAction // outermost first
 }
 
@@ -199,7 +202,7 @@ func resolveScope(chain []*level) scope {
 	return s
 }
 
-func containsOutput(list []Output, o Output) bool {
+func containsOutput(list []output.Output, o output.Output) bool {
 	for _, x := range list {
 		if x == o {
 			return true

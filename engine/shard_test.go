@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/gometer/gometer/output"
 	"slices"
 	"sort"
 	"strings"
@@ -261,7 +262,7 @@ func TestShardedCSVSplit(t *testing.T) {
 			p := functions.NewProperties()
 			p.Set("gometer.csv.split", tc.prop)
 			out := &sink{}
-			tst, err := compileXML(t, xml, Options{Props: p, Outputs: []Output{out}, Shard: s, Shards: 3})
+			tst, err := compileXML(t, xml, Options{Props: p, Outputs: []output.Output{out}, Shard: s, Shards: 3})
 			if err != nil {
 				t.Fatal(err)
 			}

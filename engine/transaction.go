@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/output"
 	"github.com/gometer/gometer/sample"
 )
 
@@ -20,7 +21,7 @@ type txController struct {
 	parent        bool
 	includeTimers bool
 	label         *functions.Template
-	listeners     []Output // listeners in the controller's own scope
+	listeners     []output.Output // listeners in the controller's own scope
 	actions       []*resultAction
 	global        bool      // the transaction sample goes to Options.Outputs
 	asserts       []checker // parent mode: assertions in the controller's scope

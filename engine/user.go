@@ -9,6 +9,7 @@ import (
 
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/output"
 	"github.com/gometer/gometer/sample"
 	"github.com/gometer/gometer/sampler"
 )
@@ -89,6 +90,9 @@ type vuser struct {
 	lastPkg         *samplerNode
 	sleeper         *time.Timer
 	out             []delivery // samples waiting for the collector
+	// busySince is when the sample in progress started (UnixNano), 0
+	// between samples; Test.InFlight reads it.
+	busySince atomic.Int64
 }
 
 // halted reports whether the user must not start another sample.
@@ -206,7 +210,7 @@ type samplerNode struct {
 	timers    []timer
 	posts     []postProcessor
 	asserts   []checker
-	listeners []Output // scoped file collectors
+	listeners []output.Output // scoped listeners (files, backend listeners)
 	actions   []*resultAction
 	global    bool // also to Options.Outputs (false inside a parent-mode transaction)
 }
@@ -241,7 +245,9 @@ func (s *samplerNode) run(u *vuser) flow {
 //go:noinline
 func (s *samplerNode) sample(u *vuser) flow {
 	c := u.ctx
+	u.busySince.Store(time.Now().UnixNano())
 	r := s.smp.Sample(u.t.hardCtx, &u.sess)
+	u.busySince.Store(0)
 	if r == nil {
 		return flowNext
 	}

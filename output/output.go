@@ -51,6 +51,13 @@ type Run struct {
 	// (backend_influxdb.send_interval, backend_metrics_window, …). nil
 	// means no property is set.
 	Property func(name string) string
+	// InFlight reports the samples in progress and how long the oldest of
+	// them has been waiting (a server that never answers shows here before
+	// any sample ends). nil when unknown.
+	InFlight func() (n int, oldest time.Duration)
+	// Planned is how long the plan is scheduled to run (thread groups with a
+	// scheduler); 0 when it ends on loop counts instead.
+	Planned time.Duration
 }
 
 // Prop is r.Property(name), or "" when r.Property is nil.
@@ -59,4 +66,36 @@ func (r Run) Prop(name string) string {
 		return ""
 	}
 	return r.Property(name)
+}
+
+// Needs lists the parts of a sample that an output reads beyond the
+// summary fields (label, times, codes, sizes, success). The engine leaves
+// the others empty when no output in a sample's scope reads them, which
+// saves work on every request.
+type Needs struct {
+	// RequestDetails: request headers, sampler data (the request text).
+	RequestDetails bool
+	// ResponseBodies: the response data of every sample.
+	ResponseBodies bool
+}
+
+// Or is what either n or o needs.
+func (n Needs) Or(o Needs) Needs {
+	return Needs{RequestDetails: n.RequestDetails || o.RequestDetails, ResponseBodies: n.ResponseBodies || o.ResponseBodies}
+}
+
+// Needer is implemented by an output that reads more than the summary
+// fields; the answer must follow from the output's configuration alone, so
+// that it is known before the run starts. Outputs that do not implement it
+// need nothing extra.
+type Needer interface {
+	Needs() Needs
+}
+
+// NeedsOf is what o needs (nothing when it does not say).
+func NeedsOf(o Output) Needs {
+	if n, ok := o.(Needer); ok {
+		return n.Needs()
+	}
+	return Needs{}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/gometer/gometer/output"
 	"io"
 	"math"
 	"os"
@@ -121,7 +122,7 @@ func NewCollector(o ReportOptions) *Collector {
 	return c
 }
 
-var _ Output = (*Collector)(nil)
+var _ output.Output = (*Collector)(nil)
 
 // AddSample counts one JTL row. It keeps no reference to x.
 func (c *Collector) AddSample(x *Sample) {
@@ -153,8 +154,11 @@ func (c *Collector) addResult(r *sample.Result, depth int) {
 	}
 }
 
-// Close does nothing: it lets a Collector serve as a run Output.
-func (c *Collector) Close() error { return nil }
+// Start and Stop do nothing: they let a Collector serve as a run output.
+func (c *Collector) Start(output.Run) error { return nil }
+
+// Stop does nothing; the collector stays readable.
+func (c *Collector) Stop() error { return nil }
 
 func (c *Collector) add(x *Sample) {
 	if c.done {

@@ -7,13 +7,6 @@ import (
 	"github.com/gometer/gometer/sample"
 )
 
-// Output receives results. The engine calls Add from many goroutines at
-// once; Close flushes everything and releases the output.
-type Output interface {
-	Add(r *sample.Result)
-	Close() error
-}
-
 // maxSubDepth mirrors JMeter's CSV writer: sub-results nested deeper than
 // this many levels below the top sample are not written.
 const maxSubDepth = 11

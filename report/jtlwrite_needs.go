@@ -1,15 +1,21 @@
 package report
 
-// ReadsRequestDetails reports whether rows written with this configuration
-// show a sample's request headers or sampler data. The engine asks its
-// outputs, so that an HTTP sampler whose results nobody shows skips building
-// that text for every request.
-func (w *JTLWriter) ReadsRequestDetails() bool {
-	return w.cfg.RequestHeaders || w.cfg.SamplerData
+import "github.com/gometer/gometer/output"
+
+// Needs is what rows written with this configuration read beyond the
+// summary fields: the request text (requestHeaders, samplerData) and the
+// response data (response_data, response_data.on_error). The runner asks
+// before the run, so that an HTTP sampler whose details nobody writes skips
+// building them for every request.
+func (c SaveConfig) Needs() output.Needs {
+	return output.Needs{
+		RequestDetails: c.RequestHeaders || c.SamplerData,
+		ResponseBodies: c.ResponseData || c.ResponseDataOnError,
+	}
 }
 
-// ReadsRequestDetails passes the question on to the filtered output.
-func (f *FilterOutput) ReadsRequestDetails() bool {
-	r, ok := f.Out.(interface{ ReadsRequestDetails() bool })
-	return !ok || r.ReadsRequestDetails()
-}
+// Needs is what the writer's configuration reads.
+func (w *JTLWriter) Needs() output.Needs { return w.cfg.Needs() }
+
+// Needs passes the question on to the filtered output.
+func (f *FilterOutput) Needs() output.Needs { return output.NeedsOf(f.Out) }

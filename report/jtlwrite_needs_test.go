@@ -5,20 +5,23 @@ import (
 	"testing"
 
 	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/output"
 )
 
-// TestReadsRequestDetails: only a configuration that saves request headers
-// or sampler data (as jmeter.save.saveservice.* properties set them) asks
-// for them, also through a listener's filter.
-func TestReadsRequestDetails(t *testing.T) {
+// TestNeeds: only a configuration that saves request headers or sampler
+// data (as jmeter.save.saveservice.* properties set them) asks for the
+// request text, only one saving response data for bodies, also through a
+// listener's filter.
+func TestNeeds(t *testing.T) {
 	for _, c := range []struct {
 		props map[string]string
-		want  bool
+		want  output.Needs
 	}{
-		{nil, false},
-		{map[string]string{"jmeter.save.saveservice.output_format": "xml"}, false},
-		{map[string]string{"jmeter.save.saveservice.requestHeaders": "true"}, true},
-		{map[string]string{"jmeter.save.saveservice.output_format": "xml", "jmeter.save.saveservice.samplerData": "true"}, true},
+		{nil, output.Needs{}},
+		{map[string]string{"jmeter.save.saveservice.output_format": "xml"}, output.Needs{}},
+		{map[string]string{"jmeter.save.saveservice.requestHeaders": "true"}, output.Needs{RequestDetails: true}},
+		{map[string]string{"jmeter.save.saveservice.output_format": "xml", "jmeter.save.saveservice.samplerData": "true"}, output.Needs{RequestDetails: true}},
+		{map[string]string{"jmeter.save.saveservice.response_data.on_error": "true"}, output.Needs{ResponseBodies: true}},
 	} {
 		p := functions.NewProperties()
 		for k, v := range c.props {
@@ -29,12 +32,12 @@ func TestReadsRequestDetails(t *testing.T) {
 			t.Fatal(err)
 		}
 		w := NewJTLWriter(io.Discard, cfg, false)
-		if got := w.ReadsRequestDetails(); got != c.want {
-			t.Errorf("%v: ReadsRequestDetails = %v, want %v", c.props, got, c.want)
+		if got := w.Needs(); got != c.want {
+			t.Errorf("%v: Needs = %+v, want %+v", c.props, got, c.want)
 		}
 		f := &FilterOutput{Out: w, ErrorsOnly: true}
-		if got := f.ReadsRequestDetails(); got != c.want {
-			t.Errorf("%v: filtered ReadsRequestDetails = %v, want %v", c.props, got, c.want)
+		if got := output.NeedsOf(f); got != c.want {
+			t.Errorf("%v: filtered Needs = %+v, want %+v", c.props, got, c.want)
 		}
 		w.Close()
 	}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/gometer/gometer/output"
 	"path/filepath"
 	"sync"
 
@@ -56,6 +57,9 @@ type SharedJTL struct {
 	result error
 }
 
+// Stop releases this use (Close).
+func (s *SharedJTL) Stop() error { return s.Close() }
+
 // Close releases this use; the last one closes the file. It returns the
 // writer's first error either way, so every listener sees a failure.
 func (s *SharedJTL) Close() error {
@@ -81,7 +85,7 @@ func (s *SharedJTL) Close() error {
 // "Log/Display only: Errors / Successes" options
 // (ResultCollector.error_logging, ResultCollector.success_only_logging).
 type FilterOutput struct {
-	Out         Output
+	Out         output.Output
 	ErrorsOnly  bool
 	SuccessOnly bool
 }
@@ -98,4 +102,8 @@ func (f *FilterOutput) Add(r *sample.Result) {
 	}
 }
 
-func (f *FilterOutput) Close() error { return f.Out.Close() }
+// Start starts the filtered output.
+func (f *FilterOutput) Start(r output.Run) error { return f.Out.Start(r) }
+
+// Stop stops the filtered output.
+func (f *FilterOutput) Stop() error { return f.Out.Stop() }

@@ -631,14 +631,15 @@ func TestSharedJTLFilesAndFilter(t *testing.T) {
 	ok, bad := httpResult(), httpResult()
 	bad.Success = false
 	bad.Label = "bad"
-	out := Outputs{a, errorsOnly}
-	out.Add(ok)
-	out.Add(bad)
+	for _, r := range []*sample.Result{ok, bad} {
+		a.Add(r)
+		errorsOnly.Add(r)
+	}
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
 	b.Add(bad) // the file stays open for the remaining user
-	if err := errorsOnly.Close(); err != nil {
+	if err := errorsOnly.Stop(); err != nil {
 		t.Fatal(err)
 	}
 	got := jtlFileText(t, filepath.Join(dir, "r.jtl"))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/gometer/gometer/output"
 	"io"
 	"os"
 	"path/filepath"
@@ -363,22 +364,9 @@ func (w *JTLWriter) setErrLocked(what string, err error) {
 	close(w.failed)
 }
 
-// Outputs fans results out to several outputs; Close closes them all and
-// returns the first error.
-type Outputs []Output
+// Start does nothing: the file is open from OpenJTLWriter on. It makes a
+// JTLWriter an output.Output.
+func (w *JTLWriter) Start(output.Run) error { return nil }
 
-func (o Outputs) Add(r *sample.Result) {
-	for _, x := range o {
-		x.Add(r)
-	}
-}
-
-func (o Outputs) Close() error {
-	var first error
-	for _, x := range o {
-		if err := x.Close(); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
+// Stop closes the writer (Close).
+func (w *JTLWriter) Stop() error { return w.Close() }

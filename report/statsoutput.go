@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/gometer/gometer/output"
 	"sync"
 
 	"github.com/gometer/gometer/sample"
@@ -38,7 +39,10 @@ func (o *StatsOutput) add(r *sample.Result, depth int) {
 	}
 }
 
-// Close does nothing: the statistics stay readable.
-func (o *StatsOutput) Close() error { return nil }
+// Start does nothing: the statistics start empty.
+func (o *StatsOutput) Start(output.Run) error { return nil }
 
-var _ Output = (*StatsOutput)(nil)
+// Stop does nothing: the statistics stay readable.
+func (o *StatsOutput) Stop() error { return nil }
+
+var _ output.Output = (*StatsOutput)(nil)

@@ -20,7 +20,7 @@ func TestStatsOutputCountsSubSamples(t *testing.T) {
 		}}
 	o.Add(parent)
 	o.Add(nil)
-	if err := o.Close(); err != nil {
+	if err := o.Stop(); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Join(o.Stats().Labels(), ","); got != "page,page-0,page-1" {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/gometer/gometer/output"
 	"io"
 	"math"
 	"strconv"
@@ -141,8 +142,11 @@ func (s *Summariser) moveDelta(nowMs int64) {
 	d.reset(nowMs)
 }
 
-// Close prints the end-of-test lines and returns the first write error.
-func (s *Summariser) Close() error {
+// Start does nothing: the summariser counts from its creation.
+func (s *Summariser) Start(output.Run) error { return nil }
+
+// Stop prints the end-of-test lines and returns the first write error.
+func (s *Summariser) Stop() error {
 	nowMs := s.now().UnixMilli()
 	s.mu.Lock()
 	defer s.mu.Unlock()

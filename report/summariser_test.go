@@ -70,7 +70,7 @@ func TestSummariserSequence(t *testing.T) {
 	s.Add(&sample.Result{Label: "TC", Elapsed: time.Hour, ResponseMessage: TransactionPrefix + "3, number of failing samples : 0"})
 	active, finished = 0, 3
 	clk.ms = t0 + 17000
-	if err := s.Close(); err != nil {
+	if err := s.Stop(); err != nil {
 		t.Fatal(err)
 	}
 	want := strings.Join([]string{
@@ -84,7 +84,7 @@ func TestSummariserSequence(t *testing.T) {
 		t.Fatalf("\n got:\n%s\nwant:\n%s", out.String(), want)
 	}
 	s.Add(&sample.Result{Label: "late"}) // after Close: ignored
-	if s.Close() != nil || out.String() != want {
+	if s.Stop() != nil || out.String() != want {
 		t.Fatal("second Close or late Add changed the output")
 	}
 }
@@ -98,7 +98,7 @@ func TestSummariserShortRunAndTransactions(t *testing.T) {
 	s.Add(&sample.Result{Elapsed: 10 * time.Millisecond, Success: true})
 	s.Add(&sample.Result{Elapsed: 20 * time.Millisecond, Transaction: true, SampleCount: 1, ErrorCount: 1})
 	clk.ms += 2000
-	s.Close()
+	s.Stop()
 	want := "summary =      2 in 00:00:03 =    0.7/s Avg:    15 Min:    10 Max:    20 Err:     1 (50.00%)\n"
 	if out.String() != want {
 		t.Fatalf("\n got %q\nwant %q", out.String(), want)
@@ -106,7 +106,7 @@ func TestSummariserShortRunAndTransactions(t *testing.T) {
 	// No samples at all.
 	out.Reset()
 	s = NewSummariserClock(&out, "summary", 30*time.Second, nil, clk.now)
-	s.Close()
+	s.Stop()
 	if !strings.Contains(out.String(), "Min: 9223372036854775807 Max: -9223372036854775808") {
 		t.Fatalf("empty run: %q", out.String())
 	}
@@ -138,7 +138,7 @@ func TestSummariserConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	s.Close()
+	s.Stop()
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	last := lines[len(lines)-1]
 	if !strings.HasPrefix(last, "summary =  16000 in ") || !strings.Contains(last, "Err:  1600 (10.00%)") {

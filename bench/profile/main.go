@@ -1,5 +1,6 @@
-// Command profile runs a plan in-process the way `gometer -n -t plan -l jtl`
-// does (JTL writer, end-of-run statistics, console summariser) and writes
+// Command profile runs a plan in-process through the same pipeline as
+// `gometer -n -t plan -l jtl` (package runner: JTL writer, end-of-run
+// statistics, console summariser) and writes
 // pprof CPU and allocation profiles, plus the generator's health verdict.
 // It exists so that S1 and S2 can be profiled without a profiling flag in
 // the CLI:
@@ -11,6 +12,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -24,7 +26,9 @@ import (
 	"github.com/gometer/gometer/engine"
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/output"
 	"github.com/gometer/gometer/report"
+	"github.com/gometer/gometer/runner"
 	"github.com/gometer/gometer/sample"
 )
 
@@ -46,7 +50,8 @@ func (o *elapsedOutput) Add(r *sample.Result) {
 	o.mu.Unlock()
 }
 
-func (o *elapsedOutput) Close() error { return nil }
+func (o *elapsedOutput) Start(output.Run) error { return nil }
+func (o *elapsedOutput) Stop() error            { return nil }
 
 // String is the median and 99th percentile, in microseconds.
 func (o *elapsedOutput) String() string {
@@ -133,43 +138,16 @@ func run(planPath, jtlPath, cpuProf, memProf string, rate int, heapAt time.Durat
 		runtime.MemProfileRate = rate
 	}
 	p := newProps(jprops)
-	pl, err := jmx.ParseFile(planPath)
-	if err != nil {
-		return err
-	}
-	var outputs []engine.Output
-	var closers []func() error
-	if jtlPath != "" {
-		cfg, err := report.SaveConfigFromProps(p)
-		if err != nil {
-			return err
-		}
-		os.Remove(jtlPath)
-		var files report.JTLFiles
-		w, err := files.Open(jtlPath, cfg)
-		if err != nil {
-			return err
-		}
-		outputs = append(outputs, w)
-		closers = append(closers, w.Close)
-	}
 	sopts, err := report.StatsOptionsFromProps(p)
 	if err != nil {
 		return err
 	}
-	stats := report.NewStatsOutput(report.NewStats(sopts))
+	if jtlPath != "" {
+		os.Remove(jtlPath)
+	}
 	elapsed := &elapsedOutput{}
-	outputs = append(outputs, stats, elapsed)
-	var test *engine.Test
-	sumCfg, err := report.SummariserConfigFromProps(p)
-	if err != nil {
-		return err
-	}
-	if s := sumCfg.New(os.Stdout, func() (int, int, int) { return test.Counts() }); s != nil {
-		outputs = append(outputs, s)
-		closers = append(closers, s.Close)
-	}
-	test, err = engine.Compile(pl, engine.Options{Props: p, Outputs: outputs})
+	r, err := runner.New(runner.Config{PlanPath: planPath, Props: p, Results: jtlPath, Stats: sopts,
+		Outputs: []output.Output{elapsed}, Stdout: os.Stdout, Stderr: os.Stderr})
 	if err != nil {
 		return err
 	}
@@ -179,17 +157,16 @@ func run(planPath, jtlPath, cpuProf, memProf string, rate int, heapAt time.Durat
 	}
 	defer stop()
 	if heapAt > 0 {
-		tm := time.AfterFunc(heapAt, func() { memFigures(test, memProf) })
+		tm := time.AfterFunc(heapAt, func() { memFigures(r.Test(), memProf) })
 		defer tm.Stop()
 	}
 	start := time.Now()
-	runErr := test.Run(context.Background())
-	for _, c := range closers {
-		if err := c(); err != nil && runErr == nil {
-			runErr = err
-		}
+	res, err := r.Run(context.Background())
+	if err != nil {
+		return err
 	}
-	fmt.Printf("run took %s; %s\n%s\n", time.Since(start).Round(time.Millisecond), elapsed, test.GeneratorHealth())
+	runErr := errors.Join(res.Err, res.WriteErr, res.StopErr)
+	fmt.Printf("run took %s; %s\n", time.Since(start).Round(time.Millisecond), elapsed)
 	if memProf != "" {
 		f, err := os.Create(memProf)
 		if err != nil {

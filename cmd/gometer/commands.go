@@ -13,6 +13,7 @@ import (
 	"github.com/gometer/gometer/engine"
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/report"
+	"github.com/gometer/gometer/runner"
 )
 
 // cmdValidate loads and compiles a plan without sending anything, prints
@@ -28,7 +29,7 @@ func cmdValidate(o *options, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gometer: cannot load %v\n", err)
 		return exitFailed
 	}
-	test, err := engine.Compile(plan, engine.Options{Props: props, SkipUnsupported: true})
+	test, err := engine.Compile(plan, engine.Options{Props: props, SkipUnsupported: true, OpenListener: runner.CheckListeners(backendFactories())})
 	if err != nil {
 		var probs engine.Problems
 		if errors.As(err, &probs) {

@@ -10,18 +10,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/gometer/gometer/engine"
 	"github.com/gometer/gometer/functions"
-	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/report"
-	"github.com/gometer/gometer/sample"
+	"github.com/gometer/gometer/runner"
 )
 
 // defaultProps are the JMeter 5.6.3 defaults gometer's behaviour depends on
@@ -113,30 +109,21 @@ func logFunc(l *slog.Logger) func(level, msg string) {
 	}
 }
 
-// lateOutputs passes results on to outputs opened after the plan compiled
-// (the -l file, the summariser). They are added before Run starts and
-// closed by the caller.
-type lateOutputs struct{ outs []engine.Output }
-
-func (l *lateOutputs) Add(r *sample.Result) {
-	for _, o := range l.outs {
-		o.Add(r)
-	}
+// backendFactories are the Backend Listener clients gometer runs, by
+// JMeter class name (a plan's BackendListener elements and the
+// gometer.backend.* properties).
+func backendFactories() map[string]runner.BackendFactory {
+	return map[string]runner.BackendFactory{}
 }
-
-func (l *lateOutputs) Close() error { return nil }
-
-// javaDate prints a time the way JMeter 5.6's console does ("2026 Nov 26 23:12:32 UTC").
-func javaDate(t time.Time) string { return t.Format("2006 Jan 02 15:04:05 MST") }
 
 func cmdRun(o *options, stdout, stderr io.Writer) int {
 	code, _ := runPlan(o, stdout, stderr, nil)
 	return code
 }
 
-// runPlan runs o.plan. ready, when set, is called once the test has started
-// (the demo uses it). It returns the exit code and the path of the report
-// when one was written.
+// runPlan runs o.plan through the runner. ready, when set, is called once
+// the test has started (the demo uses it). It returns the exit code and the
+// path of the report when one was written.
 func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 	fail := func(format string, a ...any) (int, string) {
 		fmt.Fprintf(stderr, "gometer: "+format+"\n", a...)
@@ -161,7 +148,6 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 	if err != nil {
 		return fail("%v", err)
 	}
-
 	// Report preconditions are checked before anything runs, as JMeter does.
 	if o.report {
 		if err := checkReportFolder(o.reportOut, o.force); err != nil {
@@ -174,78 +160,22 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		}
 	}
 
-	plan, err := jmx.ParseFile(o.plan)
-	if err != nil {
-		return fail("cannot load %v", err)
-	}
-	saveCfg, err := report.SaveConfigFromProps(props)
-	if err != nil {
-		return fail("%v", err)
-	}
-
-	var outputs []engine.Output
-	var closers []func() error
-	closeAll := func() error {
-		var first error
-		for i := len(closers) - 1; i >= 0; i-- {
-			if err := closers[i](); err != nil && first == nil {
-				first = err
-			}
-		}
-		closers = nil
-		return first
-	}
-	defer closeAll()
-
-	// Every result file of the run (-l and the plan's listeners) is opened
-	// through one set, so listeners naming the same file share a writer.
-	// The -l file and the summariser are opened only once the plan has
-	// compiled: a refused plan leaves no header-only JTL and prints no
-	// summary of nothing. Until then they wait in late.
-	var files report.JTLFiles
-	var writers []*report.JTLWriter
-	late := &lateOutputs{}
-	stats := report.NewStatsOutput(report.NewStats(statsOpts))
-	outputs = append(outputs, late, stats)
-
-	var test *engine.Test
-	counts := func() (int, int, int) {
-		if test == nil {
-			return 0, 0, 0
-		}
-		return test.Counts()
-	}
-	sumCfg, err := report.SummariserConfigFromProps(props)
-	if err != nil {
-		return fail("%v", err)
-	}
-
-	opts := engine.Options{
+	r, err := runner.New(runner.Config{
+		PlanPath:        o.plan,
 		Props:           props,
-		Outputs:         outputs,
+		Results:         o.results,
+		Force:           o.force,
 		SkipUnsupported: o.skipUnsup,
 		TLSVerify:       o.tlsVerify,
 		Shard:           o.shard,
 		Shards:          o.shards,
+		Stats:           statsOpts,
+		Backends:        backendFactories(),
+		Stdout:          stdout,
+		Stderr:          stderr,
 		Log:             logFunc(logger),
-		// A listener with a filename writes its own JTL with its own saveConfig
-		// and its errors-only / successes-only filter, as JMeter's does.
-		OpenCollector: func(el *jmx.Element, filename string) (engine.Output, error) {
-			if o.force {
-				os.Remove(filename)
-			}
-			w, err := files.Open(filename, report.SaveConfigForListener(el, saveCfg))
-			if err != nil {
-				return nil, fmt.Errorf("%s (%s): %w", el.Path(), el.Where(), err)
-			}
-			closers = append(closers, w.Close)
-			writers = append(writers, w.JTLWriter)
-			return &report.FilterOutput{Out: w,
-				ErrorsOnly:  el.Bool("ResultCollector.error_logging", false),
-				SuccessOnly: el.Bool("ResultCollector.success_only_logging", false)}, nil
-		},
-	}
-	test, err = engine.Compile(plan, opts)
+		Ready:           ready,
+	})
 	if err != nil {
 		var probs engine.Problems
 		if errors.As(err, &probs) {
@@ -262,47 +192,15 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		}
 		return fail("%v", err)
 	}
-	for _, w := range test.Warnings() {
+	for _, w := range r.Test().Warnings() {
 		fmt.Fprintf(stderr, "gometer: skipping %s\n", w.String())
 	}
-	if o.results != "" {
-		if o.force {
-			if err := os.Remove(o.results); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return fail("-f: cannot delete %s: %v", o.results, err)
-			}
-		}
-		jtl, err := files.Open(o.results, saveCfg)
-		if err != nil {
-			return fail("results file: %v", err)
-		}
-		late.outs = append(late.outs, jtl)
-		closers = append(closers, jtl.Close)
-		writers = append(writers, jtl.JTLWriter)
-	}
-	if sumCfg.Out {
-		if summariser := sumCfg.New(stdout, counts); summariser != nil {
-			fmt.Fprintf(stdout, "Creating summariser <%s>\n", sumCfg.Name)
-			late.outs = append(late.outs, summariser)
-			closers = append(closers, summariser.Close)
-		}
-	}
-	fmt.Fprintf(stdout, "Created the tree successfully using %s\n", o.plan)
-	start := time.Now()
-	fmt.Fprintf(stdout, "Starting standalone test @ %s (%d)\n", javaDate(start), start.UnixMilli())
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
-	grace := 10 * time.Second
-	if v, ok := props.Get("gometer.shutdown_grace"); ok {
-		secs, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if err != nil || secs < 0 {
-			return fail("property gometer.shutdown_grace=%q: want seconds", v)
-		}
-		grace = time.Duration(secs * float64(time.Second))
-	}
 	var stopSignal os.Signal
 	var sigMu sync.Mutex
 	go func() {
@@ -315,81 +213,28 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 			}
 			sigMu.Unlock()
 			if n == 1 {
-				fmt.Fprintf(stderr, "gometer: %v received: stopping (no new samples; waiting up to %v for those in flight). Send it again to stop at once.\n", s, grace)
+				fmt.Fprintf(stderr, "gometer: %v received: stopping (no new samples; waiting up to %v for those in flight). Send it again to stop at once.\n", s, r.Grace())
 				cancel()
-				// Samples in flight get a bounded grace period; a request
-				// to a server that never answers must not keep the run alive.
-				time.AfterFunc(grace, func() {
-					fmt.Fprintf(stderr, "gometer: samples still in flight after %v: stopping now\n", grace)
-					test.StopNow()
-				})
 			} else {
 				fmt.Fprintf(stderr, "gometer: %v received again: stopping now\n", s)
-				test.StopNow()
+				r.StopNow()
 			}
 		}
 	}()
-	// A results file that cannot be written stops the run: a JTL with a
-	// silent gap is worse than no JTL.
-	var writeErr error
-	var writeMu sync.Mutex
-	for _, w := range writers {
-		go func(w *report.JTLWriter) {
-			select {
-			case <-w.Failed():
-				writeMu.Lock()
-				if writeErr == nil {
-					writeErr = w.Err()
-					fmt.Fprintf(stderr, "gometer: cannot write results to %s: %v; stopping the test\n", w.Path(), writeErr)
-				}
-				writeMu.Unlock()
-				cancel()
-			case <-ctx.Done():
-			}
-		}(w)
+	res, err := r.Run(ctx)
+	if err != nil {
+		return fail("%v", err)
 	}
-	if ready != nil {
-		ready()
-	}
-	gcDone := make(chan struct{})
-	go tuneGC(test, gcDone)
-	runErr := test.Run(ctx)
-	close(gcDone)
-
-	// Outputs are closed first so that the summariser's last lines come
-	// before "Tidying up", as in JMeter's console.
-	closeErr := closeAll()
-	end := time.Now()
-	fmt.Fprintf(stdout, "Tidying up ...    @ %s (%d)\n", javaDate(end), end.UnixMilli())
-	if closeErr != nil {
-		fmt.Fprintf(stderr, "gometer: writing results: %v\n", closeErr)
+	if res.StopErr != nil {
 		return exitFailed, ""
-	}
-	if runErr != nil && !errors.Is(runErr, context.Canceled) {
-		fmt.Fprintf(stderr, "gometer: %v\n", runErr)
-	}
-	fmt.Fprintln(stdout, "... end of run")
-	fmt.Fprintln(stdout)
-	// Whether the generator itself kept up: if not, part of what the table
-	// shows as response time is gometer's own queueing.
-	health := test.GeneratorHealth()
-	fmt.Fprintln(stdout, health.String())
-	logger.Info(health.String())
-	if health.Saturated {
-		fmt.Fprintf(stderr, "gometer: warning: the load generator was saturated (%s); response times include time requests waited in gometer\n", strings.Join(health.Reasons, "; "))
-	}
-	fmt.Fprintln(stdout)
-	if err := report.PrintLabelTable(stdout, stats.Stats()); err != nil {
-		fmt.Fprintf(stderr, "gometer: %v\n", err)
 	}
 
 	// Thresholds are evaluated before the report so that its verdict line
 	// says what the exit code says.
 	var violations []report.Violation
 	if len(thresholds) > 0 {
-		violations = report.EvaluateThresholds(thresholds, stats.Stats())
+		violations = report.EvaluateThresholds(thresholds, res.Stats)
 	}
-
 	reportPath := ""
 	if o.report {
 		ropts := report.GenerateOptions{Props: props, Force: o.force, Title: o.title}
@@ -405,14 +250,9 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 	}
 
 	code := exitOK
-	if runErr != nil && !errors.Is(runErr, context.Canceled) {
+	if res.Err != nil || res.WriteErr != nil {
 		code = exitFailed
 	}
-	writeMu.Lock()
-	if writeErr != nil {
-		code = exitFailed
-	}
-	writeMu.Unlock()
 	if len(violations) > 0 {
 		fmt.Fprintln(stdout)
 		report.PrintViolations(stdout, violations)
@@ -430,34 +270,6 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		code = exitSIGTERM
 	}
 	return code, reportPath
-}
-
-// manyUsers is the number of active users from which tuneGC trades a little
-// CPU for memory.
-const manyUsers = 2000
-
-// tuneGC lowers the garbage collector's headroom once a run has many users
-// (unless GOGC is set): each waiting user keeps a few KB live, and Go's
-// default headroom would double that (10,000 users: 234 MB at GOGC=100,
-// 157 MB at 25, for about 5 % more CPU). Small runs keep the default, where
-// the extra collections would cost throughput instead.
-func tuneGC(test *engine.Test, done <-chan struct{}) {
-	if _, set := os.LookupEnv("GOGC"); set {
-		return
-	}
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case <-done:
-			return
-		case <-tick.C:
-			if active, _, _ := test.Counts(); active >= manyUsers {
-				debug.SetGCPercent(25)
-				return
-			}
-		}
-	}
 }
 
 // thresholdVerdict is the report's verdict line for --fail-on results.
