@@ -16,6 +16,8 @@ import (
 
 	"github.com/gometer/gometer/engine"
 	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/output/graphite"
+	"github.com/gometer/gometer/output/influxdb"
 	"github.com/gometer/gometer/report"
 	"github.com/gometer/gometer/runner"
 )
@@ -113,7 +115,11 @@ func logFunc(l *slog.Logger) func(level, msg string) {
 // JMeter class name (a plan's BackendListener elements and the
 // gometer.backend.* properties).
 func backendFactories() map[string]runner.BackendFactory {
-	return map[string]runner.BackendFactory{}
+	return map[string]runner.BackendFactory{
+		runner.InfluxDBClient:    influxdb.New,
+		runner.InfluxDBRawClient: influxdb.NewRaw,
+		runner.GraphiteClient:    graphite.New,
+	}
 }
 
 func cmdRun(o *options, stdout, stderr io.Writer) int {
