@@ -57,6 +57,8 @@ var classes = map[string]classSpec{
 	"DebugSampler":                        {kind: kSampler},
 	"kg.apc.jmeter.samplers.DummySampler": {kind: kSampler},
 	"TestAction":                          {kind: kSampler},
+	"JDBCSampler":                         {kind: kSampler},
+	"JDBCDataSource":                      {kind: kConfig},
 
 	"GenericController":         {kind: kController},
 	"RecordingController":       {kind: kController},
@@ -114,8 +116,6 @@ var classes = map[string]classSpec{
 	// Known but not runnable by gometer.
 	"KeystoreConfig":       {kind: kConfig, unsupported: "Keystore Configuration (client certificates) is not supported"},
 	"ResultSaver":          {kind: kListener, unsupported: "Save Responses to a file is not supported"},
-	"JDBCSampler":          {kind: kSampler, unsupported: "JDBC sampler is not supported"},
-	"JDBCDataSource":       {kind: kConfig, unsupported: "JDBC connection configuration is not supported"},
 	"TCPSampler":           {kind: kSampler, unsupported: "TCP sampler is not supported"},
 	"FTPSampler":           {kind: kSampler, unsupported: "FTP sampler is not supported"},
 	"SystemSampler":        {kind: kSampler, unsupported: "OS Process sampler is not supported"},

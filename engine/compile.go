@@ -82,6 +82,7 @@ func Compile(plan *jmx.Plan, opts Options) (*Test, error) {
 	}
 	c.check(tp)
 	c.compilePlan(tp)
+	c.collectDataSources(tp) // after the plan's variables, which their properties may use
 
 	if len(c.problems) > 0 {
 		// The plan cannot run: report the elements SkipUnsupported would

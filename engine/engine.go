@@ -13,6 +13,7 @@ import (
 	"github.com/gometer/gometer/output"
 	"github.com/gometer/gometer/sample"
 	"github.com/gometer/gometer/sampler"
+	"github.com/gometer/gometer/sampler/jdbc"
 )
 
 // Options configure a compiled test.
@@ -135,6 +136,8 @@ type Test struct {
 	health      healthMonitor // GeneratorHealth's figures
 	live        liveUsers     // running users and groups, for InFlight and GroupCounts
 	globalsOnce sync.Once
+
+	jdbc *jdbc.Pools // JDBC connection pools by variable name; nil without JDBC elements
 }
 
 // phaseState lets users of one phase (setUp, main, tearDown) be asked to stop.

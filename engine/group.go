@@ -421,9 +421,7 @@ func (u *vuser) finish() {
 	u.gr.active.Add(-1)
 	u.t.active.Add(-1)
 	u.t.finished.Add(1)
-	if u.sess.HTTP != nil {
-		u.sess.HTTP.Close()
-	}
+	u.sess.Close()
 }
 
 // loop runs the user's iterations; true when it ended on its iteration
@@ -527,6 +525,10 @@ func (t *Test) Run(ctx context.Context) error {
 	go t.collect(collected)
 	t.health.start()
 	defer t.health.end()
+	if t.jdbc != nil {
+		t.jdbc.Start(t.hardCtx)
+		defer t.jdbc.Close()
+	}
 
 	var runErr error
 	phases := []struct {

@@ -58,6 +58,8 @@ func (c *compiler) buildOtherSampler(el *jmx.Element) (sampler.Sampler, error) {
 		return sampler.NewDebug(el)
 	case "kg.apc.jmeter.samplers.DummySampler":
 		return sampler.NewDummy(el)
+	case "JDBCSampler":
+		return c.buildJDBC(el)
 	}
 	return nil, fmt.Errorf("%w: sampler %s", errUnsupported, el.Class())
 }
