@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/internal/realserver"
 	"github.com/gometer/gometer/internal/target"
 	"github.com/gometer/gometer/report"
 )
@@ -55,6 +56,10 @@ type Rules struct {
 	// Pending names a known difference gometer does not fix yet; the test
 	// reports the case as skipped with the differences instead of failing.
 	Pending string
+	// Database names a database server the plan uses ("postgres"): each run
+	// gets a fresh one, its JDBC URL and user passed as the properties
+	// db_url and db_user (and JMeter the JDBC driver's jar).
+	Database string
 }
 
 type replace struct {
@@ -128,6 +133,11 @@ func parseRules(lines []string) (Rules, error) {
 			r.Props = append(r.Props, arg)
 		case "pending":
 			r.Pending = strings.TrimSpace(arg + " " + comment)
+		case "database":
+			if arg != "postgres" {
+				return r, fmt.Errorf("line %d: unknown database %q (postgres)", i+1, arg)
+			}
+			r.Database = arg
 		case "timeout":
 			d, err := time.ParseDuration(arg)
 			if err != nil {
@@ -139,6 +149,29 @@ func parseRules(lines []string) (Rules, error) {
 		}
 	}
 	return r, nil
+}
+
+// JDBCDriverJar is the PostgreSQL JDBC driver JMeter loads for database
+// plans ($GOMETER_JDBC_JAR, else Debian's libpostgresql-jdbc-java).
+func JDBCDriverJar() string {
+	if j := os.Getenv("GOMETER_JDBC_JAR"); j != "" {
+		return j
+	}
+	return "/usr/share/java/postgresql.jar"
+}
+
+// startDatabase starts a PostgreSQL with an empty database "conformance".
+// A missing installation is an error wrapping realserver.ErrMissing.
+func startDatabase() (*realserver.Postgres, error) {
+	db, err := realserver.StartPostgres()
+	if err != nil {
+		return nil, err
+	}
+	if err := db.CreateDB("conformance"); err != nil {
+		db.Stop()
+		return nil, err
+	}
+	return db, nil
 }
 
 // Request is a received request after normalisation.
@@ -219,6 +252,15 @@ func Run(c Case, tool Tool, dir string) (*Observation, []byte, error) {
 	jtl := filepath.Join(dir, c.Name+".jtl")
 	os.Remove(jtl)
 	props := append([]string{"host=" + host, "port=" + port}, c.Rules.Props...)
+	if c.Rules.Database != "" {
+		db, err := startDatabase()
+		if err != nil {
+			return nil, nil, err
+		}
+		defer db.Stop()
+		props = append(props, "db_url="+db.JDBCURL("conformance"), "db_user="+db.User,
+			"plugin_dependency_paths="+JDBCDriverJar())
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.Rules.Timeout)
 	defer cancel()
 	cmd := tool(ctx, abs, jtl, dir, props)

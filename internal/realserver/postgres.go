@@ -1,6 +1,3 @@
-// Package realserver starts the real servers tests run against (one file per
-// server), each on a free loopback port in a folder of its own, stopped when
-// the test ends.
 package realserver
 
 import (

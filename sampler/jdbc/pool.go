@@ -101,8 +101,16 @@ type Config struct {
 // ErrUnsupportedDriver marks a driver class or URL gometer has no Go driver for.
 type ErrUnsupportedDriver struct{ Driver, URL string }
 
+// Error names the driver and the URL's scheme only: URLs often carry
+// passwords.
 func (e *ErrUnsupportedDriver) Error() string {
-	return fmt.Sprintf("JDBC driver %q (URL %q) is not supported: gometer runs PostgreSQL (org.postgresql.Driver) and MySQL/MariaDB (com.mysql.cj.jdbc.Driver, com.mysql.jdbc.Driver, org.mariadb.jdbc.Driver)", e.Driver, e.URL)
+	scheme := e.URL
+	if i := strings.IndexByte(strings.TrimPrefix(scheme, "jdbc:"), ':'); i >= 0 && strings.HasPrefix(scheme, "jdbc:") {
+		scheme = scheme[:len("jdbc:")+i+1]
+	} else if len(scheme) > 16 {
+		scheme = scheme[:16] + "…"
+	}
+	return fmt.Sprintf("JDBC driver %q (URL %s…) is not supported: gometer runs PostgreSQL (org.postgresql.Driver, jdbc:postgresql:) and MySQL/MariaDB (com.mysql.cj.jdbc.Driver, com.mysql.jdbc.Driver, org.mariadb.jdbc.Driver; jdbc:mysql:, jdbc:mariadb:)", e.Driver, scheme)
 }
 
 // NewConfig reads a JDBCDataSource element, evaluating its properties with c.
