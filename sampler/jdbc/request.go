@@ -260,15 +260,7 @@ func (st *statement) execute(ctx context.Context, c *pconn, latency func()) (str
 	}
 	switch st.qtype {
 	case qSelect, qPreparedSelect:
-		kind, params := plainStatement, []param(nil)
-		if st.qtype == qPreparedSelect {
-			var err error
-			if params, err = parseParams(st.args, st.types); err != nil {
-				return "", err
-			}
-			kind = preparedStatement
-		}
-		sets, err := c.run(ctx, st.query, params, kind, st.lim)
+		sets, err := st.run(ctx, c, st.qtype == qPreparedSelect)
 		if err != nil {
 			return "", err
 		}
@@ -281,15 +273,7 @@ func (st *statement) execute(ctx context.Context, c *pconn, latency func()) (str
 		latency()
 		return st.resultText(sets[0])
 	case qUpdate, qPreparedUpdate:
-		kind, params := plainStatement, []param(nil)
-		if st.qtype == qPreparedUpdate {
-			var err error
-			if params, err = parseParams(st.args, st.types); err != nil {
-				return "", err
-			}
-			kind = preparedStatement
-		}
-		sets, err := c.run(ctx, st.query, params, kind, st.lim)
+		sets, err := st.run(ctx, c, st.qtype == qPreparedUpdate)
 		if err != nil {
 			return "", err
 		}
@@ -303,7 +287,7 @@ func (st *statement) execute(ctx context.Context, c *pconn, latency func()) (str
 		if len(sets) > 0 {
 			n = sets[0].count
 		}
-		if kind == plainStatement {
+		if st.qtype == qUpdate {
 			return strconv.FormatInt(n, 10) + " updates", nil
 		}
 		return strconv.FormatInt(n, 10) + " updates.\n", nil
@@ -329,6 +313,19 @@ func (st *statement) execute(ctx context.Context, c *pconn, latency func()) (str
 		return st.qtype, nil
 	}
 	return "", &javaError{"java.lang.UnsupportedOperationException", "Unexpected query type: " + st.qtype}
+}
+
+// run sends the query as a Statement, or as a PreparedStatement with the
+// sampler's parameters.
+func (st *statement) run(ctx context.Context, c *pconn, prepared bool) ([]resultSet, error) {
+	if !prepared {
+		return c.run(ctx, st.query, nil, plainStatement, st.lim)
+	}
+	params, err := parseParams(st.args, st.types)
+	if err != nil {
+		return nil, err
+	}
+	return c.run(ctx, st.query, params, preparedStatement, st.lim)
 }
 
 // callable runs a Callable Statement: every result in turn, then the OUT
