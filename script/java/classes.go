@@ -192,6 +192,10 @@ func init() {
 	exc("bsh.EvalError", "java.lang.Exception")
 	exc("bsh.TargetError", "bsh.EvalError")
 	exc("java.util.concurrent.ExecutionException", "java.lang.Exception")
+	exc("org.apache.commons.codec.DecoderException", "java.lang.Exception")
+	exc("com.jayway.jsonpath.InvalidJsonException", "com.jayway.jsonpath.JsonPathException")
+	exc("java.nio.charset.UnsupportedCharsetException", "java.lang.IllegalArgumentException")
+	exc("java.lang.NoClassDefFoundError", "java.lang.Error")
 
 	// types scripts name in declarations and instanceof
 	iface := func(name string, is func(any) bool) {

@@ -366,6 +366,9 @@ func (r *runner) listMethod(l *List, name string, args []any) (any, bool, error)
 		if l.Array {
 			return int32(len(s)), true, nil
 		}
+	case "toJSONString":
+		v, err := r.toJSON(l, smartJSON)
+		return v, true, err
 	}
 	if r.groovy {
 		return r.gdkList(l, name, args)
@@ -954,6 +957,18 @@ func (r *runner) mapMethod(m *Map, name string, args []any) (any, bool, error) {
 			m.Put(args[0], v)
 			return v, true, nil
 		}
+	case "toJSONString":
+		v, err := r.toJSON(m, smartJSON)
+		return v, true, err
+	case "getAsString":
+		v, _ := m.Get(args[0])
+		if v == nil {
+			return nil, true, nil
+		}
+		return r.toStr(v), true, nil
+	case "getAsNumber":
+		v, _ := m.Get(args[0])
+		return v, true, nil
 	case "firstKey":
 		if len(m.keys) == 0 {
 			return nil, true, newExc("java.util.NoSuchElementException", "")

@@ -294,9 +294,11 @@ func (r *runner) stringMethod(s string, name string, args []any) (any, bool, err
 		return javaHashCode(s), true, nil
 	case "toString", "intern", "toCharSequence":
 		return s, true, nil
-	case "format":
-		v, err := javaFormat(r, s, args)
-		return v, true, err
+	case "format": // the static String.format called through an instance
+		if n >= 1 {
+			v, err := javaFormat(r, r.toStr(args[0]), args[1:])
+			return v, true, err
+		}
 	case "repeat":
 		if n == 1 {
 			c, _ := toInt(args[0])

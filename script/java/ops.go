@@ -144,8 +144,8 @@ func (r *runner) binop(op string, a, b any) (any, error) {
 			}
 		}
 		if s, ok := b.(string); ok {
-			if _, isChar := a.(Char); isChar || isNumber(a) || a == nil || !r.groovy {
-				return r.display(a) + s, nil
+			if _, isBool := a.(bool); isBool && r.groovy {
+				return nil, r.noOp(op, a, b) // Boolean has no plus(String) in Groovy
 			}
 			return r.display(a) + s, nil
 		}

@@ -1,7 +1,6 @@
 package java
 
 import (
-	"crypto/md5"
 	"time"
 )
 
@@ -20,5 +19,3 @@ func (dateFmt) format(t time.Time) string { return "" }
 func compileDatePattern(p string) (dateFmt, error) {
 	return dateFmt{}, newExc("java.lang.UnsupportedOperationException", "date patterns are not supported yet")
 }
-
-func md5Sum(b []byte) [16]byte { return md5.Sum(b) }

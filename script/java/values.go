@@ -26,6 +26,7 @@ type List struct {
 	Array bool
 	Elem  typeKind
 	set   bool // a Set: add ignores duplicates
+	json  bool // a json-smart JSONArray: toString is JSON
 }
 
 // Slice returns the elements.
@@ -42,6 +43,7 @@ type Map struct {
 	vals []any
 	idx  map[any]int
 	tree bool // TreeMap: keys kept sorted
+	json bool // a json-smart JSONObject: toString is JSON
 }
 
 func newMap() *Map { return &Map{} }
@@ -246,6 +248,10 @@ func formatValue(v any, groovy bool) string {
 	case Char:
 		return string(utf16.Decode([]uint16{uint16(x)}))
 	case *List:
+		if x.json {
+			s, _ := (&runner{groovy: groovy}).toJSON(x, smartJSON)
+			return s
+		}
 		var b strings.Builder
 		if x.Array && !groovy {
 			return fmt.Sprintf("[%s@%x", arrayCode(x.Elem), reflect.ValueOf(x).Pointer()&0xffffff)
@@ -264,6 +270,10 @@ func formatValue(v any, groovy bool) string {
 		b.WriteByte(']')
 		return b.String()
 	case *Map:
+		if x.json {
+			s, _ := (&runner{groovy: groovy}).toJSON(x, smartJSON)
+			return s
+		}
 		var b strings.Builder
 		if groovy {
 			b.WriteByte('[')
