@@ -17,6 +17,7 @@ import (
 // arrays *List, integers int32/int64/BigInteger, decimals float64.
 
 type jsonParser struct {
+	kv     []any // members of the objects being parsed: key, value, ...
 	s      string
 	i      int
 	depth  int
@@ -44,20 +45,18 @@ func (p *jsonParser) value(class string) (any, error) {
 	if p.i >= len(p.s) {
 		return nil, jsonErr(p, class, "unexpected end of JSON input")
 	}
-	p.depth++
-	defer func() { p.depth-- }()
-	if p.depth > 1000 {
+	if p.depth >= 1000 {
 		return nil, jsonErr(p, class, "JSON nested too deeply")
 	}
 	switch c := p.s[p.i]; {
 	case c == '{':
 		p.i++
-		m := &Map{json: p.mark}
 		p.ws()
 		if p.i < len(p.s) && p.s[p.i] == '}' {
 			p.i++
-			return m, nil
+			return &Map{json: p.mark}, nil
 		}
+		base := len(p.kv)
 		for {
 			p.ws()
 			if p.i >= len(p.s) || (p.s[p.i] != '"' && (p.strict || p.s[p.i] != '\'')) {
@@ -72,11 +71,13 @@ func (p *jsonParser) value(class string) (any, error) {
 				return nil, jsonErr(p, class, "expected ':'")
 			}
 			p.i++
+			p.depth++
 			v, err := p.value(class)
+			p.depth--
 			if err != nil {
 				return nil, err
 			}
-			m.Put(k, v)
+			p.kv = append(p.kv, k, v)
 			p.ws()
 			if p.i < len(p.s) && p.s[p.i] == ',' {
 				p.i++
@@ -84,6 +85,8 @@ func (p *jsonParser) value(class string) (any, error) {
 			}
 			if p.i < len(p.s) && p.s[p.i] == '}' {
 				p.i++
+				m := p.makeMap(base)
+				p.kv = p.kv[:base]
 				return m, nil
 			}
 			return nil, jsonErr(p, class, "expected ',' or '}'")
@@ -97,7 +100,9 @@ func (p *jsonParser) value(class string) (any, error) {
 			return l, nil
 		}
 		for {
+			p.depth++
 			v, err := p.value(class)
+			p.depth--
 			if err != nil {
 				return nil, err
 			}
@@ -128,6 +133,45 @@ func (p *jsonParser) value(class string) (any, error) {
 		return nil, nil
 	}
 	return nil, jsonErr(p, class, "unexpected character '"+string(p.s[p.i])+"'")
+}
+
+// makeMap builds an object from the members on the stack since base, in
+// one allocation for keys and values; a repeated key keeps its last value
+// at its first position, as LinkedHashMap.put does.
+func (p *jsonParser) makeMap(base int) *Map {
+	kv := p.kv[base:]
+	n := len(kv) / 2
+	all := make([]any, 2*n)
+	keys, vals := all[:0:n], all[n:n:2*n]
+	m := &Map{json: p.mark}
+	for i := 0; i < len(kv); i += 2 {
+		dup := -1
+		if n <= 16 {
+			for j, k := range keys {
+				if k == kv[i] {
+					dup = j
+					break
+				}
+			}
+		} else if m.idx != nil {
+			if j, ok := m.idx[kv[i]]; ok {
+				dup = j
+			}
+		} else {
+			m.idx = make(map[any]int, n)
+		}
+		if dup >= 0 {
+			vals[dup] = kv[i+1]
+			continue
+		}
+		if m.idx != nil {
+			m.idx[kv[i]] = len(keys)
+		}
+		keys = append(keys, kv[i])
+		vals = append(vals, kv[i+1])
+	}
+	m.keys, m.vals = keys, vals
+	return m
 }
 
 func (p *jsonParser) str(class string) (string, error) {
