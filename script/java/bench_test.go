@@ -9,7 +9,7 @@ import (
 
 type benchVars struct{ m map[string]string }
 
-func (v *benchVars) Put(k, val string) { v.m[k] = val }
+func (v *benchVars) Put(k, val string)   { v.m[k] = val }
 func (v *benchVars) Get(k string) string { return v.m[k] }
 
 type benchPrev struct{ body string }
