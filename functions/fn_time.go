@@ -37,20 +37,20 @@ func compileTimeFormat(format string) (timeFormatter, error) {
 		return func(c *Context, now time.Time) (string, error) {
 			p, _ := timeAlias(c, name)
 			if p == def {
-				return deff.format(now), nil
+				return deff.Format(now), nil
 			}
 			f, err := compileJavaFormat(p)
 			if err != nil {
 				return "", err
 			}
-			return f.format(now), nil
+			return f.Format(now), nil
 		}, nil
 	}
 	f, err := compileJavaFormat(format)
 	if err != nil {
 		return nil, err
 	}
-	return func(_ *Context, now time.Time) (string, error) { return f.format(now), nil }, nil
+	return func(_ *Context, now time.Time) (string, error) { return f.Format(now), nil }, nil
 }
 
 func allDigits(s string) bool {
@@ -157,13 +157,13 @@ func buildDateTimeConvert(args []*Template) (evalFunc, error) {
 			}
 			t = time.UnixMilli(ms)
 		} else {
-			t, err = src.parse(date, parseDefaults{year: now.Year(), loc: now.Location()})
+			t, err = src.Parse(date, parseDefaults{Year: now.Year(), Loc: now.Location()})
 			if err != nil {
 				c.logf("ERROR", "__dateTimeConvert: %v", err)
 				return ""
 			}
 		}
-		out := dst.format(t.In(now.Location()))
+		out := dst.Format(t.In(now.Location()))
 		v.store(c, out)
 		return out
 	}, nil
@@ -253,7 +253,7 @@ func localeArg(args []*Template, i int, f *javaFormat) (*langNames, error) {
 	if !ok {
 		return nil, badArg(i, "locale %q is not supported (en, fr, de, es, it, pt, nl)", s)
 	}
-	if n != nil && f != nil && f.usesAbbreviatedNames() {
+	if n != nil && f != nil && f.UsesAbbreviatedNames() {
 		return nil, badArg(i, "abbreviated month or day names in locale %q are not supported", s)
 	}
 	return n, nil
@@ -301,12 +301,12 @@ func buildTimeShift(args []*Template) (evalFunc, error) {
 			return ""
 		}
 		if pf != nil && locIdx >= 0 {
-			pf = pf.inLocale(localeAt(c, args, locIdx))
+			pf = pf.InLocale(localeAt(c, args, locIdx))
 		}
 		t := now
 		if date := strings.TrimSpace(args[1].Eval(c)); date != "" {
 			if pf != nil {
-				pt, err := pf.parse(date, parseDefaults{year: now.Year(), loc: now.Location()})
+				pt, err := pf.Parse(date, parseDefaults{Year: now.Year(), Loc: now.Location()})
 				if err != nil {
 					c.logf("ERROR", "__timeShift: %v", err)
 				} else {
@@ -328,7 +328,7 @@ func buildTimeShift(args []*Template) (evalFunc, error) {
 		}
 		var out string
 		if pf != nil {
-			out = pf.format(t)
+			out = pf.Format(t)
 		} else {
 			out = strconv.FormatInt(t.UnixMilli(), 10)
 		}
@@ -364,8 +364,8 @@ func buildRandomDate(args []*Template) (evalFunc, error) {
 				return ""
 			}
 		}
-		pf = pf.inLocale(localeAt(c, args, 3))
-		def := parseDefaults{year: now.Year(), loc: time.UTC}
+		pf = pf.InLocale(localeAt(c, args, 3))
+		def := parseDefaults{Year: now.Year(), Loc: time.UTC}
 		day := func(t time.Time) int64 { // floor division: dates before 1970 too
 			d := t.Unix() / 86400
 			if t.Unix()%86400 < 0 {
@@ -376,7 +376,7 @@ func buildRandomDate(args []*Template) (evalFunc, error) {
 		y, m, d := now.Date()
 		start := day(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
 		if s := strings.TrimSpace(args[1].Eval(c)); s != "" {
-			t, err := pf.parse(s, def)
+			t, err := pf.Parse(s, def)
 			if err != nil {
 				c.logf("ERROR", "__RandomDate: start: %v", err)
 			} else {
@@ -384,7 +384,7 @@ func buildRandomDate(args []*Template) (evalFunc, error) {
 			}
 		}
 		endS := strings.TrimSpace(args[2].Eval(c))
-		t, err := pf.parse(endS, def)
+		t, err := pf.Parse(endS, def)
 		if err != nil {
 			c.logf("ERROR", "__RandomDate: end: %v", err)
 			return ""
@@ -395,7 +395,7 @@ func buildRandomDate(args []*Template) (evalFunc, error) {
 			return ""
 		}
 		pick := start + c.rng().Int64N(end-start)
-		out := pf.format(time.Unix(pick*86400, 0).UTC())
+		out := pf.Format(time.Unix(pick*86400, 0).UTC())
 		v.store(c, out)
 		return out
 	}, nil
