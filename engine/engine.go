@@ -49,6 +49,11 @@ type Options struct {
 	// the times the whole plan gives them; rate- and level-based groups take
 	// 1/Shards of their target.
 	Shard, Shards int
+	// StartAt, when set, is when the load starts: Run waits until then
+	// (shards on several machines start together). A start later than
+	// StartAtTolerance is logged and reported by LateStart.
+	StartAt          time.Time
+	StartAtTolerance time.Duration
 }
 
 // Problem is one element that cannot be run (or was skipped).
@@ -131,6 +136,7 @@ type Test struct {
 	lagLate                   atomic.Int64 // pauses that overslept by more than lateAfter
 	timerFactor               float64
 	startedAt                 time.Time       // when Run began (JMeter's test start time)
+	lateStart                 time.Duration   // start after Options.StartAt beyond the tolerance
 	global                    *functions.Vars // global variables after UDV evaluation
 
 	health      healthMonitor // GeneratorHealth's figures

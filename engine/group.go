@@ -505,6 +505,9 @@ func (t *Test) Run(ctx context.Context) error {
 		return errors.New("engine: a Test runs only once")
 	}
 	defer t.hardCancel()
+	if !t.waitForStart(ctx) {
+		return nil // stopped before the start: nothing was sent
+	}
 	t.startedAt = time.Now()
 	t.timerFactor = 1
 	if v, ok := t.props.Get("timer.factor"); ok {

@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"context"
 	"hash/fnv"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gometer/gometer/jmx"
 )
@@ -80,3 +82,40 @@ func shardSeed(el *jmx.Element) uint64 {
 	h.Write([]byte(strconv.Itoa(el.Line)))
 	return h.Sum64()
 }
+
+// waitForStart waits until Options.StartAt; false if ctx ended first. A
+// start later than the tolerance (default 1 s) is logged as a warning and
+// kept for LateStart, so that the merged report can flag this shard.
+func (t *Test) waitForStart(ctx context.Context) bool {
+	at := t.opts.StartAt
+	if at.IsZero() {
+		return true
+	}
+	if d := time.Until(at); d > 0 {
+		t.logf("INFO", "waiting %s for the common start at %s", d.Round(time.Millisecond), at.UTC().Format(time.RFC3339Nano))
+		tm := time.NewTimer(d)
+		defer tm.Stop()
+		select {
+		case <-tm.C:
+		case <-ctx.Done():
+			return false
+		}
+	}
+	late := time.Since(at)
+	tol := t.opts.StartAtTolerance
+	if tol <= 0 {
+		tol = time.Second
+	}
+	if late > tol {
+		t.lateStart = late
+		t.logf("WARN", "started %s after the common start time %s (tolerance %s): this shard's load is shifted", late.Round(time.Millisecond), at.UTC().Format(time.RFC3339Nano), tol)
+	}
+	return true
+}
+
+// LateStart is how much later than Options.StartAt the run started, when
+// that exceeded the tolerance; 0 otherwise.
+func (t *Test) LateStart() time.Duration { return t.lateStart }
+
+// StartedAt is when the load started (after any wait for Options.StartAt).
+func (t *Test) StartedAt() time.Time { return t.startedAt }

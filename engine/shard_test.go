@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"github.com/gometer/gometer/output"
 	"slices"
@@ -283,5 +284,58 @@ func TestShardedCSVSplit(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("gometer.csv.split=%q: the shards read %v, want %v", tc.prop, got, want)
 		}
+	}
+}
+
+// A common start time: no sample starts before it; a start already past it
+// by more than the tolerance is reported; stopping while waiting sends
+// nothing.
+func TestStartAt(t *testing.T) {
+	xml := planXML(tg("G", 2, 0, "1", "", el{tag: "DebugSampler", name: "D"}))
+	at := time.Now().Add(300 * time.Millisecond)
+	out := &sink{}
+	tst, err := compileXML(t, xml, Options{Outputs: []Output{out}, StartAt: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tst.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	res := out.all()
+	if len(res) != 2 {
+		t.Fatalf("%d samples", len(res))
+	}
+	for _, r := range res {
+		if r.Start.Before(at) {
+			t.Errorf("a sample started at %v, before the common start %v", r.Start, at)
+		}
+	}
+	if tst.LateStart() != 0 {
+		t.Errorf("on-time start reported late by %v", tst.LateStart())
+	}
+
+	late, err := compileXML(t, xml, Options{Outputs: []Output{&sink{}}, StartAt: time.Now().Add(-5 * time.Second), StartAtTolerance: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := late.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if late.LateStart() < 5*time.Second {
+		t.Errorf("a start 5 s after the common start reported late by %v", late.LateStart())
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	never := &sink{}
+	stopped, err := compileXML(t, xml, Options{Outputs: []Output{never}, StartAt: time.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stopped.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(never.all()) != 0 {
+		t.Errorf("stopped before the start, yet %d samples", len(never.all()))
 	}
 }

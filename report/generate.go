@@ -206,6 +206,13 @@ type Summary struct {
 	BadRows      int64
 	GeneratedAt  time.Time
 	PercentTitle [3]string
+	// Violations are the --fail-on thresholds the merged data broke.
+	Violations []Violation
+	// Generators are the shards' run records (beside their JTLs);
+	// ShardProblems says which failed, started late, were saturated or
+	// never reported.
+	Generators    []RunRecord
+	ShardProblems []string
 }
 
 // Verdict lets a caller (thresholds) state the report's verdict line.
@@ -222,6 +229,9 @@ type WriteOptions struct {
 	Verdict *Verdict // nil: verdict from the error count
 	BadRows int64
 	Now     time.Time // zero: time.Now()
+	// Generators and ShardProblems describe the shards of a merged run.
+	Generators    []RunRecord
+	ShardProblems []string
 }
 
 // WriteReport checks the output folder (see PrepareOutputDir) and writes
@@ -259,7 +269,8 @@ func (c *Collector) write(outDir string, o WriteOptions) (*Summary, error) {
 }
 
 func (c *Collector) summary(o WriteOptions) *Summary {
-	s := &Summary{Title: o.Title, Sources: o.Sources, Mode: c.opts.Stats.Mode, RowsRead: c.rows, BadRows: o.BadRows, GeneratedAt: o.Now}
+	s := &Summary{Title: o.Title, Sources: o.Sources, Mode: c.opts.Stats.Mode, RowsRead: c.rows, BadRows: o.BadRows, GeneratedAt: o.Now,
+		Generators: o.Generators, ShardProblems: o.ShardProblems}
 	if s.Title == "" {
 		s.Title = c.opts.Title
 	}
@@ -318,6 +329,12 @@ type GenerateOptions struct {
 	Progress io.Writer // nil = none; shown only when it is a terminal
 	Read     ReadOptions
 	Verdict  *Verdict
+	// Thresholds are evaluated on the merged statistics; they decide the
+	// verdict (unless Verdict is set) and fill Summary.Violations.
+	Thresholds []Threshold
+	// Shards is how many shards' results are expected (0: as their run
+	// records say); a missing one is a problem of the run.
+	Shards int
 }
 
 // Generate reads the JTLs (merged by time when several), computes the
@@ -393,7 +410,65 @@ func Generate(jtls []string, outDir string, opts GenerateOptions) (*Summary, err
 	for i, p := range jtls {
 		names[i] = filepath.Base(p)
 	}
-	return c.write(outDir, WriteOptions{Force: opts.Force, Title: opts.Title, Sources: names, Verdict: opts.Verdict, BadRows: bad})
+	recs, err := ReadRunRecords(jtls)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	probs := shardProblems(recs, opts.Shards)
+	verdict := opts.Verdict
+	var violations []Violation
+	if len(opts.Thresholds) > 0 {
+		violations = EvaluateThresholds(opts.Thresholds, c.stats)
+		if verdict == nil {
+			verdict = ThresholdVerdict(violations)
+		}
+	}
+	if len(probs) > 0 {
+		v := Verdict{OK: false, Text: "FAIL — " + strings.Join(probs, "; ")}
+		if verdict != nil {
+			v.OK = verdict.OK && !shardsIncomplete(recs, probs)
+			v.Text = verdict.Text + " — shards: " + strings.Join(probs, "; ")
+		}
+		verdict = &v
+	}
+	sum, err := c.write(outDir, WriteOptions{Force: opts.Force, Title: opts.Title, Sources: names, Verdict: verdict, BadRows: bad,
+		Generators: recs, ShardProblems: probs})
+	if err != nil {
+		return nil, err
+	}
+	sum.Violations = violations
+	return sum, nil
+}
+
+// shardsIncomplete reports whether a shard failed or never reported: the
+// merged results then miss part of the load, whatever the thresholds say.
+func shardsIncomplete(recs []RunRecord, probs []string) bool {
+	for _, r := range recs {
+		if r.ExitCode != 0 && r.ExitCode != 3 {
+			return true
+		}
+	}
+	for _, p := range probs {
+		if strings.Contains(p, "wrote no run record") {
+			return true
+		}
+	}
+	return false
+}
+
+// ThresholdVerdict is the report's verdict line for --fail-on results.
+func ThresholdVerdict(v []Violation) *Verdict {
+	if len(v) == 0 {
+		return &Verdict{OK: true, Text: "PASS — every --fail-on threshold held"}
+	}
+	first := v[0]
+	text := fmt.Sprintf("FAIL — %d threshold(s) exceeded; first: %s on %s", len(v), first.Threshold.Spec, first.Label)
+	if first.Reason != "" {
+		text += " (" + first.Reason + ")"
+	} else if !math.IsNaN(first.Actual) {
+		text += fmt.Sprintf(" (actual %.4g)", first.Actual)
+	}
+	return &Verdict{OK: false, Text: text}
 }
 
 // GenerateFromStats renders the report of a Collector a run fed (no

@@ -41,6 +41,14 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 {{if .BadRows}}<p class="none">{{.BadRows}} malformed row(s) were skipped while reading.</p>{{end}}
 <div class="cards" id="summary">{{range .Cards}}<div class="card"><div class="k">{{.K}}</div><div class="v">{{.V}}</div></div>{{end}}</div>
 
+{{if .Generators}}<section id="generators"><h2>Load generators</h2>
+<table id="generators-table" class="sortable">
+<thead><tr><th>Shard</th><th>Generator</th><th>Started</th><th data-type="num">Late (ms)</th><th data-type="num">#Samples</th><th data-type="num">Errors</th><th data-type="num">Exit code</th><th>Status</th></tr></thead>
+<tbody class="items">{{range .Generators}}<tr{{if .Problem}} class="problem"{{end}}><td>{{.Shard}}</td><td>{{.Generator}}</td><td>{{.Started}}</td><td>{{.Late}}</td><td>{{.Samples}}</td><td>{{.Errors}}</td><td>{{.Exit}}</td><td>{{if .Problem}}{{.Problem}}{{else}}ok{{end}}</td></tr>
+{{end}}{{range .MissingShards}}<tr class="problem"><td colspan="8">{{.}}</td></tr>
+{{end}}</tbody></table>
+</section>
+{{end}}
 <section id="statistics"><h2>Statistics</h2>
 {{if .Stats}}<input type="search" id="label-filter" class="filter" placeholder="Filter labels (text or regular expression)" aria-label="Filter labels">
 <table id="stats-table" class="sortable">
@@ -131,9 +139,15 @@ type pageData struct {
 	Top5Total                                                       *pageTop5
 	Top5Slots                                                       []int
 	Groups                                                          []chartGroup
+	Generators                                                      []pageGenerator
+	MissingShards                                                   []string
 	Data                                                            template.JS
 	CSS                                                             template.CSS
 	JS                                                              template.JS
+}
+
+type pageGenerator struct {
+	Shard, Generator, Started, Late, Samples, Errors, Exit, Problem string
 }
 
 type chartGroup struct {
@@ -224,6 +238,16 @@ func renderHTML(w io.Writer, c *Collector, sum *Summary) error {
 	if len(d.Top5) > 0 {
 		tt := top5Cells(c.errors.Top5Total())
 		d.Top5Total = &tt
+	}
+	for _, g := range sum.Generators {
+		d.Generators = append(d.Generators, pageGenerator{Shard: fmt.Sprintf("%d/%d", g.Shard, g.Shards), Generator: g.Generator,
+			Started: g.Started.Format("2006-01-02 15:04:05.000 MST"), Late: strconv.FormatInt(g.LateMs, 10),
+			Samples: groupThousands(g.Samples), Errors: groupThousands(g.Errors), Exit: strconv.Itoa(g.ExitCode), Problem: g.Problem()})
+	}
+	for _, p := range sum.ShardProblems {
+		if strings.Contains(p, "wrote no run record") {
+			d.MissingShards = append(d.MissingShards, p)
+		}
 	}
 	jc := make([]jsonChart, 0, len(charts))
 	for _, ch := range charts {

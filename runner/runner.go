@@ -46,6 +46,8 @@ type Config struct {
 
 	SkipUnsupported, TLSVerify bool
 	Shard, Shards              int
+	// StartAt, when set, is when the load starts (shards start together).
+	StartAt time.Time
 	// Proxy is the run-wide HTTP proxy, nil for none.
 	Proxy *sampler.Proxy
 	// Stats configures the end-of-run statistics (percentiles).
@@ -225,6 +227,7 @@ func New(cfg Config) (*Runner, error) {
 		Proxy:           cfg.Proxy,
 		Shard:           cfg.Shard,
 		Shards:          cfg.Shards,
+		StartAt:         cfg.StartAt,
 		Log:             cfg.Log,
 	})
 	if err != nil {

@@ -30,6 +30,9 @@ type options struct {
 	demoDur    string // --duration for demo
 	shard      int    // --shard i/N: this copy runs shard i (0-based) of N
 	shards     int
+	startAt    string // --start-at: RFC 3339 or Unix ms
+	waitShards int    // report --wait-for-shards N
+	waitFor    string // report --wait-timeout
 	positional []string
 }
 
@@ -58,6 +61,10 @@ func parseArgs(args []string) (*options, error) {
 		case "run", "report", "validate", "compare", "demo", "version", "help":
 			o.command = args[0]
 			args = args[1:]
+		case "k8s":
+			// its own flags (cmd/gometer/k8s.go)
+			o.command, o.positional = "k8s", args[1:]
+			return o, nil
 		default:
 			return nil, usagef("unknown command %q (see gometer -h)", args[0])
 		}
@@ -149,6 +156,17 @@ func parseArgs(args []string) (*options, error) {
 				if v, err = get(); err == nil {
 					err = o.parseShard(v)
 				}
+			case "start-at":
+				o.startAt, err = get()
+			case "wait-for-shards":
+				var v string
+				if v, err = get(); err == nil {
+					if _, serr := fmt.Sscanf(v, "%d", &o.waitShards); serr != nil || o.waitShards < 1 {
+						err = usagef("--wait-for-shards %q: want a number of shards", v)
+					}
+				}
+			case "wait-timeout":
+				o.waitFor, err = get()
 			case "help":
 				o.command = "help"
 			case "version":
@@ -212,6 +230,8 @@ func parseArgs(args []string) (*options, error) {
 				return nil, usagef("unknown flag %s", a)
 			}
 			o.force = true
+		case 'r', 'R', 'X':
+			return nil, distributedFlagError(a)
 		case 'h', '?':
 			o.command = "help"
 		case 'v':
@@ -275,6 +295,9 @@ func parseArgs(args []string) (*options, error) {
 // parseShard reads "i/N" with 1 <= i <= N, as people count copies; the
 // engine numbers shards from 0.
 func (o *options) parseShard(s string) error {
+	if s == "auto" || strings.HasPrefix(s, "auto/") {
+		return o.parseAutoShard(s)
+	}
 	var i, n int
 	if _, err := fmt.Sscanf(s, "%d/%d", &i, &n); err != nil || n < 1 || i < 1 || i > n {
 		return usagef("--shard %q: want i/N with 1 <= i <= N, e.g. --shard 2/4", s)

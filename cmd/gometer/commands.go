@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -92,26 +91,38 @@ func cmdReport(o *options, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gometer: %v\n", err)
 		return exitFailed
 	}
-	for _, f := range o.reportOnly {
-		if _, err := os.Stat(f); err != nil {
-			fmt.Fprintf(stderr, "gometer: cannot read results file %s: %v\n", f, err)
-			return exitFailed
+	thresholds, err := report.ParseThresholds(thresholdSpecs(o, props))
+	if err != nil {
+		fmt.Fprintf(stderr, "gometer: %v\n", err)
+		return exitUsage
+	}
+	if o.waitShards > 0 {
+		if err := waitForShards(o, stderr); err != nil {
+			fmt.Fprintf(stderr, "gometer: %v\n", err)
+			// report what there is: the verdict names the missing shards
 		}
 	}
+	files, err := expandResults(o.reportOnly)
+	if err != nil {
+		fmt.Fprintf(stderr, "gometer: %v\n", err)
+		return exitFailed
+	}
+	o.reportOnly = files
 	if err := checkReportFolder(o.reportOut, o.force); err != nil {
 		fmt.Fprintf(stderr, "gometer: %v\n", err)
 		return exitFailed
 	}
-	ropts := report.GenerateOptions{Props: props, Force: o.force, Title: o.title, Progress: stderr}
+	ropts := report.GenerateOptions{Props: props, Force: o.force, Title: o.title, Progress: stderr, Thresholds: thresholds, Shards: o.waitShards}
 	ropts.Read.Strict = o.strict
 	ropts.Read.Props = props
 	ropts.Read.OnBadRow = func(err error) { fmt.Fprintf(stderr, "gometer: skipped: %v\n", err) }
-	if _, err := report.Generate(o.reportOnly, o.reportOut, ropts); err != nil {
+	sum, err := report.Generate(o.reportOnly, o.reportOut, ropts)
+	if err != nil {
 		fmt.Fprintf(stderr, "gometer: report: %v\n", err)
 		return exitFailed
 	}
 	fmt.Fprintf(stdout, "Report: %s\n", filepath.Join(o.reportOut, "index.html"))
-	return exitOK
+	return reportExitCode(sum, stdout, stderr)
 }
 
 // cmdCompare prints two runs side by side and fails on regressions.

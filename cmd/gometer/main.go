@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/gometer/gometer/engine"
 	"github.com/gometer/gometer/functions"
@@ -63,6 +64,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return cmdCompare(o, stdout, stderr)
 	case "demo":
 		return cmdDemo(o, stdout, stderr)
+	case "k8s":
+		return cmdK8s(o.positional, stdout, stderr, time.Now)
 	}
 	fmt.Fprintf(stderr, "gometer: unknown command %q\n", o.command)
 	return exitUsage

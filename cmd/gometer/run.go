@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/gometer/gometer/engine"
 	"github.com/gometer/gometer/functions"
@@ -166,6 +166,12 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		}
 	}
 
+	var startAt time.Time
+	if o.startAt != "" {
+		if startAt, err = parseStartAt(o.startAt); err != nil {
+			return fail("%v", err)
+		}
+	}
 	r, err := runner.New(runner.Config{
 		PlanPath:        o.plan,
 		Props:           props,
@@ -175,6 +181,7 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		TLSVerify:       o.tlsVerify,
 		Shard:           o.shard,
 		Shards:          o.shards,
+		StartAt:         startAt,
 		Stats:           statsOpts,
 		Backends:        backendFactories(),
 		Stdout:          stdout,
@@ -275,23 +282,15 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		fmt.Fprintln(stderr, "gometer: the run was stopped by SIGTERM; results so far are written")
 		code = exitSIGTERM
 	}
+	if err := writeRunRecord(o, o.plan, res.Stats, startAt, r.Test(), res.Health, code); err != nil {
+		fmt.Fprintf(stderr, "gometer: writing the shard's run record: %v\n", err)
+		code = exitFailed
+	}
 	return code, reportPath
 }
 
 // thresholdVerdict is the report's verdict line for --fail-on results.
-func thresholdVerdict(v []report.Violation) *report.Verdict {
-	if len(v) == 0 {
-		return &report.Verdict{OK: true, Text: "PASS — every --fail-on threshold held"}
-	}
-	first := v[0]
-	text := fmt.Sprintf("FAIL — %d threshold(s) exceeded; first: %s on %s", len(v), first.Threshold.Spec, first.Label)
-	if first.Reason != "" {
-		text += " (" + first.Reason + ")"
-	} else if !math.IsNaN(first.Actual) {
-		text += fmt.Sprintf(" (actual %.4g)", first.Actual)
-	}
-	return &report.Verdict{OK: false, Text: text}
-}
+func thresholdVerdict(v []report.Violation) *report.Verdict { return report.ThresholdVerdict(v) }
 
 func thresholdSpecs(o *options, props *functions.Properties) []string {
 	specs := append([]string(nil), o.failOn...)
