@@ -81,6 +81,7 @@ Usage:
   gometer report results.jtl [more.jtl …] -o report/ [-f]     (also: gometer -g results.jtl -o report/)
   gometer compare baseline.jtl current.jtl [--max-p95-regression 10%] [--max-error-rate-increase 1pp]
   gometer demo [--duration 15s] [-o demo-report/]
+  gometer k8s render --plan plan.jmx --shards N [--data file]… [--image img] [--start-in 2m] [-J name=value]…
   gometer version
 
 JMeter flags:
@@ -103,8 +104,12 @@ gometer flags:
   --fail-on expr     exit 3 when a threshold is passed, e.g. 'error%>1', 'p95>500ms' (repeatable)
   --percentiles m    report percentiles: exact (default) or jmeter (JMeter 5.6's 20,000-sample window)
   --strict           stop reading a JTL at the first malformed row
-  --shard i/N        run the i-th of N equal parts of the plan's users (N copies of gometer, e.g. a
-                     Kubernetes Indexed Job, share one plan; their JTLs merge in one report)
+  --shard i/N        run the i-th of N exact parts of the plan's load (N copies of gometer share one
+                     plan; their JTLs merge in one report); --shard auto reads JOB_COMPLETION_INDEX
+                     and GOMETER_SHARDS (a Kubernetes Indexed Job)
+  --start-at T       wait until T (RFC 3339 or Unix ms), then start: shards start together
+  --wait-for-shards N  (report) wait until N shards have written their run records
+  --wait-timeout d   (report) how long to wait for them (default 1h)
 
 Exit codes: 0 the test ran; 1 the plan could not be loaded or run; 2 usage;
 3 --fail-on thresholds exceeded; 130/143 stopped by SIGINT/SIGTERM.

@@ -177,3 +177,33 @@ func keys(m map[string]string) []string {
 	slices.Sort(ks)
 	return ks
 }
+
+// The image the manifests name runs gometer as its entry point, static and
+// non-root, as the pods' security context requires.
+func TestDockerfileMatchesTheManifests(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := string(b)
+	for _, want := range []string{"CGO_ENABLED=0 go build", "./cmd/gometer", "FROM scratch", "USER 65532:65532", `ENTRYPOINT ["/gometer"]`} {
+		if !strings.Contains(d, want) {
+			t.Errorf("deploy/Dockerfile lacks %q", want)
+		}
+	}
+	_, o := examplePlan(t)
+	out, err := Render(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, jobs := decodeStrict(t, out)
+	for _, j := range jobs {
+		c := j.Spec.Template.Spec.Containers[0]
+		if len(c.Command) != 0 || c.Args[0] != "run" && c.Args[0] != "report" {
+			t.Errorf("%s: the container must pass gometer's arguments to the image's entry point: command %v args %v", j.Name, c.Command, c.Args)
+		}
+		if u := j.Spec.Template.Spec.SecurityContext.RunAsUser; u == nil || *u != 65532 {
+			t.Errorf("%s runs as %v, the image's user is 65532", j.Name, u)
+		}
+	}
+}
