@@ -294,7 +294,7 @@ func TestStartAt(t *testing.T) {
 	xml := planXML(tg("G", 2, 0, "1", "", el{tag: "DebugSampler", name: "D"}))
 	at := time.Now().Add(300 * time.Millisecond)
 	out := &sink{}
-	tst, err := compileXML(t, xml, Options{Outputs: []Output{out}, StartAt: at})
+	tst, err := compileXML(t, xml, Options{Outputs: []output.Output{out}, StartAt: at})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +314,7 @@ func TestStartAt(t *testing.T) {
 		t.Errorf("on-time start reported late by %v", tst.LateStart())
 	}
 
-	late, err := compileXML(t, xml, Options{Outputs: []Output{&sink{}}, StartAt: time.Now().Add(-5 * time.Second), StartAtTolerance: time.Second})
+	late, err := compileXML(t, xml, Options{Outputs: []output.Output{&sink{}}, StartAt: time.Now().Add(-5 * time.Second), StartAtTolerance: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +328,7 @@ func TestStartAt(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	never := &sink{}
-	stopped, err := compileXML(t, xml, Options{Outputs: []Output{never}, StartAt: time.Now().Add(time.Hour)})
+	stopped, err := compileXML(t, xml, Options{Outputs: []output.Output{never}, StartAt: time.Now().Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
