@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf16"
 )
 
@@ -209,6 +210,8 @@ func (r *runner) invoke(obj any, name string, args []any) (any, error) {
 		}
 	case []byte:
 		v, ok, err = r.bytesMethod(x, name, args)
+	case time.Duration:
+		v, ok, err = r.durationMethod(x, name, args)
 	case *Exception:
 		v, ok, err = r.exceptionMethod(x, name, args)
 	case *instance:

@@ -30,6 +30,10 @@ func runScript(t *testing.T, d Dialect, src string, globals map[string]any) (str
 // The goldens in testdata are the output of the real Groovy and BeanShell
 // shipped with JMeter 5.6.3 (testdata/regen.sh regenerates them).
 func TestGoldens(t *testing.T) {
+	// the goldens were made with TZ=UTC
+	saved := time.Local
+	time.Local = time.UTC
+	defer func() { time.Local = saved }()
 	for _, dir := range []struct {
 		glob string
 		d    Dialect

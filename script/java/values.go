@@ -728,6 +728,8 @@ func javaClassName(v any) string {
 		return "java.math.BigInteger"
 	case *class:
 		return "java.lang.Class"
+	case time.Duration:
+		return "java.time.Duration"
 	case interface{ javaClass() string }:
 		return x.javaClass()
 	}
