@@ -22,6 +22,7 @@ type options struct {
 	force      bool     // -f
 	skipUnsup  bool     // --skip-unsupported
 	tlsVerify  bool     // --tls-verify
+	promListen string   // --prometheus-listen
 	failOn     []string // --fail-on
 	percentile string   // --percentiles=exact|jmeter
 	strict     bool     // --strict (report reading)
@@ -131,6 +132,8 @@ func parseArgs(args []string) (*options, error) {
 				o.skipUnsup = true
 			case "tls-verify":
 				o.tlsVerify = true
+			case "prometheus-listen":
+				o.promListen, err = get()
 			case "fail-on":
 				var v string
 				v, err = get()

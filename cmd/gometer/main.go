@@ -101,6 +101,9 @@ JMeter flags:
 gometer flags:
   --skip-unsupported run even when the plan has elements gometer cannot run (each is named)
   --tls-verify       verify server certificates (JMeter accepts any)
+  --prometheus-listen addr
+                     serve live metrics on http://addr/metrics during the run, e.g. :9270
+                     (also -Jgometer.prometheus.listen=addr)
   --fail-on expr     exit 3 when a threshold is passed, e.g. 'error%>1', 'p95>500ms' (repeatable)
   --percentiles m    report percentiles: exact (default) or jmeter (JMeter 5.6's 20,000-sample window)
   --strict           stop reading a JTL at the first malformed row

@@ -16,8 +16,10 @@ import (
 
 	"github.com/gometer/gometer/engine"
 	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/output"
 	"github.com/gometer/gometer/output/graphite"
 	"github.com/gometer/gometer/output/influxdb"
+	"github.com/gometer/gometer/output/prometheus"
 	"github.com/gometer/gometer/report"
 	"github.com/gometer/gometer/runner"
 )
@@ -172,6 +174,11 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 			return fail("%v", err)
 		}
 	}
+	live, err := liveOutputs(o, props)
+	if err != nil {
+		fmt.Fprintf(stderr, "gometer: --prometheus-listen: %v\n", err)
+		return exitUsage, ""
+	}
 	r, err := runner.New(runner.Config{
 		PlanPath:        o.plan,
 		Props:           props,
@@ -184,6 +191,7 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		StartAt:         startAt,
 		Stats:           statsOpts,
 		Backends:        backendFactories(),
+		Live:            live,
 		Stdout:          stdout,
 		Stderr:          stderr,
 		Log:             logFunc(logger),
@@ -332,4 +340,21 @@ func checkReportFolder(dir string, force bool) error {
 		return fmt.Errorf("cannot write the report to %s: the folder is not empty (use -f to replace a previous report)", dir)
 	}
 	return nil
+}
+
+// liveOutputs are the run-wide live outputs the command line asks for: the
+// Prometheus endpoint (--prometheus-listen or gometer.prometheus.listen).
+func liveOutputs(o *options, props *functions.Properties) ([]output.Output, error) {
+	addr := o.promListen
+	if addr == "" {
+		addr = strings.TrimSpace(props.GetOr(prometheus.ListenProperty, ""))
+	}
+	if addr == "" {
+		return nil, nil
+	}
+	p, err := prometheus.New(addr, output.Run{})
+	if err != nil {
+		return nil, err
+	}
+	return []output.Output{p}, nil
 }

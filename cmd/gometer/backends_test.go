@@ -1,0 +1,117 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/gometer/gometer/internal/backendtest"
+	"github.com/gometer/gometer/internal/realserver"
+)
+
+// A plan carrying JMeter's InfluxDB (aggregate and raw) and Graphite
+// Backend Listeners runs unchanged: a real InfluxDB stores series whose
+// counts add up to the JTL's rows, Graphite receives the same totals, and a
+// real Prometheus scraping --prometheus-listen holds the same count.
+func TestBackendListenersAndPrometheusAgainstRealServers(t *testing.T) {
+	db := realserver.StartInfluxDB(t)
+	for _, name := range []string{"jmeter", "summary", "raw"} {
+		resp, err := http.PostForm(db.URL+"/query", url.Values{"q": {"CREATE DATABASE " + name}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	graphite := backendtest.NewTCPRecorder(t)
+	_, gport, _ := net.SplitHostPort(graphite.Addr)
+	promAddr := fmt.Sprintf("127.0.0.1:%d", realserver.FreePort(t))
+	prom := realserver.StartPrometheus(t, promAddr)
+	// Prometheus learns of a new target a few seconds after it starts: wait
+	// until it is scraping (the target is down until gometer runs).
+	prom.WaitFor(t, `up{job="gometer"}`, 30*time.Second, func(r []realserver.Sample) bool { return len(r) == 1 })
+	_, port := startTarget(t)
+	u, _ := url.Parse(db.URL)
+
+	dir := t.TempDir()
+	jtl := filepath.Join(dir, "out.jtl")
+	res := runGometer(t, dir, 120*time.Second, "-n", "-t", repoFile("testdata", "backend", "listeners.jmx"), "-l", jtl,
+		"-Jhost=127.0.0.1", "-Jport="+port, "-Jmetrics_port="+u.Port(), "-Jgraphite_port="+gport,
+		"--prometheus-listen", promAddr,
+		// keep /metrics up for a few scrapes after the short run
+		"-Jgometer.prometheus.delay=3", "-j", filepath.Join(dir, "gometer.log"))
+	log, _ := os.ReadFile(filepath.Join(dir, "gometer.log"))
+	if res.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+	}
+	for _, want := range []string{"InfluxDB backend listener: 2 sends, 0 failed, 0 dropped", "Graphite backend listener:"} {
+		if !regexp.MustCompile(regexp.QuoteMeta(want)).Match(log) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+	_, rows := readJTL(t, jtl)
+	failed := 0
+	perLabel := map[string]int{}
+	// The raw listener writes one point per sample, keyed (as JMeter's) by
+	// label, status, thread and start millisecond: InfluxDB keeps one point
+	// per key, so samples sharing one are stored once.
+	rawKeys := map[string]bool{}
+	for _, r := range rows {
+		perLabel[r["label"]]++
+		rawKeys[r["label"]+"|"+r["success"]+"|"+r["threadName"]+"|"+r["timeStamp"]] = true
+		if r["success"] != "true" {
+			failed++
+		}
+	}
+	if len(rows) != 36 {
+		t.Fatalf("%d JTL rows, want 36 (6 loops of 6 samples)", len(rows))
+	}
+
+	sum := func(database, q string) float64 {
+		s := db.Query(t, database, q)
+		if len(s) == 0 || len(s[0].Values) == 0 {
+			t.Fatalf("%s: no data", q)
+		}
+		return s[0].Values[0][1].(float64)
+	}
+	if got := sum("jmeter", `SELECT sum("count") FROM jmeter WHERE "transaction"='all' AND "statut"='all'`); got != float64(len(rows)) {
+		t.Errorf("InfluxDB summary count %v, JTL rows %d", got, len(rows))
+	}
+	if got := sum("jmeter", `SELECT sum("countError") FROM jmeter WHERE "transaction"='all'`); got != float64(failed) {
+		t.Errorf("InfluxDB countError %v, JTL failures %d", got, failed)
+	}
+	for label, n := range perLabel {
+		if got := sum("jmeter", `SELECT sum("count") FROM jmeter WHERE "transaction"='`+label+`' AND "statut"='all'`); got != float64(n) {
+			t.Errorf("InfluxDB %s count %v, JTL %d", label, got, n)
+		}
+	}
+	if got := sum("summary", `SELECT sum("count") FROM "jm summary" WHERE "transaction"='all'`); got != float64(len(rows)) {
+		t.Errorf("summaryOnly listener count %v, JTL rows %d", got, len(rows))
+	}
+	if got := sum("raw", `SELECT count("duration") FROM jmeter_raw`); got != float64(len(rawKeys)) {
+		t.Errorf("raw listener points %v, JTL rows %d with %d distinct point keys", got, len(rows), len(rawKeys))
+	}
+	if got := sum("jmeter", `SELECT count("text") FROM events`); got != 2 {
+		t.Errorf("%v annotations, want started and ended", got)
+	}
+
+	data := graphite.WaitFor(t, "jmeter.test.endedT", 10*time.Second)
+	total := 0
+	for _, m := range regexp.MustCompile(`(?m)^jmeter\.all\.a\.count (\d+) `).FindAllStringSubmatch(data, -1) {
+		n, _ := strconv.Atoi(m[1])
+		total += n
+	}
+	if total != len(rows) {
+		t.Errorf("Graphite jmeter.all.a.count adds up to %d, JTL rows %d", total, len(rows))
+	}
+
+	prom.WaitFor(t, "sum(gometer_samples_total)", 20*time.Second, func(r []realserver.Sample) bool {
+		return len(r) == 1 && r[0].Value == float64(len(rows))
+	})
+}
