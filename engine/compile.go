@@ -151,7 +151,7 @@ func (c *compiler) spec(el *jmx.Element) (classSpec, bool) {
 		return classSpec{kind: kIgnore}, true
 	}
 	if fam, ok := scriptClass(class); ok {
-		return classSpec{kind: kUnknown, script: scriptLanguage(el, fam), unsupported: fmt.Sprintf("unsupported element: %s script (%s)", fam, scriptLanguage(el, fam))}, true
+		return scriptSpec(el, fam), true
 	}
 	if k, ok := handledElsewhere(class); ok {
 		return classSpec{kind: k}, true
@@ -259,6 +259,9 @@ func (c *compiler) compilePlan(tp *jmx.Element) {
 		}
 		if s, ok := c.spec(e); ok && s.kind == kIgnore {
 			return false
+		}
+		if _, ok := scriptClass(e.Class()); ok || propsContain(e.Props, "${__groovy") || propsContain(e.Props, "${__BeanShell") || propsContain(e.Props, "${__javaScript") {
+			t.scriptsInPlan = true
 		}
 		switch e.Class() {
 		case "Arguments":

@@ -115,11 +115,13 @@ type Test struct {
 	serialize      bool
 	teardownOnStop bool
 
-	nslots    int       // per-user state slots (controllers, data elements)
-	readsPrev int8      // 0 unknown, 1 no, 2 some expression reads the previous response
-	locks     sync.Map  // CriticalSectionController locks by name
-	state     sync.Map  // run-wide element state shared by users, by sharedKey
-	batches   sync.Pool // *[]delivery buffers returned by the collector
+	nslots        int            // per-user state slots (controllers, data elements)
+	readsPrev     int8           // 0 unknown, 1 no, 2 some expression reads the previous response
+	scripts       map[string]int // script elements compiled, by language (nil: none)
+	scriptsInPlan bool           // the plan holds script elements or functions
+	locks         sync.Map       // CriticalSectionController locks by name
+	state         sync.Map       // run-wide element state shared by users, by sharedKey
+	batches       sync.Pool      // *[]delivery buffers returned by the collector
 
 	// run state
 	active, started, finished atomic.Int64

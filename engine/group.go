@@ -403,6 +403,7 @@ func (gr *groupRun) newUser(p *userPlan, ph *phaseState) *vuser {
 	u.ctx.ThreadName = u.name
 	u.ctx.ThreadGroupName = g.name
 	u.ctx.Iteration = 0
+	u.ctx.RunCtx = t.hardCtx
 	u.sess.Ctx = u.ctx
 	u.sess.HTTP = sampler.NewHTTPState(sampler.StateOptions{TLSVerify: t.opts.TLSVerify, Props: t.props})
 	vars.Put(lastSampleOK, "true")

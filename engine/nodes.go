@@ -56,13 +56,21 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 			TLSVerify:   c.t.opts.TLSVerify,
 			Proxy:       c.t.opts.Proxy,
 			DiscardBody: len(sc.posts) == 0 && len(sc.asserts) == 0 && !c.readsPrevious() && !needs.ResponseBodies,
-			Lean:        len(sc.posts) == 0 && len(sc.asserts) == 0 && !needs.RequestDetails,
+			Lean:        len(sc.posts) == 0 && len(sc.asserts) == 0 && !needs.RequestDetails && !c.t.hasScripts(),
 		})
 		if h != nil {
 			n.smp = h
 		}
 	case "TestAction":
 		n.action, err = c.buildTestAction(el)
+	case "JSR223Sampler", "BeanShellSampler", "BSFSampler":
+		var s *scriptElem
+		if s, err = c.buildScript(el); err == nil {
+			n.script = &scriptSampler{s}
+		} else {
+			c.scriptFailed(el, err)
+			return nil
+		}
 	default:
 		n.smp, err = c.buildOtherSampler(el)
 	}
@@ -70,8 +78,14 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 		c.problemOrBad(el, err)
 		return nil
 	}
-	if n.smp == nil && n.action == nil {
+	if n.smp == nil && n.action == nil && n.script == nil {
 		return nil
+	}
+	if c.t.hasScripts() {
+		n.slisten = sc.slisten
+		if h, ok := n.smp.(*sampler.HTTP); ok && h != nil {
+			n.req = c.newHTTPView(mergeHTTPDefaults(el, sc.httpConf))
+		}
 	}
 	return n
 }
@@ -83,7 +97,7 @@ func (c *compiler) readsPrevious() bool {
 		c.t.readsPrev = 1
 		for _, r := range c.plan.Roots {
 			jmx.Walk(r, func(e *jmx.Element) bool {
-				if propsContain(e.Props, "__regexFunction") {
+				if propsContain(e.Props, "__regexFunction") || c.t.hasScripts() {
 					c.t.readsPrev = 2
 				}
 				return c.t.readsPrev != 2

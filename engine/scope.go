@@ -26,7 +26,8 @@ type level struct {
 	asserts   []checker
 	listeners []output.Output
 	actions   []*resultAction
-	data      []iterListener // iteration listeners of the nearest enclosing controller
+	data      []iterListener  // iteration listeners of the nearest enclosing controller
+	slisten   []postProcessor // script listeners (JSR223/BeanShell Listener)
 }
 
 // httpConfigGUIs are the guiclasses of config elements an HTTP sampler
@@ -81,6 +82,13 @@ func (c *compiler) levelOf(el *jmx.Element) *level {
 			case "DNSCacheManager":
 				l.dns = ch
 			}
+		case kTimer, kPre, kPost, kAssertion, kListener:
+			if _, isScript := scriptClass(ch.Class()); isScript {
+				c.addScript(l, ch, s.kind)
+				continue
+			}
+		}
+		switch s.kind {
 		case kTimer:
 			if tm, err := c.buildTimer(ch); err != nil {
 				c.badConfig(ch, err)
@@ -166,6 +174,7 @@ type scope struct {
 	asserts   []checker       // outermost first
 	listeners []output.Output // innermost first, no duplicates
 	actions   []*resultAction // outermost first
+	slisten   []postProcessor // script listeners, outermost first
 }
 
 func resolveScope(chain []*level) scope {
@@ -198,6 +207,7 @@ func resolveScope(chain []*level) scope {
 		s.posts = append(s.posts, l.posts...)
 		s.asserts = append(s.asserts, l.asserts...)
 		s.actions = append(s.actions, l.actions...)
+		s.slisten = append(s.slisten, l.slisten...)
 	}
 	return s
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gometer/gometer/output"
 	"github.com/gometer/gometer/sample"
 	"github.com/gometer/gometer/sampler"
+	"github.com/gometer/gometer/script"
 )
 
 // flow is what a node tells its parent after it ran.
@@ -93,6 +94,11 @@ type vuser struct {
 	// busySince is when the sample in progress started (UnixNano), 0
 	// between samples; Test.InFlight reads it.
 	busySince atomic.Int64
+	// scripts: the bindings' side of this user, the sampler being run and
+	// the last sample (`prev`); set only in plans with scripts
+	senv       *script.Env
+	cur        *samplerNode
+	lastResult *sample.Result
 }
 
 // halted reports whether the user must not start another sample.
@@ -212,7 +218,10 @@ type samplerNode struct {
 	asserts   []checker
 	listeners []output.Output // scoped listeners (files, backend listeners)
 	actions   []*resultAction
-	global    bool // also to Options.Outputs (false inside a parent-mode transaction)
+	script    *scriptSampler  // JSR223/BeanShell/BSF Sampler
+	slisten   []postProcessor // script listeners in scope
+	req       *httpView       // what `sampler` shows of an HTTP request (plans with scripts)
+	global    bool            // also to Options.Outputs (false inside a parent-mode transaction)
 }
 
 func (s *samplerNode) describe() (string, string, []node) {
@@ -227,6 +236,7 @@ func (s *samplerNode) run(u *vuser) flow {
 	}
 	c := u.ctx
 	c.SamplerName = s.el.Name
+	u.cur = s
 	for _, p := range s.pres {
 		p.process(u)
 	}
@@ -246,7 +256,12 @@ func (s *samplerNode) run(u *vuser) flow {
 func (s *samplerNode) sample(u *vuser) flow {
 	c := u.ctx
 	u.busySince.Store(time.Now().UnixNano())
-	r := s.smp.Sample(u.t.hardCtx, &u.sess)
+	var r *sample.Result
+	if s.script != nil {
+		r = s.script.sampleScript(u)
+	} else {
+		r = s.smp.Sample(u.t.hardCtx, &u.sess)
+	}
 	u.busySince.Store(0)
 	if r == nil {
 		return flowNext
@@ -255,7 +270,17 @@ func (s *samplerNode) sample(u *vuser) flow {
 	if r.Label == "" {
 		r.Label = s.label.Eval(c)
 	}
+	if r.Ignore {
+		// a sampler script's SampleResult.setIgnore(): no post-processing,
+		// no listeners (JMeterThread)
+		u.vars.Put(lastSampleOK, strconv.FormatBool(r.Success))
+		return u.afterSample(r, flowNext)
+	}
 	u.fillThreadInfo(r)
+	if u.t.scriptsInPlan {
+		u.lastResult = r
+		c.LastResult = r
+	}
 	u.prev = functions.Previous{Body: r.Body, Headers: r.ResponseHeaders, Code: r.ResponseCode, Message: r.ResponseMessage, URL: r.URL}
 	c.Previous = &u.prev
 	for _, p := range s.posts {
@@ -278,6 +303,12 @@ func (s *samplerNode) sample(u *vuser) flow {
 		for _, a := range s.actions {
 			logical = a.apply(r, logical)
 		}
+	}
+	if r.Ignore { // set by a post-processor or an assertion script
+		return u.afterSample(r, logical)
+	}
+	for _, l := range s.slisten {
+		l.process(u, r)
 	}
 	u.deliver(r, s.listeners, s.global)
 	u.addToTransactions(r, len(u.tx))

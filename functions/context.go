@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -9,21 +10,60 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr/vm"
+
+	"github.com/gometer/gometer/sample"
+	"github.com/gometer/gometer/script"
 )
 
 // Vars is one virtual user's variables (JMeterVariables). It is not safe for
 // concurrent use: each virtual user owns its own.
 type Vars struct {
 	m map[string]string
+	// o holds the non-string values scripts store with vars.putObject;
+	// nil until one does.
+	o map[string]any
 }
 
 // NewVars returns an empty variable set.
 func NewVars() *Vars { return &Vars{m: make(map[string]string)} }
 
 func (v *Vars) Get(name string) (string, bool) { s, ok := v.m[name]; return s, ok }
-func (v *Vars) Put(name, value string)         { v.m[name] = value }
-func (v *Vars) Remove(name string)             { delete(v.m, name) }
-func (v *Vars) Len() int                       { return len(v.m) }
+func (v *Vars) Put(name, value string) {
+	v.m[name] = value
+	if v.o != nil {
+		delete(v.o, name)
+	}
+}
+func (v *Vars) Remove(name string) {
+	delete(v.m, name)
+	if v.o != nil {
+		delete(v.o, name)
+	}
+}
+func (v *Vars) Len() int { return len(v.m) + len(v.o) }
+
+// PutObject stores a non-string value (JMeterVariables.putObject); Get does
+// not see it, as JMeter's get() only returns strings.
+func (v *Vars) PutObject(name string, value any) {
+	if s, ok := value.(string); ok {
+		v.Put(name, s)
+		return
+	}
+	delete(v.m, name)
+	if v.o == nil {
+		v.o = make(map[string]any)
+	}
+	v.o[name] = value
+}
+
+// GetObject returns a value stored by Put or PutObject.
+func (v *Vars) GetObject(name string) (any, bool) {
+	if s, ok := v.m[name]; ok {
+		return s, true
+	}
+	o, ok := v.o[name]
+	return o, ok
+}
 
 // Clone copies the set (each thread starts with a copy of the global variables).
 func (v *Vars) Clone() *Vars {
@@ -31,13 +71,19 @@ func (v *Vars) Clone() *Vars {
 	for k, s := range v.m {
 		c.m[k] = s
 	}
+	for k, o := range v.o {
+		c.PutObject(k, o)
+	}
 	return c
 }
 
-// Names returns the variable names sorted.
+// Names returns the variable names sorted (objects included).
 func (v *Vars) Names() []string {
-	out := make([]string, 0, len(v.m))
+	out := make([]string, 0, len(v.m)+len(v.o))
 	for k := range v.m {
+		out = append(out, k)
+	}
+	for k := range v.o {
 		out = append(out, k)
 	}
 	sort.Strings(out)
@@ -123,6 +169,15 @@ type Context struct {
 	// NewContext sets WriteFileLocked.
 	AppendFile func(path string, data []byte, appendTo bool) error
 
+	// LastResult is the previous sample as scripts see it (prev); the
+	// engine sets it in plans with script functions.
+	LastResult *sample.Result
+	// RunCtx stops a script function stuck in a loop when the test stops;
+	// nil never stops.
+	RunCtx context.Context
+
+	// senv is the user's side of the script bindings (script functions).
+	senv *script.Env
 	// state is per-user state of individual call sites (__counter(TRUE),
 	// the current __CSVRead row …), keyed by the call site.
 	state map[any]any

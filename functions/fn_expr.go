@@ -86,15 +86,7 @@ func buildExprFunc(lang Language, name string) func(args []*Template) (evalFunc,
 // and the text is translated. Only unsupported names, methods and
 // statements are reported; syntax that a variable may complete is not.
 func checkSkeleton(t *Template, lang Language) error {
-	var b strings.Builder
-	for _, p := range t.parts {
-		if p.kind == partLit {
-			b.WriteString(p.text)
-		} else {
-			b.WriteString("0")
-		}
-	}
-	src := b.String()
+	src := skeletonOf(t)
 	if _, err := translate(src, lang); err != nil && !errors.Is(err, errUnterminated) {
 		return fmt.Errorf("%s expression %q: %w", lang, t.raw, err)
 	}
@@ -103,22 +95,6 @@ func checkSkeleton(t *Template, lang Language) error {
 
 func buildJEXL(args []*Template) (evalFunc, error) {
 	return buildExprFunc(JEXL, "__jexl3")(args)
-}
-
-func buildJavaScript(args []*Template) (evalFunc, error) {
-	return buildExprFunc(JavaScript, "__javaScript")(args)
-}
-
-// buildGroovy runs __groovy calls that are one-line expressions; scripts
-// beyond that are reported as unsupported (ErrUnsupported).
-func buildGroovy(args []*Template) (evalFunc, error) {
-	fn, err := buildExprFunc(Groovy, "__groovy")(args)
-	var ae *argError
-	if errors.As(err, &ae) {
-		ae.unsupported = true
-		ae.msg += " (gometer runs only one-line Groovy expressions)"
-	}
-	return fn, err
 }
 
 // regexTemplate is a compiled "$1$-$2$" template: literal text and group numbers.

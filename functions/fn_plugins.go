@@ -145,7 +145,7 @@ func buildIf(args []*Template) (evalFunc, error) {
 // FunctionNames lists the functions gometer runs, sorted.
 func FunctionNames() []string {
 	return []string{
-		"__CSVRead", "__FileToString", "__MD5", "__P", "__Random", "__RandomDate", "__RandomFromMultipleVars",
+		"__BeanShell", "__CSVRead", "__FileToString", "__MD5", "__P", "__Random", "__RandomDate", "__RandomFromMultipleVars",
 		"__RandomString", "__StringFromFile", "__StringToFile", "__TestPlanName", "__UUID", "__V", "__XPath", "__base64Decode", "__base64Encode",
 		"__changeCase", "__char", "__chooseRandom", "__counter", "__dateTimeConvert", "__digest", "__doubleSum",
 		"__env", "__escapeHtml", "__escapeOroRegexpChars", "__escapeXml", "__eval", "__evalVar", "__groovy", "__if",

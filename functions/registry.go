@@ -3,6 +3,8 @@ package functions
 import (
 	"strconv"
 	"strings"
+
+	"github.com/gometer/gometer/script"
 )
 
 // funcSpec describes one __function: its argument count and how to build
@@ -121,7 +123,7 @@ func lookup(name string) *funcSpec {
 	case "__jexl3", "__jexl2":
 		return &funcSpec{1, 2, buildJEXL, ""}
 	case "__javaScript":
-		return &funcSpec{1, 2, buildJavaScript, ""}
+		return &funcSpec{1, 2, buildScriptFunc("__javaScript", script.JavaScript), ""}
 	case "__regexFunction":
 		return &funcSpec{2, 7, buildRegexFunction, ""}
 	// jmeter-plugins custom functions
@@ -149,9 +151,9 @@ func lookup(name string) *funcSpec {
 		return &funcSpec{4, 5, buildIf, ""}
 	// known to JMeter, not runnable here
 	case "__groovy":
-		return &funcSpec{1, 2, buildGroovy, ""}
+		return &funcSpec{1, 2, buildScriptFunc("__groovy", script.Groovy), ""}
 	case "__BeanShell":
-		return &funcSpec{1, 2, nil, "BeanShell scripts are not supported"}
+		return &funcSpec{1, 2, buildScriptFunc("__BeanShell", script.BeanShell), ""}
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ type Shared struct {
 	lines      sync.Map // __StringFromFile: lineKey → *lineReader
 	files      sync.Map // __FileToString: name+encoding → fileContents
 	exprs      sync.Map // expressions compiled at run time: exprKey → exprEntry
+	scripts    sync.Map // script function texts compiled at run time: scriptKey → scriptCall
 	exprCount  atomic.Int64
 	writeLocks sync.Map // __StringToFile: path → *sync.Mutex
 	xpaths     sync.Map // __XPath: file+expression → *xpathFile

@@ -51,6 +51,9 @@ type Result struct {
 	StopTest      bool
 	StopTestNow   bool
 	StartNextLoop bool
+	// Ignore keeps the sample from the listeners and enclosing transactions
+	// (SampleResult.setIgnore() in a script).
+	Ignore bool
 	// Transaction marks a transaction controller sample (response message
 	// "Number of samples in transaction : …").
 	Transaction bool

@@ -43,6 +43,7 @@ func cmdValidate(o *options, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	test.Describe(stdout)
+	printAcceptedScripts(stdout, test.Scripts())
 	if w := test.Warnings(); len(w) > 0 {
 		// The description above names each of them in place ("skipped: …").
 		fmt.Fprintf(stdout, "\n%s: %d element(s) gometer cannot run (marked \"skipped\" above, with file and line)\n", o.plan, len(w))
@@ -78,6 +79,25 @@ func printScriptCount(w io.Writer, probs []engine.Problem) {
 		parts[i] = fmt.Sprintf("%s %d", l, byLang[l])
 	}
 	fmt.Fprintf(w, "%d script element(s): %s\n", total, strings.Join(parts, ", "))
+}
+
+// printAcceptedScripts sums up the script elements gometer runs, by language.
+func printAcceptedScripts(w io.Writer, byLang map[string]int) {
+	total := 0
+	langs := make([]string, 0, len(byLang))
+	for l, n := range byLang {
+		langs = append(langs, l)
+		total += n
+	}
+	if total == 0 {
+		return
+	}
+	sort.Strings(langs)
+	parts := make([]string, len(langs))
+	for i, l := range langs {
+		parts[i] = fmt.Sprintf("%s %d", l, byLang[l])
+	}
+	fmt.Fprintf(w, "%d script element(s) accepted: %s\n", total, strings.Join(parts, ", "))
 }
 
 // cmdReport renders the HTML report and statistics.json from JTL files.

@@ -1,0 +1,135 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gometer/gometer/output"
+)
+
+// jsr is a JSR223 element in JavaScript (runs without the Java interpreter).
+func jsr(class, name, src string, kids ...el) el {
+	return el{tag: class, gui: "TestBeanGUI", name: name, kids: kids,
+		props: sp("scriptLanguage", "javascript") + sp("parameters", "p1 p2") + sp("filename", "") + sp("cacheKey", "true") + sp("script", src)}
+}
+
+func TestScriptElementsRunWithJMeterSemantics(t *testing.T) {
+	srv := newServer(t)
+	plan := planXML(tg("g", 1, 0, "2", "",
+		jsr("JSR223PreProcessor", "pre", `vars.put("it", "" + vars.getIteration()); vars.put("a0", args[0]);`),
+		get(srv, "first", "/one?it=${it}&a=${a0}",
+			jsr("JSR223PostProcessor", "post", `vars.put("code", prev.getResponseCode()); prev.setSampleLabel("first-" + vars.get("it"));`),
+			jsr("JSR223Assertion", "check", `if (vars.get("it") == "2") { AssertionResult.setFailure(true); AssertionResult.setFailureMessage("second pass"); }`)),
+		jsr("JSR223Sampler", "made", `SampleResult.setResponseCode("201"); "body " + vars.get("code")`),
+		jsr("JSR223Sampler", "hidden", `SampleResult.setIgnore(); "x"`),
+		jsr("JSR223Sampler", "throws", `null.x`),
+		get(srv, "after", "/two?c=${code}",
+			jsr("JSR223Assertion", "broken", `undefinedThing.call()`)),
+	))
+	_, out := run(t, plan, nil)
+	res := out.all()
+	var got []string
+	for _, r := range res {
+		got = append(got, r.Label+"|"+r.ResponseCode+"|"+map[bool]string{true: "ok", false: "fail"}[r.Success]+"|"+r.FailureMessage())
+	}
+	want := []string{
+		"first-1|200|ok|", "made|201|ok|", "throws|500|fail|", "after|200|fail|javax.script.ScriptException: ReferenceError: undefinedThing is not defined",
+		"first-2|200|fail|second pass", "made|201|ok|", "throws|500|fail|", "after|200|fail|javax.script.ScriptException: ReferenceError: undefinedThing is not defined",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("samples:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if b := string(res[1].Body); b != "body 200" {
+		t.Errorf("sampler body %q", b)
+	}
+	if !strings.HasPrefix(res[2].ResponseMessage, "javax.script.ScriptException: TypeError") {
+		t.Errorf("failed sampler message %q", res[2].ResponseMessage)
+	}
+	reqs := srv.requests()
+	if len(reqs) != 4 || reqs[0].query.Get("it") != "1" || reqs[0].query.Get("a") != "p1" || reqs[1].query.Get("c") != "200" {
+		t.Errorf("requests %+v", reqs)
+	}
+}
+
+func TestScriptTimerAndTemplateText(t *testing.T) {
+	srv := newServer(t)
+	plan := planXML(tg("g", 1, 0, "3", "",
+		jsr("JSR223Timer", "wait", `vars.put("waited", "yes"); 5`),
+		el{tag: "JSR223Sampler", gui: "TestBeanGUI", name: "tpl", props: sp("scriptLanguage", "javascript") + sp("cacheKey", "false") + sp("script", `"n=${__counter(TRUE)}"`)},
+		get(srv, "req", "/t?w=${waited}"),
+	))
+	_, out := run(t, plan, nil)
+	var bodies []string
+	for _, r := range out.all() {
+		if r.Label == "tpl" {
+			bodies = append(bodies, string(r.Body))
+		}
+	}
+	if strings.Join(bodies, ",") != "n=1,n=2,n=3" {
+		t.Errorf("substituted script bodies %v", bodies)
+	}
+	if q := srv.requests()[0].query.Get("w"); q != "yes" {
+		t.Errorf("timer script did not run: %q", q)
+	}
+}
+
+func TestCachedScriptKeepsFirstSubstitutionPerUser(t *testing.T) {
+	// JMeter compiles a cached JSR223 script once per thread: ${} in its
+	// text is substituted on the first run only.
+	plan := planXML(tg("g", 1, 0, "2", "",
+		el{tag: "JSR223Sampler", gui: "TestBeanGUI", name: "tpl", props: sp("scriptLanguage", "javascript") + sp("cacheKey", "true") + sp("script", `"n=${__counter(TRUE)}"`)},
+	))
+	_, out := run(t, plan, nil)
+	var bodies []string
+	for _, r := range out.all() {
+		bodies = append(bodies, string(r.Body))
+	}
+	if strings.Join(bodies, ",") != "n=1,n=1" {
+		t.Errorf("bodies %v", bodies)
+	}
+}
+
+func TestScriptCompileErrorIsLocated(t *testing.T) {
+	plan := planXML(tg("g", 1, 0, "1", "",
+		jsr("JSR223PostProcessor", "bad", "var a = 1;\nvar = ;"),
+	))
+	_, err := compileXML(t, plan, Options{})
+	var probs Problems
+	if !errors.As(err, &probs) || len(probs) != 1 {
+		t.Fatalf("want one problem, got %v", err)
+	}
+	p := probs[0]
+	if p.Path == "" || p.Line == 0 || !strings.Contains(p.Msg, "line 2:") || p.Script != "javascript" {
+		t.Errorf("problem %+v", p)
+	}
+	tst, err := compileXML(t, plan, Options{SkipUnsupported: true})
+	if err != nil || len(tst.Warnings()) != 1 {
+		t.Fatalf("skip: %v %v", err, tst)
+	}
+}
+
+func TestScriptStuckInLoopIsStoppedWithTheTest(t *testing.T) {
+	plan := planXML(tg("g", 1, 0, "1", "",
+		jsr("JSR223Sampler", "spin", `while (true) {}`),
+	))
+	out := &sink{}
+	tst, err := compileXML(t, plan, Options{Outputs: []output.Output{out}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- tst.Run(context.Background()) }()
+	for a, _, _ := tst.Counts(); a == 0; a, _, _ = tst.Counts() {
+		runtime.Gosched() // wait until the user is in its script
+	}
+	tst.StopNow()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the run did not stop")
+	}
+}
