@@ -77,6 +77,9 @@ func TestResultValues(t *testing.T) {
 		want any
 	}{
 		{Groovy, "1 + 2", int32(3)},
+		{Java, "int a = 1; a!=2 && a != 1 == false", true},
+		{Groovy, "def s = 'x'; s != 'y' ? 'ne' : 'eq'", "ne"},
+		{Groovy, "[1] != [1]", false},
 		{Groovy, "return 'a' + 1", "a1"},
 		{Groovy, "def f(x) { x * 2 }\nf(21)", int32(42)},
 		{Java, "int x = 5; x << 2", int32(20)},

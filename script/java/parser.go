@@ -1422,7 +1422,7 @@ func (p *parser) binary(level int) node {
 			return x
 		}
 		t := p.advance()
-		if op[0] == '!' && len(op) > 1 {
+		if op == "!in" || op == "!instanceof" {
 			p.advance()
 		}
 		switch op {
