@@ -21,6 +21,7 @@ type options struct {
 	reportOnly []string // -g (and `report` arguments)
 	force      bool     // -f
 	skipUnsup  bool     // --skip-unsupported
+	quiet      bool     // --quiet: no live status
 	tlsVerify  bool     // --tls-verify
 	promListen string   // --prometheus-listen
 	failOn     []string // --fail-on
@@ -130,6 +131,8 @@ func parseArgs(args []string) (*options, error) {
 				o.force = true
 			case "skip-unsupported":
 				o.skipUnsup = true
+			case "quiet":
+				o.quiet = true
 			case "tls-verify":
 				o.tlsVerify = true
 			case "prometheus-listen":

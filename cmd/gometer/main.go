@@ -104,6 +104,8 @@ gometer flags:
   --prometheus-listen addr
                      serve live metrics on http://addr/metrics during the run, e.g. :9270
                      (also -Jgometer.prometheus.listen=addr)
+  --quiet            no live status (on a terminal a status line every second, otherwise a line
+                     per summariser interval: users, req/s, errors, p95, samples, requests in flight)
   --fail-on expr     exit 3 when a threshold is passed, e.g. 'error%>1', 'p95>500ms' (repeatable)
   --percentiles m    report percentiles: exact (default) or jmeter (JMeter 5.6's 20,000-sample window)
   --strict           stop reading a JTL at the first malformed row

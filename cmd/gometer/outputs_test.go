@@ -1,10 +1,12 @@
 package main
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -38,5 +40,64 @@ func TestResultsFileSavesRequestHeaders(t *testing.T) {
 	}
 	if n := len(rec.requests()); n != 3 {
 		t.Errorf("server saw %d requests, want 3", n)
+	}
+}
+
+// silentServer accepts connections and never answers.
+func silentServer(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+	})
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	return port
+}
+
+// Against a server that never answers, the live status (plain lines when
+// stdout is not a terminal, at the summariser's interval) shows the users
+// waiting with the age of the oldest request; the end summary names the
+// error. --quiet leaves the status out.
+func TestLiveStatusShowsWaitingUsers(t *testing.T) {
+	port := silentServer(t)
+	dir := t.TempDir()
+	plan := loopPlan(t, dir, port, 3, 0, 1, step{label: "Login", path: "/login", responseTimeout: "4000"})
+	res := runGometer(t, dir, 60*time.Second, "-n", "-t", plan, "-Jsummariser.interval=1")
+	if res.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+	}
+	if strings.Contains(res.stdout, "\033[") {
+		t.Errorf("terminal control characters in a non-terminal stdout:\n%q", res.stdout)
+	}
+	if !regexp.MustCompile(`(?m)^00:00:0\d  users 3  0\.0 req/s  err 0\.00%  p95 -  samples 0  in flight 3 \(oldest \d\.\ds\)$`).MatchString(res.stdout) {
+		t.Errorf("no status line showing 3 users waiting:\n%s", res.stdout)
+	}
+	if !regexp.MustCompile(`Top errors \(3 in all\):\n +3  .*(?i:timeout|timed out).*  \(first: Login\)`).MatchString(res.stdout) {
+		t.Errorf("end summary does not name the timeouts:\n%s", res.stdout)
+	}
+	quiet := runGometer(t, dir, 60*time.Second, "-n", "-t", plan, "-Jsummariser.interval=1", "--quiet")
+	if strings.Contains(quiet.stdout, "in flight") {
+		t.Errorf("--quiet printed the live status:\n%s", quiet.stdout)
 	}
 }

@@ -17,11 +17,13 @@ import (
 	"github.com/gometer/gometer/engine"
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/output"
+	"github.com/gometer/gometer/output/console"
 	"github.com/gometer/gometer/output/graphite"
 	"github.com/gometer/gometer/output/influxdb"
 	"github.com/gometer/gometer/output/prometheus"
 	"github.com/gometer/gometer/report"
 	"github.com/gometer/gometer/runner"
+	"golang.org/x/term"
 )
 
 // defaultProps are the JMeter 5.6.3 defaults gometer's behaviour depends on
@@ -113,6 +115,12 @@ func logFunc(l *slog.Logger) func(level, msg string) {
 	}
 }
 
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
 // backendFactories are the Backend Listener clients gometer runs, by
 // JMeter class name (a plan's BackendListener elements and the
 // gometer.backend.* properties).
@@ -178,6 +186,18 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 	if err != nil {
 		fmt.Fprintf(stderr, "gometer: --prometheus-listen: %v\n", err)
 		return exitUsage, ""
+	}
+	if !o.quiet {
+		// The live status shares stdout with JMeter's console lines: on a
+		// terminal they go through it, so that they never land inside the
+		// status line.
+		sumCfg, err := report.SummariserConfigFromProps(props)
+		if err != nil {
+			return fail("%v", err)
+		}
+		c := console.New(console.Options{Out: stdout, Terminal: isTerminal(stdout), Interval: sumCfg.Interval})
+		live = append(live, c)
+		stdout = c.Writer()
 	}
 	r, err := runner.New(runner.Config{
 		PlanPath:        o.plan,
