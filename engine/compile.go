@@ -27,6 +27,7 @@ type compiler struct {
 	visiting map[*jmx.Element]bool // module targets being expanded
 	includes map[string]bool       // included files being expanded
 	group    *group                // group being compiled
+	auth     authCheck             // Authorization Manager rows gometer cannot apply
 }
 
 // cctx is what a node being compiled inherits from its ancestors.

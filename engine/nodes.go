@@ -60,6 +60,7 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 		})
 		if h != nil {
 			n.smp = h
+			c.checkAuth(el, h)
 		}
 	case "TestAction":
 		n.action, err = c.buildTestAction(el)

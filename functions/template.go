@@ -146,6 +146,29 @@ func (t *Template) AppendEval(dst []byte, c *Context) []byte {
 	return dst
 }
 
+// CallsOnly reports whether every function the template calls is one
+// allowed accepts and none has a ${} reference in its arguments, so that
+// evaluating it before the run (to check a plan) has no side effect that
+// allowed did not vouch for.
+func (t *Template) CallsOnly(allowed func(name string) bool) bool {
+	if t == nil || t.lit {
+		return true
+	}
+	refs := 0
+	for i := range t.parts {
+		switch t.parts[i].kind {
+		case partCall:
+			if !allowed(t.parts[i].text) {
+				return false
+			}
+			refs++
+		case partVar:
+			refs++
+		}
+	}
+	return strings.Count(t.raw, "${") == refs
+}
+
 // IsLiteral reports whether the template has no ${} reference.
 func (t *Template) IsLiteral() bool { return t == nil || t.lit }
 

@@ -26,6 +26,11 @@ type authConfig struct {
 type authEntry struct {
 	url, user, pass *functions.Template
 	digest          bool
+	// unsupported names a mechanism gometer cannot apply (KERBEROS): the
+	// row still takes part in matching, as in JMeter, and the engine
+	// refuses the plan only when some request would use it
+	unsupported string
+	row, line   int
 }
 
 func compileAuth(el *jmx.Element) (*authConfig, error) {
@@ -39,11 +44,13 @@ func compileAuth(el *jmx.Element) (*authConfig, error) {
 		if mech == "" {
 			mech = "BASIC"
 		}
-		if mech != "BASIC" && mech != "DIGEST" && mech != "BASIC_DIGEST" {
-			return nil, fmt.Errorf("%s (%s): authorization %d: mechanism %s is not supported (gometer supports BASIC and DIGEST)",
-				el.Path(), el.Where(), i+1, mech)
+		e := authEntry{row: i + 1, line: a.Line}
+		if e.line == 0 {
+			e.line = item.Line
 		}
-		var e authEntry
+		if mech != "BASIC" && mech != "DIGEST" && mech != "BASIC_DIGEST" {
+			e.unsupported = mech
+		}
 		var err error
 		for _, f := range []struct {
 			dst  **functions.Template
@@ -91,6 +98,88 @@ func (c *authConfig) match(ctx *functions.Context, u *url.URL, s1 string) (*auth
 		}
 	}
 	return nil, ""
+}
+
+// AuthRow is an Authorization Manager row gometer cannot apply that a
+// request of a sampler would use.
+type AuthRow struct {
+	Manager   *jmx.Element
+	Row, Line int
+	Mechanism string
+	URL       string // the row's URL prefix
+}
+
+// probeFuncs are the functions evaluated to check a plan before it runs:
+// they read properties and transform text, and change nothing.
+var probeFuncs = map[string]bool{"__P": true, "__property": true, "__urlencode": true, "__urldecode": true,
+	"__lowercase": true, "__uppercase": true, "__machineName": true, "__machineIP": true, "__env": true}
+
+func probeable(ts ...*functions.Template) bool {
+	for _, t := range ts {
+		if !t.CallsOnly(func(name string) bool { return probeFuncs[name] }) {
+			return false
+		}
+	}
+	return true
+}
+
+// UnusableAuth returns the Authorization Manager row that this sampler's
+// request would use (JMeter takes the first row whose URL prefixes the
+// request's) when gometer cannot apply it. c holds what is known before the
+// run (properties, plan variables); known is false when the URL or a row
+// depends on more, and row is then the first unusable row that might
+// match. A redirect or embedded resource to another URL is not foreseen.
+func (h *HTTP) UnusableAuth(c *functions.Context) (row *AuthRow, known bool) {
+	if h.auth == nil {
+		return nil, true
+	}
+	var first *authEntry
+	for i := range h.auth.entries {
+		if h.auth.entries[i].unsupported != "" {
+			first = &h.auth.entries[i]
+			break
+		}
+	}
+	if first == nil {
+		return nil, true
+	}
+	use := func(e *authEntry, known bool) (*AuthRow, bool) {
+		return &AuthRow{Manager: h.auth.el, Row: e.row, Line: e.line, Mechanism: e.unsupported, URL: e.url.Raw()}, known
+	}
+	u, s := h.staticParsed, h.staticURL
+	if u == nil {
+		urlTpls := []*functions.Template{h.protocol, h.domain, h.port, h.path, h.method, h.encoding}
+		for i := range h.args {
+			urlTpls = append(urlTpls, h.args[i].name, h.args[i].value)
+		}
+		if !probeable(urlTpls...) {
+			return use(first, false)
+		}
+		method := strings.TrimSpace(h.method.Eval(c))
+		if method == "" {
+			method = "GET"
+		}
+		enc := strings.TrimSpace(h.encoding.Eval(c))
+		if enc == "" {
+			enc = "UTF-8"
+		}
+		var err error
+		if s, err = h.buildURL(c, method, enc); err != nil || strings.Contains(s, "${") {
+			return use(first, false)
+		}
+		if u, err = h.parse(s); err != nil {
+			return nil, true // the sample fails before any authorization
+		}
+	}
+	for i := range h.auth.entries {
+		if e := &h.auth.entries[i]; !probeable(e.url) || strings.Contains(e.url.Eval(c), "${") {
+			return use(first, false)
+		}
+	}
+	if m, _ := h.auth.match(c, u, s); m != nil && m.unsupported != "" {
+		return use(m, true)
+	}
+	return nil, true
 }
 
 func basicAuth(user, pass string) string {

@@ -560,12 +560,21 @@ func TestHTTPAuthBasicAndDigest(t *testing.T) {
 			t.Errorf("digest %d: %s %q after %d requests", i, res.ResponseCode, res.Body, digestReqs)
 		}
 	}
-	// Kerberos is refused at compile time, naming the mechanism.
+	// A Kerberos row is compiled, never applied, and named (with its row)
+	// when the sampler's request would use it.
 	bad := elem("AuthManager", "auth", collection("AuthManager.auth_list",
-		elemProp("", "Authorization", sp("Authorization.url", "http://x"), sp("Authorization.mechanism", "KERBEROS"))))
-	_, err := NewHTTP(httpSampler(t, srv.URL, "k", "GET", "/"), HTTPOptions{Auth: bad})
-	if err == nil || !strings.Contains(err.Error(), "KERBEROS") || !strings.Contains(err.Error(), "test.jmx:7") {
-		t.Errorf("kerberos error %v", err)
+		elemProp("", "Authorization", sp("Authorization.url", "http://x"), sp("Authorization.mechanism", "KERBEROS")),
+		elemProp("", "Authorization", sp("Authorization.url", srv.URL+"/k"), sp("Authorization.mechanism", "KERBEROS"))))
+	for path, want := range map[string]int{"/": 0, "/k/1": 2} {
+		h := mustHTTP(t, httpSampler(t, srv.URL, "k", "GET", path), HTTPOptions{Auth: bad})
+		row, known := h.UnusableAuth(newSession().Ctx)
+		switch {
+		case want == 0 && row != nil, want != 0 && (row == nil || row.Row != want || row.Mechanism != "KERBEROS" || !known):
+			t.Errorf("%s: unusable row %+v known=%v, want row %d", path, row, known, want)
+		}
+		if res := h.Sample(context.Background(), newSession()); res.RequestHeaders != "" && strings.Contains(res.RequestHeaders, "Authorization") {
+			t.Errorf("%s: a Kerberos row sends nothing: %s", path, res.RequestHeaders)
+		}
 	}
 }
 

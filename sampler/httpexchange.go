@@ -413,7 +413,7 @@ func (h *HTTP) newRequest(ctx context.Context, c *functions.Context, st *HTTPSta
 		cache.conditional(urlStr, hdr)
 	}
 	if h.auth != nil && len(hdr["Authorization"]) == 0 {
-		if ae, key := h.auth.match(c, u, urlStr); ae != nil {
+		if ae, key := h.auth.match(c, u, urlStr); ae != nil && ae.unsupported == "" {
 			if !ae.digest {
 				hdr["Authorization"] = []string{basicAuth(ae.user.Eval(c), ae.pass.Eval(c))}
 			} else if ch := st.digest[key]; ch != nil {
@@ -531,7 +531,7 @@ func (h *HTTP) redirectHeaders(prev *http.Request, c *functions.Context, u *url.
 	}
 	delete(nh, "Authorization")
 	if h.auth != nil {
-		if ae, _ := h.auth.match(c, u, urlStr); ae != nil && !ae.digest {
+		if ae, _ := h.auth.match(c, u, urlStr); ae != nil && !ae.digest && ae.unsupported == "" {
 			nh["Authorization"] = []string{basicAuth(ae.user.Eval(c), ae.pass.Eval(c))}
 		}
 	}
