@@ -58,3 +58,18 @@ func TestAuthRowsOnlyBlockWhenUsed(t *testing.T) {
 		t.Errorf("URL known from properties and variables: %v", err)
 	}
 }
+
+// Every non-numeric field of a thread group is named in one run.
+func TestEveryBadThreadGroupFieldAtOnce(t *testing.T) {
+	extra := sp("ThreadGroup.duration", "{{DURATION}}") + sp("ThreadGroup.delay", "<delay>") + bp("ThreadGroup.scheduler", true)
+	xml := planXML(tgClass("ThreadGroup", "Users", "{{THREADS}}", "{{RAMP}}", "{{LOOPS}}", extra, get(nil, "A", "/a")))
+	_, err := compileXML(t, xml, Options{})
+	if err == nil {
+		t.Fatal("want a problem")
+	}
+	for _, f := range []string{"num_threads", "ramp_time", "loops", "duration", "delay"} {
+		if !strings.Contains(err.Error(), f) {
+			t.Errorf("%s not named: %v", f, err)
+		}
+	}
+}

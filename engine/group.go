@@ -135,6 +135,7 @@ func (c *compiler) checkNumbers(el *jmx.Element, tpls map[string]*functions.Temp
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	var bad []string // every field at once, so one validate run names them all
 	for _, name := range names {
 		t := tpls[name]
 		if t == nil {
@@ -151,9 +152,11 @@ func (c *compiler) checkNumbers(el *jmx.Element, tpls map[string]*functions.Temp
 			if v != t.Raw() {
 				msg += fmt.Sprintf(" (from %s)", t.Raw())
 			}
-			c.badConfig(el, errors.New(msg))
-			return
+			bad = append(bad, msg)
 		}
+	}
+	if len(bad) > 0 {
+		c.badConfig(el, errors.New(strings.Join(bad, "; ")))
 	}
 }
 
@@ -226,12 +229,19 @@ func perThreadDelay(ramp time.Duration, n int) time.Duration {
 func (t *Test) runGroup(g *group, ph *phaseState) error {
 	ctx := t.newUserContext(t.global.Clone())
 	ctx.ThreadGroupName = g.name
-	for name, tpl := range map[string]*functions.Template{"ThreadGroup.num_threads": g.threads, "LoopController.loops": g.loops} {
-		if v := strings.TrimSpace(tpl.Eval(ctx)); v != "" {
+	var bad []string
+	for _, f := range []struct {
+		name string
+		tpl  *functions.Template
+	}{{"ThreadGroup.num_threads", g.threads}, {"LoopController.loops", g.loops}} {
+		if v := strings.TrimSpace(f.tpl.Eval(ctx)); v != "" {
 			if _, err := strconv.ParseFloat(v, 64); err != nil {
-				return fmt.Errorf("%s: %s: %s: %q is not a number (from %s)", g.el.Where(), g.el.Path(), name, v, tpl.Raw())
+				bad = append(bad, fmt.Sprintf("%s: %q is not a number (from %s)", f.name, v, f.tpl.Raw()))
 			}
 		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("%s: %s: %s", g.el.Where(), g.el.Path(), strings.Join(bad, "; "))
 	}
 	sh := g.shape(ctx)
 	if g.kind == shapeClassic && g.scheduler && sh.duration <= 0 {

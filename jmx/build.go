@@ -1,6 +1,9 @@
 package jmx
 
 import (
+	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -64,6 +67,7 @@ type builder struct {
 	file   string
 	parked bool // control characters were parked by prepare and must be restored
 	pos    map[*etree.Element]position
+	err    *Error // the first value JMeter's loader would refuse
 }
 
 // str restores parked control characters in text taken from the document.
@@ -177,10 +181,20 @@ func (b *builder) property(owner *Element, x *etree.Element, kind Kind) *Propert
 	switch kind {
 	case StringProp, BoolProp, IntProp, LongProp:
 		p.Value = b.text(x)
+		if kind == IntProp || kind == LongProp {
+			b.checkNumber(owner, x, p, kind)
+		}
 	case DoubleProp, FloatProp:
+		if x.FullTag() == "floatProp" {
+			b.refuse(owner, x, "<floatProp> is not a property JMeter 5.6.3 knows (its loader fails with CannotResolveClassException: floatProp); JMeter writes FloatProperty")
+		}
 		if n, ok := b.childText(x, "name"); ok {
 			p.Name = n
-			p.Value, _ = b.childText(x, "value")
+			v, hasValue := b.childText(x, "value")
+			p.Value = v
+			if hasValue {
+				b.checkNumber(owner, x, p, kind)
+			}
 		} else {
 			p.Value = b.text(x)
 		}
@@ -228,4 +242,71 @@ func (b *builder) innerXML(x *etree.Element) string {
 		t.WriteTo(&sb, &ws)
 	}
 	return b.str(sb.String())
+}
+
+// checkNumber refuses a numeric property JMeter's loader cannot read: int
+// and long values are parsed strictly (Integer.parseInt, Long.parseLong:
+// no blank, no spaces, no decimals, in range), double and float values as
+// Double.valueOf (spaces allowed, not empty). JMeter then refuses the plan
+// with a NumberFormatException.
+func (b *builder) checkNumber(owner *Element, x *etree.Element, p *Property, kind Kind) {
+	ok := true
+	switch kind {
+	case IntProp:
+		_, err := strconv.ParseInt(javaSigned(p.Value), 10, 32)
+		ok = err == nil
+	case LongProp:
+		_, err := strconv.ParseInt(javaSigned(p.Value), 10, 64)
+		ok = err == nil
+	default:
+		ok = javaFloat(p.Value)
+	}
+	if !ok {
+		b.refuse(owner, x, fmt.Sprintf("%s %q: %q is not a number JMeter can read (JMeter 5.6.3 refuses the plan: NumberFormatException)", x.FullTag(), p.Name, p.Value))
+	}
+}
+
+// javaSigned makes Java's optional leading '+' acceptable to ParseInt and
+// rejects what ParseInt would take but Java would not ("0x", "_").
+func javaSigned(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && !(i == 0 && (c == '+' || c == '-') && len(s) > 1) {
+			return "x"
+		}
+	}
+	return s
+}
+
+// javaFloat reports whether Double.valueOf accepts s: surrounding blanks,
+// an optional f/F/d/D suffix, decimal or exponent notation, NaN, Infinity.
+func javaFloat(s string) bool {
+	s = strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })
+	unsigned := strings.TrimLeft(s, "+-")
+	if len(s)-len(unsigned) > 1 {
+		return false
+	}
+	if unsigned == "NaN" || unsigned == "Infinity" {
+		return true
+	}
+	if n := len(unsigned); n > 0 && strings.ContainsRune("fFdD", rune(unsigned[n-1])) {
+		unsigned = unsigned[:n-1]
+	}
+	if unsigned == "" || strings.ContainsAny(unsigned, "_xXpPiInN") {
+		return false
+	}
+	_, err := strconv.ParseFloat(unsigned, 64)
+	return err == nil || errors.Is(err, strconv.ErrRange)
+}
+
+// refuse records the first value the loader would refuse, located.
+func (b *builder) refuse(owner *Element, x *etree.Element, msg string) {
+	if b.err != nil {
+		return
+	}
+	p := b.pos[x]
+	path := ""
+	if owner != nil {
+		path = owner.Path()
+	}
+	b.err = &Error{File: b.file, Line: int(p.line), Col: int(p.col), Path: path, Msg: msg}
 }

@@ -153,6 +153,9 @@ func parse(data []byte, file string, strictOnly bool) (*Plan, error) {
 	}
 	plan := &Plan{File: file, Version: b.str(root.SelectAttrValue("jmeter", ""))}
 	b.members(nil, root, func(e *Element) { plan.Roots = append(plan.Roots, e) })
+	if b.err != nil {
+		return nil, b.err
+	}
 	return plan, nil
 }
 

@@ -1,6 +1,7 @@
 package jmx
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -126,5 +127,40 @@ func TestXStreamReferencesConformancePlan(t *testing.T) {
 	}
 	if n != 6 {
 		t.Errorf("%d header managers, want 6", n)
+	}
+}
+
+// Numeric properties JMeter 5.6.3's loader cannot read make it refuse the
+// plan (NumberFormatException); those it reads are accepted.
+func TestNumericPropertiesAsJMeterReadsThem(t *testing.T) {
+	plan := func(prop string) string {
+		return `<jmeterTestPlan><hashTree><TestPlan testname="p">` + prop + `</TestPlan><hashTree/></hashTree></jmeterTestPlan>`
+	}
+	for prop, ok := range map[string]bool{
+		`<longProp name="ThreadGroup.duration"/>`:                                                     false,
+		`<longProp name="d"></longProp>`:                                                              false,
+		`<longProp name="d">5.0</longProp>`:                                                           false,
+		`<longProp name="d">+5</longProp>`:                                                            true,
+		`<longProp name="d">-9223372036854775808</longProp>`:                                          true,
+		`<intProp name="i">abc</intProp>`:                                                             false,
+		`<intProp name="i"> 5</intProp>`:                                                              false,
+		`<intProp name="i">2147483648</intProp>`:                                                      false,
+		`<intProp name="i">0x10</intProp>`:                                                            false,
+		`<IntegerProperty name="i">-7</IntegerProperty>`:                                              true,
+		`<doubleProp><name>x</name><value></value><savedValue>0.0</savedValue></doubleProp>`:          false,
+		`<doubleProp><name>x</name><value> 1.5 </value><savedValue>0.0</savedValue></doubleProp>`:     true,
+		`<doubleProp><name>x</name><value>1e3d</value><savedValue>0.0</savedValue></doubleProp>`:      true,
+		`<FloatProperty><name>x</name><value>NaN</value><savedValue>0.0</savedValue></FloatProperty>`: true,
+		`<floatProp name="x">1.5</floatProp>`:                                                         false,
+		`<boolProp name="b">yes</boolProp>`:                                                           true,
+	} {
+		_, err := Parse([]byte(plan(prop)), "n.jmx")
+		var pe *Error
+		switch {
+		case ok && err != nil:
+			t.Errorf("%s: JMeter reads it, got %v", prop, err)
+		case !ok && (!errors.As(err, &pe) || pe.Line != 1 || pe.Path != "p"):
+			t.Errorf("%s: want a located error, got %v", prop, err)
+		}
 	}
 }
