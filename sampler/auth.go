@@ -155,14 +155,7 @@ func (h *HTTP) UnusableAuth(c *functions.Context) (row *AuthRow, known bool) {
 		if !probeable(urlTpls...) {
 			return use(first, false)
 		}
-		method := strings.TrimSpace(h.method.Eval(c))
-		if method == "" {
-			method = "GET"
-		}
-		enc := strings.TrimSpace(h.encoding.Eval(c))
-		if enc == "" {
-			enc = "UTF-8"
-		}
+		method, enc := h.methodEncoding(c)
 		var err error
 		if s, err = h.buildURL(c, method, enc); err != nil || strings.Contains(s, "${") {
 			return use(first, false)

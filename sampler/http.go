@@ -342,20 +342,27 @@ func (h *HTTP) precomputeURL() {
 			return
 		}
 	}
-	method := strings.TrimSpace(h.method.Eval(nil))
-	if method == "" {
-		method = "GET"
-	}
-	enc := strings.TrimSpace(h.encoding.Eval(nil))
-	if enc == "" {
-		enc = "UTF-8"
-	}
+	method, enc := h.methodEncoding(nil)
 	s, err := h.buildURL(nil, method, enc)
 	var u *url.URL
 	if err == nil {
 		u, err = h.parse(s)
 	}
 	h.staticURL, h.staticParsed, h.staticErr = s, u, err
+}
+
+// methodEncoding is the request method (default GET) and content encoding
+// (default UTF-8).
+func (h *HTTP) methodEncoding(c *functions.Context) (method, enc string) {
+	method = strings.TrimSpace(h.method.Eval(c))
+	if method == "" {
+		method = "GET"
+	}
+	enc = strings.TrimSpace(h.encoding.Eval(c))
+	if enc == "" {
+		enc = "UTF-8"
+	}
+	return method, enc
 }
 
 func propInt(p *functions.Properties, name string, def int) int {
@@ -383,14 +390,7 @@ func (h *HTTP) Sample(ctx context.Context, s *Session) *Result {
 	st := s.HTTP
 	c := s.Ctx
 	label := h.label.Eval(c)
-	method := strings.TrimSpace(h.method.Eval(c))
-	if method == "" {
-		method = "GET"
-	}
-	enc := strings.TrimSpace(h.encoding.Eval(c))
-	if enc == "" {
-		enc = "UTF-8"
-	}
+	method, enc := h.methodEncoding(c)
 	var (
 		urlStr string
 		u      *url.URL
