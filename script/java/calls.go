@@ -266,6 +266,12 @@ func (r *runner) invoke(obj any, name string, args []any) (any, error) {
 	return r.objectMethod(obj, name, args)
 }
 
+// composeCall is the body of a composed closure (f >> g).
+type composeCall struct {
+	base
+	first, second *Closure
+}
+
 // curryCall is the body of a curried closure.
 type curryCall struct {
 	base

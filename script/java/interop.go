@@ -80,17 +80,16 @@ func (r *runner) goCall(obj any, name string, args []any) (any, bool, error) {
 	if chosen == nil {
 		for i := range ms {
 			m := &ms[i]
-			if m.variadic && len(args) >= len(m.in)-1 {
+			if m.variadic && len(args) >= len(m.in)-1 && argsFit(m.in[:len(m.in)-1], args[:len(m.in)-1]) {
 				chosen = m
 				break
-			}
-			if !m.variadic && len(m.in) == len(args) && chosen == nil {
-				chosen = m
 			}
 		}
 	}
 	if chosen == nil {
-		return nil, false, nil
+		// the method exists but not for these arguments (vars.put("k", 5)
+		// fails the same way in JMeter)
+		return nil, true, missingMethod(obj, name, args)
 	}
 	in := make([]reflect.Value, 0, len(args))
 	for i, a := range args {
@@ -134,10 +133,10 @@ func argsFit(in []reflect.Type, args []any) bool {
 		t := in[i]
 		switch t.Kind() {
 		case reflect.String:
-			if _, ok := a.(string); !ok && a != nil {
-				if _, ok := a.(Char); !ok {
-					return false
-				}
+			switch a.(type) {
+			case string, Char, nil:
+			default:
+				return false
 			}
 		case reflect.Int, reflect.Int32, reflect.Int64, reflect.Int16, reflect.Int8, reflect.Uint8:
 			if !isIntegral(a) {

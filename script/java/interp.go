@@ -788,6 +788,17 @@ func (r *runner) eval(n node, f *frame) (any, error) {
 			args = append(args, rest.S...)
 		}
 		return r.callClosure(x.c, args)
+	case *composeCall:
+		rest, _ := f.slots[0].(*List)
+		var args []any
+		if rest != nil {
+			args = rest.S
+		}
+		v, err := r.callClosure(x.first, args)
+		if err != nil {
+			return nil, err
+		}
+		return r.callClosure(x.second, []any{v})
 	case *declStmt, *blockStmt, *ifStmt:
 		return nil, r.exec(n, f)
 	}

@@ -194,6 +194,12 @@ vars.get('missing') == null
 	if ns["count"] != int32(3) || ns["last"] != int32(3) {
 		t.Errorf("BeanShell namespace: %v", ns)
 	}
+	// a Go method called with arguments of the wrong type fails as in JMeter
+	_, _, err = runScript(t, Groovy, "vars.put('k', 5)", g)
+	var me *Exception
+	if !errors.As(err, &me) || me.Class != "groovy.lang.MissingMethodException" || !strings.Contains(me.Message, "java.lang.Integer") {
+		t.Errorf("vars.put('k', 5): %v", err)
+	}
 	// a missing method names method and type
 	_, _, err = runScript(t, Groovy, "prev.fooBar(1)", g)
 	var e *Exception

@@ -25,7 +25,7 @@ func (r *runner) sortList(s []any, cmp any) error {
 		}
 		if cmp != nil {
 			c, _ := cmp.(*Closure)
-			if c != nil && len(c.fn.params) == 1 && !c.fn.implicit {
+			if c != nil && closureArity(c) == 1 {
 				a, err := r.callClosure(c, []any{s[i]})
 				if err != nil {
 					ferr = err
@@ -355,7 +355,7 @@ func (r *runner) listMethod(l *List, name string, args []any) (any, bool, error)
 	case "clone":
 		return &List{S: append([]any(nil), s...), Array: l.Array, Elem: l.Elem, set: l.set}, true, nil
 	case "sort":
-		if !r.groovy || n == 1 && !isAny[*Closure](args[0]) && args[0] != nil {
+		if !r.groovy {
 			var cmp any
 			if n == 1 {
 				cmp = args[0]

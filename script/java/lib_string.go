@@ -295,7 +295,7 @@ func (r *runner) stringMethod(s string, name string, args []any) (any, bool, err
 	case "toString", "intern", "toCharSequence":
 		return s, true, nil
 	case "format": // the static String.format called through an instance
-		if n >= 1 {
+		if _, isStr := args0(args).(string); n >= 1 && isStr {
 			v, err := javaFormat(r, r.toStr(args[0]), args[1:])
 			return v, true, err
 		}
@@ -697,4 +697,11 @@ func parseJavaDouble(s string) (any, error) {
 		return nil, numberFormat(s)
 	}
 	return f, nil
+}
+
+func args0(args []any) any {
+	if len(args) == 0 {
+		return nil
+	}
+	return args[0]
 }

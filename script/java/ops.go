@@ -208,6 +208,16 @@ func (r *runner) binop(op string, a, b any) (any, error) {
 			return out, nil
 		}
 	}
+	if ca, ok := a.(*Closure); ok && (op == ">>" || op == "<<") {
+		if cb, ok := b.(*Closure); ok {
+			first, second := ca, cb
+			if op == "<<" {
+				first, second = cb, ca
+			}
+			return &Closure{fn: &funcDef{name: "composed", closure: true, varargs: true, params: []param{{name: "args"}}, nslots: 1,
+				exprBody: &composeCall{first: first, second: second}}}, nil
+		}
+	}
 	if op == "<<" {
 		switch x := a.(type) {
 		case *List:

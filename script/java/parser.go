@@ -225,7 +225,7 @@ func (p *parser) endStmt() {
 		return
 	}
 	t := p.tok()
-	if t.kind == tEOF || p.is("}") || t.nl {
+	if t.kind == tEOF || p.is("}") || t.nl || p.groovy && p.isKw("else") {
 		return
 	}
 	p.failUnexpected("';'")
@@ -935,7 +935,7 @@ func (p *parser) declOrMethod(top bool) node {
 			return p.multiAssign(start)
 		}
 		// "def String x" is allowed in Groovy
-		if p.tok().kind == tIdent && p.peek(1).kind == tIdent && !reserved[p.peek(1).text] && p.peek(1).text != "in" {
+		if p.tok().kind == tIdent && p.peek(1).kind == tIdent && !reserved[p.peek(1).text] && p.peek(1).text != "in" && !p.peek(1).nl {
 			save := p.i
 			if r, ok := p.tryType(); ok && p.tok().kind == tIdent {
 				tr = r

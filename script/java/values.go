@@ -732,6 +732,8 @@ func javaClassName(v any) string {
 		return "java.time.Duration"
 	case interface{ javaClass() string }:
 		return x.javaClass()
+	case interface{ JavaClass() string }: // bindings may name their JMeter class
+		return x.JavaClass()
 	}
 	return reflect.TypeOf(v).String()
 }
