@@ -93,7 +93,7 @@ type runResult struct {
 	stdout, stderr string
 }
 
-func runGometer(t *testing.T, dir string, timeout time.Duration, args ...string) runResult {
+func runGometer(t testing.TB, dir string, timeout time.Duration, args ...string) runResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()

@@ -109,7 +109,7 @@ func faultPlan(t *testing.T, dir string, s faultSampler, okPort string, loops in
 }
 
 // startTarget serves internal/target on a loopback port for the test.
-func startTarget(t *testing.T) (*target.Server, string) {
+func startTarget(t testing.TB) (*target.Server, string) {
 	t.Helper()
 	srv := target.New(target.Options{Seed: 1})
 	base, err := srv.Start("127.0.0.1:0")
