@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,11 +22,7 @@ import (
 //	go test ./cmd/gometer -run '^$' -bench LiveOutputsOverhead -benchtime 1x [-args -rounds 3 -round 10s]
 func BenchmarkLiveOutputsOverhead(b *testing.B) {
 	db := realserver.StartInfluxDB(b)
-	resp, err := http.PostForm(db.URL+"/query", url.Values{"q": {"CREATE DATABASE jmeter"}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
+	db.CreateDatabase(b, "jmeter")
 	promAddr := fmt.Sprintf("127.0.0.1:%d", realserver.FreePort(b))
 	prom := realserver.StartPrometheus(b, promAddr)
 	prom.WaitFor(b, `up{job="gometer"}`, 30*time.Second, func(r []realserver.Sample) bool { return len(r) == 1 })

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -23,11 +22,7 @@ import (
 func TestBackendListenersAndPrometheusAgainstRealServers(t *testing.T) {
 	db := realserver.StartInfluxDB(t)
 	for _, name := range []string{"jmeter", "summary", "raw"} {
-		resp, err := http.PostForm(db.URL+"/query", url.Values{"q": {"CREATE DATABASE " + name}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		db.CreateDatabase(t, name)
 	}
 	graphite := backendtest.NewTCPRecorder(t)
 	_, gport, _ := net.SplitHostPort(graphite.Addr)

@@ -2,8 +2,6 @@ package grafana
 
 import (
 	"encoding/json"
-	"net/http"
-	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -110,11 +108,7 @@ func queries(d *dashboard, key string, vars map[string]string) []string {
 func TestInfluxDBDashboardQueriesData(t *testing.T) {
 	d := load(t, "gometer-influxdb.json")
 	db := realserver.StartInfluxDB(t)
-	resp, err := http.PostForm(db.URL+"/query", url.Values{"q": {"CREATE DATABASE jmeter"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	db.CreateDatabase(t, "jmeter")
 	samples, err := backendtest.ReadJTL("../../testdata/backend/jmeter.jtl")
 	if err != nil {
 		t.Fatal(err)

@@ -96,3 +96,24 @@ type Series struct {
 	Columns []string          `json:"columns"`
 	Values  [][]any           `json:"values"`
 }
+
+// CreateDatabase creates database name and waits until it is listed (a
+// server that answered /ping may still be opening its meta store).
+func (d *InfluxDB) CreateDatabase(t testing.TB, name string) {
+	t.Helper()
+	waitUntil(t, "CREATE DATABASE "+name, "", 30*time.Second, func() bool {
+		resp, err := http.PostForm(d.URL+"/query", url.Values{"q": {"CREATE DATABASE " + name}})
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		for _, s := range d.Query(t, "", "SHOW DATABASES") {
+			for _, v := range s.Values {
+				if v[0] == name {
+					return true
+				}
+			}
+		}
+		return false
+	})
+}

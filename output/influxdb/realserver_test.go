@@ -1,8 +1,6 @@
 package influxdb
 
 import (
-	"net/http"
-	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -18,11 +16,7 @@ import (
 // float, and counts that add up to the JTL's rows.
 func TestRealInfluxDB(t *testing.T) {
 	db := realserver.StartInfluxDB(t)
-	resp, err := http.PostForm(db.URL+"/query", url.Values{"q": {"CREATE DATABASE jmeter"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	db.CreateDatabase(t, "jmeter")
 	samples, err := backendtest.ReadJTL(goldenDir + "jmeter.jtl")
 	if err != nil {
 		t.Fatal(err)
