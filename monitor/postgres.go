@@ -134,7 +134,7 @@ func (p *postgres) Sample(ctx context.Context, now time.Time) ([]Point, error) {
 // blocks hit and read.
 func (p *postgres) statementDeltas(ctx context.Context, now time.Time) ([]Point, error) {
 	rows, err := p.conn.Query(ctx, `SELECT queryid, query, calls, total_exec_time, rows, shared_blks_hit, shared_blks_read
-		FROM pg_stat_statements WHERE queryid IS NOT NULL AND query NOT LIKE '%pg_stat_statements%'`)
+		FROM pg_stat_statements WHERE queryid IS NOT NULL AND query NOT LIKE '%pg\_stat\_%'`) // not the monitor's own readings
 	if err != nil {
 		return nil, fmt.Errorf("pg_stat_statements: %w", err)
 	}

@@ -78,41 +78,45 @@ func (r *Recorder) Start(run output.Run) error {
 		if pg, ok := m.(*postgres); ok && !pg.Statements() {
 			r.log("WARN", fmt.Sprintf("monitor %s: pg_stat_statements is not installed in this database, so no per-query figures (CREATE EXTENSION pg_stat_statements, with it in shared_preload_libraries)", m.Source()))
 		}
+		// the first reading is the baseline of every delta: taken before
+		// Start returns, so before the first request
+		r.read(m, sp.Interval)
 		r.wg.Add(1)
 		go r.loop(ctx, m, sp.Interval)
 	}
 	return nil
 }
 
-// loop reads m at once, then every interval, and once more when stopped
-// (so the run's last part is covered).
+// read takes one reading of m, with a timeout.
+func (r *Recorder) read(m Monitor, every time.Duration) {
+	rctx, cancel := context.WithTimeout(context.Background(), min(every, 5*time.Second))
+	defer cancel()
+	pts, err := m.Sample(rctx, time.Now())
+	r.write(pts)
+	if err != nil {
+		r.mu.Lock()
+		r.failed[m.Source()]++
+		n := r.failed[m.Source()]
+		r.mu.Unlock()
+		if n == 1 || n%100 == 0 { // not one log line per reading of a server that is down
+			r.log("WARN", fmt.Sprintf("monitor %s: reading %d failed: %v", m.Source(), n, err))
+		}
+	}
+}
+
+// loop reads m every interval, and once more when stopped (so the run's
+// last part is covered).
 func (r *Recorder) loop(ctx context.Context, m Monitor, every time.Duration) {
 	defer r.wg.Done()
 	defer m.Close()
-	read := func() {
-		rctx, cancel := context.WithTimeout(context.Background(), min(every, 5*time.Second))
-		defer cancel()
-		pts, err := m.Sample(rctx, time.Now())
-		r.write(pts)
-		if err != nil {
-			r.mu.Lock()
-			r.failed[m.Source()]++
-			n := r.failed[m.Source()]
-			r.mu.Unlock()
-			if n == 1 || n%100 == 0 { // not one log line per reading of a server that is down
-				r.log("WARN", fmt.Sprintf("monitor %s: reading %d failed: %v", m.Source(), n, err))
-			}
-		}
-	}
-	read()
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
 		case <-t.C:
-			read()
+			r.read(m, every)
 		case <-ctx.Done():
-			read()
+			r.read(m, every)
 			return
 		}
 	}

@@ -213,6 +213,9 @@ type Summary struct {
 	// never reported.
 	Generators    []RunRecord
 	ShardProblems []string
+	// Evidence is what the server monitors say (nil without monitors).
+	Evidence *Evidence
+	monitor  []MonitorLine
 }
 
 // Verdict lets a caller (thresholds) state the report's verdict line.
@@ -232,6 +235,9 @@ type WriteOptions struct {
 	// Generators and ShardProblems describe the shards of a merged run.
 	Generators    []RunRecord
 	ShardProblems []string
+	// Monitor is the server monitors' series for the run (drawn and ranked
+	// against the response times).
+	Monitor []MonitorLine
 }
 
 // WriteReport checks the output folder (see PrepareOutputDir) and writes
@@ -270,7 +276,7 @@ func (c *Collector) write(outDir string, o WriteOptions) (*Summary, error) {
 
 func (c *Collector) summary(o WriteOptions) *Summary {
 	s := &Summary{Title: o.Title, Sources: o.Sources, Mode: c.opts.Stats.Mode, RowsRead: c.rows, BadRows: o.BadRows, GeneratedAt: o.Now,
-		Generators: o.Generators, ShardProblems: o.ShardProblems}
+		Generators: o.Generators, ShardProblems: o.ShardProblems, monitor: o.Monitor}
 	if s.Title == "" {
 		s.Title = c.opts.Title
 	}
@@ -415,6 +421,10 @@ func Generate(jtls []string, outDir string, opts GenerateOptions) (*Summary, err
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	probs := shardProblems(recs, opts.Shards)
+	mon, err := ReadMonitorSeries(jtls)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
 	verdict := opts.Verdict
 	var violations []Violation
 	if len(opts.Thresholds) > 0 {
@@ -432,7 +442,7 @@ func Generate(jtls []string, outDir string, opts GenerateOptions) (*Summary, err
 		verdict = &v
 	}
 	sum, err := c.write(outDir, WriteOptions{Force: opts.Force, Title: opts.Title, Sources: names, Verdict: verdict, BadRows: bad,
-		Generators: recs, ShardProblems: probs})
+		Generators: recs, ShardProblems: probs, Monitor: mon})
 	if err != nil {
 		return nil, err
 	}

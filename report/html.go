@@ -49,6 +49,16 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 {{end}}</tbody></table>
 </section>
 {{end}}
+{{with .Evidence}}<section id="evidence"><h2>Server-side evidence</h2>
+{{if .Movers}}<h3>What moved with the response time</h3><ol class="movers">{{range .Movers}}<li>{{.}}</li>
+{{end}}</ol>{{else}}<p class="none">No monitored signal moved with the response time (|r| ≥ 0.5 over at least 4 intervals).</p>{{end}}
+{{if .Queries}}<h3>Statements by total time during the run</h3>
+<table id="queries-table" class="sortable">
+<thead><tr><th>Statement</th><th data-type="num">Calls</th><th data-type="num">Total ms</th><th data-type="num">Mean ms</th><th data-type="num">Blocks read</th></tr></thead>
+<tbody class="items">{{range .Queries}}<tr><td class="txt">{{.Query}}</td><td>{{.Calls}}</td><td>{{.Total}}</td><td>{{.Mean}}</td><td>{{.Read}}</td></tr>
+{{end}}</tbody></table>{{end}}
+</section>
+{{end}}
 <section id="statistics"><h2>Statistics</h2>
 {{if .Stats}}<input type="search" id="label-filter" class="filter" placeholder="Filter labels (text or regular expression)" aria-label="Filter labels">
 <table id="stats-table" class="sortable">
@@ -140,10 +150,16 @@ type pageData struct {
 	Top5Slots                                                       []int
 	Groups                                                          []chartGroup
 	Generators                                                      []pageGenerator
+	Evidence                                                        *pageEvidence
 	MissingShards                                                   []string
 	Data                                                            template.JS
 	CSS                                                             template.CSS
 	JS                                                              template.JS
+}
+
+type pageEvidence struct {
+	Movers  []string
+	Queries []struct{ Query, Calls, Total, Mean, Read string }
 }
 
 type pageGenerator struct {
@@ -157,7 +173,7 @@ type chartGroup struct {
 
 // groupCharts sorts the charts under three headings, as JMeter's pages do.
 func groupCharts(charts []Chart) []chartGroup {
-	groups := []chartGroup{{Name: "Over time"}, {Name: "Throughput"}, {Name: "Response times"}}
+	groups := []chartGroup{{Name: "Over time"}, {Name: "Throughput"}, {Name: "Response times"}, {Name: "Servers (monitors)"}}
 	of := map[string]int{
 		"hitsPerSecond": 1, "codesPerSecond": 1, "transactionsPerSecond": 1, "totalTPS": 1, "errorsOverTime": 1, "bytesThroughputOverTime": 1,
 		"responseTimeVsRequest": 1, "latencyVsRequest": 1,
@@ -165,7 +181,13 @@ func groupCharts(charts []Chart) []chartGroup {
 	}
 	for _, c := range charts {
 		g := of[c.ID] // everything else is over time
+		if strings.HasPrefix(c.ID, "monitor.") {
+			g = 3
+		}
 		groups[g].Charts = append(groups[g].Charts, c)
+	}
+	if len(groups[3].Charts) == 0 {
+		groups = groups[:3]
 	}
 	return groups
 }
@@ -189,7 +211,35 @@ type jsonSeries struct {
 func renderHTML(w io.Writer, c *Collector, sum *Summary) error {
 	charts := c.series.Charts(c.stats)
 	sum.Granularity = time.Duration(c.series.g) * time.Millisecond
-	d := pageData{Title: sum.Title, Sources: sum.Sources, Mode: modeText(sum.Mode), Verdict: sum.Verdict, BadRows: sum.BadRows,
+	if len(sum.monitor) > 0 {
+		charts = append(charts, monitorCharts(sum.monitor, c.series.g)...)
+		pct := map[int64]float64{}
+		want := pctName(c.stats.opts.Percentiles[1])
+		for _, ch := range charts {
+			if ch.ID != "responseTimePercentilesOverTime" {
+				continue
+			}
+			for _, s := range ch.Series {
+				if s.Name == want {
+					for _, p := range s.Points {
+						pct[int64(p[0])] = p[1]
+					}
+				}
+			}
+		}
+		sum.Evidence = evidence(sum.monitor, pct, c.series.g, sum.PercentTitle[1]+"th pct")
+	}
+	var pe *pageEvidence
+	if ev := sum.Evidence; ev != nil {
+		pe = &pageEvidence{}
+		for _, m := range ev.Movers {
+			pe.Movers = append(pe.Movers, m.Sentence())
+		}
+		for _, q := range ev.TopQueries {
+			pe.Queries = append(pe.Queries, struct{ Query, Calls, Total, Mean, Read string }{q.Query, fmtNum(q.Calls, 0), fmtNum(q.TotalMs, 1), fmtNum(q.MeanMs, 2), fmtNum(q.BlksRead, 0)})
+		}
+	}
+	d := pageData{Evidence: pe, Title: sum.Title, Sources: sum.Sources, Mode: modeText(sum.Mode), Verdict: sum.Verdict, BadRows: sum.BadRows,
 		Granularity: fmtDuration(sum.Granularity), Generated: sum.GeneratedAt.Format("2006-01-02 15:04:05 MST"),
 		Zone: time.Now().Format("MST"), CSS: template.CSS(reportCSS), JS: template.JS(reportJS), Groups: groupCharts(charts)}
 	switch {

@@ -33,6 +33,7 @@ type options struct {
 	shard      int    // --shard i/N: this copy runs shard i (0-based) of N
 	shards     int
 	startAt    string // --start-at: RFC 3339 or Unix ms
+	monitors   []string // --monitor (repeatable)
 	waitShards int    // report --wait-for-shards N
 	waitFor    string // report --wait-timeout
 	positional []string
@@ -162,6 +163,10 @@ func parseArgs(args []string) (*options, error) {
 				if v, err = get(); err == nil {
 					err = o.parseShard(v)
 				}
+			case "monitor":
+				var v string
+				v, err = get()
+				o.monitors = append(o.monitors, v)
 			case "start-at":
 				o.startAt, err = get()
 			case "wait-for-shards":

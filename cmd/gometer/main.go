@@ -113,6 +113,9 @@ gometer flags:
                      plan; their JTLs merge in one report); --shard auto reads JOB_COMPLETION_INDEX
                      and GOMETER_SHARDS (a Kubernetes Indexed Job)
   --start-at T       wait until T (RFC 3339 or Unix ms), then start: shards start together
+  --monitor spec     sample a server during the run, beside the JTL (<jtl>.monitor.jsonl):
+                     postgres://user@host:port/db, redis://host:port, host, process:PID;
+                     ?interval=5s (default), &top=10 (statements kept per reading); repeatable
   --wait-for-shards N  (report) wait until N shards have written their run records
   --wait-timeout d   (report) how long to wait for them (default 1h)
 

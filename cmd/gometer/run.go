@@ -199,6 +199,11 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		live = append(live, c)
 		stdout = c.Writer()
 	}
+	monitors, err := monitorOutputs(o, props)
+	if err != nil {
+		fmt.Fprintf(stderr, "gometer: %v\n", err)
+		return exitUsage, ""
+	}
 	r, err := runner.New(runner.Config{
 		PlanPath:        o.plan,
 		Props:           props,
@@ -212,6 +217,7 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		Stats:           statsOpts,
 		Backends:        backendFactories(),
 		Live:            live,
+		Outputs:         monitors,
 		Stdout:          stdout,
 		Stderr:          stderr,
 		Log:             logFunc(logger),
