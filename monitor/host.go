@@ -14,11 +14,11 @@ import (
 // host reads this machine's CPU (user, system, iowait, steal), memory, load
 // and network and disk rates from Linux's /proc.
 type host struct {
-	proc  string // /proc, or a copy in tests
-	last  time.Time
-	cpu   []float64 // the "cpu" line's fields
-	net   map[string][2]float64
-	disk  map[string][2]float64
+	proc string // /proc, or a copy in tests
+	last time.Time
+	cpu  []float64 // the "cpu" line's fields
+	net  map[string][2]float64
+	disk map[string][2]float64
 }
 
 func newHost() *host { return &host{proc: "/proc"} }

@@ -32,10 +32,10 @@ type options struct {
 	demoDur    string // --duration for demo
 	shard      int    // --shard i/N: this copy runs shard i (0-based) of N
 	shards     int
-	startAt    string // --start-at: RFC 3339 or Unix ms
+	startAt    string   // --start-at: RFC 3339 or Unix ms
 	monitors   []string // --monitor (repeatable)
-	waitShards int    // report --wait-for-shards N
-	waitFor    string // report --wait-timeout
+	waitShards int      // report --wait-for-shards N
+	waitFor    string   // report --wait-timeout
 	positional []string
 }
 

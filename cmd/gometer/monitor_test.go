@@ -106,7 +106,9 @@ func TestMonitorPostgresDuringARun(t *testing.T) {
 
 var spaces = regexp.MustCompile(`\s+`)
 
-func normalise(q string) string { return strings.ToLower(spaces.ReplaceAllString(strings.TrimSpace(q), " ")) }
+func normalise(q string) string {
+	return strings.ToLower(spaces.ReplaceAllString(strings.TrimSpace(q), " "))
+}
 
 // A monitor whose server is down is a warning; the test runs and exits 0.
 func TestMonitorThatCannotConnectIsAWarning(t *testing.T) {
