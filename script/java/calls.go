@@ -156,6 +156,8 @@ func (r *runner) invoke(obj any, name string, args []any) (any, error) {
 	switch x := obj.(type) {
 	case string:
 		v, ok, err = r.stringMethod(x, name, args)
+	case *Decimal:
+		v, ok, err = r.decimalMethod(x, name, args)
 	case int32, int64, float64, float32, int16, int8, int, *big.Int:
 		v, ok, err = r.numberMethod(obj, name, args)
 	case Char:
@@ -889,7 +891,13 @@ func castPrim(k typeKind, v any) (any, error) {
 			return nil, castError(v, "long")
 		}
 		return n, nil
-	case tkDouble, tkBigDecimal:
+	case tkBigDecimal:
+		d, ok := decimalOf(v)
+		if !ok {
+			return nil, castError(v, "java.math.BigDecimal")
+		}
+		return d, nil
+	case tkDouble:
 		f, ok := toFloat(v)
 		if !ok {
 			return nil, castError(v, "double")
@@ -1048,6 +1056,12 @@ func parseNumberAs(k typeKind, s string) (any, error) {
 			return nil, numberFormat(s)
 		}
 		return n, nil
+	case tkBigDecimal:
+		d, ok := parseDecimal(t)
+		if !ok {
+			return nil, numberFormat(s)
+		}
+		return d, nil
 	}
 	f, err := strconv.ParseFloat(t, 64)
 	if err != nil || strings.ContainsAny(t, "xXpP_") {

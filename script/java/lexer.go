@@ -227,6 +227,14 @@ func (l *lexer) number() (token, *lexError) {
 	}
 	l.i = j
 	t := token{text: src[start:j], pos: start}
+	if l.groovy && (isFloat && suffix == 0 || suffix == 'g' && isFloat) {
+		d, ok := parseDecimal(text)
+		if !ok {
+			return token{}, &lexError{start, "malformed number"}
+		}
+		t.kind, t.val = tDouble, d
+		return t, nil
+	}
 	if isFloat || suffix == 'd' || suffix == 'f' {
 		f, err := strconv.ParseFloat(text, 64)
 		if err != nil {

@@ -13,6 +13,11 @@ import (
 // indexes, flags (-#+ 0,( ), width and precision. Date/time conversions
 // (%t) are rejected with Java's exception.
 func javaFormat(r *runner, f string, args []any) (string, error) {
+	if len(args) == 1 { // an Object[] passed for the varargs
+		if l, ok := args[0].(*List); ok && l.Array && (l.Elem == tkAny || l.Elem == tkObject || l.Elem == tkString) {
+			args = l.S
+		}
+	}
 	var b strings.Builder
 	next := 0
 	for i := 0; i < len(f); i++ {
@@ -188,6 +193,23 @@ func javaFormat(r *runner, f string, args []any) (string, error) {
 			}
 			if isIntegral(arg) {
 				return "", badConv(conv, arg)
+			}
+			if d, ok := arg.(*Decimal); ok && conv == 'f' {
+				p := prec
+				if p < 0 {
+					p = 6
+				}
+				rd, _ := d.setScale(int32(p), "HALF_UP")
+				mag := strings.TrimPrefix(rd.plain(), "-")
+				if strings.Contains(flags, ",") {
+					ip, fp, hasF := strings.Cut(mag, ".")
+					mag = groupDigits(ip)
+					if hasF {
+						mag += "." + fp
+					}
+				}
+				b.WriteString(signAndPad(rd.u.Sign() < 0, mag, flags, width))
+				continue
 			}
 			x, ok := toFloat(arg)
 			if !ok {

@@ -263,6 +263,13 @@ func (p *jsonParser) number(class string) (any, error) {
 		}
 	}
 	t := p.s[start:p.i]
+	if isFloat && p.strict { // JsonSlurper: BigDecimal
+		d, ok := parseDecimal(t)
+		if !ok {
+			return nil, jsonErr(p, class, "bad number "+t)
+		}
+		return d, nil
+	}
 	if isFloat {
 		f, err := strconv.ParseFloat(t, 64)
 		if err != nil {
@@ -331,6 +338,8 @@ func (r *runner) writeJSON(b *strings.Builder, v any, st jsonStyle, depth int) e
 		b.WriteString(javafmt.Double(x))
 	case float32:
 		b.WriteString(javafmt.Float(x))
+	case *Decimal:
+		b.WriteString(x.String())
 	case *Map:
 		b.WriteByte('{')
 		for i, k := range x.keys {

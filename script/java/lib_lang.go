@@ -24,7 +24,10 @@ func (r *runner) numberMethod(v any, name string, args []any) (any, bool, error)
 	case "longValue", "toLong":
 		x, _ := castPrim(tkLong, v)
 		return x, true, nil
-	case "doubleValue", "toDouble", "toBigDecimal":
+	case "toBigDecimal":
+		d, _ := decimalOf(v)
+		return d, true, nil
+	case "doubleValue", "toDouble":
 		x, _ := castPrim(tkDouble, v)
 		return x, true, nil
 	case "floatValue", "toFloat":
@@ -790,14 +793,6 @@ func init() {
 			n, _ := toInt64(args[0])
 			return big.NewInt(n), nil
 		}}, fields: map[string]any{"ZERO": big.NewInt(0), "ONE": big.NewInt(1), "TEN": big.NewInt(10)}})
-	register(&class{name: "java.math.BigDecimal", is: isAny[float64],
-		ctor: func(r *runner, args []any) (any, error) {
-			if s, ok := args[0].(string); ok {
-				return parseJavaDouble(s)
-			}
-			return castPrim(tkDouble, args[0])
-		},
-		statics: map[string]staticFn{"valueOf": func(r *runner, args []any) (any, error) { return castPrim(tkDouble, args[0]) }}})
 }
 
 // stdStream is System.out / System.err.

@@ -339,7 +339,13 @@ func (r *runner) groovyStringMethod(s string, name string, args []any) (any, boo
 	case "toLong":
 		v, err := parseJavaInt(strings.TrimSpace(s), 10, 64)
 		return v, true, err
-	case "toDouble", "toBigDecimal", "toFloat":
+	case "toBigDecimal":
+		d, ok := parseDecimal(s)
+		if !ok {
+			return nil, true, numberFormat(s)
+		}
+		return d, true, nil
+	case "toDouble", "toFloat":
 		f, err := parseJavaDouble(s)
 		if name == "toFloat" && err == nil {
 			return float32(f.(float64)), true, nil

@@ -10,6 +10,7 @@ import (
 const (
 	rInt = iota
 	rLong
+	rDecimal
 	rFloat
 	rDouble
 )
@@ -24,6 +25,8 @@ func rank(v any) (int, bool) {
 		return rFloat, true
 	case float64:
 		return rDouble, true
+	case *Decimal:
+		return rDecimal, true
 	}
 	return 0, false
 }
@@ -314,7 +317,7 @@ func (r *runner) arith(op string, a, b any, k int) (any, error) {
 				return nil, newExc("java.lang.ArithmeticException", "/ by zero")
 			}
 			if r.groovy {
-				return groovyDiv(int64(xi), int64(yi)), nil
+				return decimalDiv(&Decimal{u: big.NewInt(int64(xi))}, &Decimal{u: big.NewInt(int64(yi))})
 			}
 			if xi == math.MinInt32 && yi == -1 {
 				return xi, nil
@@ -361,7 +364,7 @@ func (r *runner) arith(op string, a, b any, k int) (any, error) {
 				return nil, newExc("java.lang.ArithmeticException", "/ by zero")
 			}
 			if r.groovy {
-				return groovyDiv(x, y), nil
+				return decimalDiv(&Decimal{u: big.NewInt(x)}, &Decimal{u: big.NewInt(y)})
 			}
 			if x == math.MinInt64 && y == -1 {
 				return x, nil
@@ -399,6 +402,13 @@ func (r *runner) arith(op string, a, b any, k int) (any, error) {
 		case "^":
 			return x ^ y, nil
 		}
+	case rDecimal:
+		x, ok1 := decimalOf(a)
+		y, ok2 := decimalOf(b)
+		if !ok1 || !ok2 {
+			return nil, r.noOp(op, a, b)
+		}
+		return decimalArith(op, x, y, r.groovy)
 	case rFloat, rDouble:
 		x, _ := toFloat(a)
 		y, _ := toFloat(b)
@@ -425,20 +435,6 @@ func (r *runner) arith(op string, a, b any, k int) (any, error) {
 		return v, nil
 	}
 	return nil, r.noOp(op, a, b)
-}
-
-// groovyDiv: Groovy divides integers as BigDecimal. Exact quotients stay
-// integral; others become doubles (a BigDecimal with up to 10 fraction
-// digits in Groovy; see the package README for this difference).
-func groovyDiv(x, y int64) any {
-	if x%y == 0 {
-		q := x / y
-		if q >= math.MinInt32 && q <= math.MaxInt32 {
-			return int32(q)
-		}
-		return q
-	}
-	return float64(x) / float64(y)
 }
 
 func intPow(x, y int64, isInt bool) any {
@@ -512,6 +508,8 @@ func (r *runner) unop(op string, v any) (any, error) {
 			return -int32(x), nil
 		case *big.Int:
 			return new(big.Int).Neg(x), nil
+		case *Decimal:
+			return &Decimal{u: new(big.Int).Neg(x.u), scale: x.scale}, nil
 		case *List:
 			if r.groovy {
 				out := &List{}

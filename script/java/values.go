@@ -209,6 +209,8 @@ func truth(v any) bool {
 		return x.find()
 	case *big.Int:
 		return x.Sign() != 0
+	case *Decimal:
+		return x.u.Sign() != 0
 	case *strBuilder:
 		return x.b.Len() > 0
 	}
@@ -362,7 +364,7 @@ func arrayCode(k typeKind) string {
 
 func isNumber(v any) bool {
 	switch v.(type) {
-	case int32, int64, float64, float32, int, int16, int8, *big.Int:
+	case int32, int64, float64, float32, int, int16, int8, *big.Int, *Decimal:
 		return true
 	}
 	return false
@@ -396,6 +398,9 @@ func toInt64(v any) (int64, bool) {
 		return f2l(float64(x)), true
 	case *big.Int:
 		return x.Int64(), true
+	case *Decimal:
+		d, _ := x.setScale(0, "DOWN")
+		return d.u.Int64(), true
 	}
 	return 0, false
 }
@@ -446,6 +451,8 @@ func toFloat(v any) (float64, bool) {
 	case *big.Int:
 		f, _ := new(big.Float).SetInt(x).Float64()
 		return f, true
+	case *Decimal:
+		return x.float(), true
 	}
 	return 0, false
 }
@@ -523,6 +530,15 @@ func valuesEqual(a, b any) bool {
 }
 
 func compareNumbers(a, b any) (int, bool) {
+	_, da := a.(*Decimal)
+	_, db := b.(*Decimal)
+	if da || db {
+		x, ok1 := decimalOf(a)
+		y, ok2 := decimalOf(b)
+		if ok1 && ok2 {
+			return x.cmp(y), true
+		}
+	}
 	ai, aok := a.(int64)
 	bi, bok := b.(int64)
 	if !aok {
