@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
@@ -38,6 +40,7 @@ type csvData struct {
 type csvFile struct {
 	records csvRows
 	header  []string // the first record, trimmed: variable names when the data set names none
+	readErr error    // the file could not be read (f.err says so with context)
 	err     error
 }
 
@@ -140,14 +143,24 @@ func (c *compiler) buildCSV(el *jmx.Element) (iterListener, error) {
 	if _, err := charset.Lookup(d.encoding); err != nil {
 		return nil, fmt.Errorf("CSV file encoding %q is not a charset gometer knows (Java/IANA names: UTF-8, ISO-8859-1, windows-1252, GB2312, Shift_JIS, UTF-16 …)", d.encoding)
 	}
-	if d.filename.IsLiteral() {
-		name := strings.TrimSpace(d.filename.Raw())
+	literal := d.filename.IsLiteral()
+	name := strings.TrimSpace(d.filename.Raw())
+	if !literal && d.filename.Probeable() {
+		// a name from properties (${__P(csv,…)}) is known now: check it
+		// as a literal one, but keep the template for the run
+		if v := strings.TrimSpace(d.filename.Eval(c.evalContext())); v != "" && !strings.Contains(v, "${") {
+			if f := d.load(c.t, d.path(v)); f.err != nil {
+				return nil, c.csvLoadError(d, v, f)
+			}
+		}
+	}
+	if literal {
 		if name == "" {
 			return nil, fmt.Errorf("CSV Data Set has no file name: %w", errCannotRun)
 		}
 		f := d.load(c.t, d.path(name))
 		if f.err != nil {
-			return nil, fmt.Errorf("%v: %w", f.err, errCannotRun)
+			return nil, c.csvLoadError(d, name, f)
 		}
 		if d.share == "shareMode.thread" {
 			// JMeter keys a user's position by file name (FileServer alias
@@ -162,6 +175,14 @@ func (c *compiler) buildCSV(el *jmx.Element) (iterListener, error) {
 		}
 	}
 	return d, nil
+}
+
+// csvLoadError is a data file that cannot be read, explained when missing.
+func (c *compiler) csvLoadError(d *csvData, name string, f *csvFile) error {
+	if e := c.missingFile("CSV file", name, d.filename.Raw(), d.path(name), f.readErr); e != nil {
+		return fmt.Errorf("%v: %w", e, errCannotRun)
+	}
+	return fmt.Errorf("%v: %w", f.err, errCannotRun)
 }
 
 // csvSplit reports whether property gometer.csv.split asks shards to split
@@ -212,7 +233,13 @@ func (d *csvData) load(t *Test, path string) *csvFile {
 	}
 	f := &csvFile{}
 	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if alt, ok := inDataDir(t.props.GetOr(dataDirProp, ""), path); ok {
+			data, err = os.ReadFile(alt)
+		}
+	}
 	if err != nil {
+		f.readErr = err
 		f.err = fmt.Errorf("CSV file: %w", err)
 	} else {
 		text, derr := decodeText(data, d.encoding)

@@ -169,6 +169,17 @@ func (t *Template) CallsOnly(allowed func(name string) bool) bool {
 	return strings.Count(t.raw, "${") == refs
 }
 
+// pureFunctions read properties or the environment and transform text:
+// evaluating them before the run changes nothing.
+var pureFunctions = map[string]bool{"__P": true, "__property": true, "__urlencode": true, "__urldecode": true,
+	"__lowercase": true, "__uppercase": true, "__machineName": true, "__machineIP": true, "__env": true}
+
+// Probeable reports whether the template can be evaluated to check a plan
+// before it runs (only variables and side-effect-free functions).
+func (t *Template) Probeable() bool {
+	return t.CallsOnly(func(name string) bool { return pureFunctions[name] })
+}
+
 // IsLiteral reports whether the template has no ${} reference.
 func (t *Template) IsLiteral() bool { return t == nil || t.lit }
 

@@ -109,14 +109,9 @@ type AuthRow struct {
 	URL       string // the row's URL prefix
 }
 
-// probeFuncs are the functions evaluated to check a plan before it runs:
-// they read properties and transform text, and change nothing.
-var probeFuncs = map[string]bool{"__P": true, "__property": true, "__urlencode": true, "__urldecode": true,
-	"__lowercase": true, "__uppercase": true, "__machineName": true, "__machineIP": true, "__env": true}
-
 func probeable(ts ...*functions.Template) bool {
 	for _, t := range ts {
-		if !t.CallsOnly(func(name string) bool { return probeFuncs[name] }) {
+		if !t.Probeable() {
 			return false
 		}
 	}

@@ -138,6 +138,11 @@ func parseArgs(args []string) (*options, error) {
 				o.tlsVerify = true
 			case "prometheus-listen":
 				o.promListen, err = get()
+			case "data-dir":
+				var v string
+				if v, err = get(); err == nil {
+					err = o.addProp("gometer.data_dir=" + v)
+				}
 			case "fail-on":
 				var v string
 				v, err = get()

@@ -101,6 +101,8 @@ JMeter flags:
 gometer flags:
   --skip-unsupported run even when the plan has elements gometer cannot run (each is named)
   --tls-verify       verify server certificates (JMeter accepts any)
+  --data-dir folder  a data file (CSV) missing at the plan's path is looked up there by its base name,
+                     e.g. C:/Users/me/users.csv as folder/users.csv (also -Jgometer.data_dir=folder)
   --prometheus-listen addr
                      serve live metrics on http://addr/metrics during the run, e.g. :9270
                      (also -Jgometer.prometheus.listen=addr)
