@@ -107,6 +107,14 @@ func (r *runner) callName(name string, args []any, f *frame) (any, error) {
 		fmt.Fprintln(w, r.display(args[0]))
 		return nil, nil
 	case "print":
+		if out, ok := r.globals["__bsh_out"].(jobject); ok && !r.groovy {
+			var a any = ""
+			if len(args) > 0 {
+				a = args[0]
+			}
+			_, _, err := out.invoke(r, "println", []any{a})
+			return nil, err
+		}
 		w := r.stdout()
 		if len(args) > 0 {
 			if r.groovy {

@@ -826,7 +826,26 @@ func (r *runner) global(x *globalExpr) (any, error) {
 		}
 		return nil, r.excAt(x.pos, "groovy.lang.MissingPropertyException", "No such property: "+x.name+" for class: Script1")
 	}
+	if x.name == "this" {
+		return bshThis{}, nil
+	}
 	return nil, nil // BeanShell: an undefined variable reads as null
+}
+
+// bshThis is BeanShell's "this": only this.interpreter.setOut(stream) is
+// supported, which sends print() to a file stream.
+type bshThis struct{}
+
+func (bshThis) javaClass() string { return "bsh.This" }
+func (bshThis) invoke(r *runner, name string, args []any) (any, bool, error) {
+	if name == "getInterpreter" {
+		return bshThis{}, true, nil
+	}
+	if name == "setOut" && len(args) == 1 {
+		r.globals["__bsh_out"] = args[0]
+		return nil, true, nil
+	}
+	return nil, false, nil
 }
 
 func (r *runner) evalArgs(ns []node, f *frame) ([]any, error) {

@@ -225,6 +225,8 @@ func TestCompileErrorsAreLocated(t *testing.T) {
 		{Java, "String s = \"abc;", 1, 12, ""},
 		{Groovy, "def a = [1, 2\nprintln a", 2, 1, ""},
 		{Groovy, "@Grab('x:y:1')\nimport a.B", 1, 1, "construct 'annotation'"},
+		{BeanShell, "x = 1;\nsource(\"lib.bsh\");", 2, 1, "method source"},
+		{Groovy, "this.interpreter.setOut(p)", 1, 1, "construct 'this.interpreter'"},
 	}
 	for _, c := range cases {
 		_, err := Compile("t", c.src, c.d)
@@ -281,6 +283,50 @@ try { try { throw new RuntimeException('inner') } finally { log << 'f2' } } catc
 println log`, nil)
 	if err != nil || out != "[iae, fin, io, f2, inner]\n" {
 		t.Errorf("try/catch: %q %v", out, err)
+	}
+}
+
+// Files: BeanShell scripts in real plans write CSV lines through
+// this.interpreter.setOut(new PrintStream(new FileOutputStream(path, true))).
+func TestFilesAndBeanShellOut(t *testing.T) {
+	dir := t.TempDir()
+	src := `
+f = new FileOutputStream("out.csv", true);
+p = new PrintStream(f);
+this.interpreter.setOut(p);
+print("a,1");
+print("b," + (1 + 1));
+f.close();
+BufferedReader r = new BufferedReader(new FileReader(new File("out.csv")));
+String first = r.readLine();
+r.close();
+FileWriter w = new FileWriter("other.txt");
+w.write("x=" + first);
+w.close();
+`
+	p, err := Compile("files", src, BeanShell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.BaseDir = dir
+	for i := 0; i < 2; i++ {
+		if _, err := p.Run(context.Background(), map[string]any{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "out.csv"))
+	if string(got) != "a,1\nb,2\na,1\nb,2\n" {
+		t.Errorf("out.csv = %q", got)
+	}
+	got, _ = os.ReadFile(filepath.Join(dir, "other.txt"))
+	if string(got) != "x=a,1" {
+		t.Errorf("other.txt = %q", got)
+	}
+	// Groovy file helpers and a missing file
+	out, _, err := runScript(t, Groovy, "def f = new File(dir, 'g.txt')\nf.text = 'l1\\n'\nf << 'l2\\n'\nprintln f.readLines()\nnew File(dir, 'nope.txt').text", map[string]any{"dir": dir})
+	var e *Exception
+	if out != "[l1, l2]\n" || !errors.As(err, &e) || e.Class != "java.io.FileNotFoundException" {
+		t.Errorf("groovy files: %q %v", out, err)
 	}
 }
 

@@ -259,6 +259,13 @@ func (r *runner) binop(op string, a, b any) (any, error) {
 	}
 	ra, ok1 := rank(a)
 	rb, ok2 := rank(b)
+	if !ok1 && a != nil && r.groovy {
+		// Groovy operator overloading: a.plus(b), a.leftShift(b), ...
+		switch a.(type) {
+		case jobject, *instance:
+			return r.invoke(a, opMethod(op), []any{b})
+		}
+	}
 	if !ok1 || !ok2 {
 		return nil, r.noOp(op, a, b)
 	}

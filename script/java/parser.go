@@ -24,6 +24,7 @@ type parser struct {
 	classes map[string]*classDecl
 	assigns map[string]bool // names assigned or declared at script level
 	unknown []unknownRef
+	calls   []unknownRef // receiver-less calls, checked once all methods are known
 	inClass *classDecl
 	depth   int
 }
@@ -1901,6 +1902,9 @@ func (p *parser) identExpr() node {
 		if p.inClass != nil {
 			return &thisExpr{base{t.pos}}
 		}
+		if p.is(".") && p.peek(1).kind == tIdent && !(!p.groovy && p.peek(1).text == "interpreter") {
+			p.errorAt(t.pos, "this."+p.peek(1).text+" is not supported", "construct 'this."+p.peek(1).text+"'")
+		}
 		return &globalExpr{base{t.pos}, "this"}
 	case "super":
 		p.fail(t.pos, "super is not supported", "construct 'super'")
@@ -1923,6 +1927,9 @@ func (p *parser) identExpr() node {
 		args := p.args()
 		if c, ok := p.imports["#"+name]; ok {
 			return p.makeCall(&classExpr{base{t.pos}, c}, name, args, false, false, t.pos)
+		}
+		if p.inClass == nil {
+			p.calls = append(p.calls, unknownRef{name, t.pos})
 		}
 		return p.finishCall(&callExpr{base: base{t.pos}, name: name, args: args})
 	}

@@ -141,6 +141,12 @@ func Compile(name, src string, d Dialect) (prog *Program, err error) {
 		}
 		p.errorAt(u.pos, "unknown class "+u.name, "class "+u.name)
 	}
+	for _, c := range p.calls {
+		if p.methods[c.name] != nil || builtinFuncs[c.name] || p.assigns[c.name] || p.classes[c.name] != nil {
+			continue
+		}
+		p.errorAt(c.pos, "unknown method "+c.name+"()", "method "+c.name)
+	}
 	if len(p.errs) == 1 {
 		return nil, p.errs[0]
 	}
