@@ -106,6 +106,8 @@ var classes = map[string]classSpec{
 
 	"ResultCollector": {kind: kListener},
 	"BackendListener": {kind: kListener}, // made by Options.OpenListener
+	// The JMeter Prometheus plugin's listener, made by Options.OpenListener.
+	"com.github.johrstrom.listener.PrometheusListener": {kind: kListener},
 
 	// Accepted and ignored: GUI and recorder leftovers, visualizers.
 	"WorkBench":                              {kind: kIgnore},

@@ -30,6 +30,7 @@ import (
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/output"
+	"github.com/gometer/gometer/output/prometheus"
 	"github.com/gometer/gometer/report"
 	"github.com/gometer/gometer/sampler"
 )
@@ -263,6 +264,17 @@ func (r *Runner) openListener(el *jmx.Element) (output.Output, error) {
 		return f, nil
 	case "BackendListener":
 		return r.newBackend("backend listener "+el.Path(), strings.TrimSpace(el.Str("classname")), listenerArgs(el), backendQueue(el))
+	case prometheus.PluginClass:
+		// The JMeter Prometheus plugin's listener: its collectors on
+		// prometheus.ip:prometheus.port, behind a bounded queue like a
+		// Backend Listener.
+		cols := prometheus.PluginCollectors(el)
+		l := &lazy{needs: prometheus.PluginNeeds(cols), make: func(run output.Run) (output.Output, error) {
+			return prometheus.NewPlugin(cols, run)
+		}}
+		q := newQueued(l, r.liveQueue, r.outputWait)
+		r.add("prometheus listener "+el.Path(), q, false)
+		return q, nil
 	}
 	return nil, nil
 }

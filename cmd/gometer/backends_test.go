@@ -110,3 +110,36 @@ func TestBackendListenersAndPrometheusAgainstRealServers(t *testing.T) {
 		return len(r) == 1 && r[0].Value == float64(len(rows))
 	})
 }
+
+// A plan carrying the JMeter Prometheus plugin's listener serves its
+// collectors on prometheus.port; a real Prometheus scraping the run holds
+// counts equal to the JTL's.
+func TestPrometheusPluginListenerAgainstRealPrometheus(t *testing.T) {
+	port := realserver.FreePort(t)
+	prom := realserver.StartPrometheus(t, fmt.Sprintf("127.0.0.1:%d", port))
+	prom.WaitFor(t, `up{job="gometer"}`, 30*time.Second, func(r []realserver.Sample) bool { return len(r) == 1 })
+	_, tport := startTarget(t)
+	dir := t.TempDir()
+	jtl := filepath.Join(dir, "out.jtl")
+	res := runGometer(t, dir, 120*time.Second, "-n", "-t", repoFile("testdata", "backend", "prometheus-plugin-run.jmx"), "-l", jtl,
+		"-Jhost=127.0.0.1", "-Jport="+tport, "-Jprometheus.port="+strconv.Itoa(port), "-Jprometheus.delay=3")
+	if res.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+	}
+	_, rows := readJTL(t, jtl)
+	failed := 0
+	for _, r := range rows {
+		if r["success"] != "true" {
+			failed++
+		}
+	}
+	prom.WaitFor(t, "sum(count_total)", 20*time.Second, func(r []realserver.Sample) bool {
+		return len(r) == 1 && r[0].Value == float64(len(rows))
+	})
+	prom.WaitFor(t, "sum(ratio_failure)", 10*time.Second, func(r []realserver.Sample) bool {
+		return len(r) == 1 && r[0].Value == float64(failed)
+	})
+	prom.WaitFor(t, `sum(rt_as_hist_count{label="Home"})`, 10*time.Second, func(r []realserver.Sample) bool {
+		return len(r) == 1 && r[0].Value == 6
+	})
+}

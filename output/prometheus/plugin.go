@@ -354,3 +354,15 @@ func (p *Plugin) Stop() error {
 	}
 	return p.srv.Close()
 }
+
+// PluginNeeds is what the collectors read beyond the summary fields: the
+// response bodies when one measures ResponseSize (the body's length, as the
+// plugin's getBodySizeAsLong).
+func PluginNeeds(cols []Collector) output.Needs {
+	for _, c := range cols {
+		if c.Measuring == "ResponseSize" && (c.Type == "HISTOGRAM" || c.Type == "SUMMARY") {
+			return output.Needs{ResponseBodies: true}
+		}
+	}
+	return output.Needs{}
+}
