@@ -30,6 +30,7 @@ type options struct {
 	title      string   // --title
 	compare    compareFlags
 	demoDur    string // --duration for demo
+	bottleneck bool   // demo --bottlenecks
 	shard      int    // --shard i/N: this copy runs shard i (0-based) of N
 	shards     int
 	startAt    string   // --start-at: RFC 3339 or Unix ms
@@ -168,6 +169,8 @@ func parseArgs(args []string) (*options, error) {
 				if v, err = get(); err == nil {
 					err = o.parseShard(v)
 				}
+			case "bottlenecks":
+				o.bottleneck = true
 			case "monitor":
 				var v string
 				v, err = get()

@@ -20,6 +20,9 @@ const demoPlan = "testdata/demo/trading.jmx"
 // cmdDemo starts the built-in trading/payment API on a free loopback port,
 // runs the bundled plan against it, writes demo-results.jtl and a report.
 func cmdDemo(o *options, stdout, stderr io.Writer) int {
+	if o.bottleneck {
+		return cmdDemoBottlenecks(o, stdout, stderr)
+	}
 	dur := 15 * time.Second
 	if o.demoDur != "" {
 		d, err := time.ParseDuration(o.demoDur)
