@@ -58,6 +58,8 @@ var classes = map[string]classSpec{
 	"kg.apc.jmeter.samplers.DummySampler": {kind: kSampler},
 	"TestAction":                          {kind: kSampler},
 	"JDBCSampler":                         {kind: kSampler},
+	classHTTP2Sampler:                     {kind: kSampler},
+	classHTTP2Request:                     {kind: kSampler},
 	"JDBCDataSource":                      {kind: kConfig},
 
 	"GenericController":         {kind: kController},

@@ -11,6 +11,7 @@ import (
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/output"
+	"github.com/gometer/gometer/sampler"
 )
 
 // compiler turns the element tree into groups of runnable nodes. It collects
@@ -28,6 +29,7 @@ type compiler struct {
 	includes map[string]bool       // included files being expanded
 	group    *group                // group being compiled
 	auth     authCheck             // Authorization Manager rows gometer cannot apply
+	http2    *sampler.HTTP2Mode    // gometer.http2, read once
 }
 
 // cctx is what a node being compiled inherits from its ancestors.

@@ -42,8 +42,11 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 	}
 	var err error
 	switch el.Class() {
-	case "HTTPSamplerProxy", "HTTPSampler", "HTTPSampler2":
-		merged := mergeHTTPDefaults(el, sc.httpConf)
+	case "HTTPSamplerProxy", "HTTPSampler", "HTTPSampler2", classHTTP2Sampler, classHTTP2Request:
+		mode, merged := c.http2Mode(el)
+		if el.Class() != classHTTP2Request {
+			merged = mergeHTTPDefaults(merged, sc.httpConf)
+		}
 		needs := c.t.outputsNeed(sc.listeners)
 		var h *sampler.HTTP
 		h, err = sampler.NewHTTP(merged, sampler.HTTPOptions{
@@ -57,6 +60,7 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 			Proxy:       c.t.opts.Proxy,
 			DiscardBody: len(sc.posts) == 0 && len(sc.asserts) == 0 && !c.readsPrevious() && !needs.ResponseBodies,
 			Lean:        len(sc.posts) == 0 && len(sc.asserts) == 0 && !needs.RequestDetails && !c.t.hasScripts(),
+			HTTP2:       mode,
 		})
 		if h != nil {
 			n.smp = h

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/sampler"
@@ -42,4 +43,58 @@ func (c *compiler) buildJDBC(el *jmx.Element) (sampler.Sampler, error) {
 		c.t.jdbc = jdbc.NewPools()
 	}
 	return jdbc.NewRequest(el, c.t.jdbc)
+}
+
+// BlazeMeter's HTTP/2 plugin: the current sampler (an HTTP sampler with
+// JMeter's HTTPSampler.* properties) and the legacy one (its own names).
+const (
+	classHTTP2Sampler = "com.blazemeter.jmeter.http2.sampler.HTTP2Sampler"
+	classHTTP2Request = "com.blazemeter.jmeter.http2.sampler.HTTP2Request"
+)
+
+// legacyHTTP2Names maps the legacy HTTP2Request's property names to the HTTP
+// sampler's.
+var legacyHTTP2Names = map[string]string{
+	"HTTP2Request.domain": "HTTPSampler.domain", "HTTP2Request.path": "HTTPSampler.path",
+	"HTTP2Sampler.method": "HTTPSampler.method", "HTTP2Request.protocol": "HTTPSampler.protocol",
+	"HTTP2Request.Arguments": "HTTPsampler.Arguments", "HTTP2Request.postBodyRaw": "HTTPSampler.postBodyRaw",
+	"HTTP2Request.response_timeout": "HTTPSampler.response_timeout", "HTTP2Request.contentEncoding": "HTTPSampler.contentEncoding",
+	"HTTP2Request.follow_redirects": "HTTPSampler.follow_redirects", "HTTP2Request.auto_redirects": "HTTPSampler.auto_redirects",
+}
+
+// http2Mode says how an HTTP sampler uses HTTP/2 — BlazeMeter's samplers
+// always (h2 by ALPN over TLS, h2c with prior knowledge in clear text),
+// JMeter's as the gometer.http2 property says (default off) — and returns
+// the element to build, the legacy sampler's properties renamed.
+func (c *compiler) http2Mode(el *jmx.Element) (sampler.HTTP2Mode, *jmx.Element) {
+	switch el.Class() {
+	case classHTTP2Sampler:
+		return sampler.HTTP2Always, el
+	case classHTTP2Request:
+		cp := *el
+		cp.Props = make([]*jmx.Property, 0, len(el.Props)+1)
+		hasProtocol := false
+		for _, p := range el.Props {
+			if n, ok := legacyHTTP2Names[p.Name]; ok {
+				q := *p
+				q.Name = n
+				p = &q
+			}
+			hasProtocol = hasProtocol || (p.Name == "HTTPSampler.protocol" && p.Value != "")
+			cp.Props = append(cp.Props, p)
+		}
+		if !hasProtocol { // the legacy sampler's default scheme
+			cp.Props = append(cp.Props, &jmx.Property{Name: "HTTPSampler.protocol", Kind: jmx.StringProp, Value: "https"})
+		}
+		return sampler.HTTP2Always, &cp
+	}
+	if c.http2 == nil {
+		v := c.t.props.GetOr("gometer.http2", "off")
+		mode, ok := sampler.ParseHTTP2Mode(v)
+		if !ok { // reported once, on the first HTTP sampler
+			c.badConfig(el, fmt.Errorf("property gometer.http2=%q: use off, on (h2 over TLS by ALPN) or h2c (also HTTP/2 in clear text)", v))
+		}
+		c.http2 = &mode
+	}
+	return *c.http2, el
 }

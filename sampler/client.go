@@ -133,6 +133,11 @@ const maxIdlePerKey = 4
 // in the meantime fails the sample with NoHttpResponseException.
 func (st *HTTPState) roundTrip(ctx context.Context, h *HTTP, req *http.Request, body *reqBody) (*http.Response, error) {
 	// Each step is a function of its own: see exchange on stack depth.
+	if h.http2 != HTTP2Off {
+		if resp, err, ok := st.roundTripH2(ctx, h, req, body); ok {
+			return resp, err
+		}
+	}
 	cc, err := st.acquire(ctx, req)
 	if err != nil {
 		return nil, err

@@ -53,6 +53,9 @@ type HTTPOptions struct {
 	// Lean skips the text fields only readers of request details use
 	// (RequestHeaders, SamplerData); response headers are still kept.
 	Lean bool
+	// HTTP2 is when the sampler speaks HTTP/2 (gometer.http2, or a
+	// BlazeMeter HTTP/2 sampler).
+	HTTP2 HTTP2Mode
 }
 
 // HTTP is a compiled HTTPSamplerProxy. It is immutable and shared by all
@@ -97,6 +100,7 @@ type HTTP struct {
 	imageParser    bool // HTTPSampler.image_parser: fetch embedded resources
 	embedded       embeddedConfig
 	lean           bool
+	http2          HTTP2Mode
 	baseDir        string // directory of the plan, for relative file paths
 
 	// When every part of the URL is literal it is built and parsed once.
@@ -127,7 +131,7 @@ type httpHeader struct {
 // Request Defaults by the engine). Every template is compiled here, once.
 func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 	el = lastPropsWin(el)
-	h := &HTTP{el: el, props: opt.Props, tlsVerify: opt.TLSVerify, staticProxy: opt.Proxy, discard: opt.DiscardBody, lean: opt.Lean}
+	h := &HTTP{el: el, props: opt.Props, tlsVerify: opt.TLSVerify, staticProxy: opt.Proxy, discard: opt.DiscardBody, lean: opt.Lean, http2: opt.HTTP2}
 	if el.File != "" {
 		h.baseDir = filepath.Dir(el.File)
 	}

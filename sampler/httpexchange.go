@@ -311,6 +311,10 @@ func (h *HTTP) exchangeDone(ctx context.Context, st *HTTPState, e *exState) *Res
 	}
 	res.Bytes = st.read.Load() - e.r0
 	res.SentBytes = st.written.Load() - e.w0
+	if st.h2Used {
+		// multiplexed frames: the head as text plus the body, as JMeter counts
+		res.Bytes, res.SentBytes = int64(len(st.respHead))+got, st.h2Sent
+	}
 	res.ResponseHeaders = st.respHead // status line and headers as received
 	res.ResponseCode = statusCode(resp.StatusCode)
 	res.ResponseMessage = reasonPhrase(resp)

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/net/http2"
+
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/jmx"
 )
@@ -72,6 +74,14 @@ type HTTPState struct {
 	// workers download embedded resources in parallel; each has its own
 	// connections and shares this user's cookie jars, caches and DNS caches.
 	workers []*HTTPState
+
+	// HTTP/2: connections by origin (shared with the workers), origins that
+	// answered ALPN with HTTP/1.1, and the current request's figures.
+	h2     *h2Pool
+	h1only map[connKey]bool
+	wantH2 bool  // the connection being dialled offers h2 by ALPN
+	h2Used bool  // the current request went over HTTP/2
+	h2Sent int64 // its request head (as text) and body size
 }
 
 // workerStates returns n worker states, created on first use.
@@ -80,8 +90,11 @@ func (st *HTTPState) workerStates(n int) []*HTTPState {
 		w := NewHTTPState(st.opt)
 		st.workers = append(st.workers, w)
 	}
+	if st.h2 == nil {
+		st.h2 = &h2Pool{t: &http2.Transport{AllowHTTP: true}}
+	}
 	for _, w := range st.workers[:n] {
-		w.cookies, w.caches, w.dnss = st.cookies, st.caches, st.dnss
+		w.cookies, w.caches, w.dnss, w.h2 = st.cookies, st.caches, st.dnss, st.h2
 	}
 	return st.workers[:n]
 }
@@ -139,6 +152,9 @@ func (st *HTTPState) StartIteration(sameUser bool) {
 // Close closes the idle connections.
 func (st *HTTPState) Close() {
 	st.closeIdle()
+	if st.h2 != nil {
+		st.h2.close()
+	}
 	for _, w := range st.workers {
 		w.Close()
 	}
@@ -155,6 +171,7 @@ func (st *HTTPState) begin(connectTO, readTO time.Duration, dns *dnsState) {
 	st.active = true
 	st.respHead = ""
 	st.startedAt = time.Time{}
+	st.h2Used = false
 }
 
 // end stops the response timeout.
@@ -218,6 +235,9 @@ func (st *HTTPState) handshake(ctx context.Context, raw net.Conn, addr string) (
 	}
 	cfg := st.tlsConf.Clone()
 	cfg.ServerName = host
+	if st.wantH2 {
+		cfg.NextProtos = []string{"h2", "http/1.1"}
+	}
 	tc := tls.Client(raw, cfg)
 	// The handshake reads under the socket (response) timeout, as in HttpClient.
 	hctx := ctx

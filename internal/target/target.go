@@ -86,6 +86,7 @@ type Server struct {
 	mu      sync.Mutex // guards the fields below
 	plain   *http.Server
 	secure  *http.Server
+	others  []*http.Server // HTTP/2 and WebSocket listeners
 	tlsCert *x509.Certificate
 }
 
@@ -220,7 +221,7 @@ func selfSigned() (tls.Certificate, *x509.Certificate, error) {
 func (s *Server) Close() error {
 	s.once.Do(func() { close(s.done) })
 	s.mu.Lock()
-	servers := []*http.Server{s.plain, s.secure}
+	servers := append([]*http.Server{s.plain, s.secure}, s.others...)
 	s.mu.Unlock()
 	var errs []error
 	for _, srv := range servers {

@@ -1,0 +1,67 @@
+package sampler
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/gometer/gometer/internal/target"
+)
+
+// HTTP/2 against the target's HTTP/2 listeners: h2 negotiated by ALPN over
+// TLS and h2c with prior knowledge, one multiplexed connection per origin
+// per user (connect time on the first sample only), JTL fields filled.
+func TestHTTP2OverTLSAndCleartext(t *testing.T) {
+	srv := target.New(target.Options{Seed: 1})
+	defer srv.Close()
+	tlsURL, err := srv.StartHTTP2("127.0.0.1:0", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2cURL, err := srv.StartHTTP2("127.0.0.1:0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, base string
+		mode       HTTP2Mode
+		want       string
+	}{
+		{"h2 by ALPN", tlsURL, HTTP2TLS, "HTTP/2.0"},
+		{"h2c prior knowledge", h2cURL, HTTP2Always, "HTTP/2.0"},
+		{"clear text stays HTTP/1.1 unless h2c", h2cURL, HTTP2TLS, "HTTP/1.1"},
+		{"off", tlsURL, HTTP2Off, "HTTP/1.1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSession()
+			s.HTTP = NewHTTPState(StateOptions{})
+			defer s.Close()
+			post := mustHTTP(t, httpSampler(t, c.base, "post", "POST", "/echo",
+				bp("HTTPSampler.postBodyRaw", true), argsProp(targ{value: `{"qty":5}`})), HTTPOptions{HTTP2: c.mode})
+			get := mustHTTP(t, httpSampler(t, c.base, "get", "GET", "/echo"), HTTPOptions{HTTP2: c.mode})
+			r1 := post.Sample(context.Background(), s)
+			r2 := get.Sample(context.Background(), s)
+			for i, r := range []*Result{r1, r2} {
+				if !r.Success || r.ResponseCode != "200" {
+					t.Fatalf("sample %d: %s %s %s", i+1, r.ResponseCode, r.ResponseMessage, r.Body)
+				}
+				proto := "HTTP/1.1"
+				if strings.Contains(r.ResponseHeaders, "x-proto: HTTP/2.0") {
+					proto = "HTTP/2.0"
+				}
+				if !strings.Contains(strings.ToLower(r.ResponseHeaders), "x-proto: "+strings.ToLower(c.want)) {
+					t.Errorf("sample %d served by %s, want %s; headers:\n%s", i+1, proto, c.want, r.ResponseHeaders)
+				}
+				if r.Bytes <= int64(len(r.Body)) || r.SentBytes <= 0 || r.Latency <= 0 || r.Latency > r.Elapsed {
+					t.Errorf("sample %d: bytes %d (body %d) sent %d latency %v elapsed %v", i+1, r.Bytes, len(r.Body), r.SentBytes, r.Latency, r.Elapsed)
+				}
+			}
+			if !strings.Contains(string(r1.Body), `{\"qty\":5}`) && !strings.Contains(string(r1.Body), `"qty":5`) {
+				t.Errorf("the POST body did not arrive: %s", r1.Body)
+			}
+			if r1.Connect <= 0 || r2.Connect != 0 {
+				t.Errorf("connect: first %v (want > 0), second %v (want 0: the connection is reused)", r1.Connect, r2.Connect)
+			}
+		})
+	}
+}
