@@ -134,9 +134,7 @@ const maxIdlePerKey = 4
 func (st *HTTPState) roundTrip(ctx context.Context, h *HTTP, req *http.Request, body *reqBody) (*http.Response, error) {
 	// Each step is a function of its own: see exchange on stack depth.
 	if h.http2 != HTTP2Off {
-		if resp, err, ok := st.roundTripH2(ctx, h, req, body); ok {
-			return resp, err
-		}
+		return st.roundTripAny(ctx, h, req, body) // off the HTTP/1.1 path: its frame stays small
 	}
 	cc, err := st.acquire(ctx, req)
 	if err != nil {

@@ -82,6 +82,22 @@ func (p *h2Pool) close() {
 	p.mu.Unlock()
 }
 
+// roundTripAny is roundTrip for a sampler that may speak HTTP/2.
+func (st *HTTPState) roundTripAny(ctx context.Context, h *HTTP, req *http.Request, body *reqBody) (*http.Response, error) {
+	if resp, err, ok := st.roundTripH2(ctx, h, req, body); ok {
+		return resp, err
+	}
+	cc, err := st.acquire(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := st.exchangeOn(ctx, h, cc, req, body)
+	if err != nil {
+		return nil, st.dropFailed(ctx, h, cc, err)
+	}
+	return resp, nil
+}
+
 // roundTripH2 sends req over HTTP/2 when the sampler asks for it and the
 // origin speaks it; ok is false when the request is for the HTTP/1.1 path.
 func (st *HTTPState) roundTripH2(ctx context.Context, h *HTTP, req *http.Request, body *reqBody) (resp *http.Response, err error, ok bool) {
