@@ -154,8 +154,22 @@ func (scriptObj) invoke(*runner, string, []any) (any, bool, error) {
 	return nil, false, nil
 }
 
-// invoke calls method name on obj.
-func (r *runner) invoke(obj any, name string, args []any) (any, error) {
+// invoke calls method name on obj. A library method called with too few
+// arguments (an index out of range in its Go code) has no such signature:
+// it becomes a MissingMethodException, as the JVM would report.
+func (r *runner) invoke(obj any, name string, args []any) (v any, err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			if _, isRuntime := rec.(interface{ RuntimeError() }); !isRuntime {
+				panic(rec)
+			}
+			v, err = nil, missingMethod(obj, name, args)
+		}
+	}()
+	return r.invoke1(obj, name, args)
+}
+
+func (r *runner) invoke1(obj any, name string, args []any) (any, error) {
 	var (
 		v   any
 		ok  bool
@@ -232,13 +246,13 @@ func (r *runner) invoke(obj any, name string, args []any) (any, error) {
 			}
 			return r.callFunc(def, x, args)
 		}
-		if strings.HasPrefix(name, "get") && len(name) > 3 && len(args) == 0 {
+		if strings.HasPrefix(name, "get") && len(name) > 3 && len(args) == 0 && name[3] < 0x80 {
 			fn := strings.ToLower(name[3:4]) + name[4:]
 			if fv, has := x.fields[fn]; has {
 				return fv, nil
 			}
 		}
-		if strings.HasPrefix(name, "set") && len(name) > 3 && len(args) == 1 {
+		if strings.HasPrefix(name, "set") && len(name) > 3 && len(args) == 1 && name[3] < 0x80 {
 			fn := strings.ToLower(name[3:4]) + name[4:]
 			if _, has := x.fields[fn]; has {
 				x.fields[fn] = args[0]

@@ -36,7 +36,11 @@ func FuzzCompileRun(f *testing.F) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		defer cancel()
+		start := time.Now()
 		_, err = p.Run(ctx, map[string]any{"__stdout": discard{}})
+		if d := time.Since(start); d > 3*time.Second {
+			t.Fatalf("%q ran %v after a 200ms deadline", src, d)
+		}
 		if e, ok := err.(*Exception); ok && strings.Contains(e.Message, "internal interpreter error") {
 			t.Fatalf("internal error running %q: %v", src, err)
 		}

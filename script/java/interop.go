@@ -354,7 +354,7 @@ func (r *runner) goGetProp(obj any, p *propExpr) (any, error) {
 	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
 		rv = rv.Elem()
 	}
-	if rv.Kind() == reflect.Struct {
+	if rv.Kind() == reflect.Struct && p.name != "" {
 		if f := rv.FieldByName(strings.ToUpper(p.name[:1]) + p.name[1:]); f.IsValid() && f.CanInterface() {
 			return fromGo(f), nil
 		}
@@ -370,6 +370,9 @@ func (r *runner) goGetProp(obj any, p *propExpr) (any, error) {
 }
 
 func (r *runner) goSetField(obj any, name string, v any) error {
+	if name == "" {
+		return errors.New("no property name")
+	}
 	rv := reflect.ValueOf(obj)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		if m, ok := obj.(map[string]any); ok {

@@ -532,7 +532,7 @@ func (r *runner) eval(n node, f *frame) (any, error) {
 		if err := r.tick(); err != nil {
 			return nil, err
 		}
-		v, err := x.fn(r, args)
+		v, err := r.callStatic(x.fn, x.cls.simple+"."+x.name, args)
 		return v, r.at(err, x.pos)
 	case *classExpr:
 		return x.cls, nil
@@ -545,7 +545,7 @@ func (r *runner) eval(n node, f *frame) (any, error) {
 			v, err := r.newInstance(x.user.name, args, x.pos)
 			return v, r.at(err, x.pos)
 		}
-		v, err := x.cls.ctor(r, args)
+		v, err := r.callStatic(x.cls.ctor, "new "+x.cls.simple, args)
 		return v, r.at(err, x.pos)
 	case *newArray:
 		return r.newArray(x, f)
@@ -1139,3 +1139,17 @@ func (r *runner) call(fn any, args ...any) (any, error) {
 }
 
 func itoa(n int) string { return formatValue(int32(n), true) }
+
+// callStatic runs a library static method or constructor; too few
+// arguments is a missing signature, not a crash.
+func (r *runner) callStatic(fn staticFn, name string, args []any) (v any, err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			if _, isRuntime := rec.(interface{ RuntimeError() }); !isRuntime {
+				panic(rec)
+			}
+			v, err = nil, newExc("groovy.lang.MissingMethodException", "No signature of method: "+name+"() is applicable for "+itoa(len(args))+" arguments")
+		}
+	}()
+	return fn(r, args)
+}

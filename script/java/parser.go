@@ -2026,6 +2026,9 @@ func (p *parser) newExpr(t *token) node {
 			na.init = p.arrayInit(elem)
 		}
 		na.elem.dims = dims
+		if len(na.dims) == 0 && na.init == nil {
+			p.fail(t.pos, "array dimension missing", "")
+		}
 		return na
 	}
 	if cd := p.classes[tr.name]; cd != nil || p.inClassNamed(tr.name) {
