@@ -119,6 +119,7 @@ type Test struct {
 	readsPrev     int8           // 0 unknown, 1 no, 2 some expression reads the previous response
 	scripts       map[string]int // script elements compiled, by language (nil: none)
 	scriptsInPlan bool           // the plan holds script elements or functions
+	bindingMaps   sync.Pool      // JSR223/BSF bindings recycled between calls and users
 	locks         sync.Map       // CriticalSectionController locks by name
 	state         sync.Map       // run-wide element state shared by users, by sharedKey
 	batches       sync.Pool      // *[]delivery buffers returned by the collector

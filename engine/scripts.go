@@ -259,7 +259,10 @@ func (s *scriptElem) state(u *vuser) *scriptUser {
 		}
 		return st
 	}
-	st := &scriptUser{globals: make(map[string]any, 16)}
+	st := &scriptUser{}
+	if s.family == "BeanShell" {
+		st.globals = make(map[string]any, 16) // the interpreter's variables persist
+	}
 	sl.v = st
 	return st
 }
@@ -273,7 +276,16 @@ func (s *scriptElem) run(u *vuser, extra func(g map[string]any)) (any, map[strin
 	g := st.globals
 	params := s.params.Eval(u.ctx)
 	if s.family != "BeanShell" {
-		clear(g) // JSR223/BSF bindings are new on every call
+		// JSR223/BSF bindings are new on every call: a map from the pool,
+		// so that an idle user keeps none
+		g, _ = u.t.bindingMaps.Get().(map[string]any)
+		if g == nil {
+			g = make(map[string]any, 16)
+		}
+		defer func() {
+			clear(g)
+			u.t.bindingMaps.Put(g)
+		}()
 	}
 	env.Bind(g, s.name, s.fileName, params)
 	if s.family == "BeanShell" {

@@ -3,6 +3,7 @@ package script
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -16,6 +17,10 @@ import (
 type jsProgram struct {
 	prg  *goja.Program
 	pool sync.Pool // *jsRuntime
+	// slots bounds the runs in progress, hence the runtimes alive: scripts
+	// are CPU-bound, and 10,000 users starting at once must not each build
+	// a runtime.
+	slots chan struct{}
 }
 
 type jsRuntime struct {
@@ -32,7 +37,7 @@ func compileJS(name, src string) (runner, error) {
 	if err != nil {
 		return nil, jsCompileError(name, src, err)
 	}
-	return &jsProgram{prg: prg}, nil
+	return &jsProgram{prg: prg, slots: make(chan struct{}, max(4, 2*runtime.GOMAXPROCS(0)))}, nil
 }
 
 func jsCompileError(name, src string, err error) error {
@@ -66,6 +71,12 @@ func newJSRuntime() *jsRuntime {
 }
 
 func (p *jsProgram) run(ctx context.Context, globals map[string]any) (out any, err error) {
+	select {
+	case p.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ErrStopped
+	}
+	defer func() { <-p.slots }()
 	r, _ := p.pool.Get().(*jsRuntime)
 	if r == nil {
 		r = newJSRuntime()
