@@ -146,6 +146,8 @@ type Test struct {
 	live        liveUsers     // running users and groups, for InFlight and GroupCounts
 	globalsOnce sync.Once
 
+	mem *memGuard // stops starting users when memory runs low
+
 	jdbc *jdbc.Pools // JDBC connection pools by variable name; nil without JDBC elements
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -108,10 +107,10 @@ func (c *compiler) compileGroup(el *jmx.Element, plan *level, ph, num int) *grou
 		g.loops = functions.Literal("1")
 	}
 	c.compileShape(g, el)
-	c.checkNumbers(el, map[string]*functions.Template{
-		"ThreadGroup.num_threads": g.threads, "ThreadGroup.ramp_time": g.ramp, "LoopController.loops": g.loops,
-		"ThreadGroup.duration": g.duration, "ThreadGroup.delay": g.delay,
-	})
+	c.checkNumbersAtLoad(el, g)
+	if g.kind == shapeClassic {
+		c.checkThreadCapacity(el, g)
+	}
 	c.group = g
 	g.root = &ctrlBase{el: el, name: g.name}
 	lv := c.levelOf(el)
@@ -123,41 +122,6 @@ func (c *compiler) compileGroup(el *jmx.Element, plan *level, ph, num int) *grou
 	g.root.children = c.compileChildren(el, cx)
 	g.root.slot = c.newSlot()
 	return g
-}
-
-// checkNumbers evaluates a group's numbers with the properties known at
-// load time: a value that is not a number would silently become 0 (JMeter's
-// parse failure default), so it is a problem.
-func (c *compiler) checkNumbers(el *jmx.Element, tpls map[string]*functions.Template) {
-	ctx := c.evalContext()
-	names := make([]string, 0, len(tpls))
-	for n := range tpls {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var bad []string // every field at once, so one validate run names them all
-	for _, name := range names {
-		t := tpls[name]
-		if t == nil {
-			continue
-		}
-		v := strings.TrimSpace(t.Eval(ctx))
-		if v == "" || strings.Contains(v, "${") {
-			// a variable only known at run time (a user-defined variable
-			// computed by a function): checked when the group starts
-			continue
-		}
-		if _, err := strconv.ParseFloat(v, 64); err != nil {
-			msg := fmt.Sprintf("%s: %q is not a number", name, v)
-			if v != t.Raw() {
-				msg += fmt.Sprintf(" (from %s)", t.Raw())
-			}
-			bad = append(bad, msg)
-		}
-	}
-	if len(bad) > 0 {
-		c.badConfig(el, errors.New(strings.Join(bad, "; ")))
-	}
 }
 
 func (c *compiler) newSlot() int {
@@ -173,20 +137,23 @@ func evalInt(t *functions.Template, c *functions.Context, def int64) int64 {
 	}
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
+		if errors.Is(err, strconv.ErrRange) {
+			return v // ParseInt saturates
+		}
 		f, ferr := strconv.ParseFloat(s, 64)
 		if ferr != nil {
 			return def
 		}
-		return int64(f)
+		return clampInt(f, def)
 	}
 	return v
 }
 
 func (g *group) shape(c *functions.Context) shape {
 	s := shape{
-		threads: int(evalInt(g.threads, c, 0)),
-		ramp:    time.Duration(evalInt(g.ramp, c, 0)) * time.Second,
-		loops:   int(evalInt(g.loops, c, 0)),
+		threads: int(min(evalInt(g.threads, c, 0), math.MaxInt32)),
+		ramp:    scaleDuration(evalInt(g.ramp, c, 0), time.Second),
+		loops:   int(max(min(evalInt(g.loops, c, 0), math.MaxInt32), math.MinInt32)),
 	}
 	if s.threads < 0 {
 		s.threads = 0
@@ -195,8 +162,8 @@ func (g *group) shape(c *functions.Context) shape {
 		s.ramp = 0
 	}
 	if g.scheduler {
-		s.duration = time.Duration(evalInt(g.duration, c, 0)) * time.Second
-		s.delay = time.Duration(evalInt(g.delay, c, 0)) * time.Second
+		s.duration = scaleDuration(evalInt(g.duration, c, 0), time.Second)
+		s.delay = scaleDuration(evalInt(g.delay, c, 0), time.Second)
 		if s.delay < 0 {
 			s.delay = 0
 		}
@@ -229,19 +196,8 @@ func perThreadDelay(ramp time.Duration, n int) time.Duration {
 func (t *Test) runGroup(g *group, ph *phaseState) error {
 	ctx := t.newUserContext(t.global.Clone())
 	ctx.ThreadGroupName = g.name
-	var bad []string
-	for _, f := range []struct {
-		name string
-		tpl  *functions.Template
-	}{{"ThreadGroup.num_threads", g.threads}, {"LoopController.loops", g.loops}} {
-		if v := strings.TrimSpace(f.tpl.Eval(ctx)); v != "" {
-			if _, err := strconv.ParseFloat(v, 64); err != nil {
-				bad = append(bad, fmt.Sprintf("%s: %q is not a number (from %s)", f.name, v, f.tpl.Raw()))
-			}
-		}
-	}
-	if len(bad) > 0 {
-		return fmt.Errorf("%s: %s: %s", g.el.Where(), g.el.Path(), strings.Join(bad, "; "))
+	if err := g.checkGroupNumbers(ctx, false); err != nil {
+		return fmt.Errorf("%s: %s: %w", g.el.Where(), g.el.Path(), err)
 	}
 	sh := g.shape(ctx)
 	if g.kind == shapeClassic && g.scheduler && sh.duration <= 0 {
@@ -337,9 +293,14 @@ type userPlan struct {
 }
 
 // spawn starts one user goroutine.
-func (gr *groupRun) spawn(p userPlan, ph *phaseState) {
+// spawn starts a user; false when memory is too low to start one.
+func (gr *groupRun) spawn(p userPlan, ph *phaseState) bool {
+	if gr.t.mem != nil && !gr.t.mem.allow() {
+		return false
+	}
 	gr.wg.Add(1)
 	go gr.runUser(&p, ph)
+	return true
 }
 
 // runUser is one virtual user's life. Its frame and those of the loop it
@@ -527,6 +488,8 @@ func (t *Test) Run(ctx context.Context) error {
 		}
 	}
 	t.ensureGlobals()
+	t.initMemGuard()
+	t.warnOpenFiles()
 	t.sampleVars = nil
 	if v := strings.TrimSpace(t.props.GetOr("sample_variables", "")); v != "" {
 		for _, n := range strings.Split(v, ",") {

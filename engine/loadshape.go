@@ -336,7 +336,10 @@ func (gr *groupRun) runConcurrency(c *functions.Context, ph *phaseState) {
 		for int(running.Load()) < want && !limited.Load() {
 			num++
 			running.Add(1)
-			gr.spawn(userPlan{num: gr.t.userNum(num - 1), end: end, iters: iters, dynamic: true, done: func(lim bool) { running.Add(-1); done(lim) }}, ph)
+			if !gr.spawn(userPlan{num: gr.t.userNum(num - 1), end: end, iters: iters, dynamic: true, done: func(lim bool) { running.Add(-1); done(lim) }}, ph) {
+				running.Add(-1)
+				break // memory is low: no more users
+			}
 		}
 		select {
 		case <-tick.C:
@@ -497,7 +500,10 @@ func (gr *groupRun) runArrivals(c *functions.Context, rate rateFunc, ph *phaseSt
 		}
 		num++
 		users.Add(1)
-		gr.spawn(userPlan{num: gr.t.userNum(num - 1), tokens: tokens, dynamic: true, done: func(bool) { users.Add(-1) }}, ph)
+		if !gr.spawn(userPlan{num: gr.t.userNum(num - 1), tokens: tokens, dynamic: true, done: func(bool) { users.Add(-1) }}, ph) {
+			users.Add(-1) // memory is low: the arrival is dropped
+			continue
+		}
 		select {
 		case tokens <- struct{}{}:
 		case <-ph.stop:

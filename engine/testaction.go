@@ -44,7 +44,7 @@ func (c *compiler) buildTestAction(el *jmx.Element) (*testAction, error) {
 func (a *testAction) perform(u *vuser) flow {
 	switch a.action {
 	case actionPause:
-		d := time.Duration(evalInt(a.duration, u.ctx, 0)) * time.Millisecond
+		d := scaleDuration(evalInt(a.duration, u.ctx, 0), time.Millisecond)
 		if !u.endTime.IsZero() {
 			d = min(d, time.Until(u.endTime)) // the pause is cut at the scheduler's end
 		}

@@ -61,7 +61,7 @@ func (t *constantTimer) modifiable() bool { return true }
 func (t *randomTimer) modifiable() bool   { return true }
 
 func (t *constantTimer) delay(u *vuser) time.Duration {
-	return time.Duration(evalInt(t.delayMS, u.ctx, 0)) * time.Millisecond
+	return scaleDuration(evalInt(t.delayMS, u.ctx, 0), time.Millisecond)
 }
 
 // randomTimer is the Uniform, Gaussian and Poisson random timers: an offset
@@ -83,7 +83,7 @@ func (t *randomTimer) delay(u *vuser) time.Duration {
 	default:
 		ms = math.Abs(float64(poisson(u.ctx.Rand, math.Round(r))) + off)
 	}
-	return time.Duration(int64(ms)) * time.Millisecond
+	return scaleDuration(clampInt(ms, 0), time.Millisecond)
 }
 
 // poisson draws a Poisson-distributed number with mean lambda.
@@ -213,7 +213,7 @@ func (t *syncTimer) delay(u *vuser) time.Duration {
 	u.flush() // the wait may be long
 	var timeout <-chan time.Time
 	if ms := evalInt(t.timeout, u.ctx, 0); ms > 0 {
-		tm := time.NewTimer(time.Duration(ms) * time.Millisecond)
+		tm := time.NewTimer(scaleDuration(ms, time.Millisecond))
 		defer tm.Stop()
 		timeout = tm.C
 	}
@@ -382,8 +382,8 @@ func (t *preciseTimer) delay(u *vuser) time.Duration {
 		return 0
 	}
 	now := time.Now()
-	ms := int64(at*1000 + float64(u.t.startedAt.UnixMilli()-now.UnixMilli()))
-	d := time.Duration(max(0, ms)) * time.Millisecond
+	ms := clampInt(at*1000+float64(u.t.startedAt.UnixMilli()-now.UnixMilli()), 0)
+	d := scaleDuration(max(0, ms), time.Millisecond)
 	if !u.endTime.IsZero() && now.Add(d).After(u.endTime) {
 		u.stop = true // JMeter stops the thread when its next event is past the end
 		return 0

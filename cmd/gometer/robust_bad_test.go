@@ -45,6 +45,8 @@ var badPlans = []badPlan{
 	{file: "wrong-arg-count.jmx", at: []place{{"", `testname="Search"`}}, want: []string{"Bad Plan > Users > Search", "__Random", "arguments"}},
 	// JMeter runs 0 users for a thread count that is not a number.
 	{file: "threads-not-number.jmx", at: []place{{"", `testname="Users"`}}, want: []string{"Bad Plan > Users", `"abc" is not a number`}},
+	// JMeter starts and writes "Min: 9223372036854775807" for a negative duration.
+	{file: "scheduler-negative.jmx", at: []place{{"", `testname="Users"`}}, want: []string{"Bad Plan > Users", `ThreadGroup.duration: "-20" is out of range`}},
 	{file: "csv-missing.jmx", at: []place{{"", `testname="Accounts"`}}, want: []string{"Bad Plan > Users > Accounts", "no-such-accounts.csv"}},
 	{file: "include-missing.jmx", at: []place{{"", `testname="Login fragment"`}}, want: []string{"Bad Plan > Users > Login fragment", "no-such-fragment.jmx"}},
 	{file: "include-cycle.jmx", at: []place{{"fragments/cycle-b.jmx", `testname="Include cycle-a"`}}, want: []string{"Include cycle-a", "cycle-a.jmx", "includes itself"}},

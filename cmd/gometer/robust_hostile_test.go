@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// refusedBeforeStart runs plan with args and asserts gometer refuses it at
+// load: exit 1, the wanted texts and the plan's line, nothing sent, no
+// JTL rows, no "Starting".
+func refusedBeforeStart(t *testing.T, rec *recorder, plan, line string, want []string, args ...string) {
+	t.Helper()
+	dir := t.TempDir()
+	jtl := filepath.Join(dir, "out.jtl")
+	before := len(rec.requests())
+	res := runGometer(t, dir, 30*time.Second, append([]string{"-n", "-t", plan, "-l", jtl, "-Jport=" + rec.port()}, args...)...)
+	out := res.stdout + res.stderr
+	if res.code != 1 {
+		t.Errorf("%v: exit %d, want 1\n%s", args, res.code, out)
+	}
+	where := fmt.Sprintf("%s:%d:", filepath.Base(plan), lineOf(t, plan, line))
+	for _, w := range append(want, where) {
+		if !strings.Contains(out, w) {
+			t.Errorf("%v: the message does not say %q:\n%s", args, w, out)
+		}
+	}
+	if strings.Contains(res.stdout, "Starting standalone test") || strings.Contains(out, "9223372036854775807") {
+		t.Errorf("%v: the test was started:\n%s", args, out)
+	}
+	if n := len(rec.requests()) - before; n != 0 {
+		t.Errorf("%v: %d request(s) reached the server", args, n)
+	}
+	if n := jtlRows(t, jtl); n != 0 {
+		t.Errorf("%v: the JTL has %d row(s)", args, n)
+	}
+}
+
+// TestNumbersThatAreNotNumbers: thread counts and times that are not whole
+// numbers, or would overflow once turned into nanoseconds, are load errors
+// naming the value and the line.
+func TestNumbersThatAreNotNumbers(t *testing.T) {
+	rec := newRecorder(t, nil)
+	plan := repoFile("testdata", "bad", "scheduler-negative.jmx")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-Jthreads=NaN", "-Jduration=5"}, `ThreadGroup.num_threads: "NaN" is not a number`},
+		{[]string{"-Jthreads=Infinity", "-Jduration=5"}, `"Infinity" is not a number`},
+		{[]string{"-Jthreads=1e30", "-Jduration=5"}, `"1e30" is out of range`},
+		{[]string{"-Jthreads=99999999999999999999", "-Jduration=5"}, `"99999999999999999999" is out of range`},
+		{[]string{"-Jthreads=-5", "-Jduration=5"}, `"-5" is out of range`},
+		{[]string{"-Jthreads=2.7", "-Jduration=5"}, `"2.7" is not a whole number`},
+		{[]string{"-Jduration=18446744074"}, `ThreadGroup.duration: "18446744074" is out of range (0s to 9223372036s)`},
+		{[]string{"-Jduration=5", "-Jramp=18446744074"}, `ThreadGroup.ramp_time: "18446744074" is out of range`},
+		{[]string{"-Jduration=-20"}, `ThreadGroup.duration: "-20" is out of range`},
+		// far more users than the machine's memory holds
+		{[]string{"-Jthreads=1000000000", "-Jduration=5"}, "users need about 14 TB of memory"},
+		{[]string{"-Jthreads=50", "-Jduration=5", "-Jgometer.max_threads=10"}, "50 users (about 800 KB of memory) is more than gometer.max_threads=10"},
+	}
+	for _, c := range cases {
+		refusedBeforeStart(t, rec, plan, `testname="Users"`, []string{"Bad Plan > Users", c.want}, c.args...)
+	}
+}
+
+// TestOpenFileLimitWarning: a run whose users need more connections than
+// the process may open is warned about before it starts, naming both
+// numbers and shards as the way out.
+func TestOpenFileLimitWarning(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh to lower the open-file limit with")
+	}
+	rec := newRecorder(t, nil)
+	plan := repoFile("testdata", "bad", "scheduler-negative.jmx")
+	dir := t.TempDir()
+	cmd := exec.Command("sh", "-c", `ulimit -n 100 && exec "$@"`, "sh", binPath, "-n", "-t", plan, "-l", filepath.Join(dir, "out.jtl"),
+		"-Jport="+rec.port(), "-Jthreads=200", "-Jduration=1", "-Jramp=0")
+	cmd.Dir = dir
+	out, _ := cmd.CombinedOutput()
+	for _, w := range []string{"200 users", "at most 100 files", "--shard"} {
+		if !strings.Contains(string(out), w) {
+			t.Errorf("the output does not say %q:\n%s", w, out)
+		}
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit %d, want 0 (a warning only)\n%s", code, out)
+	}
+}
