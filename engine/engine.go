@@ -147,6 +147,10 @@ type Test struct {
 	globalsOnce sync.Once
 
 	mem *memGuard // stops starting users when memory runs low
+	// endGrace is how long a sample in flight at its group's scheduled end
+	// may go on before it is interrupted with endCause.
+	endGrace time.Duration
+	endCause error
 
 	jdbc *jdbc.Pools // JDBC connection pools by variable name; nil without JDBC elements
 }

@@ -369,6 +369,10 @@ func (gr *groupRun) newUser(p *userPlan, ph *phaseState) *vuser {
 		dynamic: p.dynamic,
 		slots:   make([]slot, t.nslots),
 	}
+	u.runCtx = t.hardCtx
+	if !p.end.IsZero() {
+		u.runCtx, u.stopRun = context.WithDeadlineCause(t.hardCtx, p.end.Add(t.endGrace), t.endCause)
+	}
 	u.ctx = t.newUserContext(vars)
 	u.ctx.ThreadNum = u.num
 	u.ctx.ThreadName = u.name
@@ -394,6 +398,9 @@ func (u *vuser) finish() {
 	u.t.active.Add(-1)
 	u.t.finished.Add(1)
 	u.sess.Close()
+	if u.stopRun != nil {
+		u.stopRun()
+	}
 }
 
 // loop runs the user's iterations; true when it ended on its iteration
@@ -489,6 +496,7 @@ func (t *Test) Run(ctx context.Context) error {
 	}
 	t.ensureGlobals()
 	t.initMemGuard()
+	t.initEndGrace()
 	t.warnOpenFiles()
 	t.sampleVars = nil
 	if v := strings.TrimSpace(t.props.GetOr("sample_variables", "")); v != "" {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sampler"
 )
 
 // maxSeconds is the longest ramp-up, duration or delay a thread group may
@@ -211,4 +212,35 @@ func scaleDuration(n int64, unit time.Duration) time.Duration {
 		return math.MinInt64
 	}
 	return time.Duration(n) * unit
+}
+
+// PropShutdownGrace is how long (seconds) samples in flight may go on after
+// a stop was asked or their group's scheduled end passed, before they are
+// interrupted. JMeter waits for them however long they take.
+const (
+	PropShutdownGrace    = "gometer.shutdown_grace"
+	defaultShutdownGrace = 10 * time.Second
+)
+
+// ShutdownGrace reads PropShutdownGrace: whole or fractional seconds ≥ 0.
+func ShutdownGrace(p *functions.Properties) (time.Duration, error) {
+	v, ok := p.Get(PropShutdownGrace)
+	if !ok {
+		return defaultShutdownGrace, nil
+	}
+	secs, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || secs < 0 || math.IsNaN(secs) || secs > float64(maxSeconds) {
+		return 0, fmt.Errorf("property %s=%q: want seconds (0 to %d)", PropShutdownGrace, v, maxSeconds)
+	}
+	return time.Duration(secs * float64(time.Second)), nil
+}
+
+func (t *Test) initEndGrace() {
+	g, err := ShutdownGrace(t.props)
+	if err != nil {
+		t.logf("WARN", "%v: using %v", err, defaultShutdownGrace)
+		g = defaultShutdownGrace
+	}
+	t.endGrace = g
+	t.endCause = &sampler.InterruptedError{Reason: fmt.Sprintf("interrupted: still running %v after the thread group's scheduled end (%s)", g, PropShutdownGrace)}
 }

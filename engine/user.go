@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"math"
 	"runtime"
 	"strconv"
@@ -80,17 +81,22 @@ type vuser struct {
 	// transaction sample is written for it even in parent mode
 	stopAtIterStart bool
 	endTime         time.Time // zero without scheduler
-	ph              *phaseState
-	kill            *atomic.Bool // a starter asks this user to stop (dynamic groups)
-	dynamic         bool         // started by a Concurrency/Arrivals starter, not scheduled
-	slots           []slot
-	passes          []int // pass number (1-based) of each enclosing iterating controller
-	tx              []*txFrame
-	prev            functions.Previous
-	samples         uint64 // samples taken (Gosched guard for empty loops)
-	lastPkg         *samplerNode
-	sleeper         *time.Timer
-	out             []delivery // samples waiting for the collector
+	// runCtx is what the user's samples run under: the run's hard-stop
+	// context, with a deadline past endTime when there is one (a sample
+	// still in flight then is interrupted); stopRun releases it.
+	runCtx  context.Context
+	stopRun context.CancelFunc
+	ph      *phaseState
+	kill    *atomic.Bool // a starter asks this user to stop (dynamic groups)
+	dynamic bool         // started by a Concurrency/Arrivals starter, not scheduled
+	slots   []slot
+	passes  []int // pass number (1-based) of each enclosing iterating controller
+	tx      []*txFrame
+	prev    functions.Previous
+	samples uint64 // samples taken (Gosched guard for empty loops)
+	lastPkg *samplerNode
+	sleeper *time.Timer
+	out     []delivery // samples waiting for the collector
 	// busySince is when the sample in progress started (UnixNano), 0
 	// between samples; Test.InFlight reads it.
 	busySince atomic.Int64
@@ -260,7 +266,7 @@ func (s *samplerNode) sample(u *vuser) flow {
 	if s.script != nil {
 		r = s.script.sampleScript(u)
 	} else {
-		r = s.smp.Sample(u.t.hardCtx, &u.sess)
+		r = s.smp.Sample(u.runCtx, &u.sess)
 	}
 	u.busySince.Store(0)
 	if r == nil {

@@ -175,7 +175,7 @@ func (st *HTTPState) dropFailed(ctx context.Context, h *HTTP, cc *clientConn, er
 		cc.br = nil
 	}
 	if ctx.Err() != nil {
-		return ctx.Err()
+		return context.Cause(ctx)
 	}
 	return err
 }
@@ -191,6 +191,9 @@ func (st *HTTPState) exchangeOn(ctx context.Context, h *HTTP, cc *clientConn, re
 			stop()
 		}
 		return nil, err
+	}
+	if !h.timeoutPerRead && st.readTimeout > 0 {
+		st.respDeadline = time.Now().Add(st.readTimeout)
 	}
 	if cc.br == nil {
 		cc.br = h.bufs.r.Get().(*bufio.Reader)

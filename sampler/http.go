@@ -15,6 +15,12 @@ import (
 	"github.com/gometer/gometer/jmx"
 )
 
+// PropTimeoutPerRead, when "true", applies the response timeout to each
+// read only, as JMeter's socket timeout does; by default it also bounds the
+// whole response, so that a body trickling in a byte at a time cannot hold
+// a sample (and the run) beyond it.
+const PropTimeoutPerRead = "gometer.response_timeout_per_read"
+
 // The HTTP sampler follows JMeter 5.6.3's HttpClient 4 implementation
 // (HTTPSamplerBase, HTTPHC4Impl): requests are written as HC4 writes them
 // (header order and names) on the user's own keep-alive connections, and
@@ -89,6 +95,7 @@ type HTTP struct {
 	maxRedirects   int
 	maxStore       int64
 	defaultTimeout time.Duration
+	timeoutPerRead bool // PropTimeoutPerRead: JMeter's socket timeout only
 	userAgent      string
 	uaValue        []string // userAgent as a header value, built once
 	bufs           *bufPools
@@ -315,6 +322,9 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 		h.maxStore = 10 << 20
 	}
 	h.defaultTimeout = time.Duration(propInt(opt.Props, "httpclient.timeout", 0)) * time.Millisecond
+	if opt.Props != nil {
+		h.timeoutPerRead = strings.EqualFold(strings.TrimSpace(opt.Props.GetOr(PropTimeoutPerRead, "false")), "true")
+	}
 	h.userAgent = DefaultUserAgent
 	if opt.Props != nil {
 		if v, ok := opt.Props.Get("gometer.http.user_agent"); ok {

@@ -69,6 +69,10 @@ func asJava(err error, u *url.URL) *javaError {
 			}
 		}
 	}
+	var ie *InterruptedError
+	if errors.As(err, &ie) {
+		return &javaError{"java.io.InterruptedIOException", ie.Reason}
+	}
 	var te *tlsError
 	if errors.As(err, &te) {
 		if isTimeout(te.err) {
@@ -159,3 +163,9 @@ func syscallText(err error) string {
 	}
 	return s
 }
+
+// InterruptedError is the cause a run gives when it cuts samples short (the
+// scheduler's end, a stop): the sample fails with its reason.
+type InterruptedError struct{ Reason string }
+
+func (e *InterruptedError) Error() string { return e.Reason }

@@ -299,7 +299,7 @@ func (h *HTTP) exchangeDone(ctx context.Context, st *HTTPState, e *exState) *Res
 	}
 	if rerr != nil {
 		if ctx.Err() != nil {
-			rerr = ctx.Err() // the run is stopping: the connection was closed under the read
+			rerr = context.Cause(ctx) // the run is stopping: the connection was closed under the read
 		}
 		je := asJava(rerr, e.u)
 		if je.class == "org.apache.http.ConnectionClosedException" && resp.ContentLength >= 0 {

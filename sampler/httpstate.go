@@ -43,13 +43,16 @@ type HTTPState struct {
 	// Per-sample bookkeeping, set before a request and read after it.
 	connectTimeout time.Duration
 	readTimeout    time.Duration
-	dns            *dnsState // DNS cache manager in scope of the current sample, or nil
-	proxy          *url.URL  // the current sampler's proxy, or nil
-	local          net.IP    // source address of the current sampler (ipSource), or nil
-	gotConn        bool
-	reused         bool
-	connAt         time.Time
-	conn           *countConn // connection of the current request
+	// respDeadline bounds the whole response (head and body) by the
+	// response timeout from when the request was sent; zero: per read only.
+	respDeadline time.Time
+	dns          *dnsState // DNS cache manager in scope of the current sample, or nil
+	proxy        *url.URL  // the current sampler's proxy, or nil
+	local        net.IP    // source address of the current sampler (ipSource), or nil
+	gotConn      bool
+	reused       bool
+	connAt       time.Time
+	conn         *countConn // connection of the current request
 
 	// Bytes read from / written to this user's connections (plaintext,
 	// after TLS).
@@ -164,6 +167,7 @@ func (st *HTTPState) Close() {
 func (st *HTTPState) begin(connectTO, readTO time.Duration, dns *dnsState) {
 	st.connectTimeout = connectTO
 	st.readTimeout = readTO
+	st.respDeadline = time.Time{}
 	st.dns = dns
 	st.gotConn = false
 	st.reused = false
@@ -269,7 +273,11 @@ type countConn struct {
 
 func (c *countConn) Read(p []byte) (int, error) {
 	if to := c.st.readTimeoutNow(); to > 0 {
-		_ = c.Conn.SetReadDeadline(time.Now().Add(to))
+		dl := time.Now().Add(to)
+		if rd := c.st.respDeadline; !rd.IsZero() && rd.Before(dl) {
+			dl = rd // a body that trickles in is still bounded as a whole
+		}
+		_ = c.Conn.SetReadDeadline(dl)
 		c.deadline = true
 	} else if c.deadline {
 		_ = c.Conn.SetReadDeadline(time.Time{})

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -88,5 +89,65 @@ func TestOpenFileLimitWarning(t *testing.T) {
 	}
 	if code := cmd.ProcessState.ExitCode(); code != 0 {
 		t.Errorf("exit %d, want 0 (a warning only)\n%s", code, out)
+	}
+}
+
+// scheduledPlan is loopPlan's plan with the scheduler on for secs seconds.
+func scheduledPlan(t *testing.T, dir, port string, users, secs int, steps ...step) string {
+	t.Helper()
+	path := loopPlan(t, dir, port, users, 0, -1, steps...)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(data), `<boolProp name="ThreadGroup.scheduler">false</boolProp>`, `<boolProp name="ThreadGroup.scheduler">true</boolProp>`, 1)
+	s = strings.Replace(s, `<stringProp name="ThreadGroup.duration"></stringProp>`, fmt.Sprintf(`<stringProp name="ThreadGroup.duration">%d</stringProp>`, secs), 1)
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestTimeBoundsHold: a scheduled run ends on time although its responses
+// trickle in a byte at a time (the response timeout bounds each whole
+// response) or never end (with no timeout, samples in flight are
+// interrupted gometer.shutdown_grace after the scheduled end).
+func TestTimeBoundsHold(t *testing.T) {
+	_, port := startTarget(t)
+	cases := []struct {
+		name string
+		st   step
+		args []string
+		want string
+	}{
+		{"trickle", step{label: "Trickle", path: "/fault/drip?bytes=1000000&ms=100", responseTimeout: "500"}, nil, "java.net.SocketTimeoutException"},
+		{"endless", step{label: "Endless", path: "/fault/drip?bytes=1000000&ms=100"}, []string{"-Jgometer.shutdown_grace=1"}, "scheduled end"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			jtl := filepath.Join(dir, "out.jtl")
+			plan := scheduledPlan(t, dir, port, 2, 2, c.st)
+			start := time.Now()
+			res := runGometer(t, dir, 60*time.Second, append([]string{"-n", "-t", plan, "-l", jtl}, c.args...)...)
+			took := time.Since(start)
+			if res.code != 0 {
+				t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+			}
+			// 2 s of schedule, 1 s of grace; generous for a loaded machine
+			// yet far below the never-ending body
+			if took > 12*time.Second {
+				t.Errorf("a 2 s plan ran %v", took)
+			}
+			rows := checkJTLComplete(t, jtl)
+			if len(rows) == 0 {
+				t.Fatal("no rows")
+			}
+			for _, r := range rows {
+				if r["success"] != "false" || !strings.Contains(r["responseCode"]+r["responseMessage"], c.want) {
+					t.Errorf("row: %s %s %s", r["success"], r["responseCode"], r["responseMessage"])
+				}
+			}
+		})
 	}
 }
