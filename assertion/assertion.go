@@ -11,6 +11,7 @@ package assertion
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/gometer/gometer/extractor/target"
 	"github.com/gometer/gometer/functions"
@@ -57,6 +58,40 @@ func New(el *jmx.Element) (Assertion, error) {
 		return b(el)
 	}
 	return nil, ErrUnsupported
+}
+
+// Options are the run's settings for compiled assertions.
+type Options struct {
+	// RegexMatchTimeout is the budget of one regular-expression match on
+	// the backtracking engine (0: jregex.DefaultMatchTimeout).
+	RegexMatchTimeout time.Duration
+}
+
+// regexUser is an assertion that runs regular expressions.
+type regexUser interface {
+	setMatchTimeout(time.Duration)
+	dangerous() string
+}
+
+// NewWith is New with the run's options.
+func NewWith(el *jmx.Element, o Options) (Assertion, error) {
+	a, err := New(el)
+	if err != nil {
+		return nil, err
+	}
+	if ru, ok := a.(regexUser); ok && o.RegexMatchTimeout != 0 {
+		ru.setMatchTimeout(o.RegexMatchTimeout)
+	}
+	return a, nil
+}
+
+// Dangerous says why an assertion's regular expression may backtrack
+// catastrophically, "" when no known dangerous shape is found.
+func Dangerous(a Assertion) string {
+	if ru, ok := a.(regexUser); ok {
+		return ru.dangerous()
+	}
+	return ""
 }
 
 // scoped is implemented by assertions that honour Assertion.scope.

@@ -2,6 +2,7 @@ package assertion
 
 import (
 	"strings"
+	"time"
 	"unicode/utf16"
 
 	"github.com/gometer/gometer/extractor/jregex"
@@ -159,10 +160,16 @@ func (a *responseAssertion) Assert(c *functions.Context, r *sample.Result) sampl
 					return res
 				}
 			}
+			var err error
 			if contains {
-				found = re.Find(toCheck)
+				found, err = re.Find(toCheck)
 			} else {
-				found = re.Matches(toCheck)
+				found, err = re.Matches(toCheck)
+			}
+			if err != nil {
+				res.Error, res.Failure = true, false
+				res.FailureMessage = err.Error()
+				return res
 			}
 		case equals:
 			found = toCheck == pat
@@ -313,4 +320,28 @@ func equalsDiff(received, comparison string) string {
 	b.WriteString(startEq + diffStart + cmpDelta + diffEnd + endEq)
 	b.WriteString("\n\n")
 	return b.String()
+}
+
+// setMatchTimeout applies the run's regex budget (see NewWith).
+func (a *responseAssertion) setMatchTimeout(d time.Duration) {
+	for _, p := range a.patterns {
+		if p.re != nil {
+			p.re.SetMatchTimeout(d)
+		}
+	}
+	if a.cache != nil {
+		a.cache.MatchTimeout = d
+	}
+}
+
+// dangerous says why one of the patterns may backtrack catastrophically.
+func (a *responseAssertion) dangerous() string {
+	for _, p := range a.patterns {
+		if p.re != nil {
+			if why := p.re.Dangerous(); why != "" {
+				return why
+			}
+		}
+	}
+	return ""
 }

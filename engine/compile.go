@@ -64,6 +64,7 @@ func Compile(plan *jmx.Plan, opts Options) (*Test, error) {
 	// StopNow may come from another goroutine at any time: the context that
 	// cancels requests in flight exists from the start.
 	t.hardCtx, t.hardCancel = context.WithCancel(context.Background())
+	t.hardStop = make(chan struct{})
 	c := &compiler{
 		t:        t,
 		plan:     plan,

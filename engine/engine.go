@@ -132,6 +132,10 @@ type Test struct {
 	stoppedGraceful           atomic.Bool // a graceful stop was requested (ctx or stoptest)
 	stoppedHard               atomic.Bool
 	results                   chan []delivery
+	resMu                     sync.RWMutex // send (R) against closeResults (W)
+	resClosed                 bool
+	hardStop                  chan struct{} // closed by StopNow
+	hardStopOnce              sync.Once
 	ran                       atomic.Bool
 	crashed                   atomic.Int64 // users ended by a panic
 	sampleVars                []string     // sample_variables: variables written with each sample
@@ -208,6 +212,7 @@ func (t *Test) Lag() (worst time.Duration, late int64) {
 // StopNow stops the test hard: no new samples, and requests in flight are
 // cancelled (they are recorded as failed samples).
 func (t *Test) StopNow() {
+	t.hardStopOnce.Do(func() { close(t.hardStop) })
 	t.stoppedHard.Store(true)
 	t.stoppedGraceful.Store(true)
 	if p := t.phase.Load(); p != nil {
@@ -229,5 +234,55 @@ func (t *Test) stopGraceful() {
 func (t *Test) logf(level, format string, args ...any) {
 	if t.opts.Log != nil {
 		t.opts.Log(level, fmt.Sprintf(format, args...))
+	}
+}
+
+// stuckAfter is how long a stop-now waits for users to end before it
+// leaves behind those stuck in work nothing can cancel.
+const stuckAfter = 500 * time.Millisecond
+
+// abandonStuck ends the run without the users still running after a
+// stop-now: each one's samples waiting for delivery are handed over, its
+// sample in flight is recorded as interrupted, and whatever it produces
+// later is dropped (send, once the results are closed).
+func (t *Test) abandonStuck() {
+	now := time.Now()
+	n := 0
+	t.live.mu.Lock()
+	users := make([]*vuser, 0, len(t.live.users))
+	for u := range t.live.users {
+		users = append(users, u)
+	}
+	t.live.mu.Unlock()
+	for _, u := range users {
+		u.outMu.Lock()
+		batch := u.out
+		u.out = nil
+		if s := u.busy.Load(); s != nil {
+			start := time.Unix(0, u.busySince.Load())
+			batch = append(batch, delivery{res: interrupted(s, u.name, start, now), listeners: s.listeners, global: s.global})
+			n++
+		}
+		u.outMu.Unlock()
+		if len(batch) > 0 {
+			t.send(batch)
+		}
+	}
+	t.logf("WARN", "stopped now: %d sample(s) still in flight after %v recorded as interrupted", n, stuckAfter)
+}
+
+// interrupted is the failed sample written for a user stuck in s.
+func interrupted(s *samplerNode, thread string, start, now time.Time) *sample.Result {
+	label := s.el.Name // the label template needs the stuck user's variables
+	if s.label.IsLiteral() {
+		label = s.label.Raw()
+	}
+	msg := fmt.Sprintf("interrupted: the sample did not end within %v of the stop", stuckAfter)
+	return &sample.Result{
+		Label: label, Start: start, Elapsed: now.Sub(start), ThreadName: thread,
+		ResponseCode:    "Non HTTP response code: java.lang.InterruptedException",
+		ResponseMessage: "Non HTTP response message: " + msg,
+		DataType:        "text", Body: []byte("java.lang.InterruptedException: " + msg + "\n"),
+		SampleCount: 1, ErrorCount: 1,
 	}
 }

@@ -515,6 +515,33 @@ func (t *Test) Run(ctx context.Context) error {
 		defer t.jdbc.Close()
 	}
 
+	phasesDone := make(chan error, 1)
+	go func() { phasesDone <- t.runPhases(ctx) }()
+	var runErr error
+	select {
+	case runErr = <-phasesDone:
+	case <-t.hardStop:
+		// Stop now: users that do not end within stuckAfter (stuck in
+		// work nothing can cancel: a regex, a blocking read) are left
+		// behind; their samples in flight are recorded as interrupted.
+		tm := time.NewTimer(stuckAfter)
+		select {
+		case runErr = <-phasesDone:
+		case <-tm.C:
+			t.abandonStuck()
+		}
+		tm.Stop()
+	}
+	t.closeResults()
+	<-collected
+	if n := t.crashed.Load(); n > 0 {
+		runErr = errors.Join(runErr, fmt.Errorf("engine: %d virtual user(s) stopped by an internal error (see the log)", n))
+	}
+	return runErr
+}
+
+// runPhases runs setUp, main and tearDown groups in turn.
+func (t *Test) runPhases(ctx context.Context) error {
 	var runErr error
 	phases := []struct {
 		groups []*group
@@ -553,11 +580,6 @@ func (t *Test) Run(ctx context.Context) error {
 			runErr = err
 		}
 		close(stopWatch)
-	}
-	close(t.results)
-	<-collected
-	if n := t.crashed.Load(); n > 0 {
-		runErr = errors.Join(runErr, fmt.Errorf("engine: %d virtual user(s) stopped by an internal error (see the log)", n))
 	}
 	return runErr
 }
@@ -616,7 +638,9 @@ func (u *vuser) deliver(r *sample.Result, listeners []output.Output, global bool
 			u.out = make([]delivery, 0, deliverBatch)
 		}
 	}
+	u.outMu.Lock()
 	u.out = append(u.out, delivery{res: r, listeners: listeners, global: global})
+	u.outMu.Unlock()
 	// Batching pays only for fast samples; a slow one (the server takes a
 	// while) goes out at once, so outputs see samples when they end.
 	if len(u.out) >= deliverBatch || r.Elapsed > slowSample || r.End().Sub(u.out[0].res.Start) > deliverAfter {
@@ -629,8 +653,27 @@ func (u *vuser) flush() {
 	if len(u.out) == 0 {
 		return
 	}
-	u.t.results <- u.out
+	u.outMu.Lock()
+	u.t.send(u.out)
 	u.out = nil
+	u.outMu.Unlock()
+}
+
+// send hands a batch to the collector, unless the run has ended without
+// this user (it was left behind, stuck): then the batch is dropped.
+func (t *Test) send(batch []delivery) {
+	t.resMu.RLock()
+	if !t.resClosed {
+		t.results <- batch
+	}
+	t.resMu.RUnlock()
+}
+
+func (t *Test) closeResults() {
+	t.resMu.Lock()
+	t.resClosed = true
+	close(t.results)
+	t.resMu.Unlock()
 }
 
 // collect fans samples out to the outputs, in arrival order.

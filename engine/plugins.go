@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gometer/gometer/assertion"
 	"github.com/gometer/gometer/extractor"
+	"github.com/gometer/gometer/extractor/jregex"
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/sample"
 	"github.com/gometer/gometer/sampler"
@@ -30,10 +32,11 @@ func (p extractorPost) process(u *vuser, r *sample.Result) { p.x.Process(u.ctx, 
 
 func (c *compiler) buildPost(el *jmx.Element) (postProcessor, error) {
 	if extractor.Handles(el.Class()) {
-		x, err := extractor.New(el)
+		x, err := extractor.NewWith(el, extractor.Options{RegexMatchTimeout: c.regexTimeout()})
 		if err != nil {
 			return nil, err
 		}
+		c.warnDangerousRegex(el, extractor.Dangerous(x))
 		return extractorPost{x}, nil
 	}
 	return nil, fmt.Errorf("%w: post-processor %s", errUnsupported, el.Class())
@@ -45,10 +48,11 @@ type assertionCheck struct{ a assertion.Assertion }
 func (a assertionCheck) check(u *vuser, r *sample.Result) { assertion.Apply(a.a, u.ctx, r) }
 
 func (c *compiler) buildAssertion(el *jmx.Element) (checker, error) {
-	a, err := assertion.New(el)
+	a, err := assertion.NewWith(el, assertion.Options{RegexMatchTimeout: c.regexTimeout()})
 	if err != nil {
 		return nil, err
 	}
+	c.warnDangerousRegex(el, assertion.Dangerous(a))
 	return assertionCheck{a}, nil
 }
 
@@ -103,4 +107,32 @@ func trimLocation(el *jmx.Element, err error) string {
 	msg := err.Error()
 	prefix := el.Path() + " (" + el.Where() + "): "
 	return strings.TrimPrefix(msg, prefix)
+}
+
+// regexTimeout is the budget of one backtracking regex match: the property
+// jregex.PropMatchTimeout (milliseconds), else jregex's default.
+func (c *compiler) regexTimeout() time.Duration {
+	v, ok := c.t.props.Get(jregex.PropMatchTimeout)
+	if !ok {
+		return jregex.DefaultMatchTimeout
+	}
+	ms, reason := parseWhole(strings.TrimSpace(v), numberRange{lo: 0, hi: maxSeconds * 1000})
+	if reason != "" {
+		c.t.logf("WARN", "property %s=%q %s: using %v", jregex.PropMatchTimeout, v, reason, jregex.DefaultMatchTimeout)
+		return jregex.DefaultMatchTimeout
+	}
+	if ms == 0 {
+		return -1 // no budget
+	}
+	return time.Duration(ms) * time.Millisecond
+}
+
+// warnDangerousRegex warns at load about a pattern with a shape known to
+// backtrack catastrophically; each match is still cut at its budget.
+func (c *compiler) warnDangerousRegex(el *jmx.Element, part string) {
+	if part == "" {
+		return
+	}
+	c.t.logf("WARN", "%s: %s: regular expression part %q repeats a group that itself repeats: it can backtrack for a very long time on some responses; each match gives up after %v (%s)",
+		el.Where(), el.Path(), part, c.regexTimeout(), jregex.PropMatchTimeout)
 }

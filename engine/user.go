@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -97,8 +98,12 @@ type vuser struct {
 	lastPkg *samplerNode
 	sleeper *time.Timer
 	out     []delivery // samples waiting for the collector
-	// busySince is when the sample in progress started (UnixNano), 0
-	// between samples; Test.InFlight reads it.
+	outMu sync.Mutex // out, against abandonStuck
+	// busy is the sampler whose sample is under way (from its start to its
+	// delivery), busySince when it started (UnixNano, 0 between samples):
+	// Test.InFlight reads them, and abandonStuck for a user that does not
+	// stop.
+	busy      atomic.Pointer[samplerNode]
 	busySince atomic.Int64
 	// scripts: the bindings' side of this user, the sampler being run and
 	// the last sample (`prev`); set only in plans with scripts
@@ -262,6 +267,7 @@ func (s *samplerNode) run(u *vuser) flow {
 func (s *samplerNode) sample(u *vuser) flow {
 	c := u.ctx
 	u.busySince.Store(time.Now().UnixNano())
+	u.busy.Store(s)
 	var r *sample.Result
 	if s.script != nil {
 		r = s.script.sampleScript(u)
@@ -270,6 +276,8 @@ func (s *samplerNode) sample(u *vuser) flow {
 	}
 	u.busySince.Store(0)
 	if r == nil {
+		u.busy.Store(nil)
+		u.busySince.Store(0)
 		return flowNext
 	}
 	u.samples++
@@ -317,6 +325,8 @@ func (s *samplerNode) sample(u *vuser) flow {
 		l.process(u, r)
 	}
 	u.deliver(r, s.listeners, s.global)
+	u.busy.Store(nil)
+	u.busySince.Store(0)
 	u.addToTransactions(r, len(u.tx))
 	return u.afterSample(r, logical)
 }

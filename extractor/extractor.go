@@ -15,6 +15,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"strconv"
+	"time"
 
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/jmx"
@@ -66,6 +67,43 @@ func New(el *jmx.Element) (Extractor, error) {
 		return nil, err
 	}
 	return guarded{x}, nil
+}
+
+// Options are the run's settings for compiled extractors.
+type Options struct {
+	// RegexMatchTimeout is the budget of one regular-expression match on
+	// the backtracking engine (0: jregex.DefaultMatchTimeout).
+	RegexMatchTimeout time.Duration
+}
+
+// regexUser is an extractor that runs regular expressions.
+type regexUser interface {
+	setMatchTimeout(time.Duration)
+	dangerous() string
+}
+
+// NewWith is New with the run's options.
+func NewWith(el *jmx.Element, o Options) (Extractor, error) {
+	x, err := New(el)
+	if err != nil {
+		return nil, err
+	}
+	if ru, ok := x.(guarded).x.(regexUser); ok && o.RegexMatchTimeout != 0 {
+		ru.setMatchTimeout(o.RegexMatchTimeout)
+	}
+	return x, nil
+}
+
+// Dangerous says why an extractor's regular expression may backtrack
+// catastrophically, "" when no known dangerous shape is found.
+func Dangerous(x Extractor) string {
+	if g, ok := x.(guarded); ok {
+		x = g.x
+	}
+	if ru, ok := x.(regexUser); ok {
+		return ru.dangerous()
+	}
+	return ""
 }
 
 // guarded keeps a failure inside one extractor from ending the virtual

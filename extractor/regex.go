@@ -3,6 +3,7 @@ package extractor
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gometer/gometer/extractor/jregex"
 	"github.com/gometer/gometer/extractor/target"
@@ -13,6 +14,7 @@ import (
 
 // regexExtractor is JMeter's RegexExtractor.
 type regexExtractor struct {
+	name       string
 	scope      target.Scope
 	field      target.Str
 	refName    target.Str
@@ -33,7 +35,7 @@ type tplPart struct {
 }
 
 func newRegex(el *jmx.Element) (Extractor, error) {
-	x := &regexExtractor{}
+	x := &regexExtractor{name: el.Name}
 	var err error
 	if x.scope, err = target.ParseScope(el, "Sample.scope"); err != nil {
 		return nil, err
@@ -148,7 +150,14 @@ func (x *regexExtractor) Process(c *functions.Context, r *sample.Result) {
 	if tpl == nil {
 		tpl = parseTemplate(x.template.Eval(c))
 	}
-	matches := x.matches(c, re, r, matchNumber)
+	matches, err := x.matches(c, re, r, matchNumber)
+	if err != nil {
+		// A match that ran out of its budget fails the sample, naming the
+		// extractor; the default value stays.
+		r.Success = false
+		r.Assertions = append(r.Assertions, sample.AssertionResult{Name: x.name, Error: true, FailureMessage: err.Error()})
+		return
+	}
 	prevCount := previousCount(vars, ref)
 	matchCount := 0
 	if matchNumber >= 0 {
@@ -185,11 +194,11 @@ func (x *regexExtractor) Process(c *functions.Context, r *sample.Result) {
 
 // matches collects matches over the samples in scope (or the scope
 // variable), stopping early once match number n>0 is reached.
-func (x *regexExtractor) matches(c *functions.Context, re *jregex.Regex, r *sample.Result, n int) []jregex.Match {
+func (x *regexExtractor) matches(c *functions.Context, re *jregex.Regex, r *sample.Result, n int) ([]jregex.Match, error) {
 	if x.scope.Kind == target.Variable {
 		in, ok := c.Vars.Get(x.scope.Variable.Eval(c))
 		if !ok {
-			return nil
+			return nil, nil
 		}
 		return re.FindAll(in, max(n, 0))
 	}
@@ -201,12 +210,34 @@ func (x *regexExtractor) matches(c *functions.Context, re *jregex.Regex, r *samp
 			limit = n - len(out)
 		}
 		// matches point into the body; values are cloned when stored
-		out = append(out, re.FindAll(field.View(s), limit)...)
+		ms, err := re.FindAll(field.View(s), limit)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ms...)
 		if n > 0 && len(out) >= n {
 			break
 		}
 	}
-	return out
+	return out, nil
+}
+
+// setMatchTimeout applies the run's regex budget (see NewWith).
+func (x *regexExtractor) setMatchTimeout(d time.Duration) {
+	if x.re != nil {
+		x.re.SetMatchTimeout(d)
+	}
+	if x.cache != nil {
+		x.cache.MatchTimeout = d
+	}
+}
+
+// Dangerous says why the extractor's pattern may backtrack catastrophically.
+func (x *regexExtractor) dangerous() string {
+	if x.re == nil {
+		return ""
+	}
+	return x.re.Dangerous()
 }
 
 // pick returns match n (1-based), a random one for 0, nil when out of range.

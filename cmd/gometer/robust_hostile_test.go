@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -149,5 +150,149 @@ func TestTimeBoundsHold(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// runawayPlan writes a plan whose users each answer "Quick" from the
+// target, then run a regex extractor with a catastrophically backtracking
+// pattern over a variable in "Work" (a Debug Sampler).
+func runawayPlan(t *testing.T, dir, port string, users, loops int) string {
+	t.Helper()
+	plan := fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
+<jmeterTestPlan version="1.2" properties="5.0" jmeter="5.6.3">
+  <hashTree>
+    <TestPlan guiclass="TestPlanGui" testclass="TestPlan" testname="Runaway Plan">
+      <elementProp name="TestPlan.user_defined_variables" elementType="Arguments">
+        <collectionProp name="Arguments.arguments">
+          <elementProp name="input" elementType="Argument">
+            <stringProp name="Argument.name">input</stringProp>
+            <stringProp name="Argument.value">%sb</stringProp>
+          </elementProp>
+        </collectionProp>
+      </elementProp>
+    </TestPlan>
+    <hashTree>
+      <ThreadGroup guiclass="ThreadGroupGui" testclass="ThreadGroup" testname="Users">
+        <elementProp name="ThreadGroup.main_controller" elementType="LoopController" guiclass="LoopControlPanel" testclass="LoopController" testname="Loop Controller">
+          <stringProp name="LoopController.loops">%d</stringProp>
+          <boolProp name="LoopController.continue_forever">false</boolProp>
+        </elementProp>
+        <stringProp name="ThreadGroup.num_threads">%d</stringProp>
+        <stringProp name="ThreadGroup.ramp_time">0</stringProp>
+      </ThreadGroup>
+      <hashTree>
+        <HTTPSamplerProxy guiclass="HttpTestSampleGui" testclass="HTTPSamplerProxy" testname="Quick">
+          <stringProp name="HTTPSampler.domain">127.0.0.1</stringProp>
+          <stringProp name="HTTPSampler.port">%s</stringProp>
+          <stringProp name="HTTPSampler.path">/status/200</stringProp>
+          <stringProp name="HTTPSampler.method">GET</stringProp>
+        </HTTPSamplerProxy>
+        <hashTree/>
+        <DebugSampler guiclass="TestBeanGUI" testclass="DebugSampler" testname="Work">
+          <boolProp name="displayJMeterProperties">false</boolProp>
+          <boolProp name="displayJMeterVariables">false</boolProp>
+          <boolProp name="displaySystemProperties">false</boolProp>
+        </DebugSampler>
+        <hashTree>
+          <RegexExtractor guiclass="RegexExtractorGui" testclass="RegexExtractor" testname="Runaway">
+            <stringProp name="RegexExtractor.useHeaders">false</stringProp>
+            <stringProp name="RegexExtractor.refname">v</stringProp>
+            <stringProp name="RegexExtractor.regex">^(a+)+$</stringProp>
+            <stringProp name="RegexExtractor.template">$1$</stringProp>
+            <stringProp name="RegexExtractor.default">NONE</stringProp>
+            <stringProp name="RegexExtractor.match_number">1</stringProp>
+            <stringProp name="Sample.scope">variable</stringProp>
+            <stringProp name="Scope.variable">input</stringProp>
+          </RegexExtractor>
+          <hashTree/>
+        </hashTree>
+      </hashTree>
+    </hashTree>
+  </hashTree>
+</jmeterTestPlan>
+`, strings.Repeat("a", 60), loops, users, port)
+	path := filepath.Join(dir, "runaway.jmx")
+	if err := os.WriteFile(path, []byte(plan), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestRunawayRegexIsBounded: a catastrophically backtracking pattern is
+// warned about at load (file, line, the part that repeats) and each match
+// gives up after its budget, failing the sample with a message naming the
+// extractor and the property.
+func TestRunawayRegexIsBounded(t *testing.T) {
+	_, port := startTarget(t)
+	dir := t.TempDir()
+	jtl := filepath.Join(dir, "out.jtl")
+	plan := runawayPlan(t, dir, port, 2, 2)
+	res := runGometer(t, dir, 60*time.Second, "-n", "-t", plan, "-l", jtl, "-Jgometer.regex_match_timeout_ms=200")
+	out := res.stdout + res.stderr
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s", res.code, out)
+	}
+	where := fmt.Sprintf("runaway.jmx:%d", lineOf(t, plan, `testname="Runaway"`))
+	for _, w := range []string{where, "(a+)+", "gometer.regex_match_timeout_ms"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("the load warning does not say %q:\n%s", w, out)
+		}
+	}
+	_, rows := readJTL(t, jtl)
+	work := byLabel(rows, "Work")
+	if len(work) != 4 {
+		t.Fatalf("%d Work rows, want 4", len(work))
+	}
+	for _, r := range work {
+		if r["success"] != "false" || !strings.Contains(r["failureMessage"], "gave up after 200ms") {
+			t.Errorf("Work row: %s %q", r["success"], r["failureMessage"])
+		}
+	}
+}
+
+// TestSecondSignalEndsStuckUsers: with no regex budget the users are stuck
+// in work nothing can cancel; the second SIGTERM still ends the process
+// within a second or so, the JTL is complete and the stuck samples are
+// written as interrupted.
+func TestSecondSignalEndsStuckUsers(t *testing.T) {
+	srv, port := startTarget(t)
+	dir := t.TempDir()
+	jtl := filepath.Join(dir, "out.jtl")
+	plan := runawayPlan(t, dir, port, 3, 1)
+	before := srv.Count()
+	r := startGometer(t, dir, "-n", "-t", plan, "-l", jtl, "-Jgometer.regex_match_timeout_ms=0")
+	if !waitFor(30*time.Second, func() bool { return srv.Count()-before >= 3 }) {
+		t.Fatalf("the users did not start:\n%s", r.output())
+	}
+	r.cmd.Process.Signal(syscall.SIGTERM)
+	if !waitFor(30*time.Second, func() bool { return strings.Contains(r.output(), "Send it again to stop at once") }) {
+		t.Fatalf("no answer to the first signal:\n%s", r.output())
+	}
+	if r.exited() {
+		t.Fatalf("gometer ended on the first signal although its users are stuck\n%s", r.output())
+	}
+	sent := time.Now()
+	r.cmd.Process.Signal(syscall.SIGTERM)
+	code := r.wait(t, 30*time.Second)
+	// half a second of waiting for the users, then flushing: "within a
+	// second", with room for a loaded machine
+	if d := time.Since(sent); d > 5*time.Second {
+		t.Errorf("the second signal took %v to end the process", d)
+	}
+	if code != 143 {
+		t.Errorf("exit %d, want 143\n%s", code, r.output())
+	}
+	rows := checkJTLComplete(t, jtl)
+	if q := byLabel(rows, "Quick"); len(q) != 3 {
+		t.Errorf("%d Quick rows, want 3 (recorded before the stop)", len(q))
+	}
+	work := byLabel(rows, "Work")
+	if len(work) != 3 {
+		t.Errorf("%d Work rows, want 3 (interrupted)\n%s", len(work), r.output())
+	}
+	for _, w := range work {
+		if w["success"] != "false" || !strings.Contains(w["responseMessage"], "interrupted") {
+			t.Errorf("Work row: %s %s %s", w["success"], w["responseCode"], w["responseMessage"])
+		}
 	}
 }

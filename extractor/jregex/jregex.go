@@ -20,9 +20,31 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dlclark/regexp2"
 )
+
+// A pattern on the backtracking engine can take exponential time on some
+// inputs ("(a+)+$" against "aaaa…b"). Each match on that engine therefore
+// has a time budget; RE2 patterns run in linear time and need none.
+const (
+	// DefaultMatchTimeout is the budget of one match on the backtracking
+	// engine.
+	DefaultMatchTimeout = 2 * time.Second
+	// PropMatchTimeout is the property (milliseconds) that changes it.
+	PropMatchTimeout = "gometer.regex_match_timeout_ms"
+)
+
+// TimeoutError is a match abandoned when its budget ran out.
+type TimeoutError struct {
+	Pattern string
+	Budget  time.Duration
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("regular expression %q gave up after %v (catastrophic backtracking?): simplify it or raise %s", e.Pattern, e.Budget, PropMatchTimeout)
+}
 
 // Regex is a compiled pattern, safe for concurrent use.
 type Regex struct {
@@ -64,7 +86,27 @@ func Compile(pattern string) (*Regex, error) {
 	}
 	r.bt, r.btAll = bt, all
 	r.groups = len(bt.GetGroupNumbers()) - 1
+	r.SetMatchTimeout(DefaultMatchTimeout)
 	return r, nil
+}
+
+// SetMatchTimeout changes the budget of each match (d <= 0: none). Call it
+// before the pattern is used.
+func (r *Regex) SetMatchTimeout(d time.Duration) {
+	if r.bt == nil {
+		return
+	}
+	if d <= 0 {
+		d = regexp2.DefaultMatchTimeout
+	}
+	r.bt.MatchTimeout, r.btAll.MatchTimeout = d, d
+}
+
+func (r *Regex) timeoutErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &TimeoutError{Pattern: r.src, Budget: r.bt.MatchTimeout}
 }
 
 // String is the pattern as written.
@@ -76,22 +118,23 @@ func (r *Regex) Groups() int { return r.groups }
 // Backtracking reports whether the pattern runs on the backtracking engine.
 func (r *Regex) Backtracking() bool { return r.bt != nil }
 
-// Find reports whether the pattern occurs in s (ORO contains, Java find).
-func (r *Regex) Find(s string) bool {
+// Find reports whether the pattern occurs in s (ORO contains, Java find);
+// the error is a *TimeoutError when the match ran out of budget.
+func (r *Regex) Find(s string) (bool, error) {
 	if r.re != nil {
-		return r.re.MatchString(s)
+		return r.re.MatchString(s), nil
 	}
 	ok, err := r.bt.MatchString(s)
-	return ok && err == nil
+	return ok && err == nil, r.timeoutErr(err)
 }
 
 // Matches reports whether the whole of s matches (ORO/Java matches).
-func (r *Regex) Matches(s string) bool {
+func (r *Regex) Matches(s string) (bool, error) {
 	if r.whole != nil {
-		return r.whole.MatchString(s)
+		return r.whole.MatchString(s), nil
 	}
 	ok, err := r.btAll.MatchString(s)
-	return ok && err == nil
+	return ok && err == nil, r.timeoutErr(err)
 }
 
 // Match is one match: group i is Group(i); a group that did not take part
@@ -126,8 +169,10 @@ func (m *Match) Group(i int) (string, bool) {
 }
 
 // FindAll returns up to max successive non-overlapping matches in s (all of
-// them when max <= 0), as ORO's repeated contains() walks the input.
-func (r *Regex) FindAll(s string, max int) []Match {
+// them when max <= 0), as ORO's repeated contains() walks the input. The
+// error is a *TimeoutError when a match ran out of budget; the matches
+// found before it are returned.
+func (r *Regex) FindAll(s string, max int) ([]Match, error) {
 	var out []Match
 	if r.re != nil {
 		n := max
@@ -137,7 +182,7 @@ func (r *Regex) FindAll(s string, max int) []Match {
 		for _, idx := range r.re.FindAllStringSubmatchIndex(s, n) {
 			out = append(out, Match{s: s, idx: idx})
 		}
-		return out
+		return out, nil
 	}
 	m, err := r.bt.FindStringMatch(s)
 	for m != nil && err == nil {
@@ -147,7 +192,94 @@ func (r *Regex) FindAll(s string, max int) []Match {
 		}
 		m, err = r.bt.FindNextMatch(m)
 	}
-	return out
+	return out, r.timeoutErr(err)
+}
+
+// Dangerous says why the pattern may backtrack catastrophically ("" when
+// no known shape is found): a repeated group whose content repeats too,
+// as in (a+)+ or (\w*,)*. Only the backtracking engine is at risk.
+func (r *Regex) Dangerous() string {
+	if r.bt == nil {
+		return ""
+	}
+	return nestedRepeat(r.src)
+}
+
+// nestedRepeat finds a group with an unbounded quantifier inside that is
+// itself quantified without bound, and returns it.
+func nestedRepeat(p string) string {
+	type open struct {
+		at       int
+		repeated bool // an unbounded quantifier inside
+	}
+	var stack []open
+	unbounded := func(i int) bool { // is p[i:] an unbounded quantifier?
+		if i >= len(p) {
+			return false
+		}
+		switch p[i] {
+		case '*', '+':
+			return true
+		case '{':
+			end := strings.IndexByte(p[i:], '}')
+			return end > 0 && strings.HasSuffix(p[i:i+end], ",")
+		}
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c == '\\':
+			i++
+			if i < len(p) && unbounded(i+1) && len(stack) > 0 {
+				stack[len(stack)-1].repeated = true
+			}
+		case c == '[':
+			j := i + 1
+			if j < len(p) && p[j] == '^' {
+				j++
+			}
+			if j < len(p) && p[j] == ']' {
+				j++
+			}
+			for j < len(p) && p[j] != ']' {
+				if p[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			i = j
+			if unbounded(i+1) && len(stack) > 0 {
+				stack[len(stack)-1].repeated = true
+			}
+		case c == '(':
+			stack = append(stack, open{at: i})
+		case c == ')':
+			if len(stack) == 0 {
+				continue
+			}
+			g := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if unbounded(i + 1) {
+				if g.repeated {
+					end := i + 2
+					if p[i+1] == '{' {
+						end = i + 1 + strings.IndexByte(p[i+1:], '}') + 1
+					}
+					return p[g.at:end]
+				}
+				if len(stack) > 0 {
+					stack[len(stack)-1].repeated = true
+				}
+			} else if g.repeated && len(stack) > 0 {
+				stack[len(stack)-1].repeated = true
+			}
+		case c == '*' || c == '+' || c == '{' && unbounded(i):
+			if len(stack) > 0 {
+				stack[len(stack)-1].repeated = true
+			}
+		}
+	}
+	return ""
 }
 
 // needsBacktracking scans the pattern for constructs RE2 lacks or reads
@@ -211,8 +343,11 @@ func needsBacktracking(p string) bool {
 // Cache compiles patterns that are only known at run time (they contain
 // ${} references) and keeps the most recent ones. Safe for concurrent use.
 type Cache struct {
-	mu sync.Mutex
-	m  map[string]cacheEntry
+	// MatchTimeout, when set, replaces DefaultMatchTimeout for the patterns
+	// compiled here; set it before use.
+	MatchTimeout time.Duration
+	mu           sync.Mutex
+	m            map[string]cacheEntry
 }
 
 type cacheEntry struct {
@@ -231,6 +366,9 @@ func (c *Cache) Get(pattern string) (*Regex, error) {
 		return e.re, e.err
 	}
 	re, err := Compile(pattern)
+	if err == nil && c.MatchTimeout != 0 {
+		re.SetMatchTimeout(c.MatchTimeout)
+	}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= cacheMax {
 		c.m = make(map[string]cacheEntry)

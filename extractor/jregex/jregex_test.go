@@ -1,6 +1,11 @@
 package jregex
 
-import "testing"
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
 
 func TestEngineChoice(t *testing.T) {
 	cases := []struct {
@@ -39,16 +44,16 @@ func TestEngineChoice(t *testing.T) {
 
 func TestPerlSemantics(t *testing.T) {
 	dollar, _ := Compile(`^OK$`)
-	if !dollar.Find("OK\n") || !dollar.Find("OK") || dollar.Matches("OK\n") || !dollar.Matches("OK") {
+	if !find(dollar, "OK\n") || !find(dollar, "OK") || matches(dollar, "OK\n") || !matches(dollar, "OK") {
 		t.Error("$ should match before a final newline, and matches() must span the whole input")
 	}
 	m, _ := Compile(`\d+`)
-	if !m.Find("abc 123") || m.Matches("abc 123") || !m.Matches("123") {
+	if !find(m, "abc 123") || matches(m, "abc 123") || !matches(m, "123") {
 		t.Error("contains vs matches")
 	}
 	for _, p := range []string{`(a)(b)?(c)`, `(a)(?=c)(b)?(c)`} {
 		re, _ := Compile(p)
-		ms := re.FindAll("ac ac", 0)
+		ms, _ := re.FindAll("ac ac", 0)
 		if len(ms) != 2 {
 			t.Fatalf("%s: %d matches", p, len(ms))
 		}
@@ -63,11 +68,11 @@ func TestPerlSemantics(t *testing.T) {
 		}
 	}
 	first, _ := Compile(`x(\d)`)
-	if got := first.FindAll("x1 x2 x3", 2); len(got) != 2 {
+	if got, _ := first.FindAll("x1 x2 x3", 2); len(got) != 2 {
 		t.Errorf("limit: %d", len(got))
 	}
 	lit, err := Compile(`a\yb\h`)
-	if err != nil || !lit.Find("xaybh") || lit.String() != `a\yb\h` {
+	if err != nil || !find(lit, "xaybh") || lit.String() != `a\yb\h` {
 		t.Errorf("meaningless escapes read as letters: %v", err)
 	}
 	var c Cache
@@ -78,5 +83,76 @@ func TestPerlSemantics(t *testing.T) {
 	}
 	if _, err := c.Get(`(`); err == nil {
 		t.Error("cache should report bad patterns")
+	}
+}
+
+func find(r *Regex, s string) bool {
+	ok, err := r.Find(s)
+	return ok && err == nil
+}
+
+func matches(r *Regex, s string) bool {
+	ok, err := r.Matches(s)
+	return ok && err == nil
+}
+
+// A pattern that backtracks catastrophically gives up after its budget
+// with a TimeoutError instead of running for minutes.
+func TestMatchBudget(t *testing.T) {
+	re, err := Compile(`^(a+)+$`)
+	if err != nil || !re.Backtracking() {
+		t.Fatalf("compile: %v (backtracking %v)", err, re != nil && re.Backtracking())
+	}
+	re.SetMatchTimeout(100 * time.Millisecond)
+	in := strings.Repeat("a", 40) + "b"
+	for name, f := range map[string]func() error{
+		"Find":    func() error { _, err := re.Find(in); return err },
+		"Matches": func() error { _, err := re.Matches(in); return err },
+		"FindAll": func() error { _, err := re.FindAll(in, 0); return err },
+	} {
+		start := time.Now()
+		err := f()
+		var te *TimeoutError
+		if !errors.As(err, &te) || te.Budget != 100*time.Millisecond || !strings.Contains(err.Error(), PropMatchTimeout) {
+			t.Errorf("%s: %v", name, err)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("%s took %v with a 100 ms budget", name, d)
+		}
+	}
+	// a budget does not change ordinary matches
+	if ms, err := re.FindAll("aaa", 0); err != nil || len(ms) != 1 {
+		t.Errorf("aaa: %v %v", ms, err)
+	}
+	c := &Cache{MatchTimeout: 50 * time.Millisecond}
+	cre, err := c.Get(`^(a|aa)+$`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cre.Matches(in); err == nil {
+		t.Errorf("cached pattern: no budget")
+	}
+}
+
+func TestDangerousPatterns(t *testing.T) {
+	for p, want := range map[string]string{
+		`^(a+)+$`:                "(a+)+",
+		`(\w*,)*x$`:              `(\w*,)*`,
+		`^((ab)*c?)+$`:           "((ab)*c?)+",
+		`(x)(?:[a-z]+\d*){2,}\1`: `(?:[a-z]+\d*){2,}`,
+		`^(a+)$`:                 "",
+		`(a|b)+$`:                "",
+		`"id":"(.+?)"`:           "", // RE2: linear time whatever the shape
+		`(a+)+`:                  "", // RE2 too
+		`(?<=x)(a{1,3})+\1`:      "",
+		`^([^"]+[,;])+(?=end)`:   `([^"]+[,;])+`,
+	} {
+		re, err := Compile(p)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if got := re.Dangerous(); got != want {
+			t.Errorf("Dangerous(%s) = %q, want %q", p, got, want)
+		}
 	}
 }
