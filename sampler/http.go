@@ -15,6 +15,10 @@ import (
 	"github.com/gometer/gometer/jmx"
 )
 
+// MaxStoredBody is the hard cap on the response body a sample keeps (after
+// decoding), whatever httpsampler.max_bytes_to_store_per_request says.
+const MaxStoredBody = 1 << 30
+
 // PropTimeoutPerRead, when "true", applies the response timeout to each
 // read only, as JMeter's socket timeout does; by default it also bounds the
 // whole response, so that a body trickling in a byte at a time cannot hold
@@ -321,6 +325,7 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 	if h.maxStore <= 0 {
 		h.maxStore = 10 << 20
 	}
+	h.maxStore = min(h.maxStore, MaxStoredBody)
 	h.defaultTimeout = time.Duration(propInt(opt.Props, "httpclient.timeout", 0)) * time.Millisecond
 	if opt.Props != nil {
 		h.timeoutPerRead = strings.EqualFold(strings.TrimSpace(opt.Props.GetOr(PropTimeoutPerRead, "false")), "true")

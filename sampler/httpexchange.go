@@ -334,7 +334,7 @@ func (h *HTTP) exchangeDone(ctx context.Context, st *HTTPState, e *exState) *Res
 		if h.md5 {
 			res.Body = data
 		} else {
-			res.Body = decodeBody(data, resp.Header.Get("Content-Encoding"))
+			res.Body = decodeBody(data, resp.Header.Get("Content-Encoding"), h.maxStore)
 		}
 	}
 	if e.jar != nil {
@@ -633,7 +633,11 @@ func (h *HTTP) readBodyMD5(resp *http.Response) (data []byte, first time.Time, g
 
 // decodeBody undoes a gzip, deflate or br Content-Encoding for the stored body,
 // as JMeter's HttpClient does; bytes on the wire are counted before this.
-func decodeBody(data []byte, ce string) []byte {
+// At most limit decoded bytes are kept, as JMeter stores at most
+// httpsampler.max_bytes_to_store_per_request of the decoded stream: a small
+// compressed body that expands to gigabytes (a decompression bomb) costs
+// no more memory than any other body.
+func decodeBody(data []byte, ce string, limit int64) []byte {
 	ce = strings.ToLower(strings.TrimSpace(ce))
 	var r io.Reader
 	switch ce {
@@ -650,7 +654,7 @@ func decodeBody(data []byte, ce string) []byte {
 	default:
 		return data
 	}
-	out, err := io.ReadAll(r)
+	out, err := io.ReadAll(io.LimitReader(r, limit))
 	if err != nil && len(out) == 0 {
 		return data
 	}

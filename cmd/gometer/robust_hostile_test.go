@@ -296,3 +296,50 @@ func TestSecondSignalEndsStuckUsers(t *testing.T) {
 		}
 	}
 }
+
+// TestDecompressionBombMemoryFlat: gzip and deflate responses that expand
+// to 4 GiB each, read by an assertion, are decoded only up to the stored
+// body limit: the run succeeds with flat memory.
+func TestDecompressionBombMemoryFlat(t *testing.T) {
+	_, port := startTarget(t)
+	dir := t.TempDir()
+	jtl := filepath.Join(dir, "out.jtl")
+	plan := loopPlan(t, dir, port, 2, 0, 2,
+		step{label: "GzipBomb", path: "/fault/bomb?mb=4096&enc=gzip"},
+		step{label: "DeflateBomb", path: "/fault/bomb?mb=4096&enc=deflate"})
+	data, err := os.ReadFile(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// an assertion reads each body, so it is kept and decoded
+	assert := `<hashTree>
+          <ResponseAssertion guiclass="AssertionGui" testclass="ResponseAssertion" testname="Zeros">
+            <collectionProp name="Asserion.test_strings"><stringProp name="1">\x00{16}</stringProp></collectionProp>
+            <stringProp name="Assertion.test_field">Assertion.response_data</stringProp>
+            <intProp name="Assertion.test_type">2</intProp>
+          </ResponseAssertion>
+          <hashTree/>
+        </hashTree>`
+	s := strings.ReplaceAll(string(data), "</HTTPSamplerProxy>\n        <hashTree/>", "</HTTPSamplerProxy>\n        "+assert)
+	if err := os.WriteFile(plan, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binPath, "-n", "-t", plan, "-l", jtl, "-Jjmeter.save.saveservice.assertion_results_failure_message=true")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss*1024 > 300<<20 {
+		t.Errorf("peak RSS %d MiB for 8 bodies of 4 GiB each (10 MB stored)", ru.Maxrss>>10)
+	}
+	_, rows := readJTL(t, jtl)
+	if len(rows) != 8 {
+		t.Fatalf("%d rows, want 8\n%s", len(rows), out)
+	}
+	for _, r := range rows {
+		if r["success"] != "true" {
+			t.Errorf("%s: %s %s %s", r["label"], r["responseCode"], r["responseMessage"], r["failureMessage"])
+		}
+	}
+}
