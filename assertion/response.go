@@ -162,9 +162,9 @@ func (a *responseAssertion) Assert(c *functions.Context, r *sample.Result) sampl
 			}
 			var err error
 			if contains {
-				found, err = re.Find(toCheck)
+				found, err = re.FindErr(toCheck)
 			} else {
-				found, err = re.Matches(toCheck)
+				found, err = re.MatchesErr(toCheck)
 			}
 			if err != nil {
 				res.Error, res.Failure = true, false

@@ -200,7 +200,7 @@ func (x *regexExtractor) matches(c *functions.Context, re *jregex.Regex, r *samp
 		if !ok {
 			return nil, nil
 		}
-		return re.FindAll(in, max(n, 0))
+		return re.FindAllErr(in, max(n, 0))
 	}
 	field := target.ParseField(x.field.Eval(c))
 	var out []jregex.Match
@@ -210,7 +210,7 @@ func (x *regexExtractor) matches(c *functions.Context, re *jregex.Regex, r *samp
 			limit = n - len(out)
 		}
 		// matches point into the body; values are cloned when stored
-		ms, err := re.FindAll(field.View(s), limit)
+		ms, err := re.FindAllErr(field.View(s), limit)
 		if err != nil {
 			return nil, err
 		}

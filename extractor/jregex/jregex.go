@@ -119,8 +119,30 @@ func (r *Regex) Groups() int { return r.groups }
 func (r *Regex) Backtracking() bool { return r.bt != nil }
 
 // Find reports whether the pattern occurs in s (ORO contains, Java find);
-// the error is a *TimeoutError when the match ran out of budget.
-func (r *Regex) Find(s string) (bool, error) {
+// a match out of budget counts as none (FindErr tells it apart).
+func (r *Regex) Find(s string) bool {
+	ok, _ := r.FindErr(s)
+	return ok
+}
+
+// Matches reports whether the whole of s matches (ORO/Java matches); a
+// match out of budget counts as none (MatchesErr tells it apart).
+func (r *Regex) Matches(s string) bool {
+	ok, _ := r.MatchesErr(s)
+	return ok
+}
+
+// FindAll returns up to max successive non-overlapping matches in s (all of
+// them when max <= 0), as ORO's repeated contains() walks the input; those
+// found before a match ran out of budget (FindAllErr tells it apart).
+func (r *Regex) FindAll(s string, max int) []Match {
+	ms, _ := r.FindAllErr(s, max)
+	return ms
+}
+
+// FindErr is Find; the error is a *TimeoutError when the match ran out of
+// budget.
+func (r *Regex) FindErr(s string) (bool, error) {
 	if r.re != nil {
 		return r.re.MatchString(s), nil
 	}
@@ -128,8 +150,8 @@ func (r *Regex) Find(s string) (bool, error) {
 	return ok && err == nil, r.timeoutErr(err)
 }
 
-// Matches reports whether the whole of s matches (ORO/Java matches).
-func (r *Regex) Matches(s string) (bool, error) {
+// MatchesErr is Matches with the budget error.
+func (r *Regex) MatchesErr(s string) (bool, error) {
 	if r.whole != nil {
 		return r.whole.MatchString(s), nil
 	}
@@ -168,11 +190,9 @@ func (m *Match) Group(i int) (string, bool) {
 	return m.s[m.idx[2*i]:m.idx[2*i+1]], true
 }
 
-// FindAll returns up to max successive non-overlapping matches in s (all of
-// them when max <= 0), as ORO's repeated contains() walks the input. The
-// error is a *TimeoutError when a match ran out of budget; the matches
-// found before it are returned.
-func (r *Regex) FindAll(s string, max int) ([]Match, error) {
+// FindAllErr is FindAll; the error is a *TimeoutError when a match ran out
+// of budget, and the matches found before it are returned.
+func (r *Regex) FindAllErr(s string, max int) ([]Match, error) {
 	var out []Match
 	if r.re != nil {
 		n := max

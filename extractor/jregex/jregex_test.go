@@ -44,16 +44,16 @@ func TestEngineChoice(t *testing.T) {
 
 func TestPerlSemantics(t *testing.T) {
 	dollar, _ := Compile(`^OK$`)
-	if !find(dollar, "OK\n") || !find(dollar, "OK") || matches(dollar, "OK\n") || !matches(dollar, "OK") {
+	if !dollar.Find("OK\n") || !dollar.Find("OK") || dollar.Matches("OK\n") || !dollar.Matches("OK") {
 		t.Error("$ should match before a final newline, and matches() must span the whole input")
 	}
 	m, _ := Compile(`\d+`)
-	if !find(m, "abc 123") || matches(m, "abc 123") || !matches(m, "123") {
+	if !m.Find("abc 123") || m.Matches("abc 123") || !m.Matches("123") {
 		t.Error("contains vs matches")
 	}
 	for _, p := range []string{`(a)(b)?(c)`, `(a)(?=c)(b)?(c)`} {
 		re, _ := Compile(p)
-		ms, _ := re.FindAll("ac ac", 0)
+		ms := re.FindAll("ac ac", 0)
 		if len(ms) != 2 {
 			t.Fatalf("%s: %d matches", p, len(ms))
 		}
@@ -68,11 +68,11 @@ func TestPerlSemantics(t *testing.T) {
 		}
 	}
 	first, _ := Compile(`x(\d)`)
-	if got, _ := first.FindAll("x1 x2 x3", 2); len(got) != 2 {
+	if got := first.FindAll("x1 x2 x3", 2); len(got) != 2 {
 		t.Errorf("limit: %d", len(got))
 	}
 	lit, err := Compile(`a\yb\h`)
-	if err != nil || !find(lit, "xaybh") || lit.String() != `a\yb\h` {
+	if err != nil || !lit.Find("xaybh") || lit.String() != `a\yb\h` {
 		t.Errorf("meaningless escapes read as letters: %v", err)
 	}
 	var c Cache
@@ -86,18 +86,9 @@ func TestPerlSemantics(t *testing.T) {
 	}
 }
 
-func find(r *Regex, s string) bool {
-	ok, err := r.Find(s)
-	return ok && err == nil
-}
-
-func matches(r *Regex, s string) bool {
-	ok, err := r.Matches(s)
-	return ok && err == nil
-}
-
 // A pattern that backtracks catastrophically gives up after its budget
-// with a TimeoutError instead of running for minutes.
+// with a TimeoutError instead of running for minutes; the plain methods
+// count it as no match.
 func TestMatchBudget(t *testing.T) {
 	re, err := Compile(`^(a+)+$`)
 	if err != nil || !re.Backtracking() {
@@ -106,9 +97,9 @@ func TestMatchBudget(t *testing.T) {
 	re.SetMatchTimeout(100 * time.Millisecond)
 	in := strings.Repeat("a", 40) + "b"
 	for name, f := range map[string]func() error{
-		"Find":    func() error { _, err := re.Find(in); return err },
-		"Matches": func() error { _, err := re.Matches(in); return err },
-		"FindAll": func() error { _, err := re.FindAll(in, 0); return err },
+		"Find":    func() error { _, err := re.FindErr(in); return err },
+		"Matches": func() error { _, err := re.MatchesErr(in); return err },
+		"FindAll": func() error { _, err := re.FindAllErr(in, 0); return err },
 	} {
 		start := time.Now()
 		err := f()
@@ -120,8 +111,11 @@ func TestMatchBudget(t *testing.T) {
 			t.Errorf("%s took %v with a 100 ms budget", name, d)
 		}
 	}
+	if re.Find(in) || re.Matches(in) || len(re.FindAll(in, 0)) != 0 {
+		t.Errorf("a match out of budget counted as a match")
+	}
 	// a budget does not change ordinary matches
-	if ms, err := re.FindAll("aaa", 0); err != nil || len(ms) != 1 {
+	if ms, err := re.FindAllErr("aaa", 0); err != nil || len(ms) != 1 {
 		t.Errorf("aaa: %v %v", ms, err)
 	}
 	c := &Cache{MatchTimeout: 50 * time.Millisecond}
@@ -129,7 +123,7 @@ func TestMatchBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cre.Matches(in); err == nil {
+	if _, err := cre.MatchesErr(in); err == nil {
 		t.Errorf("cached pattern: no budget")
 	}
 }
