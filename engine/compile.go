@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/internal/datafile"
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/output"
 	"github.com/gometer/gometer/sampler"
@@ -65,6 +66,10 @@ func Compile(plan *jmx.Plan, opts Options) (*Test, error) {
 	// cancels requests in flight exists from the start.
 	t.hardCtx, t.hardCancel = context.WithCancel(context.Background())
 	t.hardStop = make(chan struct{})
+	t.maxDataFile = datafile.Limit(t.props.Get)
+	if t.shared.MaxDataFile == 0 {
+		t.shared.MaxDataFile = t.maxDataFile
+	}
 	c := &compiler{
 		t:        t,
 		plan:     plan,

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/internal/charset"
+	"github.com/gometer/gometer/internal/datafile"
 	"github.com/gometer/gometer/jmx"
 )
 
@@ -232,10 +232,10 @@ func (d *csvData) load(t *Test, path string) *csvFile {
 		return v.(*csvFile)
 	}
 	f := &csvFile{}
-	data, err := os.ReadFile(path)
+	data, err := datafile.Read(path, t.maxDataFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		if alt, ok := inDataDir(t.props.GetOr(dataDirProp, ""), path); ok {
-			data, err = os.ReadFile(alt)
+			data, err = datafile.Read(alt, t.maxDataFile)
 		}
 	}
 	if err != nil {
@@ -246,7 +246,11 @@ func (d *csvData) load(t *Test, path string) *csvFile {
 		if derr != nil {
 			f.err = fmt.Errorf("CSV file %s: %w", path, derr)
 		} else if d.quoted {
-			f.records = csvRows{parsed: parseQuotedCSV(text, d.delim)}
+			recs, qerr := parseQuotedCSV(text, d.delim)
+			if qerr != nil {
+				f.err = fmt.Errorf("CSV file %s: %w", path, qerr)
+			}
+			f.records = csvRows{parsed: recs}
 			if f.records.parsed == nil {
 				f.records.parsed = [][]string{}
 			}
@@ -296,7 +300,16 @@ func plainRows(text, delim string) csvRows {
 	return r
 }
 
-func parseQuotedCSV(text, delim string) [][]string {
+// UnterminatedQuoteError is a quoted CSV field that never closes: JMeter
+// reports the missing quote; reading on would make the rest of the file
+// one value.
+type UnterminatedQuoteError struct{ Line int }
+
+func (e *UnterminatedQuoteError) Error() string {
+	return fmt.Sprintf("line %d: a quoted value opened here has no closing quote (\")", e.Line)
+}
+
+func parseQuotedCSV(text, delim string) ([][]string, error) {
 	sep := ','
 	for _, r := range delim {
 		sep = r
@@ -306,9 +319,13 @@ func parseQuotedCSV(text, delim string) [][]string {
 	var rec []string
 	var field strings.Builder
 	inQuotes := false
+	line, openedAt := 1, 0
 	rs := []rune(text)
 	for i := 0; i < len(rs); i++ {
 		ch := rs[i]
+		if ch == '\n' {
+			line++
+		}
 		switch {
 		case inQuotes:
 			if ch == '"' {
@@ -322,7 +339,7 @@ func parseQuotedCSV(text, delim string) [][]string {
 				field.WriteRune(ch)
 			}
 		case ch == '"':
-			inQuotes = true
+			inQuotes, openedAt = true, line
 		case ch == sep:
 			rec = append(rec, field.String())
 			field.Reset()
@@ -336,11 +353,14 @@ func parseQuotedCSV(text, delim string) [][]string {
 			field.WriteRune(ch)
 		}
 	}
+	if inQuotes {
+		return out, &UnterminatedQuoteError{Line: openedAt}
+	}
 	if field.Len() > 0 || len(rec) > 0 {
 		rec = append(rec, field.String())
 		out = append(out, rec)
 	}
-	return out
+	return out, nil
 }
 
 func (d *csvData) iterationStart(u *vuser) flow {

@@ -151,6 +151,8 @@ type Test struct {
 	globalsOnce sync.Once
 
 	mem *memGuard // stops starting users when memory runs low
+	// maxDataFile is the largest data file read (datafile.PropMaxMB).
+	maxDataFile int64
 	// endGrace is how long a sample in flight at its group's scheduled end
 	// may go on before it is interrupted with endCause.
 	endGrace time.Duration

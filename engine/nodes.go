@@ -3,8 +3,10 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -382,7 +384,7 @@ func (c *compiler) compileInclude(el *jmx.Element, cx cctx) node {
 	if _, err := os.Stat(file); err != nil && !filepath.IsAbs(file) && !(len(file) > 2 && file[1] == ':') {
 		file = c.resolvePath(name)
 	}
-	if c.includes[file] {
+	if c.includes[file] || c.includesPlan(file) {
 		c.badConfig(el, fmt.Errorf("include of %s includes itself", file))
 		return nil
 	}
@@ -426,6 +428,22 @@ func (c *compiler) compileInclude(el *jmx.Element, cx cctx) node {
 		}
 	}
 	return x
+}
+
+// includesPlan reports whether file is the plan itself or a file being
+// included (by identity, whatever the path's spelling): including it would
+// loop, or with the plan's thread groups dropped, run nothing.
+func (c *compiler) includesPlan(file string) bool {
+	fi, err := os.Stat(file)
+	if err != nil {
+		return false
+	}
+	for _, f := range append([]string{c.plan.File}, slices.Collect(maps.Keys(c.includes))...) {
+		if other, err := os.Stat(f); err == nil && os.SameFile(fi, other) {
+			return true
+		}
+	}
+	return false
 }
 
 // template for a name: compile el.Name (labels may hold ${}).

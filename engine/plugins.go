@@ -133,6 +133,10 @@ func (c *compiler) warnDangerousRegex(el *jmx.Element, part string) {
 	if part == "" {
 		return
 	}
-	c.t.logf("WARN", "%s: %s: regular expression part %q repeats a group that itself repeats: it can backtrack for a very long time on some responses; each match gives up after %v (%s)",
-		el.Where(), el.Path(), part, c.regexTimeout(), jregex.PropMatchTimeout)
+	budget := fmt.Sprintf("each match gives up after %v (%s)", c.regexTimeout(), jregex.PropMatchTimeout)
+	if c.regexTimeout() < 0 {
+		budget = fmt.Sprintf("and %s=0 lets a match run for ever", jregex.PropMatchTimeout)
+	}
+	c.t.logf("WARN", "%s: %s: regular expression part %q repeats a group that itself repeats: it can backtrack for a very long time on some responses; %s",
+		el.Where(), el.Path(), part, budget)
 }

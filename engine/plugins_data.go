@@ -2,12 +2,12 @@ package engine
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/internal/charset"
+	"github.com/gometer/gometer/internal/datafile"
 	"github.com/gometer/gometer/jmx"
 )
 
@@ -67,7 +67,7 @@ func (c *compiler) addVarsFromCSV(el *jmx.Element) {
 	}
 	prefix := el.Str("variablesPrefix")
 	skip := int(el.Int("skipLines", 0))
-	data, err := os.ReadFile(c.resolvePath(name))
+	data, err := datafile.Read(c.resolvePath(name), c.t.maxDataFile)
 	if err != nil {
 		c.problemOrBad(el, fmt.Errorf("variables file: %v: %w", err, errCannotRun))
 		return

@@ -98,7 +98,7 @@ type vuser struct {
 	lastPkg *samplerNode
 	sleeper *time.Timer
 	out     []delivery // samples waiting for the collector
-	outMu sync.Mutex // out, against abandonStuck
+	outMu   sync.Mutex // out, against abandonStuck
 	// busy is the sampler whose sample is under way (from its start to its
 	// delivery), busySince when it started (UnixNano, 0 between samples):
 	// Test.InFlight reads them, and abandonStuck for a user that does not

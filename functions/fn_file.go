@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/gometer/gometer/internal/charset"
+	"github.com/gometer/gometer/internal/datafile"
 )
 
 // errIndicator is what JMeter's file functions return when a file cannot be read.
@@ -30,22 +31,20 @@ func resolvePath(c *Context, name string) string {
 	return name
 }
 
-// readRegularFile reads a whole file, refusing devices and pipes (a
-// "/dev/zero" in a plan must not hang the run).
-func readRegularFile(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
+// readRegularFile reads a whole file, refusing devices, pipes and files
+// larger than the data file limit (a "/dev/zero" in a plan must not hang
+// the run).
+func (s *Shared) readRegularFile(path string) ([]byte, error) {
+	limit := s.MaxDataFile
+	if limit <= 0 {
+		limit = datafile.DefaultMax
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, &os.PathError{Op: "read", Path: path, Err: os.ErrInvalid}
-	}
-	return os.ReadFile(path)
+	return datafile.Read(path, limit)
 }
 
 // readLines reads a file's lines (without line terminators).
-func readLines(path string) ([]string, error) {
-	data, err := readRegularFile(path)
+func (s *Shared) readLines(path string) ([]string, error) {
+	data, err := s.readRegularFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +94,7 @@ func (s *Shared) csvOpen(key string, path, delims func() string) *csvFile {
 		return f.(*csvFile)
 	}
 	f := &csvFile{}
-	lines, err := readLines(path())
+	lines, err := s.readLines(path())
 	f.err = err
 	for _, l := range lines {
 		if l == "" { // JMeter stops at the first empty line
@@ -204,7 +203,7 @@ func (s *Shared) nextLine(key lineKey, path func() string) (string, error) {
 		s.mu.Lock()
 		if v, ok = s.lines.Load(key); !ok {
 			r := &lineReader{}
-			r.lines, r.err = readLines(path())
+			r.lines, r.err = s.readLines(path())
 			v = r
 			s.lines.Store(key, r)
 		}
@@ -267,7 +266,7 @@ func (s *Shared) readFileCached(name string, path func() string, enc string) (st
 	if fc, ok := s.files.Load(key); ok {
 		return fc.(fileContents).text, fc.(fileContents).err
 	}
-	data, err := readRegularFile(path())
+	data, err := s.readRegularFile(path())
 	text := ""
 	if err == nil {
 		text, err = decodeCharset(data, enc)

@@ -46,7 +46,7 @@ func (s *Shared) xpathOpen(key string, path func() string, expr *xpath.Expr) *xp
 		return v.(*xpathFile)
 	}
 	f := &xpathFile{}
-	data, err := readRegularFile(path())
+	data, err := s.readRegularFile(path())
 	if err == nil {
 		var doc *xmlquery.Node
 		if doc, err = xmlquery.Parse(bytes.NewReader(data)); err == nil {

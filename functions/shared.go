@@ -23,6 +23,10 @@ type Shared struct {
 	writeLocks sync.Map // __StringToFile: path → *sync.Mutex
 	xpaths     sync.Map // __XPath: file+expression → *xpathFile
 
+	// MaxDataFile is the largest file the file functions read (bytes; 0:
+	// datafile.DefaultMax). Set it before the run.
+	MaxDataFile int64
+
 	hostName, hostIP string // __machineName, __machineIP (under mu)
 }
 

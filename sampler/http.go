@@ -2,7 +2,9 @@ package sampler
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/internal/datafile"
 	"github.com/gometer/gometer/jmx"
 )
 
@@ -113,6 +116,7 @@ type HTTP struct {
 	lean           bool
 	http2          HTTP2Mode
 	baseDir        string // directory of the plan, for relative file paths
+	maxFile        int64  // largest body or upload file (datafile.PropMaxMB)
 
 	// When every part of the URL is literal it is built and parsed once.
 	staticURL    string
@@ -255,6 +259,19 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 				}
 			}
 			h.files = append(h.files, fa)
+		}
+	}
+	h.maxFile = datafile.DefaultMax
+	if opt.Props != nil {
+		h.maxFile = datafile.Limit(opt.Props.Get)
+	}
+	// A literal file that is a device, a pipe or too large is refused at
+	// load; a missing one fails its samples, as in JMeter.
+	for i, fa := range h.files {
+		if fa.path.IsLiteral() && fa.path.Raw() != "" {
+			if _, err := datafile.Check(h.resolve(fa.path.Raw()), h.maxFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return nil, where(fmt.Sprintf("file %d File.path", i+1), err)
+			}
 		}
 	}
 

@@ -2,12 +2,14 @@ package sampler
 
 import (
 	"crypto/rand"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/internal/charset"
+	"github.com/gometer/gometer/internal/datafile"
 )
 
 // reqBody is a request entity prepared once per sample (redirect hops carry
@@ -72,9 +74,9 @@ func (h *HTTP) hc4Body(c *functions.Context, method, enc string) (*reqBody, erro
 	if len(h.args) == 0 && h.fileAsBody(c) {
 		f := &h.files[0]
 		path := h.resolve(f.path.Eval(c))
-		data, err := os.ReadFile(path)
+		data, err := h.readFile(path)
 		if err != nil {
-			return nil, &javaError{"java.io.FileNotFoundException", path + " (No such file or directory)"}
+			return nil, err
 		}
 		ct := f.mime.Eval(c)
 		return &reqBody{data: data, contentType: ct, shown: "<actual file content, not shown here>"}, nil
@@ -199,9 +201,9 @@ func (h *HTTP) multipartBody(c *functions.Context, enc string) (*reqBody, error)
 	for i := range h.files {
 		f := &h.files[i]
 		path := h.resolve(f.path.Eval(c))
-		content, err := os.ReadFile(path)
+		content, err := h.readFile(path)
 		if err != nil {
-			return nil, &javaError{"java.io.FileNotFoundException", path + " (No such file or directory)"}
+			return nil, err
 		}
 		mime := f.mime.Eval(c)
 		if strings.TrimSpace(mime) == "" {
@@ -333,4 +335,18 @@ func unhex(c byte) byte {
 		return c - 'a' + 10
 	}
 	return c - 'A' + 10
+}
+
+// readFile reads a body or upload file within the data file limit; the
+// sample fails as JMeter's would when it cannot.
+func (h *HTTP) readFile(path string) ([]byte, error) {
+	data, err := datafile.Read(path, h.maxFile)
+	var de *datafile.Error
+	switch {
+	case err == nil:
+		return data, nil
+	case errors.As(err, &de):
+		return nil, &javaError{"java.io.IOException", de.Error()}
+	}
+	return nil, &javaError{"java.io.FileNotFoundException", path + " (No such file or directory)"}
 }

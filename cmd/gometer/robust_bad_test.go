@@ -50,6 +50,10 @@ var badPlans = []badPlan{
 	{file: "csv-missing.jmx", at: []place{{"", `testname="Accounts"`}}, want: []string{"Bad Plan > Users > Accounts", "no-such-accounts.csv"}},
 	{file: "include-missing.jmx", at: []place{{"", `testname="Login fragment"`}}, want: []string{"Bad Plan > Users > Login fragment", "no-such-fragment.jmx"}},
 	{file: "include-cycle.jmx", at: []place{{"fragments/cycle-b.jmx", `testname="Include cycle-a"`}}, want: []string{"Include cycle-a", "cycle-a.jmx", "includes itself"}},
+	// JMeter would include its own plan (thread groups dropped): a run of nothing.
+	{file: "include-self.jmx", at: []place{{"", `testname="Include me"`}}, want: []string{"Bad Plan > Users > Include me", "include-self.jmx includes itself"}},
+	// JMeter reports the missing quote; reading on would make the rest of the file one value.
+	{file: "csv-unterminated-quote.jmx", at: []place{{"", `testname="Accounts"`}}, want: []string{"Bad Plan > Users > Accounts", "unterminated.csv", "line 2", "no closing quote"}},
 	{file: "module-nowhere.jmx", at: []place{{"", `testname="Reuse login"`}}, want: []string{"Bad Plan > Users > Reuse login", "Shared fragments > Login", "not found"}},
 	{file: "no-enabled-thread-group.jmx", at: []place{{"", `testclass="TestPlan"`}}, want: []string{"Bad Plan", "thread group"}},
 	{file: "several-problems.jmx",

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -286,9 +288,11 @@ func TestSecondSignalEndsStuckUsers(t *testing.T) {
 	if q := byLabel(rows, "Quick"); len(q) != 3 {
 		t.Errorf("%d Quick rows, want 3 (recorded before the stop)", len(q))
 	}
+	// a user that had not started "Work" when the first signal came stops
+	// cleanly; the others are stuck in it and written as interrupted
 	work := byLabel(rows, "Work")
-	if len(work) != 3 {
-		t.Errorf("%d Work rows, want 3 (interrupted)\n%s", len(work), r.output())
+	if len(work) == 0 || !strings.Contains(r.output(), fmt.Sprintf("stopped now: %d sample(s) still in flight", len(work))) {
+		t.Errorf("%d Work rows, want one per stuck user\n%s", len(work), r.output())
 	}
 	for _, w := range work {
 		if w["success"] != "false" || !strings.Contains(w["responseMessage"], "interrupted") {
@@ -341,5 +345,95 @@ func TestDecompressionBombMemoryFlat(t *testing.T) {
 		if r["success"] != "true" {
 			t.Errorf("%s: %s %s %s", r["label"], r["responseCode"], r["responseMessage"], r["failureMessage"])
 		}
+	}
+}
+
+// TestDataFilesThatAreNotFiles: a CSV Data Set, Variables From CSV, body
+// file or upload naming a device, a FIFO or a file over the limit is
+// refused at load, quickly and with bounded memory, naming the file and
+// the limit's property.
+func TestDataFilesThatAreNotFiles(t *testing.T) {
+	rec := newRecorder(t, nil)
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "endless.csv")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	big := filepath.Join(dir, "big.csv")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("user,secret\n"), 200_000), 0o600); err != nil { // 2.4 MB
+		t.Fatal(err)
+	}
+	csvPlan, err := os.ReadFile(repoFile("testdata", "bad", "csv-missing.jmx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	varsFromCSV := `<kg.apc.jmeter.config.VariablesFromCSVFile guiclass="TestBeanGUI" testclass="kg.apc.jmeter.config.VariablesFromCSVFile" testname="Accounts">
+          <stringProp name="filename">no-such-accounts.csv</stringProp>
+          <stringProp name="delimiter">,</stringProp>
+        </kg.apc.jmeter.config.VariablesFromCSVFile>`
+	randomCSV := `<com.blazemeter.jmeter.RandomCSVDataSetConfig guiclass="com.blazemeter.jmeter.RandomCSVDataSetConfigGui" testclass="com.blazemeter.jmeter.RandomCSVDataSetConfig" testname="Accounts">
+          <stringProp name="filename">no-such-accounts.csv</stringProp>
+          <stringProp name="fileEncoding">UTF-8</stringProp>
+          <stringProp name="delimiter">,</stringProp>
+          <stringProp name="variableNames">a,b</stringProp>
+        </com.blazemeter.jmeter.RandomCSVDataSetConfig>`
+	bodyFile := `<HTTPSamplerProxy guiclass="HttpTestSampleGui" testclass="HTTPSamplerProxy" testname="Accounts">
+          <stringProp name="HTTPSampler.path">/upload</stringProp>
+          <stringProp name="HTTPSampler.method">POST</stringProp>
+          <elementProp name="HTTPsampler.Files" elementType="HTTPFileArgs">
+            <collectionProp name="HTTPFileArgs.files">
+              <elementProp name="no-such-accounts.csv" elementType="HTTPFileArg">
+                <stringProp name="File.path">no-such-accounts.csv</stringProp>
+                <stringProp name="File.paramname">file</stringProp>
+                <stringProp name="File.mimetype">text/csv</stringProp>
+              </elementProp>
+            </collectionProp>
+          </elementProp>
+        </HTTPSamplerProxy>`
+	csvStart := strings.Index(string(csvPlan), "<CSVDataSet")
+	csvEnd := strings.Index(string(csvPlan), "</CSVDataSet>") + len("</CSVDataSet>")
+	kinds := map[string]string{
+		"csv":    string(csvPlan),
+		"vars":   string(csvPlan[:csvStart]) + varsFromCSV + string(csvPlan[csvEnd:]),
+		"body":   string(csvPlan[:csvStart]) + bodyFile + string(csvPlan[csvEnd:]),
+		"random": string(csvPlan[:csvStart]) + randomCSV + string(csvPlan[csvEnd:]),
+	}
+	for _, kind := range []string{"csv", "vars", "body", "random"} {
+		for _, c := range []struct {
+			file, want string
+			args       []string
+		}{
+			{"/dev/zero", "is not a regular file (a device)", nil},
+			{fifo, "is not a regular file (a named pipe)", nil},
+			{big, "is larger than 1 MB, the limit for a data file (property gometer.max_data_file_mb)", []string{"-Jgometer.max_data_file_mb=1"}},
+		} {
+			plan := filepath.Join(dir, kind+".jmx")
+			if err := os.WriteFile(plan, []byte(strings.ReplaceAll(kinds[kind], "no-such-accounts.csv", c.file)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			cmd := exec.CommandContext(ctx, binPath, append([]string{"-n", "-t", plan, "-l", filepath.Join(dir, "out.jtl"), "-Jport=" + rec.port()}, c.args...)...)
+			out, _ := cmd.CombinedOutput()
+			timedOut := ctx.Err() != nil
+			cancel()
+			if timedOut {
+				t.Fatalf("%s %s: did not end within 60 s", kind, c.file)
+			}
+			if code := cmd.ProcessState.ExitCode(); code != 1 {
+				t.Errorf("%s %s: exit %d, want 1\n%s", kind, c.file, code, out)
+			}
+			where := fmt.Sprintf("%s.jmx:%d:", kind, lineOf(t, plan, `testname="Accounts"`))
+			for _, w := range []string{where, c.file, c.want} {
+				if !strings.Contains(string(out), w) {
+					t.Errorf("%s %s: the message does not say %q:\n%s", kind, c.file, w, out)
+				}
+			}
+			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss*1024 > 256<<20 {
+				t.Errorf("%s %s: peak RSS %d MiB", kind, c.file, ru.Maxrss>>10)
+			}
+		}
+	}
+	if n := len(rec.requests()); n != 0 {
+		t.Errorf("%d request(s) sent", n)
 	}
 }

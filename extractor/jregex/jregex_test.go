@@ -150,3 +150,19 @@ func TestDangerousPatterns(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDangerous: the load-time check never panics and names a part of the
+// pattern.
+func FuzzDangerous(f *testing.F) {
+	for _, p := range []string{`^(a+)+$`, `(\w*,)*x$`, `[(]+)+$`, `(?:a{2,})*$`, `\(a+\)+$`, `((((`, `)+*$`, `a{2,`, `[^]]+$`} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		if part := nestedRepeat(p); part != "" && !strings.Contains(p, part) {
+			t.Fatalf("%q: %q is not part of it", p, part)
+		}
+		if re, err := Compile(p); err == nil {
+			_ = re.Dangerous()
+		}
+	})
+}
