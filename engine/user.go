@@ -274,7 +274,6 @@ func (s *samplerNode) sample(u *vuser) flow {
 	} else {
 		r = s.smp.Sample(u.runCtx, &u.sess)
 	}
-	u.busySince.Store(0)
 	if r == nil {
 		u.busy.Store(nil)
 		u.busySince.Store(0)
