@@ -23,6 +23,9 @@ func newDecimal(u *big.Int, scale int32) *Decimal { return &Decimal{u: u, scale:
 
 // parseDecimal reads a BigDecimal literal or string ("1.50", "-3", "1e10").
 func parseDecimal(s string) (*Decimal, bool) {
+	if d, ok := parseSmallDecimal(s); ok {
+		return d, true
+	}
 	t := strings.TrimSpace(s)
 	exp := int64(0)
 	if i := strings.IndexAny(t, "eE"); i >= 0 {
@@ -45,6 +48,43 @@ func parseDecimal(s string) (*Decimal, bool) {
 		return nil, false
 	}
 	return &Decimal{u: u, scale: scale - int32(exp)}, true
+}
+
+// parseSmallDecimal is the allocation-light path for plain decimals of up
+// to 18 digits ("12.50", "-3.5"), the common case in JSON bodies.
+func parseSmallDecimal(s string) (*Decimal, bool) {
+	if len(s) == 0 || len(s) > 20 {
+		return nil, false
+	}
+	i, neg := 0, false
+	if s[0] == '-' || s[0] == '+' {
+		neg, i = s[0] == '-', 1
+	}
+	var n uint64
+	digits, scale, dot := 0, int32(0), false
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			n = n*10 + uint64(c-'0')
+			digits++
+			if dot {
+				scale++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return nil, false
+		}
+	}
+	if digits == 0 || digits > 18 {
+		return nil, false
+	}
+	v := int64(n)
+	if neg {
+		v = -v
+	}
+	return &Decimal{u: big.NewInt(v), scale: scale}, true
 }
 
 func decimalOf(v any) (*Decimal, bool) {

@@ -152,7 +152,9 @@ func argsFit(in []reflect.Type, args []any) bool {
 			}
 		case reflect.Slice:
 			if t.Elem().Kind() == reflect.Uint8 {
-				if _, ok := a.([]byte); !ok {
+				switch a.(type) {
+				case []byte, string, nil: // JMeter overloads byte[] and String setters
+				default:
 					return false
 				}
 			}

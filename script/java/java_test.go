@@ -200,6 +200,10 @@ vars.get('missing') == null
 	if !errors.As(err, &me) || me.Class != "groovy.lang.MissingMethodException" || !strings.Contains(me.Message, "java.lang.Integer") {
 		t.Errorf("vars.put('k', 5): %v", err)
 	}
+	// JMeter's setResponseData(String, String) overload reaches a []byte setter
+	if _, _, err := runScript(t, Groovy, "prev.setResponseData('as text', 'UTF-8')", g); err != nil || string(prev.data) != "as text" {
+		t.Errorf("setResponseData(String, String): %v %q", err, prev.data)
+	}
 	// a missing method names method and type
 	_, _, err = runScript(t, Groovy, "prev.fooBar(1)", g)
 	var e *Exception

@@ -160,6 +160,13 @@ func Compile(name, src string, d Dialect) (prog *Program, err error) {
 	return &Program{name: name, src: src, d: d, main: main, methods: p.methods, classes: p.classes}, nil
 }
 
+// ToString renders a script value as the dialect's toString does: what a
+// JSR223 sampler's return value becomes as a response body, what
+// "" + value gives (Groovy prints maps as [a:1], Java as {a=1}).
+func ToString(v any, d Dialect) string {
+	return formatValue(v, d == Groovy)
+}
+
 // knownBindings are the capitalised names JMeter binds for scripts; they
 // are variables, not classes.
 var knownBindings = map[string]bool{
