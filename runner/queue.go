@@ -23,6 +23,8 @@ type queued struct {
 	head, n int
 	dropped int64
 	closed  bool
+	waiting bool // the loop waits for a sample
+	inHand  int  // samples the loop took and has not delivered yet
 	done    chan struct{}
 }
 
@@ -57,31 +59,48 @@ func (q *queued) Add(r *sample.Result) {
 	}
 	q.buf[(q.head+q.n)%len(q.buf)] = r
 	q.n++
-	if q.n == 1 {
+	// Only a waiting loop needs a wake-up: while it delivers, samples
+	// just pile up and it takes them all at once.
+	wake := q.waiting
+	q.waiting = false
+	q.mu.Unlock()
+	if wake {
 		q.cond.Signal()
 	}
-	q.mu.Unlock()
 }
 
-// loop hands queued samples to the output one at a time, so that a sample
-// is either delivered, in the queue, or counted as dropped.
+// loop hands queued samples to the output, taking all that are queued at
+// once; a sample is delivered, queued, in hand or counted as dropped.
 func (q *queued) loop() {
 	defer close(q.done)
+	var batch []*sample.Result
 	for {
 		q.mu.Lock()
+		q.inHand = 0
 		for q.n == 0 && !q.closed {
+			q.waiting = true
 			q.cond.Wait()
 		}
 		if q.n == 0 {
 			q.mu.Unlock()
 			return
 		}
-		r := q.buf[q.head]
-		q.buf[q.head] = nil
-		q.head = (q.head + 1) % len(q.buf)
-		q.n--
+		for q.n > 0 {
+			batch = append(batch, q.buf[q.head])
+			q.buf[q.head] = nil
+			q.head = (q.head + 1) % len(q.buf)
+			q.n--
+		}
+		q.inHand = len(batch)
 		q.mu.Unlock()
-		q.out.Add(r)
+		for i, r := range batch {
+			q.out.Add(r)
+			batch[i] = nil
+			q.mu.Lock()
+			q.inHand--
+			q.mu.Unlock()
+		}
+		batch = batch[:0]
 	}
 }
 
@@ -99,7 +118,7 @@ func (q *queued) Stop() error {
 	case <-q.done:
 	case <-deadline.C:
 		q.mu.Lock()
-		left := q.n
+		left := q.n + max(q.inHand-1, 0) // the sample the output holds is not counted
 		q.dropped += int64(left)
 		q.mu.Unlock()
 		return fmt.Errorf("still busy after %v: %d queued sample(s) not delivered", q.wait, left)
