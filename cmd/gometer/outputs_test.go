@@ -1,10 +1,12 @@
 package main
 
 import (
+	"github.com/gometer/gometer/internal/backendtest"
 	"net"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -99,5 +101,38 @@ func TestLiveStatusShowsWaitingUsers(t *testing.T) {
 	quiet := runGometer(t, dir, 60*time.Second, "-n", "-t", plan, "-Jsummariser.interval=1", "--quiet")
 	if strings.Contains(quiet.stdout, "in flight") {
 		t.Errorf("--quiet printed the live status:\n%s", quiet.stdout)
+	}
+}
+
+// A property adds JMeter's InfluxDB Backend Listener to a plan that has
+// none: every sample reaches it (the "all" lines' counts add up to the
+// JTL's rows), with the arguments the properties give.
+func TestBackendListenerFromProperties(t *testing.T) {
+	rec := newRecorder(t, nil)
+	influx := backendtest.NewRecorder(t)
+	dir := t.TempDir()
+	jtl := filepath.Join(dir, "out.jtl")
+	res := runGometer(t, dir, 60*time.Second, "-n", "-t", repoFile("testdata", "e2e", "basic.jmx"), "-l", jtl,
+		"-J", "port="+rec.port(), "-Jusers=2", "-Jloops=3",
+		"-Jgometer.backend.influxdb.url="+influx.URL+"/write?db=jmeter", "-Jgometer.backend.influxdb.application=ci run")
+	if res.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+	}
+	_, rows := readJTL(t, jtl)
+	total := 0
+	for _, w := range influx.Writes() {
+		if w.URL != "/write?db=jmeter" {
+			t.Errorf("write to %s", w.URL)
+		}
+		for _, line := range strings.Split(w.Body, "\n") {
+			m := regexp.MustCompile(`^jmeter,application=ci\\ run,transaction=all,statut=all count=([0-9.]+),`).FindStringSubmatch(line)
+			if m != nil {
+				n, _ := strconv.ParseFloat(m[1], 64)
+				total += int(n)
+			}
+		}
+	}
+	if total != len(rows) || len(rows) != 18 {
+		t.Errorf("the listener counted %d samples, the JTL has %d rows (want 18)\nwrites: %+v", total, len(rows), influx.Writes())
 	}
 }
