@@ -145,7 +145,7 @@ func (c *compiler) buildCSV(el *jmx.Element) (iterListener, error) {
 	}
 	literal := d.filename.IsLiteral()
 	name := strings.TrimSpace(d.filename.Raw())
-	if !literal && d.filename.Probeable() {
+	if !literal && d.filename.Probeable() && !c.awaitsProperty(d.filename.Raw()) {
 		// a name from properties (${__P(csv,…)}) is known now: check it
 		// as a literal one, but keep the template for the run
 		if v := strings.TrimSpace(d.filename.Eval(c.evalContext())); v != "" && !strings.Contains(v, "${") {

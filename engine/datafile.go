@@ -98,6 +98,20 @@ func propertyOf(raw string) string {
 	return ""
 }
 
+// awaitsProperty reports a file name read from a property that is not set
+// and has no default (${__P(dataFile)}: "1" in JMeter): the plan expects
+// -J on its command line, so the file is only looked for when it runs.
+func (c *compiler) awaitsProperty(raw string) bool {
+	for _, m := range propertyCall.FindAllStringSubmatch(raw, -1) {
+		if _, set := c.t.props.Get(m[1]); !set && m[2] == "" {
+			return true
+		}
+	}
+	return false
+}
+
+var propertyCall = regexp.MustCompile(`\$\{__(?:P|property)\(\s*([^,)\s]+)\s*(,?)`)
+
 // missingFile builds the explanation for a data file that could not be
 // opened at tried, or returns nil when the failure is not a missing file.
 func (c *compiler) missingFile(what, name, raw, tried string, err error) error {

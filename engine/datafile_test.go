@@ -65,6 +65,12 @@ func TestMissingDataFileHelpAndDataDir(t *testing.T) {
 		t.Errorf("-Jcsv=users.csv (beside the plan): %v", err)
 	}
 
+	// a property with no default and not set: the plan expects -J, the
+	// file is looked for when it runs
+	if _, err := compile("${__P(csvfile)}", nil); err != nil {
+		t.Errorf("${__P(csvfile)} unset: %v", err)
+	}
+
 	// the data folder, by base name
 	tst, err := compile(`C:\Users\ada\perf\users.csv`, map[string]string{"gometer.data_dir": data})
 	if err != nil {
