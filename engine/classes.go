@@ -129,7 +129,7 @@ var classes = map[string]classSpec{
 	"SmtpSampler":          {kind: kSampler, unsupported: "SMTP sampler is not supported"},
 	"LDAPSampler":          {kind: kSampler, unsupported: "LDAP sampler is not supported"},
 	"JavaSampler":          {kind: kSampler, unsupported: "Java request sampler is not supported"},
-	"AnchorModifier":       {kind: kPre, unsupported: "HTML Link Parser is not supported"},
+	"AnchorModifier":       {kind: kPre},
 	"URLRewritingModifier": {kind: kPre, unsupported: "HTTP URL Re-writing Modifier is not supported"},
 	"RegExUserParameters":  {kind: kPre, unsupported: "RegEx User Parameters is not supported"},
 	"ResultAction":         {kind: kPost},

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/gometer/gometer/sampler"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -272,5 +273,21 @@ func (c *compiler) buildPre(el *jmx.Element) (preProcessor, iterListener, error)
 		}
 		return up, nil, nil
 	}
+	if el.Class() == "AnchorModifier" {
+		return linkParser{}, nil, nil
+	}
 	return nil, nil, fmt.Errorf("unsupported pre-processor %s", el.Class())
+}
+
+// linkParser is the HTML Link Parser: it points the HTTP sample about to
+// be taken at a link or form of the previous response (see sampler.ChooseLink).
+type linkParser struct{}
+
+func (linkParser) process(u *vuser) {
+	if u.cur == nil {
+		return
+	}
+	if h, ok := u.cur.smp.(*sampler.HTTP); ok {
+		sampler.ChooseLink(h, &u.sess, u.prev.Body, u.prev.URL)
+	}
 }

@@ -424,6 +424,12 @@ func (h *HTTP) Sample(ctx context.Context, s *Session) *Result {
 		s.HTTP = NewHTTPState(StateOptions{TLSVerify: h.tlsVerify, Props: h.props})
 	}
 	st := s.HTTP
+	if ch := st.link; ch != nil { // an HTML Link Parser chose where this sample goes
+		st.link = nil
+		if ch.owner == h {
+			return h.withLink(s.Ctx, ch).Sample(ctx, s)
+		}
+	}
 	c := s.Ctx
 	label := h.label.Eval(c)
 	method, enc := h.methodEncoding(c)
