@@ -27,7 +27,7 @@ type StateOptions struct {
 // caches and DNS caches. JMeter keeps all of these per thread, so the server
 // sees as many connections as there are users. It is owned by one goroutine.
 type HTTPState struct {
-	link *linkChoice // set by an HTML Link Parser for the next sample only
+	link    *linkChoice // set by an HTML Link Parser for the next sample only
 	opt     StateOptions
 	dialer  net.Dialer
 	tlsConf *tls.Config
