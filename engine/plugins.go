@@ -12,6 +12,7 @@ import (
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/sample"
 	"github.com/gometer/gometer/sampler"
+	"github.com/gometer/gometer/sampler/websocket"
 )
 
 // handledElsewhere classifies classes that other packages implement.
@@ -64,6 +65,9 @@ func (c *compiler) buildOtherSampler(el *jmx.Element) (sampler.Sampler, error) {
 		return sampler.NewDummy(el)
 	case "JDBCSampler":
 		return c.buildJDBC(el)
+	}
+	if classes[el.Class()].kind == kSampler && strings.HasPrefix(el.Class(), "eu.luminis.jmeter.wssampler.") {
+		return websocket.New(el)
 	}
 	return nil, fmt.Errorf("%w: sampler %s", errUnsupported, el.Class())
 }

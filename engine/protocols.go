@@ -7,6 +7,7 @@ import (
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/sampler"
 	"github.com/gometer/gometer/sampler/jdbc"
+	"github.com/gometer/gometer/sampler/websocket"
 )
 
 // collectDataSources registers every enabled JDBC Connection Configuration
@@ -97,4 +98,15 @@ func (c *compiler) http2Mode(el *jmx.Element) (sampler.HTTP2Mode, *jmx.Element) 
 		c.http2 = &mode
 	}
 	return *c.http2, el
+}
+
+// The Luminis WebSocket samplers gometer runs, and the plugin's frame
+// filters, which it names as unsupported.
+func init() {
+	for _, c := range websocket.Classes {
+		classes[c] = classSpec{kind: kSampler}
+	}
+	for _, f := range []string{"TextFrameFilter", "BinaryFrameFilter", "PingFrameFilter"} {
+		classes["eu.luminis.jmeter.wssampler."+f] = classSpec{kind: kPre, unsupported: "WebSocket frame filters are not supported"}
+	}
 }

@@ -45,6 +45,9 @@ func (s *Server) routes() http.Handler {
 	// Test helpers.
 	mux.HandleFunc("GET /{$}", s.index)
 	mux.HandleFunc("/echo", s.echo)
+	mux.HandleFunc("/ws/echo", s.wsEcho)
+	mux.HandleFunc("/ws/push", s.wsPush)
+	mux.HandleFunc("/ws/slowclose", s.wsSlowClose)
 	mux.HandleFunc("/echo/", s.echo)
 	mux.HandleFunc("/status/{code}", s.status)
 	mux.HandleFunc("/redirect/{n}", s.redirect)

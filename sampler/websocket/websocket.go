@@ -1,0 +1,504 @@
+// Package websocket runs the Luminis WebSocket samplers
+// (eu.luminis.jmeter.wssampler.*) on github.com/coder/websocket: open,
+// request-response, single write, single read, ping/pong and close, with
+// each user's connection kept across samplers as the plugin keeps it per
+// JMeter thread (one per connection id).
+package websocket
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	ws "github.com/coder/websocket"
+
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sampler"
+)
+
+// Classes are the plugin's sampler classes gometer runs.
+var Classes = []string{
+	pkg + "OpenWebSocketSampler", pkg + "RequestResponseWebSocketSampler", pkg + "SingleWriteWebSocketSampler",
+	pkg + "SingleReadWebSocketSampler", pkg + "PingPongSampler", pkg + "CloseWebSocketSampler",
+}
+
+const pkg = "eu.luminis.jmeter.wssampler."
+
+// frame is one data frame received.
+type frame struct {
+	binary bool
+	data   []byte
+}
+
+// conn is one open WebSocket connection of a user. A reader goroutine
+// takes frames off the wire (answering pings, delivering pongs) into a
+// bounded queue the read samplers take from.
+type conn struct {
+	c      *ws.Conn
+	frames chan frame
+	done   chan struct{}
+	quit   chan struct{} // closed when the user drops the connection
+	once   sync.Once
+	err    error // why reading stopped; read after done is closed
+	url    string
+}
+
+const queueFrames = 1024 // frames received ahead of the samplers that read them
+
+func (cn *conn) readLoop() {
+	defer close(cn.done)
+	for {
+		typ, data, err := cn.c.Read(context.Background())
+		if err != nil {
+			cn.err = err
+			return
+		}
+		select {
+		case cn.frames <- frame{binary: typ == ws.MessageBinary, data: data}:
+		case <-cn.quit: // a full queue no sampler reads: the connection is being dropped
+			return
+		}
+	}
+}
+
+// next waits for a data frame up to timeout (0: no limit).
+func (cn *conn) next(ctx context.Context, timeout time.Duration) (frame, error) {
+	var tc <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		tc = t.C
+	}
+	select {
+	case f := <-cn.frames:
+		return f, nil
+	case <-cn.done:
+		select {
+		case f := <-cn.frames:
+			return f, nil
+		default:
+		}
+		return frame{}, cn.err
+	case <-tc:
+		return frame{}, errReadTimeout
+	case <-ctx.Done():
+		return frame{}, ctx.Err()
+	}
+}
+
+var errReadTimeout = errors.New("java.net.SocketTimeoutException: Read timed out")
+
+func (cn *conn) close() {
+	cn.once.Do(func() { close(cn.quit) })
+	_ = cn.c.CloseNow()
+	<-cn.done
+}
+
+// userConns is a user's connections by connection id.
+type userConns map[string]*conn
+
+func (u userConns) Close() error {
+	for id, c := range u {
+		c.close()
+		delete(u, id)
+	}
+	return nil
+}
+
+type stateKey struct{}
+
+func connsOf(s *sampler.Session) userConns {
+	u, _ := s.State(stateKey{}).(userConns)
+	if u == nil {
+		u = userConns{}
+		s.SetState(stateKey{}, u)
+	}
+	return u
+}
+
+// kind is which of the plugin's samplers an element is.
+type kind uint8
+
+const (
+	kOpen kind = iota
+	kRequestResponse
+	kWrite
+	kRead
+	kPingPong
+	kClose
+)
+
+// Sampler is one Luminis WebSocket sampler.
+type Sampler struct {
+	kind                           kind
+	label                          *functions.Template
+	server, port, path, connID     *functions.Template
+	requestData, connectTO, readTO *functions.Template
+	statusCode, dataType           *functions.Template
+	tls, newConn, binary, optional bool
+	mu                             sync.Mutex
+	dialer                         *http.Client
+}
+
+// New compiles a Luminis sampler element.
+func New(el *jmx.Element) (*Sampler, error) {
+	s := &Sampler{}
+	switch strings.TrimPrefix(el.Class(), pkg) {
+	case "OpenWebSocketSampler":
+		s.kind = kOpen
+	case "RequestResponseWebSocketSampler":
+		s.kind = kRequestResponse
+	case "SingleWriteWebSocketSampler":
+		s.kind = kWrite
+	case "SingleReadWebSocketSampler":
+		s.kind = kRead
+	case "PingPongSampler":
+		s.kind = kPingPong
+	case "CloseWebSocketSampler":
+		s.kind = kClose
+	default:
+		return nil, fmt.Errorf("WebSocket sampler %s is not supported", el.Class())
+	}
+	if el.Str("loadDataFromFile") == "true" || el.Bool("loadDataFromFile", false) {
+		return nil, errors.New("request data from a file (loadDataFromFile) is not supported")
+	}
+	for _, f := range []struct {
+		dst       **functions.Template
+		prop, def string
+	}{
+		{&s.label, "", ""}, {&s.server, "server", ""}, {&s.port, "port", "80"}, {&s.path, "path", ""},
+		{&s.connID, "connectionId", ""}, {&s.requestData, "requestData", ""}, {&s.connectTO, "connectTimeout", "20000"},
+		{&s.readTO, "readTimeout", "6000"}, {&s.statusCode, "statusCode", "1000"}, {&s.dataType, "dataType", ""},
+	} {
+		src := el.Name
+		if f.prop != "" {
+			src = el.StrOr(f.prop, f.def)
+		}
+		t, err := functions.Compile(src)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.prop, err)
+		}
+		*f.dst = t
+	}
+	s.tls = el.Bool("TLS", false)
+	s.newConn = el.Bool("createNewConnection", s.kind == kRequestResponse)
+	s.binary = el.Bool("binaryPayload", false)
+	s.optional = el.Bool("optional", false)
+	if pt := el.Str("payloadType"); pt == "Binary" {
+		s.binary = true
+	}
+	return s, nil
+}
+
+// Sample runs the sampler for one user.
+func (s *Sampler) Sample(ctx context.Context, sess *sampler.Session) *sampler.Result {
+	c := sess.Ctx
+	res := &sampler.Result{Label: s.label.Eval(c), DataType: "text", SampleCount: 1}
+	readTO, err1 := timeoutMS(s.readTO.Eval(c), "Read timeout", 0)
+	connectTO, err2 := timeoutMS(s.connectTO.Eval(c), "Connection timeout", 1)
+	if err := errors.Join(err1, err2); err != nil {
+		return samplerError(res, err.Error())
+	}
+	conns := connsOf(sess)
+	id := strings.TrimSpace(s.connID.Eval(c))
+	cn := conns[id]
+	opens := s.kind == kOpen || ((s.kind == kRequestResponse || s.kind == kWrite || s.kind == kRead) && s.newConn)
+	res.Start = time.Now()
+	start := res.Start
+	fresh := false
+	if opens {
+		if cn != nil {
+			cn.close()
+			delete(conns, id)
+		}
+		u, err := s.url(c)
+		if err != nil {
+			return samplerError(res, err.Error())
+		}
+		res.SamplerData = "Connect URL:\n" + u + "\n"
+		cn, err = s.dial(ctx, u, connectTO, res)
+		res.Connect = time.Since(start)
+		if err != nil {
+			res.Elapsed = time.Since(start)
+			res.ResponseCode = "Websocket error"
+			res.ResponseMessage = "WebSocket error: " + err.Error()
+			return fail(res)
+		}
+		conns[id] = cn
+		fresh = true
+	} else if cn == nil {
+		res.ResponseCode = "Sampler error"
+		res.ResponseMessage = "Sampler configured for using existing connection, but there is no connection"
+		return fail(res)
+	} else {
+		res.SamplerData = "Connect URL:\n" + cn.url + "\n(using existing connection)\n"
+	}
+	if fresh {
+		res.ResponseCode, res.ResponseMessage = "101", "Switching Protocols"
+	} else {
+		res.ResponseCode, res.ResponseMessage = "200", "OK"
+	}
+	err := s.exchange(ctx, c, cn, readTO, res)
+	res.Elapsed = time.Since(start)
+	if res.Latency == 0 {
+		res.Latency = res.Elapsed
+	}
+	if s.kind == kClose || (err != nil && cn.closed()) {
+		delete(conns, id)
+		if err != nil {
+			go cn.close() // a close handshake still under way ends within its own timeout, off the user's time
+		} else {
+			cn.close()
+		}
+	}
+	if err != nil {
+		var se *samplerErr
+		if errors.As(err, &se) {
+			res.ResponseCode, res.ResponseMessage = se.code, se.msg
+		} else {
+			res.ResponseCode, res.ResponseMessage = "Websocket error", "WebSocket error: "+err.Error()
+		}
+		return fail(res)
+	}
+	res.Success = true
+	res.Bytes = int64(len(res.Body))
+	return res
+}
+
+func (cn *conn) closed() bool {
+	select {
+	case <-cn.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// samplerErr is a failure the plugin reports with its own code.
+type samplerErr struct{ code, msg string }
+
+func (e *samplerErr) Error() string { return e.msg }
+
+func (s *Sampler) exchange(ctx context.Context, c *functions.Context, cn *conn, readTO time.Duration, res *sampler.Result) error {
+	switch s.kind {
+	case kOpen:
+		return nil
+	case kWrite, kRequestResponse:
+		data := s.requestData.Eval(c)
+		res.SamplerData += "\nRequest data:\n" + data + "\n"
+		if err := s.write(ctx, cn, data); err != nil {
+			return err
+		}
+		res.SentBytes += int64(len(data))
+		if s.kind == kWrite {
+			return nil
+		}
+		want := "Text"
+		if s.binary {
+			want = "Binary"
+		}
+		return s.read(ctx, cn, readTO, want, false, res)
+	case kRead:
+		want := strings.TrimSpace(s.dataType.Eval(c))
+		if want == "" {
+			want = "Text"
+			if s.binary {
+				want = "Binary"
+			}
+		}
+		return s.read(ctx, cn, readTO, want, s.optional, res)
+	case kPingPong:
+		pctx, cancel := context.WithTimeout(ctx, orForever(readTO))
+		defer cancel()
+		if err := cn.c.Ping(pctx); err != nil {
+			if pctx.Err() != nil && ctx.Err() == nil {
+				return errReadTimeout
+			}
+			return err
+		}
+		res.Latency = time.Since(res.Start)
+		return nil
+	case kClose:
+		code, err := strconv.Atoi(strings.TrimSpace(s.statusCode.Eval(c)))
+		if err != nil {
+			return &samplerErr{"Sampler error", "Sampler error: close status '" + s.statusCode.Eval(c) + "' is not a number."}
+		}
+		// the close handshake waits for the server's close frame up to the
+		// read timeout
+		done := make(chan error, 1)
+		go func() { done <- cn.c.Close(ws.StatusCode(code), "") }()
+		var t <-chan time.Time
+		if readTO > 0 {
+			tm := time.NewTimer(readTO)
+			defer tm.Stop()
+			t = tm.C
+		}
+		select {
+		case err := <-done:
+			<-cn.done
+			if st := ws.CloseStatus(cn.err); st != -1 {
+				res.Body = []byte(strconv.Itoa(int(st)))
+				res.ResponseMessage = "Received close frame with status code " + strconv.Itoa(int(st))
+				return nil
+			}
+			if err != nil && !errors.Is(err, context.Canceled) {
+				return err
+			}
+			return nil
+		case <-t:
+			return &samplerErr{"Websocket error", "WebSocket error: java.net.SocketTimeoutException: Read timed out (no close frame received)"}
+		}
+	}
+	return nil
+}
+
+func orForever(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 24 * time.Hour
+	}
+	return d
+}
+
+func (s *Sampler) write(ctx context.Context, cn *conn, data string) error {
+	if s.binary {
+		b, err := parseBinary(data)
+		if err != nil {
+			return &samplerErr{"Sampler Error", "Request data is not binary: " + data}
+		}
+		return cn.c.Write(ctx, ws.MessageBinary, b)
+	}
+	return cn.c.Write(ctx, ws.MessageText, []byte(data))
+}
+
+// read takes the next data frame and checks its type (Text, Binary or Any).
+func (s *Sampler) read(ctx context.Context, cn *conn, readTO time.Duration, want string, optional bool, res *sampler.Result) error {
+	f, err := cn.next(ctx, readTO)
+	if errors.Is(err, errReadTimeout) && optional {
+		res.ResponseCode, res.ResponseMessage = "No response", "Read timeout, no response received."
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	res.Latency = time.Since(res.Start)
+	if (want == "Text" && f.binary) || (want == "Binary" && !f.binary) {
+		kind := "Text frame"
+		if f.binary {
+			kind = "Binary frame"
+		}
+		return &samplerErr{"Sampler error: unexpected frame type.", "Received: " + kind}
+	}
+	res.Body = f.data
+	if f.binary {
+		res.DataType = "bin"
+	}
+	return nil
+}
+
+// parseBinary reads the plugin's binary notation: hex bytes, each
+// optionally 0x-prefixed, separated by spaces or not ("0xca 0xfe", "cafe").
+func parseBinary(s string) ([]byte, error) {
+	var b strings.Builder
+	for _, f := range strings.Fields(s) {
+		f = strings.TrimPrefix(strings.TrimPrefix(f, "0x"), "0X")
+		if len(f)%2 == 1 {
+			f = "0" + f
+		}
+		b.WriteString(f)
+	}
+	return hex.DecodeString(b.String())
+}
+
+func (s *Sampler) url(c *functions.Context) (string, error) {
+	port := strings.TrimSpace(s.port.Eval(c))
+	p, err := strconv.Atoi(port)
+	if err != nil {
+		return "", fmt.Errorf("Port number '%s' is not a number.", port)
+	}
+	if p <= 0 || p > 65535 {
+		return "", fmt.Errorf("Port number '%s' is not valid.", port)
+	}
+	path := s.path.Eval(c)
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	scheme := "ws"
+	if s.tls {
+		scheme = "wss"
+	}
+	return scheme + "://" + s.server.Eval(c) + ":" + port + path, nil
+}
+
+func (s *Sampler) dial(ctx context.Context, u string, connectTO time.Duration, res *sampler.Result) (*conn, error) {
+	dctx, cancel := context.WithTimeout(ctx, connectTO)
+	defer cancel()
+	s.mu.Lock()
+	if s.dialer == nil {
+		// JMeter accepts any certificate
+		s.dialer = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} //nolint:gosec
+	}
+	hc := s.dialer
+	s.mu.Unlock()
+	c, resp, err := ws.Dial(dctx, u, &ws.DialOptions{HTTPClient: hc})
+	if err != nil {
+		if resp != nil && resp.StatusCode != 101 {
+			return nil, &samplerErr{strconv.Itoa(resp.StatusCode), "Http Upgrade failed with status code " + strconv.Itoa(resp.StatusCode)}
+		}
+		return nil, err
+	}
+	c.SetReadLimit(16 << 20)
+	if resp != nil {
+		res.ResponseHeaders = headerText(resp.Header)
+	}
+	cn := &conn{c: c, frames: make(chan frame, queueFrames), done: make(chan struct{}), quit: make(chan struct{}), url: u}
+	go cn.readLoop()
+	return cn, nil
+}
+
+func headerText(h http.Header) string {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var lines []string
+	for _, k := range names {
+		lines = append(lines, k+": "+strings.Join(h[k], ", "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func timeoutMS(v, what string, min int) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s '%s' is not a number.", what, v)
+	}
+	if n < min || n > 999999 {
+		return 0, fmt.Errorf("%s '%d' is not valid; should between %d and 999999", what, n, min)
+	}
+	return time.Duration(n) * time.Millisecond, nil
+}
+
+func samplerError(res *sampler.Result, msg string) *sampler.Result {
+	res.Start = time.Now()
+	res.ResponseCode = "Sampler error"
+	res.ResponseMessage = "Sampler error: " + msg
+	return fail(res)
+}
+
+func fail(res *sampler.Result) *sampler.Result {
+	res.Success = false
+	res.ErrorCount = 1
+	res.Bytes = int64(len(res.Body))
+	return res
+}
