@@ -215,6 +215,9 @@ type Summary struct {
 	ShardProblems []string
 	// Evidence is what the server monitors say (nil without monitors).
 	Evidence *Evidence
+	// Note is shown under the verdict (e.g. what a report from summaries
+	// leaves out).
+	Note string
 	monitor  []MonitorLine
 }
 
@@ -238,6 +241,8 @@ type WriteOptions struct {
 	// Monitor is the server monitors' series for the run (drawn and ranked
 	// against the response times).
 	Monitor []MonitorLine
+	// Note is shown under the verdict.
+	Note string
 }
 
 // WriteReport checks the output folder (see PrepareOutputDir) and writes
@@ -276,7 +281,7 @@ func (c *Collector) write(outDir string, o WriteOptions) (*Summary, error) {
 
 func (c *Collector) summary(o WriteOptions) *Summary {
 	s := &Summary{Title: o.Title, Sources: o.Sources, Mode: c.opts.Stats.Mode, RowsRead: c.rows, BadRows: o.BadRows, GeneratedAt: o.Now,
-		Generators: o.Generators, ShardProblems: o.ShardProblems, monitor: o.Monitor}
+		Generators: o.Generators, ShardProblems: o.ShardProblems, monitor: o.Monitor, Note: o.Note}
 	if s.Title == "" {
 		s.Title = c.opts.Title
 	}

@@ -38,6 +38,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 </header>
 <main>
 <div id="verdict" class="verdict {{.VerdictClass}}">{{.Verdict}}</div>
+{{if .Note}}<p class="none" id="note">{{.Note}}</p>{{end}}
 {{if .BadRows}}<p class="none">{{.BadRows}} malformed row(s) were skipped while reading.</p>{{end}}
 <div class="cards" id="summary">{{range .Cards}}<div class="card"><div class="k">{{.K}}</div><div class="v">{{.V}}</div></div>{{end}}</div>
 
@@ -136,7 +137,7 @@ type pageTop5 struct {
 type pageData struct {
 	Title, Begin, End, Duration, Mode, Granularity, Generated, Zone string
 	Sources                                                         []string
-	Verdict, VerdictClass                                           string
+	Verdict, VerdictClass, Note                                     string
 	BadRows                                                         int64
 	Cards                                                           []struct{ K, V string }
 	StatsTitles                                                     []string
@@ -239,7 +240,7 @@ func renderHTML(w io.Writer, c *Collector, sum *Summary) error {
 			pe.Queries = append(pe.Queries, struct{ Query, Calls, Total, Mean, Read string }{q.Query, fmtNum(q.Calls, 0), fmtNum(q.TotalMs, 1), fmtNum(q.MeanMs, 2), fmtNum(q.BlksRead, 0)})
 		}
 	}
-	d := pageData{Evidence: pe, Title: sum.Title, Sources: sum.Sources, Mode: modeText(sum.Mode), Verdict: sum.Verdict, BadRows: sum.BadRows,
+	d := pageData{Evidence: pe, Note: sum.Note, Title: sum.Title, Sources: sum.Sources, Mode: modeText(sum.Mode), Verdict: sum.Verdict, BadRows: sum.BadRows,
 		Granularity: fmtDuration(sum.Granularity), Generated: sum.GeneratedAt.Format("2006-01-02 15:04:05 MST"),
 		Zone: time.Now().Format("MST"), CSS: template.CSS(reportCSS), JS: template.JS(reportJS), Groups: groupCharts(charts)}
 	switch {

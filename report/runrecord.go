@@ -31,6 +31,9 @@ type RunRecord struct {
 	Samples   int64    `json:"samples"`
 	Errors    int64    `json:"errors"`
 	JTL       string   `json:"jtl"`
+	// Stats are the shard's exact statistics: `gometer report` merges the
+	// records of all shards without their JTLs (see GenerateFromSummaries).
+	Stats *StatsSnapshot `json:"stats,omitempty"`
 }
 
 // RunRecordPath is where the record of a JTL is written.
@@ -60,9 +63,9 @@ func ReadRunRecords(jtls []string) ([]RunRecord, error) {
 		if err != nil {
 			return nil, err
 		}
-		var r RunRecord
-		if err := json.Unmarshal(b, &r); err != nil {
-			return nil, fmt.Errorf("%s: %w", RunRecordPath(j), err)
+		r, err := parseRunRecord(RunRecordPath(j), b)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, r)
 	}
@@ -102,4 +105,15 @@ func shardProblems(recs []RunRecord, want int) []string {
 		}
 	}
 	return out
+}
+
+func parseRunRecord(path string, b []byte) (RunRecord, error) {
+	var r RunRecord
+	if err := json.Unmarshal(b, &r); err != nil {
+		return r, fmt.Errorf("report: %s is not a gometer run record: %w", path, err)
+	}
+	if r.Shards < 1 || r.Shard < 1 || r.Shard > r.Shards {
+		return r, fmt.Errorf("report: %s: shard %d of %d is not a shard", path, r.Shard, r.Shards)
+	}
+	return r, nil
 }

@@ -371,7 +371,10 @@ func (c *counts) add(v int64) {
 	c.count(v)
 }
 
-func (c *counts) count(v int64) {
+func (c *counts) count(v int64) { c.countN(v, 1) }
+
+// countN counts v k times (no change to n).
+func (c *counts) countN(v, k int64) {
 	if v >= 0 && v < denseLimit {
 		ci := int(v >> chunkBits)
 		if ci >= len(c.chunks) {
@@ -382,13 +385,13 @@ func (c *counts) count(v int64) {
 			ch = make([]int64, chunkSize)
 			c.chunks[ci] = ch
 		}
-		ch[v&(chunkSize-1)]++
+		ch[v&(chunkSize-1)] += k
 		return
 	}
 	if c.sparse == nil {
 		c.sparse = make(map[int64]int64)
 	}
-	c.sparse[v]++
+	c.sparse[v] += k
 }
 
 func (c *counts) sorted() []ValueCount {

@@ -136,7 +136,11 @@ func cmdReport(o *options, stdout, stderr io.Writer) int {
 	ropts.Read.Strict = o.strict
 	ropts.Read.Props = props
 	ropts.Read.OnBadRow = func(err error) { fmt.Fprintf(stderr, "gometer: skipped: %v\n", err) }
-	sum, err := report.Generate(o.reportOnly, o.reportOut, ropts)
+	generate := report.Generate
+	if allRunRecords(o.reportOnly) {
+		generate = report.GenerateFromSummaries // statistics only, from the shards' records
+	}
+	sum, err := generate(o.reportOnly, o.reportOut, ropts)
 	if err != nil {
 		fmt.Fprintf(stderr, "gometer: report: %v\n", err)
 		return exitFailed

@@ -121,7 +121,11 @@ func waitForShards(o *options, stderr io.Writer) error {
 				m = []string{a}
 			}
 			for _, f := range m {
-				if _, err := os.Stat(report.RunRecordPath(f)); err == nil {
+				rec := report.RunRecordPath(f)
+				if strings.HasSuffix(f, ".run.json") {
+					rec = f // the records themselves were given
+				}
+				if _, err := os.Stat(rec); err == nil {
 					n++
 				}
 			}
@@ -177,10 +181,26 @@ func writeRunRecord(o *options, plan string, st *report.Stats, startAt time.Time
 		gen, _ = os.Hostname()
 	}
 	t := st.Total()
-	return report.WriteRunRecord(report.RunRecord{
+	var snap *report.StatsSnapshot
+	if st.Options().Mode == report.Exact {
+		sn := st.Snapshot()
+		snap = &sn
+	}
+	return report.WriteRunRecord(report.RunRecord{Stats: snap,
 		Generator: gen, Shard: o.shard + 1, Shards: o.shards, Plan: filepath.Base(plan),
 		StartAt: startAt, Started: test.StartedAt(), Ended: time.Now(), LateMs: test.LateStart().Milliseconds(),
 		ExitCode: code, Saturated: h.Saturated, Health: h.Reasons,
 		Samples: t.Samples, Errors: t.Errors, JTL: o.results,
 	})
+}
+
+// allRunRecords reports whether every results file is a shard's run record
+// (<jtl>.run.json): the report is then made from their statistics alone.
+func allRunRecords(files []string) bool {
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".run.json") {
+			return false
+		}
+	}
+	return len(files) > 0
 }

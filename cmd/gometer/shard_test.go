@@ -180,6 +180,14 @@ func TestShardedRunMergesLikeOneRun(t *testing.T) {
 	if len(merged) == 0 || string(merged) != string(whole) {
 		t.Errorf("statistics of the merged shards differ from those of the concatenated samples")
 	}
+	// the same statistics from the shards' run records alone (no rows)
+	if res := runGometer(t, dir, 60*time.Second, "report", "--wait-for-shards", "3", "-o", filepath.Join(dir, "summaries"), filepath.Join(dir, "shard-*.jtl.run.json")); res.code != 0 {
+		t.Fatalf("report from run records: exit %d %s", res.code, res.stderr)
+	}
+	fromRecords, _ := os.ReadFile(filepath.Join(dir, "summaries", "statistics.json"))
+	if string(fromRecords) != string(whole) {
+		t.Errorf("statistics from the run records differ from those of the samples:\n%s\nvs\n%s", fromRecords, whole)
+	}
 	html, _ := os.ReadFile(filepath.Join(dir, "merged", "index.html"))
 	if !strings.Contains(string(html), `id="generators"`) || strings.Count(string(html), `<td>1/3</td>`)+strings.Count(string(html), `<td>2/3</td>`)+strings.Count(string(html), `<td>3/3</td>`) != 3 {
 		t.Errorf("the merged report does not list the three generators")
