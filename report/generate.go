@@ -217,8 +217,8 @@ type Summary struct {
 	Evidence *Evidence
 	// Note is shown under the verdict (e.g. what a report from summaries
 	// leaves out).
-	Note string
-	monitor  []MonitorLine
+	Note    string
+	monitor []MonitorLine
 }
 
 // Verdict lets a caller (thresholds) state the report's verdict line.
