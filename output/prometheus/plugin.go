@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -171,11 +172,27 @@ func newUpdater(c Collector, varNames []string, reg *prometheus.Registry) (*upda
 		if len(buckets) == 0 {
 			buckets = []float64{100, 500, 1000, 3000}
 		}
+		for i := 1; i < len(buckets); i++ {
+			if !(buckets[i] > buckets[i-1]) {
+				return nil, fmt.Errorf("histogram buckets %q are not in increasing order", c.Buckets)
+			}
+		}
+		if slices.Contains(c.Labels, "le") {
+			return nil, fmt.Errorf(`a histogram cannot have a label named "le"`)
+		}
 		var h *prometheus.HistogramVec
 		h, err = register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: c.Name, Help: c.Help, Buckets: buckets}, c.Labels))
 		u.obs = h
 	case "SUMMARY":
 		objectives, window := parseQuantiles(c.Buckets)
+		for q := range objectives {
+			if !(q >= 0 && q <= 1) {
+				return nil, fmt.Errorf("summary quantile %v is not between 0 and 1", q)
+			}
+		}
+		if slices.Contains(c.Labels, "quantile") {
+			return nil, fmt.Errorf(`a summary cannot have a label named "quantile"`)
+		}
 		var s *prometheus.SummaryVec
 		s, err = register(reg, prometheus.NewSummaryVec(prometheus.SummaryOpts{Name: c.Name, Help: c.Help,
 			Objectives: objectives, MaxAge: window}, c.Labels))

@@ -89,6 +89,9 @@ func TestPluginRejectsBadDefinitions(t *testing.T) {
 		{Name: "y", Type: "HISTOGRAM", Measuring: "CountTotal"},
 		{Name: "z", Type: "NOPE"},
 		{Name: "bad name", Type: "COUNTER", Measuring: "CountTotal"},
+		{Name: "h", Type: "HISTOGRAM", Measuring: "ResponseTime", Buckets: "5,1"},
+		{Name: "h2", Type: "HISTOGRAM", Measuring: "ResponseTime", Labels: []string{"le"}},
+		{Name: "s", Type: "SUMMARY", Measuring: "ResponseTime", Buckets: "1.5,0.1"},
 	} {
 		if _, err := NewPlugin([]Collector{c}, output.Run{}); err == nil {
 			t.Errorf("%+v accepted", c)
