@@ -59,6 +59,7 @@ var classes = map[string]classSpec{
 	"TestAction":                          {kind: kSampler},
 	"JDBCSampler":                         {kind: kSampler},
 	classHTTP2Sampler:                     {kind: kSampler},
+	"TCPSampler":                          {kind: kSampler},
 	classHTTP2Request:                     {kind: kSampler},
 	"JDBCDataSource":                      {kind: kConfig},
 
@@ -120,7 +121,6 @@ var classes = map[string]classSpec{
 	// Known but not runnable by gometer.
 	"KeystoreConfig":       {kind: kConfig, unsupported: "Keystore Configuration (client certificates) is not supported"},
 	"ResultSaver":          {kind: kListener, unsupported: "Save Responses to a file is not supported"},
-	"TCPSampler":           {kind: kSampler, unsupported: "TCP sampler is not supported"},
 	"FTPSampler":           {kind: kSampler, unsupported: "FTP sampler is not supported"},
 	"SystemSampler":        {kind: kSampler, unsupported: "OS Process sampler is not supported"},
 	"JMSSampler":           {kind: kSampler, unsupported: "JMS sampler is not supported"},

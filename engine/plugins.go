@@ -12,6 +12,7 @@ import (
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/sample"
 	"github.com/gometer/gometer/sampler"
+	"github.com/gometer/gometer/sampler/tcp"
 	"github.com/gometer/gometer/sampler/websocket"
 )
 
@@ -65,6 +66,8 @@ func (c *compiler) buildOtherSampler(el *jmx.Element) (sampler.Sampler, error) {
 		return sampler.NewDummy(el)
 	case "JDBCSampler":
 		return c.buildJDBC(el)
+	case "TCPSampler":
+		return tcp.New(el, c.t.props)
 	}
 	if classes[el.Class()].kind == kSampler && strings.HasPrefix(el.Class(), "eu.luminis.jmeter.wssampler.") {
 		return websocket.New(el)
