@@ -130,7 +130,7 @@ var classes = map[string]classSpec{
 	"LDAPSampler":          {kind: kSampler, unsupported: "LDAP sampler is not supported"},
 	"JavaSampler":          {kind: kSampler, unsupported: "Java request sampler is not supported"},
 	"AnchorModifier":       {kind: kPre},
-	"URLRewritingModifier": {kind: kPre, unsupported: "HTTP URL Re-writing Modifier is not supported"},
+	"URLRewritingModifier": {kind: kPre},
 	"RegExUserParameters":  {kind: kPre, unsupported: "RegEx User Parameters is not supported"},
 	"ResultAction":         {kind: kPost},
 }

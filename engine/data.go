@@ -273,10 +273,29 @@ func (c *compiler) buildPre(el *jmx.Element) (preProcessor, iterListener, error)
 		}
 		return up, nil, nil
 	}
-	if el.Class() == "AnchorModifier" {
+	switch el.Class() {
+	case "AnchorModifier":
 		return linkParser{}, nil, nil
+	case "URLRewritingModifier":
+		r, err := sampler.NewURLRewriter(el)
+		if err != nil {
+			return nil, nil, err
+		}
+		return urlRewriter{r}, nil, nil
 	}
 	return nil, nil, fmt.Errorf("unsupported pre-processor %s", el.Class())
+}
+
+// urlRewriter is the HTTP URL Re-writing Modifier (see sampler.URLRewriter).
+type urlRewriter struct{ r *sampler.URLRewriter }
+
+func (w urlRewriter) process(u *vuser) {
+	if u.cur == nil {
+		return
+	}
+	if h, ok := u.cur.smp.(*sampler.HTTP); ok {
+		w.r.Rewrite(h, &u.sess, u.prev.Body, u.samples > 0)
+	}
 }
 
 // linkParser is the HTML Link Parser: it points the HTTP sample about to

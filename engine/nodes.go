@@ -104,8 +104,8 @@ func (c *compiler) readsPrevious() bool {
 		c.t.readsPrev = 1
 		for _, r := range c.plan.Roots {
 			jmx.Walk(r, func(e *jmx.Element) bool {
-				// an HTML Link Parser reads the previous response too
-				if propsContain(e.Props, "__regexFunction") || c.t.hasScripts() || (e.Enabled && e.Class() == "AnchorModifier") {
+				// an HTML Link Parser and a URL Re-writing Modifier read the previous response too
+				if propsContain(e.Props, "__regexFunction") || c.t.hasScripts() || (e.Enabled && (e.Class() == "AnchorModifier" || e.Class() == "URLRewritingModifier")) {
 					c.t.readsPrev = 2
 				}
 				return c.t.readsPrev != 2

@@ -424,10 +424,10 @@ func (h *HTTP) Sample(ctx context.Context, s *Session) *Result {
 		s.HTTP = NewHTTPState(StateOptions{TLSVerify: h.tlsVerify, Props: h.props})
 	}
 	st := s.HTTP
-	if ch := st.link; ch != nil { // an HTML Link Parser chose where this sample goes
-		st.link = nil
-		if ch.owner == h {
-			return h.withLink(s.Ctx, ch).Sample(ctx, s)
+	if e := st.next; e != nil { // pre-processors changed this sample (link parser, URL rewriting)
+		st.next = nil
+		if e.owner == h {
+			return h.edited(s.Ctx, e).Sample(ctx, s)
 		}
 	}
 	c := s.Ctx

@@ -27,11 +27,12 @@ type StateOptions struct {
 // caches and DNS caches. JMeter keeps all of these per thread, so the server
 // sees as many connections as there are users. It is owned by one goroutine.
 type HTTPState struct {
-	link    *linkChoice // set by an HTML Link Parser for the next sample only
-	opt     StateOptions
-	dialer  net.Dialer
-	tlsConf *tls.Config
-	ttl     time.Duration // httpclient4.time_to_live: a pooled connection older than this is not reused
+	next         *sampleEdit             // pre-processors' changes to the next sample only
+	rewriteSaved map[*URLRewriter]string // URL Re-writing Modifiers' cached session ids
+	opt          StateOptions
+	dialer       net.Dialer
+	tlsConf      *tls.Config
+	ttl          time.Duration // httpclient4.time_to_live: a pooled connection older than this is not reused
 	// validateAfter is httpclient4.validate_after_inactivity: idle longer
 	// than this, a connection is checked before reuse.
 	validateAfter time.Duration

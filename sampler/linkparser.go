@@ -22,9 +22,24 @@ import (
 // and, for each of the sampler's own arguments, a random form field whose
 // name and value match it. The port stays the sampler's, as in JMeter.
 
+// sampleEdit is what pre-processors changed in the user's next sample of
+// one sampler (JMeter changes the sampler and restores it after the sample).
+type sampleEdit struct {
+	owner    *HTTP // the sampler it was made for
+	link     *linkChoice
+	rewrites []rewrite
+}
+
+// edit is the pending edit of h's next sample, created if needed.
+func (st *HTTPState) edit(h *HTTP) *sampleEdit {
+	if st.next == nil || st.next.owner != h {
+		st.next = &sampleEdit{owner: h}
+	}
+	return st.next
+}
+
 // linkChoice is what the parser chose for the user's next sample.
 type linkChoice struct {
-	owner                  *HTTP // the sampler it was chosen for
 	protocol, domain, path string
 	form                   bool
 	args                   []formArg // the link's query, or the form's fields
@@ -45,7 +60,6 @@ func ChooseLink(h *HTTP, s *Session, prevBody []byte, prevURL string) bool {
 	if s.HTTP == nil {
 		s.HTTP = NewHTTPState(StateOptions{TLSVerify: h.tlsVerify, Props: h.props})
 	}
-	s.HTTP.link = nil
 	page, err := url.Parse(prevURL)
 	if err != nil || page.Host == "" {
 		return false // the previous sample was not an HTTP request
@@ -70,11 +84,11 @@ func ChooseLink(h *HTTP, s *Session, prevBody []byte, prevURL string) bool {
 		return false
 	}
 	pick := matched[rand.IntN(len(matched))]
-	ch := &linkChoice{owner: h, protocol: pick.u.Scheme, domain: pick.u.Hostname(), path: pick.u.EscapedPath(), form: pick.form, args: pick.args}
+	ch := &linkChoice{protocol: pick.u.Scheme, domain: pick.u.Hostname(), path: pick.u.EscapedPath(), form: pick.form, args: pick.args}
 	if ch.path == "" {
 		ch.path = "/"
 	}
-	s.HTTP.link = ch
+	s.HTTP.edit(h).link = ch
 	return true
 }
 
@@ -257,27 +271,37 @@ func fullMatch(s, pat string) bool {
 	return err == nil && re.MatchString(s)
 }
 
-// withLink is the sampler as the HTML Link Parser modified it for one
-// sample: a copy with the chosen protocol, domain, path and arguments.
-func (h *HTTP) withLink(c *functions.Context, ch *linkChoice) *HTTP {
+// edited is the sampler as the pre-processors changed it for one sample: a
+// copy with the chosen protocol, domain, path and arguments.
+func (h *HTTP) edited(c *functions.Context, e *sampleEdit) *HTTP {
 	l := *h
 	l.staticURL, l.staticParsed, l.staticErr = "", nil, nil
-	l.protocol = functions.Literal(ch.protocol)
-	l.domain = functions.Literal(ch.domain)
-	l.path = functions.Literal(ch.path)
-	if !ch.form {
-		l.args = make([]httpArg, 0, len(ch.args))
-		for _, a := range ch.args {
-			l.args = append(l.args, httpArg{name: functions.Literal(a.name), value: functions.Literal(a.value), meta: "=", contentType: "text/plain"})
+	if ch := e.link; ch != nil {
+		l.protocol = functions.Literal(ch.protocol)
+		l.domain = functions.Literal(ch.domain)
+		l.path = functions.Literal(ch.path)
+		if !ch.form {
+			l.args = make([]httpArg, 0, len(ch.args))
+			for _, a := range ch.args {
+				l.args = append(l.args, httpArg{name: functions.Literal(a.name), value: functions.Literal(a.value), meta: "=", contentType: "text/plain"})
+			}
+		} else {
+			l.args = formFields(c, h.args, ch.args)
 		}
-		return &l
 	}
-	// a form: each of the sampler's arguments takes a random field whose
-	// name and value match its own (each field is used once)
-	fields := append([]formArg(nil), ch.args...)
-	l.args = append([]httpArg(nil), h.args...)
-	for i := range l.args {
-		a := &l.args[i]
+	for _, r := range e.rewrites {
+		r.apply(c, &l)
+	}
+	return &l
+}
+
+// formFields gives each of the sampler's arguments a random form field
+// whose name and value match its own (each field is used once).
+func formFields(c *functions.Context, args []httpArg, form []formArg) []httpArg {
+	fields := append([]formArg(nil), form...)
+	out := append([]httpArg(nil), args...)
+	for i := range out {
+		a := &out[i]
 		name, value := a.name.Eval(c), a.value.Eval(c)
 		var fit []int
 		for j, f := range fields {
@@ -292,5 +316,5 @@ func (h *HTTP) withLink(c *functions.Context, ch *linkChoice) *HTTP {
 		a.name, a.value = functions.Literal(fields[j].name), functions.Literal(fields[j].value)
 		fields = append(fields[:j], fields[j+1:]...)
 	}
-	return &l
+	return out
 }
