@@ -474,6 +474,7 @@ func (r *Runner) start(at time.Time) error {
 func (r *Runner) stop() (error, map[string]int64) {
 	var errs []error
 	dropped := map[string]int64{}
+	var mu sync.Mutex // stopOne runs for live outputs at once
 	stopOne := func(s *slot) {
 		if !s.started {
 			if s.queue == nil {
@@ -485,6 +486,8 @@ func (r *Runner) stop() (error, map[string]int64) {
 		}
 		s.started = false
 		err := s.out.Stop()
+		mu.Lock()
+		defer mu.Unlock()
 		if s.queue != nil {
 			if n := s.queue.Dropped(); n > 0 {
 				dropped[s.name] = n
@@ -501,11 +504,15 @@ func (r *Runner) stop() (error, map[string]int64) {
 		r.cfg.Log("WARN", fmt.Sprintf("%s: %v", s.name, err))
 		fmt.Fprintf(r.cfg.Stderr, "gometer: warning: %s: %v\n", s.name, err)
 	}
+	// Live outputs stop together: each may wait for its destination (up
+	// to gometer.output.stop_timeout), and those waits must not add up.
+	var wg sync.WaitGroup
 	for _, s := range r.outs {
 		if !s.lossless {
-			stopOne(s)
+			wg.Go(func() { stopOne(s) })
 		}
 	}
+	wg.Wait()
 	for i := len(r.outs) - 1; i >= 0; i-- {
 		if r.outs[i].lossless {
 			stopOne(r.outs[i])

@@ -121,6 +121,21 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// terminalWidth returns the current width of terminal w (0 when unknown).
+func terminalWidth(w io.Writer) func() int {
+	return func() int {
+		f, ok := w.(*os.File)
+		if !ok {
+			return 0
+		}
+		cols, _, err := term.GetSize(int(f.Fd()))
+		if err != nil {
+			return 0
+		}
+		return cols
+	}
+}
+
 // backendFactories are the Backend Listener clients gometer runs, by
 // JMeter class name (a plan's BackendListener elements and the
 // gometer.backend.* properties).
@@ -195,7 +210,7 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		if err != nil {
 			return fail("%v", err)
 		}
-		c := console.New(console.Options{Out: stdout, Terminal: isTerminal(stdout), Interval: sumCfg.Interval})
+		c := console.New(console.Options{Out: stdout, Terminal: isTerminal(stdout), Interval: sumCfg.Interval, Width: terminalWidth(stdout)})
 		live = append(live, c)
 		stdout = c.Writer()
 	}

@@ -29,6 +29,9 @@ type Options struct {
 	Terminal bool
 	// Interval between plain lines (the summariser's interval); 0: 30 s.
 	Interval time.Duration
+	// Width is the terminal's width in columns (0: unknown); a longer
+	// status line is cut, since a wrapped one cannot be redrawn in place.
+	Width func() int
 	// Ticks returns the clock's ticks, one a second, and a function that
 	// stops them; nil uses a real ticker. Tests give a schedule as data.
 	Ticks func(every time.Duration) (<-chan time.Time, func())
@@ -136,6 +139,11 @@ func (c *Console) tick(now time.Time) {
 	}
 	line := c.status(now)
 	if c.opt.Terminal {
+		if c.opt.Width != nil {
+			if w := c.opt.Width(); w > 1 && len(line) >= w {
+				line = line[:w-1]
+			}
+		}
 		fmt.Fprintf(c.opt.Out, "\r\033[K%s", line)
 		c.lineShown = true
 	} else {

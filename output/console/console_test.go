@@ -73,6 +73,20 @@ func TestTerminalStatusLine(t *testing.T) {
 	}
 }
 
+// A status line wider than the terminal is cut to fit, so that it can be
+// redrawn in place.
+func TestTerminalWidth(t *testing.T) {
+	var out bytes.Buffer
+	s := newSchedule()
+	c := New(Options{Out: &out, Terminal: true, Ticks: s.ticks, Width: func() int { return 21 }})
+	c.Start(output.Run{Start: t0, Planned: time.Minute})
+	s.c <- t0.Add(time.Second)
+	c.Stop()
+	if got, want := out.String(), "\r\033[K00:00:01 / 00:01:00 \r\033[K"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
 // Not on a terminal (a CI log), a plain line per interval, no control
 // characters; a server that never answers shows users waiting.
 func TestPlainLinesPerInterval(t *testing.T) {
