@@ -60,6 +60,7 @@ var classes = map[string]classSpec{
 	"JDBCSampler":                         {kind: kSampler},
 	classHTTP2Sampler:                     {kind: kSampler},
 	"TCPSampler":                          {kind: kSampler},
+	"SystemSampler":                       {kind: kSampler},
 	classHTTP2Request:                     {kind: kSampler},
 	"JDBCDataSource":                      {kind: kConfig},
 
@@ -122,7 +123,6 @@ var classes = map[string]classSpec{
 	"KeystoreConfig":       {kind: kConfig, unsupported: "Keystore Configuration (client certificates) is not supported"},
 	"ResultSaver":          {kind: kListener, unsupported: "Save Responses to a file is not supported"},
 	"FTPSampler":           {kind: kSampler, unsupported: "FTP sampler is not supported"},
-	"SystemSampler":        {kind: kSampler, unsupported: "OS Process sampler is not supported"},
 	"JMSSampler":           {kind: kSampler, unsupported: "JMS sampler is not supported"},
 	"PublisherSampler":     {kind: kSampler, unsupported: "JMS publisher is not supported"},
 	"SubscriberSampler":    {kind: kSampler, unsupported: "JMS subscriber is not supported"},

@@ -68,6 +68,8 @@ func (c *compiler) buildOtherSampler(el *jmx.Element) (sampler.Sampler, error) {
 		return c.buildJDBC(el)
 	case "TCPSampler":
 		return tcp.New(el, c.t.props)
+	case "SystemSampler":
+		return c.buildSystem(el)
 	}
 	if classes[el.Class()].kind == kSampler && strings.HasPrefix(el.Class(), "eu.luminis.jmeter.wssampler.") {
 		return websocket.New(el)

@@ -3,10 +3,13 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/sampler"
 	"github.com/gometer/gometer/sampler/jdbc"
+	"github.com/gometer/gometer/sampler/system"
 	"github.com/gometer/gometer/sampler/websocket"
 )
 
@@ -109,4 +112,19 @@ func init() {
 	for _, f := range []string{"TextFrameFilter", "BinaryFrameFilter", "PingFrameFilter"} {
 		classes["eu.luminis.jmeter.wssampler."+f] = classSpec{kind: kPre, unsupported: "WebSocket frame filters are not supported"}
 	}
+}
+
+// buildSystem compiles an OS Process sampler, which runs a local program:
+// only when the run allows it (-Jgometer.allow_commands=true), since a
+// plan from elsewhere must not run programs silently.
+func (c *compiler) buildSystem(el *jmx.Element) (sampler.Sampler, error) {
+	if !strings.EqualFold(strings.TrimSpace(c.t.props.GetOr("gometer.allow_commands", "false")), "true") {
+		return nil, fmt.Errorf("OS Process sampler would run %q: allowed only with -Jgometer.allow_commands=true: %w",
+			el.Str("SystemSampler.command"), errCannotRun)
+	}
+	base := "."
+	if c.plan.File != "" {
+		base = filepath.Dir(c.plan.File)
+	}
+	return system.New(el, base)
 }
