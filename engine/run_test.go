@@ -699,7 +699,7 @@ func TestResponseBodiesKeptWhenSaved(t *testing.T) {
 // listed, and left out with SkipUnsupported.
 func TestUnsupportedFunctionInVariable(t *testing.T) {
 	srv := newServer(t)
-	xml := planXML(udvs("v", "dir", "${__BeanShell(1+1)}", "ok", "yes"), tg("G", 1, 0, "1", "", get(srv, "a", "/a/${ok}")))
+	xml := planXML(udvs("v", "dir", "${__BeanShell(new org.json.JSONObject())}", "ok", "yes"), tg("G", 1, 0, "1", "", get(srv, "a", "/a/${ok}")))
 	if _, err := compileXML(t, xml, Options{}); err == nil || !strings.Contains(err.Error(), "BeanShell") {
 		t.Fatalf("strict: %v", err)
 	}
