@@ -21,6 +21,7 @@ const (
 	oidTimestamp   = 1114
 	oidTimestamptz = 1184
 	oidTimetz      = 1266
+	oidVoid        = 2278
 )
 
 // pgValue turns a value in PostgreSQL's text form into the text of the Java

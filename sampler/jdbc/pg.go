@@ -315,7 +315,7 @@ func readResult(rr *pgconn.ResultReader, lim *limits) (resultSet, error) {
 			vals := rr.Values()
 			row := make([]value, len(vals))
 			for i, v := range vals {
-				if v == nil {
+				if v == nil || oids[i] == oidVoid { // the driver reads a void result as null
 					row[i] = value{null: true}
 					continue
 				}

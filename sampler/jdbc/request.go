@@ -335,12 +335,16 @@ func (st *statement) callable(ctx context.Context, c *pconn, latency func()) (st
 	if err != nil {
 		return "", err
 	}
-	q, _ := callEscape(st.query)
+	q, ret := callEscape(st.query)
 	hasOut := false
 	for _, p := range params {
 		hasOut = hasOut || p.out
 	}
-	sets, err := c.run(ctx, q, params, callableStatement, st.lim)
+	bound := params
+	if ret && len(bound) > 0 {
+		bound = bound[1:] // "? =": the first parameter receives the result and is not sent
+	}
+	sets, err := c.run(ctx, q, bound, callableStatement, st.lim)
 	if err != nil {
 		return "", err
 	}
