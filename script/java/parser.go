@@ -693,11 +693,14 @@ func (p *parser) findClass(name string) *class {
 	if c, ok := p.imports[name]; ok {
 		return c
 	}
-	if strings.IndexByte(name, '.') >= 0 {
+	if i := strings.IndexByte(name, '.'); i >= 0 {
 		if c := classByName(name); c != nil {
 			return c
 		}
-		// Map.Entry style nested names
+		// a nested class through its outer class: Map.Entry
+		if outer := p.findClass(name[:i]); outer != nil {
+			return classByName(outer.name + name[i:])
+		}
 		return nil
 	}
 	for _, pkg := range defaultPackages {
