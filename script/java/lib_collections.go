@@ -74,6 +74,9 @@ func closureArity(fn any) int {
 func (r *runner) listMethod(l *List, name string, args []any) (any, bool, error) {
 	n := len(args)
 	s := l.S
+	if v, ok, err := r.streamMethod(l, name, args); ok || err != nil {
+		return v, ok, err
+	}
 	switch name {
 	case "size":
 		if n == 0 {

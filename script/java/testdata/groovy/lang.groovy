@@ -107,3 +107,15 @@ println 'A' as char
 println (('a' as char) + 1)
 assert 1 + 1 == 2
 println "done"
+import java.util.stream.Collectors
+def people = [[name: 'ann', age: 31], [name: 'bob', age: 17], [name: 'cy', age: 45]]
+println people.stream().filter(q -> q.age > 18).map(q -> q.name).collect(Collectors.toList())
+println people.stream().map { it.name.toUpperCase() }.collect(Collectors.joining(", ", "<", ">"))
+println people.stream().anyMatch(q -> q.age < 18)
+println people.stream().mapToInt(q -> q.age).sum()
+println people.stream().map(q -> q.age).reduce(0, (a, b) -> a + b)
+println people.stream().filter { it.age > 100 }.findFirst().orElse("none")
+println people.stream().map { it.name }.findFirst().get()
+println Optional.ofNullable(null).isPresent()
+println people.stream().collect(Collectors.groupingBy { it.age > 18 })[true].size()
+println people.stream().count()
