@@ -89,3 +89,22 @@ func TestMissingDataFileHelpAndDataDir(t *testing.T) {
 		t.Errorf("data dir not named: %v", err)
 	}
 }
+
+// The plugin data elements find their files in gometer.data_dir too.
+func TestDataDirForPluginDataFiles(t *testing.T) {
+	srv := newServer(t)
+	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "vars.csv"), []byte("seg,abc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vars := el{tag: "kg.apc.jmeter.config.VariablesFromCSVFile", gui: "kg.apc.jmeter.config.VariablesFromCSVFileGui", name: "vars",
+		props: sp("filename", `D:\perf\vars.csv`) + sp("delimiter", ",") + sp("variablesPrefix", "") + sp("skipLines", "0")}
+	xml := planXML(vars, tg("g", 1, 0, "1", "", get(srv, "v", "/v/${seg}")))
+	if _, err := compileXML(t, xml, Options{Props: functions.NewProperties()}); err == nil || !strings.Contains(err.Error(), `variables file "D:\\perf\\vars.csv" not found`) {
+		t.Fatalf("without a data folder: %v", err)
+	}
+	run(t, xml, map[string]string{"gometer.data_dir": data})
+	if got := srv.paths(); len(got) != 1 || got[0] != "/v/abc" {
+		t.Errorf("requests %v, want /v/abc", got)
+	}
+}

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"sync"
 
@@ -67,8 +69,16 @@ func (c *compiler) addVarsFromCSV(el *jmx.Element) {
 	}
 	prefix := el.Str("variablesPrefix")
 	skip := int(el.Int("skipLines", 0))
-	data, err := datafile.Read(c.resolvePath(name), c.t.maxDataFile)
+	path := c.resolvePath(name)
+	data, err := datafile.Read(path, c.t.maxDataFile)
+	if alt, ok := inDataDir(c.t.props.GetOr(dataDirProp, ""), name); ok && errors.Is(err, fs.ErrNotExist) {
+		data, err = datafile.Read(alt, c.t.maxDataFile)
+	}
 	if err != nil {
+		if e := c.missingFile("variables file", name, el.Str("filename"), path, err); e != nil {
+			c.problemOrBad(el, fmt.Errorf("%v: %w", e, errCannotRun))
+			return
+		}
 		c.problemOrBad(el, fmt.Errorf("variables file: %v: %w", err, errCannotRun))
 		return
 	}
@@ -127,6 +137,9 @@ func (c *compiler) buildRandomCSV(el *jmx.Element) (iterListener, error) {
 	}
 	f := d.load(c.t, c.resolvePath(name))
 	if f.err != nil {
+		if e := c.missingFile("CSV file", name, el.Str("filename"), c.resolvePath(name), f.readErr); e != nil {
+			return nil, fmt.Errorf("%v: %w", e, errCannotRun)
+		}
 		return nil, fmt.Errorf("%v: %w", f.err, errCannotRun)
 	}
 	r := &randomCSV{
