@@ -63,6 +63,8 @@ var classes = map[string]classSpec{
 	"SystemSampler":                       {kind: kSampler},
 	classHTTP2Request:                     {kind: kSampler},
 	"JDBCDataSource":                      {kind: kConfig},
+	"JDBCPreProcessor":                    {kind: kPre},
+	"JDBCPostProcessor":                   {kind: kPost},
 
 	"GenericController":         {kind: kController},
 	"RecordingController":       {kind: kController},

@@ -263,6 +263,12 @@ func (p *userParameters) iterationStart(u *vuser) flow { p.set(u); return flowNe
 // as an iteration listener instead.
 func (c *compiler) buildPre(el *jmx.Element) (preProcessor, iterListener, error) {
 	switch el.Class() {
+	case "JDBCPreProcessor":
+		p, err := c.buildJDBCProcessor(el)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.jdbcProcessor, nil, nil
 	case "UserParameters":
 		up, err := c.buildUserParameters(el)
 		if err != nil {

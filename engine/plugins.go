@@ -33,6 +33,13 @@ type extractorPost struct{ x extractor.Extractor }
 func (p extractorPost) process(u *vuser, r *sample.Result) { p.x.Process(u.ctx, r) }
 
 func (c *compiler) buildPost(el *jmx.Element) (postProcessor, error) {
+	if el.Class() == "JDBCPostProcessor" {
+		p, err := c.buildJDBCProcessor(el)
+		if err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
 	if extractor.Handles(el.Class()) {
 		x, err := extractor.NewWith(el, extractor.Options{RegexMatchTimeout: c.regexTimeout()})
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
 	"github.com/gometer/gometer/sampler"
 	"github.com/gometer/gometer/sampler/jdbc"
 	"github.com/gometer/gometer/sampler/system"
@@ -127,4 +128,34 @@ func (c *compiler) buildSystem(el *jmx.Element) (sampler.Sampler, error) {
 		base = filepath.Dir(c.plan.File)
 	}
 	return system.New(el, base)
+}
+
+// jdbcProcessor is a JDBC PreProcessor or PostProcessor: the statement runs
+// before or after the sampler, setting variables; a failure is logged, as
+// JMeter logs it, and makes no sample.
+type jdbcProcessor struct {
+	r    *jdbc.Request
+	name string
+}
+
+func (p jdbcProcessor) run(u *vuser) {
+	if err := p.r.Process(u.t.hardCtx, &u.sess); err != nil {
+		u.t.logf("WARN", "SQL Problem in %s: %v", p.name, err)
+	}
+}
+
+func (p jdbcProcessor) process(u *vuser)              { p.run(u) }
+func (p jdbcPost) process(u *vuser, _ *sample.Result) { p.run(u) }
+
+type jdbcPost struct{ jdbcProcessor }
+
+func (c *compiler) buildJDBCProcessor(el *jmx.Element) (jdbcPost, error) {
+	if c.t.jdbc == nil {
+		c.t.jdbc = jdbc.NewPools()
+	}
+	r, err := jdbc.NewRequest(el, c.t.jdbc)
+	if err != nil {
+		return jdbcPost{}, err
+	}
+	return jdbcPost{jdbcProcessor{r: r, name: el.Name}}, nil
 }

@@ -168,33 +168,7 @@ func (r *Request) Sample(ctx context.Context, s *sampler.Session) *sampler.Resul
 	}
 	start := time.Now()
 	res.Start = start
-	var body string
-	err := func() error {
-		name := r.dataSource.Eval(c)
-		if strings.TrimSpace(name) == "" {
-			return &javaError{"java.lang.IllegalArgumentException", "Name for DataSoure must not be empty in " + label}
-		}
-		p, cfg, err := r.pools.lookup(s, name)
-		if err != nil {
-			res.Connect = time.Since(start)
-			return err
-		}
-		pc, err := p.get(ctx)
-		res.Connect = time.Since(start)
-		if err != nil {
-			return err
-		}
-		defer p.put(pc)
-		res.ResponseHeaders = cfg.info()
-		st := &statement{
-			qtype: qtype, query: query, args: args, types: types,
-			varNames: r.varNames.Eval(c), handler: r.handler.Eval(c),
-			timeout: javaInt(r.timeout.Eval(c), 0), maxRows: javaInt(r.rows.Eval(c), -1),
-			vars: c.Vars, lim: &limits{max: r.pools.MaxResult},
-		}
-		body, err = st.execute(ctx, pc, func() { res.Latency = time.Since(start) })
-		return err
-	}()
+	body, err := r.run(ctx, s, label, qtype, query, args, types, res)
 	if err != nil {
 		res.Success = false
 		var se *sqlError
@@ -227,6 +201,56 @@ func (r *Request) Sample(ctx context.Context, s *sampler.Session) *sampler.Resul
 		res.ErrorCount = 1
 	}
 	return res
+}
+
+// run borrows a connection, runs the statement and gives it back; res
+// (when not nil) receives the connect and latency times and the pool's
+// description.
+func (r *Request) run(ctx context.Context, s *sampler.Session, label, qtype, query, args, types string, res *sampler.Result) (string, error) {
+	c := s.Ctx
+	start := time.Now()
+	name := r.dataSource.Eval(c)
+	if strings.TrimSpace(name) == "" {
+		return "", &javaError{"java.lang.IllegalArgumentException", "Name for DataSoure must not be empty in " + label}
+	}
+	p, cfg, err := r.pools.lookup(s, name)
+	if res != nil {
+		res.Connect = time.Since(start)
+	}
+	if err != nil {
+		return "", err
+	}
+	pc, err := p.get(ctx)
+	if res != nil {
+		res.Connect = time.Since(start)
+	}
+	if err != nil {
+		return "", err
+	}
+	defer p.put(pc)
+	if res != nil {
+		res.ResponseHeaders = cfg.info()
+	}
+	st := &statement{
+		qtype: qtype, query: query, args: args, types: types,
+		varNames: r.varNames.Eval(c), handler: r.handler.Eval(c),
+		timeout: javaInt(r.timeout.Eval(c), 0), maxRows: javaInt(r.rows.Eval(c), -1),
+		vars: c.Vars, lim: &limits{max: r.pools.MaxResult},
+	}
+	return st.execute(ctx, pc, func() {
+		if res != nil {
+			res.Latency = time.Since(start)
+		}
+	})
+}
+
+// Process runs the statement as JMeter's JDBC PreProcessor and
+// PostProcessor do: the variables are set, no sample is made, and a
+// failure is only returned (JMeter logs it).
+func (r *Request) Process(ctx context.Context, s *sampler.Session) error {
+	c := s.Ctx
+	_, err := r.run(ctx, s, r.label.Eval(c), r.queryType.Eval(c), r.query.Eval(c), r.args.Eval(c), r.types.Eval(c), nil)
+	return err
 }
 
 // javaInt parses as Integer.parseInt, def when empty or not a number.
