@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/gometer/gometer/jmx"
+
+	"github.com/gometer/gometer/internal/skipped"
 )
 
 // TestCorpusCompiles loads every plan of the shared corpus (when present):
@@ -15,7 +17,7 @@ import (
 func TestCorpusCompiles(t *testing.T) {
 	files, _ := filepath.Glob("../../shared/corpus/*.jmx")
 	if len(files) == 0 {
-		t.Skip("corpus not present")
+		skipped.Need(t, "corpus", "../shared/corpus is not present")
 	}
 	ok := 0
 	for _, f := range files {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gometer/gometer/internal/skipped"
 )
 
 const corpusDir = "../../shared/corpus"
@@ -12,7 +14,7 @@ const corpusDir = "../../shared/corpus"
 func corpusFiles(t testing.TB) []string {
 	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.jmx"))
 	if len(files) == 0 {
-		t.Skip("corpus folder not present")
+		skipped.Need(t, "corpus", "../shared/corpus is not present")
 	}
 	return files
 }

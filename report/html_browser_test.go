@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gometer/gometer/internal/skipped"
 )
 
 var coloredBar = regexp.MustCompile(`<rect [^>]*fill="#`)
@@ -48,7 +50,7 @@ func runChromium(t *testing.T, bin, url string, extra ...string) (string, string
 func TestReportInHeadlessChromium(t *testing.T) {
 	bin := findChromium()
 	if bin == "" {
-		t.Skip("chromium not installed (apt-get install -y chromium): skipping the browser check of index.html")
+		skipped.Need(t, "Chromium", "chromium not installed: apt-get install -y chromium")
 	}
 	if testing.Short() {
 		t.Skip("browser check skipped in -short mode")

@@ -7,15 +7,17 @@ import (
 
 // options are the command-line settings, in JMeter's vocabulary.
 type options struct {
-	command    string   // "run", "report", "validate", "compare", "demo", "version", "help"
-	nonGUI     bool     // -n (accepted; gometer is always headless)
-	plan       string   // -t
-	results    string   // -l
-	logFile    string   // -j
-	logLevel   string   // -L
-	propFile   string   // -p (replaces the built-in defaults)
-	addProps   []string // -q (repeatable)
-	props      []kv     // -J / -G name=value, in order
+	command    string    // "run", "report", "validate", "compare", "demo", "version", "help"
+	nonGUI     bool      // -n (accepted; gometer is always headless)
+	plan       string    // -t
+	results    string    // -l
+	logFile    string    // -j
+	logLevel   string    // -L
+	propFile   string    // -p (replaces bin/jmeter.properties or the built-in defaults)
+	propArgs   []propArg // -q -J -G -D -S, in command-line order (JMeter applies them so)
+	home       string    // -d (else $JMETER_HOME)
+	logConf    string    // -i (accepted, ignored: gometer has no log4j2)
+	proxy      proxyFlags
 	report     bool     // -e
 	reportOut  string   // -o
 	reportOnly []string // -g (and `report` arguments)
@@ -40,7 +42,16 @@ type options struct {
 	positional []string
 }
 
-type kv struct{ name, value string }
+// propArg is one property flag: 'q' a properties file, 'J' (or 'G') a
+// JMeter property, 'D' a system property, 'S' a system properties file.
+// For J/G/D a name without "=value" removes the property, as in JMeter.
+type propArg struct {
+	flag        byte
+	name, value string
+}
+
+// proxyFlags are JMeter's -H -P -N -u -a -E.
+type proxyFlags struct{ host, port, nonProxy, user, pass, scheme string }
 
 type compareFlags struct {
 	maxP95Regression  string
@@ -114,13 +125,32 @@ func parseArgs(args []string) (*options, error) {
 			case "addprop":
 				var v string
 				v, err = get()
-				o.addProps = append(o.addProps, v)
-			case "jmeterproperty", "globalproperty":
+				o.propArgs = append(o.propArgs, propArg{flag: 'q', name: v})
+			case "jmeterproperty", "globalproperty", "systemproperty":
+				var v string
+				if v, err = get(); err == nil {
+					err = o.addProp(map[string]byte{"jmeterproperty": 'J', "globalproperty": 'G', "systemproperty": 'D'}[name], v)
+				}
+			case "systemPropertyFile":
 				var v string
 				v, err = get()
-				if err == nil {
-					err = o.addProp(v)
-				}
+				o.propArgs = append(o.propArgs, propArg{flag: 'S', name: v})
+			case "homedir":
+				o.home, err = get()
+			case "jmeterlogconf":
+				o.logConf, err = get()
+			case "proxyHost":
+				o.proxy.host, err = get()
+			case "proxyPort":
+				o.proxy.port, err = get()
+			case "nonProxyHosts":
+				o.proxy.nonProxy, err = get()
+			case "username":
+				o.proxy.user, err = get()
+			case "password":
+				o.proxy.pass, err = get()
+			case "proxyScheme":
+				o.proxy.scheme, err = get()
 			case "reportatendofloadtests":
 				o.report = true
 			case "reportoutputfolder":
@@ -219,20 +249,31 @@ func parseArgs(args []string) (*options, error) {
 			o.logLevel, err = value("-L")
 		case 'p':
 			o.propFile, err = value("-p")
-		case 'q':
-			var v string
-			v, err = value("-q")
-			o.addProps = append(o.addProps, v)
-		case 'J', 'G':
+		case 'q', 'S':
 			var v string
 			v, err = value(a[:2])
-			if err == nil {
-				err = o.addProp(v)
+			o.propArgs = append(o.propArgs, propArg{flag: a[1], name: v})
+		case 'J', 'G', 'D':
+			var v string
+			if v, err = value(a[:2]); err == nil {
+				err = o.addProp(a[1], v)
 			}
-		case 'D':
-			// Java system properties have no meaning here; accepted so that
-			// JMeter command lines keep working.
-			_, err = value("-D")
+		case 'd':
+			o.home, err = value("-d")
+		case 'i':
+			o.logConf, err = value("-i")
+		case 'H':
+			o.proxy.host, err = value("-H")
+		case 'P':
+			o.proxy.port, err = value("-P")
+		case 'N':
+			o.proxy.nonProxy, err = value("-N")
+		case 'u':
+			o.proxy.user, err = value("-u")
+		case 'a':
+			o.proxy.pass, err = value("-a")
+		case 'E':
+			o.proxy.scheme, err = value("-E")
 		case 'e':
 			if a != "-e" {
 				return nil, usagef("unknown flag %s", a)
@@ -305,6 +346,9 @@ func parseArgs(args []string) (*options, error) {
 			return nil, usagef("compare needs two JTL files: gometer compare baseline.jtl current.jtl")
 		}
 	}
+	if (o.proxy.host == "") != (o.proxy.port == "") {
+		return nil, usagef("-H (proxy host) and -P (proxy port) go together")
+	}
 	if o.percentile != "" && o.percentile != "exact" && o.percentile != "jmeter" {
 		return nil, usagef("--percentiles must be exact or jmeter, not %q", o.percentile)
 	}
@@ -325,11 +369,13 @@ func (o *options) parseShard(s string) error {
 	return nil
 }
 
-func (o *options) addProp(s string) error {
-	name, value, ok := strings.Cut(s, "=")
-	if !ok || name == "" {
-		return usagef("property %q must be name=value", s)
+// addProp records -J/-G/-D name=value; "name" alone (or "name=") removes
+// the property, as JMeter does with an empty value.
+func (o *options) addProp(flag byte, s string) error {
+	name, value, _ := strings.Cut(s, "=")
+	if name == "" {
+		return usagef("-%c %q: want name=value", flag, s)
 	}
-	o.props = append(o.props, kv{name, value})
+	o.propArgs = append(o.propArgs, propArg{flag: flag, name: name, value: value})
 	return nil
 }

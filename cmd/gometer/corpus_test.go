@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gometer/gometer/internal/skipped"
 )
 
 // TestCorpusValidate runs `gometer validate` over the public plans of
@@ -21,7 +23,7 @@ func TestCorpusValidate(t *testing.T) {
 	}
 	plans, _ := filepath.Glob(filepath.Join(dir, "*.jmx"))
 	if len(plans) == 0 {
-		t.Skip(dir + " is not present (GOMETER_CORPUS names the corpus folder)")
+		skipped.Need(t, "corpus", dir+" is not present (GOMETER_CORPUS names the corpus folder)")
 	}
 	const readmeFigure = 32 // "of the 55 public plans … 32 validate clean" (README)
 	// The plans that validated clean when the figure was taken (by number):

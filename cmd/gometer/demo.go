@@ -76,13 +76,13 @@ func cmdDemo(o *options, stdout, stderr io.Writer) int {
 	run.report = true
 	run.force = true
 	secs := int(dur / time.Second)
-	run.props = append([]kv{
-		{"host", host}, {"port", port},
-		{"duration", fmt.Sprint(secs)},
+	run.propArgs = append([]propArg{
+		{'J', "host", host}, {'J', "port", port},
+		{'J', "duration", fmt.Sprint(secs)},
 		// Livelier than the plan's defaults, so 15 s show every action.
-		{"users", "20"}, {"rampup", "3"}, {"think_min", "200"}, {"think_range", "1300"},
-		{"summariser.interval", "10"},
-	}, o.props...)
+		{'J', "users", "20"}, {'J', "rampup", "3"}, {'J', "think_min", "200"}, {'J', "think_range", "1300"},
+		{'J', "summariser.interval", "10"},
+	}, o.propArgs...)
 	fmt.Fprintf(stdout, "Running %s for %ds against it …\n", demoPlan, secs)
 	code, reportPath := runPlan(&run, stdout, stderr, nil)
 	if code == exitOK || code == exitThresholds {

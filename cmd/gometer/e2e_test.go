@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gometer/gometer/internal/skipped"
 )
 
 // binPath is the gometer binary built once for the end-to-end tests.
@@ -37,7 +39,7 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := skipped.Main(m, "cmd/gometer")
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

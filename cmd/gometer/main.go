@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -31,6 +33,16 @@ const (
 )
 
 var version = "0.1.0-dev"
+
+// versionLine names gometer's version — the module version when built by
+// `go install …@version` — and the Go release that built it.
+func versionLine() string {
+	v := version
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		v = bi.Main.Version
+	}
+	return fmt.Sprintf("gometer %s (JMeter 5.6.3 compatible; %s %s/%s)", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
 
 func main() {
 	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
@@ -52,7 +64,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		printHelp(stdout)
 		return exitOK
 	case "version":
-		fmt.Fprintf(stdout, "gometer %s (JMeter 5.6.3 compatible)\n", version)
+		fmt.Fprintln(stdout, versionLine())
 		return exitOK
 	case "run":
 		return cmdRun(o, stdout, stderr)
@@ -90,10 +102,14 @@ JMeter flags:
   -l results.jtl     JTL results file (appended to when it exists, as JMeter does)
   -j gometer.log     log file
   -L level           log level: DEBUG, INFO, WARN, ERROR
-  -J name=value      set a property (also -Jname=value); -G is accepted as -J
-  -q file            additional properties file (repeatable)
-  -p file            properties file used instead of the built-in defaults
-  -D name=value      accepted and ignored (Java system properties)
+  -J name=value      set a property (also -Jname=value; -Jname alone removes it); -G is taken as -J
+  -q file            additional properties file (repeatable; -q and -J apply in the order given)
+  -p file            properties file used instead of bin/jmeter.properties (or the built-in defaults)
+  -d folder          JMeter installation whose bin/*.properties to read (default: $JMETER_HOME)
+  -D name=value      set a system property; -S file: system properties file (${__P} sees both)
+  -H host -P port    HTTP proxy for every request (-N 'a|*.b' hosts to reach directly,
+                     -u user -a password Basic proxy credentials)
+  -i file            log4j2 configuration: accepted and ignored
   -e -o folder       HTML report after the run (needs -l)
   -g results.jtl     report only, from an existing JTL
   -f                 delete the results file first; let -o reuse a folder holding a previous report
@@ -123,7 +139,9 @@ gometer flags:
 
 Exit codes: 0 the test ran; 1 the plan could not be loaded or run; 2 usage;
 3 --fail-on thresholds exceeded; 130/143 stopped by SIGINT/SIGTERM.
-Properties: built-in defaults, then -p, then user.properties beside the plan, then -q files, then -J.
+Properties, in JMeter's order: -p, else $JMETER_HOME/bin/jmeter.properties, else built-in defaults;
+then user.properties (working directory, else $JMETER_HOME/bin, else beside the plan), system.properties,
+then -q/-J/-S/-D in command-line order.
 `)
 	printSupported(w)
 }

@@ -26,46 +26,6 @@ import (
 	"golang.org/x/term"
 )
 
-// defaultProps are the JMeter 5.6.3 defaults gometer's behaviour depends on
-// (bin/jmeter.properties as shipped); -p replaces them.
-var defaultProps = [][2]string{
-	{"summariser.name", "summary"},
-	{"summariser.interval", "30"},
-	{"sampleresult.timestamp.start", "true"},
-}
-
-// loadProperties builds the run's properties in JMeter's order: defaults (or
-// -p), user.properties beside the plan, -q files, then -J.
-func loadProperties(o *options, planPath string) (*functions.Properties, error) {
-	p := functions.NewProperties()
-	if o.propFile != "" {
-		if err := functions.LoadPropertiesFile(o.propFile, p); err != nil {
-			return nil, fmt.Errorf("properties file -p %s: %w", o.propFile, err)
-		}
-	} else {
-		for _, d := range defaultProps {
-			p.Set(d[0], d[1])
-		}
-	}
-	if planPath != "" {
-		up := filepath.Join(filepath.Dir(planPath), "user.properties")
-		if _, err := os.Stat(up); err == nil {
-			if err := functions.LoadPropertiesFile(up, p); err != nil {
-				return nil, fmt.Errorf("%s: %w", up, err)
-			}
-		}
-	}
-	for _, q := range o.addProps {
-		if err := functions.LoadPropertiesFile(q, p); err != nil {
-			return nil, fmt.Errorf("properties file -q %s: %w", q, err)
-		}
-	}
-	for _, kv := range o.props {
-		p.Set(kv.name, kv.value)
-	}
-	return p, nil
-}
-
 // openLog returns the logger for -j/-L; without -j only warnings and errors
 // reach stderr.
 func openLog(o *options, stderr io.Writer) (*slog.Logger, func(), error) {
@@ -160,15 +120,17 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		fmt.Fprintf(stderr, "gometer: "+format+"\n", a...)
 		return exitFailed, ""
 	}
-	props, err := loadProperties(o, o.plan)
+	cfg, err := loadConfig(o, o.plan)
 	if err != nil {
 		return fail("%v", err)
 	}
+	props := cfg.props
 	logger, closeLog, err := openLog(o, stderr)
 	if err != nil {
 		return fail("%v", err)
 	}
 	defer closeLog()
+	logConfig(logger, o, cfg)
 
 	thresholds, err := report.ParseThresholds(thresholdSpecs(o, props))
 	if err != nil {
@@ -226,6 +188,7 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		Force:           o.force,
 		SkipUnsupported: o.skipUnsup,
 		TLSVerify:       o.tlsVerify,
+		Proxy:           cfg.proxy,
 		Shard:           o.shard,
 		Shards:          o.shards,
 		StartAt:         startAt,

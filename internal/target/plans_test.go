@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/gometer/gometer/jmx"
+
+	"github.com/gometer/gometer/internal/skipped"
 )
 
 // The demo plans in testdata/demo are written against this server; these
@@ -313,7 +315,7 @@ func runPlanRequests(t *testing.T, p *jmx.Plan) {
 func TestDemoPlansInJMeter(t *testing.T) {
 	home := os.Getenv("JMETER_HOME")
 	if home == "" {
-		t.Skip("JMETER_HOME is not set; the real-JMeter check of the demo plans is skipped")
+		skipped.Need(t, "JMeter", "JMETER_HOME is not set")
 	}
 	bin := filepath.Join(home, "bin", "jmeter")
 	for _, tc := range []struct {

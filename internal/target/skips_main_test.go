@@ -1,0 +1,12 @@
+package target
+
+import (
+	"os"
+	"testing"
+
+	"github.com/gometer/gometer/internal/skipped"
+)
+
+// TestMain ends the package's run with a line naming what was skipped
+// (tests that need the corpus, JMeter or Chromium), visible without -v.
+func TestMain(m *testing.M) { os.Exit(skipped.Main(m, "internal/target")) }
