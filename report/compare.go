@@ -18,7 +18,11 @@ type CompareLimits struct {
 	MaxMeanRegression    float64 // fraction
 	MaxErrorRateIncrease float64 // percentage points: 1 = B's error % at most 1 pp above A's
 	MaxThroughputDrop    float64 // fraction: 0.2 = B's throughput at most 20% below A's
-	TotalOnly            bool
+	// MinDelta is an absolute floor in ms for the time limits (p95, p99,
+	// mean): B must also be more than MinDelta ms above A, so that 0 → 1 ms
+	// is not a "+100%" regression.
+	MinDelta  float64
+	TotalOnly bool
 }
 
 // CompareRow is one label (or TOTAL) of both runs.
@@ -36,6 +40,9 @@ type CompareReport struct {
 	Limits      CompareLimits
 	Percentiles [3]string // level titles of P1..P3 ("90", "95", "99")
 	Reasons     []string  // every exceeded limit, "label: text"; empty when within limits
+	// NameA and NameB name the two runs in the printed table (their files);
+	// "A" and "B" when empty.
+	NameA, NameB string
 }
 
 // Exceeded reports whether any limit was exceeded.
@@ -106,7 +113,7 @@ func Compare(a, b *Stats, limits CompareLimits) CompareReport {
 					row.Exceeded = append(row.Exceeded, fmt.Sprintf("%s fell %s (limit %s)", x.name, relPct(x.b, x.a), "-"+strconv.FormatFloat(x.max*100, 'f', -1, 64)+"%"))
 				}
 			default:
-				if x.b > x.a*(1+x.max) && x.b > x.a {
+				if x.b > x.a*(1+x.max) && x.b > x.a && x.b-x.a > limits.MinDelta {
 					row.Exceeded = append(row.Exceeded, fmt.Sprintf("%s rose %s (limit +%s%%)", x.name, relPct(x.b, x.a), strconv.FormatFloat(x.max*100, 'f', -1, 64)))
 				}
 			}
@@ -176,22 +183,86 @@ func signedInt(d int64) string {
 	return strconv.FormatInt(d, 10)
 }
 
-// Print renders the comparison: per label, one line per metric with A, B
-// and the difference, then the verdict.
+func (r *CompareReport) names() (string, string) {
+	a, b := r.NameA, r.NameB
+	if a == "" {
+		a = "A"
+	}
+	if b == "" {
+		b = "B"
+	}
+	return cellText(a), cellText(b)
+}
+
+// Print renders the comparison with one row per label (and TOTAL): each
+// cell is "A → B" with the change, then the verdict.
 func (r *CompareReport) Print(w io.Writer) error {
-	t := newTextTable(w, "llrrrl")
-	t.Header([]string{"Label", "Metric", "A", "B", "Diff", "Limit"})
+	na, nb := r.names()
+	if _, err := fmt.Fprintf(w, "%s → %s (cells: first → second, change)\n", na, nb); err != nil {
+		return err
+	}
+	t := newTextTable(w, "lrrrrrl")
+	t.Header([]string{"Label", "Samples", "Error %", "p" + r.Percentiles[1] + " ms", "Mean ms", "Throughput/s", "Limits"})
 	rows := append(append([]CompareRow(nil), r.Rows...), r.Total)
 	for _, row := range rows {
 		label := cellText(row.Label)
 		switch {
 		case !row.InA && row.Label != "TOTAL":
-			if err := t.Append([]string{label, "samples", "-", strconv.FormatInt(row.B.Samples, 10), "only in B", ""}); err != nil {
+			if err := t.Append([]string{label, "- → " + strconv.FormatInt(row.B.Samples, 10), "", "", "", "", "only in " + nb}); err != nil {
 				return err
 			}
 			continue
 		case !row.InB && row.Label != "TOTAL":
-			if err := t.Append([]string{label, "samples", strconv.FormatInt(row.A.Samples, 10), "-", "only in A", ""}); err != nil {
+			if err := t.Append([]string{label, strconv.FormatInt(row.A.Samples, 10) + " → -", "", "", "", "", "only in " + na}); err != nil {
+				return err
+			}
+			continue
+		}
+		var broken []string
+		for _, e := range row.Exceeded {
+			name, _, _ := strings.Cut(e, " rose ")
+			name, _, _ = strings.Cut(name, " fell ")
+			name, _, _ = strings.Cut(name, " is not ")
+			broken = append(broken, name)
+		}
+		verdict := "ok"
+		if len(broken) > 0 {
+			verdict = "EXCEEDED: " + strings.Join(broken, ", ")
+		}
+		cell := func(a, b, diff string) string { return a + " → " + b + " (" + diff + ")" }
+		if err := t.Append([]string{label,
+			cell(strconv.FormatInt(row.A.Samples, 10), strconv.FormatInt(row.B.Samples, 10), signedInt(row.B.Samples-row.A.Samples)),
+			cell(pct(row.A.ErrorPct), pct(row.B.ErrorPct), ppDiff(row.A.ErrorPct, row.B.ErrorPct)),
+			cell(num(row.A.P2, 0), num(row.B.P2, 0), relPct(row.B.P2, row.A.P2)),
+			cell(num(row.A.Mean, 1), num(row.B.Mean, 1), relPct(row.B.Mean, row.A.Mean)),
+			cell(num(row.A.Throughput, 2), num(row.B.Throughput, 2), relPct(row.B.Throughput, row.A.Throughput)),
+			verdict}); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("comparison table: %w", err)
+	}
+	return r.printVerdict(w)
+}
+
+// PrintDetail renders the comparison: per label, one line per metric with
+// both runs (columns named after them) and the difference, then the verdict.
+func (r *CompareReport) PrintDetail(w io.Writer) error {
+	na, nb := r.names()
+	t := newTextTable(w, "llrrrl")
+	t.Header([]string{"Label", "Metric", na, nb, "Diff", "Limit"})
+	rows := append(append([]CompareRow(nil), r.Rows...), r.Total)
+	for _, row := range rows {
+		label := cellText(row.Label)
+		switch {
+		case !row.InA && row.Label != "TOTAL":
+			if err := t.Append([]string{label, "samples", "-", strconv.FormatInt(row.B.Samples, 10), "only in " + nb, ""}); err != nil {
+				return err
+			}
+			continue
+		case !row.InB && row.Label != "TOTAL":
+			if err := t.Append([]string{label, "samples", strconv.FormatInt(row.A.Samples, 10), "-", "only in " + na, ""}); err != nil {
 				return err
 			}
 			continue
@@ -226,6 +297,10 @@ func (r *CompareReport) Print(w io.Writer) error {
 	if err := t.Render(); err != nil {
 		return fmt.Errorf("comparison table: %w", err)
 	}
+	return r.printVerdict(w)
+}
+
+func (r *CompareReport) printVerdict(w io.Writer) error {
 	if !r.Exceeded() {
 		_, err := fmt.Fprintln(w, "Within limits.")
 		return err

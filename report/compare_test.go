@@ -45,7 +45,7 @@ func TestCompare(t *testing.T) {
 		t.Fatalf("reasons\n got %q\nwant %q", rep.Reasons, want)
 	}
 	var out strings.Builder
-	if err := rep.Print(&out); err != nil {
+	if err := rep.PrintDetail(&out); err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()
@@ -66,6 +66,37 @@ func TestCompare(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Log("\n" + s)
+	}
+
+	// The default table: one row per label, columns named by the runs' files.
+	rep.NameA, rep.NameB = "base.jtl", "new.jtl"
+	out.Reset()
+	if err := rep.Print(&out); err != nil {
+		t.Fatal(err)
+	}
+	s = out.String()
+	for _, frag := range []string{
+		"base.jtl → new.jtl (cells: first → second, change)\n",
+		"| Login |  10 → 10 (0) | 0.00% → 10.00% (+10.00pp) | 100 → 120 (+20.0%) |",
+		"| EXCEEDED: p95, error % |",
+		"| New   |        - → 5 |",
+		"| only in new.jtl        |",
+		"| TOTAL | 20 → 25 (+5) |",
+	} {
+		if !strings.Contains(s, frag) {
+			t.Errorf("summary table lacks %q", frag)
+		}
+	}
+	if strings.Count(s, "| Login ") != 1 {
+		t.Errorf("summary table has more than one row for Login")
+	}
+	if t.Failed() {
+		t.Log("\n" + s)
+	}
+	out.Reset()
+	rep.PrintDetail(&out)
+	if !strings.Contains(out.String(), "| base.jtl | new.jtl |") {
+		t.Errorf("detail columns not named by file:\n%s", out.String())
 	}
 
 	// Same run against itself: within limits, only the TOTAL checked when asked.
@@ -119,5 +150,21 @@ func TestParseLimits(t *testing.T) {
 		if _, err := ParsePercentagePoints(bad); err == nil {
 			t.Errorf("ParsePercentagePoints(%q) accepted", bad)
 		}
+	}
+
+	// An absolute floor: 0 → 1 ms is +100% but not a regression with
+	// MinDelta 5; 100 → 120 ms still is.
+	fast := compareStats(map[string][]int64{"L": repeatMs(0, 10)}, nil, []string{"L"})
+	slower := compareStats(map[string][]int64{"L": repeatMs(1, 10)}, nil, []string{"L"})
+	if rep := Compare(fast, slower, CompareLimits{MaxP95Regression: 0.1, MaxMeanRegression: 0.1}); !rep.Exceeded() {
+		t.Errorf("0 → 1 ms without a floor should exceed +10%%")
+	}
+	if rep := Compare(fast, slower, CompareLimits{MaxP95Regression: 0.1, MaxMeanRegression: 0.1, MinDelta: 5}); rep.Exceeded() {
+		t.Errorf("0 → 1 ms with a 5 ms floor: %v", rep.Reasons)
+	}
+	base := compareStats(map[string][]int64{"L": repeatMs(100, 10)}, nil, []string{"L"})
+	worse := compareStats(map[string][]int64{"L": repeatMs(120, 10)}, nil, []string{"L"})
+	if rep := Compare(base, worse, CompareLimits{MaxP95Regression: 0.1, MinDelta: 5}); !rep.Exceeded() {
+		t.Errorf("100 → 120 ms with a 5 ms floor should still exceed")
 	}
 }

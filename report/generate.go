@@ -199,6 +199,7 @@ type Summary struct {
 	Granularity  time.Duration
 	Verdict      string
 	OK           bool   // no errors (or the caller's verdict said so)
+	Warning      bool   // samples failed but no threshold judged the run: a warning, not a FAIL
 	TopError     string // most frequent error type, "" when none
 	IndexPath    string
 	StatsPath    string
@@ -314,7 +315,11 @@ func (c *Collector) summary(o WriteOptions) *Summary {
 		s.Verdict = fmt.Sprintf("PASS — %s samples, no errors; %sth pct %s ms, %s/s.",
 			groupThousands(s.Samples), s.PercentTitle[1], fmtNum(s.Total.P2, 0), fmtNum(s.Total.Throughput, 2))
 	default:
-		s.Verdict = fmt.Sprintf("FAIL — %s of %s samples failed (%s%%); %sth pct %s ms, %s/s.",
+		// Only a threshold fails a run (the caller's verdict above); failed
+		// samples alone are worth a warning with their share, as JMeter's
+		// exit code does not change for them either.
+		s.Warning = true
+		s.Verdict = fmt.Sprintf("WARNING — %s of %s samples failed (%s%%); %sth pct %s ms, %s/s. No threshold was set (--fail-on), so the run is not judged.",
 			groupThousands(s.Errors), groupThousands(s.Samples), fmtNum(s.ErrorPct, 2), s.PercentTitle[1], fmtNum(s.Total.P2, 0), fmtNum(s.Total.Throughput, 2))
 		if t := c.errors.Table(); len(t) > 0 {
 			s.TopError = t[0].Type
@@ -331,6 +336,18 @@ func shorten(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+// NotJTLError is returned when every row of the input was malformed.
+type NotJTLError struct {
+	First error // the first malformed row, a *RowError naming file and line
+	Bad   int64 // malformed rows in all
+}
+
+func (e *NotJTLError) Error() string {
+	return fmt.Sprintf("not a JTL: no row could be read (%d malformed); first: %v", e.Bad, e.First)
+}
+
+func (e *NotJTLError) Unwrap() error { return e.First }
 
 // GenerateOptions control Generate.
 type GenerateOptions struct {
@@ -368,9 +385,13 @@ func Generate(jtls []string, outDir string, opts GenerateOptions) (*Summary, err
 		read.Props = opts.Props
 	}
 	var bad int64
+	var firstBad error
 	user := read.OnBadRow
 	read.OnBadRow = func(err error) {
 		bad++
+		if firstBad == nil {
+			firstBad = err
+		}
 		if user != nil {
 			user(err)
 		}
@@ -402,6 +423,7 @@ func Generate(jtls []string, outDir string, opts GenerateOptions) (*Summary, err
 	}
 	defer rd.Close()
 	pr := newProgress(opts.Progress, total)
+	var good int64
 	for i := 0; ; i++ {
 		x, err := rd.Next()
 		if err == io.EOF {
@@ -412,11 +434,18 @@ func Generate(jtls []string, outDir string, opts GenerateOptions) (*Summary, err
 			return nil, fmt.Errorf("report: %w", err)
 		}
 		c.add(x)
+		good++
 		if i&0xFFFF == 0 {
 			pr.update(rd.Rows(), rd.BytesRead())
 		}
 	}
 	pr.done(rd.Rows(), rd.BytesRead())
+	// Rows, but not one a JTL reader understands: the input is not a JTL
+	// (or not in the format the properties describe), which an empty
+	// report would hide.
+	if good == 0 && bad > 0 {
+		return nil, &NotJTLError{First: firstBad, Bad: bad}
+	}
 	names := make([]string, len(jtls))
 	for i, p := range jtls {
 		names[i] = filepath.Base(p)

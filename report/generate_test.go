@@ -58,6 +58,10 @@ func TestGenerateSmallReport(t *testing.T) {
 	if sum.Samples != 3 || sum.Errors != 2 || sum.OK || !strings.Contains(sum.Verdict, "Most frequent error: ") {
 		t.Errorf("summary %+v", sum)
 	}
+	// Failed samples without thresholds: a warning with their share, not a FAIL.
+	if !sum.Warning || !strings.HasPrefix(sum.Verdict, "WARNING — 2 of 3 samples failed (66.67%)") {
+		t.Errorf("verdict without thresholds: %q", sum.Verdict)
+	}
 	m := readStatsJSON(t, filepath.Join(out, "statistics.json"))
 	if len(m) != 4 || m["Total"]["sampleCount"].(float64) != 3 || m["TC"]["sampleCount"].(float64) != 1 || m[hostile]["errorCount"].(float64) != 1 {
 		t.Errorf("statistics.json: %v", m)
@@ -77,7 +81,7 @@ func TestGenerateSmallReport(t *testing.T) {
 	if !strings.Contains(html, `\u003cscript\u003ealert(1)\u003c/script\u003e`) {
 		t.Errorf("hostile label not escaped in the inline JSON")
 	}
-	for _, want := range []string{"500/Internal &lt;b&gt;Server&lt;/b&gt; Error", "Expected &#34;x&#34; &lt;/script&gt;", `id="verdict" class="verdict bad"`} {
+	for _, want := range []string{"500/Internal &lt;b&gt;Server&lt;/b&gt; Error", "Expected &#34;x&#34; &lt;/script&gt;", `id="verdict" class="verdict warn">WARNING`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("index.html lacks %q", want)
 		}
@@ -319,5 +323,22 @@ func TestCollectorConcurrentAdd(t *testing.T) {
 	c.Add(&sample.Result{Label: "late", Start: base}) // after the report: ignored, no race
 	if c.Stats().Total().Samples != 8000 {
 		t.Error("a result added after WriteReport was counted")
+	}
+}
+
+func TestGenerateRefusesAFileThatIsNotAJTL(t *testing.T) {
+	dir := t.TempDir()
+	jtl := writeJTL(t, dir, "notes.jtl", "# my notes\nnothing, here, is a sample\n")
+	_, err := Generate([]string{jtl}, filepath.Join(dir, "out"), GenerateOptions{})
+	var nj *NotJTLError
+	var re *RowError
+	if !errors.As(err, &nj) || nj.Bad != 2 || !errors.As(err, &re) || re.Line != 1 || !strings.Contains(err.Error(), "notes.jtl:1:") {
+		t.Fatalf("Generate on notes: %v", err)
+	}
+	// One good row among bad ones is a report (the bad rows counted).
+	jtl = writeJTL(t, dir, "mixed.jtl", jtlHeader+"1700000000000,100,A,200,OK,TG 1-1,text,true,,1000,100,1,1,http://x/a,50,0,5\nxx,yy\n")
+	sum, err := Generate([]string{jtl}, filepath.Join(dir, "out2"), GenerateOptions{})
+	if err != nil || sum.BadRows != 1 || sum.Samples != 1 {
+		t.Fatalf("mixed: %v %+v", err, sum)
 	}
 }

@@ -248,6 +248,8 @@ func renderHTML(w io.Writer, c *Collector, sum *Summary) error {
 		d.VerdictClass = "empty"
 	case sum.OK:
 		d.VerdictClass = "ok"
+	case sum.Warning:
+		d.VerdictClass = "warn"
 	default:
 		d.VerdictClass = "bad"
 	}

@@ -58,6 +58,8 @@ type compareFlags struct {
 	maxErrorIncrease  string
 	maxMeanRegression string
 	maxThroughputDrop string
+	minDelta          string // --min-delta 5ms: absolute floor for time regressions
+	detail            bool   // --detail: every metric on its own line
 }
 
 type usageError struct{ msg string }
@@ -192,6 +194,10 @@ func parseArgs(args []string) (*options, error) {
 				o.compare.maxMeanRegression, err = get()
 			case "max-throughput-drop":
 				o.compare.maxThroughputDrop, err = get()
+			case "min-delta":
+				o.compare.minDelta, err = get()
+			case "detail":
+				o.compare.detail = true
 			case "duration":
 				o.demoDur, err = get()
 			case "shard":

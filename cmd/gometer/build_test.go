@@ -149,7 +149,7 @@ func TestCrossBuilds(t *testing.T) {
 	for _, target := range []string{"linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64", "windows/arm64"} {
 		goos, goarch, _ := strings.Cut(target, "/")
 		start := time.Now()
-		cmd := exec.Command("go", "build", "-o", os.DevNull, "./cmd/gometer")
+		cmd := exec.Command("go", "build", "-trimpath", "-o", os.DevNull, "./cmd/gometer")
 		cmd.Dir = repoFile()
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch)
 		if out, err := cmd.CombinedOutput(); err != nil {

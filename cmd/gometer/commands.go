@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gometer/gometer/engine"
 	"github.com/gometer/gometer/jmx"
@@ -135,15 +136,28 @@ func cmdReport(o *options, stdout, stderr io.Writer) int {
 	ropts := report.GenerateOptions{Props: props, Force: o.force, Title: o.title, Progress: stderr, Thresholds: thresholds, Shards: o.waitShards}
 	ropts.Read.Strict = o.strict
 	ropts.Read.Props = props
-	ropts.Read.OnBadRow = func(err error) { fmt.Fprintf(stderr, "gometer: skipped: %v\n", err) }
+	// The first malformed rows are named; a file of them is one line of count.
+	const shownBad = 10
+	var bad int
+	ropts.Read.OnBadRow = func(err error) {
+		if bad++; bad <= shownBad {
+			fmt.Fprintf(stderr, "gometer: skipped: %v\n", err)
+		}
+	}
 	generate := report.Generate
 	if allRunRecords(o.reportOnly) {
 		generate = report.GenerateFromSummaries // statistics only, from the shards' records
 	}
 	sum, err := generate(o.reportOnly, o.reportOut, ropts)
+	if bad > shownBad {
+		fmt.Fprintf(stderr, "gometer: skipped %d more malformed rows\n", bad-shownBad)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "gometer: report: %v\n", err)
 		return exitFailed
+	}
+	if sum.BadRows > 0 {
+		fmt.Fprintf(stderr, "gometer: warning: %d malformed row(s) skipped, %d read (--strict stops at the first)\n", sum.BadRows, sum.RowsRead)
 	}
 	fmt.Fprintf(stdout, "Report: %s\n", filepath.Join(o.reportOut, "index.html"))
 	return reportExitCode(sum, stdout, stderr)
@@ -176,9 +190,17 @@ func cmdCompare(o *options, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	rep := report.Compare(sides[0], sides[1], limits)
-	rep.Print(stdout)
-	if rep.Exceeded() {
+	rep.NameA, rep.NameB = runNames(o.positional[0], o.positional[1])
+	print := rep.Print
+	if o.compare.detail {
+		print = rep.PrintDetail
+	}
+	if err := print(stdout); err != nil {
+		fmt.Fprintf(stderr, "gometer: %v\n", err)
 		return exitFailed
+	}
+	if rep.Exceeded() {
+		return exitRegression
 	}
 	return exitOK
 }
@@ -239,5 +261,28 @@ func compareLimits(f compareFlags) (report.CompareLimits, error) {
 	if l.MaxErrorRateIncrease, err = pp("max-error-rate-increase", f.maxErrorIncrease); err != nil {
 		return l, err
 	}
+	if f.minDelta != "" {
+		d, err := time.ParseDuration(strings.TrimSpace(f.minDelta))
+		if err != nil {
+			ms, ferr := strconv.ParseFloat(strings.TrimSpace(f.minDelta), 64)
+			if ferr != nil {
+				return l, usagef("--min-delta: %q is not a duration like 5ms", f.minDelta)
+			}
+			d = time.Duration(ms * float64(time.Millisecond))
+		}
+		if d < 0 {
+			return l, usagef("--min-delta: %q is negative", f.minDelta)
+		}
+		l.MinDelta = float64(d) / float64(time.Millisecond)
+	}
 	return l, nil
+}
+
+// runNames are the two files as the comparison names them: their base
+// names, or the paths as given when the base names are the same.
+func runNames(a, b string) (string, string) {
+	if ba, bb := filepath.Base(a), filepath.Base(b); ba != bb {
+		return ba, bb
+	}
+	return a, b
 }

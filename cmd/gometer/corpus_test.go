@@ -93,7 +93,8 @@ func corpusReasons(out string) []string {
 }
 
 // TestCompareRuns compares two runs of one plan: same labels side by side,
-// exit 0 within limits, 1 when the error rate grew past the limit.
+// exit 0 within limits, 4 (regression, not 1 "cannot read") when the error
+// rate grew past the limit; columns are named by file.
 func TestCompareRuns(t *testing.T) {
 	rec := newRecorder(t, nil)
 	dir := t.TempDir()
@@ -120,7 +121,16 @@ func TestCompareRuns(t *testing.T) {
 		t.Fatalf("run: exit %d %s", res.code, res.stderr)
 	}
 	res = runGometer(t, dir, 30*time.Second, "compare", a, c, "--max-error-rate-increase", "1pp")
+	if res.code != 4 || !strings.Contains(res.stdout, "a.jtl → c.jtl") || strings.Count(res.stdout, "| Place order ") != 1 {
+		t.Errorf("compare with a regression: exit %d, want 4, one row per label\n%s", res.code, res.stdout)
+	}
+	res = runGometer(t, dir, 30*time.Second, "compare", a, c, "--detail")
+	if res.code != 0 || !strings.Contains(res.stdout, " a.jtl |   c.jtl |") || !strings.Contains(res.stdout, "| throughput/s ") {
+		t.Errorf("compare --detail: exit %d\n%s", res.code, res.stdout)
+	}
+	// A file that cannot be read is exit 1, told apart from a regression.
+	res = runGometer(t, dir, 30*time.Second, "compare", a, filepath.Join(dir, "none.jtl"))
 	if res.code != 1 {
-		t.Errorf("compare with a regression: exit %d, want 1\n%s", res.code, res.stdout)
+		t.Errorf("compare with a missing file: exit %d, want 1", res.code)
 	}
 }

@@ -451,6 +451,23 @@ func TestReportFromJTL(t *testing.T) {
 	if res := runGometer(t, dir, 30*time.Second, "report", jtl, "-o", filepath.Join(dir, "rep1"), "-f"); res.code != 0 {
 		t.Errorf("report over a previous report with -f: exit %d, want 0: %s", res.code, res.stderr)
 	}
+
+	// A file that is no JTL at all is an error naming its first line, not an
+	// empty report; the list of skipped rows stays short.
+	notJTL := filepath.Join(dir, "notes.jtl")
+	var text strings.Builder
+	for i := 0; i < 50; i++ {
+		fmt.Fprintf(&text, "line %d of some notes, not results\n", i)
+	}
+	os.WriteFile(notJTL, []byte(text.String()), 0o644)
+	res = runGometer(t, dir, 30*time.Second, "-g", notJTL, "-o", filepath.Join(dir, "rep2"))
+	if res.code != 1 || !strings.Contains(res.stderr, "not a JTL") || !strings.Contains(res.stderr, "notes.jtl:1:") ||
+		!strings.Contains(res.stderr, "skipped 40 more malformed rows") {
+		t.Errorf("-g with a file that is not a JTL: exit %d\n%s", res.code, res.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "rep2", "index.html")); err == nil {
+		t.Errorf("a report was written from a file that is not a JTL")
+	}
 }
 
 // screenshotDemo keeps a picture of the demo report as a test artifact

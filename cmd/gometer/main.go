@@ -4,7 +4,7 @@
 //	gometer run plan.jmx [flags]                            the same
 //	gometer validate plan.jmx                               what would run, and what cannot
 //	gometer report results.jtl [more.jtl …] -o report/      HTML report and statistics.json from JTLs
-//	gometer compare baseline.jtl current.jtl                side-by-side statistics, exit 1 on regression
+//	gometer compare baseline.jtl current.jtl                side-by-side statistics, exit 4 on regression
 //	gometer demo                                            run the bundled demo against a built-in API
 package main
 
@@ -28,6 +28,7 @@ const (
 	exitFailed     = 1 // the plan could not be loaded or run, or a report could not be made
 	exitUsage      = 2
 	exitThresholds = 3 // the run finished but --fail-on thresholds were exceeded
+	exitRegression = 4 // compare: the second run regressed past a limit
 	exitSIGINT     = 130
 	exitSIGTERM    = 143
 )
@@ -92,6 +93,7 @@ Usage:
   gometer validate plan.jmx
   gometer report results.jtl [more.jtl …] -o report/ [-f]     (also: gometer -g results.jtl -o report/)
   gometer compare baseline.jtl current.jtl [--max-p95-regression 10%] [--max-error-rate-increase 1pp]
+                 [--max-mean-regression 10%] [--max-throughput-drop 20%] [--min-delta 5ms] [--detail]
   gometer demo [--duration 15s] [-o demo-report/]
   gometer k8s render --plan plan.jmx --shards N [--data file]… [--image img] [--start-in 2m] [-J name=value]…
   gometer version
@@ -137,8 +139,9 @@ gometer flags:
   --wait-for-shards N  (report) wait until N shards have written their run records
   --wait-timeout d   (report) how long to wait for them (default 1h)
 
-Exit codes: 0 the test ran; 1 the plan could not be loaded or run; 2 usage;
-3 --fail-on thresholds exceeded; 130/143 stopped by SIGINT/SIGTERM.
+Exit codes: 0 the test ran (failed samples included) / the report or comparison was made;
+1 the plan, a JTL or a properties file could not be read, or results could not be written; 2 usage;
+3 --fail-on thresholds exceeded; 4 compare: a regression past a limit; 130/143 stopped by SIGINT/SIGTERM.
 Properties, in JMeter's order: -p, else $JMETER_HOME/bin/jmeter.properties, else built-in defaults;
 then user.properties (working directory, else $JMETER_HOME/bin, else beside the plan), system.properties,
 then -q/-J/-S/-D in command-line order.
