@@ -6,7 +6,8 @@
 //
 // `go test` shows a passing package's output only with -v, so the summary is
 // written to the go command's own standard error (Linux: /proc/<ppid>/fd/2)
-// when it can be opened, else to the test binary's.
+// when that is a terminal or a pipe (CI logs, `go test ./... | tee`), else
+// to the test binary's (shown with -v or on failure).
 package skipped
 
 import (
@@ -86,7 +87,13 @@ func summaryWriter() (io.Writer, func()) {
 	if testing.Verbose() {
 		return os.Stdout, func() {}
 	}
-	f, err := os.OpenFile(fmt.Sprintf("/proc/%d/fd/2", os.Getppid()), os.O_WRONLY|os.O_APPEND, 0)
+	path := fmt.Sprintf("/proc/%d/fd/2", os.Getppid())
+	// A terminal or a pipe only: on a regular file the go command's next
+	// write, at its own offset, would overwrite the line.
+	if fi, err := os.Stat(path); err != nil || fi.Mode().IsRegular() {
+		return os.Stderr, func() {}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return os.Stderr, func() {}
 	}
