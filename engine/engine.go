@@ -37,6 +37,9 @@ type Options struct {
 	// run; each one is listed by Warnings.
 	SkipUnsupported bool
 	TLSVerify       bool
+	// Trace, when set, is told each timer's pause, each sample and the
+	// variables post-processors set (gometer debug); nil in normal runs.
+	Trace Tracer
 	// Proxy is the run-wide HTTP proxy (JMeter's -H/-P/-N/-u/-a), nil for none.
 	Proxy *sampler.Proxy
 	// Log receives engine messages; nil discards them.

@@ -93,6 +93,9 @@ func (c *compiler) levelOf(el *jmx.Element) *level {
 			if tm, err := c.buildTimer(ch); err != nil {
 				c.badConfig(ch, err)
 			} else if tm != nil {
+				if tr := c.t.opts.Trace; tr != nil {
+					tm = tracedTimer{tm, ch.Name, tr}
+				}
 				l.timers = append(l.timers, tm)
 			}
 		case kData:
@@ -121,6 +124,9 @@ func (c *compiler) levelOf(el *jmx.Element) *level {
 			if p, err := c.buildPost(ch); err != nil {
 				c.problemOrBad(ch, err)
 			} else if p != nil {
+				if tr := c.t.opts.Trace; tr != nil {
+					p = tracedPost{p, ch.Name, tr}
+				}
 				l.posts = append(l.posts, p)
 			}
 		case kAssertion:

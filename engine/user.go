@@ -290,6 +290,9 @@ func (s *samplerNode) sample(u *vuser) flow {
 		return u.afterSample(r, flowNext)
 	}
 	u.fillThreadInfo(r)
+	if tr := u.t.opts.Trace; tr != nil {
+		tr.Sampled(r)
+	}
 	if u.t.scriptsInPlan {
 		u.lastResult = r
 		c.LastResult = r

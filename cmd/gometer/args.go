@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -31,6 +32,7 @@ type options struct {
 	strict     bool     // --strict (report reading)
 	title      string   // --title
 	compare    compareFlags
+	debug      debugFlags
 	demoDur    string // --duration for demo
 	bottleneck bool   // demo --bottlenecks
 	shard      int    // --shard i/N: this copy runs shard i (0-based) of N
@@ -52,6 +54,13 @@ type propArg struct {
 
 // proxyFlags are JMeter's -H -P -N -u -a -E.
 type proxyFlags struct{ host, port, nonProxy, user, pass, scheme string }
+
+// debugFlags are `gometer debug`'s.
+type debugFlags struct {
+	json      bool // --json: JSON Lines
+	samples   int  // --samples N: only the first N samples
+	bodyLimit int  // --body-limit N: bytes of each body shown
+}
 
 type compareFlags struct {
 	maxP95Regression  string
@@ -75,7 +84,7 @@ func parseArgs(args []string) (*options, error) {
 	o := &options{}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		switch args[0] {
-		case "run", "report", "validate", "compare", "demo", "version", "help":
+		case "run", "report", "validate", "compare", "demo", "debug", "version", "help":
 			o.command = args[0]
 			args = args[1:]
 		case "k8s":
@@ -194,6 +203,20 @@ func parseArgs(args []string) (*options, error) {
 				o.compare.maxMeanRegression, err = get()
 			case "max-throughput-drop":
 				o.compare.maxThroughputDrop, err = get()
+			case "json":
+				o.debug.json = true
+			case "samples", "body-limit":
+				var v string
+				if v, err = get(); err == nil {
+					n, perr := strconv.Atoi(v)
+					if perr != nil || n <= 0 {
+						err = usagef("--%s %q: want a positive number", name, v)
+					} else if name == "samples" {
+						o.debug.samples = n
+					} else {
+						o.debug.bodyLimit = n
+					}
+				}
 			case "min-delta":
 				o.compare.minDelta, err = get()
 			case "detail":
@@ -322,7 +345,7 @@ func parseArgs(args []string) (*options, error) {
 		}
 	}
 	switch o.command {
-	case "run", "validate":
+	case "run", "validate", "debug":
 		if o.plan == "" && len(o.positional) > 0 {
 			o.plan, o.positional = o.positional[0], o.positional[1:]
 		}

@@ -71,6 +71,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		return cmdRun(o, stdout, stderr)
 	case "validate":
 		return cmdValidate(o, stdout, stderr)
+	case "debug":
+		return cmdDebug(o, stdout, stderr)
 	case "report":
 		return cmdReport(o, stdout, stderr)
 	case "compare":
@@ -91,6 +93,7 @@ Usage:
   gometer -n -t plan.jmx -l results.jtl [-e -o report/] [-Jname=value …]
   gometer run plan.jmx [-l results.jtl] [flags]
   gometer validate plan.jmx
+  gometer debug plan.jmx [--samples N] [--json] [--body-limit 2048]   one user, one iteration, every sample in full
   gometer report results.jtl [more.jtl …] -o report/ [-f]     (also: gometer -g results.jtl -o report/)
   gometer compare baseline.jtl current.jtl [--max-p95-regression 10%] [--max-error-rate-increase 1pp]
                  [--max-mean-regression 10%] [--max-throughput-drop 20%] [--min-delta 5ms] [--detail]
@@ -142,6 +145,7 @@ gometer flags:
 Exit codes: 0 the test ran (failed samples included) / the report or comparison was made;
 1 the plan, a JTL or a properties file could not be read, or results could not be written; 2 usage;
 3 --fail-on thresholds exceeded; 4 compare: a regression past a limit; 130/143 stopped by SIGINT/SIGTERM.
+debug exits 0 when the plan ran (failed samples are shown, not counted), 1 when it cannot load.
 Properties, in JMeter's order: -p, else $JMETER_HOME/bin/jmeter.properties, else built-in defaults;
 then user.properties (working directory, else $JMETER_HOME/bin, else beside the plan), system.properties,
 then -q/-J/-S/-D in command-line order.

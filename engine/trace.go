@@ -1,0 +1,74 @@
+package engine
+
+import (
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/gometer/gometer/sample"
+)
+
+// Tracer sees what users do in detail, for `gometer debug`: the timers'
+// pauses, each sample as taken, and the variables post-processors set.
+// Normal runs have none; with one, timers and post-processors are wrapped at
+// compile time, so a run without a tracer pays nothing.
+type Tracer interface {
+	// Timer reports one timer's pause before the next sample.
+	Timer(element string, d time.Duration)
+	// Sampled reports a sample right after it was taken, before its
+	// post-processors and assertions run.
+	Sampled(r *sample.Result)
+	// Variable reports a variable a post-processor set (or changed) while
+	// handling r; value "" with removed true when it removed it.
+	Variable(r *sample.Result, element, name, value string, removed bool)
+}
+
+// tracedTimer reports the pause of the timer it wraps.
+type tracedTimer struct {
+	timer
+	name string
+	tr   Tracer
+}
+
+func (t tracedTimer) delay(u *vuser) time.Duration {
+	d := t.timer.delay(u)
+	t.tr.Timer(t.name, d)
+	return d
+}
+
+// modifiable forwards the wrapped timer's answer (timer.factor scales only
+// constant and random timers).
+func (t tracedTimer) modifiable() bool {
+	m, ok := t.timer.(interface{ modifiable() bool })
+	return ok && m.modifiable()
+}
+
+// tracedPost reports the variables the post-processor it wraps set, by
+// comparing the user's variables before and after it.
+type tracedPost struct {
+	postProcessor
+	name string
+	tr   Tracer
+}
+
+func (p tracedPost) process(u *vuser, r *sample.Result) {
+	before := map[string]string{}
+	for _, n := range u.vars.Names() {
+		before[n], _ = u.vars.Get(n)
+	}
+	p.postProcessor.process(u, r)
+	after := u.vars.Names()
+	seen := make(map[string]bool, len(after))
+	for _, n := range after {
+		seen[n] = true
+		v, _ := u.vars.Get(n)
+		if old, ok := before[n]; !ok || old != v {
+			p.tr.Variable(r, p.name, n, v, false)
+		}
+	}
+	for _, n := range slices.Sorted(maps.Keys(before)) {
+		if !seen[n] {
+			p.tr.Variable(r, p.name, n, "", true)
+		}
+	}
+}
