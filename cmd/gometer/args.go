@@ -183,7 +183,7 @@ func parseArgs(args []string) (*options, error) {
 			case "data-dir":
 				var v string
 				if v, err = get(); err == nil {
-					err = o.addProp("gometer.data_dir=" + v)
+					err = o.addProp('J', "gometer.data_dir="+v)
 				}
 			case "fail-on":
 				var v string
