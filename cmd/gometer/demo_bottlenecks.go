@@ -94,8 +94,8 @@ func cmdDemoBottlenecks(o *options, stdout, stderr io.Writer) int {
 		"redis://"+rd.Addr+"/0?interval="+interval.String(),
 		"host?interval="+interval.String())
 	secs := int(dur / time.Second)
-	run.props = append([]kv{{"host", host}, {"port", port}, {"duration", fmt.Sprint(secs)}, {"summariser.interval", "10"},
-		{"jmeter.reportgenerator.overall_granularity", fmt.Sprint(interval.Milliseconds())}}, o.props...)
+	run.propArgs = append([]propArg{{'J', "host", host}, {'J', "port", port}, {'J', "duration", fmt.Sprint(secs)}, {'J', "summariser.interval", "10"},
+		{'J', "jmeter.reportgenerator.overall_granularity", fmt.Sprint(interval.Milliseconds())}}, o.propArgs...)
 	fmt.Fprintf(stdout, "Running %s for %ds: shoppers ramp up while the monitors read PostgreSQL, Redis and this host …\n", bottleneckPlan, secs)
 	code, reportPath := runPlan(&run, stdout, stderr, nil)
 	if code != exitOK && code != exitThresholds {
