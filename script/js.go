@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/dop251/goja"
+	jsast "github.com/dop251/goja/ast"
 	"github.com/dop251/goja/parser"
 )
 
@@ -21,6 +22,9 @@ type jsProgram struct {
 	// are CPU-bound, and 10,000 users starting at once must not each build
 	// a runtime.
 	slots chan struct{}
+	// lexical: the script declares top-level let/const/class, which a
+	// runtime cannot run twice; such runs do not reuse runtimes
+	lexical bool
 }
 
 type jsRuntime struct {
@@ -37,7 +41,14 @@ func compileJS(name, src string) (runner, error) {
 	if err != nil {
 		return nil, jsCompileError(name, src, err)
 	}
-	return &jsProgram{prg: prg, slots: make(chan struct{}, max(4, 2*runtime.GOMAXPROCS(0)))}, nil
+	lexical := false
+	for _, st := range ast.Body {
+		switch st.(type) {
+		case *jsast.LexicalDeclaration, *jsast.ClassDeclaration:
+			lexical = true
+		}
+	}
+	return &jsProgram{prg: prg, lexical: lexical, slots: make(chan struct{}, max(4, 2*runtime.GOMAXPROCS(0)))}, nil
 }
 
 func jsCompileError(name, src string, err error) error {
@@ -92,15 +103,16 @@ func (p *jsProgram) run(ctx context.Context, globals map[string]any) (out any, e
 	stopped := !stop()
 	// drop what the script and the bindings left in the global scope
 	g := rt.GlobalObject()
-	clean := true
 	for _, k := range g.Keys() {
 		if !r.base[k] {
 			if g.Delete(k) != nil || g.Get(k) != nil {
-				clean = false // a `var` declared by the script stays: not reused
+				// a top-level var or function stays declared: undefined, as
+				// in a fresh global scope
+				_ = g.Set(k, goja.Undefined())
 			}
 		}
 	}
-	if clean && !stopped {
+	if !p.lexical && !stopped {
 		// a stopped runtime may still get the interrupt: it is not reused
 		p.pool.Put(r)
 	}

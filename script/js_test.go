@@ -119,3 +119,17 @@ func TestSamplerChangesAreNamedAtCompile(t *testing.T) {
 		t.Errorf("message %q", err)
 	}
 }
+
+func TestJavaScriptTopLevelDeclarationsRunAgain(t *testing.T) {
+	for _, src := range []string{"let x = 1; x", "const y = 2; y", "function f() { return 3 } f()"} {
+		p, err := script.Compile(script.JavaScript, "js", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 3; i++ {
+			if _, err := p.Run(context.Background(), map[string]any{}); err != nil {
+				t.Fatalf("%q run %d: %v", src, i, err)
+			}
+		}
+	}
+}
