@@ -133,7 +133,7 @@ var classes = map[string]classSpec{
 	"JavaSampler":          {kind: kSampler, unsupported: "Java request sampler is not supported"},
 	"AnchorModifier":       {kind: kPre},
 	"URLRewritingModifier": {kind: kPre},
-	"RegExUserParameters":  {kind: kPre, unsupported: "RegEx User Parameters is not supported"},
+	"RegExUserParameters":  {kind: kPre},
 	"ResultAction":         {kind: kPost},
 }
 

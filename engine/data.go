@@ -282,6 +282,12 @@ func (c *compiler) buildPre(el *jmx.Element) (preProcessor, iterListener, error)
 	switch el.Class() {
 	case "AnchorModifier":
 		return linkParser{}, nil, nil
+	case "RegExUserParameters":
+		r, err := sampler.NewRegexUserParameters(el)
+		if err != nil {
+			return nil, nil, err
+		}
+		return regexParams{r}, nil, nil
 	case "URLRewritingModifier":
 		r, err := sampler.NewURLRewriter(el)
 		if err != nil {
@@ -301,6 +307,18 @@ func (w urlRewriter) process(u *vuser) {
 	}
 	if h, ok := u.cur.smp.(*sampler.HTTP); ok {
 		w.r.Rewrite(h, &u.sess, u.prev.Body, u.samples > 0)
+	}
+}
+
+// regexParams is RegEx User Parameters (see sampler.RegexUserParameters).
+type regexParams struct{ r *sampler.RegexUserParameters }
+
+func (p regexParams) process(u *vuser) {
+	if u.cur == nil {
+		return
+	}
+	if h, ok := u.cur.smp.(*sampler.HTTP); ok {
+		p.r.Apply(h, &u.sess)
 	}
 }
 

@@ -25,9 +25,10 @@ import (
 // sampleEdit is what pre-processors changed in the user's next sample of
 // one sampler (JMeter changes the sampler and restores it after the sample).
 type sampleEdit struct {
-	owner    *HTTP // the sampler it was made for
-	link     *linkChoice
-	rewrites []rewrite
+	owner     *HTTP // the sampler it was made for
+	link      *linkChoice
+	rewrites  []rewrite
+	argValues []map[string]string // RegEx User Parameters: argument values by name
 }
 
 // edit is the pending edit of h's next sample, created if needed.
@@ -291,6 +292,15 @@ func (h *HTTP) edited(c *functions.Context, e *sampleEdit) *HTTP {
 	}
 	for _, r := range e.rewrites {
 		r.apply(c, &l)
+	}
+	for _, vals := range e.argValues {
+		args := append([]httpArg(nil), l.args...)
+		for i := range args {
+			if v, ok := vals[args[i].name.Eval(c)]; ok {
+				args[i].value = functions.Literal(v)
+			}
+		}
+		l.args = args
 	}
 	return &l
 }
