@@ -26,11 +26,18 @@ type compiler struct {
 	csvSlots map[string]int                 // per-user CSV positions (shareMode.thread) by file
 	opened   map[*jmx.Element]output.Output // listener outputs, one per element
 	reported map[*jmx.Element]bool
-	visiting map[*jmx.Element]bool // module targets being expanded
-	includes map[string]bool       // included files being expanded
-	group    *group                // group being compiled
-	auth     authCheck             // Authorization Manager rows gometer cannot apply
-	http2    *sampler.HTTP2Mode    // gometer.http2, read once
+	visiting map[*jmx.Element]bool   // module targets being expanded
+	includes map[string]bool         // included files being expanded
+	parsed   map[string]includedPlan // included files, parsed once
+	// expanded counts compiled elements (module and include copies too)
+	// against maxExpanded; expanding is the chain of module and include
+	// controllers being expanded, outermost first.
+	expanded, maxExpanded int
+	expanding             []*jmx.Element
+	exploded              bool
+	group                 *group             // group being compiled
+	auth                  authCheck          // Authorization Manager rows gometer cannot apply
+	http2                 *sampler.HTTP2Mode // gometer.http2, read once
 }
 
 // cctx is what a node being compiled inherits from its ancestors.
@@ -61,6 +68,7 @@ func Compile(plan *jmx.Plan, opts Options) (*Test, error) {
 	if opts.Shared == nil {
 		opts.Shared = functions.NewShared()
 	}
+	opts.Log = limitLog(opts.Log)
 	t := &Test{opts: opts, plan: plan, props: opts.Props, shared: opts.Shared}
 	// StopNow may come from another goroutine at any time: the context that
 	// cancels requests in flight exists from the start.
@@ -79,7 +87,9 @@ func Compile(plan *jmx.Plan, opts Options) (*Test, error) {
 		reported: make(map[*jmx.Element]bool),
 		visiting: make(map[*jmx.Element]bool),
 		includes: make(map[string]bool),
+		parsed:   make(map[string]includedPlan),
 	}
+	c.maxExpanded = maxPlanElements(t.props.Get)
 	tp := plan.TestPlan()
 	if tp == nil {
 		return nil, Problems{{File: plan.File, Msg: "no TestPlan element in the plan"}}
@@ -362,6 +372,9 @@ func (c *compiler) template(el *jmx.Element, prop, def string) *functions.Templa
 func (c *compiler) compileChildren(el *jmx.Element, cx cctx) []node {
 	var out []node
 	for _, ch := range el.Children {
+		if !c.countElement(ch) {
+			break
+		}
 		s, ok := c.runnable(ch)
 		if !ok {
 			continue

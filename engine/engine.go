@@ -153,7 +153,8 @@ type Test struct {
 	live        liveUsers     // running users and groups, for InFlight and GroupCounts
 	globalsOnce sync.Once
 
-	mem *memGuard // stops starting users when memory runs low
+	mem            *memGuard // stops starting users when memory runs low
+	includesParsed int       // included files parsed (each once)
 	// maxDataFile is the largest data file read (datafile.PropMaxMB).
 	maxDataFile int64
 	// endGrace is how long a sample in flight at its group's scheduled end

@@ -324,6 +324,8 @@ func (c *compiler) compileModule(el *jmx.Element, cx cctx) node {
 	saved := c.levels
 	c.levels = make(map[*jmx.Element]*level)
 	defer func() { c.levels = saved }()
+	c.expanding = append(c.expanding, el)
+	defer func() { c.expanding = c.expanding[:len(c.expanding)-1] }()
 	return c.compileController(target, cx)
 }
 
@@ -389,7 +391,7 @@ func (c *compiler) compileInclude(el *jmx.Element, cx cctx) node {
 		c.badConfig(el, fmt.Errorf("include of %s includes itself", file))
 		return nil
 	}
-	inc, err := jmx.ParseFile(file)
+	inc, err := c.parseInclude(file)
 	if err != nil {
 		c.problemOrBad(el, fmt.Errorf("include: %v: %w", err, errCannotRun))
 		return nil
@@ -402,6 +404,14 @@ func (c *compiler) compileInclude(el *jmx.Element, cx cctx) node {
 	}
 	c.includes[file] = true
 	defer delete(c.includes, file)
+	c.expanding = append(c.expanding, el)
+	defer func() { c.expanding = c.expanding[:len(c.expanding)-1] }()
+	// The file is parsed once; each include compiles its own copy, with
+	// element state (counters, random variables) of its own, as a fresh
+	// parse gave it.
+	saved := c.levels
+	c.levels = make(map[*jmx.Element]*level)
+	defer func() { c.levels = saved }()
 	for _, r := range roots {
 		c.check(r)
 	}
@@ -413,6 +423,9 @@ func (c *compiler) compileInclude(el *jmx.Element, cx cctx) node {
 	x := &genericController{ctrlBase: ctrlBase{el: el, name: el.Name, slot: -1, listeners: append([]iterListener(nil), lv.data...)}}
 	childCx := cx.with(lv, &x.ctrlBase)
 	for _, r := range roots {
+		if !c.countElement(r) {
+			break
+		}
 		s, ok := c.runnable(r)
 		if !ok {
 			continue

@@ -181,8 +181,9 @@ type Context struct {
 	// state is per-user state of individual call sites (__counter(TRUE),
 	// the current __CSVRead row …), keyed by the call site.
 	state map[any]any
-	// evalDepth counts nested __eval/__evalVar evaluations.
-	evalDepth int
+	// evalDepth counts nested __eval/__evalVar evaluations; evalCalls
+	// those under the current outermost one, against evalBudget.
+	evalDepth, evalCalls, evalBudget int
 	// exprVM and exprEnv are reused by every expression this user runs.
 	exprVM  *vm.VM
 	exprEnv *exprEnv

@@ -95,6 +95,18 @@ func evalString(c *Context, s string) string {
 		c.logf("ERROR", "__eval: nesting deeper than %d, returning %q unevaluated", maxEvalDepth, s)
 		return s
 	}
+	// Each level may fan out (three __eval calls per level make 3^16 at
+	// depth 16): the evaluations under one outermost __eval are counted.
+	if c.evalDepth == 0 {
+		c.evalCalls, c.evalBudget = 0, maxEvalCalls(c)
+	}
+	c.evalCalls++
+	if c.evalCalls > c.evalBudget {
+		if c.evalCalls == c.evalBudget+1 {
+			c.logf("ERROR", "__eval: more than %d evaluations for one expression (property %s): the rest are returned unevaluated", c.evalBudget, PropMaxEvalCalls)
+		}
+		return s
+	}
 	c.evalDepth++
 	defer func() { c.evalDepth-- }()
 	t, err := Compile(s)
@@ -107,6 +119,24 @@ func evalString(c *Context, s string) string {
 
 // maxEvalDepth bounds __eval/__evalVar recursion.
 const maxEvalDepth = 16
+
+// PropMaxEvalCalls bounds the __eval/__evalVar evaluations under one
+// outermost call (default DefaultMaxEvalCalls).
+const (
+	PropMaxEvalCalls    = "gometer.max_eval_calls"
+	DefaultMaxEvalCalls = 10_000
+)
+
+func maxEvalCalls(c *Context) int {
+	if c.Props != nil {
+		if v, ok := c.Props.Get(PropMaxEvalCalls); ok {
+			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
+				return n
+			}
+		}
+	}
+	return DefaultMaxEvalCalls
+}
 
 func buildEval(args []*Template) (evalFunc, error) {
 	s := args[0]

@@ -437,3 +437,66 @@ func TestDataFilesThatAreNotFiles(t *testing.T) {
 		t.Errorf("%d request(s) sent", n)
 	}
 }
+
+// TestModuleExpansionRefused: a plan of a few kilobytes whose Module
+// Controllers copy fragments that copy fragments (10 per level, 6 levels:
+// 10^6 samplers) is refused at load, quickly and with bounded memory,
+// naming the modules that explode and the property.
+func TestModuleExpansionRefused(t *testing.T) {
+	rec := newRecorder(t, nil)
+	dir := t.TempDir()
+	path := func(name string) string {
+		return `<collectionProp name="ModuleController.node_path"><stringProp name="1">Test Plan</stringProp><stringProp name="2">Bomb Plan</stringProp><stringProp name="3">` + name + `</stringProp></collectionProp>`
+	}
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<jmeterTestPlan version="1.2" properties="5.0" jmeter="5.6.3"><hashTree>
+<TestPlan guiclass="TestPlanGui" testclass="TestPlan" testname="Bomb Plan"/><hashTree>
+<ThreadGroup guiclass="ThreadGroupGui" testclass="ThreadGroup" testname="Users">
+  <elementProp name="ThreadGroup.main_controller" elementType="LoopController"><stringProp name="LoopController.loops">1</stringProp><boolProp name="LoopController.continue_forever">false</boolProp></elementProp>
+  <stringProp name="ThreadGroup.num_threads">1</stringProp><stringProp name="ThreadGroup.ramp_time">0</stringProp>
+</ThreadGroup><hashTree>
+<ModuleController guiclass="ModuleControllerGui" testclass="ModuleController" testname="Top">` + path("L6") + `</ModuleController><hashTree/>
+</hashTree>
+<TestFragmentController guiclass="TestFragmentControllerGui" testclass="TestFragmentController" testname="L0"/><hashTree>
+<HTTPSamplerProxy guiclass="HttpTestSampleGui" testclass="HTTPSamplerProxy" testname="Leaf">
+  <stringProp name="HTTPSampler.domain">127.0.0.1</stringProp><stringProp name="HTTPSampler.port">` + rec.port() + `</stringProp><stringProp name="HTTPSampler.path">/leaf</stringProp><stringProp name="HTTPSampler.method">GET</stringProp>
+</HTTPSamplerProxy><hashTree/>
+</hashTree>
+`)
+	for k := 1; k <= 6; k++ {
+		fmt.Fprintf(&b, `<TestFragmentController guiclass="TestFragmentControllerGui" testclass="TestFragmentController" testname="L%d"/><hashTree>`+"\n", k)
+		for i := 1; i <= 10; i++ {
+			fmt.Fprintf(&b, `<ModuleController guiclass="ModuleControllerGui" testclass="ModuleController" testname="L%d copy %d">%s</ModuleController><hashTree/>`+"\n", k, i, path(fmt.Sprintf("L%d", k-1)))
+		}
+		b.WriteString("</hashTree>\n")
+	}
+	b.WriteString("</hashTree></hashTree></jmeterTestPlan>\n")
+	plan := filepath.Join(dir, "bomb.jmx")
+	if err := os.WriteFile(plan, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binPath, "-n", "-t", plan, "-l", filepath.Join(dir, "out.jtl"))
+	out, _ := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("a %d-byte plan did not load within 60 s", b.Len())
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 1 {
+		t.Errorf("exit %d, want 1\n%s", code, out)
+	}
+	// located on the innermost module being expanded, the chain from the top
+	chain := fmt.Sprintf("Bomb Plan > L6 > L6 copy 1 (line %d)", lineOf(t, plan, `testname="L6 copy 1"`))
+	for _, w := range []string{"bomb.jmx:", chain, "expands to too many elements", "gometer.max_plan_elements", "Users > Top (line", "→"} {
+		if !strings.Contains(string(out), w) {
+			t.Errorf("the message does not say %q:\n%s", w, out)
+		}
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss*1024 > 512<<20 {
+		t.Errorf("peak RSS %d MiB", ru.Maxrss>>10)
+	}
+	if n := len(rec.requests()); n != 0 {
+		t.Errorf("%d request(s) sent", n)
+	}
+}
