@@ -20,7 +20,7 @@ const (
 	PropMaxPlanElements = "gometer.max_plan_elements"
 	// DefaultMaxPlanElements is the limit on elements compiled: the largest
 	// public plan seen has ~1,500.
-	DefaultMaxPlanElements = 100_000
+	DefaultMaxPlanElements = 50_000
 )
 
 // ErrPlanTooLarge is what the refusal wraps.

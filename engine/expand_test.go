@@ -46,7 +46,7 @@ func TestModuleExpansionIsBounded(t *testing.T) {
 	if !errors.Is(err, ErrPlanTooLarge) && (err == nil || !strings.Contains(err.Error(), ErrPlanTooLarge.Error())) {
 		t.Fatalf("got %v", err)
 	}
-	for _, w := range []string{"more than 100000", PropMaxPlanElements, "G > use the top (line", "L6 > L6 copy 1 (line", "→"} {
+	for _, w := range []string{"more than 50000", PropMaxPlanElements, "G > use the top (line", "L6 > L6 copy 1 (line", "→"} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("the error does not say %q: %v", w, err)
 		}
