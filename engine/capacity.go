@@ -7,7 +7,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -122,48 +121,53 @@ func (c *compiler) checkThreadCapacity(el *jmx.Element, g *group) {
 }
 
 // memGuard stops a run from starting users when memory runs low, so that
-// it ends with its results rather than being killed by the OS.
+// it ends with its results rather than being killed by the OS. Memory is
+// read before the first user and then every memCheckEvery by a goroutine
+// of its own: starting a user only reads a flag.
 type memGuard struct {
 	minFree uint64 // bytes; 0: off
 	low     atomic.Bool
-	mu      sync.Mutex
-	checked time.Time
 	warn    func(avail uint64)
 }
 
-// memCheckEvery bounds how often /proc/meminfo is read while users start.
+// memCheckEvery is how often the available memory is read during a run.
 const memCheckEvery = 100 * time.Millisecond
 
 // allow reports whether another user may start.
-func (m *memGuard) allow() bool {
-	if m.minFree == 0 {
-		return true
-	}
-	if m.low.Load() {
-		return false
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.low.Load() {
-		return false
-	}
-	now := time.Now()
-	if !m.checked.IsZero() && now.Sub(m.checked) < memCheckEvery {
-		return true
-	}
-	m.checked = now
+func (m *memGuard) allow() bool { return !m.low.Load() }
+
+// check reads the available memory once; false when it is low (then the
+// guard stays low).
+func (m *memGuard) check() bool {
 	avail, ok := availableMemory()
 	if !ok || avail >= m.minFree {
 		return true
 	}
-	m.low.Store(true)
-	if m.warn != nil {
+	if m.low.CompareAndSwap(false, true) && m.warn != nil {
 		m.warn(avail)
 	}
 	return false
 }
 
-func (t *Test) initMemGuard() {
+// watch checks every memCheckEvery until low or done is closed.
+func (m *memGuard) watch(done <-chan struct{}) {
+	tk := time.NewTicker(memCheckEvery)
+	defer tk.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-tk.C:
+			if !m.check() {
+				return
+			}
+		}
+	}
+}
+
+// initMemGuard reads PropMinFreeMemory and checks the memory before the
+// first user; the watch ends when done is closed.
+func (t *Test) initMemGuard(done <-chan struct{}) {
 	mb := int64(defaultMinFreeMemory)
 	if v, ok := t.props.Get(PropMinFreeMemory); ok {
 		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && n >= 0 {
@@ -176,6 +180,9 @@ func (t *Test) initMemGuard() {
 	t.mem.warn = func(avail uint64) {
 		_, started, _ := t.Counts()
 		t.logf("WARN", "memory is low (%s available, below %s=%d MB): no more users are started (%d started); the users already running go on", mib(avail), PropMinFreeMemory, mb, started)
+	}
+	if mb > 0 && t.mem.check() {
+		go t.mem.watch(done)
 	}
 }
 

@@ -495,7 +495,9 @@ func (t *Test) Run(ctx context.Context) error {
 		}
 	}
 	t.ensureGlobals()
-	t.initMemGuard()
+	memDone := make(chan struct{})
+	defer close(memDone)
+	t.initMemGuard(memDone)
 	t.initEndGrace()
 	t.warnOpenFiles()
 	t.sampleVars = nil

@@ -531,36 +531,16 @@ var reportFiles = map[string]bool{"index.html": true, "statistics.json": true}
 // (index.html and/or statistics.json and nothing else) — it never deletes
 // anything else.
 func PrepareOutputDir(outDir string, force bool) error {
-	if outDir == "" {
-		return errors.New("report: no output folder given (-o)")
+	ents, err := checkOutputDir(outDir, force)
+	if err != nil {
+		return err
 	}
 	abs, _ := filepath.Abs(outDir)
-	st, err := os.Stat(outDir)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
+	if ents == nil {
 		if err := os.MkdirAll(outDir, 0o755); err != nil {
 			return fmt.Errorf("report: cannot create output folder %s: %w", abs, err)
 		}
 		return nil
-	case err != nil:
-		return fmt.Errorf("report: output folder %s: %w", abs, err)
-	case !st.IsDir():
-		return fmt.Errorf("report: cannot write to %s: it is an existing file", abs)
-	}
-	ents, err := os.ReadDir(outDir)
-	if err != nil {
-		return fmt.Errorf("report: cannot list output folder %s: %w", abs, err)
-	}
-	if len(ents) == 0 {
-		return nil
-	}
-	if !force {
-		return fmt.Errorf("report: cannot write to %s: folder is not empty (use -f to replace a previous report)", abs)
-	}
-	for _, e := range ents {
-		if !reportFiles[e.Name()] || !e.Type().IsRegular() {
-			return fmt.Errorf("report: refusing to clear %s: it holds %q, which is not part of a gometer report; choose an empty or new folder", abs, e.Name())
-		}
 	}
 	for _, e := range ents {
 		if err := os.Remove(filepath.Join(outDir, e.Name())); err != nil {
@@ -568,6 +548,49 @@ func PrepareOutputDir(outDir string, force bool) error {
 		}
 	}
 	return nil
+}
+
+// CheckOutputDir says, without touching anything, whether PrepareOutputDir
+// would accept outDir: a run that ends with a report checks it before it
+// sends anything, so a folder -f may not clear is refused first, not after
+// the test.
+func CheckOutputDir(outDir string, force bool) error {
+	_, err := checkOutputDir(outDir, force)
+	return err
+}
+
+// checkOutputDir returns the previous report's files to clear (an empty,
+// non-nil slice for an empty folder; nil when the folder does not exist).
+func checkOutputDir(outDir string, force bool) ([]os.DirEntry, error) {
+	if outDir == "" {
+		return nil, errors.New("report: no output folder given (-o)")
+	}
+	abs, _ := filepath.Abs(outDir)
+	st, err := os.Stat(outDir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("report: output folder %s: %w", abs, err)
+	case !st.IsDir():
+		return nil, fmt.Errorf("report: cannot write to %s: it is an existing file", abs)
+	}
+	ents, err := os.ReadDir(outDir)
+	if err != nil {
+		return nil, fmt.Errorf("report: cannot list output folder %s: %w", abs, err)
+	}
+	if len(ents) == 0 {
+		return []os.DirEntry{}, nil
+	}
+	if !force {
+		return nil, fmt.Errorf("report: cannot write to %s: folder is not empty (use -f to replace a previous report)", abs)
+	}
+	for _, e := range ents {
+		if !reportFiles[e.Name()] || !e.Type().IsRegular() {
+			return nil, fmt.Errorf("report: refusing to clear %s: it holds %q, which is not part of a gometer report; choose an empty or new folder", abs, e.Name())
+		}
+	}
+	return ents, nil
 }
 
 // writeFileAtomic streams write's output to a temporary file beside path

@@ -225,7 +225,8 @@ type acc struct {
 	n, errors  int64
 	bytes      int64
 	sent       int64
-	sum        int64   // exact sum of elapsed
+	sum        int64   // exact sum of elapsed, while it fits (sumLost after)
+	sumLost    bool    // the sum overflowed (absurd elapsed values): use mean
 	mean       float64 // running mean updated as commons-math's Mean does (JMeter's digits); NaN when empty
 	min, max   int64
 	first      int64
@@ -250,7 +251,11 @@ func (a *acc) add(x *Sample) {
 	a.bytes += x.Bytes
 	a.sent += x.SentBytes
 	e := x.Elapsed
-	a.sum += e
+	if s := a.sum + e; (e > 0 && s < a.sum) || (e < 0 && s > a.sum) {
+		a.sumLost = true
+	} else {
+		a.sum = s
+	}
 	if a.n == 1 {
 		a.mean = float64(e)
 	} else {
@@ -273,12 +278,16 @@ func (a *acc) result(o StatsOptions) LabelStats {
 	// ±MaxInt64 min/max and a zero throughput (the span wraps around to 1).
 	r.FirstStart, r.LastEnd = a.first, a.last
 	r.ErrorPct = float64(a.errors) * 100 / float64(a.n)
-	if o.Mode == JMeter || a.n == 0 {
+	if o.Mode == JMeter || a.n == 0 || a.sumLost {
 		r.Mean = a.mean
 	} else {
 		r.Mean = float64(a.sum) / float64(a.n)
 	}
 	r.Min, r.Max = float64(a.min), float64(a.max)
+	if a.n > 0 {
+		// rounding of huge values must not put the mean outside its bounds
+		r.Mean = min(max(r.Mean, r.Min), r.Max)
+	}
 	levels := []float64{50, o.Percentiles[0], o.Percentiles[1], o.Percentiles[2]}
 	var ps []float64
 	if a.win != nil {

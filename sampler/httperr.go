@@ -73,6 +73,22 @@ func asJava(err error, u *url.URL) *javaError {
 	if errors.As(err, &ie) {
 		return &javaError{"java.io.InterruptedIOException", ie.Reason}
 	}
+	var pe *ProtocolError
+	if errors.As(err, &pe) {
+		// JMeter prints "null" here (the exception has no message of its
+		// own); gometer says what was wrong.
+		return &javaError{"org.apache.http.client.ClientProtocolException", pe.What}
+	}
+	var ce *chunkError
+	if errors.As(err, &ce) {
+		if errors.Is(ce.err, io.ErrUnexpectedEOF) {
+			return &javaError{"org.apache.http.ConnectionClosedException", "Premature end of chunk coded message body: closing chunk expected"}
+		}
+		if isTimeout(ce.err) || errors.Is(ce.err, syscall.ECONNRESET) {
+			return asJava(ce.err, u)
+		}
+		return &javaError{"org.apache.http.MalformedChunkCodingException", "Bad chunk header (chunked transfer coding): " + ce.err.Error()}
+	}
 	var te *tlsError
 	if errors.As(err, &te) {
 		if isTimeout(te.err) {
@@ -127,8 +143,9 @@ func asJava(err error, u *url.URL) *javaError {
 	case errors.Is(err, io.EOF) || strings.Contains(err.Error(), "server closed") || strings.HasSuffix(err.Error(), "EOF"):
 		return &javaError{"org.apache.http.NoHttpResponseException", hostPort + " failed to respond"}
 	case strings.Contains(err.Error(), "malformed HTTP"):
-		// HttpClient wraps the parse error without a message of its own.
-		return &javaError{"org.apache.http.client.ClientProtocolException", "null"}
+		// net/http's reader (a proxy's CONNECT answer): HttpClient wraps
+		// the parse error without a message of its own; say what it was.
+		return &javaError{"org.apache.http.client.ClientProtocolException", err.Error()}
 	}
 	return &javaError{"java.io.IOException", err.Error()}
 }

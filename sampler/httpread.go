@@ -2,7 +2,6 @@ package sampler
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -29,13 +28,13 @@ const (
 	maxBlankLines  = 64
 )
 
-var errHeaderTooLarge = errors.New("malformed HTTP response: header block larger than 1 MB")
+var errHeaderTooLarge = protoErrorf("malformed HTTP response: header block larger than 1 MB")
 
 // maxInterim bounds the 1xx responses skipped before the final one (as
 // net/http's Transport does).
 const maxInterim = 5
 
-var errTooManyInterim = errors.New("malformed HTTP response: more than 5 interim (1xx) responses")
+var errTooManyInterim = protoErrorf("malformed HTTP response: more than 5 interim (1xx) responses")
 
 // readResponse reads the final (non-1xx) response to req from cc, leaving its
 // header text in st.respHead. The body must be read and closed by the caller.
@@ -82,7 +81,7 @@ func (st *HTTPState) readHead(br *bufio.Reader, req *http.Request) (*http.Respon
 			}
 			if lines == 0 {
 				x.head = buf
-				return nil, errors.New("malformed HTTP response: no status line")
+				return nil, protoErrorf("malformed HTTP response: no status line")
 			}
 			break
 		}
@@ -116,7 +115,7 @@ func (st *HTTPState) readHead(br *bufio.Reader, req *http.Request) (*http.Respon
 
 // foldError: a continuation line right after the status line.
 func foldError(line []byte) error {
-	return fmt.Errorf("malformed HTTP response: header block starts with a continuation line %q", line)
+	return protoErrorf("malformed HTTP response: header block starts with a continuation line %q", line)
 }
 
 // readLine returns the next line without its "\r\n" or "\n". The slice is
@@ -164,18 +163,18 @@ func (st *HTTPState) parseHead(head string, n int, req *http.Request) (*http.Res
 	resp.Request = req
 	proto, code, ok := strings.Cut(status, " ")
 	if !ok {
-		return nil, fmt.Errorf("malformed HTTP response %q", status)
+		return nil, protoErrorf("malformed HTTP response %q", status)
+	}
+	if resp.ProtoMajor, resp.ProtoMinor, ok = httpVersion(proto); !ok {
+		return nil, protoErrorf("malformed HTTP response: the status line %q does not start with an HTTP version", status)
 	}
 	resp.Proto = proto
 	resp.Status = strings.TrimLeft(code, " ")
 	code, _, _ = strings.Cut(resp.Status, " ")
 	if len(code) != 3 || !isDigits(code) {
-		return nil, fmt.Errorf("malformed HTTP status code %q", code)
+		return nil, protoErrorf("malformed HTTP status code %q in the status line %q", code, status)
 	}
 	resp.StatusCode = int(code[0]-'0')*100 + int(code[1]-'0')*10 + int(code[2]-'0')
-	if resp.ProtoMajor, resp.ProtoMinor, ok = httpVersion(proto); !ok {
-		return nil, fmt.Errorf("malformed HTTP version %q", proto)
-	}
 	hdr := x.respHdr
 	if hdr == nil {
 		hdr = make(http.Header, n)
@@ -192,11 +191,11 @@ func (st *HTTPState) parseHead(head string, n int, req *http.Request) (*http.Res
 		line, rest, _ = strings.Cut(rest, "\n")
 		colon := strings.IndexByte(line, ':')
 		if colon <= 0 {
-			return nil, fmt.Errorf("malformed HTTP header line %q", line)
+			return nil, protoErrorf("malformed HTTP header line %q", line)
 		}
 		name := trimSpaceTab(line[:colon])
 		if name == "" || !validName(name) {
-			return nil, fmt.Errorf("malformed HTTP header line %q", line)
+			return nil, protoErrorf("malformed HTTP header line %q", line)
 		}
 		key := http.CanonicalHeaderKey(name)
 		value := trimSpaceTab(line[colon+1:])
@@ -280,7 +279,7 @@ func (cc *clientConn) setBody(resp *http.Response, req *http.Request) error {
 	chunked := false
 	if te, ok := h["Transfer-Encoding"]; ok && resp.ProtoAtLeast(1, 1) {
 		if len(te) != 1 || !strings.EqualFold(strings.TrimSpace(te[0]), "chunked") {
-			return fmt.Errorf("unsupported transfer encoding: %q", te)
+			return protoErrorf("malformed HTTP response: unsupported transfer encoding %q", te)
 		}
 		chunked = true
 		resp.TransferEncoding = te
@@ -291,7 +290,7 @@ func (cc *clientConn) setBody(resp *http.Response, req *http.Request) error {
 		first := strings.TrimSpace(cl[0])
 		for _, v := range cl[1:] {
 			if strings.TrimSpace(v) != first {
-				return fmt.Errorf("http: message cannot contain multiple Content-Length headers; got %q", cl)
+				return protoErrorf("malformed HTTP response: multiple Content-Length headers that differ %q", cl)
 			}
 		}
 		if len(cl) > 1 {
@@ -299,7 +298,7 @@ func (cc *clientConn) setBody(resp *http.Response, req *http.Request) error {
 		}
 		n, ok := parseLength(first)
 		if !ok {
-			return fmt.Errorf("bad Content-Length %q", first)
+			return protoErrorf("malformed HTTP response: bad Content-Length %q", first)
 		}
 		length = n
 	}
@@ -415,6 +414,9 @@ func (b *chunkBody) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		return n, &chunkError{err}
+	}
 	if err == io.EOF {
 		for {
 			line, lerr := readLine(b.br, &b.long)
@@ -434,3 +436,20 @@ func (b *chunkBody) Read(p []byte) (int, error) {
 }
 
 func (b *chunkBody) Close() error { return nil }
+
+// ProtocolError is a response that is not HTTP as it should be: the
+// sample fails with what was wrong (HttpClient's ClientProtocolException,
+// whose message JMeter shows as "null").
+type ProtocolError struct{ What string }
+
+func (e *ProtocolError) Error() string { return e.What }
+
+func protoErrorf(format string, args ...any) error {
+	return &ProtocolError{What: fmt.Sprintf(format, args...)}
+}
+
+// chunkError is a chunked body that breaks off or is not chunked coding.
+type chunkError struct{ err error }
+
+func (e *chunkError) Error() string { return "malformed chunked body: " + e.err.Error() }
+func (e *chunkError) Unwrap() error { return e.err }

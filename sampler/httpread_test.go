@@ -91,6 +91,13 @@ func TestResponseReaderWireForms(t *testing.T) {
 		{name: "bad status line", resp: "HTTP/1.1 OK\r\n\r\n", closeAfter: true, fail: "ClientProtocolException"},
 		{name: "header without colon", resp: "HTTP/1.1 200 OK\r\nnonsense\r\n\r\n", closeAfter: true, fail: "ClientProtocolException"},
 		{name: "closed before answering", resp: "", closeAfter: true, fail: "NoHttpResponseException"},
+		// Protocol errors say what was wrong (JMeter: "Non HTTP response message: null").
+		{name: "garbage", resp: "THIS IS NOT HTTP\r\n\x00\x01 garbage\r\n\r\n", closeAfter: true, fail: `ClientProtocolException / Non HTTP response message: malformed HTTP response: the status line "THIS IS NOT HTTP" does not start with an HTTP version`},
+		{name: "bad status line says so", resp: "HTTP/1.1 OK\r\n\r\n", closeAfter: true, fail: `malformed HTTP status code "OK"`},
+		{name: "header without colon says so", resp: "HTTP/1.1 200 OK\r\nnonsense\r\n\r\n", closeAfter: true, fail: `malformed HTTP header line "nonsense"`},
+		{name: "header block over 1 MB", resp: "HTTP/1.1 200 OK\r\n" + strings.Repeat("X-A: "+strings.Repeat("a", 1000)+"\r\n", 1100) + "\r\n", closeAfter: true, fail: "header block larger than 1 MB"},
+		{name: "bad chunk size", resp: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", closeAfter: true, fail: "MalformedChunkCodingException / Non HTTP response message: Bad chunk header (chunked transfer coding)"},
+		{name: "chunked body cut short", resp: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nhel", closeAfter: true, fail: "Premature end of chunk coded message body"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -104,7 +111,7 @@ func TestResponseReaderWireForms(t *testing.T) {
 			for i := 0; i < 2; i++ {
 				res := h.Sample(context.Background(), s)
 				if tc.fail != "" {
-					if res.Success || !strings.Contains(res.ResponseCode+" "+res.ResponseMessage, tc.fail) {
+					if res.Success || !strings.Contains(res.ResponseCode+" / "+res.ResponseMessage, tc.fail) {
 						t.Fatalf("sample %d: %s / %s, want a failure naming %q", i, res.ResponseCode, res.ResponseMessage, tc.fail)
 					}
 					continue

@@ -357,8 +357,10 @@ var faultCases = []faultCase{
 		sampler: func(port, closed, dns string) faultSampler {
 			return faultSampler{host: "127.0.0.1", port: port, path: "/fault/badhttp"}
 		},
-		// JMeter's message is "null" (HttpClient's exception has none).
-		code: nonHTTPCode + "org.apache.http.client.ClientProtocolException", msgPrefix: nonHTTPMsg,
+		// JMeter's message is "null" (HttpClient's exception has none);
+		// gometer says what was wrong.
+		code: nonHTTPCode + "org.apache.http.client.ClientProtocolException",
+		msgPrefix: nonHTTPMsg + `malformed HTTP response: the status line "THIS IS NOT HTTP" does not start with an HTTP version`,
 		maxElapsed: 5000},
 	{name: "truncated-body", loops: 3,
 		sampler: func(port, closed, dns string) faultSampler {

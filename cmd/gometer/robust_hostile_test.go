@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -498,5 +499,73 @@ func TestModuleExpansionRefused(t *testing.T) {
 	}
 	if n := len(rec.requests()); n != 0 {
 		t.Errorf("%d request(s) sent", n)
+	}
+}
+
+// TestReportFolderCheckedBeforeTheRun: -e -o DIR -f where DIR holds a file
+// gometer did not write is refused before anything is sent (not after the
+// whole test, by the report step), and the file is kept.
+func TestReportFolderCheckedBeforeTheRun(t *testing.T) {
+	rec := newRecorder(t, nil)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "report")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	notes := filepath.Join(out, "notes.txt")
+	if err := os.WriteFile(notes, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := runGometer(t, dir, 30*time.Second, "-n", "-t", repoFile("testdata", "bad", "scheduler-negative.jmx"),
+		"-Jduration=1", "-Jport="+rec.port(), "-l", filepath.Join(dir, "r.jtl"), "-e", "-o", out, "-f")
+	if res.code != 1 || !strings.Contains(res.stderr, "notes.txt") || !strings.Contains(res.stderr, "not part of a gometer report") {
+		t.Errorf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if strings.Contains(res.stdout, "Starting standalone test") || len(rec.requests()) != 0 {
+		t.Errorf("the test ran (%d requests):\n%s", len(rec.requests()), res.stdout)
+	}
+	if data, err := os.ReadFile(notes); err != nil || string(data) != "mine" {
+		t.Errorf("notes.txt: %q %v", data, err)
+	}
+}
+
+// TestReportOfAbsurdElapsed: a JTL with negative and near-int64 elapsed
+// values gives a report whose mean lies within [min, max].
+func TestReportOfAbsurdElapsed(t *testing.T) {
+	dir := t.TempDir()
+	jtl := filepath.Join(dir, "absurd.jtl")
+	rows := "timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect\n" +
+		"1700000000000,9223372036854775806,A,200,OK,t 1-1,text,true,,1,1,1,1,null,0,0,0\n" +
+		"1700000000001,9223372036854775806,A,200,OK,t 1-1,text,true,,1,1,1,1,null,0,0,0\n" +
+		"1700000000002,5,A,200,OK,t 1-1,text,true,,1,1,1,1,null,0,0,0\n" +
+		"1700000000003,-7,B,200,OK,t 1-1,text,true,,1,1,1,1,null,0,0,0\n" +
+		"1700000000004,13,B,200,OK,t 1-1,text,true,,1,1,1,1,null,0,0,0\n"
+	if err := os.WriteFile(jtl, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "report")
+	res := runGometer(t, dir, 60*time.Second, "-g", jtl, "-o", out)
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "statistics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stats map[string]struct {
+		Mean float64 `json:"meanResTime"`
+		Min  float64 `json:"minResTime"`
+		Max  float64 `json:"maxResTime"`
+	}
+	if err := json.Unmarshal(data, &stats); err != nil {
+		t.Fatal(err)
+	}
+	for label, s := range stats {
+		if s.Mean < s.Min || s.Mean > s.Max {
+			t.Errorf("%s: mean %v outside [%v, %v]", label, s.Mean, s.Min, s.Max)
+		}
+	}
+	if len(stats) != 3 {
+		t.Errorf("%d rows in statistics.json", len(stats))
 	}
 }

@@ -323,27 +323,11 @@ func statsOptions(o *options, props *functions.Properties) (report.StatsOptions,
 	return report.StatsOptionsFromProps(props)
 }
 
-// checkReportFolder refuses a non-empty folder unless force is given (the
-// report generator decides what -f may clear).
+// checkReportFolder refuses, before the run, a folder the report step would
+// refuse after it: non-empty without -f, or holding files gometer did not
+// write.
 func checkReportFolder(dir string, force bool) error {
-	fi, err := os.Stat(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("cannot write the report to %s: it is an existing file", dir)
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	if len(entries) > 0 && !force {
-		return fmt.Errorf("cannot write the report to %s: the folder is not empty (use -f to replace a previous report)", dir)
-	}
-	return nil
+	return report.CheckOutputDir(dir, force)
 }
 
 // liveOutputs are the run-wide live outputs the command line asks for: the
