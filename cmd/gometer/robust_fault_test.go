@@ -359,8 +359,8 @@ var faultCases = []faultCase{
 		},
 		// JMeter's message is "null" (HttpClient's exception has none);
 		// gometer says what was wrong.
-		code: nonHTTPCode + "org.apache.http.client.ClientProtocolException",
-		msgPrefix: nonHTTPMsg + `malformed HTTP response: the status line "THIS IS NOT HTTP" does not start with an HTTP version`,
+		code:       nonHTTPCode + "org.apache.http.client.ClientProtocolException",
+		msgPrefix:  nonHTTPMsg + `malformed HTTP response: the status line "THIS IS NOT HTTP" does not start with an HTTP version`,
 		maxElapsed: 5000},
 	{name: "truncated-body", loops: 3,
 		sampler: func(port, closed, dns string) faultSampler {
