@@ -172,3 +172,22 @@ func TestLowMemoryStopsStartingUsers(t *testing.T) {
 		t.Errorf("no warning: %v", logs)
 	}
 }
+
+// FuzzParseWhole: any text is either a whole number within its range or a
+// reason, never a panic or an out-of-range value.
+func FuzzParseWhole(f *testing.F) {
+	for _, s := range []string{"1", "-5", "2.7", "NaN", "Infinity", "-Infinity", "1e30", "99999999999999999999", "+3", "0x10", "", " 7", "9223372036"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, r := range []numberRange{threadsRange, loopsRange, secondsRange} {
+			n, reason := parseWhole(s, r)
+			if reason == "" && (n < r.lo || n > r.hi) {
+				t.Fatalf("%q: %d outside %d..%d", s, n, r.lo, r.hi)
+			}
+			if reason != "" && n != 0 {
+				t.Fatalf("%q: %d with reason %q", s, n, reason)
+			}
+		}
+	})
+}
