@@ -65,3 +65,30 @@ func TestHTTP2OverTLSAndCleartext(t *testing.T) {
 		})
 	}
 }
+
+// A new user on the next iteration (same_user_on_next_iteration off) opens
+// a new HTTP/2 connection, as it does for HTTP/1.1.
+func TestHTTP2NewUserNewConnection(t *testing.T) {
+	srv := target.New(target.Options{Seed: 1})
+	defer srv.Close()
+	base, err := srv.StartHTTP2("127.0.0.1:0", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSession()
+	s.HTTP = NewHTTPState(StateOptions{})
+	defer s.Close()
+	get := mustHTTP(t, httpSampler(t, base, "get", "GET", "/echo"), HTTPOptions{HTTP2: HTTP2TLS})
+	var connects []bool
+	for _, same := range []bool{true, true, false} {
+		s.HTTP.StartIteration(same)
+		r := get.Sample(context.Background(), s)
+		if !r.Success {
+			t.Fatalf("%s %s", r.ResponseCode, r.ResponseMessage)
+		}
+		connects = append(connects, r.Connect > 0)
+	}
+	if !connects[0] || connects[1] || !connects[2] {
+		t.Errorf("new connection per sample: %v, want [true false true]", connects)
+	}
+}

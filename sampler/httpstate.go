@@ -146,6 +146,10 @@ func (st *HTTPState) StartIteration(sameUser bool) {
 	if !sameUser {
 		st.digest = nil
 		st.closeIdle()
+		if st.h2 != nil {
+			st.h2.close()
+		}
+		st.h1only = nil
 		st.tlsConf = nil // a new user: new TLS sessions
 		for _, w := range st.workers {
 			w.Close()
