@@ -357,7 +357,13 @@ func TestEndlessLoopStopsOnCancel(t *testing.T) {
 }
 
 func TestConcurrentRunsShareProgram(t *testing.T) {
-	p, err := Compile("c", "def l = []\n(1..100).each { l << it * k }\nl.sum()", Groovy)
+	p, err := Compile("c", `def l = []
+(1..100).each { l << it * k }
+def j = new groovy.json.JsonSlurper().parseText('{"a":[1,2.5]}')
+assert "x1y".replaceAll(/\d/, "-") == "x-y"
+assert java.time.format.DateTimeFormatter.ISO_LOCAL_DATE.format(java.time.LocalDate.of(2024, 1, 2)) == "2024-01-02"
+assert j.a[1] * 2 == 5.0
+l.sum()`, Groovy)
 	if err != nil {
 		t.Fatal(err)
 	}

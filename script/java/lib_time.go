@@ -212,6 +212,9 @@ func (d *dateFormat) invoke(r *runner, name string, args []any) (any, bool, erro
 		}
 		return &jtime{t: t, kind: ldt}, true, nil
 	case "setTimeZone":
+		if !d.legacy { // DateTimeFormatter constants are shared and immutable
+			return nil, false, nil
+		}
 		if z, ok := args[0].(*timeZone); ok {
 			d.loc = z.loc
 		}
