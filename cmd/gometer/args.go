@@ -13,7 +13,7 @@ type options struct {
 	plan       string    // -t
 	results    string    // -l
 	logFile    string    // -j
-	logLevel   string    // -L
+	logLevels  []string  // -L, repeatable: LEVEL or category=LEVEL
 	propFile   string    // -p (replaces bin/jmeter.properties or the built-in defaults)
 	propArgs   []propArg // -q -J -G -D -S, in command-line order (JMeter applies them so)
 	home       string    // -d (else $JMETER_HOME)
@@ -130,7 +130,9 @@ func parseArgs(args []string) (*options, error) {
 			case "jmeterlogfile":
 				o.logFile, err = get()
 			case "loglevel":
-				o.logLevel, err = get()
+				var v string
+				v, err = get()
+				o.logLevels = append(o.logLevels, v)
 			case "propfile":
 				o.propFile, err = get()
 			case "addprop":
@@ -275,7 +277,9 @@ func parseArgs(args []string) (*options, error) {
 		case 'j':
 			o.logFile, err = value("-j")
 		case 'L':
-			o.logLevel, err = value("-L")
+			var v string
+			v, err = value("-L")
+			o.logLevels = append(o.logLevels, v)
 		case 'p':
 			o.propFile, err = value("-p")
 		case 'q', 'S':
@@ -374,6 +378,9 @@ func parseArgs(args []string) (*options, error) {
 		if len(o.positional) != 2 {
 			return nil, usagef("compare needs two JTL files: gometer compare baseline.jtl current.jtl")
 		}
+	}
+	if _, err := parseLevels(o.logLevels); err != nil {
+		return nil, err
 	}
 	if (o.proxy.host == "") != (o.proxy.port == "") {
 		return nil, usagef("-H (proxy host) and -P (proxy port) go together")

@@ -33,7 +33,7 @@ func cmdDebug(o *options, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	rec := trace.New(stdout, trace.Options{JSON: o.debug.json, MaxSamples: o.debug.samples, BodyLimit: o.debug.bodyLimit, OnLimit: cancel})
-	logger, closeLog, err := openLog(o, stderr)
+	logger, closeLog, err := openLog(o, stderr, "")
 	if err != nil {
 		fmt.Fprintf(stderr, "gometer: %v\n", err)
 		return exitFailed

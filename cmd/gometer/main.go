@@ -105,8 +105,8 @@ JMeter flags:
   -n                 non-GUI mode (accepted; gometer is always headless)
   -t plan.jmx        the test plan
   -l results.jtl     JTL results file (appended to when it exists, as JMeter does)
-  -j gometer.log     log file
-  -L level           log level: DEBUG, INFO, WARN, ERROR
+  -j file            log file (default jmeter.log in the working directory, replaced by each run)
+  -L [category=]level  log level: DEBUG, INFO, WARN, ERROR (repeatable; jmeter.protocol.http=DEBUG logs each request)
   -J name=value      set a property (also -Jname=value; -Jname alone removes it); -G is taken as -J
   -q file            additional properties file (repeatable; -q and -J apply in the order given)
   -p file            properties file used instead of bin/jmeter.properties (or the built-in defaults)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -25,55 +24,6 @@ import (
 	"github.com/gometer/gometer/runner"
 	"golang.org/x/term"
 )
-
-// openLog returns the logger for -j/-L; without -j only warnings and errors
-// reach stderr.
-func openLog(o *options, stderr io.Writer) (*slog.Logger, func(), error) {
-	level := slog.LevelInfo
-	switch strings.ToUpper(o.logLevel) {
-	case "", "INFO":
-	case "DEBUG", "TRACE", "ALL":
-		level = slog.LevelDebug
-	case "WARN", "WARNING":
-		level = slog.LevelWarn
-	case "ERROR", "FATAL", "OFF":
-		level = slog.LevelError
-	default:
-		// JMeter accepts category=level; keep the level part.
-		if _, lv, ok := strings.Cut(o.logLevel, "="); ok {
-			o2 := *o
-			o2.logLevel = lv
-			return openLog(&o2, stderr)
-		}
-		return nil, nil, usagef("unknown log level %q", o.logLevel)
-	}
-	if o.logFile == "" {
-		if level < slog.LevelWarn {
-			level = slog.LevelWarn
-		}
-		return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})), func() {}, nil
-	}
-	f, err := os.OpenFile(o.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return nil, nil, fmt.Errorf("log file -j: %w", err)
-	}
-	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: level})), func() { f.Close() }, nil
-}
-
-func logFunc(l *slog.Logger) func(level, msg string) {
-	return func(level, msg string) {
-		switch strings.ToUpper(level) {
-		case "DEBUG":
-			l.Debug(msg)
-		case "WARN", "WARNING":
-			l.Warn(msg)
-		case "ERROR":
-			l.Error(msg)
-		default:
-			l.Info(msg)
-		}
-	}
-}
 
 // isTerminal reports whether w is a terminal.
 func isTerminal(w io.Writer) bool {
@@ -125,7 +75,7 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		return fail("%v", err)
 	}
 	props := cfg.props
-	logger, closeLog, err := openLog(o, stderr)
+	logger, closeLog, err := openLog(o, stderr, defaultLogFile)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -195,10 +145,10 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		Stats:           statsOpts,
 		Backends:        backendFactories(),
 		Live:            live,
-		Outputs:         monitors,
+		Outputs:         withSampleLog(monitors, logger),
 		Stdout:          stdout,
 		Stderr:          stderr,
-		Log:             logFunc(logger),
+		Log:             logFunc(logger.With(categoryKey, "gometer.engine")),
 		Ready:           ready,
 	})
 	if err != nil {
