@@ -73,3 +73,18 @@ func TestEveryBadThreadGroupFieldAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// A PerfMon collector never blocks the load; it is named with the monitors
+// it would need.
+func TestPerfMonCollectorIsANote(t *testing.T) {
+	srv := newServer(t)
+	pm := el{tag: "kg.apc.jmeter.perfmon.PerfMonCollector", gui: "kg.apc.jmeter.vizualizers.PerfMonGui", name: "PerfMon",
+		props: `<collectionProp name="metricConnections"><collectionProp name="1">` + sp("a", "db.example") + sp("b", "4444") + sp("c", "CPU") + sp("d", "combined") + `</collectionProp></collectionProp>`}
+	tst, out := run(t, planXML(pm, tg("g", 1, 0, "1", "", get(srv, "a", "/a"))), nil)
+	if len(out.all()) != 1 || len(tst.Warnings()) != 0 {
+		t.Fatalf("the load must run: %d samples, warnings %v", len(out.all()), tst.Warnings())
+	}
+	if n := tst.Notes(); len(n) != 1 || !strings.Contains(n[0].Msg, "db.example:4444 CPU (combined)") {
+		t.Errorf("notes %v", n)
+	}
+}

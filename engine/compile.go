@@ -195,6 +195,7 @@ func (c *compiler) check(el *jmx.Element) {
 		}
 		return
 	case s.kind == kIgnore:
+		c.noteIgnored(el)
 		return
 	case s.kind == kFragment:
 		return // checked when a Module/Include controller uses it

@@ -55,6 +55,9 @@ func (t *Test) Describe(w io.Writer) {
 	for _, p := range t.warnings {
 		fmt.Fprintf(w, "skipped: %s\n", p.String())
 	}
+	for _, p := range t.notes {
+		fmt.Fprintf(w, "note: %s\n", p.String())
+	}
 }
 
 func describeNode(w io.Writer, n node, depth int) int {

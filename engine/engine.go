@@ -110,6 +110,7 @@ type Test struct {
 	props    *functions.Properties
 	shared   *functions.Shared
 	warnings []Problem
+	notes    []Problem // accepted, not done (see Notes)
 
 	udvs           []udv // global variables in evaluation order
 	setup          []*group

@@ -170,6 +170,9 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 	for _, w := range r.Test().Warnings() {
 		fmt.Fprintf(stderr, "gometer: skipping %s\n", w.String())
 	}
+	for _, n := range r.Test().Notes() {
+		fmt.Fprintf(stderr, "gometer: note: %s\n", n.String())
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
