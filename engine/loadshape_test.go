@@ -28,6 +28,13 @@ func startsByUser(s *server, start time.Time) map[string]time.Duration {
 	return out
 }
 
+// loadSlack widens the upper bounds of wall-clock checks: on a loaded
+// 2-core CI machine (load average 20 seen) a goroutine's wake-up can come
+// over a second late. The lower bounds, which show that a schedule holds
+// samples back, stay exact; the upper ones only catch a hang or a schedule
+// far too slow.
+const loadSlack = 2 * time.Second
+
 func TestUltimateThreadGroup(t *testing.T) {
 	srv := newServer(t)
 	rows := `<collectionProp name="ultimatethreadgroupdata"><collectionProp name="1">` +
@@ -40,13 +47,13 @@ func TestUltimateThreadGroup(t *testing.T) {
 	took := time.Since(start)
 	st := startsByUser(srv, start)
 	// k-th created thread of a row starts at ramp·k/N: thread 1 at 1 s, thread 2 at 0.5 s.
-	if d := st["1"]; d < 900*time.Millisecond || d > 1400*time.Millisecond {
+	if d := st["1"]; d < 900*time.Millisecond || d > 1400*time.Millisecond+loadSlack {
 		t.Errorf("thread 1 started at %v, want ~1 s", d)
 	}
-	if d := st["2"]; d < 400*time.Millisecond || d > 900*time.Millisecond {
+	if d := st["2"]; d < 400*time.Millisecond || d > 900*time.Millisecond+loadSlack {
 		t.Errorf("thread 2 started at %v, want ~0.5 s", d)
 	}
-	if took < 1900*time.Millisecond || took > 3500*time.Millisecond {
+	if took < 1900*time.Millisecond || took > 3500*time.Millisecond+loadSlack {
 		t.Errorf("group took %v, want ~2 s (ramp 1 s + hold 1 s)", took)
 	}
 	maxAll := 0
@@ -131,7 +138,7 @@ func TestArrivalsThreadGroupRate(t *testing.T) {
 	if n < 30 || n > 44 { // 20/s for 2 s
 		t.Errorf("got %d arrivals, want ~40", n)
 	}
-	if d := time.Since(start); d > 4*time.Second {
+	if d := time.Since(start); d > 4*time.Second+loadSlack {
 		t.Errorf("took %v", d)
 	}
 	// an arrival every 50 ms, each taking 120 ms: a few pooled users share them
