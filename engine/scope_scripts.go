@@ -2,8 +2,10 @@ package engine
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sample"
 	"github.com/gometer/gometer/script"
 )
 
@@ -66,4 +68,16 @@ func (t *Test) Scripts() map[string]int {
 		out[k] = v
 	}
 	return out
+}
+
+// relabel gives a sample the label a script set with sampler.setName; its
+// sub-results (redirect hops, resources: "<label>-<n>") follow.
+func relabel(r *sample.Result, name string) {
+	old := r.Label
+	r.Label = name
+	for _, s := range r.Subs {
+		if rest, ok := strings.CutPrefix(s.Label, old+"-"); ok {
+			s.Label = name + "-" + rest
+		}
+	}
 }

@@ -340,6 +340,7 @@ func (u *vuser) scriptEnv() *script.Env {
 			Control:    testControl{u.t},
 		}
 		e.Request = u.currentRequest
+		e.Rename = func(name string) { u.rename = name }
 		u.senv = e
 	}
 	e.Vars = u.vars
@@ -347,7 +348,9 @@ func (u *vuser) scriptEnv() *script.Env {
 	e.GroupThreads = int(u.gr.active.Load())
 	e.Prev = u.lastResult
 	e.SamplerName = ""
-	if u.cur != nil {
+	if u.rename != "" {
+		e.SamplerName = u.rename
+	} else if u.cur != nil {
 		e.SamplerName = u.cur.el.Name
 	}
 	return e

@@ -3,11 +3,14 @@ package engine
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/output"
 )
 
@@ -131,5 +134,51 @@ func TestScriptStuckInLoopIsStoppedWithTheTest(t *testing.T) {
 	case <-done:
 	case <-time.After(30 * time.Second):
 		t.Fatal("the run did not stop")
+	}
+}
+
+func TestScriptFromFile(t *testing.T) {
+	srv := newServer(t)
+	fileEl := func(name string) el {
+		return el{tag: "JSR223PreProcessor", gui: "TestBeanGUI", name: "from file",
+			props: sp("scriptLanguage", "groovy") + sp("filename", name) + sp("parameters", "a b") + sp("script", "ignored(")}
+	}
+	plan := planXML(tg("g", 1, 0, "1", "", get(srv, "req", "/f?v=${fromFile}", fileEl("pre.groovy"))))
+	planPath := filepath.Join(t.TempDir(), "plan.jmx")
+	if err := os.WriteFile(filepath.Join(filepath.Dir(planPath), "pre.groovy"), []byte(`vars.put("fromFile", FileName + ":" + args[1])`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := jmx.Parse([]byte(plan), planPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tst, err := Compile(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tst.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.requests()[0].query.Get("v"); got != "pre.groovy:b" {
+		t.Errorf("script file not run: v=%q", got)
+	}
+	// a missing file is a load error naming it, also with SkipUnsupported
+	missing := planXML(tg("g", 1, 0, "1", "", get(srv, "req", "/f", fileEl("nope.groovy"))))
+	for _, skip := range []bool{false, true} {
+		if _, err := compileXML(t, missing, Options{SkipUnsupported: skip}); err == nil || !strings.Contains(err.Error(), "nope.groovy") {
+			t.Errorf("skip=%v: missing script file: %v", skip, err)
+		}
+	}
+}
+
+func TestScriptRenamesTheSample(t *testing.T) {
+	srv := newServer(t)
+	plan := planXML(tg("g", 1, 0, "2", "",
+		get(srv, "plain", "/r", jsr("JSR223PreProcessor", "rename", `sampler.setName("renamed-" + vars.getIteration())`)),
+		get(srv, "next", "/n"),
+	))
+	_, out := run(t, plan, nil)
+	if got := strings.Join(out.labels(), ","); got != "renamed-1,next,renamed-2,next" {
+		t.Errorf("labels %s", got)
 	}
 }

@@ -110,6 +110,7 @@ type vuser struct {
 	senv       *script.Env
 	cur        *samplerNode
 	lastResult *sample.Result
+	rename     string // the current sample's label from a script (sampler.setName)
 }
 
 // halted reports whether the user must not start another sample.
@@ -248,6 +249,7 @@ func (s *samplerNode) run(u *vuser) flow {
 	c := u.ctx
 	c.SamplerName = s.el.Name
 	u.cur = s
+	u.rename = ""
 	for _, p := range s.pres {
 		p.process(u)
 	}
@@ -277,11 +279,16 @@ func (s *samplerNode) sample(u *vuser) flow {
 	if r == nil {
 		u.busy.Store(nil)
 		u.busySince.Store(0)
+		u.rename = ""
 		return flowNext
 	}
 	u.samples++
 	if r.Label == "" {
 		r.Label = s.label.Eval(c)
+	}
+	if u.rename != "" {
+		relabel(r, u.rename)
+		u.rename = ""
 	}
 	if r.Ignore {
 		// a sampler script's SampleResult.setIgnore(): no post-processing,

@@ -57,9 +57,12 @@ type Env struct {
 	Prev         *sample.Result // the previous sample (nil before the first)
 	SamplerName  string
 	Request      func() RequestInfo // the current HTTP request; nil when the sampler is not HTTP
-	Log          func(level, msg string)
-	Out          io.Writer
-	Control      Control
+	// Rename gives the current sample another label (sampler.setName in a
+	// pre-processor: for this sample only, as JMeter restores the name).
+	Rename  func(name string)
+	Log     func(level, msg string)
+	Out     io.Writer
+	Control Control
 
 	vars   Vars
 	props  Props
@@ -391,7 +394,15 @@ func (s *Sampler) req() *RequestInfo {
 	}
 	return &s.ri
 }
-func (s *Sampler) GetName() string     { return s.e.SamplerName }
+func (s *Sampler) GetName() string { return s.e.SamplerName }
+
+// SetName renames the sample about to be taken.
+func (s *Sampler) SetName(name string) {
+	s.e.SamplerName = name
+	if s.e.Rename != nil {
+		s.e.Rename(name)
+	}
+}
 func (s *Sampler) GetMethod() string   { return s.req().Method }
 func (s *Sampler) GetPath() string     { return s.req().Path }
 func (s *Sampler) GetDomain() string   { return s.req().Domain }

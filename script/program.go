@@ -159,6 +159,9 @@ func findUnsupported(src string) *CompileError {
 			k++
 		}
 		method := src[start:k]
+		if method == "setName" {
+			continue // renames the sample (Sampler.SetName)
+		}
 		if strings.HasPrefix(method, "set") || strings.HasPrefix(method, "add") || strings.HasPrefix(method, "remove") || strings.HasPrefix(method, "clear") {
 			line, col := position(src, at)
 			return &CompileError{Line: line, Col: col, Construct: recv + "." + method,
