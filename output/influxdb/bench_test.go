@@ -1,0 +1,41 @@
+package influxdb
+
+import (
+	"testing"
+	"time"
+
+	"github.com/gometer/gometer/internal/backendtest"
+	"github.com/gometer/gometer/output"
+	"github.com/gometer/gometer/output/backend"
+	"github.com/gometer/gometer/sample"
+)
+
+// BenchmarkAdd is the listener's cost per sample on the users' side (many
+// goroutines adding at once), with sends going to a recorder.
+func BenchmarkAdd(b *testing.B) {
+	rec := backendtest.NewRecorder(b)
+	o, err := newOutput(map[string]string{"influxdbUrl": rec.URL + "/write", "percentiles": "90;95;99"}, output.Run{},
+		backend.NewManualClock(time.Now()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := o.Start(output.Run{}); err != nil {
+		b.Fatal(err)
+	}
+	defer o.Stop()
+	labels := []string{"Home", "Login", "Search", "Checkout"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		// The samples are made once: the benchmark measures Add alone.
+		rs := make([]*sample.Result, 40)
+		for i := range rs {
+			rs[i] = &sample.Result{Label: labels[i%4], ResponseCode: "200", Success: i%10 != 0, Elapsed: time.Duration(i%50) * time.Millisecond, AllThreads: 64}
+		}
+		i := 0
+		for pb.Next() {
+			o.Add(rs[i%len(rs)])
+			i++
+		}
+	})
+}
