@@ -39,8 +39,9 @@ func TestBackendListenersAndPrometheusAgainstRealServers(t *testing.T) {
 	res := runGometer(t, dir, 120*time.Second, "-n", "-t", repoFile("testdata", "backend", "listeners.jmx"), "-l", jtl,
 		"-Jhost=127.0.0.1", "-Jport="+port, "-Jmetrics_port="+u.Port(), "-Jgraphite_port="+gport,
 		"--prometheus-listen", promAddr,
-		// keep /metrics up for a few scrapes after the short run
-		"-Jgometer.prometheus.delay=3", "-j", filepath.Join(dir, "gometer.log"))
+		// keep /metrics up for a few 1 s scrapes after the short run (5,
+		// not fewer: a loaded machine delays Prometheus's scrapes)
+		"-Jgometer.prometheus.delay=5", "-j", filepath.Join(dir, "gometer.log"))
 	log, _ := os.ReadFile(filepath.Join(dir, "gometer.log"))
 	if res.code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
@@ -106,7 +107,10 @@ func TestBackendListenersAndPrometheusAgainstRealServers(t *testing.T) {
 		t.Errorf("Graphite jmeter.all.a.count adds up to %d, JTL rows %d", total, len(rows))
 	}
 
-	prom.WaitFor(t, "sum(gometer_samples_total)", 20*time.Second, func(r []realserver.Sample) bool {
+	// gometer has exited: its target is down and Prometheus has marked the
+	// series stale, so an instant query of them is empty. The last scraped
+	// values are read over a range (range selectors skip stale markers).
+	prom.WaitFor(t, lastScraped("sum", "gometer_samples_total"), 20*time.Second, func(r []realserver.Sample) bool {
 		return len(r) == 1 && r[0].Value == float64(len(rows))
 	})
 }
@@ -122,7 +126,7 @@ func TestPrometheusPluginListenerAgainstRealPrometheus(t *testing.T) {
 	dir := t.TempDir()
 	jtl := filepath.Join(dir, "out.jtl")
 	res := runGometer(t, dir, 120*time.Second, "-n", "-t", repoFile("testdata", "backend", "prometheus-plugin-run.jmx"), "-l", jtl,
-		"-Jhost=127.0.0.1", "-Jport="+tport, "-Jprometheus.port="+strconv.Itoa(port), "-Jprometheus.delay=3")
+		"-Jhost=127.0.0.1", "-Jport="+tport, "-Jprometheus.port="+strconv.Itoa(port), "-Jprometheus.delay=5")
 	if res.code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
 	}
@@ -133,13 +137,24 @@ func TestPrometheusPluginListenerAgainstRealPrometheus(t *testing.T) {
 			failed++
 		}
 	}
-	prom.WaitFor(t, "sum(count_total)", 20*time.Second, func(r []realserver.Sample) bool {
+	// The run has ended: see lastScraped.
+	prom.WaitFor(t, lastScraped("sum", "count_total"), 20*time.Second, func(r []realserver.Sample) bool {
 		return len(r) == 1 && r[0].Value == float64(len(rows))
 	})
-	prom.WaitFor(t, "sum(ratio_failure)", 10*time.Second, func(r []realserver.Sample) bool {
+	prom.WaitFor(t, lastScraped("sum", "ratio_failure"), 10*time.Second, func(r []realserver.Sample) bool {
 		return len(r) == 1 && r[0].Value == float64(failed)
 	})
-	prom.WaitFor(t, `sum(rt_as_hist_count{label="Home"})`, 10*time.Second, func(r []realserver.Sample) bool {
+	prom.WaitFor(t, lastScraped("sum", `rt_as_hist_count{label="Home"}`), 10*time.Second, func(r []realserver.Sample) bool {
 		return len(r) == 1 && r[0].Value == 6
 	})
+}
+
+// lastScraped is a PromQL query aggregating (with agg) each series' last
+// scraped value of a counter from a target that is gone: once a scrape of
+// an exited process fails, Prometheus writes stale markers and an instant
+// query of the series is empty, whereas a range selector skips those
+// markers (and a counter's maximum is its last value). Querying the series
+// directly raced the first failed scrape and lost on a loaded machine.
+func lastScraped(agg, series string) string {
+	return agg + "(max_over_time(" + series + "[10m]))"
 }

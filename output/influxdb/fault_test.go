@@ -32,13 +32,18 @@ func (l *logs) text() string {
 	return strings.Join(l.msgs, "\n")
 }
 
+// faultTimeouts are the listener's connect and socket timeouts (ms) for a
+// server that never answers: short, so that sends time out and batches
+// queue up within the test.
+var faultTimeouts = map[string]string{"backend_influxdb.connection_timeout": "200", "backend_influxdb.socket_timeout": "300"}
+
 // faultRun drives a listener through 40 send intervals with 100,000 samples
 // while the metrics server misbehaves; every Add must return without
-// waiting for the server, and Stop must end within its bound.
-func faultRun(t *testing.T, url string) (backend.Stats, string) {
+// waiting for the server, and Stop must end within its bound (stopWait of
+// real time, then the manual clock expires Stop's own 5 s wait).
+func faultRun(t *testing.T, url string, props map[string]string, stopWait time.Duration) (backend.Stats, string) {
 	t.Helper()
 	l := &logs{}
-	props := map[string]string{"backend_influxdb.connection_timeout": "200", "backend_influxdb.socket_timeout": "300"}
 	run := output.Run{Log: l.log, Property: func(n string) string { return props[n] }}
 	clock := backend.NewManualClock(time.Now())
 	o, err := newOutput(map[string]string{"influxdbUrl": url + "/write?db=x", "percentiles": "90;99"}, run, clock)
@@ -71,7 +76,7 @@ func faultRun(t *testing.T, url string) (backend.Stats, string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(stopWait):
 		clock.Expire() // Stop's 5 s wait for the last sends, as the manual clock keeps it
 		if err := <-stopped; err != nil {
 			t.Fatal(err)
@@ -87,7 +92,7 @@ func TestServerDown(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close() // nothing listens there any more
-	st, log := faultRun(t, "http://"+addr)
+	st, log := faultRun(t, "http://"+addr, faultTimeouts, 5*time.Second)
 	if st.Sent != 0 || st.Failed == 0 {
 		t.Fatalf("stats %+v: want failures and no sends", st)
 	}
@@ -103,7 +108,13 @@ func TestServerDown(t *testing.T) {
 func TestServerAnswers500(t *testing.T) {
 	rec := backendtest.NewRecorder(t)
 	rec.Status = func() int { return http.StatusInternalServerError }
-	st, log := faultRun(t, rec.URL)
+	// The recorder answers at once, so generous timeouts and a long real
+	// wait for Stop cost nothing here; with the 300 ms fault timeouts a
+	// loaded machine turned some 500s into timeouts (or aborted the last
+	// send at Stop) whose writes the recorder saw late or never, and the
+	// count of failures no longer matched the writes received.
+	generous := map[string]string{"backend_influxdb.connection_timeout": "30000", "backend_influxdb.socket_timeout": "30000"}
+	st, log := faultRun(t, rec.URL, generous, 60*time.Second)
 	// 42 batches: the first at start, one per tick, the last at Stop.
 	if st.Failed != int64(rec.Count()) || st.Failed+st.Dropped != 42 {
 		t.Fatalf("stats %+v for %d writes received: every batch failed or was dropped, and is counted", st, rec.Count())
@@ -123,7 +134,7 @@ func TestServerStalls(t *testing.T) {
 		}
 	}
 	t.Cleanup(func() { close(release) })
-	st, log := faultRun(t, rec.URL)
+	st, log := faultRun(t, rec.URL, faultTimeouts, 5*time.Second)
 	if st.Sent != 0 || st.Failed == 0 || st.Dropped == 0 {
 		t.Fatalf("stats %+v: a stalled server times sends out and the oldest batches are dropped", st)
 	}
