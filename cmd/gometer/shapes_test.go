@@ -99,7 +99,10 @@ func TestShapesClassicThreadGroup(t *testing.T) {
 		want := float64(i-1) * 0.8
 		// the 200 ms timer runs before each request
 		got := first[fmt.Sprint(i)] - 0.2
-		if got < want-0.1 || got > want+0.5 {
+		// Early is a bug; late is also what a loaded machine does (user 5
+		// arrived 0.55 s late at load 20 on 2 cores). The upper bound stays
+		// under the 0.8 s step, so a user started a whole step late fails.
+		if got < want-0.1 || got > want+0.75 {
 			t.Errorf("ramp user %d started at %.2f s, want %.1f s", i, got, want)
 		}
 	}
