@@ -6,6 +6,7 @@ import (
 	"github.com/gometer/gometer/output"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -337,5 +338,98 @@ func TestStartAt(t *testing.T) {
 	}
 	if len(never.all()) != 0 {
 		t.Errorf("stopped before the start, yet %d samples", len(never.all()))
+	}
+}
+
+// The Throughput Shaping Timer: each shard takes every N-th slot of the
+// whole profile, so the union of the shards' slots is the profile's.
+func TestShardedShapingTimerSlots(t *testing.T) {
+	timer := el{tag: classShapingTimer, gui: "kg.apc.jmeter.timers.VariableThroughputTimerGui", name: "shape",
+		props: `<collectionProp name="load_profile"><collectionProp name="1"><stringProp name="a">2</stringProp><stringProp name="b">2</stringProp><stringProp name="c">60</stringProp></collectionProp></collectionProp>`}
+	xml := planXML(tg("G", 1, 0, "1", "", el{tag: "DebugSampler", name: "D", kids: []el{timer}}))
+	whole, shards := shardTests(t, xml, 3, nil)
+	slots := func(tst *Test, n int) []time.Duration {
+		var find func(e *jmx.Element) *jmx.Element
+		find = func(e *jmx.Element) *jmx.Element {
+			if e.Class() == classShapingTimer {
+				return e
+			}
+			for _, k := range e.Children {
+				if f := find(k); f != nil {
+					return f
+				}
+			}
+			return nil
+		}
+		tm, err := (&compiler{}).buildShapingTimer(find(tst.plan.Roots[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := &vuser{t: tst, ctx: tst.newUserContext(functions.NewVars())}
+		var out []time.Duration
+		for range n {
+			now := time.Now()
+			d := tm.delay(u)
+			v, _ := tst.state.Load(sharedKey{el: tm.(*shapingTimer).el})
+			out = append(out, now.Add(d).Sub(v.(*shapingState).start).Round(10*time.Millisecond))
+		}
+		return out
+	}
+	// slots are 500 ms apart: the few microseconds between calls do not
+	// move them (a slot is only pulled forward when it is already past)
+	want := slots(whole, 12)
+	var got []time.Duration
+	for _, s := range shards {
+		got = append(got, slots(s, 4)...)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("union of the shards' slots %v, whole profile %v", got, want)
+	}
+}
+
+// Constant Throughput Timer: a target for this thread only is per user (the
+// shards' users are split already); a target shared by all threads is the
+// whole run's, so each of N shards spaces its samples N times wider.
+func TestShardedConstantThroughputSpacing(t *testing.T) {
+	for _, mode := range []int{0, 1, 3} {
+		timer := el{tag: "ConstantThroughputTimer", gui: "TestBeanGUI", name: "ctt",
+			props: `<intProp name="calcMode">` + strconv.Itoa(mode) + `</intProp><doubleProp><name>throughput</name><value>600</value><savedValue>0.0</savedValue></doubleProp>`}
+		xml := planXML(tg("G", 1, 0, "1", "", el{tag: "DebugSampler", name: "D", kids: []el{timer}}))
+		for _, N := range []int{1, 4} {
+			p := functions.NewProperties()
+			tst, err := compileXML(t, xml, Options{Props: p, Shard: 0, Shards: N})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var find func(e *jmx.Element) *jmx.Element
+			find = func(e *jmx.Element) *jmx.Element {
+				if e.Class() == "ConstantThroughputTimer" {
+					return e
+				}
+				for _, k := range e.Children {
+					if f := find(k); f != nil {
+						return f
+					}
+				}
+				return nil
+			}
+			c := &compiler{t: tst}
+			tm, err := c.buildTimer(find(tst.plan.Roots[0]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			gr := &groupRun{t: tst}
+			u := &vuser{t: tst, gr: gr, ctx: tst.newUserContext(functions.NewVars()), slots: make([]slot, 8)}
+			tm.delay(u) // the first sample goes at once
+			d := tm.delay(u)
+			want := 100 * time.Millisecond // 600/min
+			if mode != 0 {
+				want *= time.Duration(N)
+			}
+			if d < want-20*time.Millisecond || d > want {
+				t.Errorf("calcMode %d, %d shards: next sample in %v, want about %v", mode, N, d, want)
+			}
+		}
 	}
 }

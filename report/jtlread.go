@@ -287,6 +287,7 @@ func (m *MultiReader) next() (*Sample, error) {
 	it := heap.Pop(&m.h).(*mergeItem)
 	m.last = it
 	m.rows.Add(1)
+	it.s.Source = it.idx
 	return it.s, nil
 }
 

@@ -26,6 +26,9 @@ type Sample struct {
 	IdleTime        int64
 	Connect         int64
 	Vars            []string // sample_variables columns
+	// Source is the index of the results file the row came from when
+	// several are merged (shards): active threads add up across them.
+	Source int
 }
 
 // End is the sample's end time in epoch ms (start-time stamps, JMeter 5.6's default).

@@ -75,6 +75,12 @@ type ChartSeries struct {
 	Points [][2]float64
 }
 
+// threadKey is a thread group within one results file.
+type threadKey struct {
+	grp string
+	src int
+}
+
 // cell is per (label, time bucket).
 type cell struct {
 	n, sumElapsed, sumLatency, sumConnect, ok, ko int64
@@ -117,7 +123,7 @@ type Series struct {
 	global    map[int64]*gcell
 	hits      map[int64]int64 // start-time buckets
 	codes     map[string]map[int64]int64
-	threads   map[string]map[int64]*threadCell
+	threads   map[threadKey]map[int64]*threadCell // per thread group and results file
 	minK      int64
 	maxK      int64
 	synthetic [4]int64
@@ -182,7 +188,7 @@ func NewSeries(o SeriesOptions) *Series {
 		g = granularityLadder(o.Granularity)[0]
 	}
 	return &Series{opts: o, g: g, labels: make(map[string]*labelSeries), global: make(map[int64]*gcell),
-		hits: make(map[int64]int64), codes: make(map[string]map[int64]int64), threads: make(map[string]map[int64]*threadCell),
+		hits: make(map[int64]int64), codes: make(map[string]map[int64]int64), threads: make(map[threadKey]map[int64]*threadCell),
 		minK: math.MaxInt64, maxK: math.MinInt64,
 		vs: make(map[int64]*vsCell), vg: 1000, vsMin: math.MaxInt64, vsMax: math.MinInt64}
 }
@@ -270,11 +276,12 @@ func (s *Series) Add(x *Sample) {
 	} else {
 		gc.ko++
 	}
-	grp := threadGroupOf(x.ThreadName)
-	tm := s.threads[grp]
+	tk := threadKey{threadGroupOf(x.ThreadName), x.Source}
+	tm := s.threads[tk]
 	if tm == nil {
 		tm = make(map[int64]*threadCell)
-		s.threads[strings.Clone(grp)] = tm
+		tk.grp = strings.Clone(tk.grp)
+		s.threads[tk] = tm
 	}
 	tc := tm[k]
 	if tc == nil {
@@ -443,7 +450,7 @@ func (s *Series) rebin(g int64) {
 	for code, m := range s.codes {
 		s.codes[code] = rebinCounts(m, g)
 	}
-	for grp, m := range s.threads {
+	for tk, m := range s.threads {
 		n := make(map[int64]*threadCell, len(m)/2+1)
 		for k, c := range m {
 			nk := floorTo(k, g)
@@ -454,7 +461,7 @@ func (s *Series) rebin(g int64) {
 				n[nk] = c
 			}
 		}
-		s.threads[grp] = n
+		s.threads[tk] = n
 	}
 }
 
@@ -632,12 +639,25 @@ func (s *Series) Charts(stats *Stats) []Chart {
 		vsReq("responseTimeVsRequest", "Median response time vs requests per second", func(c *vsCell) *loghist { return &c.okEl }, func(c *vsCell) *loghist { return &c.koEl }),
 		vsReq("latencyVsRequest", "Median latency vs requests per second", func(c *vsCell) *loghist { return &c.okLat }, func(c *vsCell) *loghist { return &c.koLat }))
 
+	// A group's curve is its mean active threads per bucket, added up over
+	// the results files (the shards of one run each count their own users).
 	threads := timeChart("activeThreadsOverTime", "Active threads over time", "threads")
-	for _, grp := range sortedStrings(s.threads) {
-		m := s.threads[grp]
+	perGroup := map[string]map[int64]float64{}
+	for tk, m := range s.threads {
+		g := perGroup[tk.grp]
+		if g == nil {
+			g = map[int64]float64{}
+			perGroup[tk.grp] = g
+		}
+		for k, c := range m {
+			g[k] += float64(c.sum) / float64(c.n)
+		}
+	}
+	for _, grp := range sortedStrings(perGroup) {
+		m := perGroup[grp]
 		var p [][2]float64
 		for _, k := range sortedKeys(m) {
-			p = append(p, [2]float64{float64(k), float64(m[k].sum) / float64(m[k].n)})
+			p = append(p, [2]float64{float64(k), m[k]})
 		}
 		threads.Series = append(threads.Series, ChartSeries{Name: grp, Points: p})
 	}
