@@ -80,16 +80,21 @@ func (r *Recorder) Start(run output.Run) error {
 		}
 		// the first reading is the baseline of every delta: taken before
 		// Start returns, so before the first request
-		r.read(m, sp.Interval)
+		r.read(m, readTimeout)
 		r.wg.Add(1)
 		go r.loop(ctx, m, sp.Interval)
 	}
 	return nil
 }
 
+// readTimeout bounds one reading. It does not depend on the interval: a
+// reading that takes longer only delays the next one (the ticker drops
+// ticks), while one cut short would lose the deltas of its interval.
+const readTimeout = 5 * time.Second
+
 // read takes one reading of m, with a timeout.
-func (r *Recorder) read(m Monitor, every time.Duration) {
-	rctx, cancel := context.WithTimeout(context.Background(), min(every, 5*time.Second))
+func (r *Recorder) read(m Monitor, timeout time.Duration) {
+	rctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	pts, err := m.Sample(rctx, time.Now())
 	r.write(pts)
@@ -114,9 +119,9 @@ func (r *Recorder) loop(ctx context.Context, m Monitor, every time.Duration) {
 	for {
 		select {
 		case <-t.C:
-			r.read(m, every)
+			r.read(m, readTimeout)
 		case <-ctx.Done():
-			r.read(m, every)
+			r.read(m, 2*readTimeout) // the last interval's deltas
 			return
 		}
 	}
