@@ -82,7 +82,7 @@ func StartPostgres() (*Postgres, error) {
 			os.RemoveAll(dir)
 		}
 	}()
-	var cred *syscall.Credential
+	var attr *syscall.SysProcAttr
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
@@ -95,14 +95,12 @@ func StartPostgres() (*Postgres, error) {
 		}
 		// as runuser -u postgres does, without a wrapper process between
 		// Stop's signal and the server
-		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+		attr = asUser(uid, gid)
 	}
 	command := func(prog string, args ...string) *exec.Cmd {
 		c := exec.Command(filepath.Join(PostgresBin, prog), args...)
 		c.Dir = dir
-		if cred != nil {
-			c.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-		}
+		c.SysProcAttr = attr
 		return c
 	}
 	data := filepath.Join(dir, "data")

@@ -10,7 +10,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -51,7 +50,7 @@ func start(t testing.TB, dir, name string, cmd *exec.Cmd) {
 	cmd.Stdout, cmd.Stderr = log, log
 	// The server dies with the test binary even when a test times out and
 	// its cleanups never run.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = dieWithParent()
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
 	}
