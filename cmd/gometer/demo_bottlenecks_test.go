@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gometer/gometer/internal/realserver"
+	"github.com/gometer/gometer/internal/skipped"
 )
 
 // demo --bottlenecks against real PostgreSQL and Redis: the report's
@@ -19,10 +20,10 @@ import (
 // shows as many more calls than the requests that made them.
 func TestDemoBottlenecksNamesTheFaults(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(realserver.PostgresBin, "postgres")); err != nil && !realserver.RequireServers() {
-		t.Skip("PostgreSQL 15 is not installed (Debian's postgresql); demo --bottlenecks needs it")
+		skipped.Need(t, "PostgreSQL", "PostgreSQL 15 is not installed (Debian's postgresql); demo --bottlenecks needs it")
 	}
 	if _, err := exec.LookPath("redis-server"); err != nil && !realserver.RequireServers() {
-		t.Skip("redis-server is not installed (Debian's redis-server); demo --bottlenecks needs it")
+		skipped.Need(t, "Redis", "redis-server is not installed (Debian's redis-server); demo --bottlenecks needs it")
 	}
 	dir := t.TempDir()
 	res := runGometer(t, dir, 180*time.Second, "demo", "--bottlenecks", "--duration", "15s", "-Jusers=20")

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gometer/gometer/internal/realserver"
+	"github.com/gometer/gometer/internal/skipped"
 )
 
 func repoDir() string {
@@ -42,7 +43,7 @@ func TestConformance(t *testing.T) {
 			}
 			got, out, err := Run(c, GometerTool(bin), t.TempDir())
 			if errors.Is(err, realserver.ErrMissing) && !realserver.RequireServers() {
-				t.Skipf("%s needs a database server: %v (set GOMETER_REQUIRE_SERVERS=1 to fail instead)", c.Name, err)
+				skipped.Need(t, "PostgreSQL", fmt.Sprintf("%s needs a database server: %v", c.Name, err))
 			}
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out)

@@ -23,7 +23,7 @@ type Carbon struct {
 // resolution for an hour in a temporary directory.
 func StartCarbon(t testing.TB) *Carbon {
 	t.Helper()
-	bin := need(t, "carbon-cache", "graphite-carbon")
+	bin := need(t, "Graphite carbon", "carbon-cache", "graphite-carbon")
 	dir := t.TempDir()
 	line, pickle, query := FreePort(t), FreePort(t), FreePort(t)
 	data := filepath.Join(dir, "whisper")
@@ -79,7 +79,7 @@ WHISPER_AUTOFLUSH = True
 // whisper-fetch, waiting up to timeout for them to reach the disk.
 func (c *Carbon) Values(t testing.TB, metric string, timeout time.Duration) map[int64]float64 {
 	t.Helper()
-	fetch := need(t, "whisper-fetch", "python3-whisper")
+	fetch := need(t, "Graphite carbon", "whisper-fetch", "python3-whisper")
 	path := filepath.Join(c.dataDir, filepath.FromSlash(strings.ReplaceAll(metric, ".", "/"))+".wsp")
 	deadline := time.Now().Add(timeout)
 	for {

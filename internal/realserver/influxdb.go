@@ -21,7 +21,7 @@ type InfluxDB struct {
 // directory and reporting disabled.
 func StartInfluxDB(t testing.TB) *InfluxDB {
 	t.Helper()
-	bin := need(t, "influxd", "influxdb")
+	bin := need(t, "InfluxDB", "influxd", "influxdb")
 	dir := t.TempDir()
 	httpPort, bindPort := FreePort(t), FreePort(t)
 	conf := fmt.Sprintf(`reporting-disabled = true

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gometer/gometer/internal/skipped"
 )
 
 // PostgresBin is where Debian installs PostgreSQL 15's programs.
@@ -53,7 +55,7 @@ func PostgresT(t testing.TB) *Postgres {
 	t.Helper()
 	p, err := StartPostgres()
 	if errors.Is(err, ErrMissing) && !RequireServers() {
-		t.Skipf("PostgreSQL not available (%v); install Debian's postgresql or set GOMETER_REQUIRE_SERVERS=1 to fail", err)
+		skipped.Need(t, "PostgreSQL", fmt.Sprintf("not available (%v); install Debian's postgresql", err))
 	}
 	if err != nil {
 		t.Fatalf("starting PostgreSQL: %v", err)

@@ -22,7 +22,7 @@ type Prometheus struct {
 // path /metrics) every second, storing in a temporary directory.
 func StartPrometheus(t testing.TB, target string) *Prometheus {
 	t.Helper()
-	bin := need(t, "prometheus", "prometheus")
+	bin := need(t, "Prometheus", "prometheus", "prometheus")
 	dir := t.TempDir()
 	port := FreePort(t)
 	conf := fmt.Sprintf(`global:

@@ -12,20 +12,20 @@ import (
 	"os/exec"
 	"testing"
 	"time"
+
+	"github.com/gometer/gometer/internal/skipped"
 )
 
-// need returns the path of binary or skips/fails the test.
-func need(t testing.TB, binary, pkg string) string {
+// need returns the path of binary or skips the test, counted in the
+// package's skip summary (see internal/skipped), or fails it under
+// GOMETER_REQUIRE_SERVERS=1. server names it as skipped.Need knows it.
+func need(t testing.TB, server, binary, pkg string) string {
 	t.Helper()
 	p, err := exec.LookPath(binary)
 	if err == nil {
 		return p
 	}
-	msg := fmt.Sprintf("%s not installed (Debian package %s): the test against a real server cannot run", binary, pkg)
-	if os.Getenv("GOMETER_REQUIRE_SERVERS") == "1" {
-		t.Fatal(msg + " and GOMETER_REQUIRE_SERVERS=1")
-	}
-	t.Skip(msg)
+	skipped.Need(t, server, fmt.Sprintf("%s not installed (Debian package %s)", binary, pkg))
 	return ""
 }
 

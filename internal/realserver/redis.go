@@ -24,7 +24,7 @@ func (r *Redis) URL() string { return "redis://" + r.Addr + "/0" }
 // configuration arguments ("--slowlog-log-slower-than", "0" …).
 func StartRedis(t testing.TB, extra ...string) *Redis {
 	t.Helper()
-	bin := need(t, "redis-server", "redis-server")
+	bin := need(t, "Redis", "redis-server", "redis-server")
 	dir := t.TempDir()
 	port := FreePort(t)
 	args := append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",

@@ -2,6 +2,7 @@ package jdbc
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/internal/jmxtest"
 	"github.com/gometer/gometer/internal/realserver"
+	"github.com/gometer/gometer/internal/skipped"
 	"github.com/gometer/gometer/sampler"
 )
 
@@ -26,7 +28,7 @@ func testDB(t *testing.T) (jdbcURL string) {
 	pgOnce.Do(func() { pgSrv, pgErr = realserver.StartPostgres() })
 	if pgErr != nil {
 		if !realserver.RequireServers() && strings.Contains(pgErr.Error(), "not installed") {
-			t.Skipf("PostgreSQL not available (%v); set GOMETER_REQUIRE_SERVERS=1 to fail instead", pgErr)
+			skipped.Need(t, "PostgreSQL", fmt.Sprintf("not available (%v)", pgErr))
 		}
 		t.Fatalf("starting PostgreSQL: %v", pgErr)
 	}
@@ -38,7 +40,7 @@ func testDB(t *testing.T) (jdbcURL string) {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := skipped.Main(m, "sampler/jdbc")
 	if pgSrv != nil {
 		pgSrv.Stop()
 	}

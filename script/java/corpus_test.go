@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/gometer/gometer/internal/skipped"
 )
 
 // TestCorpusScripts compiles every Java-family script of the public plans
@@ -27,7 +29,7 @@ func TestCorpusScripts(t *testing.T) {
 		}
 	}
 	if len(files) == 0 {
-		t.Skipf("need corpus: ../shared/corpus is not present (GOMETER_CORPUS names the corpus folder)")
+		skipped.Need(t, "corpus", "../shared/corpus is not present (GOMETER_CORPUS names the corpus folder)")
 	}
 	dollar := regexp.MustCompile(`\$\{[^{}]*\}`)
 	var ok, refused int
