@@ -1,6 +1,7 @@
 package assertion
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -69,6 +70,12 @@ func (a *jsonPathAssertion) Assert(c *functions.Context, r *sample.Result) sampl
 	}
 	expr := a.expr.Eval(c)
 	err := a.check(c, body, expr)
+	var te *jregex.TimeoutError
+	if errors.As(err, &te) {
+		// a match out of budget decides nothing: an error, inverted or not
+		res.Error, res.FailureMessage = true, te.Error()
+		return res
+	}
 	if !a.invert {
 		if err != nil {
 			res.Failure, res.FailureMessage = true, err.Error()
@@ -123,12 +130,16 @@ func (a *jsonPathAssertion) check(c *functions.Context, body, expr string) error
 		}
 		return nil
 	}
-	if l, ok := value.([]any); ok {
-		if a.arrayMatched(l, expected) {
-			return nil
-		}
-	} else if (a.expectNull && value == nil) || a.equals(value, expected) {
-		return nil
+	var ok bool
+	if l, isList := value.([]any); isList {
+		ok, err = a.arrayMatched(l, expected)
+	} else if a.expectNull && value == nil {
+		ok = true
+	} else {
+		ok, err = a.equals(value, expected)
+	}
+	if ok || err != nil {
+		return err
 	}
 	if a.plugin {
 		switch {
@@ -148,30 +159,35 @@ func (a *jsonPathAssertion) check(c *functions.Context, body, expr string) error
 	return fmt.Errorf("Value in json path '%s' expected to be '%s', but found '%s'", expr, expected, jsonpath.AssertionString(value))
 }
 
-func (a *jsonPathAssertion) arrayMatched(l []any, expected string) bool {
+// arrayMatched and equals report a regex match out of budget as a
+// *jregex.TimeoutError.
+func (a *jsonPathAssertion) arrayMatched(l []any, expected string) (bool, error) {
 	if len(l) == 0 && expected == "[]" {
-		return true
+		return true, nil
 	}
 	for _, v := range l {
-		if (v == nil && a.expectNull) || a.equals(v, expected) {
-			return true
+		if v == nil && a.expectNull {
+			return true, nil
+		}
+		if ok, err := a.equals(v, expected); ok || err != nil {
+			return ok, err
 		}
 	}
 	return a.equals(l, expected)
 }
 
-func (a *jsonPathAssertion) equals(v any, expected string) bool {
+func (a *jsonPathAssertion) equals(v any, expected string) (bool, error) {
 	if a.isRegex {
 		re, err := a.regexes.Get(expected)
 		if err != nil {
-			return false
+			return false, nil // JMeter: a bad pattern does not match
 		}
-		return re.Matches(jsonpath.AssertionString(v)) // a match out of budget does not match
+		return re.MatchesErr(jsonpath.AssertionString(v))
 	}
 	if a.plugin {
-		return jsonpath.AssertionString(v) == expected
+		return jsonpath.AssertionString(v) == expected, nil
 	}
-	return jsonpath.Equal(jsonpath.ParseExpected(expected), v)
+	return jsonpath.Equal(jsonpath.ParseExpected(expected), v), nil
 }
 
 // javaToString is String.format("%s") of a json-smart value: maps print as
