@@ -21,10 +21,14 @@ import (
 // HttpClient does: the name is what precedes the colon, trimmed, and a folded
 // continuation line joins the previous value with one space.
 
-// maxHeaderBytes bounds a response header block; maxBlankLines the empty
-// lines skipped before a status line.
+// maxHeaderBytes bounds a response header block and maxHeaderLines the
+// header lines in it (a folded line counts once; HttpClient 4 sets no such
+// bound by default, but no real server comes near it and each line costs a
+// map entry); maxBlankLines bounds the empty lines skipped before a status
+// line.
 const (
 	maxHeaderBytes = 1 << 20
+	maxHeaderLines = 1000
 	maxBlankLines  = 64
 )
 
@@ -98,6 +102,11 @@ func (st *HTTPState) readHead(br *bufio.Reader, req *http.Request) (*http.Respon
 			buf = append(buf, line...)
 			buf = append(buf, '\n')
 		} else {
+			if lines > maxHeaderLines { // the status line and maxHeaderLines headers
+				size := len(buf) + len(line) + 1
+				x.head = buf[:0]
+				return nil, tooManyHeaders(br, &x.line, lines, size)
+			}
 			buf = append(buf, line...)
 			buf = append(buf, '\n')
 			lines++
@@ -111,6 +120,28 @@ func (st *HTTPState) readHead(br *bufio.Reader, req *http.Request) (*http.Respon
 	head := string(buf)
 	st.respHead = head
 	return st.parseHead(head, lines-1, req)
+}
+
+// tooManyHeaders reads the rest of a header block that has more than
+// maxHeaderLines header lines (n so far, size bytes), counting its lines
+// without keeping them, so that the error can say how many there were.
+func tooManyHeaders(br *bufio.Reader, long *[]byte, n, size int) error {
+	for {
+		line, err := readLine(br, long)
+		if err == errHeaderTooLarge {
+			return err
+		}
+		if err != nil || len(line) == 0 {
+			break // a block cut short still had too many lines
+		}
+		if line[0] != ' ' && line[0] != '\t' {
+			n++
+		}
+		if size += len(line) + 1; size > maxHeaderBytes {
+			return errHeaderTooLarge
+		}
+	}
+	return protoErrorf("too many response headers (%d, limit %d)", n, maxHeaderLines)
 }
 
 // foldError: a continuation line right after the status line.

@@ -95,6 +95,7 @@ func TestResponseReaderWireForms(t *testing.T) {
 		{name: "garbage", resp: "THIS IS NOT HTTP\r\n\x00\x01 garbage\r\n\r\n", closeAfter: true, fail: `ClientProtocolException / Non HTTP response message: malformed HTTP response: the status line "THIS IS NOT HTTP" does not start with an HTTP version`},
 		{name: "bad status line says so", resp: "HTTP/1.1 OK\r\n\r\n", closeAfter: true, fail: `malformed HTTP status code "OK"`},
 		{name: "header without colon says so", resp: "HTTP/1.1 200 OK\r\nnonsense\r\n\r\n", closeAfter: true, fail: `malformed HTTP header line "nonsense"`},
+		{name: "too many header lines", resp: "HTTP/1.1 200 OK\r\n" + strings.Repeat("X-A: 1\r\n\t2\r\n", 1001) + "\r\n", closeAfter: true, fail: "Non HTTP response message: too many response headers (1001, limit 1000)"},
 		{name: "header block over 1 MB", resp: "HTTP/1.1 200 OK\r\n" + strings.Repeat("X-A: "+strings.Repeat("a", 1000)+"\r\n", 1100) + "\r\n", closeAfter: true, fail: "header block larger than 1 MB"},
 		{name: "bad chunk size", resp: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", closeAfter: true, fail: "MalformedChunkCodingException / Non HTTP response message: Bad chunk header (chunked transfer coding)"},
 		{name: "chunked body cut short", resp: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nhel", closeAfter: true, fail: "Premature end of chunk coded message body"},
@@ -177,6 +178,7 @@ func FuzzResponseReader(f *testing.F) {
 		"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n\r\nbody",
 		"HTTP/1.1 204 No Content\r\nA: b\r\n c\r\n\r\n",
 		"HTTP/1.1 301 Moved\nLocation: /x\nContent-Length: 0\n\n",
+		"HTTP/1.1 200 OK\r\n" + strings.Repeat("A: b\r\n c\r\n", 1001) + "\r\n", // over the header-line limit
 	} {
 		f.Add([]byte(s), false)
 	}

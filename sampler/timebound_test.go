@@ -66,3 +66,21 @@ func TestContextEndsANeverEndingBody(t *testing.T) {
 		t.Fatal("the sample did not end after its context did")
 	}
 }
+
+// A response with more header lines than the limit fails its sample with a
+// protocol error that gives the count and the limit; one within the limit
+// is read as usual.
+func TestTooManyResponseHeaders(t *testing.T) {
+	base := startFaultTarget(t)
+	el := httpSampler(t, base, "headers", "GET", "/fault/headers?n=5000")
+	r := mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+	want := "Non HTTP response message: too many response headers (5002, limit 1000)"
+	if r.Success || r.ResponseCode != "Non HTTP response code: org.apache.http.client.ClientProtocolException" || r.ResponseMessage != want {
+		t.Errorf("5000 headers: success=%v %q %q, want %q", r.Success, r.ResponseCode, r.ResponseMessage, want)
+	}
+	el = httpSampler(t, base, "headers", "GET", "/fault/headers?n=998")
+	r = mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+	if !r.Success || string(r.Body) != "ok" {
+		t.Errorf("1000 headers (the limit): success=%v %q %q body %q", r.Success, r.ResponseCode, r.ResponseMessage, r.Body)
+	}
+}

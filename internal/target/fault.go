@@ -10,7 +10,7 @@ import (
 )
 
 // Fault endpoints misbehave on purpose, for robustness tests. Those that
-// take over the connection (reset, hang, badhttp, truncate) are not counted
+// take over the connection (reset, hang, badhttp, truncate, headers) are not counted
 // as answered.
 
 // hijack takes the raw connection, or answers 500 when that is impossible
@@ -120,6 +120,26 @@ func (s *Server) faultBadHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	brw.WriteString("THIS IS NOT HTTP\r\n\x00\x01\x02 garbage\r\n\r\n")
+	brw.Flush()
+	c.Close()
+}
+
+// faultHeaders answers 200 with ?n= header lines (default 5000, at most
+// 200000) before a short body: more headers than any real server sends.
+func (s *Server) faultHeaders(w http.ResponseWriter, r *http.Request) {
+	n, ok := queryInt(w, r, "n", 5000, 0, 200000)
+	if !ok {
+		return
+	}
+	c, brw, ok := hijack(w)
+	if !ok {
+		return
+	}
+	brw.WriteString("HTTP/1.1 200 OK\r\n")
+	for i := int64(0); i < n; i++ {
+		brw.WriteString("X-H" + strconv.FormatInt(i, 10) + ": v\r\n")
+	}
+	brw.WriteString("Content-Length: 2\r\nConnection: close\r\n\r\nok")
 	brw.Flush()
 	c.Close()
 }

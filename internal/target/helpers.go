@@ -70,6 +70,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/fault/big", s.faultBig)
 	mux.HandleFunc("/fault/badhttp", s.faultBadHTTP)
 	mux.HandleFunc("/fault/loop", s.faultLoop)
+	mux.HandleFunc("/fault/headers", s.faultHeaders)
 	mux.HandleFunc("/fault/truncate", s.faultTruncate)
 	mux.HandleFunc("/fault/bomb", s.faultBomb)
 	s.conformanceRoutes(mux)
