@@ -91,6 +91,8 @@ probe "csv=fifo" 1 "$work/csv-fifo.jmx"
 probe "csv=3MB, limit 1MB" 1 "$work/csv-big.jmx" -Jgometer.max_data_file_mb=1
 probe "module-bomb (10^6 copies)" 1 bench/hostile/module-bomb.jmx
 probe "runaway-regex" 0 bench/hostile/runaway-regex.jmx
+probe "runaway-jsonpath-regex" 0 bench/hostile/runaway-jsonpath.jmx
+probe "50,000 response headers" 0 bench/hostile/too-many-headers.jmx
 probe "trickle+endless, 3 s plan" 0 bench/hostile/time-bounds.jmx -Jgometer.shutdown_grace=2
 probe "gzip/deflate bombs 4 GiB" 0 bench/hostile/bombs.jmx
 echo "$pass passed, $fail failed (memory cap ${mem} MiB resident, ${limit} s each)"
