@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # bench/shards.sh: scale-out figures on this machine.
 #   A. N shards (default 4) x USERS users each (default 10,000), GET then 2 s think, started
-#      together with --start-at, against bench/target; their JTLs merged into one report.
+#      together with --start-at, each against its own bench/target process (one process here may
+#      hold at most `ulimit -n` connections, and so may the target); their JTLs merged into one
+#      report. The merged rate is read from the JTLs (successful samples per second after the ramp).
 #      Prints the merged steady rate against the ideal (N*USERS/2 per second), the rows merged
 #      against the target's count, and each shard's max RSS.
 #   B. One process with BIG users (default 50,000), same plan: steady rate against the ideal
@@ -28,16 +30,23 @@ cd "$ROOT" || exit 1
 go build -o "$WORK/gometer" ./cmd/gometer && go build -o "$WORK/target" ./bench/target || { log "build failed"; exit 1; }
 PLAN=$ROOT/bench/plans/s2-think.jmx
 
-TARGET_PID=""
+TARGET_PID="" TARGETS=()
 start_target() {
   rm -f "$WORK/url"
   "$WORK/target" -url-file "$WORK/url" >"$WORK/target.log" 2>&1 &
   TARGET_PID=$!
+  TARGETS+=("$TARGET_PID")
   for _ in $(seq 100); do [ -s "$WORK/url" ] && break; sleep 0.05; done
   URL=$(cat "$WORK/url"); HOSTPORT=${URL#http://}; PORT=${HOSTPORT##*:}
 }
-stop_target() { kill -TERM "$TARGET_PID" 2>/dev/null; wait "$TARGET_PID" 2>/dev/null; }
+stop_target() { for p in "${TARGETS[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; TARGETS=(); }
 trap 'stop_target; exit 130' INT TERM
+# jtl_rate FILES…: successful samples per second between the end of the ramp-up and the last
+# full second, from the JTLs' timestamps
+jtl_rate() {
+  cat "$@" | awk -F, -v ramp="$RAMP" 'NR > 0 && $1 ~ /^[0-9]+$/ && $8 == "true" { s = int($1 / 1000); c[s]++; if (!min || s < min) min = s; if (s > max) max = s }
+    END { n = 0; t = 0; for (s = min + ramp + 1; s < max; s++) { t += c[s]; n++ } if (n) printf "%.0f", t / n; else print 0 }'
+}
 # the median per-second count after the ramp-up, without the last second
 steady() {
   sed -n 's/.*"perSecond":\[\([0-9,]*\)\].*/\1/p' "$1" | tr ',' '\n' |
@@ -49,24 +58,30 @@ rss_mb() { sed -n 's/^[[:space:]]*Maximum resident set size (kbytes):[[:space:]]
 echo "open files: soft $(ulimit -Sn), hard $(ulimit -Hn); cores: $(nproc)"
 ulimit -n "$(ulimit -Hn)"
 
-# A: N shards
-start_target
-START=$(date -u -d "+3 seconds" +%Y-%m-%dT%H:%M:%SZ)
+# A: N shards, each against its own target
+START=$(date -u -d "+4 seconds" +%Y-%m-%dT%H:%M:%SZ)
+GEN=()
 for i in $(seq 1 "$N"); do
+  start_target
+  echo "$URL" >"$WORK/url-$i"
   /usr/bin/time -v -o "$WORK/time-$i.txt" timeout --kill-after=10 $((DUR + 60)) "$WORK/gometer" -n -t "$PLAN" -l "$WORK/shard-$i.jtl" \
     -Jhost=127.0.0.1 -Jport="$PORT" -Jusers=$((N * USERS)) -Jrampup="$RAMP" -Jduration="$DUR" -Jthink="$THINK" \
     --shard "$i/$N" --start-at "$START" --quiet >"$WORK/shard-$i.log" 2>&1 &
+  GEN+=($!)
 done
-wait_for=$(jobs -p | grep -v "^$TARGET_PID\$")
-for p in $wait_for; do wait "$p"; done
-curl -s --max-time 5 "$URL/__count" >"$WORK/count-a.json"
+for p in "${GEN[@]}"; do wait "$p"; done
+COUNT=0
+for i in $(seq 1 "$N"); do
+  c=$(curl -s --max-time 5 "$(cat "$WORK/url-$i")/__count" | sed -n 's/.*"count":\([0-9]*\).*/\1/p')
+  COUNT=$((COUNT + ${c:-0}))
+done
 stop_target
-"$WORK/gometer" report "$WORK/shard-*.jtl" -o "$WORK/report-a" >/dev/null 2>"$WORK/report-a.log" || log "merge failed: $(cat "$WORK/report-a.log")"
-RATE_A=$(steady "$WORK/count-a.json")
+"$WORK/gometer" report "$WORK/shard-*.jtl" -o "$WORK/report-a" >/dev/null 2>"$WORK/report-a.log" || log "merge: $(cat "$WORK/report-a.log")"
+RATE_A=$(for i in $(seq 1 "$N"); do tail -n +2 "$WORK/shard-$i.jtl"; done | jtl_rate)
 ROWS=$(for i in $(seq 1 "$N"); do tail -n +2 "$WORK/shard-$i.jtl"; done | wc -l)
-COUNT=$(sed -n 's/.*"count":\([0-9]*\).*/\1/p' "$WORK/count-a.json")
+ERRS=$(for i in $(seq 1 "$N"); do tail -n +2 "$WORK/shard-$i.jtl"; done | awk -F, '$8 != "true" { e++ } END { print e + 0 }')
 IDEAL_A=$((N * USERS * 1000 / THINK))
-echo "A: $N shards x $USERS users: merged steady rate $RATE_A req/s of ideal $IDEAL_A ($(awk -v r="$RATE_A" -v i="$IDEAL_A" 'BEGIN { printf "%.1f", 100 * r / i }') %); $ROWS JTL rows merged, target answered $COUNT"
+echo "A: $N shards x $USERS users: merged steady rate $RATE_A req/s of ideal $IDEAL_A ($(awk -v r="$RATE_A" -v i="$IDEAL_A" 'BEGIN { printf "%.1f", 100 * r / i }') %); $ROWS JTL rows merged ($ERRS failed), the targets answered $COUNT"
 for i in $(seq 1 "$N"); do echo "   shard $i/$N: max RSS $(rss_mb "$WORK/time-$i.txt") MB"; done
 
 # B: one process
