@@ -37,6 +37,9 @@ type Run struct {
 	// Generator names this load generator (host name, or the shard) so that
 	// several generators' live metrics sum correctly.
 	Generator string
+	// Shards is how many generators share the run (--shard i/N); 0 or 1
+	// when this one is alone.
+	Shards int
 	// Log receives the output's own messages ("info", "warn", "error").
 	Log func(level, msg string)
 	// Threads reports the current user counts: active users per thread group

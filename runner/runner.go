@@ -445,6 +445,7 @@ func (r *Runner) start(at time.Time) error {
 		Plan:      r.cfg.PlanPath,
 		Start:     at,
 		Generator: gen,
+		Shards:    r.cfg.Shards,
 		Log:       r.cfg.Log,
 		Threads:   r.test.GroupCounts,
 		Lifetime: func() (int, int) {

@@ -221,6 +221,12 @@ func (o *Output) log(level, msg string) {
 // every backend_influxdb.send_interval seconds.
 func (o *Output) Start(run output.Run) error {
 	o.run = run // settings were read from New's run; Start's gives the live counts
+	if run.Shards > 1 && !strings.Contains(o.cfg.userTags, ",generator=") {
+		// several generators write the same series: without a tag of their
+		// own, InfluxDB keeps one point per series and timestamp, so the
+		// shards' points would overwrite each other instead of adding up
+		o.cfg.userTags += ",generator=" + TagValue(run.Generator)
+	}
 	for _, p := range o.cfg.invalidPcts {
 		o.log("error", fmt.Sprintf("InfluxDB backend listener: percentile %q is not a number, ignored", p))
 	}
