@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"github.com/gometer/gometer/output"
 	"io"
 	"math"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gometer/gometer/output"
 
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/sample"
@@ -459,22 +460,7 @@ func Generate(jtls []string, outDir string, opts GenerateOptions) (*Summary, err
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	verdict := opts.Verdict
-	var violations []Violation
-	if len(opts.Thresholds) > 0 {
-		violations = EvaluateThresholds(opts.Thresholds, c.stats)
-		if verdict == nil {
-			verdict = ThresholdVerdict(violations)
-		}
-	}
-	if len(probs) > 0 {
-		v := Verdict{OK: false, Text: "FAIL — " + strings.Join(probs, "; ")}
-		if verdict != nil {
-			v.OK = verdict.OK && !shardsIncomplete(recs, probs)
-			v.Text = verdict.Text + " — shards: " + strings.Join(probs, "; ")
-		}
-		verdict = &v
-	}
+	verdict, violations := mergedVerdict(opts, c.stats, recs, probs)
 	sum, err := c.write(outDir, WriteOptions{Force: opts.Force, Title: opts.Title, Sources: names, Verdict: verdict, BadRows: bad,
 		Generators: recs, ShardProblems: probs, Monitor: mon})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -116,4 +117,28 @@ func parseRunRecord(path string, b []byte) (RunRecord, error) {
 		return r, fmt.Errorf("report: %s: shard %d of %d is not a shard", path, r.Shard, r.Shards)
 	}
 	return r, nil
+}
+
+// mergedVerdict is the verdict of a (possibly merged) run: the thresholds'
+// on the statistics (unless the caller set one), then what the shards' run
+// records say — a failed or missing shard fails it, a late or saturated
+// one is named.
+func mergedVerdict(opts GenerateOptions, st *Stats, recs []RunRecord, probs []string) (*Verdict, []Violation) {
+	verdict := opts.Verdict
+	var violations []Violation
+	if len(opts.Thresholds) > 0 {
+		violations = EvaluateThresholds(opts.Thresholds, st)
+		if verdict == nil {
+			verdict = ThresholdVerdict(violations)
+		}
+	}
+	if len(probs) > 0 {
+		v := Verdict{OK: false, Text: "FAIL — " + strings.Join(probs, "; ")}
+		if verdict != nil {
+			v.OK = verdict.OK && !shardsIncomplete(recs, probs)
+			v.Text = verdict.Text + " — shards: " + strings.Join(probs, "; ")
+		}
+		verdict = &v
+	}
+	return verdict, violations
 }

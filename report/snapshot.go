@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // StatsSnapshot is the exact content of a Stats, small enough to travel
@@ -160,22 +159,7 @@ func GenerateFromSummaries(records []string, outDir string, opts GenerateOptions
 		names = append(names, filepath.Base(p))
 	}
 	probs := shardProblems(recs, opts.Shards)
-	verdict := opts.Verdict
-	var violations []Violation
-	if len(opts.Thresholds) > 0 {
-		violations = EvaluateThresholds(opts.Thresholds, c.stats)
-		if verdict == nil {
-			verdict = ThresholdVerdict(violations)
-		}
-	}
-	if len(probs) > 0 {
-		v := Verdict{OK: false, Text: "FAIL — " + strings.Join(probs, "; ")}
-		if verdict != nil {
-			v.OK = verdict.OK && !shardsIncomplete(recs, probs)
-			v.Text = verdict.Text + " — shards: " + strings.Join(probs, "; ")
-		}
-		verdict = &v
-	}
+	verdict, violations := mergedVerdict(opts, c.stats, recs, probs)
 	sum, err := c.write(outDir, WriteOptions{Force: opts.Force, Title: opts.Title, Sources: names, Verdict: verdict,
 		Generators: recs, ShardProblems: probs,
 		Note: "Made from the shards' run records (exact statistics, no rows): over-time charts, APDEX and the error tables need the JTLs."})

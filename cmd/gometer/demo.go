@@ -32,22 +32,12 @@ func cmdDemo(o *options, stdout, stderr io.Writer) int {
 		}
 		dur = d
 	}
-	data, err := gometer.DemoPlans.ReadFile(demoPlan)
+	dir, planPath, err := writeDemoPlan(demoPlan)
 	if err != nil {
 		fmt.Fprintf(stderr, "gometer: demo plan: %v\n", err)
 		return exitFailed
 	}
-	dir, err := os.MkdirTemp("", "gometer-demo-")
-	if err != nil {
-		fmt.Fprintf(stderr, "gometer: %v\n", err)
-		return exitFailed
-	}
 	defer os.RemoveAll(dir)
-	planPath := filepath.Join(dir, filepath.Base(demoPlan))
-	if err := os.WriteFile(planPath, data, 0o644); err != nil {
-		fmt.Fprintf(stderr, "gometer: %v\n", err)
-		return exitFailed
-	}
 
 	srv := target.New(target.Options{})
 	base, err := srv.Start("127.0.0.1:0")
@@ -94,4 +84,22 @@ func cmdDemo(o *options, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "The demo API answered %d requests.\n", srv.Count())
 	}
 	return code
+}
+
+// writeDemoPlan copies a bundled plan into a new temporary folder (the
+// caller removes it) and returns the folder and the plan's path there.
+func writeDemoPlan(name string) (dir, path string, err error) {
+	data, err := gometer.DemoPlans.ReadFile(name)
+	if err != nil {
+		return "", "", err
+	}
+	if dir, err = os.MkdirTemp("", "gometer-demo-"); err != nil {
+		return "", "", err
+	}
+	path = filepath.Join(dir, filepath.Base(name))
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		os.RemoveAll(dir)
+		return "", "", err
+	}
+	return dir, path, nil
 }

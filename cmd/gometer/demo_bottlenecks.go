@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gometer/gometer"
 	"github.com/gometer/gometer/internal/realserver"
 	"github.com/gometer/gometer/internal/shop"
 	"github.com/gometer/gometer/report"
@@ -63,22 +62,12 @@ func cmdDemoBottlenecks(o *options, stdout, stderr io.Writer) int {
 	host, port, _ := net.SplitHostPort(u.Host)
 	fmt.Fprintf(stdout, "Demo shop on %s (PostgreSQL on 127.0.0.1:%d, Redis on %s)\n", base, pg.Port, rd.Addr)
 
-	data, err := gometer.DemoPlans.ReadFile(bottleneckPlan)
+	dir, planPath, err := writeDemoPlan(bottleneckPlan)
 	if err != nil {
 		fmt.Fprintf(stderr, "gometer: demo plan: %v\n", err)
 		return exitFailed
 	}
-	dir, err := os.MkdirTemp("", "gometer-demo-")
-	if err != nil {
-		fmt.Fprintf(stderr, "gometer: %v\n", err)
-		return exitFailed
-	}
 	defer os.RemoveAll(dir)
-	planPath := filepath.Join(dir, filepath.Base(bottleneckPlan))
-	if err := os.WriteFile(planPath, data, 0o644); err != nil {
-		fmt.Fprintf(stderr, "gometer: %v\n", err)
-		return exitFailed
-	}
 	run := *o
 	run.command, run.plan, run.report, run.force = "run", planPath, true, true
 	if run.results == "" {
