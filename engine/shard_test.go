@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/gometer/gometer/output"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"strconv"
@@ -430,6 +431,66 @@ func TestShardedConstantThroughputSpacing(t *testing.T) {
 			if d < want-20*time.Millisecond || d > want {
 				t.Errorf("calcMode %d, %d shards: next sample in %v, want about %v", mode, N, d, want)
 			}
+		}
+	}
+}
+
+// Free-Form Arrivals and Open Model groups: the shards draw the same whole
+// schedule (a random one from a seed every shard derives alike) and each
+// serves its own arrivals, so together they serve every arrival once, at
+// its time.
+func TestShardedFreeFormAndOpenModelArrivals(t *testing.T) {
+	freeForm := el{tag: classFreeForm, name: "F", props: sp("Unit", "S") + `<collectionProp name="Schedule">` +
+		`<collectionProp name="1"><stringProp name="a">2</stringProp><stringProp name="b">20</stringProp><stringProp name="c">4</stringProp></collectionProp>` +
+		`<collectionProp name="2"><stringProp name="a">20</stringProp><stringProp name="b">5</stringProp><stringProp name="c">3</stringProp></collectionProp>` +
+		`</collectionProp>`}
+	open := el{tag: classOpenModel, name: "O", props: sp("OpenModelThreadGroup.schedule", "rate(5/s) random_arrivals(4 s) rate(30/s) even_arrivals(2 s)")}
+	for _, g := range []el{freeForm, open} {
+		whole, shards := shardTests(t, planXML(g), 3, nil)
+		times := func(tst *Test) []float64 {
+			gr := &groupRun{g: tst.main[0], t: tst}
+			c := tst.newUserContext(functions.NewVars())
+			var all []float64
+			if tst.main[0].kind == shapeFreeForm {
+				clock := arrivalClock{rate: gr.freeFormRate(c)}
+				for {
+					k, at, ok := clock.next()
+					if !ok {
+						break
+					}
+					if tst.mine(k) {
+						all = append(all, at)
+					}
+				}
+				return all
+			}
+			m, err := parseOpenModel(tst.main[0].p["OpenModelThreadGroup.schedule"].Eval(c))
+			if err != nil {
+				t.Fatal(err)
+			}
+			seed := shardSeed(tst.main[0].el) // what runOpenModel uses under --shard
+			k := int64(0)
+			m.arrivals(rand.New(rand.NewPCG(seed, seed)), func(at float64) bool {
+				if tst.mine(k) {
+					all = append(all, at)
+				}
+				k++
+				return true
+			})
+			return all
+		}
+		want := times(whole)
+		var got []float64
+		for _, s := range shards {
+			mine := times(s)
+			if len(mine) != s.shareOf(len(want)) {
+				t.Errorf("%s: a shard served %d of %d arrivals", g.name, len(mine), len(want))
+			}
+			got = append(got, mine...)
+		}
+		sort.Float64s(got)
+		if len(want) < 20 || !slices.Equal(got, want) {
+			t.Errorf("%s: union of the shards' arrivals (%d) differs from the whole schedule (%d)", g.name, len(got), len(want))
 		}
 	}
 }
