@@ -237,7 +237,11 @@ func parseArgs(args []string) (*options, error) {
 				v, err = get()
 				o.monitors = append(o.monitors, v)
 			case "start-at":
-				o.startAt, err = get()
+				if o.startAt, err = get(); err == nil {
+					if _, perr := parseStartAt(o.startAt); perr != nil {
+						err = usageError{perr.Error()}
+					}
+				}
 			case "wait-for-shards":
 				var v string
 				if v, err = get(); err == nil {

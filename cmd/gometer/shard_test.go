@@ -53,6 +53,11 @@ func TestStartAtForms(t *testing.T) {
 			t.Errorf("--start-at %q accepted", s)
 		}
 	}
+	// on the command line a bad time is a usage error (exit 2), before anything runs
+	res := runGometer(t, t.TempDir(), 10*time.Second, "-n", "-t", "p.jmx", "--start-at", "tomorrow")
+	if res.code != exitUsage || !strings.Contains(res.stderr, "--start-at") {
+		t.Errorf("--start-at tomorrow: exit %d %q", res.code, res.stderr)
+	}
 }
 
 // JMeter's remote-testing flags name the gometer way instead of "unknown flag".
