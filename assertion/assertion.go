@@ -45,6 +45,7 @@ var builders = map[string]func(*jmx.Element) (Assertion, error){
 	"XPathAssertion":    newXPath,
 	"XPath2Assertion":   newXPath2,
 	"XMLAssertion":      newXML,
+	"HTMLAssertion":     newHTML,
 }
 
 // Handles reports whether New can build an element of this class (tag).

@@ -32,6 +32,7 @@ func (s *Server) conformanceRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /cookies/raw", s.rawCookies)
 	mux.HandleFunc("/cookies/redirect", s.cookieRedirect)
 	mux.HandleFunc("GET /json/numbers", s.static("application/json", numbersDoc))
+	mux.HandleFunc("GET /page/tidy/{name}", s.tidyPage)
 }
 
 // numbersDoc holds JSON values whose text differs between JSON libraries
