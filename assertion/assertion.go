@@ -1,5 +1,6 @@
 // Package assertion implements JMeter's assertions: Response, JSON Path
-// (core and the jmeter-plugins variant), Duration, Size, XPath (1 and 2)
+// (core and the jmeter-plugins variant), Duration, Size, XPath (1 and 2),
+// HTML (JTidy-like checks, package htmlcheck)
 // and XML (well-formedness) assertions, with JMeter 5.6's failure message
 // texts, and Apply, which runs one on a sample the way JMeterThread does
 // (scope over sub-samples, success flag, "One or more sub-samples failed").

@@ -12,7 +12,7 @@ import (
 // unsupported), and a class not claimed is ErrUnsupported.
 func TestHandlesAndNewAgree(t *testing.T) {
 	for _, class := range []string{"ResponseAssertion", "JSONPathAssertion", JSONPathPluginClass,
-		"DurationAssertion", "SizeAssertion", "XPathAssertion", "XPath2Assertion", "XMLAssertion"} {
+		"DurationAssertion", "SizeAssertion", "XPathAssertion", "XPath2Assertion", "XMLAssertion", "HTMLAssertion"} {
 		if !Handles(class) {
 			t.Errorf("Handles(%s) = false", class)
 			continue
@@ -21,7 +21,7 @@ func TestHandlesAndNewAgree(t *testing.T) {
 			t.Errorf("New(%s): %v", class, err)
 		}
 	}
-	for _, class := range []string{"HTMLAssertion", "JSR223Assertion", "BeanShellAssertion", "MD5HexAssertion"} {
+	for _, class := range []string{"JSR223Assertion", "BeanShellAssertion", "MD5HexAssertion"} {
 		if Handles(class) {
 			t.Errorf("Handles(%s) = true", class)
 		}
