@@ -494,7 +494,7 @@ func (h *HTTP) writeRequestPart(w *bufio.Writer, req *http.Request, body *reqBod
 	}
 	if body != nil {
 		w.WriteString("Content-Length: ")
-		w.WriteString(strconv.Itoa(len(body.data)))
+		w.WriteString(strconv.FormatInt(body.size(), 10))
 		w.WriteString("\r\n")
 	}
 	if h.headerIndex("Content-Type") < 0 || (body != nil && body.forceCT) {
@@ -522,7 +522,7 @@ func (h *HTTP) writeRequestPart(w *bufio.Writer, req *http.Request, body *reqBod
 	}
 	w.WriteString("\r\n")
 	if body != nil && withBody {
-		w.Write(body.data)
+		return body.writeTo(w)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package sampler
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"io"
@@ -155,9 +154,9 @@ func (st *HTTPState) h2Exchange(ctx context.Context, h *HTTP, cc *http2.ClientCo
 	}
 	r := req.Clone(rctx)
 	r.Header.Del("Connection")
-	if body != nil && (len(body.data) > 0 || entityMethod(req.Method)) {
-		r.Body = io.NopCloser(bytes.NewReader(body.data))
-		r.ContentLength = int64(len(body.data))
+	if body != nil && (!body.empty() || entityMethod(req.Method)) {
+		r.Body = body.reader()
+		r.ContentLength = body.size()
 		if r.Header.Get("Content-Type") == "" && body.contentType != "" {
 			r.Header.Set("Content-Type", body.contentType)
 		}

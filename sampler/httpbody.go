@@ -12,15 +12,6 @@ import (
 	"github.com/gometer/gometer/internal/datafile"
 )
 
-// reqBody is a request entity prepared once per sample (redirect hops carry
-// none). data is the whole body; shown is what JMeter puts in samplerData.
-type reqBody struct {
-	data        []byte
-	contentType string // default Content-Type; a header manager's value wins except for multipart
-	forceCT     bool   // multipart: replaces any Content-Type from header managers
-	shown       string
-}
-
 // entityMethod reports whether JMeter's HC4 sampler sends an entity for the
 // method: everything but GET (unless it carries a raw body), HEAD, OPTIONS
 // and TRACE.
@@ -74,12 +65,12 @@ func (h *HTTP) hc4Body(c *functions.Context, method, enc string) (*reqBody, erro
 	if len(h.args) == 0 && h.fileAsBody(c) {
 		f := &h.files[0]
 		path := h.resolve(f.path.Eval(c))
-		data, err := h.readFile(path)
+		part, err := h.filePart(path)
 		if err != nil {
 			return nil, err
 		}
 		ct := f.mime.Eval(c)
-		return &reqBody{data: data, contentType: ct, shown: "<actual file content, not shown here>"}, nil
+		return &reqBody{parts: []bodyPart{part}, contentType: ct, shown: "<actual file content, not shown here>"}, nil
 	}
 	if rawValues {
 		var b strings.Builder
@@ -174,6 +165,7 @@ func (h *HTTP) multipartBody(c *functions.Context, enc string) (*reqBody, error)
 	}
 	boundary := string(rb)
 	var data, shown strings.Builder
+	var parts []bodyPart // the literal text so far goes before each file
 	w := func(s string) { data.WriteString(s); shown.WriteString(s) }
 	for i := range h.args {
 		a := &h.args[i]
@@ -201,7 +193,7 @@ func (h *HTTP) multipartBody(c *functions.Context, enc string) (*reqBody, error)
 	for i := range h.files {
 		f := &h.files[i]
 		path := h.resolve(f.path.Eval(c))
-		content, err := h.readFile(path)
+		part, err := h.filePart(path)
 		if err != nil {
 			return nil, err
 		}
@@ -219,14 +211,21 @@ func (h *HTTP) multipartBody(c *functions.Context, enc string) (*reqBody, error)
 		}
 		head += "\r\n"
 		w(head)
-		data.Write(content)
+		parts = append(parts, bodyPart{lit: []byte(data.String())}, part)
+		data.Reset()
 		shown.WriteString("<actual file content, not shown here>")
 		w("\r\n")
 	}
 	w("--" + boundary + "--\r\n")
 	// HttpClient's builder names the charset in both modes.
 	ct := "multipart/form-data; boundary=" + boundary + "; charset=" + cs
-	return &reqBody{data: []byte(data.String()), contentType: ct, forceCT: true, shown: shown.String()}, nil
+	rb2 := &reqBody{contentType: ct, forceCT: true, shown: shown.String()}
+	if parts == nil {
+		rb2.data = []byte(data.String())
+	} else {
+		rb2.parts = append(parts, bodyPart{lit: []byte(data.String())})
+	}
+	return rb2, nil
 }
 
 // charsetName is the charset as JMeter writes it in Content-Type.
@@ -337,16 +336,17 @@ func unhex(c byte) byte {
 	return c - 'A' + 10
 }
 
-// readFile reads a body or upload file within the data file limit; the
-// sample fails as JMeter's would when it cannot.
-func (h *HTTP) readFile(path string) ([]byte, error) {
-	data, err := datafile.Read(path, h.maxFile)
+// filePart checks a body or upload file (a regular file within the data
+// file limit) and returns it as a part streamed when the body is written;
+// the sample fails as JMeter's would when it cannot be read.
+func (h *HTTP) filePart(path string) (bodyPart, error) {
+	fi, err := datafile.Check(path, h.maxFile)
 	var de *datafile.Error
 	switch {
 	case err == nil:
-		return data, nil
+		return bodyPart{path: path, n: fi.Size()}, nil
 	case errors.As(err, &de):
-		return nil, &javaError{"java.io.IOException", de.Error()}
+		return bodyPart{}, &javaError{"java.io.IOException", de.Error()}
 	}
-	return nil, &javaError{"java.io.FileNotFoundException", path + " (No such file or directory)"}
+	return bodyPart{}, &javaError{"java.io.FileNotFoundException", path + " (No such file or directory)"}
 }

@@ -429,7 +429,7 @@ func (h *HTTP) newRequest(ctx context.Context, c *functions.Context, st *HTTPSta
 	req.Host = host
 	req.Header = hdr
 	if body != nil {
-		req.ContentLength = int64(len(body.data)) // written by writeRequest
+		req.ContentLength = body.size() // written by writeRequest
 	}
 	return req, nil
 }
@@ -547,7 +547,7 @@ func (h *HTTP) redirectRequest(prev *http.Request, hdr http.Header, u *url.URL, 
 	req := &http.Request{Method: method, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		URL: wireURL(u), Header: hdr, Host: prev.Host, Close: prev.Close}
 	if body != nil {
-		req.ContentLength = int64(len(body.data))
+		req.ContentLength = body.size()
 	}
 	return req
 }
