@@ -90,6 +90,10 @@ func Compile(plan *jmx.Plan, opts Options) (*Test, error) {
 		parsed:   make(map[string]includedPlan),
 	}
 	c.maxExpanded = maxPlanElements(t.props.Get)
+	t.regexTimeout = c.regexTimeout()
+	if t.shared.RegexTimeout == 0 {
+		t.shared.RegexTimeout = t.regexTimeout
+	}
 	tp := plan.TestPlan()
 	if tp == nil {
 		return nil, Problems{{File: plan.File, Msg: "no TestPlan element in the plan"}}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -39,9 +40,13 @@ type csvData struct {
 // csvFile is a parsed file.
 type csvFile struct {
 	records csvRows
-	header  []string // the first record, trimmed: variable names when the data set names none
-	readErr error    // the file could not be read (f.err says so with context)
-	err     error
+	// streamed: the file is read line by line (csvstream.go), records is
+	// empty and path is the file to read.
+	streamed bool
+	path     string
+	header   []string // the first record, trimmed: variable names when the data set names none
+	readErr  error    // the file could not be read (f.err says so with context)
+	err      error
 }
 
 // csvRows are a file's records, from the first one (skip drops leading
@@ -223,20 +228,32 @@ func (d *csvData) path(name string) string {
 type csvFileKey struct {
 	path, enc, delim string
 	quoted           bool
+	streamable       bool
 }
 
 // load reads and parses a file once per run.
 func (d *csvData) load(t *Test, path string) *csvFile {
-	key := csvFileKey{path, d.encKey, d.delim, d.quoted}
+	key := csvFileKey{path, d.encKey, d.delim, d.quoted, d.streamable()}
 	if v, ok := t.state.Load(key); ok {
 		return v.(*csvFile)
 	}
 	f := &csvFile{}
-	data, err := datafile.Read(path, t.maxDataFile)
-	if errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		if alt, ok := inDataDir(t.props.GetOr(dataDirProp, ""), path); ok {
-			data, err = datafile.Read(alt, t.maxDataFile)
+			path = alt
 		}
+	}
+	var data []byte
+	fi, err := datafile.Check(path, 1<<62)
+	if err == nil && key.streamable && fi.Size() > streamAbove(t.props.Get) {
+		// large and plain: read line by line when users ask for records
+		f.streamed, f.path = true, path
+		f.header, f.err = streamedHeader(path, d.encoding, d.delim, t.maxDataFile)
+		v, _ := t.state.LoadOrStore(key, f)
+		return v.(*csvFile)
+	}
+	if err == nil {
+		data, err = datafile.Read(path, t.maxDataFile)
 	}
 	if err != nil {
 		f.readErr = err
@@ -376,6 +393,9 @@ func (d *csvData) iterationStart(u *vuser) flow {
 	if names == nil {
 		names = f.header
 	}
+	if f.streamed {
+		return d.streamedRecord(u, name, f, names)
+	}
 	if (d.names == nil || d.ignoreFirst) && data.len() > 0 {
 		data = data.from(1)
 	}
@@ -388,9 +408,15 @@ func (d *csvData) iterationStart(u *vuser) flow {
 	rec, ok := d.next(u, path, data.len())
 	var values []string
 	if ok {
-		if values = data.at(rec); len(values) == 0 {
-			ok = false // a blank line: JMeter's CSVDataSet treats "no values" as end of file
-		}
+		values = data.at(rec)
+	}
+	return d.put(u, name, names, values, ok)
+}
+
+// put sets the record's values, or handles the end of the file (ok false).
+func (d *csvData) put(u *vuser, name string, names, values []string, ok bool) flow {
+	if ok && len(values) == 0 {
+		ok = false // a blank line: JMeter's CSVDataSet treats "no values" as end of file
 	}
 	if !ok {
 		if d.stopThread {
@@ -409,6 +435,38 @@ func (d *csvData) iterationStart(u *vuser) flow {
 		}
 	}
 	return flowNext
+}
+
+// streamedRecord reads the next record of a streamed file from the reader
+// the user shares with the others of its share mode.
+func (d *csvData) streamedRecord(u *vuser, name string, f *csvFile, names []string) flow {
+	key := d.shareKey(u, f.path)
+	key.key = "csvstream:" + key.key
+	v, loaded := u.t.state.Load(key)
+	if !loaded {
+		v, _ = u.t.state.LoadOrStore(key, &csvStream{path: f.path, enc: d.encoding, delim: d.delim,
+			skip: d.names == nil || d.ignoreFirst, maxLine: u.t.maxDataFile})
+	}
+	values, ok, err := v.(*csvStream).next(d.recycle)
+	if err != nil {
+		u.t.logf("ERROR", "%s: %v", d.el.Path(), err)
+		ok = false
+	}
+	return d.put(u, name, names, values, ok)
+}
+
+// shareKey names the position the users of a share mode (all, group or a
+// custom name) share for path.
+func (d *csvData) shareKey(u *vuser, path string) sharedKey {
+	key := sharedKey{key: path}
+	switch d.share {
+	case "shareMode.all", "":
+	case "shareMode.group":
+		key.gr = u.gr
+	default:
+		key.key += "\x00" + d.share
+	}
+	return key
 }
 
 // next returns the index of the next record for this user, per share mode.
@@ -432,14 +490,8 @@ func (d *csvData) next(u *vuser, path string, n int) (int, bool) {
 		st.n = int64(pos)
 		return i, ok
 	}
-	key := sharedKey{key: "csv:" + path}
-	switch mode {
-	case "shareMode.all", "":
-	case "shareMode.group":
-		key.gr = u.gr
-	default:
-		key.key += "\x00" + mode
-	}
+	key := d.shareKey(u, path)
+	key.key = "csv:" + key.key
 	v, _ := u.t.state.LoadOrStore(key, &csvCursor{})
 	cur := v.(*csvCursor)
 	cur.mu.Lock()

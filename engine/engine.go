@@ -158,6 +158,9 @@ type Test struct {
 	includesParsed int       // included files parsed (each once)
 	// maxDataFile is the largest data file read (datafile.PropMaxMB).
 	maxDataFile int64
+	// regexTimeout is the budget of one backtracking regex match in
+	// scripts (jregex.PropMatchTimeout; extractors get theirs at compile).
+	regexTimeout time.Duration
 	// endGrace is how long a sample in flight at its group's scheduled end
 	// may go on before it is interrupted with endCause.
 	endGrace time.Duration

@@ -536,6 +536,7 @@ func (t *Test) Run(ctx context.Context) error {
 	}
 	t.closeResults()
 	<-collected
+	t.closeStreams()
 	if n := t.crashed.Load(); n > 0 {
 		runErr = errors.Join(runErr, fmt.Errorf("engine: %d virtual user(s) stopped by an internal error (see the log)", n))
 	}

@@ -338,6 +338,8 @@ func (u *vuser) scriptEnv() *script.Env {
 			Log:        u.t.opts.Log,
 			Out:        logWriter{u.t},
 			Control:    testControl{u.t},
+			// the budget extractors get (gometer.regex_match_timeout_ms)
+			RegexTimeout: u.t.regexTimeout,
 		}
 		e.Request = u.currentRequest
 		e.Rename = func(name string) { u.rename = name }

@@ -182,3 +182,29 @@ func TestScriptRenamesTheSample(t *testing.T) {
 		t.Errorf("labels %s", got)
 	}
 }
+
+// A script whose regex runs out of the run's budget
+// (gometer.regex_match_timeout_ms) fails as a script exception does for
+// its element kind: the JSR223 Sampler's sample fails naming the pattern.
+func TestScriptRegexOverBudgetFailsTheSample(t *testing.T) {
+	groovy := func(class, name, src string) el {
+		return el{tag: class, gui: "TestBeanGUI", name: name,
+			props: sp("scriptLanguage", "groovy") + sp("parameters", "") + sp("filename", "") + sp("cacheKey", "true") + sp("script", src)}
+	}
+	plan := planXML(tg("g", 1, 0, "1", "",
+		groovy("JSR223Sampler", "runaway", `def s = "a" * 26 + "b"; s ==~ /(a+)+$/ ? "match" : "no match"`),
+		groovy("JSR223Sampler", "quick", `("a" * 8) ==~ /(a+)+$/ ? "match" : "no match"`),
+	))
+	_, out := run(t, plan, map[string]string{"gometer.regex_match_timeout_ms": "40"})
+	res := out.all()
+	if len(res) != 2 {
+		t.Fatalf("%d samples", len(res))
+	}
+	if r := res[0]; r.Success || !strings.Contains(r.ResponseMessage, "java.lang.RuntimeException") ||
+		!strings.Contains(r.ResponseMessage, "(a+)+$") || !strings.Contains(r.ResponseMessage, "40ms") {
+		t.Errorf("runaway: success %v, message %q", r.Success, r.ResponseMessage)
+	}
+	if r := res[1]; !r.Success || string(r.Body) != "match" {
+		t.Errorf("quick: success %v, body %q (%s)", r.Success, r.Body, r.ResponseMessage)
+	}
+}

@@ -173,5 +173,6 @@ func (c *Context) scriptEnv() *script.Env {
 	e.SamplerName = c.SamplerName
 	e.Prev = c.LastResult
 	e.Log = c.Log
+	e.RegexTimeout = c.shared().RegexTimeout
 	return e
 }

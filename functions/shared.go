@@ -3,6 +3,7 @@ package functions
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Shared holds state that stateful functions keep for the whole run and all
@@ -26,6 +27,10 @@ type Shared struct {
 	// MaxDataFile is the largest file the file functions read (bytes; 0:
 	// datafile.DefaultMax). Set it before the run.
 	MaxDataFile int64
+	// RegexTimeout is the budget of one backtracking regex match inside
+	// script functions (0: jregex's default; < 0: none). Set it before the
+	// run.
+	RegexTimeout time.Duration
 
 	hostName, hostIP string // __machineName, __machineIP (under mu)
 }

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/gometer/gometer/sample"
+	"github.com/gometer/gometer/script/java"
 )
 
 // VarStore is a virtual user's variables (functions.Vars): strings, plus
@@ -63,6 +65,9 @@ type Env struct {
 	Log     func(level, msg string)
 	Out     io.Writer
 	Control Control
+	// RegexTimeout is the budget of one backtracking regex match in a
+	// script (0: the default; < 0: none), as for extractors.
+	RegexTimeout time.Duration
 
 	vars   Vars
 	props  Props
@@ -100,6 +105,16 @@ func (e *Env) Bind(globals map[string]any, label, fileName, parameters string) {
 	globals["OUT"] = &e.out
 	globals["sampler"] = e.Sampler()
 	globals["prev"] = e.PrevResult()
+	e.bindRegexTimeout(globals)
+}
+
+// bindRegexTimeout passes the regex budget to the interpreter.
+func (e *Env) bindRegexTimeout(globals map[string]any) {
+	if e.RegexTimeout != 0 {
+		globals[java.RegexTimeoutBinding] = e.RegexTimeout
+	} else {
+		delete(globals, java.RegexTimeoutBinding)
+	}
 }
 
 // BindFunction fills globals for the __groovy/__BeanShell/__javaScript
@@ -116,6 +131,7 @@ func (e *Env) BindFunction(globals map[string]any, name string) {
 	globals["threadName"] = e.ThreadName
 	globals["sampler"] = e.Sampler()
 	globals["prev"] = e.PrevResult()
+	e.bindRegexTimeout(globals)
 }
 
 // PrevResult is `prev`: the previous sample, nil before the first.

@@ -367,7 +367,12 @@ type Cache struct {
 	// compiled here; set it before use.
 	MatchTimeout time.Duration
 	mu           sync.Mutex
-	m            map[string]cacheEntry
+	m            map[cacheKey]cacheEntry
+}
+
+type cacheKey struct {
+	pattern string
+	timeout time.Duration
 }
 
 type cacheEntry struct {
@@ -379,21 +384,29 @@ const cacheMax = 256
 
 // Get returns the compiled pattern, compiling it on first use.
 func (c *Cache) Get(pattern string) (*Regex, error) {
+	return c.GetWith(pattern, c.MatchTimeout)
+}
+
+// GetWith is Get for a pattern whose matches have the budget d (0: the
+// default; < 0: none); the same pattern with another budget is another
+// entry.
+func (c *Cache) GetWith(pattern string, d time.Duration) (*Regex, error) {
+	k := cacheKey{pattern, d}
 	c.mu.Lock()
-	e, ok := c.m[pattern]
+	e, ok := c.m[k]
 	c.mu.Unlock()
 	if ok {
 		return e.re, e.err
 	}
 	re, err := Compile(pattern)
-	if err == nil && c.MatchTimeout != 0 {
-		re.SetMatchTimeout(c.MatchTimeout)
+	if err == nil && d != 0 {
+		re.SetMatchTimeout(d)
 	}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= cacheMax {
-		c.m = make(map[string]cacheEntry)
+		c.m = make(map[cacheKey]cacheEntry)
 	}
-	c.m[pattern] = cacheEntry{re, err}
+	c.m[k] = cacheEntry{re, err}
 	c.mu.Unlock()
 	return re, err
 }
@@ -423,10 +436,22 @@ func literalEscapes(p string) string {
 
 // FindAllIndex returns up to n successive non-overlapping matches in s (all
 // of them when n < 0) as byte offsets: pairs of start and end for group 0
-// and each capturing group, -1 for a group that did not take part.
+// and each capturing group, -1 for a group that did not take part. Those
+// found before a match ran out of budget are returned (FindAllIndexErr
+// tells it apart).
 func (r *Regex) FindAllIndex(s string, n int) [][]int {
-	if r.re != nil {
-		return r.re.FindAllStringSubmatchIndex(s, n)
+	out, _ := r.FindAllIndexErr(s, n)
+	return out
+}
+
+// FindAllIndexErr is FindAllIndex; the error is a *TimeoutError when a
+// match ran out of budget.
+func (r *Regex) FindAllIndexErr(s string, n int) ([][]int, error) {
+	if r.re != nil || n == 0 {
+		if n == 0 {
+			return nil, nil
+		}
+		return r.re.FindAllStringSubmatchIndex(s, n), nil
 	}
 	var out [][]int
 	var byteAt []int // rune index → byte offset, built on first use
@@ -441,7 +466,7 @@ func (r *Regex) FindAllIndex(s string, n int) [][]int {
 		return byteAt[ri]
 	}
 	m, err := r.bt.FindStringMatch(s)
-	for m != nil && err == nil && (n < 0 || len(out) < n) {
+	for m != nil && err == nil {
 		groups := m.Groups()
 		idx := make([]int, 2*len(groups))
 		for i := range groups {
@@ -453,7 +478,10 @@ func (r *Regex) FindAllIndex(s string, n int) [][]int {
 			idx[2*i], idx[2*i+1] = conv(g.Index), conv(g.Index+g.Length)
 		}
 		out = append(out, idx)
+		if n >= 0 && len(out) >= n {
+			break
+		}
 		m, err = r.bt.FindNextMatch(m)
 	}
-	return out
+	return out, r.timeoutErr(err)
 }

@@ -722,7 +722,7 @@ func (r *runner) isCase(cv, x any) (bool, error) {
 		if x == nil {
 			return false, nil
 		}
-		return c.re.Matches(r.toStr(x)), nil
+		return matches(c.re, r.toStr(x))
 	case string:
 		if ch, ok := x.(Char); ok {
 			return c == formatValue(ch, true), nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 )
 
 type runner struct {
@@ -14,6 +15,8 @@ type runner struct {
 	ret     any
 	steps   uint32
 	depth   int
+	// reTimeout is the regex budget from RegexTimeoutBinding (0: default).
+	reTimeout time.Duration
 }
 
 // ctlSig carries break and continue out of nested statements.

@@ -11,11 +11,39 @@ import (
 // choice (RE2 when equivalent, else a backtracking engine), memoised per
 // program.
 func (r *runner) regex(p string) (*jregex.Regex, error) {
-	re, err := r.prog.re.Get(p)
+	var re *jregex.Regex
+	var err error
+	if r.reTimeout == 0 || r.reTimeout == jregex.DefaultMatchTimeout {
+		re, err = r.prog.re.Get(p)
+	} else {
+		re, err = r.prog.reMore.GetWith(p, r.reTimeout)
+	}
 	if err != nil {
 		return nil, newExc("java.util.regex.PatternSyntaxException", err.Error())
 	}
 	return re, nil
+}
+
+// regexErr turns a match that ran out of its budget (see
+// jregex.PropMatchTimeout) into an exception the script sees: Java would
+// keep backtracking for minutes, gometer stops the match and says why.
+func regexErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return newExc("java.lang.RuntimeException", err.Error())
+}
+
+// findAll is re.FindAllIndex with the budget as an exception.
+func findAll(re *jregex.Regex, s string, n int) ([][]int, error) {
+	idx, err := re.FindAllIndexErr(s, n)
+	return idx, regexErr(err)
+}
+
+// matches is re.Matches with the budget as an exception.
+func matches(re *jregex.Regex, s string) (bool, error) {
+	ok, err := re.MatchesErr(s)
+	return ok, regexErr(err)
 }
 
 // pattern is a java.util.regex.Pattern.
@@ -54,7 +82,8 @@ func (p *pattern) invoke(r *runner, name string, args []any) (any, bool, error) 
 	switch name {
 	case "matcher":
 		if len(args) == 1 {
-			return newMatcher(p.re, r.toStr(args[0])), true, nil
+			m, err := newMatcher(p.re, r.toStr(args[0]))
+			return m, true, err
 		}
 	case "pattern", "toString":
 		return p.src, true, nil
@@ -73,34 +102,34 @@ func (p *pattern) invoke(r *runner, name string, args []any) (any, bool, error) 
 	case "flags":
 		return p.flags, true, nil
 	case "isCase":
-		return p.re.Matches(r.toStr(args[0])), true, nil
+		ok, err := matches(p.re, r.toStr(args[0]))
+		return ok, true, err
 	}
 	return nil, false, nil
 }
 
-// matcher is a java.util.regex.Matcher (also Groovy's =~ result).
+// matcher is a java.util.regex.Matcher (also Groovy's =~ result). Its
+// matches are found when it is made (or reset), so a match out of budget
+// is an exception there rather than a silent "no match" later.
 type matcher struct {
 	re      *jregex.Regex
 	s       string
-	matches [][]int // computed lazily
-	done    bool
+	matches [][]int
 	cur     int // index of the current match, -1 before find()
 	pos     int // next find() position in matches
 }
 
-func newMatcher(re *jregex.Regex, s string) *matcher {
-	return &matcher{re: re, s: s, cur: -1}
+func newMatcher(re *jregex.Regex, s string) (*matcher, error) {
+	all, err := findAll(re, s, -1)
+	if err != nil {
+		return nil, err
+	}
+	return &matcher{re: re, s: s, cur: -1, matches: all}, nil
 }
 
 func (m *matcher) javaClass() string { return "java.util.regex.Matcher" }
 
-func (m *matcher) all() [][]int {
-	if !m.done {
-		m.matches = m.re.FindAllIndex(m.s, -1)
-		m.done = true
-	}
-	return m.matches
-}
+func (m *matcher) all() [][]int { return m.matches }
 
 // find is Matcher.find(): advance to the next match.
 func (m *matcher) find() bool {
@@ -172,17 +201,16 @@ func (m *matcher) invoke(r *runner, name string, args []any) (any, bool, error) 
 		}
 		return m.find(), true, nil
 	case "matches":
-		ok := m.re.Matches(m.s)
+		ok, err := matches(m.re, m.s)
 		if ok {
-			whole := m.re.FindAllIndex(m.s, -1)
 			m.cur = -1
-			for i, idx := range whole {
+			for i, idx := range m.matches {
 				if idx[0] == 0 && idx[1] == len(m.s) {
-					m.matches, m.done, m.cur, m.pos = whole, true, i, i+1
+					m.cur, m.pos = i, i+1
 				}
 			}
 		}
-		return ok, true, nil
+		return ok, true, err
 	case "lookingAt":
 		all := m.all()
 		if len(all) > 0 && all[0][0] == 0 {
@@ -222,7 +250,12 @@ func (m *matcher) invoke(r *runner, name string, args []any) (any, bool, error) 
 	case "reset":
 		m.cur, m.pos = -1, 0
 		if len(args) == 1 {
-			m.s, m.done, m.matches = r.toStr(args[0]), false, nil
+			s := r.toStr(args[0])
+			all, err := findAll(m.re, s, -1)
+			if err != nil {
+				return nil, true, err
+			}
+			m.s, m.matches = s, all
 		}
 		return m, true, nil
 	case "replaceAll", "replaceFirst":
@@ -264,9 +297,9 @@ func replaceRegex(re *jregex.Regex, s, repl string, first bool) (string, error) 
 	if first {
 		n = 1
 	}
-	all := re.FindAllIndex(s, n)
-	if len(all) == 0 {
-		return s, nil
+	all, err := findAll(re, s, n)
+	if err != nil || len(all) == 0 {
+		return s, err
 	}
 	var b strings.Builder
 	last := 0
@@ -323,10 +356,14 @@ func (r *runner) replaceClosure(re *jregex.Regex, s string, c *Closure, first bo
 	if first {
 		n = 1
 	}
-	m := newMatcher(re, s)
+	m := &matcher{re: re, s: s}
+	all, err := findAll(re, s, n)
+	if err != nil {
+		return "", err
+	}
 	var b strings.Builder
 	last := 0
-	for _, idx := range re.FindAllIndex(s, n) {
+	for _, idx := range all {
 		b.WriteString(s[last:idx[0]])
 		g, _ := m.groupsOf(r, idx)
 		v, err := r.callClosure(c, []any{g})
@@ -363,7 +400,7 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				return re.Matches(r.toStr(args[1])), nil
+				return matches(re, r.toStr(args[1]))
 			},
 			"quote": func(r *runner, args []any) (any, error) {
 				s := r.toStr(args[0])

@@ -248,7 +248,8 @@ func (r *runner) stringMethod(s string, name string, args []any) (any, bool, err
 			if err != nil {
 				return nil, true, err
 			}
-			return re.Matches(s), true, nil
+			ok, err := matches(re, s)
+			return ok, true, err
 		}
 	case "split":
 		if n >= 1 {
@@ -486,12 +487,12 @@ func (r *runner) groovyStringMethod(s string, name string, args []any) (any, boo
 			if err != nil {
 				return nil, true, err
 			}
-			idx := re.FindAllIndex(s, 1)
-			if len(idx) == 0 {
-				return nil, true, nil
+			idx, err := findAll(re, s, 1)
+			if err != nil || len(idx) == 0 {
+				return nil, true, err
 			}
 			if n == 2 {
-				m := newMatcher(re, s)
+				m := &matcher{re: re, s: s}
 				g, _ := m.groupsOf(r, idx[0])
 				v, err := r.call(args[1], g)
 				return v, true, err
@@ -505,8 +506,12 @@ func (r *runner) groovyStringMethod(s string, name string, args []any) (any, boo
 				return nil, true, err
 			}
 			out := &List{}
-			m := newMatcher(re, s)
-			for _, idx := range re.FindAllIndex(s, -1) {
+			m := &matcher{re: re, s: s}
+			all, err := findAll(re, s, -1)
+			if err != nil {
+				return nil, true, err
+			}
+			for _, idx := range all {
 				if n == 2 {
 					g, _ := m.groupsOf(r, idx)
 					v, err := r.call(args[1], g)
@@ -618,7 +623,9 @@ func (r *runner) split(s, pat string, limit int) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		idx = re.FindAllIndex(s, -1)
+		if idx, err = findAll(re, s, -1); err != nil {
+			return nil, err
+		}
 	}
 	var out []string
 	last := 0

@@ -106,13 +106,13 @@ func (r *runner) binop(op string, a, b any) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return newMatcher(re, r.toStr(a)), nil
+		return newMatcher(re, r.toStr(a))
 	case "==~":
 		re, err := r.regex(r.toStr(b))
 		if err != nil {
 			return nil, err
 		}
-		return re.Matches(r.toStr(a)), nil
+		return matches(re, r.toStr(a))
 	case "in":
 		return r.isCase(b, a)
 	}

@@ -19,6 +19,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gometer/gometer/extractor/jregex"
 )
@@ -105,8 +106,15 @@ type Program struct {
 	// BaseDir resolves relative file paths (java.io.File and friends); the
 	// binding "__basedir" overrides it per call.
 	BaseDir string
-	re      jregex.Cache
+	re      jregex.Cache // patterns with the default budget
+	reMore  jregex.Cache // patterns with another budget (RegexTimeoutBinding)
 }
+
+// RegexTimeoutBinding is the binding (a time.Duration) that sets the
+// budget of one backtracking regex match: the run's
+// gometer.regex_match_timeout_ms, as extractors have. Absent: jregex's
+// default; negative: none.
+const RegexTimeoutBinding = "__regex_timeout"
 
 // Name is the name given to Compile.
 func (p *Program) Name() string { return p.name }
@@ -195,6 +203,9 @@ func (p *Program) Run(ctx context.Context, globals map[string]any) (result any, 
 		globals = map[string]any{}
 	}
 	r := &runner{ctx: ctx, prog: p, globals: globals, groovy: p.d == Groovy}
+	if d, ok := globals[RegexTimeoutBinding].(time.Duration); ok {
+		r.reTimeout = d
+	}
 	defer func() {
 		if rec := recover(); rec != nil {
 			result = nil
