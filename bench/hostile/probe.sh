@@ -36,6 +36,10 @@ sed "s#no-such-accounts.csv#/dev/zero#" "$bad/csv-missing.jmx" >"$work/csv-dev-z
 sed "s#no-such-accounts.csv#$work/fifo.csv#" "$bad/csv-missing.jmx" >"$work/csv-fifo.jmx"
 head -c 3000000 /dev/zero | tr '\0' 'x' >"$work/big.csv"
 sed "s#no-such-accounts.csv#$work/big.csv#" "$bad/csv-missing.jmx" >"$work/csv-big.jmx"
+# larger than the memory cap: streamed, never held whole
+yes 'account,password' | head -c $(((mem + 100) << 20)) >"$work/huge.csv"
+sed "s#no-such-accounts.csv#$work/huge.csv#" "$bad/csv-missing.jmx" >"$work/csv-huge.jmx"
+head -c $(((mem / 2) << 20)) /dev/zero >"$work/upload.bin"
 
 pass=0 fail=0
 # probe NAME WANT_EXIT PLAN [ARGS...]
@@ -89,6 +93,8 @@ done
 probe "csv=/dev/zero" 1 "$work/csv-dev-zero.jmx"
 probe "csv=fifo" 1 "$work/csv-fifo.jmx"
 probe "csv=3MB, limit 1MB" 1 "$work/csv-big.jmx" -Jgometer.max_data_file_mb=1
+probe "csv larger than the cap, streamed" 0 "$work/csv-huge.jmx"
+probe "4 users upload a file of half the cap" 0 bench/hostile/uploads.jmx -Jupload="$work/upload.bin"
 probe "module-bomb (10^6 copies)" 1 bench/hostile/module-bomb.jmx
 probe "runaway-regex" 0 bench/hostile/runaway-regex.jmx
 probe "runaway-jsonpath-regex" 0 bench/hostile/runaway-jsonpath.jmx

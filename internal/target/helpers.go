@@ -49,6 +49,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/ws/push", s.wsPush)
 	mux.HandleFunc("/ws/slowclose", s.wsSlowClose)
 	mux.HandleFunc("/echo/", s.echo)
+	mux.HandleFunc("/sink", s.sink)
 	mux.HandleFunc("/status/{code}", s.status)
 	mux.HandleFunc("/redirect/{n}", s.redirect)
 	mux.HandleFunc("/redirect-to", s.redirectTo)
@@ -144,6 +145,18 @@ Faults: /fault/reset, /fault/hang, /fault/drip?bytes=&ms=, /fault/big?mb=, /faul
 // echo answers with what it received: method, path, raw query, parsed
 // arguments, headers (repeated values joined with ", "), host, body and, for
 // form bodies, the parsed form.
+// sink reads the whole request body, whatever its size, and answers with
+// the number of bytes read (uploads of any size).
+func (s *Server) sink(w http.ResponseWriter, r *http.Request) {
+	n, err := io.Copy(io.Discard, r.Body)
+	if err != nil {
+		abandon(w)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain")
+	fmt.Fprintf(w, "%d\n", n)
+}
+
 func (s *Server) echo(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxEchoBody+1))
 	if err != nil {
