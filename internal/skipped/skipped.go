@@ -5,19 +5,21 @@
 // under -v.
 //
 // `go test` shows a passing package's output only with -v, so the summary is
-// written to the go command's own standard error (Linux: /proc/<ppid>/fd/2)
-// when that is a terminal or a pipe (CI logs, `go test ./... | tee`), else
-// to the test binary's (shown with -v or on failure).
+// written to the go command's own standard error (see summaryWriter), and a
+// package that skipped something is not cached by go test: a cached replay
+// would print "ok" without the summary.
 package skipped
 
 import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // RequireEnv is the variable CI sets: what CI installs must then be there,
@@ -43,6 +45,7 @@ func Need(t testing.TB, what, reason string) {
 	if providedByCI[what] && os.Getenv(RequireEnv) == "1" {
 		t.Fatalf("needs %s, which %s=1 requires: %s", what, RequireEnv, reason)
 	}
+	markUncacheable(pkgMarker)
 	counts.Lock()
 	counts.n[what]++
 	counts.reason[what] = reason
@@ -73,8 +76,12 @@ func Summary(pkg string) string {
 //
 //	func TestMain(m *testing.M) { os.Exit(skipped.Main(m, "report")) }
 func Main(m *testing.M, pkg string) int {
+	pkgMarker = markerPath()
 	code := m.Run()
 	if line := Summary(pkg); line != "" {
+		if pkgMarker != "" {
+			touch(pkgMarker)
+		}
 		w, closeW := summaryWriter()
 		fmt.Fprintln(w, line)
 		closeW()
@@ -82,20 +89,55 @@ func Main(m *testing.M, pkg string) int {
 	return code
 }
 
-// summaryWriter is the go command's standard error when reachable.
+// pkgMarker is the file a skipping test opens so that go test's cache sees a
+// just-modified input and does not store the result: go refuses to cache a
+// run whose opened files changed within the last two seconds, and rechecks
+// only files inside the module, so the marker lives in the package's
+// directory (the test's working directory; the name is in .gitignore and,
+// starting with a dot, ignored by the go tool). Set once by Main before any
+// test runs.
+var pkgMarker string
+
+// markerName is the marker's file name in the package directory.
+const markerName = ".gometer-skipped"
+
+func markerPath() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(wd, markerName)
+}
+
+// markUncacheable opens the marker so go test's log of opened files names it.
+func markUncacheable(path string) {
+	if path == "" {
+		return
+	}
+	if f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+		f.Close()
+	}
+}
+
+// touch makes the marker just modified when the test binary exits.
+func touch(path string) {
+	now := time.Now()
+	if err := os.Chtimes(path, now, now); err != nil {
+		markUncacheable(path)
+	}
+}
+
+// summaryWriter is the go command's standard error when reachable, else its
+// standard output, else the test binary's standard error (shown by go test
+// only with -v or on failure).
 func summaryWriter() (io.Writer, func()) {
 	if testing.Verbose() {
 		return os.Stdout, func() {}
 	}
-	path := fmt.Sprintf("/proc/%d/fd/2", os.Getppid())
-	// A terminal or a pipe only: on a regular file the go command's next
-	// write, at its own offset, would overwrite the line.
-	if fi, err := os.Stat(path); err != nil || fi.Mode().IsRegular() {
-		return os.Stderr, func() {}
+	for _, fd := range []int{2, 1} {
+		if f := parentFD(fd); f != nil {
+			return f, func() { f.Close() }
+		}
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
-	if err != nil {
-		return os.Stderr, func() {}
-	}
-	return f, func() { f.Close() }
+	return os.Stderr, func() {}
 }
