@@ -8,13 +8,17 @@ import (
 	"github.com/gometer/gometer/sample"
 )
 
-// Tracer sees what users do in detail, for `gometer debug`: the timers'
-// pauses, each sample as taken, and the variables post-processors set.
-// Normal runs have none; with one, timers and post-processors are wrapped at
-// compile time, so a run without a tracer pays nothing.
+// Tracer sees what users do in detail, for `gometer debug` and `run
+// --trace`: the timers' pauses, each sample as taken, and the variables
+// post-processors set. Normal runs have none; with one, timers and
+// post-processors are wrapped at compile time, so a run without a tracer
+// pays nothing.
 type Tracer interface {
-	// Timer reports one timer's pause before the next sample.
-	Timer(element string, d time.Duration)
+	// Active is false once the tracer wants nothing more (it traced its
+	// first N samples): the wrappers then skip their own work.
+	Active() bool
+	// Timer reports one timer's pause before thread's next sample.
+	Timer(thread, element string, d time.Duration)
 	// Sampled reports a sample right after it was taken, before its
 	// post-processors and assertions run.
 	Sampled(r *sample.Result)
@@ -32,7 +36,9 @@ type tracedTimer struct {
 
 func (t tracedTimer) delay(u *vuser) time.Duration {
 	d := t.timer.delay(u)
-	t.tr.Timer(t.name, d)
+	if t.tr.Active() {
+		t.tr.Timer(u.name, t.name, d)
+	}
 	return d
 }
 
@@ -52,6 +58,10 @@ type tracedPost struct {
 }
 
 func (p tracedPost) process(u *vuser, r *sample.Result) {
+	if !p.tr.Active() {
+		p.postProcessor.process(u, r)
+		return
+	}
 	before := map[string]string{}
 	for _, n := range u.vars.Names() {
 		before[n], _ = u.vars.Get(n)

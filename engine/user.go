@@ -297,7 +297,7 @@ func (s *samplerNode) sample(u *vuser) flow {
 		return u.afterSample(r, flowNext)
 	}
 	u.fillThreadInfo(r)
-	if tr := u.t.opts.Trace; tr != nil {
+	if tr := u.t.opts.Trace; tr != nil && tr.Active() {
 		tr.Sampled(r)
 	}
 	if u.t.scriptsInPlan {

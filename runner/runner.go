@@ -65,6 +65,9 @@ type Config struct {
 	// than slow the test (Prometheus, the console): each gets a bounded
 	// queue (gometer.output.queue_size) that drops the oldest when full.
 	Live []output.Output
+	// Trace, when set, is the engine's tracer (`run --trace N`); it is
+	// usually also one of Outputs, where it gets the samples it prints.
+	Trace engine.Tracer
 
 	// Stdout receives JMeter's console lines and the end summary; Stderr
 	// gometer's warnings. Log receives the run's log messages.
@@ -230,6 +233,7 @@ func New(cfg Config) (*Runner, error) {
 		Shards:          cfg.Shards,
 		StartAt:         cfg.StartAt,
 		Log:             cfg.Log,
+		Trace:           cfg.Trace,
 	})
 	if err != nil {
 		r.release()

@@ -11,6 +11,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -95,7 +96,8 @@ type Options struct {
 	// shown (0: 2048).
 	BodyLimit int
 	// MaxSamples stops recording after that many samples (0: no limit);
-	// OnLimit is then called once, to stop the run.
+	// OnLimit, when set, is then called once (debug stops the run there;
+	// `run --trace N` goes on untraced).
 	MaxSamples int
 	OnLimit    func()
 	// JSON prints one JSON object per sample (JSON Lines) instead of text.
@@ -109,8 +111,10 @@ type Recorder struct {
 	w    io.Writer
 	opts Options
 
+	done atomic.Bool // MaxSamples reached: the engine's wrappers stand down
+
 	mu      sync.Mutex
-	pending []Pause                      // timers since the last sample
+	pending map[string][]Pause           // per thread, timers since its last sample
 	extra   map[*sample.Result]*annotate // per sample, until delivered
 	n       int
 	failed  int
@@ -127,21 +131,24 @@ func New(w io.Writer, opts Options) *Recorder {
 	if opts.BodyLimit <= 0 {
 		opts.BodyLimit = 2048
 	}
-	return &Recorder{w: w, opts: opts, extra: map[*sample.Result]*annotate{}}
+	return &Recorder{w: w, opts: opts, pending: map[string][]Pause{}, extra: map[*sample.Result]*annotate{}}
 }
 
+// Active implements engine.Tracer: false once MaxSamples were shown.
+func (t *Recorder) Active() bool { return !t.done.Load() }
+
 // Timer implements engine.Tracer.
-func (t *Recorder) Timer(element string, d time.Duration) {
+func (t *Recorder) Timer(thread, element string, d time.Duration) {
 	t.mu.Lock()
-	t.pending = append(t.pending, Pause{element, d.Milliseconds()})
+	t.pending[thread] = append(t.pending[thread], Pause{element, d.Milliseconds()})
 	t.mu.Unlock()
 }
 
-// Sampled implements engine.Tracer: the timers so far belong to r.
+// Sampled implements engine.Tracer: the thread's timers so far belong to r.
 func (t *Recorder) Sampled(r *sample.Result) {
 	t.mu.Lock()
-	t.extra[r] = &annotate{timers: t.pending}
-	t.pending = nil
+	t.extra[r] = &annotate{timers: t.pending[r.ThreadName]}
+	delete(t.pending, r.ThreadName)
 	t.mu.Unlock()
 }
 
@@ -167,6 +174,9 @@ func (t *Recorder) Needs() output.Needs {
 
 // Add implements output.Output: the sample is printed at once.
 func (t *Recorder) Add(r *sample.Result) {
+	if t.done.Load() {
+		return
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	a := t.extra[r]
@@ -191,8 +201,13 @@ func (t *Recorder) Add(r *sample.Result) {
 	if err != nil && t.err == nil {
 		t.err = err
 	}
-	if t.opts.MaxSamples > 0 && t.n == t.opts.MaxSamples && t.opts.OnLimit != nil {
-		t.opts.OnLimit()
+	if t.opts.MaxSamples > 0 && t.n == t.opts.MaxSamples {
+		t.done.Store(true)
+		clear(t.extra)
+		clear(t.pending)
+		if t.opts.OnLimit != nil {
+			t.opts.OnLimit()
+		}
 	}
 }
 

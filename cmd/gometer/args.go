@@ -55,11 +55,13 @@ type propArg struct {
 // proxyFlags are JMeter's -H -P -N -u -a -E.
 type proxyFlags struct{ host, port, nonProxy, user, pass, scheme string }
 
-// debugFlags are `gometer debug`'s.
+// debugFlags are `gometer debug`'s, and `run --trace`'s.
 type debugFlags struct {
-	json      bool // --json: JSON Lines
-	samples   int  // --samples N: only the first N samples
-	bodyLimit int  // --body-limit N: bytes of each body shown
+	json      bool   // --json: JSON Lines
+	samples   int    // --samples N: only the first N samples
+	bodyLimit int    // --body-limit N: bytes of each body shown
+	trace     int    // run --trace N: trace the run's first N samples
+	traceFile string // run --trace-file F: the trace goes there, not to stderr
 }
 
 type compareFlags struct {
@@ -207,7 +209,9 @@ func parseArgs(args []string) (*options, error) {
 				o.compare.maxThroughputDrop, err = get()
 			case "json":
 				o.debug.json = true
-			case "samples", "body-limit":
+			case "trace-file":
+				o.debug.traceFile, err = get()
+			case "samples", "body-limit", "trace":
 				var v string
 				if v, err = get(); err == nil {
 					n, perr := strconv.Atoi(v)
@@ -215,6 +219,8 @@ func parseArgs(args []string) (*options, error) {
 						err = usagef("--%s %q: want a positive number", name, v)
 					} else if name == "samples" {
 						o.debug.samples = n
+					} else if name == "trace" {
+						o.debug.trace = n
 					} else {
 						o.debug.bodyLimit = n
 					}

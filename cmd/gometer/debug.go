@@ -32,7 +32,7 @@ func cmdDebug(o *options, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	rec := trace.New(stdout, trace.Options{JSON: o.debug.json, MaxSamples: o.debug.samples, BodyLimit: o.debug.bodyLimit, OnLimit: cancel})
+	rec := newTracer(o, stdout, o.debug.samples, cancel)
 	logger, closeLog, err := openLog(o, stderr, "")
 	if err != nil {
 		fmt.Fprintf(stderr, "gometer: %v\n", err)
@@ -77,6 +77,12 @@ func cmdDebug(o *options, stdout, stderr io.Writer) int {
 	shown, failed := rec.Counts()
 	fmt.Fprintf(stderr, "gometer: debug: %d sample(s), %d failed\n", shown, failed)
 	return exitOK
+}
+
+// newTracer is the per-sample printer of `debug` and `run --trace`, showing
+// at most max samples (0: all) and calling onLimit, when set, after them.
+func newTracer(o *options, w io.Writer, max int, onLimit func()) *trace.Recorder {
+	return trace.New(w, trace.Options{JSON: o.debug.json, MaxSamples: max, BodyLimit: o.debug.bodyLimit, OnLimit: onLimit})
 }
 
 // oneUserOneIteration rewrites every thread group of the plan to one user,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -92,5 +93,87 @@ func TestDebugJSONAndSampleLimit(t *testing.T) {
 		s.Response.Code != "200" || s.Response.Body != `{"tok` || !s.Response.Truncated ||
 		len(s.Variables) == 0 || s.Variables[0] != (trace.Variable{Element: "Get token", Name: "token", Value: "T-123"}) {
 		t.Errorf("step %+v", s)
+	}
+}
+
+// `run --trace N` shows a normal run's first N samples as debug does, each
+// with its own user's timers, while the run goes on to its end.
+func TestRunTraceShowsFirstSamples(t *testing.T) {
+	rec := debugTarget(t)
+	dir := t.TempDir()
+	res := runGometer(t, dir, 120*time.Second, "run", repoFile("testdata", "debug", "login.jmx"), "-Jport="+rec.port(),
+		"-l", "r.jtl", "--quiet", "--trace", "30", "--trace-file", "trace.txt")
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if _, rows := readJTL(t, dir+"/r.jtl"); len(rows) != 2000 {
+		t.Errorf("the run wrote %d samples, want 2000 (20 users x 50 loops x 2): --trace must not stop it", len(rows))
+	}
+	b, err := os.ReadFile(dir + "/trace.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	steps := strings.Split(text, "── #")[1:]
+	if len(steps) != 30 {
+		t.Fatalf("trace holds %d samples, want 30:\n%s", len(steps), text)
+	}
+	baskets := 0
+	seen := map[string]bool{} // users whose first Login was shown
+	for _, s := range steps {
+		head, _, _ := strings.Cut(s, "\n")
+		user := head[strings.LastIndex(head, " — ")+len(" — "):]
+		timers := strings.Count(s, "   timer   ")
+		switch {
+		case strings.Contains(s, " Login — "):
+			// a variable shows where it changes: the user's first login
+			if first := !seen[user]; first != strings.Contains(s, "   var     token = \"T-123\" (Get token)") {
+				t.Errorf("first login of %s: %v, yet the extracted variable shown: %v:\n%s", user, first, !first, s)
+			}
+			seen[user] = true
+			if timers != 0 {
+				t.Errorf("a Login sample shows %d timer(s), want none (Think is Basket's):\n%s", timers, s)
+			}
+		case strings.Contains(s, " Basket — "):
+			baskets++
+			if timers != 1 || !strings.Contains(s, "   timer   Think: 25 ms\n") {
+				t.Errorf("a Basket sample shows %d timer(s), want its own user's Think only:\n%s", timers, s)
+			}
+			if !strings.Contains(s, "   assert  Basket has items: FAILED") {
+				t.Errorf("a Basket sample without its assertion:\n%s", s)
+			}
+		default:
+			t.Errorf("unexpected sample:\n%s", s)
+		}
+	}
+	if baskets == 0 {
+		t.Errorf("no Basket sample among the first 30:\n%s", text)
+	}
+	if strings.Contains(res.stderr, "── #") {
+		t.Errorf("--trace-file given, yet the trace went to stderr")
+	}
+
+	// Without --trace-file the trace goes to stderr; --json makes it JSON Lines.
+	res = runGometer(t, dir, 120*time.Second, "run", repoFile("testdata", "debug", "login.jmx"), "-Jport="+rec.port(),
+		"--quiet", "--trace", "2", "--json")
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	n := 0
+	for _, line := range strings.Split(res.stderr, "\n") {
+		if !strings.HasPrefix(line, "{") {
+			continue
+		}
+		var s trace.Step
+		if err := json.Unmarshal([]byte(line), &s); err != nil {
+			t.Fatalf("not a JSON step: %v\n%s", err, line)
+		}
+		if s.Label != "Login" && s.Label != "Basket" || s.Response.Code != "200" {
+			t.Errorf("step %+v", s)
+		}
+		n++
+	}
+	if n != 2 {
+		t.Errorf("stderr holds %d JSON steps, want 2:\n%s", n, res.stderr)
 	}
 }

@@ -139,6 +139,8 @@ gometer flags:
   --monitor spec     sample a server during the run, beside the JTL (<jtl>.monitor.jsonl):
                      postgres://user@host:port/db, redis://host:port, host, process:PID;
                      ?interval=5s (default), &top=10 (statements kept per reading); repeatable
+  --trace N          (run) print the run's first N samples in full, as debug does (to stderr;
+                     --trace-file F writes them to F; --json for JSON Lines; --body-limit bytes)
   --wait-for-shards N  (report) wait until N shards have written their run records
   --wait-timeout d   (report) how long to wait for them (default 1h)
 

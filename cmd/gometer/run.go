@@ -22,6 +22,7 @@ import (
 	"github.com/gometer/gometer/output/prometheus"
 	"github.com/gometer/gometer/report"
 	"github.com/gometer/gometer/runner"
+	"github.com/gometer/gometer/trace"
 	"golang.org/x/term"
 )
 
@@ -131,6 +132,21 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		fmt.Fprintf(stderr, "gometer: %v\n", err)
 		return exitUsage, ""
 	}
+	var tracer *trace.Recorder
+	if o.debug.trace > 0 {
+		w := stderr
+		if o.debug.traceFile != "" {
+			f, err := os.Create(o.debug.traceFile)
+			if err != nil {
+				return fail("--trace-file: %v", err)
+			}
+			defer f.Close()
+			w = f
+		}
+		// The run goes on once the first N samples are shown.
+		tracer = newTracer(o, w, o.debug.trace, nil)
+		monitors = append(monitors, tracer)
+	}
 	r, err := runner.New(runner.Config{
 		PlanPath:        o.plan,
 		Props:           props,
@@ -150,6 +166,7 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		Stderr:          stderr,
 		Log:             logFunc(logger.With(categoryKey, "gometer.engine")),
 		Ready:           ready,
+		Trace:           traceOrNil(tracer),
 	})
 	if err != nil {
 		var probs engine.Problems
@@ -252,6 +269,14 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		code = exitFailed
 	}
 	return code, reportPath
+}
+
+// traceOrNil keeps a nil *trace.Recorder a nil engine.Tracer.
+func traceOrNil(t *trace.Recorder) engine.Tracer {
+	if t == nil {
+		return nil
+	}
+	return t
 }
 
 // thresholdVerdict is the report's verdict line for --fail-on results.
