@@ -69,6 +69,7 @@ func Compile(plan *jmx.Plan, opts Options) (*Test, error) {
 		opts.Shared = functions.NewShared()
 	}
 	opts.Log = limitLog(opts.Log)
+	opts.Trace = withDebug(opts.Trace, opts.Debug)
 	t := &Test{opts: opts, plan: plan, props: opts.Props, shared: opts.Shared}
 	// StopNow may come from another goroutine at any time: the context that
 	// cancels requests in flight exists from the start.

@@ -77,18 +77,25 @@ func replaceReferences(s, with string) string {
 }
 
 func (c *condition) holds(u *vuser) bool {
+	_, ok := c.check(u)
+	return ok
+}
+
+// check evaluates the condition: the text it evaluated to (for the DEBUG
+// log) and whether it holds.
+func (c *condition) check(u *vuser) (string, bool) {
 	s := c.tpl.Eval(u.ctx)
 	if c.expression {
 		// JMeter trims the condition (Java's trim) before comparing, so
 		// "TRUE " holds.
-		return strings.EqualFold(javaTrim(s), "true")
+		return s, strings.EqualFold(javaTrim(s), "true")
 	}
 	js := strings.TrimSpace(s)
 	switch js {
 	case "true":
-		return true
+		return js, true
 	case "false", "":
-		return false
+		return js, false
 	}
 	var v string
 	var err error
@@ -100,9 +107,9 @@ func (c *condition) holds(u *vuser) bool {
 	}
 	if err != nil {
 		u.t.logf("ERROR", "If Controller condition %q: %v", js, err)
-		return false
+		return js, false
 	}
-	return v == "true"
+	return js, v == "true"
 }
 
 // javaTrim is Java's String.trim: it strips characters up to U+0020 at both

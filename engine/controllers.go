@@ -20,6 +20,7 @@ type ctrlBase struct {
 	children  []node
 	listeners []iterListener
 	slot      int
+	dbg       debugLog // nil unless DEBUG is on: test it before logging
 }
 
 func (c *ctrlBase) describe() (string, string, []node) {
@@ -100,12 +101,18 @@ func (c *loopController) run(u *vuser) flow {
 			return flowStop
 		}
 		u.vars.Put(c.idxVar, strconv.FormatInt(i, 10))
+		if c.dbg != nil {
+			c.dbg.logf(u, "Loop Controller %q: pass %d of %s", c.name, i+1, loopCount(n))
+		}
 		before := u.samples
 		u.pushPass(int(i + 1))
 		f := c.pass(u)
 		u.popPass()
 		cont, up := u.loopFlow(f)
 		if !cont {
+			if c.dbg != nil {
+				c.dbg.logf(u, "Loop Controller %q: left after pass %d (%s)", c.name, i+1, flowName(f))
+			}
 			if up == flowNext { // this loop's break: JMeter resets its count
 				u.vars.Put(c.idxVar, "0")
 				if !c.continueForever {
@@ -144,15 +151,34 @@ func (c *whileController) ended(u *vuser, loopEnd bool) bool {
 	cnd := strings.TrimSpace(c.cond.Eval(u.ctx))
 	lastOK, _ := u.vars.Get(lastSampleOK)
 	failed := lastOK != "true"
+	end := false
 	switch {
 	case strings.EqualFold(cnd, "false"):
-		return true
+		end = true
 	case cnd == "":
-		return loopEnd && failed
+		end = loopEnd && failed
 	case strings.EqualFold(cnd, "LAST"):
-		return failed
+		end = failed
 	}
-	return false
+	if c.dbg != nil {
+		verdict, when := "goes on", "before"
+		if end {
+			verdict = "ends"
+		}
+		if loopEnd {
+			when = "after"
+		}
+		c.dbg.logf(u, "While Controller %q: condition %q (last sample ok: %s) %s pass %s: %s", c.name, cnd, lastOK, when, c.pass1(u), verdict)
+	}
+	return end
+}
+
+// pass1 is the 1-based pass a check comes before or after, for the DEBUG
+// log: the index counts passes from 0.
+func (c *whileController) pass1(u *vuser) string {
+	v, _ := u.vars.Get(c.idxVar)
+	n, _ := strconv.Atoi(v)
+	return strconv.Itoa(n + 1)
 }
 
 // run checks the condition as JMeter does: after each pass (for a blank
@@ -197,19 +223,19 @@ type ifController struct {
 
 func (c *ifController) run(u *vuser) flow {
 	if !c.evaluateAll {
-		if !c.cond.holds(u) {
+		if !c.holds(u) {
 			return flowNext
 		}
 		return c.pass(u)
 	}
-	if !c.cond.holds(u) {
+	if !c.holds(u) {
 		return flowNext
 	}
 	if f := c.iterStart(u); f != flowNext {
 		return f
 	}
 	for i, ch := range c.children {
-		if i > 0 && !c.cond.holds(u) {
+		if i > 0 && !c.holds(u) {
 			return flowNext
 		}
 		if f := ch.run(u); f != flowNext {
@@ -217,6 +243,20 @@ func (c *ifController) run(u *vuser) flow {
 		}
 	}
 	return flowNext
+}
+
+// holds checks the condition, logging it at DEBUG.
+func (c *ifController) holds(u *vuser) bool {
+	if c.dbg == nil {
+		return c.cond.holds(u)
+	}
+	text, ok := c.cond.check(u)
+	verdict := "skips its children"
+	if ok {
+		verdict = "runs its children"
+	}
+	c.dbg.logf(u, "If Controller %q: condition %q evaluates to %q: %s", c.name, c.cond.tpl.Raw(), text, verdict)
+	return ok
 }
 
 // onceOnlyController runs its children on the first pass of its parent:
@@ -227,17 +267,24 @@ type onceOnlyController struct {
 }
 
 func (c *onceOnlyController) run(u *vuser) flow {
+	var run bool
 	if c.underLoop {
-		if u.pass() != 1 {
-			return flowNext
-		}
-		return c.pass(u)
+		run = u.pass() == 1
+	} else {
+		st := &u.slots[c.slot]
+		run = !st.done
+		st.done = true
 	}
-	st := &u.slots[c.slot]
-	if st.done {
+	if c.dbg != nil {
+		if run {
+			c.dbg.logf(u, "Once Only Controller %q: first pass, runs its children", c.name)
+		} else {
+			c.dbg.logf(u, "Once Only Controller %q: ran already, skips its children", c.name)
+		}
+	}
+	if !run {
 		return flowNext
 	}
-	st.done = true
 	return c.pass(u)
 }
 
@@ -275,6 +322,9 @@ func (c *throughputController) iterationStart(u *vuser) flow {
 			st.n++
 		}
 		st.done = run
+		if c.dbg != nil {
+			c.logDecision(u, run, st.n, st.m)
+		}
 		return flowNext
 	}
 	c.mu.Lock()
@@ -283,9 +333,29 @@ func (c *throughputController) iterationStart(u *vuser) flow {
 	if run {
 		c.gExec++
 	}
+	exec, iter := c.gExec, c.gIter
 	c.mu.Unlock()
 	st.done = run
+	if c.dbg != nil {
+		c.logDecision(u, run, exec, iter)
+	}
 	return flowNext
+}
+
+func (c *throughputController) logDecision(u *vuser, run bool, exec, iter int64) {
+	verdict := "skips its children"
+	if run {
+		verdict = "runs its children"
+	}
+	target := "max " + strings.TrimSpace(c.max.Eval(u.ctx)) + " executions"
+	if c.byPercent {
+		target = strings.TrimSpace(c.percent.Eval(u.ctx)) + "% of iterations"
+	}
+	scope := "all users"
+	if c.perThread {
+		scope = "this user"
+	}
+	c.dbg.logf(u, "Throughput Controller %q: %s this iteration (%d execution(s) in %d iteration(s) of %s; target %s)", c.name, verdict, exec, iter, scope, target)
 }
 
 func (c *throughputController) run(u *vuser) flow {
@@ -356,7 +426,11 @@ func (c *randomController) run(u *vuser) flow {
 	if f := c.iterStart(u); f != flowNext {
 		return f
 	}
-	return c.picks[u.ctx.Rand.IntN(len(c.picks))].run(u)
+	i := u.ctx.Rand.IntN(len(c.picks))
+	if c.dbg != nil {
+		c.dbg.logf(u, "Random Controller %q: picks child %d of %d (%s)", c.name, i+1, len(c.picks), nodeName(c.picks[i].n))
+	}
+	return c.picks[i].run(u)
 }
 
 // randomOrderController runs every child once per pass, in random order.
@@ -367,6 +441,13 @@ func (c *randomOrderController) run(u *vuser) flow {
 		return f
 	}
 	order := u.ctx.Rand.Perm(len(c.children))
+	if c.dbg != nil {
+		names := make([]string, len(order))
+		for k, i := range order {
+			names[k] = nodeName(c.children[i])
+		}
+		c.dbg.logf(u, "Random Order Controller %q: runs %s", c.name, strings.Join(names, ", "))
+	}
 	for _, i := range order {
 		if f := c.children[i].run(u); f != flowNext {
 			return f
@@ -400,6 +481,9 @@ func (c *interleaveController) run(u *vuser) flow {
 	}
 	i := st.n
 	st.n = (st.n + 1) % int64(len(c.picks))
+	if c.dbg != nil {
+		c.dbg.logf(u, "Interleave Controller %q: runs child %d of %d (%s)", c.name, i+1, len(c.picks), nodeName(c.picks[i].n))
+	}
 	return c.picks[i].run(u)
 }
 
@@ -414,6 +498,20 @@ func (c *switchController) pick(u *vuser) node {
 		return nil
 	}
 	v := strings.TrimSpace(c.value.Eval(u.ctx))
+	if c.dbg != nil {
+		ch := c.choose(v)
+		if ch == nil {
+			c.dbg.logf(u, "Switch Controller %q: value %q matches no child and there is no \"default\": runs nothing", c.name, v)
+		} else {
+			c.dbg.logf(u, "Switch Controller %q: value %q runs %s", c.name, v, nodeName(ch))
+		}
+		return ch
+	}
+	return c.choose(v)
+}
+
+// choose is the child value v selects: by index, by name, else "default".
+func (c *switchController) choose(v string) node {
 	if v == "" {
 		return c.children[0]
 	}
@@ -501,6 +599,9 @@ func (c *foreachController) run(u *vuser) flow {
 		}
 		u.vars.Put(out, v)
 		u.vars.Put(c.idxVar, strconv.FormatInt(i-1, 10)) // JMeter's loopCount: from the start index
+		if c.dbg != nil {
+			c.dbg.logf(u, "ForEach Controller %q: %s = %q from %s%s%d", c.name, out, v, in, c.sep, i)
+		}
 		pass++
 		u.pushPass(pass)
 		f := c.pass(u)
@@ -539,6 +640,12 @@ func (c *runtimeController) run(u *vuser) flow {
 	}
 	start := time.Now()
 	expired := func() bool { return int64(time.Since(start)/time.Second) >= secs }
+	if c.dbg != nil {
+		c.dbg.logf(u, "Runtime Controller %q: runs its children for %d s", c.name, secs)
+		defer func() {
+			c.dbg.logf(u, "Runtime Controller %q: ends after %v", c.name, time.Since(start).Round(time.Millisecond))
+		}()
+	}
 	for !expired() {
 		if f := c.iterStart(u); f != flowNext {
 			return f
@@ -576,4 +683,29 @@ func (c *criticalSection) run(u *vuser) flow {
 	}
 	defer mu.Unlock()
 	return c.pass(u)
+}
+
+// loopCount is a loop's count as the DEBUG log shows it.
+func loopCount(n int64) string {
+	if n < 0 {
+		return "forever"
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// flowName says why a loop was left, for the DEBUG log.
+func flowName(f flow) string {
+	switch f {
+	case flowBreakLoop:
+		return "break"
+	case flowStop:
+		return "the user stops"
+	}
+	return "the iteration ends"
+}
+
+// nodeName names a node for the DEBUG log: its kind and name.
+func nodeName(n node) string {
+	kind, name, _ := n.describe()
+	return kind + " " + strconv.Quote(name)
 }

@@ -44,6 +44,12 @@ type Options struct {
 	Proxy *sampler.Proxy
 	// Log receives engine messages; nil discards them.
 	Log func(level, msg string)
+	// Debug, when set (DEBUG is on for gometer.engine), receives a line for
+	// each element's decision: controllers' conditions and choices,
+	// transactions' start and end, timers' delays, variables extractors
+	// set, modules and includes resolved. nil in normal runs, which then
+	// pay nothing for it.
+	Debug func(msg string)
 	// Shared is the run-wide function state; nil creates one.
 	Shared *functions.Shared
 	// Shard and Shards split the load between Shards copies of gometer

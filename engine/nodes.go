@@ -151,7 +151,7 @@ func (c *compiler) compileController(el *jmx.Element, cx cctx) node {
 	lv := c.levelOf(el)
 	// slot -1: only controllers with per-user state take one (memory per
 	// user grows with the slots, not with the plan's size)
-	base := ctrlBase{el: el, name: el.Name, slot: -1, listeners: append([]iterListener(nil), lv.data...)}
+	base := ctrlBase{el: el, name: el.Name, slot: -1, listeners: append([]iterListener(nil), lv.data...), dbg: c.t.opts.Debug}
 	var n node
 	var b *ctrlBase
 	childCx := func(b *ctrlBase) cctx { return cx.with(lv, b) }
@@ -312,6 +312,9 @@ func (c *compiler) compileModule(el *jmx.Element, cx cctx) node {
 		c.badConfig(el, fmt.Errorf("module target %q is not a controller", strings.Join(path, " > ")))
 		return nil
 	}
+	if d := c.t.opts.Debug; d != nil {
+		d(fmt.Sprintf("Module Controller %q (%s) runs %s (%s)", el.Name, el.Where(), target.Path(), target.Where()))
+	}
 	c.visiting[target] = true
 	defer delete(c.visiting, target)
 	for _, ch := range target.Children {
@@ -395,6 +398,9 @@ func (c *compiler) compileInclude(el *jmx.Element, cx cctx) node {
 	if err != nil {
 		c.problemOrBad(el, fmt.Errorf("include: %v: %w", err, errCannotRun))
 		return nil
+	}
+	if d := c.t.opts.Debug; d != nil {
+		d(fmt.Sprintf("Include Controller %q (%s) includes %s", el.Name, el.Where(), file))
 	}
 	var roots []*jmx.Element
 	if tp := inc.TestPlan(); tp != nil {

@@ -45,6 +45,9 @@ type txFrame struct {
 
 func (c *txController) run(u *vuser) flow {
 	fr := &txFrame{tc: c, start: time.Now()}
+	if c.dbg != nil {
+		c.dbg.logf(u, "Transaction Controller %q: starts", c.name)
+	}
 	u.tx = append(u.tx, fr)
 	f := c.pass(u)
 	u.tx = u.tx[:len(u.tx)-1]
@@ -56,6 +59,9 @@ func (c *txController) run(u *vuser) flow {
 	// completed, so it writes no sample; a parent-mode one is ended when the
 	// stop comes from a sample, not from an iteration listener.
 	if f == flowStop && (!c.parent || u.stopAtIterStart) {
+		if c.dbg != nil {
+			c.dbg.logf(u, "Transaction Controller %q: the user stops before it completes: no sample", c.name)
+		}
 		return f
 	}
 	c.finish(u, fr, f != flowNext)
@@ -149,6 +155,9 @@ func (c *txController) finish(u *vuser, fr *txFrame, interrupted bool) {
 	}
 	if !r.Success {
 		r.ErrorCount = 1
+	}
+	if c.dbg != nil {
+		c.dbg.logf(u, "Transaction Controller %q: ends: %d sample(s), %d failing, %d ms, success %v", c.name, fr.calls, fr.failing, r.Elapsed.Milliseconds(), r.Success)
 	}
 	u.deliver(r, c.listeners, c.global)
 	if c.parent {

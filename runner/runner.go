@@ -73,6 +73,8 @@ type Config struct {
 	// gometer's warnings. Log receives the run's log messages.
 	Stdout, Stderr io.Writer
 	Log            func(level, msg string)
+	// Debug, when set, receives the engine's DEBUG lines (engine.Options.Debug).
+	Debug func(msg string)
 	// Ready is called once the test has started.
 	Ready func()
 }
@@ -234,6 +236,7 @@ func New(cfg Config) (*Runner, error) {
 		StartAt:         cfg.StartAt,
 		Log:             cfg.Log,
 		Trace:           cfg.Trace,
+		Debug:           cfg.Debug,
 	})
 	if err != nil {
 		r.release()

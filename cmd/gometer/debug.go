@@ -42,7 +42,7 @@ func cmdDebug(o *options, stdout, stderr io.Writer) int {
 	logConfig(logger, o, cfg)
 	test, err := engine.Compile(plan, engine.Options{
 		Props: cfg.props, Outputs: []output.Output{rec}, Trace: rec, Proxy: cfg.proxy,
-		SkipUnsupported: o.skipUnsup, TLSVerify: o.tlsVerify, Log: logFunc(logger),
+		SkipUnsupported: o.skipUnsup, TLSVerify: o.tlsVerify, Log: logFunc(logger), Debug: engineDebug(logger),
 		// The plan's own listeners write nothing while debugging.
 		OpenListener: func(*jmx.Element) (output.Output, error) { return nil, nil },
 	})

@@ -220,6 +220,18 @@ func logFunc(l *slog.Logger) func(level, msg string) {
 	}
 }
 
+// engineDebug is the engine's DEBUG log (each element's decision) when
+// category gometer.engine logs at DEBUG (-L DEBUG, -L gometer.engine=DEBUG,
+// -L jmeter.control=DEBUG …), else nil: the engine then adds nothing to
+// the run.
+func engineDebug(l *slog.Logger) func(msg string) {
+	el := l.With(categoryKey, "gometer.engine")
+	if !el.Enabled(context.Background(), slog.LevelDebug) {
+		return nil
+	}
+	return func(msg string) { el.Debug(msg) }
+}
+
 // withSampleLog adds, when category gometer.sampler logs at DEBUG (-L DEBUG
 // or -L jmeter.protocol.http=DEBUG), an output logging each sample's
 // request line and outcome.

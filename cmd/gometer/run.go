@@ -165,6 +165,7 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		Stdout:          stdout,
 		Stderr:          stderr,
 		Log:             logFunc(logger.With(categoryKey, "gometer.engine")),
+		Debug:           engineDebug(logger),
 		Ready:           ready,
 		Trace:           traceOrNil(tracer),
 	})
