@@ -79,6 +79,10 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 			return nil
 		}
 	default:
+		if strings.HasPrefix(el.Class(), "eu.luminis.jmeter.wssampler.") && classes[el.Class()].kind == kSampler {
+			n.smp, err = c.buildWebSocket(el, sc)
+			break
+		}
 		n.smp, err = c.buildOtherSampler(el)
 	}
 	if err != nil {

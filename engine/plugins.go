@@ -13,7 +13,6 @@ import (
 	"github.com/gometer/gometer/sample"
 	"github.com/gometer/gometer/sampler"
 	"github.com/gometer/gometer/sampler/tcp"
-	"github.com/gometer/gometer/sampler/websocket"
 )
 
 // handledElsewhere classifies classes that other packages implement.
@@ -77,9 +76,6 @@ func (c *compiler) buildOtherSampler(el *jmx.Element) (sampler.Sampler, error) {
 		return tcp.New(el, c.t.props)
 	case "SystemSampler":
 		return c.buildSystem(el)
-	}
-	if classes[el.Class()].kind == kSampler && strings.HasPrefix(el.Class(), "eu.luminis.jmeter.wssampler.") {
-		return websocket.New(el)
 	}
 	return nil, fmt.Errorf("%w: sampler %s", errUnsupported, el.Class())
 }

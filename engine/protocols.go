@@ -105,14 +105,23 @@ func (c *compiler) http2Mode(el *jmx.Element) (sampler.HTTP2Mode, *jmx.Element) 
 }
 
 // The Luminis WebSocket samplers gometer runs, and the plugin's frame
-// filters, which it names as unsupported.
+// filters: config elements the samplers in their scope read through.
 func init() {
 	for _, c := range websocket.Classes {
 		classes[c] = classSpec{kind: kSampler}
 	}
-	for _, f := range []string{"TextFrameFilter", "BinaryFrameFilter", "PingFrameFilter"} {
-		classes["eu.luminis.jmeter.wssampler."+f] = classSpec{kind: kPre, unsupported: "WebSocket frame filters are not supported"}
+	for _, f := range websocket.FilterClasses {
+		classes[f] = classSpec{kind: kConfig}
 	}
+}
+
+// buildWebSocket compiles a Luminis sampler with the frame filters in its
+// scope.
+func (c *compiler) buildWebSocket(el *jmx.Element, sc scope) (sampler.Sampler, error) {
+	return websocket.New(el, websocket.Options{
+		Filters:              sc.wsFilters,
+		SizeIncludesFiltered: strings.EqualFold(strings.TrimSpace(c.t.props.GetOr("websocket.result.size_includes_filtered_frames", "false")), "true"),
+	})
 }
 
 // buildSystem compiles an OS Process sampler, which runs a local program:

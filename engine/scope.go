@@ -5,6 +5,7 @@ import (
 
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/output"
+	"github.com/gometer/gometer/sampler/websocket"
 )
 
 // level holds the scoped elements that are direct children of one tree
@@ -19,6 +20,8 @@ type level struct {
 	cache    *jmx.Element
 	auth     *jmx.Element
 	dns      *jmx.Element
+	// wsFilters are the WebSocket frame filters, document order
+	wsFilters []*websocket.Filter
 
 	timers    []timer
 	pres      []preProcessor
@@ -81,6 +84,14 @@ func (c *compiler) levelOf(el *jmx.Element) *level {
 				l.auth = ch
 			case "DNSCacheManager":
 				l.dns = ch
+			default:
+				if strings.HasPrefix(ch.Class(), "eu.luminis.jmeter.wssampler.") {
+					if f, err := websocket.NewFilter(ch, c.regexTimeout()); err != nil {
+						c.badConfig(ch, err)
+					} else {
+						l.wsFilters = append(l.wsFilters, f)
+					}
+				}
 			}
 		case kTimer, kPre, kPost, kAssertion, kListener:
 			if _, isScript := scriptClass(ch.Class()); isScript {
@@ -174,6 +185,7 @@ type scope struct {
 	cache     *jmx.Element
 	auth      *jmx.Element
 	dns       *jmx.Element
+	wsFilters []*websocket.Filter // innermost level first, document order within a level
 	timers    []timer
 	pres      []preProcessor  // outermost first
 	posts     []postProcessor // outermost first
@@ -189,6 +201,7 @@ func resolveScope(chain []*level) scope {
 		l := chain[i]
 		s.httpConf = append(s.httpConf, l.httpConf...)
 		s.headers = append(s.headers, l.headers...)
+		s.wsFilters = append(s.wsFilters, l.wsFilters...)
 		if l.cookie != nil {
 			s.cookie = l.cookie
 		}

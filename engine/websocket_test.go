@@ -79,3 +79,97 @@ func TestWebSocketSamplersShareTheUsersConnection(t *testing.T) {
 		}
 	}
 }
+
+func frameFilter(class, name, props string) el {
+	return el{tag: "eu.luminis.jmeter.wssampler." + class, gui: class + "Gui", name: name, props: props}
+}
+
+// Frame filters in a sampler's scope (its own children and its
+// controller's) discard the frames they match while the sampler reads on
+// until a frame passes; each discarded frame is a sub-result named after
+// its filter. A ping no filter discards is an unexpected frame, and the
+// read timeout bounds a read whose frames are all discarded.
+func TestWebSocketFrameFiltersDiscardUntilAFramePasses(t *testing.T) {
+	srv := target.New(target.Options{Seed: 1})
+	defer srv.Close()
+	base, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(base)
+	reuse := bp("createNewConnection", false)
+	read := func(name, props string, kids ...el) el {
+		s := wsSampler("SingleReadWebSocketSampler", name, u, "", reuse+sp("readTimeout", "10000")+props)
+		s.kids = kids
+		return s
+	}
+	allText := frameFilter("TextFrameFilter", "all text", sp("comparisonType", "IsPlain"))
+	allBinary := frameFilter("BinaryFrameFilter", "all binary", "")
+	plan := planXML(tg("traders", 2, 0, "1", "",
+		ctrl("GenericController", "with heartbeat filter", "",
+			frameFilter("PingFrameFilter", "heartbeats", sp("filterType", "FilterAll")+bp("replyToPing", true)),
+			wsSampler("OpenWebSocketSampler", "open", u, "/ws/feed?rate=200&count=12&ping=4", sp("connectTimeout", "5000")),
+			read("tick 2", "", frameFilter("TextFrameFilter", "not tick 2", sp("comparisonType", "NotEquals")+sp("matchValue", "tick 2"))),
+			read("price 6", sp("dataType", "Binary"),
+				frameFilter("BinaryFrameFilter", "third byte", sp("comparisonType", "Contains")+sp("matchPosition", "1")+sp("matchValue", "0x03")),
+				frameFilter("TextFrameFilter", "ticks 4 and 5", sp("comparisonType", "ContainsRegex")+sp("matchValue", `tick [45]$`))),
+			read("tick 7", ""),
+		),
+		// no ping filter here: the heartbeat after message 8 reaches the sampler
+		read("heartbeat", "", allText, allBinary),
+		read("all discarded", sp("readTimeout", "700"), allText, allBinary,
+			frameFilter("PingFrameFilter", "heartbeats", sp("filterType", "FilterPingOnly"))),
+	))
+	_, out := run(t, plan, nil)
+	type got struct {
+		code, body string
+		ok         bool
+		subs       []string
+	}
+	byLabel := map[string][]got{}
+	for _, r := range out.all() {
+		g := got{code: r.ResponseCode, body: string(r.Body), ok: r.Success}
+		for _, s := range r.Subs {
+			g.subs = append(g.subs, s.Label+": "+s.ResponseMessage)
+			if !s.Success || s.Bytes != int64(len(s.Body))+2 && !strings.Contains(s.Label, "ping") {
+				t.Errorf("%s: sub-result %q: success %v, %d bytes for %d payload bytes", r.Label, s.Label, s.Success, s.Bytes, len(s.Body))
+			}
+		}
+		if r.Label == "heartbeat" {
+			g.body = r.ResponseMessage
+		}
+		byLabel[r.Label] = append(byLabel[r.Label], g)
+	}
+	want := map[string]got{
+		"tick 2": {code: "200", body: "tick 2", ok: true, subs: []string{
+			"Discarded text frame (by filter 'not tick 2'): Received Text frame with text 'tick 1'"}},
+		"price 6": {code: "200", body: "\x01\x06", ok: true, subs: []string{
+			"Discarded binary frame (by filter 'third byte'): Received Binary frame, payload (length 2): 0x01 0x03",
+			"Discarded text frame (by filter 'ticks 4 and 5'): Received Text frame with text 'tick 4'",
+			"Discarded ping frame (by filter 'heartbeats'): Received Ping frame with application data '1'",
+			"Discarded text frame (by filter 'ticks 4 and 5'): Received Text frame with text 'tick 5'"}},
+		"tick 7": {code: "200", body: "tick 7", ok: true},
+		"heartbeat": {code: "Sampler error: unexpected frame type (ping).", body: "Received: Ping frame with application data '2'", subs: []string{
+			"Discarded text frame (by filter 'all text'): Received Text frame with text 'tick 8'"}},
+		"all discarded": {code: "Websocket error", subs: []string{
+			"Discarded binary frame (by filter 'all binary'): Received Binary frame, payload (length 2): 0x01 0x09",
+			"Discarded text frame (by filter 'all text'): Received Text frame with text 'tick 10'",
+			"Discarded text frame (by filter 'all text'): Received Text frame with text 'tick 11'",
+			"Discarded binary frame (by filter 'all binary'): Received Binary frame, payload (length 2): 0x01 0x0c",
+			"Discarded ping frame (by filter 'heartbeats'): Received Ping frame with application data '3'"}},
+	}
+	for label, w := range want {
+		gs := byLabel[label]
+		if len(gs) != 2 {
+			t.Errorf("%s: %d samples, want 2", label, len(gs))
+			continue
+		}
+		for _, g := range gs {
+			if g.code != w.code || g.body != w.body || g.ok != w.ok || strings.Join(g.subs, "\n") != strings.Join(w.subs, "\n") {
+				t.Errorf("%s:\n got %q %q %v\n  %s\nwant %q %q %v\n  %s", label, g.code, g.body, g.ok, strings.Join(g.subs, "\n  "),
+					w.code, w.body, w.ok, strings.Join(w.subs, "\n  "))
+				break
+			}
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	ws "github.com/coder/websocket"
@@ -33,10 +34,79 @@ var Classes = []string{
 
 const pkg = "eu.luminis.jmeter.wssampler."
 
-// frame is one data frame received.
+// frame is one frame received: a data frame, or a ping or pong the
+// server sent (surfaced as the plugin's client surfaces them, so a read
+// without a ping filter meets them).
 type frame struct {
-	binary bool
-	data   []byte
+	op   opcode
+	data []byte
+}
+
+type opcode uint8
+
+const (
+	opText opcode = iota
+	opBinary
+	opPing
+	opPong
+)
+
+func (o opcode) String() string {
+	return [...]string{"text", "binary", "ping", "pong"}[o]
+}
+
+// String describes the frame as the plugin's frames describe themselves.
+func (f frame) String() string {
+	switch f.op {
+	case opText:
+		return "Text frame with text '" + string(f.data) + "'"
+	case opBinary:
+		if len(f.data) == 0 {
+			return "Binary frame, empty payload"
+		}
+		return "Binary frame, payload (length " + strconv.Itoa(len(f.data)) + "): " + formatBinary(f.data, 16)
+	}
+	kind := "Ping"
+	if f.op == opPong {
+		kind = "Pong"
+	}
+	if len(f.data) == 0 {
+		return kind + " frame with no application data"
+	}
+	return kind + " frame with application data '" + string(f.data) + "'"
+}
+
+// formatBinary writes at most max bytes as "0xca 0xfe", then " ..." if cut.
+func formatBinary(b []byte, max int) string {
+	var sb strings.Builder
+	for i, c := range b {
+		if i == max {
+			sb.WriteString(" ...")
+			break
+		}
+		if i > 0 {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString("0x")
+		sb.WriteString(hex.EncodeToString([]byte{c}))
+	}
+	return sb.String()
+}
+
+// size is the frame's length on the wire from the server (unmasked).
+func (f frame) size() int { return frameHeader(len(f.data)) + len(f.data) }
+
+// maskedSize is the wire length of a frame the client sends.
+func maskedSize(payload int) int { return frameHeader(payload) + 4 + payload }
+
+func frameHeader(payload int) int {
+	switch {
+	case payload < 126:
+		return 2
+	case payload <= 0xffff:
+		return 4
+	}
+	return 10
 }
 
 // conn is one open WebSocket connection of a user. A reader goroutine
@@ -50,6 +120,8 @@ type conn struct {
 	once   sync.Once
 	err    error // why reading stopped; read after done is closed
 	url    string
+	// pinging is set while a Ping/Pong sampler waits for its pong
+	pinging atomic.Bool
 }
 
 const queueFrames = 1024 // frames received ahead of the samplers that read them
@@ -62,12 +134,40 @@ func (cn *conn) readLoop() {
 			cn.err = err
 			return
 		}
-		select {
-		case cn.frames <- frame{binary: typ == ws.MessageBinary, data: data}:
-		case <-cn.quit: // a full queue no sampler reads: the connection is being dropped
+		op := opText
+		if typ == ws.MessageBinary {
+			op = opBinary
+		}
+		if !cn.put(frame{op: op, data: data}) {
 			return
 		}
 	}
+}
+
+// put queues a frame for the samplers; false when the user dropped the
+// connection while the queue was full.
+func (cn *conn) put(f frame) bool {
+	select {
+	case cn.frames <- f:
+		return true
+	case <-cn.quit:
+		return false
+	}
+}
+
+// onPing queues a ping the server sent (the pong is sent at once).
+func (cn *conn) onPing(_ context.Context, payload []byte) bool {
+	cn.put(frame{op: opPing, data: append([]byte(nil), payload...)})
+	return true
+}
+
+// onPong queues a pong, unless it answers the ping a Ping/Pong sampler is
+// waiting for.
+func (cn *conn) onPong(_ context.Context, payload []byte) {
+	if cn.pinging.CompareAndSwap(true, false) {
+		return
+	}
+	cn.put(frame{op: opPong, data: append([]byte(nil), payload...)})
 }
 
 // next waits for a data frame up to timeout (0: no limit).
@@ -147,11 +247,23 @@ type Sampler struct {
 	tls, newConn, binary, optional bool
 	mu                             sync.Mutex
 	dialer                         *http.Client
+	filters                        []*Filter // innermost scope first, as the plugin lists them
+	sizeWithFiltered               bool
+}
+
+// Options are what a sampler takes from its scope and the run.
+type Options struct {
+	// Filters are the frame filters in the sampler's scope: its own
+	// children first (in plan order), then its parent's, outwards.
+	Filters []*Filter
+	// SizeIncludesFiltered adds the discarded frames' sizes to the
+	// sample's (property websocket.result.size_includes_filtered_frames).
+	SizeIncludesFiltered bool
 }
 
 // New compiles a Luminis sampler element.
-func New(el *jmx.Element) (*Sampler, error) {
-	s := &Sampler{}
+func New(el *jmx.Element, opts Options) (*Sampler, error) {
+	s := &Sampler{filters: opts.Filters, sizeWithFiltered: opts.SizeIncludesFiltered}
 	switch strings.TrimPrefix(el.Class(), pkg) {
 	case "OpenWebSocketSampler":
 		s.kind = kOpen
@@ -267,11 +379,25 @@ func (s *Sampler) Sample(ctx context.Context, sess *sampler.Session) *sampler.Re
 		} else {
 			res.ResponseCode, res.ResponseMessage = "Websocket error", "WebSocket error: "+err.Error()
 		}
+		s.addFiltered(res)
 		return fail(res)
 	}
 	res.Success = true
 	res.Bytes = int64(len(res.Body))
+	s.addFiltered(res)
 	return res
+}
+
+// addFiltered adds the discarded frames' sizes to the sample when the run
+// asks for it.
+func (s *Sampler) addFiltered(res *sampler.Result) {
+	if !s.sizeWithFiltered {
+		return
+	}
+	for _, sub := range res.Subs {
+		res.Bytes += sub.Bytes
+		res.SentBytes += sub.SentBytes
+	}
 }
 
 func (cn *conn) closed() bool {
@@ -306,7 +432,7 @@ func (s *Sampler) exchange(ctx context.Context, c *functions.Context, cn *conn, 
 		if s.binary {
 			want = "Binary"
 		}
-		return s.read(ctx, cn, readTO, want, false, res)
+		return s.read(ctx, c, cn, readTO, want, false, res)
 	case kRead:
 		want := strings.TrimSpace(s.dataType.Eval(c))
 		if want == "" {
@@ -315,11 +441,14 @@ func (s *Sampler) exchange(ctx context.Context, c *functions.Context, cn *conn, 
 				want = "Binary"
 			}
 		}
-		return s.read(ctx, cn, readTO, want, s.optional, res)
+		return s.read(ctx, c, cn, readTO, want, s.optional, res)
 	case kPingPong:
 		pctx, cancel := context.WithTimeout(ctx, orForever(readTO))
 		defer cancel()
-		if err := cn.c.Ping(pctx); err != nil {
+		cn.pinging.Store(true)
+		err := cn.c.Ping(pctx)
+		cn.pinging.Store(false)
+		if err != nil {
 			if pctx.Err() != nil && ctx.Err() == nil {
 				return errReadTimeout
 			}
@@ -345,6 +474,9 @@ func (s *Sampler) exchange(ctx context.Context, c *functions.Context, cn *conn, 
 		select {
 		case err := <-done:
 			<-cn.done
+			if ferr := s.drainFiltered(c, cn, res); ferr != nil {
+				return ferr
+			}
 			if st := ws.CloseStatus(cn.err); st != -1 {
 				res.Body = []byte(strconv.Itoa(int(st)))
 				res.ResponseMessage = "Received close frame with status code " + strconv.Itoa(int(st))
@@ -379,9 +511,10 @@ func (s *Sampler) write(ctx context.Context, cn *conn, data string) error {
 	return cn.c.Write(ctx, ws.MessageText, []byte(data))
 }
 
-// read takes the next data frame and checks its type (Text, Binary or Any).
-func (s *Sampler) read(ctx context.Context, cn *conn, readTO time.Duration, want string, optional bool, res *sampler.Result) error {
-	f, err := cn.next(ctx, readTO)
+// read takes the next frame that passes the filters and checks its type
+// (Text, Binary or Any data frame).
+func (s *Sampler) read(ctx context.Context, c *functions.Context, cn *conn, readTO time.Duration, want string, optional bool, res *sampler.Result) error {
+	f, err := s.receive(ctx, c, cn, readTO, res)
 	if errors.Is(err, errReadTimeout) && optional {
 		res.ResponseCode, res.ResponseMessage = "No response", "Read timeout, no response received."
 		return nil
@@ -390,32 +523,118 @@ func (s *Sampler) read(ctx context.Context, cn *conn, readTO time.Duration, want
 		return err
 	}
 	res.Latency = time.Since(res.Start)
-	if (want == "Text" && f.binary) || (want == "Binary" && !f.binary) {
-		kind := "Text frame"
-		if f.binary {
-			kind = "Binary frame"
-		}
-		return &samplerErr{"Sampler error: unexpected frame type.", "Received: " + kind}
+	data := f.op == opText || f.op == opBinary
+	if !data || (want == "Text" && f.op != opText) || (want == "Binary" && f.op != opBinary) {
+		return unexpected(f)
 	}
 	res.Body = f.data
-	if f.binary {
+	if f.op == opBinary {
 		res.DataType = "bin"
 	}
 	return nil
 }
 
-// parseBinary reads the plugin's binary notation: hex bytes, each
-// optionally 0x-prefixed, separated by spaces or not ("0xca 0xfe", "cafe").
-func parseBinary(s string) ([]byte, error) {
-	var b strings.Builder
-	for _, f := range strings.Fields(s) {
-		f = strings.TrimPrefix(strings.TrimPrefix(f, "0x"), "0X")
-		if len(f)%2 == 1 {
-			f = "0" + f
+func unexpected(f frame) error {
+	return &samplerErr{"Sampler error: unexpected frame type (" + f.op.String() + ").", "Received: " + f.String()}
+}
+
+// receive takes frames until one passes every filter in scope; each
+// discarded frame becomes a sub-result. The read timeout bounds the whole
+// wait, discarded frames included, as in the plugin.
+func (s *Sampler) receive(ctx context.Context, c *functions.Context, cn *conn, readTO time.Duration, res *sampler.Result) (frame, error) {
+	deadline := time.Now().Add(readTO)
+	for {
+		start := time.Now()
+		wait := time.Duration(0) // no limit
+		if readTO > 0 {
+			if wait = time.Until(deadline); wait <= 0 {
+				return frame{}, errReadTimeout
+			}
 		}
-		b.WriteString(f)
+		f, err := cn.next(ctx, wait)
+		if err != nil {
+			return f, err
+		}
+		by, err := s.discardedBy(f, c)
+		if err != nil {
+			return f, err
+		}
+		if by == nil {
+			return f, nil
+		}
+		res.Subs = append(res.Subs, by.discarded(f, start))
 	}
-	return hex.DecodeString(b.String())
+}
+
+// discardedBy is the filter that discards f, nil if it passes. The plugin
+// chains its filters so that the last one listed sees a frame first.
+func (s *Sampler) discardedBy(f frame, c *functions.Context) (*Filter, error) {
+	for i := len(s.filters) - 1; i >= 0; i-- {
+		ok, err := s.filters[i].discards(f, c)
+		if err != nil {
+			return nil, &samplerErr{"Sampler error", "Sampler error: " + err.Error()}
+		}
+		if ok {
+			return s.filters[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// drainFiltered reads the frames still queued when the close handshake
+// ended, as the plugin's close sampler reads up to the close frame: the
+// filters discard them (sub-results) or the first one they pass is an
+// unexpected frame.
+func (s *Sampler) drainFiltered(c *functions.Context, cn *conn, res *sampler.Result) error {
+	for {
+		select {
+		case f := <-cn.frames:
+			by, err := s.discardedBy(f, c)
+			if err != nil {
+				return err
+			}
+			if by == nil {
+				return unexpected(f)
+			}
+			res.Subs = append(res.Subs, by.discarded(f, time.Now()))
+		default:
+			return nil
+		}
+	}
+}
+
+// parseBinary reads the plugin's binary notation (its BinaryUtils): words
+// separated by single spaces; a word starting "0x" is one number whose low
+// byte is taken ("0x1ff" is 0xff), any other word is hex digit pairs ("cafe",
+// a last lone digit is a byte of its own). Java's parsing rules hold: a pair
+// may carry a sign ("-1" is 0xff), "0X" is not a prefix.
+func parseBinary(s string) ([]byte, error) {
+	if strings.TrimSpace(s) == "" {
+		return []byte{}, nil
+	}
+	out := []byte{}
+	for _, w := range strings.Split(s, " ") {
+		if rest, ok := strings.CutPrefix(w, "0x"); ok {
+			if rest == "" || rest[0] == '-' || rest[0] == '+' {
+				return nil, fmt.Errorf("not a number: %q", w)
+			}
+			n, err := strconv.ParseInt(rest, 16, 32)
+			if err != nil {
+				return nil, fmt.Errorf("not a number: %q", w)
+			}
+			out = append(out, byte(n))
+			continue
+		}
+		for i := 0; i < len(w); i += 2 {
+			pair := w[i:min(len(w), i+2)]
+			n, err := strconv.ParseInt(pair, 16, 32)
+			if err != nil {
+				return nil, fmt.Errorf("not a number: %q", pair)
+			}
+			out = append(out, byte(n))
+		}
+	}
+	return out, nil
 }
 
 func (s *Sampler) url(c *functions.Context) (string, error) {
@@ -448,7 +667,8 @@ func (s *Sampler) dial(ctx context.Context, u string, connectTO time.Duration, r
 	}
 	hc := s.dialer
 	s.mu.Unlock()
-	c, resp, err := ws.Dial(dctx, u, &ws.DialOptions{HTTPClient: hc})
+	cn := &conn{frames: make(chan frame, queueFrames), done: make(chan struct{}), quit: make(chan struct{}), url: u}
+	c, resp, err := ws.Dial(dctx, u, &ws.DialOptions{HTTPClient: hc, OnPingReceived: cn.onPing, OnPongReceived: cn.onPong})
 	if err != nil {
 		if resp != nil && resp.StatusCode != 101 {
 			return nil, &samplerErr{strconv.Itoa(resp.StatusCode), "Http Upgrade failed with status code " + strconv.Itoa(resp.StatusCode)}
@@ -459,7 +679,7 @@ func (s *Sampler) dial(ctx context.Context, u string, connectTO time.Duration, r
 	if resp != nil {
 		res.ResponseHeaders = headerText(resp.Header)
 	}
-	cn := &conn{c: c, frames: make(chan frame, queueFrames), done: make(chan struct{}), quit: make(chan struct{}), url: u}
+	cn.c = c
 	go cn.readLoop()
 	return cn, nil
 }
