@@ -100,13 +100,19 @@ func (st *HTTPState) roundTripAny(ctx context.Context, h *HTTP, req *http.Reques
 // roundTripH2 sends req over HTTP/2 when the sampler asks for it and the
 // origin speaks it; ok is false when the request is for the HTTP/1.1 path.
 func (st *HTTPState) roundTripH2(ctx context.Context, h *HTTP, req *http.Request, body *reqBody) (resp *http.Response, err error, ok bool) {
-	if st.proxy != nil || (req.URL.Scheme == "http" && h.http2 != HTTP2Always) {
+	// Through a proxy, h2 goes inside the CONNECT tunnel (TLS and ALPN
+	// end to end, as the plugin's client does); clear-text requests stay
+	// HTTP/1.1 to the proxy.
+	if (st.proxy != nil && req.URL.Scheme != "https") || (req.URL.Scheme == "http" && h.http2 != HTTP2Always) {
 		return nil, nil, false
 	}
 	if st.h2 == nil {
 		st.h2 = &h2Pool{t: &http2.Transport{AllowHTTP: true}}
 	}
 	key := connKey{scheme: req.URL.Scheme, addr: st.connAddr(req.URL)}
+	if st.proxy != nil {
+		key.proxy = st.proxy.String()
+	}
 	if cc := st.h2.get(key); cc != nil {
 		st.gotConn, st.reused = true, true
 		return st.h2Exchange(ctx, h, cc, req, body)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gometer/gometer/internal/target"
+	"github.com/gometer/gometer/internal/testproxy"
 )
 
 // HTTP/2 against the target's HTTP/2 listeners: h2 negotiated by ALPN over
@@ -90,5 +91,60 @@ func TestHTTP2NewUserNewConnection(t *testing.T) {
 	}
 	if !connects[0] || connects[1] || !connects[2] {
 		t.Errorf("new connection per sample: %v, want [true false true]", connects)
+	}
+}
+
+// Through the run-wide proxy (-H/-P) an https request with HTTP/2 on goes
+// through one CONNECT tunnel, negotiates h2 by ALPN end to end inside it and
+// multiplexes the user's later requests on it; clear-text h2c stays
+// HTTP/1.1 to the proxy.
+func TestHTTP2ThroughProxyTunnel(t *testing.T) {
+	srv := target.New(target.Options{Seed: 1})
+	defer srv.Close()
+	tlsURL, err := srv.StartHTTP2("127.0.0.1:0", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2cURL, err := srv.StartHTTP2("127.0.0.1:0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	px := testproxy.Start(t)
+	px.Auth = "Basic dXNlcjpzZWNyZXQ=" // user:secret
+	proxy, err := NewProxy("127.0.0.1", px.Port(), "", "", "user", "secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSession()
+	s.HTTP = NewHTTPState(StateOptions{})
+	defer s.Close()
+	opt := HTTPOptions{HTTP2: HTTP2Always, Proxy: proxy}
+	get := mustHTTP(t, httpSampler(t, tlsURL, "get", "GET", "/echo"), opt)
+	for i := 0; i < 3; i++ {
+		r := get.Sample(context.Background(), s)
+		if !r.Success || !strings.Contains(r.ResponseHeaders, "x-proto: HTTP/2.0") || !strings.HasPrefix(r.ResponseHeaders, "HTTP/2.0 200") {
+			t.Fatalf("request %d through the tunnel: %s %s\n%s", i+1, r.ResponseCode, r.ResponseMessage, r.ResponseHeaders)
+		}
+		if (i == 0) != (r.Connect > 0) {
+			t.Errorf("request %d: connect %v (only the first opens the tunnel)", i+1, r.Connect)
+		}
+	}
+	r := mustHTTP(t, httpSampler(t, h2cURL, "plain", "GET", "/echo"), opt).Sample(context.Background(), s)
+	if !r.Success || !strings.Contains(strings.ToLower(r.ResponseHeaders), "x-proto: http/1.1") {
+		t.Errorf("h2c through the proxy: %s %s\n%s", r.ResponseCode, r.ResponseMessage, r.ResponseHeaders)
+	}
+	host := func(u string) string { return u[strings.Index(u, "//")+2:] }
+	want := []testproxy.Seen{
+		{Line: "CONNECT " + host(tlsURL) + " HTTP/1.1", ProxyAuth: px.Auth},
+		{Line: "GET " + h2cURL + "/echo HTTP/1.1", ProxyAuth: px.Auth},
+	}
+	got := px.Seen()
+	if len(got) != len(want) {
+		t.Fatalf("proxy saw %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("proxy request %d: %q, want %q", i, got[i], want[i])
+		}
 	}
 }
