@@ -56,9 +56,9 @@ type Rules struct {
 	// Pending names a known difference gometer does not fix yet; the test
 	// reports the case as skipped with the differences instead of failing.
 	Pending string
-	// Database names a database server the plan uses ("postgres"): each run
-	// gets a fresh one, its JDBC URL and user passed as the properties
-	// db_url and db_user (and JMeter the JDBC driver's jar).
+	// Database names a database server the plan uses ("postgres" or
+	// "mariadb"): each run gets a fresh one, its JDBC URL and user passed as
+	// the properties db_url and db_user (and JMeter the JDBC driver's jar).
 	Database string
 }
 
@@ -134,8 +134,8 @@ func parseRules(lines []string) (Rules, error) {
 		case "pending":
 			r.Pending = strings.TrimSpace(arg + " " + comment)
 		case "database":
-			if arg != "postgres" {
-				return r, fmt.Errorf("line %d: unknown database %q (postgres)", i+1, arg)
+			if arg != "postgres" && arg != "mariadb" {
+				return r, fmt.Errorf("line %d: unknown database %q (postgres, mariadb)", i+1, arg)
 			}
 			r.Database = arg
 		case "timeout":
@@ -151,27 +151,55 @@ func parseRules(lines []string) (Rules, error) {
 	return r, nil
 }
 
-// JDBCDriverJar is the PostgreSQL JDBC driver JMeter loads for database
-// plans ($GOMETER_JDBC_JAR, else Debian's libpostgresql-jdbc-java).
-func JDBCDriverJar() string {
+// JDBCDriverJar is the JDBC driver JMeter loads for a database plan: for
+// PostgreSQL $GOMETER_JDBC_JAR, else Debian's libpostgresql-jdbc-java; for
+// MariaDB $GOMETER_MARIADB_JAR, else Debian's libmariadb-java.
+func JDBCDriverJar(database string) string {
+	if database == "mariadb" {
+		if j := os.Getenv("GOMETER_MARIADB_JAR"); j != "" {
+			return j
+		}
+		return "/usr/share/java/mariadb-java-client.jar"
+	}
 	if j := os.Getenv("GOMETER_JDBC_JAR"); j != "" {
 		return j
 	}
 	return "/usr/share/java/postgresql.jar"
 }
 
-// startDatabase starts a PostgreSQL with an empty database "conformance".
-// A missing installation is an error wrapping realserver.ErrMissing.
-func startDatabase() (*realserver.Postgres, error) {
+// DatabaseName is how a skipped test names the server a database rule
+// needs.
+func DatabaseName(database string) string {
+	if database == "mariadb" {
+		return "MariaDB"
+	}
+	return "PostgreSQL"
+}
+
+// startDatabase starts a server with an empty database "conformance" and
+// returns its JDBC URL, user and how to stop it. A missing installation is
+// an error wrapping realserver.ErrMissing.
+func startDatabase(database string) (url, user string, stop func(), err error) {
+	if database == "mariadb" {
+		db, err := realserver.StartMySQL()
+		if err != nil {
+			return "", "", nil, err
+		}
+		if err := db.CreateDB("conformance"); err != nil {
+			db.Stop()
+			return "", "", nil, err
+		}
+		return strings.Replace(db.JDBCURL("conformance"), "jdbc:mysql:", "jdbc:mariadb:", 1), db.User, db.Stop, nil
+	}
 	db, err := realserver.StartPostgres()
 	if err != nil {
-		return nil, err
+		return "", "", nil, err
 	}
 	if err := db.CreateDB("conformance"); err != nil {
 		db.Stop()
-		return nil, err
+		return "", "", nil, err
 	}
-	return db, nil
+	return db.JDBCURL("conformance"), db.User, db.Stop, nil
 }
 
 // Request is a received request after normalisation.
@@ -253,13 +281,13 @@ func Run(c Case, tool Tool, dir string) (*Observation, []byte, error) {
 	os.Remove(jtl)
 	props := append([]string{"host=" + host, "port=" + port}, c.Rules.Props...)
 	if c.Rules.Database != "" {
-		db, err := startDatabase()
+		url, user, stop, err := startDatabase(c.Rules.Database)
 		if err != nil {
 			return nil, nil, err
 		}
-		defer db.Stop()
-		props = append(props, "db_url="+db.JDBCURL("conformance"), "db_user="+db.User,
-			"plugin_dependency_paths="+JDBCDriverJar())
+		defer stop()
+		props = append(props, "db_url="+url, "db_user="+user,
+			"plugin_dependency_paths="+JDBCDriverJar(c.Rules.Database))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.Rules.Timeout)
 	defer cancel()

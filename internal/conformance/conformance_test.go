@@ -43,7 +43,7 @@ func TestConformance(t *testing.T) {
 			}
 			got, out, err := Run(c, GometerTool(bin), t.TempDir())
 			if errors.Is(err, realserver.ErrMissing) && !realserver.RequireServers() {
-				skipped.Need(t, "PostgreSQL", fmt.Sprintf("%s needs a database server: %v", c.Name, err))
+				skipped.Need(t, DatabaseName(c.Rules.Database), fmt.Sprintf("%s needs a database server: %v", c.Name, err))
 			}
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out)

@@ -22,3 +22,18 @@ func TestPostgresServesQueries(t *testing.T) {
 		t.Errorf("shared_preload_libraries = %q", got)
 	}
 }
+
+func TestMySQLServesQueries(t *testing.T) {
+	m := MySQLT(t)
+	if err := m.CreateDB("shop"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(m.client, "--no-defaults", "-h", "127.0.0.1", "-P", strconv.Itoa(m.Port), "-u", m.User,
+		"-D", "shop", "-N", "-e", "select current_user(), database()").CombinedOutput()
+	if err != nil {
+		t.Fatalf("client over TCP: %v %s", err, out)
+	}
+	if got := strings.Join(strings.Fields(string(out)), " "); got != "gometer@% shop" {
+		t.Errorf("user and database: %q", got)
+	}
+}

@@ -28,7 +28,7 @@ const RequireEnv = "GOMETER_REQUIRE_SERVERS"
 
 // Things CI provides (see .ci/run); the rest (JMeter, the corpus) may be
 // absent in CI too.
-var providedByCI = map[string]bool{"Chromium": true, "InfluxDB": true, "Prometheus": true, "Graphite carbon": true, "PostgreSQL": true, "Redis": true}
+var providedByCI = map[string]bool{"Chromium": true, "InfluxDB": true, "Prometheus": true, "Graphite carbon": true, "PostgreSQL": true, "Redis": true, "MariaDB": true}
 
 // counts is per test binary: one package's tests.
 var counts = struct {

@@ -44,6 +44,9 @@ func TestMain(m *testing.M) {
 	if pgSrv != nil {
 		pgSrv.Stop()
 	}
+	if mySrv != nil {
+		mySrv.Stop()
+	}
 	os.Exit(code)
 }
 
@@ -56,7 +59,12 @@ type fixture struct {
 
 func newFixture(t *testing.T, url string, cfgProps ...string) *fixture {
 	t.Helper()
-	props := append([]string{"dataSource", "db", "dbUrl", url, "driver", "org.postgresql.Driver", "username", "gometer",
+	return newFixtureDriver(t, url, "org.postgresql.Driver", cfgProps...)
+}
+
+func newFixtureDriver(t *testing.T, url, driver string, cfgProps ...string) *fixture {
+	t.Helper()
+	props := append([]string{"dataSource", "db", "dbUrl", url, "driver", driver, "username", "gometer",
 		"poolMax", "2", "timeout", "2000"}, cfgProps...)
 	el := jmxtest.Element(t, `<JDBCDataSource guiclass="TestBeanGUI" testclass="JDBCDataSource" testname="cfg">`+
 		jmxtest.Props(props...)+`<boolProp name="autocommit">true</boolProp></JDBCDataSource>`)

@@ -3,21 +3,30 @@ package jdbc
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/gometer/gometer/internal/javafmt"
 )
 
 // mysqlConn is one MySQL/MariaDB connection. Auto-commit and isolation are
-// the server's session settings, as MySQL's JDBC driver sets them.
+// the server's session settings, as MySQL's JDBC driver sets them. With
+// mariadb the texts and choices are MariaDB Connector/J's (driver class
+// org.mariadb.jdbc.Driver), else MySQL Connector/J's.
 type mysqlConn struct {
 	db         *sql.DB
 	c          *sql.Conn
 	autocommit bool
 	iso        int
 	bad        bool
+	mariadb    bool
+	id         int64 // the server's connection id (MariaDB's messages carry it)
+	maria      bool  // the server is MariaDB (it runs SET STATEMENT … FOR)
 }
 
 // mysqlDSN turns jdbc:mysql://host:port/db?props (or jdbc:mariadb:) into
@@ -55,32 +64,47 @@ func mysqlDSN(jdbcURL, user, password string, props map[string]string) (string, 
 		cfg.User, cfg.Passwd = user, password
 	}
 	cfg.AllowNativePasswords = true
+	// both JDBC drivers count the rows an UPDATE matched, not only those it changed
+	cfg.ClientFoundRows = true
 	return cfg.FormatDSN(), nil
 }
 
-func dialMySQL(ctx context.Context, dsn string) (conn, error) {
+func dialMySQL(ctx context.Context, dsn string, mariadb bool) (conn, error) {
 	db, err := sql.Open("mysql", dsn)
 	if err != nil {
 		return nil, &sqlError{class: "java.sql.SQLException", state: "null", msg: err.Error()}
 	}
 	db.SetMaxOpenConns(1)
 	c, err := db.Conn(ctx)
+	m := &mysqlConn{db: db, c: c, autocommit: true, iso: isoRepeatableRead, mariadb: mariadb}
 	if err != nil {
 		db.Close()
-		return nil, mysqlError(err)
+		return nil, m.error(err)
 	}
-	return &mysqlConn{db: db, c: c, autocommit: true, iso: isoRepeatableRead}, nil
+	var version string
+	if err := c.QueryRowContext(ctx, "SELECT CONNECTION_ID(), VERSION()").Scan(&m.id, &version); err != nil {
+		m.close()
+		return nil, m.error(err)
+	}
+	m.maria = strings.Contains(strings.ToLower(version), "mariadb")
+	return m, nil
 }
 
-// mysqlError words a server error as MySQL's JDBC driver does.
-func mysqlError(err error) error {
+// error words a server error as the connection's JDBC driver does: the
+// SQLException subclass its SQL state selects and, for MariaDB's driver,
+// the connection id before the server's message.
+func (m *mysqlConn) error(err error) error {
 	var me *mysql.MySQLError
 	if errors.As(err, &me) {
 		state := string(me.SQLState[:])
 		if me.SQLState == [5]byte{} {
 			state = "null"
 		}
-		return &sqlError{class: "java.sql.SQLException", state: state, code: int(me.Number), msg: me.Message}
+		msg := me.Message
+		if m.mariadb {
+			msg = fmt.Sprintf("(conn=%d) %s", m.id, msg)
+		}
+		return &sqlError{class: sqlExceptionClass(state), state: state, code: int(me.Number), msg: msg}
 	}
 	var se *sqlError
 	if errors.As(err, &se) {
@@ -89,31 +113,95 @@ func mysqlError(err error) error {
 	return &sqlError{class: "java.sql.SQLException", state: "08S01", msg: "Communications link failure: " + err.Error()}
 }
 
+// sqlExceptionClass is the java.sql exception both MySQL drivers raise for
+// a server error's SQL state (JDBC 4's classes by state class).
+func sqlExceptionClass(state string) string {
+	if state == "70100" {
+		return "java.sql.SQLTimeoutException"
+	}
+	switch {
+	case strings.HasPrefix(state, "42"):
+		return "java.sql.SQLSyntaxErrorException"
+	case strings.HasPrefix(state, "23"):
+		return "java.sql.SQLIntegrityConstraintViolationException"
+	case strings.HasPrefix(state, "22"):
+		return "java.sql.SQLDataException"
+	case strings.HasPrefix(state, "08"):
+		return "java.sql.SQLNonTransientConnectionException"
+	case strings.HasPrefix(state, "28"):
+		return "java.sql.SQLInvalidAuthorizationSpecException"
+	case strings.HasPrefix(state, "40"):
+		return "java.sql.SQLTransactionRollbackException"
+	case strings.HasPrefix(state, "0A"):
+		return "java.sql.SQLFeatureNotSupportedException"
+	}
+	return "java.sql.SQLException"
+}
+
+// MariaDB's driver answers executeQuery on a statement without rows with an
+// empty result holding the generated key column, and executeUpdate on a
+// select with -1; MySQL's refuses both (SQL state S1009).
+func (m *mysqlConn) selectWithoutRows() (resultSet, error) {
+	if m.mariadb {
+		return resultSet{isQuery: true, cols: []string{"insert_id"}}, nil
+	}
+	return resultSet{}, &sqlError{class: "java.sql.SQLException", state: "S1009", msg: "Can not issue data manipulation statements with executeQuery()."}
+}
+
+func (m *mysqlConn) updateWithRows() (int64, error) {
+	if m.mariadb {
+		return -1, nil
+	}
+	return 0, &sqlError{class: "java.sql.SQLException", state: "S1009", msg: "Can not issue executeUpdate() or executeLargeUpdate() for SELECTs"}
+}
+
+// callEscape: "{call p(?)}" calls the procedure, "{? = call f(?)}" selects
+// the function's value.
+func (m *mysqlConn) callEscape(sql string) (string, bool) {
+	fn, ret, ok := callTarget(sql)
+	if !ok {
+		return sql, false
+	}
+	if ret {
+		return "SELECT " + fn, true
+	}
+	return "CALL " + fn, false
+}
+
+// serverTimeout: on a MariaDB server the statement runs under
+// max_statement_time, as MariaDB's driver sends it; the server's error is
+// the sample's.
+func (m *mysqlConn) serverTimeout(q string, secs int) (string, bool) {
+	if !m.maria {
+		return "", false
+	}
+	return fmt.Sprintf("SET STATEMENT max_statement_time=%d FOR %s", secs, q), true
+}
+
 func (m *mysqlConn) run(ctx context.Context, q string, params []param, kind stmtKind, lim *limits) ([]resultSet, error) {
 	var args []any
 	for _, p := range params {
-		switch {
-		case !p.in || p.null:
-			args = append(args, nil)
-		case p.bytes:
-			args = append(args, []byte(p.text))
-		default:
-			args = append(args, p.text)
-		}
+		args = append(args, mysqlArg(p))
 	}
 	rows, err := m.c.QueryContext(ctx, q, args...)
 	if err != nil {
 		m.noteBroken(err)
-		return nil, mysqlError(err)
+		return nil, m.error(err)
 	}
 	defer rows.Close()
 	var sets []resultSet
 	for {
 		cols, err := rows.Columns()
 		if err != nil {
-			return nil, mysqlError(err)
+			return nil, m.error(err)
 		}
 		rs := resultSet{isQuery: len(cols) > 0, cols: cols}
+		types := make([]string, len(cols))
+		if cts, err := rows.ColumnTypes(); err == nil {
+			for i, ct := range cts {
+				types[i] = ct.DatabaseTypeName()
+			}
+		}
 		raw := make([]sql.RawBytes, len(cols))
 		ptrs := make([]any, len(cols))
 		for i := range raw {
@@ -124,14 +212,14 @@ func (m *mysqlConn) run(ctx context.Context, q string, params []param, kind stmt
 				continue
 			}
 			if err := rows.Scan(ptrs...); err != nil {
-				return nil, mysqlError(err)
+				return nil, m.error(err)
 			}
 			row := make([]value, len(cols))
 			for i, v := range raw {
 				if v == nil {
 					row[i] = value{null: true}
 				} else {
-					row[i] = value{s: javaUTF8(v)}
+					row[i] = value{s: mysqlValue(types[i], v)}
 					lim.add(len(v))
 				}
 			}
@@ -139,7 +227,7 @@ func (m *mysqlConn) run(ctx context.Context, q string, params []param, kind stmt
 		}
 		if err := rows.Err(); err != nil {
 			m.noteBroken(err)
-			return nil, mysqlError(err)
+			return nil, m.error(err)
 		}
 		if lim.exceeded() {
 			return nil, lim.err()
@@ -157,6 +245,11 @@ func (m *mysqlConn) run(ctx context.Context, q string, params []param, kind stmt
 		// a statement without rows: its count comes from an Exec
 		return m.exec(ctx, q, args)
 	}
+	if kind == callableStatement && len(sets) > 0 && sets[len(sets)-1].isQuery {
+		// a procedure's results end with the CALL's own status, which
+		// JDBC reports as an update count
+		sets = append(sets, resultSet{})
+	}
 	return sets, nil
 }
 
@@ -165,7 +258,7 @@ func (m *mysqlConn) run(ctx context.Context, q string, params []param, kind stmt
 func (m *mysqlConn) exec(ctx context.Context, _ string, _ []any) ([]resultSet, error) {
 	var n int64
 	if err := m.c.QueryRowContext(ctx, "SELECT ROW_COUNT()").Scan(&n); err != nil {
-		return nil, mysqlError(err)
+		return nil, m.error(err)
 	}
 	if n < 0 {
 		n = 0
@@ -173,8 +266,34 @@ func (m *mysqlConn) exec(ctx context.Context, _ string, _ []any) ([]resultSet, e
 	return []resultSet{{count: n}}, nil
 }
 
+// mysqlArg is a parameter as the driver's setter sends it: numbers and
+// booleans typed (MySQL refuses 'true' for a BOOLEAN column), the rest as
+// text.
+func mysqlArg(p param) any {
+	if !p.in || p.null {
+		return nil
+	}
+	switch p.typ {
+	case tInteger, tSmallint, tTinyint, tBigint:
+		if n, err := strconv.ParseInt(p.text, 10, 64); err == nil {
+			return n
+		}
+	case tBit, tBoolean:
+		return p.text == "true"
+	case tDouble, tFloat, tReal:
+		if f, err := strconv.ParseFloat(p.text, 64); err == nil {
+			return f
+		}
+	}
+	if p.bytes {
+		return []byte(p.text)
+	}
+	return p.text
+}
+
 func (m *mysqlConn) noteBroken(err error) {
-	if errors.Is(err, mysql.ErrInvalidConn) || errors.Is(err, sql.ErrConnDone) {
+	if errors.Is(err, mysql.ErrInvalidConn) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		m.bad = true
 	}
 }
@@ -183,7 +302,7 @@ func (m *mysqlConn) simple(ctx context.Context, q string) error {
 	_, err := m.c.ExecContext(ctx, q)
 	if err != nil {
 		m.noteBroken(err)
-		return mysqlError(err)
+		return m.error(err)
 	}
 	return nil
 }
@@ -206,6 +325,9 @@ func (m *mysqlConn) setAutoCommit(ctx context.Context, on bool) error {
 }
 
 func (m *mysqlConn) commit(ctx context.Context) error {
+	if m.autocommit && m.mariadb {
+		return nil // MariaDB's driver ignores it
+	}
 	if m.autocommit {
 		return &sqlError{class: "java.sql.SQLException", state: "08003", msg: "Can't call commit when autocommit=true"}
 	}
@@ -213,6 +335,9 @@ func (m *mysqlConn) commit(ctx context.Context) error {
 }
 
 func (m *mysqlConn) rollback(ctx context.Context) error {
+	if m.autocommit && m.mariadb {
+		return nil
+	}
 	if m.autocommit {
 		return &sqlError{class: "java.sql.SQLException", state: "08003", msg: "Can't call rollback when autocommit=true"}
 	}
@@ -236,6 +361,36 @@ func (m *mysqlConn) setIsolation(ctx context.Context, level int) error {
 func (m *mysqlConn) broken() bool { return m.bad }
 
 func (m *mysqlConn) close() {
-	m.c.Close()
+	if m.c != nil {
+		m.c.Close()
+	}
 	m.db.Close()
+}
+
+// mysqlValue turns a column's value as the server sent it into the text of
+// the Java object both MySQL drivers return for its type (JMeter writes
+// getObject(i).toString()): BigDecimal, Double, Float, java.sql.Timestamp
+// and Time; other types read the same. The display width of a TINYINT is
+// not known here, so BOOLEAN (TINYINT(1)) reads 1/0 where the drivers give
+// true/false.
+func mysqlValue(typ string, v []byte) string {
+	switch typ {
+	case "DECIMAL":
+		return bigDecimal(string(v))
+	case "DOUBLE":
+		if f, err := strconv.ParseFloat(string(v), 64); err == nil {
+			return javafmt.Double(f)
+		}
+	case "FLOAT":
+		if f, err := strconv.ParseFloat(string(v), 32); err == nil {
+			return javafmt.Float(float32(f))
+		}
+	case "DATETIME", "TIMESTAMP":
+		return javaTimestamp(string(v), false)
+	case "TIME":
+		if i := strings.IndexByte(string(v), '.'); i >= 0 {
+			return string(v[:i])
+		}
+	}
+	return javaUTF8(v)
 }

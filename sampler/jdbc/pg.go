@@ -205,6 +205,21 @@ func (p *pgConn) asSQLError(err error) error {
 	return &sqlError{class: "org.postgresql.util.PSQLException", state: "null", msg: err.Error()}
 }
 
+// PostgreSQL's driver refuses the statements whose results do not fit the
+// call, runs a function call as a select and cancels a timed-out query from
+// the client.
+func (p *pgConn) selectWithoutRows() (resultSet, error) {
+	return resultSet{}, psql("02000", "No results were returned by the query.")
+}
+
+func (p *pgConn) updateWithRows() (int64, error) {
+	return 0, psql("0100E", "A result was returned when none was expected.")
+}
+
+func (p *pgConn) callEscape(sql string) (string, bool) { return callEscape(sql) }
+
+func (p *pgConn) serverTimeout(string, int) (string, bool) { return "", false }
+
 func psql(state, msg string) *sqlError {
 	return &sqlError{class: "org.postgresql.util.PSQLException", state: state, msg: msg}
 }

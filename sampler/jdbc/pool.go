@@ -55,6 +55,26 @@ type conn interface {
 	setIsolation(ctx context.Context, level int) error
 	broken() bool
 	close()
+	dialect
+}
+
+// dialect is what each JDBC driver decides for itself where JDBC leaves
+// it open; JMeter's texts follow the driver's.
+type dialect interface {
+	// selectWithoutRows answers executeQuery on a statement that returned
+	// no rows: an empty result or an error.
+	selectWithoutRows() (resultSet, error)
+	// updateWithRows answers executeUpdate on a statement that returned
+	// rows: an update count or an error.
+	updateWithRows() (int64, error)
+	// callEscape rewrites JDBC's call escape ("{call f(?)}", "{? = call
+	// f(?)}") into the statement the driver sends; ret reports the "? ="
+	// form, whose marker receives the result and is not sent.
+	callEscape(sql string) (q string, ret bool)
+	// serverTimeout rewrites q so that the server ends it after secs
+	// seconds, as the driver enforces a query timeout; ok is false when
+	// the driver cancels from the client instead.
+	serverTimeout(q string, secs int) (string, bool)
 }
 
 // limits bounds the rows one sample keeps in memory: a query that returns
@@ -215,7 +235,8 @@ func (cfg *Config) chooseDriver() error {
 		if err != nil {
 			return err
 		}
-		cfg.dial = func(ctx context.Context) (conn, error) { return dialMySQL(ctx, dsn) }
+		mariadb := cfg.Driver == "org.mariadb.jdbc.Driver"
+		cfg.dial = func(ctx context.Context) (conn, error) { return dialMySQL(ctx, dsn, mariadb) }
 		return nil
 	}
 	return &ErrUnsupportedDriver{Driver: cfg.Driver, URL: cfg.URL}

@@ -265,6 +265,10 @@ func javaInt(s string, def int) int {
 	return int(n)
 }
 
+// serverTimeoutGrace is how long past a query timeout the server enforces
+// the sampler still waits for its answer.
+const serverTimeoutGrace = 5 * time.Second
+
 // statement is one evaluated JDBC Request.
 type statement struct {
 	qtype, query, args, types, varNames, handler string
@@ -278,8 +282,14 @@ type statement struct {
 // the database has answered, before the result is formatted.
 func (st *statement) execute(ctx context.Context, c *pconn, latency func()) (string, error) {
 	if st.timeout > 0 {
+		limit := time.Duration(st.timeout) * time.Second
+		if q, ok := c.serverTimeout(st.query, st.timeout); ok && st.qtype != qCallable {
+			// the server ends the statement; the deadline only guards a
+			// server that does not answer
+			st.query, limit = q, limit+serverTimeoutGrace
+		}
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, time.Duration(st.timeout)*time.Second)
+		ctx, cancel = context.WithTimeout(ctx, limit)
 		defer cancel()
 	}
 	switch st.qtype {
@@ -289,7 +299,11 @@ func (st *statement) execute(ctx context.Context, c *pconn, latency func()) (str
 			return "", err
 		}
 		if len(sets) == 0 || !sets[0].isQuery {
-			return "", psql("02000", "No results were returned by the query.")
+			rs, err := c.selectWithoutRows()
+			if err != nil {
+				return "", err
+			}
+			sets = []resultSet{rs}
 		}
 		if len(sets) > 1 {
 			return "", psql("0100E", "Multiple ResultSets were returned by the query.")
@@ -301,16 +315,19 @@ func (st *statement) execute(ctx context.Context, c *pconn, latency func()) (str
 		if err != nil {
 			return "", err
 		}
-		for _, s := range sets {
-			if s.isQuery {
-				return "", psql("0100E", "A result was returned when none was expected.")
-			}
-		}
-		latency()
 		n := int64(0)
 		if len(sets) > 0 {
 			n = sets[0].count
 		}
+		for _, s := range sets {
+			if s.isQuery {
+				if n, err = c.updateWithRows(); err != nil {
+					return "", err
+				}
+				break
+			}
+		}
+		latency()
 		if st.qtype == qUpdate {
 			return strconv.FormatInt(n, 10) + " updates", nil
 		}
@@ -359,7 +376,7 @@ func (st *statement) callable(ctx context.Context, c *pconn, latency func()) (st
 	if err != nil {
 		return "", err
 	}
-	q, ret := callEscape(st.query)
+	q, ret := c.callEscape(st.query)
 	hasOut := false
 	for _, p := range params {
 		hasOut = hasOut || p.out

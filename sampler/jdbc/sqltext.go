@@ -124,30 +124,37 @@ func isIdentChar(c byte) bool {
 // returned as it is. ret reports the "? =" form (its marker is the first
 // parameter and receives the result).
 func callEscape(sql string) (out string, ret bool) {
+	fn, ret, ok := callTarget(sql)
+	if !ok {
+		return sql, false
+	}
+	// the result marker is not sent: the select returns it
+	return "select * from " + fn + " as result", ret
+}
+
+// callTarget reads JDBC's call escape: the routine with its arguments
+// ("f(?)", "f()" when written without) and whether it is the "? =" form.
+func callTarget(sql string) (fn string, ret, ok bool) {
 	s := strings.TrimSpace(sql)
 	if !strings.HasPrefix(s, "{") || !strings.HasSuffix(s, "}") {
-		return sql, false
+		return "", false, false
 	}
 	body := strings.TrimSpace(s[1 : len(s)-1])
 	if strings.HasPrefix(body, "?") {
 		rest := strings.TrimSpace(body[1:])
 		if !strings.HasPrefix(rest, "=") {
-			return sql, false
+			return "", false, false
 		}
 		body, ret = strings.TrimSpace(rest[1:]), true
 	}
 	if len(body) < 5 || !strings.EqualFold(body[:4], "call") || !isSpace(body[4]) {
-		return sql, false
+		return "", false, false
 	}
-	fn := strings.TrimSpace(body[5:])
+	fn = strings.TrimSpace(body[5:])
 	if !strings.Contains(fn, "(") {
 		fn += "()"
 	}
-	if ret {
-		// the result marker is not sent: the select returns it
-		return "select * from " + fn + " as result", true
-	}
-	return "select * from " + fn + " as result", false
+	return fn, ret, true
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
