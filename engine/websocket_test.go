@@ -13,18 +13,25 @@ func wsSampler(class, name string, u *url.URL, path string, props string) el {
 		props: sp("server", u.Hostname()) + sp("port", u.Port()) + sp("path", path) + bp("TLS", false) + props}
 }
 
-// A user's WebSocket connection is kept across the Luminis samplers: opened
-// once, then text and binary request-response, write, read, ping/pong and
-// close on it; server push is read frame by frame; a close the server
-// answers late fails on the read timeout.
-func TestWebSocketSamplersShareTheUsersConnection(t *testing.T) {
+// startWSTarget starts the target (its WebSocket endpoints) and returns its URL.
+func startWSTarget(t *testing.T) *url.URL {
+	t.Helper()
 	srv := target.New(target.Options{Seed: 1})
-	defer srv.Close()
+	t.Cleanup(func() { srv.Close() })
 	base, err := srv.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	u, _ := url.Parse(base)
+	return u
+}
+
+// A user's WebSocket connection is kept across the Luminis samplers: opened
+// once, then text and binary request-response, write, read, ping/pong and
+// close on it; server push is read frame by frame; a close the server
+// answers late fails on the read timeout.
+func TestWebSocketSamplersShareTheUsersConnection(t *testing.T) {
+	u := startWSTarget(t)
 	reuse := bp("createNewConnection", false)
 	plan := planXML(tg("traders", 2, 0, "2", "",
 		wsSampler("OpenWebSocketSampler", "open", u, "/ws/echo", sp("connectTimeout", "5000")+sp("readTimeout", "5000")),
@@ -90,13 +97,7 @@ func frameFilter(class, name, props string) el {
 // its filter. A ping no filter discards is an unexpected frame, and the
 // read timeout bounds a read whose frames are all discarded.
 func TestWebSocketFrameFiltersDiscardUntilAFramePasses(t *testing.T) {
-	srv := target.New(target.Options{Seed: 1})
-	defer srv.Close()
-	base, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, _ := url.Parse(base)
+	u := startWSTarget(t)
 	reuse := bp("createNewConnection", false)
 	read := func(name, props string, kids ...el) el {
 		s := wsSampler("SingleReadWebSocketSampler", name, u, "", reuse+sp("readTimeout", "10000")+props)

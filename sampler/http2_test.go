@@ -9,20 +9,26 @@ import (
 	"github.com/gometer/gometer/internal/testproxy"
 )
 
+// startH2Target starts the target's HTTP/2 listeners: h2 over TLS and h2c.
+func startH2Target(t *testing.T) (tlsURL, h2cURL string) {
+	t.Helper()
+	srv := target.New(target.Options{Seed: 1})
+	t.Cleanup(func() { srv.Close() })
+	var err error
+	if tlsURL, err = srv.StartHTTP2("127.0.0.1:0", true); err != nil {
+		t.Fatal(err)
+	}
+	if h2cURL, err = srv.StartHTTP2("127.0.0.1:0", false); err != nil {
+		t.Fatal(err)
+	}
+	return tlsURL, h2cURL
+}
+
 // HTTP/2 against the target's HTTP/2 listeners: h2 negotiated by ALPN over
 // TLS and h2c with prior knowledge, one multiplexed connection per origin
 // per user (connect time on the first sample only), JTL fields filled.
 func TestHTTP2OverTLSAndCleartext(t *testing.T) {
-	srv := target.New(target.Options{Seed: 1})
-	defer srv.Close()
-	tlsURL, err := srv.StartHTTP2("127.0.0.1:0", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h2cURL, err := srv.StartHTTP2("127.0.0.1:0", false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tlsURL, h2cURL := startH2Target(t)
 	for _, c := range []struct {
 		name, base string
 		mode       HTTP2Mode
@@ -99,16 +105,7 @@ func TestHTTP2NewUserNewConnection(t *testing.T) {
 // multiplexes the user's later requests on it; clear-text h2c stays
 // HTTP/1.1 to the proxy.
 func TestHTTP2ThroughProxyTunnel(t *testing.T) {
-	srv := target.New(target.Options{Seed: 1})
-	defer srv.Close()
-	tlsURL, err := srv.StartHTTP2("127.0.0.1:0", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h2cURL, err := srv.StartHTTP2("127.0.0.1:0", false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tlsURL, h2cURL := startH2Target(t)
 	px := testproxy.Start(t)
 	px.Auth = "Basic dXNlcjpzZWNyZXQ=" // user:secret
 	proxy, err := NewProxy("127.0.0.1", px.Port(), "", "", "user", "secret")
@@ -138,13 +135,5 @@ func TestHTTP2ThroughProxyTunnel(t *testing.T) {
 		{Line: "CONNECT " + host(tlsURL) + " HTTP/1.1", ProxyAuth: px.Auth},
 		{Line: "GET " + h2cURL + "/echo HTTP/1.1", ProxyAuth: px.Auth},
 	}
-	got := px.Seen()
-	if len(got) != len(want) {
-		t.Fatalf("proxy saw %q, want %q", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("proxy request %d: %q, want %q", i, got[i], want[i])
-		}
-	}
+	checkSeen(t, px, want)
 }

@@ -45,6 +45,12 @@ func TestRunWideProxyHTTPAndHTTPS(t *testing.T) {
 		{Line: "GET http://" + plainHost + "/a?x=1 HTTP/1.1", ProxyAuth: px.Auth},
 		{Line: "CONNECT " + secureHost + " HTTP/1.1", ProxyAuth: px.Auth},
 	}
+	checkSeen(t, px, want)
+}
+
+// checkSeen compares what the proxy received with want, in order.
+func checkSeen(t *testing.T, px *testproxy.Proxy, want []testproxy.Seen) {
+	t.Helper()
 	got := px.Seen()
 	if len(got) != len(want) {
 		t.Fatalf("proxy saw %q, want %q", got, want)

@@ -90,7 +90,7 @@ func StartMySQL() (*MySQL, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &MySQL{User: "gometer", dir: dir, client: client, Socket: filepath.Join(dir, "mysqld.sock"), done: make(chan error, 1)}
+	m := &MySQL{User: "gometer", dir: dir, client: client, Socket: filepath.Join(dir, "mysqld.sock")}
 	ok := false
 	defer func() {
 		if !ok {
@@ -114,16 +114,10 @@ func StartMySQL() (*MySQL, error) {
 		"--innodb-buffer-pool-size=32M", "--innodb-flush-log-at-trx-commit=0", "--max-connections=300"}, asUser...)
 	m.cmd = exec.Command(server, args...)
 	m.cmd.SysProcAttr = dieWithParent()
-	logf, err := os.Create(filepath.Join(dir, "mysqld.log"))
-	if err != nil {
+	if m.done, err = startLogged(m.cmd, filepath.Join(dir, "mysqld.log")); err != nil {
+		m.cmd = nil
 		return nil, err
 	}
-	m.cmd.Stdout, m.cmd.Stderr = logf, logf
-	if err := m.cmd.Start(); err != nil {
-		logf.Close()
-		return nil, err
-	}
-	go func() { m.done <- m.cmd.Wait(); logf.Close() }()
 	if err := m.waitReady(60 * time.Second); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "mysqld.log"))
 		return nil, fmt.Errorf("%s did not start: %v\n%s", filepath.Base(server), err, log)
@@ -146,27 +140,9 @@ func (m *MySQL) rootSQL(sql string) error {
 
 // waitReady polls the client until the server answers over its socket.
 func (m *MySQL) waitReady(limit time.Duration) error {
-	ctx, cancel := context.WithTimeout(context.Background(), limit)
-	defer cancel()
-	for {
-		select {
-		case err := <-m.done:
-			m.done <- err
-			return fmt.Errorf("exited: %v", err)
-		default:
-		}
-		if exec.CommandContext(ctx, m.client, "--no-defaults", "-S", m.Socket, "-u", "root", "-e", "SELECT 1").Run() == nil {
-			return nil
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		t := time.NewTimer(100 * time.Millisecond) // polling interval, not a synchronisation
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-		}
-	}
+	return pollProcess(limit, 100*time.Millisecond, m.done, func(ctx context.Context) bool {
+		return exec.CommandContext(ctx, m.client, "--no-defaults", "-S", m.Socket, "-u", "root", "-e", "SELECT 1").Run() == nil
+	})
 }
 
 // CreateDB creates an empty database.
@@ -176,14 +152,6 @@ func (m *MySQL) CreateDB(name string) error {
 
 // Stop shuts the server down and removes its folder.
 func (m *MySQL) Stop() {
-	if m.cmd != nil && m.cmd.Process != nil {
-		_ = m.cmd.Process.Signal(syscall.SIGTERM) // normal shutdown
-		select {
-		case <-m.done:
-		case <-time.After(20 * time.Second):
-			_ = m.cmd.Process.Kill()
-			<-m.done
-		}
-	}
+	stopProcess(m.cmd, m.done, syscall.SIGTERM)
 	os.RemoveAll(m.dir)
 }

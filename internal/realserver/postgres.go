@@ -77,7 +77,7 @@ func StartPostgres() (*Postgres, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Postgres{User: "gometer", dir: dir, done: make(chan error, 1)}
+	p := &Postgres{User: "gometer", dir: dir}
 	ok := false
 	defer func() {
 		if !ok {
@@ -115,16 +115,9 @@ func StartPostgres() (*Postgres, error) {
 	p.cmd = command("postgres", "-D", data, "-p", strconv.Itoa(p.Port), "-h", "127.0.0.1", "-k", dir,
 		"-c", "shared_preload_libraries=pg_stat_statements", "-c", "fsync=off", "-c", "max_connections=200",
 		"-c", "logging_collector=off")
-	logf, err := os.Create(filepath.Join(dir, "postgres.log"))
-	if err != nil {
+	if p.done, err = startLogged(p.cmd, filepath.Join(dir, "postgres.log")); err != nil {
 		return nil, err
 	}
-	p.cmd.Stdout, p.cmd.Stderr = logf, logf
-	if err := p.cmd.Start(); err != nil {
-		logf.Close()
-		return nil, err
-	}
-	go func() { p.done <- p.cmd.Wait(); logf.Close() }()
 	if err := p.waitReady(30 * time.Second); err != nil {
 		p.Stop()
 		log, _ := os.ReadFile(filepath.Join(dir, "postgres.log"))
@@ -136,28 +129,9 @@ func StartPostgres() (*Postgres, error) {
 
 // waitReady polls pg_isready until the server accepts connections.
 func (p *Postgres) waitReady(limit time.Duration) error {
-	ctx, cancel := context.WithTimeout(context.Background(), limit)
-	defer cancel()
-	for {
-		select {
-		case err := <-p.done:
-			p.done <- err
-			return fmt.Errorf("exited: %v", err)
-		default:
-		}
-		c := exec.CommandContext(ctx, filepath.Join(PostgresBin, "pg_isready"), "-h", "127.0.0.1", "-p", strconv.Itoa(p.Port), "-U", p.User, "-t", "1")
-		if c.Run() == nil {
-			return nil
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		t := time.NewTimer(50 * time.Millisecond) // polling interval, not a synchronisation
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-		}
-	}
+	return pollProcess(limit, 50*time.Millisecond, p.done, func(ctx context.Context) bool {
+		return exec.CommandContext(ctx, filepath.Join(PostgresBin, "pg_isready"), "-h", "127.0.0.1", "-p", strconv.Itoa(p.Port), "-U", p.User, "-t", "1").Run() == nil
+	})
 }
 
 // CreateDB creates an empty database.
@@ -171,15 +145,7 @@ func (p *Postgres) CreateDB(name string) error {
 
 // Stop shuts the server down (fast mode) and removes its folder.
 func (p *Postgres) Stop() {
-	if p.cmd != nil && p.cmd.Process != nil {
-		_ = p.cmd.Process.Signal(os.Interrupt) // SIGINT: fast shutdown
-		select {
-		case <-p.done:
-		case <-time.After(20 * time.Second):
-			_ = p.cmd.Process.Kill()
-			<-p.done
-		}
-	}
+	stopProcess(p.cmd, p.done, os.Interrupt) // SIGINT: fast shutdown
 	os.RemoveAll(p.dir)
 }
 

@@ -6,6 +6,7 @@
 package realserver
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -75,4 +76,63 @@ func waitUntil(t testing.TB, what, logPath string, timeout time.Duration, ok fun
 		}
 		time.Sleep(50 * time.Millisecond) // polling a server's readiness, not synchronising test steps
 	}
+}
+
+// pollProcess runs ready every interval until it reports true, the process
+// whose Wait result arrives on done exits (the result is put back for its
+// Stop), or limit passes.
+func pollProcess(limit, interval time.Duration, done chan error, ready func(ctx context.Context) bool) error {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	for {
+		select {
+		case err := <-done:
+			done <- err
+			return fmt.Errorf("exited: %v", err)
+		default:
+		}
+		if ready(ctx) {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		t := time.NewTimer(interval) // polling interval, not a synchronisation
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+		}
+	}
+}
+
+// stopProcess sends sig (the server's clean shutdown), waits up to 20 s
+// for done, then kills the process.
+func stopProcess(cmd *exec.Cmd, done chan error, sig os.Signal) {
+	if cmd == nil || cmd.Process == nil {
+		return
+	}
+	_ = cmd.Process.Signal(sig)
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+	}
+}
+
+// startLogged starts cmd with its output in logPath and returns the channel
+// its Wait result arrives on (the log is closed then).
+func startLogged(cmd *exec.Cmd, logPath string) (chan error, error) {
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return nil, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait(); logf.Close() }()
+	return done, nil
 }

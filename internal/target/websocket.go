@@ -63,35 +63,35 @@ func (s *Server) wsEcho(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) wsPush(w http.ResponseWriter, r *http.Request) {
-	rate := wsQueryInt(r, "rate", 10, 1, 10000)
-	count := wsQueryInt(r, "count", 100, 0, 1000000)
-	c := s.wsAccept(w, r)
-	if c == nil {
-		return
-	}
-	defer c.CloseNow()
-	ctx, cancel := s.wsContext(r)
-	defer cancel()
-	ctx = c.CloseRead(ctx) // control frames (ping, close) are still answered
-	t := time.NewTicker(time.Second / time.Duration(rate))
-	defer t.Stop()
-	for i := 1; i <= count; i++ {
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return
-		}
-		if err := c.Write(ctx, websocket.MessageText, []byte("tick "+strconv.Itoa(i))); err != nil {
-			return
-		}
-	}
-	c.Close(websocket.StatusNormalClosure, "done")
+	s.wsTicks(w, r, 100, func(ctx context.Context, c *websocket.Conn, i int) error {
+		return c.Write(ctx, websocket.MessageText, []byte("tick "+strconv.Itoa(i)))
+	}, func(_ context.Context, c *websocket.Conn) { c.Close(websocket.StatusNormalClosure, "done") })
 }
 
 func (s *Server) wsFeed(w http.ResponseWriter, r *http.Request) {
-	rate := wsQueryInt(r, "rate", 10, 1, 10000)
-	count := wsQueryInt(r, "count", 12, 0, 1000000)
 	every := wsQueryInt(r, "ping", 4, 0, 1000000)
+	s.wsTicks(w, r, 12, func(ctx context.Context, c *websocket.Conn, i int) error {
+		var err error
+		if i%3 == 0 {
+			err = c.Write(ctx, websocket.MessageBinary, []byte{0x01, byte(i)})
+		} else {
+			err = c.Write(ctx, websocket.MessageText, []byte("tick "+strconv.Itoa(i)))
+		}
+		if err == nil && every > 0 && i%every == 0 {
+			err = c.Ping(ctx)
+		}
+		return err
+	}, func(ctx context.Context, _ *websocket.Conn) { <-ctx.Done() })
+}
+
+// wsTicks accepts a connection that only the server writes to and calls
+// send for messages 1…?count= (default defCount) at ?rate= per second
+// (default 10), then done unless the client went first. Control frames
+// (ping, close) the client sends are still answered.
+func (s *Server) wsTicks(w http.ResponseWriter, r *http.Request, defCount int,
+	send func(ctx context.Context, c *websocket.Conn, i int) error, done func(ctx context.Context, c *websocket.Conn)) {
+	rate := wsQueryInt(r, "rate", 10, 1, 10000)
+	count := wsQueryInt(r, "count", defCount, 0, 1000000)
 	c := s.wsAccept(w, r)
 	if c == nil {
 		return
@@ -108,20 +108,11 @@ func (s *Server) wsFeed(w http.ResponseWriter, r *http.Request) {
 		case <-ctx.Done():
 			return
 		}
-		var err error
-		if i%3 == 0 {
-			err = c.Write(ctx, websocket.MessageBinary, []byte{0x01, byte(i)})
-		} else {
-			err = c.Write(ctx, websocket.MessageText, []byte("tick "+strconv.Itoa(i)))
-		}
-		if err == nil && every > 0 && i%every == 0 {
-			err = c.Ping(ctx)
-		}
-		if err != nil {
+		if err := send(ctx, c, i); err != nil {
 			return
 		}
 	}
-	<-ctx.Done()
+	done(ctx, c)
 }
 
 func (s *Server) wsSlowClose(w http.ResponseWriter, r *http.Request) {
