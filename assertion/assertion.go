@@ -47,6 +47,7 @@ var builders = map[string]func(*jmx.Element) (Assertion, error){
 	"XPath2Assertion":   newXPath2,
 	"XMLAssertion":      newXML,
 	"HTMLAssertion":     newHTML,
+	"CompareAssertion":  newCompare,
 }
 
 // Handles reports whether New can build an element of this class (tag).

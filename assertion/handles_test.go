@@ -12,7 +12,7 @@ import (
 // unsupported), and a class not claimed is ErrUnsupported.
 func TestHandlesAndNewAgree(t *testing.T) {
 	for _, class := range []string{"ResponseAssertion", "JSONPathAssertion", JSONPathPluginClass,
-		"DurationAssertion", "SizeAssertion", "XPathAssertion", "XPath2Assertion", "XMLAssertion", "HTMLAssertion"} {
+		"DurationAssertion", "SizeAssertion", "XPathAssertion", "XPath2Assertion", "XMLAssertion", "HTMLAssertion", "CompareAssertion"} {
 		if !Handles(class) {
 			t.Errorf("Handles(%s) = false", class)
 			continue

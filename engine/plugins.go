@@ -55,6 +55,26 @@ type assertionCheck struct{ a assertion.Assertion }
 
 func (a assertionCheck) check(u *vuser, r *sample.Result) { assertion.Apply(a.a, u.ctx, r) }
 
+// assertionIter starts an assertion's per-user state over at each
+// iteration of its nearest enclosing controller (Compare Assertion).
+type assertionIter struct{ a assertion.IterationListener }
+
+func (a assertionIter) iterationStart(u *vuser) flow {
+	a.a.IterationStart(u.ctx)
+	return flowNext
+}
+
+// assertionIterListener is the iteration listener of an assertion that
+// needs one, else nil.
+func assertionIterListener(ch checker) iterListener {
+	if ac, ok := ch.(assertionCheck); ok {
+		if il, ok := ac.a.(assertion.IterationListener); ok {
+			return assertionIter{il}
+		}
+	}
+	return nil
+}
+
 func (c *compiler) buildAssertion(el *jmx.Element) (checker, error) {
 	a, err := assertion.NewWith(el, assertion.Options{RegexMatchTimeout: c.regexTimeout()})
 	if err != nil {

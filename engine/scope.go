@@ -145,6 +145,9 @@ func (c *compiler) levelOf(el *jmx.Element) *level {
 				c.problemOrBad(ch, err)
 			} else if a != nil {
 				l.asserts = append(l.asserts, a)
+				if it := assertionIterListener(a); it != nil {
+					l.data = append(l.data, it)
+				}
 			}
 		case kListener:
 			if o := c.openListener(ch); o != nil {

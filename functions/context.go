@@ -252,6 +252,13 @@ func (c *Context) shared() *Shared {
 
 func (c *Context) userState(key any) any { return c.state[key] }
 
+// UserState is this user's state of one element (key: the element's
+// compiled value), nil until SetUserState.
+func (c *Context) UserState(key any) any { return c.userState(key) }
+
+// SetUserState keeps this user's state of one element.
+func (c *Context) SetUserState(key, v any) { c.setUserState(key, v) }
+
 func (c *Context) setUserState(key, v any) {
 	if c.state == nil {
 		c.state = make(map[any]any)
