@@ -118,9 +118,17 @@ func init() {
 // buildWebSocket compiles a Luminis sampler with the frame filters in its
 // scope.
 func (c *compiler) buildWebSocket(el *jmx.Element, sc scope) (sampler.Sampler, error) {
+	isTrue := func(prop string) bool { return strings.EqualFold(strings.TrimSpace(c.t.props.GetOr(prop, "false")), "true") }
+	functional := false
+	if tp := c.plan.TestPlan(); tp != nil {
+		functional = tp.Bool("TestPlan.functional_mode", false)
+	}
 	return websocket.New(el, websocket.Options{
 		Filters:              sc.wsFilters,
-		SizeIncludesFiltered: strings.EqualFold(strings.TrimSpace(c.t.props.GetOr("websocket.result.size_includes_filtered_frames", "false")), "true"),
+		SizeIncludesFiltered: isTrue("websocket.result.size_includes_filtered_frames"),
+		// JMeter names sub-results after their parent unless the plan is
+		// in functional mode or subresults.disable_renaming is set
+		KeepSubLabels: functional || isTrue("subresults.disable_renaming"),
 	})
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -94,7 +95,8 @@ func frameFilter(class, name, props string) el {
 // Frame filters in a sampler's scope (its own children and its
 // controller's) discard the frames they match while the sampler reads on
 // until a frame passes; each discarded frame is a sub-result named after
-// its filter. A ping no filter discards is an unexpected frame, and the
+// its filter (JMeter renames it after the sample unless
+// subresults.disable_renaming is set). A ping no filter discards is an unexpected frame, and the
 // read timeout bounds a read whose frames are all discarded.
 func TestWebSocketFrameFiltersDiscardUntilAFramePasses(t *testing.T) {
 	u := startWSTarget(t)
@@ -121,7 +123,21 @@ func TestWebSocketFrameFiltersDiscardUntilAFramePasses(t *testing.T) {
 		read("all discarded", sp("readTimeout", "700"), allText, allBinary,
 			frameFilter("PingFrameFilter", "heartbeats", sp("filterType", "FilterPingOnly"))),
 	))
-	_, out := run(t, plan, nil)
+	// JMeter renames sub-results "<label>-<index>" unless told not to
+	_, renamed := run(t, plan, nil)
+	subs := 0
+	for _, r := range renamed.all() {
+		for i, s := range r.Subs {
+			subs++
+			if want := r.Label + "-" + strconv.Itoa(i); s.Label != want || !strings.HasPrefix(s.ResponseMessage, "Received ") {
+				t.Errorf("sub-result %q (%s), want label %q", s.Label, s.ResponseMessage, want)
+			}
+		}
+	}
+	if subs != 2*11 {
+		t.Errorf("%d discarded frames, want 22", subs)
+	}
+	_, out := run(t, plan, map[string]string{"subresults.disable_renaming": "true"})
 	type got struct {
 		code, body string
 		ok         bool

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"github.com/gometer/gometer/internal/realserver"
 	"io"
 	"net"
 	"net/http"
@@ -376,6 +377,56 @@ func TestDemo(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("demo printed no summary line:\n%s", res.stdout)
+	}
+	// one report holds HTTP, WebSocket and (with a PostgreSQL here) JDBC samples
+	ok := map[string]int{}
+	for _, r := range rows {
+		if r["success"] == "true" {
+			ok[r["label"]]++
+		}
+	}
+	want := []string{"Login", "Price stream: subscribe", "Price stream: read quote"}
+	if _, err := os.Stat(filepath.Join(realserver.PostgresBin, "postgres")); err == nil {
+		want = append(want, "Order book: create table", "Order book: place order", "Order book: best bid and ask")
+	} else if !strings.Contains(res.stdout, "Order book (JDBC) left out: ") {
+		t.Errorf("without PostgreSQL the demo did not say it left the order book out:\n%s", res.stdout)
+	}
+	for _, l := range want {
+		if ok[l] == 0 {
+			t.Errorf("demo: no successful %q sample (successful samples by label: %v)", l, ok)
+		}
+	}
+}
+
+// On a machine without PostgreSQL the demo's merged plan runs with the
+// order book off: the JDBC configuration is compiled but never connects,
+// and HTTP and WebSocket samples run as usual.
+func TestDemoPlanWithoutDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the demo plan for a few seconds")
+	}
+	dir, plan, err := writeDemoPlan(demoPlan, demoStreams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	d := newDemoServer(t, nil)
+	rows := runDemoPlan(t, d, plan, 90*time.Second, "duration=3", "rampup=1", "think_min=10", "think_range=40",
+		"db_url=jdbc:postgresql://127.0.0.1:1/none")
+	labels := map[string]int{}
+	for _, r := range rows {
+		if r["success"] != "true" {
+			t.Errorf("%s failed: %s %s", r["label"], r["responseCode"], r["responseMessage"])
+		}
+		labels[r["label"]]++
+	}
+	if labels["Price stream: read quote"] == 0 || labels["Dashboard"] == 0 {
+		t.Errorf("labels %v", labels)
+	}
+	for l := range labels {
+		if strings.HasPrefix(l, "Order book") {
+			t.Errorf("order book sample %q without a database", l)
+		}
 	}
 }
 

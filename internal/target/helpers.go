@@ -49,6 +49,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/ws/push", s.wsPush)
 	mux.HandleFunc("/ws/slowclose", s.wsSlowClose)
 	mux.HandleFunc("/ws/feed", s.wsFeed)
+	mux.HandleFunc("/ws/prices", s.wsPrices)
 	mux.HandleFunc("/echo/", s.echo)
 	mux.HandleFunc("/sink", s.sink)
 	mux.HandleFunc("/status/{code}", s.status)

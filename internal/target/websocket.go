@@ -2,6 +2,8 @@ package target
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -18,7 +20,11 @@ import (
 // (default 10), ?count= messages (default 12), every third one binary
 // (0x01 and the message number's low byte), the others text "tick N"; after
 // every ?ping=-th message (default 4, 0: none) it pings and waits for the
-// pong; then it stays open, silent, until the client goes.
+// pong; then it stays open, silent, until the client goes. /ws/prices
+// streams JSON quotes for ?symbol= (default EURUSD) at ?rate= per second
+// (default 10), {"symbol","seq","bid","ask"}, the prices a deterministic
+// walk of the sequence number, with a heartbeat ping after every tenth
+// quote, until ?count= (default 1,000,000) or the client goes.
 
 func (s *Server) wsAccept(w http.ResponseWriter, r *http.Request) *websocket.Conn {
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
@@ -81,6 +87,25 @@ func (s *Server) wsFeed(w http.ResponseWriter, r *http.Request) {
 			err = c.Ping(ctx)
 		}
 		return err
+	}, func(ctx context.Context, _ *websocket.Conn) { <-ctx.Done() })
+}
+
+func (s *Server) wsPrices(w http.ResponseWriter, r *http.Request) {
+	symbol := r.URL.Query().Get("symbol")
+	if symbol == "" {
+		symbol = "EURUSD"
+	}
+	sym, _ := json.Marshal(symbol)
+	s.wsTicks(w, r, 1000000, func(ctx context.Context, c *websocket.Conn, i int) error {
+		bid := 1.08 + float64((i*37)%200-100)/100000
+		quote := fmt.Sprintf(`{"symbol":%s,"seq":%d,"bid":%.5f,"ask":%.5f}`, sym, i, bid, bid+0.00007)
+		if err := c.Write(ctx, websocket.MessageText, []byte(quote)); err != nil {
+			return err
+		}
+		if i%10 == 0 {
+			return c.Ping(ctx)
+		}
+		return nil
 	}, func(ctx context.Context, _ *websocket.Conn) { <-ctx.Done() })
 }
 

@@ -248,7 +248,7 @@ type Sampler struct {
 	mu                             sync.Mutex
 	dialer                         *http.Client
 	filters                        []*Filter // innermost scope first, as the plugin lists them
-	sizeWithFiltered               bool
+	sizeWithFiltered, keepLabels   bool
 }
 
 // Options are what a sampler takes from its scope and the run.
@@ -259,11 +259,14 @@ type Options struct {
 	// SizeIncludesFiltered adds the discarded frames' sizes to the
 	// sample's (property websocket.result.size_includes_filtered_frames).
 	SizeIncludesFiltered bool
+	// KeepSubLabels keeps the plugin's labels of discarded frames; JMeter
+	// otherwise renames each sub-result "<sample label>-<index>".
+	KeepSubLabels bool
 }
 
 // New compiles a Luminis sampler element.
 func New(el *jmx.Element, opts Options) (*Sampler, error) {
-	s := &Sampler{filters: opts.Filters, sizeWithFiltered: opts.SizeIncludesFiltered}
+	s := &Sampler{filters: opts.Filters, sizeWithFiltered: opts.SizeIncludesFiltered, keepLabels: opts.KeepSubLabels}
 	switch strings.TrimPrefix(el.Class(), pkg) {
 	case "OpenWebSocketSampler":
 		s.kind = kOpen
@@ -388,9 +391,14 @@ func (s *Sampler) Sample(ctx context.Context, sess *sampler.Session) *sampler.Re
 	return res
 }
 
-// addFiltered adds the discarded frames' sizes to the sample when the run
-// asks for it.
+// addFiltered names the discarded frames' sub-results as JMeter does and
+// adds their sizes to the sample when the run asks for it.
 func (s *Sampler) addFiltered(res *sampler.Result) {
+	if !s.keepLabels {
+		for i, sub := range res.Subs {
+			sub.Label = res.Label + "-" + strconv.Itoa(i)
+		}
+	}
 	if !s.sizeWithFiltered {
 		return
 	}
