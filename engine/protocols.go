@@ -118,7 +118,9 @@ func init() {
 // buildWebSocket compiles a Luminis sampler with the frame filters in its
 // scope.
 func (c *compiler) buildWebSocket(el *jmx.Element, sc scope) (sampler.Sampler, error) {
-	isTrue := func(prop string) bool { return strings.EqualFold(strings.TrimSpace(c.t.props.GetOr(prop, "false")), "true") }
+	isTrue := func(prop string) bool {
+		return strings.EqualFold(strings.TrimSpace(c.t.props.GetOr(prop, "false")), "true")
+	}
 	functional := false
 	if tp := c.plan.TestPlan(); tp != nil {
 		functional = tp.Bool("TestPlan.functional_mode", false)
