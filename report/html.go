@@ -34,7 +34,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <body>
 <header>
 <h1>{{.Title}}</h1>
-<p class="meta">{{if .Sources}}<span>Results: {{range $i, $s := .Sources}}{{if $i}}, {{end}}{{$s}}{{end}}</span>{{end}}{{if .Begin}}<span>Start: {{.Begin}}</span><span>End: {{.End}}</span><span>Duration: {{.Duration}}</span>{{end}}<span>Percentiles: {{.Mode}}</span><span>Granularity: {{.Granularity}}</span><span>Generated: {{.Generated}}</span></p>
+<p class="meta">{{if .Sources}}<span>Results: {{range $i, $s := .Sources}}{{if $i}}, {{end}}{{$s}}{{end}}</span>{{end}}{{if .Begin}}<span>Start: {{.Begin}}</span><span>End: {{.End}}</span><span>Duration: {{.Duration}}</span>{{end}}<span>Percentiles: {{.Mode}}</span><span>Granularity: {{.Granularity}}</span><span>Generated: {{.Generated}}</span><span id="zone">Times in {{.Zone}}</span></p>
 </header>
 <main>
 <div id="verdict" class="verdict {{.VerdictClass}}">{{.Verdict}}</div>
@@ -99,7 +99,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 {{end}}</div>
 {{end}}</section>
 </main>
-<footer>gometer report · statistics.json beside this file has JMeter 5.6's schema · all times in this page use the viewer's time zone for charts and {{.Zone}} in the header</footer>
+<footer>gometer report · statistics.json beside this file has JMeter 5.6's schema · every time on this page, header and charts, is in {{.Zone}}, the time zone the report was generated in</footer>
 <script>window.GOMETER_REPORT = {{.Data}};</script>
 <script>{{.JS}}</script>
 </body>
@@ -242,7 +242,7 @@ func renderHTML(w io.Writer, c *Collector, sum *Summary) error {
 	}
 	d := pageData{Evidence: pe, Note: sum.Note, Title: sum.Title, Sources: sum.Sources, Mode: modeText(sum.Mode), Verdict: sum.Verdict, BadRows: sum.BadRows,
 		Granularity: fmtDuration(sum.Granularity), Generated: sum.GeneratedAt.Format("2006-01-02 15:04:05 MST"),
-		Zone: time.Now().Format("MST"), CSS: template.CSS(reportCSS), JS: template.JS(reportJS), Groups: groupCharts(charts)}
+		Zone: zoneName(zoneAt(sum)), CSS: template.CSS(reportCSS), JS: template.JS(reportJS), Groups: groupCharts(charts)}
 	switch {
 	case sum.Samples == 0 && len(sum.Rows) == 0:
 		d.VerdictClass = "empty"
@@ -321,7 +321,14 @@ func renderHTML(w io.Writer, c *Collector, sum *Summary) error {
 		}
 		jc = append(jc, j)
 	}
-	data, err := json.Marshal(map[string]any{"charts": jc}) // escapes <, >, & and U+2028/9
+	_, offset := zoneAt(sum).Zone()
+	page := map[string]any{"charts": jc, "zoneOffsetMs": int64(offset) * 1000}
+	if !sum.Begin.IsZero() {
+		// the time the samples cover: the first and last buckets of the
+		// charts over time may cover only part of theirs
+		page["span"] = [2]int64{sum.Begin.UnixMilli(), sum.End.UnixMilli()}
+	}
+	data, err := json.Marshal(page) // escapes <, >, & and U+2028/9
 	if err != nil {
 		return fmt.Errorf("report: encoding chart data: %w", err)
 	}
@@ -431,4 +438,30 @@ func fmtDuration(d time.Duration) string {
 		return d.String()
 	}
 	return d.Round(time.Second).String()
+}
+
+// zoneAt is the instant whose local time zone the page uses: the start of
+// the samples (else now). As JMeter's report does, the charts are drawn in
+// the zone the report is generated in (one offset for the whole page, taken
+// at the start), so the header and the charts agree whatever zone the page
+// is later viewed in.
+func zoneAt(sum *Summary) time.Time {
+	if !sum.Begin.IsZero() {
+		return sum.Begin.In(time.Local)
+	}
+	return time.Now()
+}
+
+// zoneName shows t's zone as "UTC+01:00 (CET)".
+func zoneName(t time.Time) string {
+	name, off := t.Zone()
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	z := fmt.Sprintf("UTC%s%02d:%02d", sign, off/3600, off%3600/60)
+	if name != "" && name != "UTC" && !strings.HasPrefix(name, "+") && !strings.HasPrefix(name, "-") {
+		z += " (" + name + ")"
+	}
+	return z
 }

@@ -93,7 +93,8 @@ func TestReportInHeadlessChromium(t *testing.T) {
 		svg := box[strings.Index(box, "<svg"):]
 		svg = svg[:strings.Index(svg, "</svg>")]
 		i := strings.Index(svg, `<g class="series"`)
-		if i < 0 || !strings.Contains(svg[i:], `<path d="M`) && !coloredBar.MatchString(svg[i:]) {
+		// lines, bars, or points (scatter charts)
+		if i < 0 || !strings.Contains(svg[i:], `<path d="M`) && !coloredBar.MatchString(svg[i:]) && !strings.Contains(svg[i:], "<circle") {
 			t.Errorf("chart %s has no drawn series", id)
 		}
 	}

@@ -63,7 +63,7 @@ type Chart struct {
 	// "cat" (categories).
 	X           string
 	Y           string // unit of y: "ms", "/s", "B/s", "count", "threads"
-	Kind        string // "line" or "bar"
+	Kind        string // "line", "scatter" (points only) or "bar"
 	Granularity int64  // ms, time charts only
 	Categories  []string
 	Series      []ChartSeries
@@ -605,7 +605,8 @@ func (s *Series) Charts(stats *Stats) []Chart {
 	// Median response time and latency against the request rate of their
 	// second (JMeter's 1 s buckets; wider only for runs past maxBuckets s).
 	vsReq := func(id, title string, ok, ko func(c *vsCell) *loghist) Chart {
-		ch := Chart{ID: id, Title: title, X: "rps", Y: "ms", Kind: "line"}
+		// points, not a line: JMeter draws these as scatter charts
+		ch := Chart{ID: id, Title: title, X: "rps", Y: "ms", Kind: "scatter"}
 		okBy, koBy := map[int64]*loghist{}, map[int64]*loghist{}
 		for _, k := range sortedKeys(s.vs) {
 			c := s.vs[k]

@@ -49,7 +49,7 @@ func cmdDemo(o *options, stdout, stderr io.Writer) int {
 	dbProps, stopDB := demoDatabase(stdout)
 	defer stopDB()
 
-	srv := target.New(target.Options{})
+	srv := target.New(target.Options{Realistic: true})
 	base, err := srv.Start("127.0.0.1:0")
 	if err != nil {
 		fmt.Fprintf(stderr, "gometer: demo API: %v\n", err)

@@ -51,6 +51,7 @@ import (
 	"io"
 	"log"
 	"math/big"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"sync"
@@ -67,6 +68,9 @@ type Options struct {
 	// Logf receives server-side errors (bad requests from clients, failed
 	// record writes). Nil discards them.
 	Logf func(string, ...any)
+	// Realistic makes the /api routes answer like a service under load
+	// rather than at once (the demo uses it): see realism.go.
+	Realistic bool
 }
 
 // Server is the target. Create it with New; it is an http.Handler and can
@@ -80,8 +84,10 @@ type Server struct {
 	once    sync.Once
 	rec     recorder
 	state   *state
-	pool    sync.Pool // *respWriter
-	block   []byte    // 64 KiB of seeded bytes for /bytes and /fault/big
+	realMu  sync.Mutex
+	realRnd *mrand.Rand // Options.Realistic's draws, seeded by Options.Seed
+	pool    sync.Pool   // *respWriter
+	block   []byte      // 64 KiB of seeded bytes for /bytes and /fault/big
 
 	mu      sync.Mutex // guards the fields below
 	plain   *http.Server
@@ -99,6 +105,13 @@ func New(opts Options) *Server {
 		block: seededBytes(opts.Seed, 64<<10),
 	}
 	s.rec.w = opts.Record
+	if opts.Realistic {
+		seed := uint64(opts.Seed)
+		if seed == 0 {
+			seed = mrand.Uint64()
+		}
+		s.realRnd = mrand.New(mrand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	}
 	s.pool.New = func() any { return new(respWriter) }
 	s.handler = s.routes()
 	return s
@@ -262,7 +275,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rw := s.pool.Get().(*respWriter)
 	rw.reset(w)
-	s.handler.ServeHTTP(rw, r)
+	if !s.opts.Realistic || !s.realism(rw, r) {
+		s.handler.ServeHTTP(rw, r)
+	}
 	if !rw.hijacked && !rw.failed {
 		if !rw.wroteHeader {
 			// net/http will send 200 with an empty body after we return.
