@@ -123,7 +123,7 @@ var classes = map[string]classSpec{
 
 	// Known but not runnable by gometer.
 	"KeystoreConfig":       {kind: kConfig, unsupported: "Keystore Configuration (client certificates) is not supported"},
-	"ResultSaver":          {kind: kListener, unsupported: "Save Responses to a file is not supported"},
+	"ResultSaver":          {kind: kListener},
 	"FTPSampler":           {kind: kSampler, unsupported: "FTP sampler is not supported"},
 	"JMSSampler":           {kind: kSampler, unsupported: "JMS sampler is not supported"},
 	"PublisherSampler":     {kind: kSampler, unsupported: "JMS publisher is not supported"},

@@ -60,7 +60,7 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 			Props:       c.t.props,
 			TLSVerify:   c.t.opts.TLSVerify,
 			Proxy:       c.t.opts.Proxy,
-			DiscardBody: len(sc.posts) == 0 && len(sc.asserts) == 0 && !c.readsPrevious() && !needs.ResponseBodies,
+			DiscardBody: len(sc.posts) == 0 && len(sc.asserts) == 0 && len(sc.slisten) == 0 && !c.readsPrevious() && !needs.ResponseBodies,
 			Lean:        len(sc.posts) == 0 && len(sc.asserts) == 0 && !needs.RequestDetails && !c.t.hasScripts(),
 			HTTP2:       mode,
 		})
@@ -92,8 +92,8 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 	if n.smp == nil && n.action == nil && n.script == nil {
 		return nil
 	}
+	n.slisten = sc.slisten
 	if c.t.hasScripts() {
-		n.slisten = sc.slisten
 		if h, ok := n.smp.(*sampler.HTTP); ok && h != nil {
 			n.req = c.newHTTPView(mergeHTTPDefaults(el, sc.httpConf))
 		}
@@ -281,6 +281,11 @@ func (c *compiler) compileTransaction(el *jmx.Element, cx cctx, lv *level, base 
 	}
 	if x.parent {
 		x.asserts = sc.asserts
+	}
+	for _, l := range sc.slisten {
+		if rs, ok := l.(*resultSaver); ok {
+			x.savers = append(x.savers, rs)
+		}
 	}
 	childCx := cx.with(lv, &x.ctrlBase)
 	if x.parent {

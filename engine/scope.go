@@ -30,7 +30,7 @@ type level struct {
 	listeners []output.Output
 	actions   []*resultAction
 	data      []iterListener  // iteration listeners of the nearest enclosing controller
-	slisten   []postProcessor // script listeners (JSR223/BeanShell Listener)
+	slisten   []postProcessor // listeners run by the user: JSR223/BeanShell Listener, Save Responses to a file
 }
 
 // httpConfigGUIs are the guiclasses of config elements an HTTP sampler
@@ -150,6 +150,10 @@ func (c *compiler) levelOf(el *jmx.Element) *level {
 				}
 			}
 		case kListener:
+			if ch.Class() == "ResultSaver" {
+				l.slisten = append(l.slisten, c.buildResultSaver(ch))
+				continue
+			}
 			if o := c.openListener(ch); o != nil {
 				l.listeners = append(l.listeners, o)
 			}

@@ -25,6 +25,7 @@ type txController struct {
 	actions       []*resultAction
 	global        bool      // the transaction sample goes to Options.Outputs
 	asserts       []checker // parent mode: assertions in the controller's scope
+	savers        []*resultSaver
 }
 
 // txFrame is one running transaction of a user.
@@ -158,6 +159,9 @@ func (c *txController) finish(u *vuser, fr *txFrame, interrupted bool) {
 	}
 	if c.dbg != nil {
 		c.dbg.logf(u, "Transaction Controller %q: ends: %d sample(s), %d failing, %d ms, success %v", c.name, fr.calls, fr.failing, r.Elapsed.Milliseconds(), r.Success)
+	}
+	for _, s := range c.savers {
+		s.process(u, r)
 	}
 	u.deliver(r, c.listeners, c.global)
 	if c.parent {

@@ -144,7 +144,8 @@ func appendRow(dst []byte, r *sample.Result, vars []string, cfg *SaveConfig) []b
 		}
 	}
 	if cfg.Filename {
-		sep() // gometer does not save responses to files: always empty
+		sep()
+		dst = appendCSVField(dst, r.ResultFileName, d)
 	}
 	if cfg.Latency {
 		sep()

@@ -663,3 +663,13 @@ func TestSharedJTLFilesAndFilter(t *testing.T) {
 		t.Fatal("an Add after Close was not counted as dropped")
 	}
 }
+
+func TestRowFilenameIsTheSavedResponseFile(t *testing.T) {
+	r := httpResult()
+	r.ResultFileName = "/tmp/out/r_0001.json"
+	cfg := DefaultSaveConfig()
+	cfg.Filename = true
+	if got := csvRow(t, r, cfg); !strings.Contains(got, ",/tmp/out/r_0001.json,") {
+		t.Fatalf("row %q", got)
+	}
+}

@@ -59,6 +59,9 @@ type Result struct {
 	Transaction bool
 	// Vars are values of the sample_variables columns, in order.
 	Vars []string
+	// ResultFileName is the file Save Responses to a file wrote the body
+	// to (JTL "Filename" column), "" when none.
+	ResultFileName string
 }
 
 // AssertionResult is one assertion's verdict on a sample.

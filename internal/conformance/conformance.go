@@ -279,7 +279,8 @@ func Run(c Case, tool Tool, dir string) (*Observation, []byte, error) {
 	}
 	jtl := filepath.Join(dir, c.Name+".jtl")
 	os.Remove(jtl)
-	props := append([]string{"host=" + host, "port=" + port}, c.Rules.Props...)
+	// workdir: the run's own folder, for plans that write files
+	props := append([]string{"host=" + host, "port=" + port, "workdir=" + dir}, c.Rules.Props...)
 	if c.Rules.Database != "" {
 		url, user, stop, err := startDatabase(c.Rules.Database)
 		if err != nil {
