@@ -129,3 +129,50 @@ func hasStream(t *Test) bool {
 	})
 	return found
 }
+
+// FuzzStreamedCSV: a file read line by line yields the records the
+// in-memory index gives, pass after pass when recycled, and never panics.
+func FuzzStreamedCSV(f *testing.F) {
+	for _, s := range []string{"a,b\n", "a\r\nb\r\n", "a\n\nc", "", "\n", "x,y,z\n1,2\n\n\n", "\uFEFFh\nv\n"} {
+		f.Add(s, ",", false)
+	}
+	f.Add("h;i\nj;k\n", ";", true)
+	f.Fuzz(func(t *testing.T, text, delim string, skip bool) {
+		if delim == "" {
+			delim = ","
+		}
+		path := filepath.Join(t.TempDir(), "f.csv")
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		// the reference: what a data set reading the file whole returns
+		whole, err := decodeText([]byte(text), "")
+		if err != nil {
+			t.Skip("not text")
+		}
+		rows := plainRows(whole, delim)
+		if skip && rows.len() > 0 {
+			rows = rows.from(1)
+		}
+		var want []string
+		for i := 0; i < rows.len(); i++ {
+			want = append(want, strings.Join(rows.at(i), "\x00"))
+		}
+		s := &csvStream{path: path, delim: delim, skip: skip, maxLine: 1 << 20}
+		defer s.close()
+		for pass := 0; pass < 2; pass++ {
+			for i, w := range want {
+				got, ok, err := s.next(true)
+				if err != nil || !ok || strings.Join(got, "\x00") != w {
+					t.Fatalf("pass %d record %d: %q %v %v, want %q", pass, i, got, ok, err, w)
+				}
+			}
+		}
+		if len(want) == 0 {
+			// no record, or a blank line: both read as end of file
+			if got, ok, err := s.next(true); (ok && len(got) > 0) || err != nil {
+				t.Fatalf("empty: %q %v %v", got, ok, err)
+			}
+		}
+	})
+}
