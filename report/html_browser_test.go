@@ -25,6 +25,20 @@ func findChromium() string {
 	return ""
 }
 
+// needChromium returns the browser, or skips the test (loudly) when there
+// is none or under -short.
+func needChromium(t *testing.T) string {
+	t.Helper()
+	bin := findChromium()
+	if bin == "" {
+		skipped.Need(t, "Chromium", "chromium not installed: apt-get install -y chromium")
+	}
+	if testing.Short() {
+		t.Skip("browser check skipped in -short mode")
+	}
+	return bin
+}
+
 // runChromium runs headless Chromium on a file URL with extra flags and
 // returns stdout and stderr.
 func runChromium(t *testing.T, bin, url string, extra ...string) (string, string) {
@@ -48,13 +62,7 @@ func runChromium(t *testing.T, bin, url string, extra ...string) (string, string
 // message, every chart is drawn, the statistics table has a row per label
 // plus Total, and a hostile label stays text.
 func TestReportInHeadlessChromium(t *testing.T) {
-	bin := findChromium()
-	if bin == "" {
-		skipped.Need(t, "Chromium", "chromium not installed: apt-get install -y chromium")
-	}
-	if testing.Short() {
-		t.Skip("browser check skipped in -short mode")
-	}
+	bin := needChromium(t)
 	dir := t.TempDir()
 	src, err := os.ReadFile(filepath.Join(goldenDir(), "mixed.jtl"))
 	if err != nil {

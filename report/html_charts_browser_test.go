@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/gometer/gometer/internal/skipped"
 )
 
 // chartCheck is what the page reports about one drawn chart (see
@@ -77,13 +75,7 @@ var dataCheck = regexp.MustCompile(`data-check="([^"]*)"`)
 // times in the header's time zone whatever the viewer's. Each chart is
 // saved as a PNG (GOMETER_ARTIFACTS, else a temporary folder).
 func TestReportChartsReadInChromium(t *testing.T) {
-	bin := findChromium()
-	if bin == "" {
-		skipped.Need(t, "Chromium", "chromium not installed: apt-get install -y chromium")
-	}
-	if testing.Short() {
-		t.Skip("browser check skipped in -short mode")
-	}
+	bin := needChromium(t)
 	dir := t.TempDir()
 	// 20.1 s of samples starting 300 ms into a second: the first and last
 	// 1 s intervals are partial. 30 labels, some long; times of 0–2 ms; one
