@@ -93,11 +93,6 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 		return nil
 	}
 	n.slisten = sc.slisten
-	if c.t.hasScripts() {
-		if h, ok := n.smp.(*sampler.HTTP); ok && h != nil {
-			n.req = c.newHTTPView(mergeHTTPDefaults(el, sc.httpConf))
-		}
-	}
 	return n
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/sample"
+	"github.com/gometer/gometer/sampler"
 	"github.com/gometer/gometer/script"
 )
 
@@ -358,67 +359,23 @@ func (u *vuser) scriptEnv() *script.Env {
 	return e
 }
 
-// currentRequest is what `sampler` shows of the current HTTP request.
-func (u *vuser) currentRequest() script.RequestInfo {
+// currentRequest is the current HTTP request as scripts see and change it
+// (`sampler`): built on first use in a sample, then shared by the sample's
+// scripts; nil when the sampler is not HTTP.
+func (u *vuser) currentRequest() *script.HTTPRequest {
+	if u.sreq != nil {
+		return u.sreq
+	}
 	n := u.cur
-	if n == nil || n.req == nil {
-		return script.RequestInfo{}
+	if n == nil {
+		return nil
 	}
-	return n.req.eval(u.ctx)
-}
-
-// httpView evaluates the parts of an HTTP sampler a script may read.
-type httpView struct {
-	method, protocol, domain, port, path *functions.Template
-	args                                 [][2]*functions.Template
-}
-
-func (c *compiler) newHTTPView(el *jmx.Element) *httpView {
-	v := &httpView{
-		method:   c.template(el, "HTTPSampler.method", "GET"),
-		protocol: c.template(el, "HTTPSampler.protocol", "http"),
-		domain:   c.template(el, "HTTPSampler.domain", ""),
-		port:     c.template(el, "HTTPSampler.port", ""),
-		path:     c.template(el, "HTTPSampler.path", ""),
+	h, ok := n.smp.(*sampler.HTTP)
+	if !ok || h == nil {
+		return nil
 	}
-	if a := el.Elem("HTTPsampler.Arguments"); a != nil {
-		for _, it := range a.Collection("Arguments.arguments") {
-			if it.Elem == nil {
-				continue
-			}
-			v.args = append(v.args, [2]*functions.Template{
-				c.template(it.Elem, "Argument.name", ""), c.template(it.Elem, "Argument.value", "")})
-		}
-	}
-	return v
-}
-
-func (v *httpView) eval(ctx *functions.Context) script.RequestInfo {
-	ri := script.RequestInfo{
-		Method:   v.method.Eval(ctx),
-		Protocol: strings.ToLower(v.protocol.Eval(ctx)),
-		Domain:   v.domain.Eval(ctx),
-		Path:     v.path.Eval(ctx),
-	}
-	if ri.Protocol == "" {
-		ri.Protocol = "http"
-	}
-	ri.Port, _ = strconv.Atoi(strings.TrimSpace(v.port.Eval(ctx)))
-	if ri.Port == 0 {
-		ri.Port = 80
-		if ri.Protocol == "https" {
-			ri.Port = 443
-		}
-	}
-	host := ri.Domain
-	if !(ri.Protocol == "http" && ri.Port == 80 || ri.Protocol == "https" && ri.Port == 443) {
-		host += ":" + strconv.Itoa(ri.Port)
-	}
-	ri.URL = ri.Protocol + "://" + host + ri.Path
-	for _, a := range v.args {
-		ri.Args = append(ri.Args, [2]string{a[0].Eval(ctx), a[1].Eval(ctx)})
-	}
-	return ri
+	u.sreq = h.ScriptRequest(&u.sess)
+	return u.sreq
 }
 
 type logWriter struct{ t *Test }

@@ -110,7 +110,8 @@ type vuser struct {
 	senv       *script.Env
 	cur        *samplerNode
 	lastResult *sample.Result
-	rename     string // the current sample's label from a script (sampler.setName)
+	rename     string              // the current sample's label from a script (sampler.setName)
+	sreq       *script.HTTPRequest // the current HTTP request as scripts changed it
 }
 
 // halted reports whether the user must not start another sample.
@@ -232,7 +233,6 @@ type samplerNode struct {
 	actions   []*resultAction
 	script    *scriptSampler  // JSR223/BeanShell/BSF Sampler
 	slisten   []postProcessor // script listeners in scope
-	req       *httpView       // what `sampler` shows of an HTTP request (plans with scripts)
 	global    bool            // also to Options.Outputs (false inside a parent-mode transaction)
 }
 
@@ -250,11 +250,17 @@ func (s *samplerNode) run(u *vuser) flow {
 	c.SamplerName = s.el.Name
 	u.cur = s
 	u.rename = ""
+	u.sreq = nil
 	for _, p := range s.pres {
 		p.process(u)
 	}
 	if !u.delay(s.timers) {
 		return flowStop
+	}
+	if u.sreq != nil && u.sreq.Changed { // scripts changed the request (sampler.setPath …)
+		if h, ok := s.smp.(*sampler.HTTP); ok {
+			h.UseScriptRequest(&u.sess, u.sreq)
+		}
 	}
 	if s.action != nil {
 		return s.action.perform(u)

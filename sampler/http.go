@@ -91,8 +91,9 @@ type HTTP struct {
 	keepAlive        bool
 	java             bool // HTTPJavaImpl: HttpURLConnection's headers, bodies and URLs
 
-	headers []httpHeader
-	hasUA   bool // a header manager sets User-Agent
+	headers       []httpHeader
+	hasUA         bool // a header manager sets User-Agent
+	headerManager bool // a header manager is in scope
 
 	cookies *cookieConfig
 	cache   *cacheConfig
@@ -314,6 +315,7 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 		h.headers = append(h.headers, local...)
 	}
 	h.hasUA = seen["User-Agent"]
+	h.headerManager = len(opt.Headers) > 0
 
 	if opt.Cookies != nil {
 		if h.cookies, err = compileCookies(opt.Cookies, opt.Props); err != nil {
@@ -427,8 +429,11 @@ func (h *HTTP) Sample(ctx context.Context, s *Session) *Result {
 	if e := st.next; e != nil { // pre-processors changed this sample (link parser, URL rewriting)
 		st.next = nil
 		if e.owner == h {
-			return h.edited(s.Ctx, e).Sample(ctx, s)
+			return h.edited(s.Ctx, e, st.dropped[h]).Sample(ctx, s)
 		}
+	}
+	if d := st.dropped[h]; d != nil { // scripts removed some of h's arguments for this user
+		return h.edited(s.Ctx, &sampleEdit{owner: h}, d).Sample(ctx, s)
 	}
 	c := s.Ctx
 	label := h.label.Eval(c)

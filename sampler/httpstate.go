@@ -29,6 +29,7 @@ type StateOptions struct {
 type HTTPState struct {
 	next         *sampleEdit             // pre-processors' changes to the next sample only
 	rewriteSaved map[*URLRewriter]string // URL Re-writing Modifiers' cached session ids
+	dropped      map[*HTTP][]bool        // the samplers' own arguments scripts removed for this user
 	opt          StateOptions
 	dialer       net.Dialer
 	tlsConf      *tls.Config

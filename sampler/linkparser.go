@@ -10,6 +10,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/script"
 )
 
 // JMeter's HTML Link Parser (AnchorModifier) is a pre-processor: the
@@ -29,6 +30,7 @@ type sampleEdit struct {
 	link      *linkChoice
 	rewrites  []rewrite
 	argValues []map[string]string // RegEx User Parameters: argument values by name
+	script    *script.HTTPRequest // the request as scripts changed it
 }
 
 // edit is the pending edit of h's next sample, created if needed.
@@ -274,9 +276,12 @@ func fullMatch(s, pat string) bool {
 
 // edited is the sampler as the pre-processors changed it for one sample: a
 // copy with the chosen protocol, domain, path and arguments.
-func (h *HTTP) edited(c *functions.Context, e *sampleEdit) *HTTP {
+func (h *HTTP) edited(c *functions.Context, e *sampleEdit, dropped []bool) *HTTP {
 	l := *h
 	l.staticURL, l.staticParsed, l.staticErr = "", nil, nil
+	if dropped != nil {
+		l.args = withoutDropped(l.args, dropped)
+	}
 	if ch := e.link; ch != nil {
 		l.protocol = functions.Literal(ch.protocol)
 		l.domain = functions.Literal(ch.domain)
@@ -301,6 +306,9 @@ func (h *HTTP) edited(c *functions.Context, e *sampleEdit) *HTTP {
 			}
 		}
 		l.args = args
+	}
+	if e.script != nil {
+		l.applyScript(e.script)
 	}
 	return &l
 }

@@ -36,15 +36,6 @@ type Control interface {
 	StopTest(now bool)
 }
 
-// RequestInfo is the current HTTP request as a script sees it through
-// `sampler` (read only).
-type RequestInfo struct {
-	Method, Protocol, Domain, Path string
-	Port                           int
-	URL                            string
-	Args                           [][2]string
-}
-
 // Env is one virtual user's side of the bindings. The engine keeps one per
 // user and refreshes its fields before each script; the binding objects
 // point to it, so they are built once per user, not per call.
@@ -58,7 +49,9 @@ type Env struct {
 	Iteration    int
 	Prev         *sample.Result // the previous sample (nil before the first)
 	SamplerName  string
-	Request      func() RequestInfo // the current HTTP request; nil when the sampler is not HTTP
+	// Request is the current HTTP request, the same for every script of
+	// one sample (nil result when the sampler is not HTTP).
+	Request func() *HTTPRequest
 	// Rename gives the current sample another label (sampler.setName in a
 	// pre-processor: for this sample only, as JMeter restores the name).
 	Rename  func(name string)
@@ -150,7 +143,6 @@ func (e *Env) Sampler() any {
 	if e.SamplerName == "" && e.Request == nil {
 		return nil
 	}
-	e.smp.got = false
 	return &e.smp
 }
 
@@ -395,67 +387,6 @@ func (o *Out) Println(v ...any) {
 	fmt.Fprintln(o.w(), ToString(v[0]))
 }
 func (o *Out) Print(v any) { fmt.Fprint(o.w(), ToString(v)) }
-
-// Sampler is `sampler`: the current sampler (read only).
-type Sampler struct {
-	e   *Env
-	got bool
-	ri  RequestInfo
-}
-
-func (s *Sampler) req() *RequestInfo {
-	if !s.got && s.e.Request != nil {
-		s.ri = s.e.Request()
-		s.got = true
-	}
-	return &s.ri
-}
-func (s *Sampler) GetName() string { return s.e.SamplerName }
-
-// SetName renames the sample about to be taken.
-func (s *Sampler) SetName(name string) {
-	s.e.SamplerName = name
-	if s.e.Rename != nil {
-		s.e.Rename(name)
-	}
-}
-func (s *Sampler) GetMethod() string   { return s.req().Method }
-func (s *Sampler) GetPath() string     { return s.req().Path }
-func (s *Sampler) GetDomain() string   { return s.req().Domain }
-func (s *Sampler) GetProtocol() string { return s.req().Protocol }
-func (s *Sampler) GetPort() int        { return s.req().Port }
-func (s *Sampler) GetUrl() string      { return s.req().URL }
-func (s *Sampler) GetURL() string      { return s.req().URL }
-func (s *Sampler) String() string      { return s.e.SamplerName }
-
-// GetArguments returns the request's arguments.
-func (s *Sampler) GetArguments() *Arguments { return &Arguments{args: s.req().Args} }
-
-// Arguments is an HTTP sampler's argument list (read only).
-type Arguments struct{ args [][2]string }
-
-func (a *Arguments) GetArgumentCount() int { return len(a.args) }
-func (a *Arguments) GetArgument(i int) *Argument {
-	if i < 0 || i >= len(a.args) {
-		return nil
-	}
-	return &Argument{Name: a.args[i][0], Value: a.args[i][1]}
-}
-func (a *Arguments) GetArgumentsAsMap() map[string]any {
-	m := make(map[string]any, len(a.args))
-	for _, kv := range a.args {
-		if _, ok := m[kv[0]]; !ok {
-			m[kv[0]] = kv[1]
-		}
-	}
-	return m
-}
-
-// Argument is one name/value argument.
-type Argument struct{ Name, Value string }
-
-func (a *Argument) GetName() string  { return a.Name }
-func (a *Argument) GetValue() string { return a.Value }
 
 // AssertionResult is `AssertionResult` of a JSR223 Assertion.
 type AssertionResult struct{ A *sample.AssertionResult }

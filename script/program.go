@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -127,10 +128,9 @@ func Stopped(err error) bool {
 // ErrStopped is returned when a run was interrupted by its context.
 var ErrStopped = errors.New("script stopped: the test is stopping")
 
-// findUnsupported finds uses of the bindings gometer offers only in part:
-// changing the current HTTP request from a script (sampler.setPath,
-// sampler.addArgument …) is named at load time instead of failing on
-// every sample.
+// findUnsupported names, at load time, a change to the current sampler
+// that gometer does not make (sampler.setImageParser …), instead of failing
+// on every sample.
 func findUnsupported(src string) *CompileError {
 	const recv = "sampler"
 	for i := 0; ; {
@@ -140,7 +140,7 @@ func findUnsupported(src string) *CompileError {
 		}
 		at := i + j
 		i = at + len(recv)
-		if at > 0 && isIdent(src[at-1]) {
+		if at > 0 && (isIdent(src[at-1]) || src[at-1] == '.') {
 			continue
 		}
 		k := i
@@ -159,8 +159,8 @@ func findUnsupported(src string) *CompileError {
 			k++
 		}
 		method := src[start:k]
-		if method == "setName" {
-			continue // renames the sample (Sampler.SetName)
+		if samplerMethods[method] {
+			continue
 		}
 		if strings.HasPrefix(method, "set") || strings.HasPrefix(method, "add") || strings.HasPrefix(method, "remove") || strings.HasPrefix(method, "clear") {
 			line, col := position(src, at)
@@ -169,6 +169,17 @@ func findUnsupported(src string) *CompileError {
 		}
 	}
 }
+
+// samplerMethods are the methods of `sampler`, as scripts name them.
+var samplerMethods = func() map[string]bool {
+	m := map[string]bool{}
+	t := reflect.TypeOf(&Sampler{})
+	for i := 0; i < t.NumMethod(); i++ {
+		n := t.Method(i).Name
+		m[strings.ToLower(n[:1])+n[1:]] = true
+	}
+	return m
+}()
 
 func isIdent(c byte) bool {
 	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'

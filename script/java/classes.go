@@ -225,3 +225,11 @@ func init() {
 	iface("java.util.function.BiFunction", func(v any) bool { return isAny[*Closure](v) })
 	iface("java.util.function.BiConsumer", func(v any) bool { return isAny[*Closure](v) })
 }
+
+// RegisterClass adds a class that scripts may construct with `new`,
+// built by ctor (from the caller's init: the registry is read-only once
+// scripts run). Its instances are Go values whose exported methods are
+// the class's methods.
+func RegisterClass(name string, ctor func(args []any) (any, error)) {
+	register(&class{name: name, ctor: func(r *runner, args []any) (any, error) { return ctor(args) }})
+}
