@@ -92,8 +92,9 @@ type HTTP struct {
 	java             bool // HTTPJavaImpl: HttpURLConnection's headers, bodies and URLs
 
 	headers       []httpHeader
-	hasUA         bool // a header manager sets User-Agent
-	headerManager bool // a header manager is in scope
+	hasUA         bool         // a header manager sets User-Agent
+	headerManager bool         // a header manager is in scope
+	mgrs          []headerList // each header manager in scope, innermost first
 
 	cookies *cookieConfig
 	cache   *cacheConfig
@@ -141,6 +142,38 @@ type httpHeader struct {
 	wire  string // as written in the plan, sent on the wire
 	value *functions.Template
 	lit   []string // the value as a shared one-element slice when it is literal
+}
+
+// headerList is the headers of one header manager.
+type headerList struct {
+	el   *jmx.Element
+	list []httpHeader
+}
+
+// mergeHeaders merges the header managers in scope, innermost first, as
+// JMeter's HeaderManager.merge: the innermost manager keeps every entry
+// (repeated names too); an outer one adds a name only when nothing merged
+// so far has it, so of its own repeats the first wins. Content-Length is
+// never sent from a manager. It reports whether User-Agent is set.
+func mergeHeaders(lists [][]httpHeader) ([]httpHeader, bool) {
+	var out []httpHeader
+	seen := map[string]bool{}
+	for mi, list := range lists {
+		n := len(out)
+		for _, hh := range list {
+			if seen[hh.name] || hh.name == "Content-Length" {
+				continue
+			}
+			out = append(out, hh)
+			if mi > 0 {
+				seen[hh.name] = true
+			}
+		}
+		for _, x := range out[n:] {
+			seen[x.name] = true
+		}
+	}
+	return out, seen["User-Agent"]
 }
 
 // NewHTTP compiles an HTTPSamplerProxy element (already merged with HTTP
@@ -276,13 +309,9 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 		}
 	}
 
-	// Header managers: inner wins per header name. As JMeter's
-	// HeaderManager.merge, the innermost manager keeps every entry (repeated
-	// names too); an outer one adds a name only when nothing merged so far
-	// has it, so of its own repeats the first wins.
-	seen := map[string]bool{}
-	for mi, hm := range opt.Headers {
-		var local []httpHeader
+	// Header managers: inner wins per header name (mergeHeaders).
+	for _, hm := range opt.Headers {
+		var list []httpHeader
 		for i, item := range hm.Collection("HeaderManager.headers") {
 			he := item.Elem
 			if he == nil {
@@ -292,29 +321,23 @@ func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 			if name == "" {
 				continue
 			}
-			cn := http.CanonicalHeaderKey(name)
-			if seen[cn] || cn == "Content-Length" {
-				continue
-			}
 			v, err := functions.Compile(he.Str("Header.value"))
 			if err != nil {
 				return nil, fmt.Errorf("%s (%s): header %d %q: %w", hm.Path(), hm.Where(), i+1, name, err)
 			}
-			hh := httpHeader{name: cn, wire: name, value: v}
+			hh := httpHeader{name: http.CanonicalHeaderKey(name), wire: name, value: v}
 			if v.IsLiteral() {
 				hh.lit = []string{v.Eval(nil)}
 			}
-			local = append(local, hh)
-			if mi > 0 {
-				seen[cn] = true
-			}
+			list = append(list, hh)
 		}
-		for _, x := range local {
-			seen[x.name] = true
-		}
-		h.headers = append(h.headers, local...)
+		h.mgrs = append(h.mgrs, headerList{el: hm, list: list})
 	}
-	h.hasUA = seen["User-Agent"]
+	lists := make([][]httpHeader, len(h.mgrs))
+	for i, m := range h.mgrs {
+		lists[i] = m.list
+	}
+	h.headers, h.hasUA = mergeHeaders(lists)
 	h.headerManager = len(opt.Headers) > 0
 
 	if opt.Cookies != nil {
@@ -429,11 +452,13 @@ func (h *HTTP) Sample(ctx context.Context, s *Session) *Result {
 	if e := st.next; e != nil { // pre-processors changed this sample (link parser, URL rewriting)
 		st.next = nil
 		if e.owner == h {
-			return h.edited(s.Ctx, e, st.dropped[h]).Sample(ctx, s)
+			return h.edited(s.Ctx, e, st).Sample(ctx, s)
 		}
 	}
-	if d := st.dropped[h]; d != nil { // scripts removed some of h's arguments for this user
-		return h.edited(s.Ctx, &sampleEdit{owner: h}, d).Sample(ctx, s)
+	if st.dropped != nil || st.headerLists != nil { // scripts changed h's arguments or headers for this user
+		if l, ok := h.forUser(st); ok {
+			return l.Sample(ctx, s)
+		}
 	}
 	c := s.Ctx
 	label := h.label.Eval(c)

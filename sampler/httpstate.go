@@ -27,9 +27,10 @@ type StateOptions struct {
 // caches and DNS caches. JMeter keeps all of these per thread, so the server
 // sees as many connections as there are users. It is owned by one goroutine.
 type HTTPState struct {
-	next         *sampleEdit             // pre-processors' changes to the next sample only
-	rewriteSaved map[*URLRewriter]string // URL Re-writing Modifiers' cached session ids
-	dropped      map[*HTTP][]bool        // the samplers' own arguments scripts removed for this user
+	next         *sampleEdit                   // pre-processors' changes to the next sample only
+	rewriteSaved map[*URLRewriter]string       // URL Re-writing Modifiers' cached session ids
+	dropped      map[*HTTP][]bool              // the samplers' own arguments scripts removed for this user
+	headerLists  map[*jmx.Element][]httpHeader // header managers as scripts changed them for this user
 	opt          StateOptions
 	dialer       net.Dialer
 	tlsConf      *tls.Config

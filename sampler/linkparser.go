@@ -276,12 +276,13 @@ func fullMatch(s, pat string) bool {
 
 // edited is the sampler as the pre-processors changed it for one sample: a
 // copy with the chosen protocol, domain, path and arguments.
-func (h *HTTP) edited(c *functions.Context, e *sampleEdit, dropped []bool) *HTTP {
+func (h *HTTP) edited(c *functions.Context, e *sampleEdit, st *HTTPState) *HTTP {
 	l := *h
-	l.staticURL, l.staticParsed, l.staticErr = "", nil, nil
-	if dropped != nil {
-		l.args = withoutDropped(l.args, dropped)
+	if u, ok := h.forUser(st); ok {
+		l = *u
 	}
+	l.mgrs = nil // the copy is for this sample: the user's changes are in it
+	l.staticURL, l.staticParsed, l.staticErr = "", nil, nil
 	if ch := e.link; ch != nil {
 		l.protocol = functions.Literal(ch.protocol)
 		l.domain = functions.Literal(ch.domain)

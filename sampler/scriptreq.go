@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/script"
 )
 
@@ -14,7 +15,11 @@ import (
 // method, flag or added argument lasts for that sample only. Removing one
 // of the sampler's own arguments is not undone (the argument list is
 // restored by reference, not by copy): the user's later samples of that
-// sampler go without it.
+// sampler go without it. Likewise the headers a script adds to or removes
+// from the header manager of a sampler that has only one are the user's
+// manager's from then on (for every sampler in its scope); with several
+// managers in scope JMeter merges them into a copy for each sample, so the
+// change lasts for that sample.
 
 // ScriptRequest is the request of the user's next sample of h as a script
 // sees it: h's settings evaluated for the user, without the arguments
@@ -34,9 +39,15 @@ func (h *HTTP) ScriptRequest(s *Session) *script.HTTPRequest {
 		KeepAlive:       h.keepAlive,
 		PostBodyRaw:     h.postBodyRaw,
 	}
-	var dropped []bool
-	if s.HTTP != nil {
-		dropped = s.HTTP.dropped[h]
+	var (
+		dropped []bool
+		headers = h.headers
+	)
+	if st := s.HTTP; st != nil {
+		dropped = st.dropped[h]
+		if hs, ok := h.userHeaders(st); ok {
+			headers = hs
+		}
 	}
 	args := make([]*script.Argument, 0, len(h.args))
 	for i := range h.args {
@@ -49,9 +60,9 @@ func (h *HTTP) ScriptRequest(s *Session) *script.HTTPRequest {
 	}
 	req.Args = script.NewArguments(req, args)
 	if h.headerManager {
-		list := make([]*script.Header, 0, len(h.headers))
-		for _, hh := range h.headers {
-			list = append(list, &script.Header{Name: hh.wire, Value: hh.value.Eval(c)})
+		list := make([]*script.Header, 0, len(headers))
+		for i, hh := range headers {
+			list = append(list, &script.Header{Name: hh.wire, Value: hh.value.Eval(c), Orig: i})
 		}
 		req.Headers = script.NewHeaderManager(req, list)
 	}
@@ -95,7 +106,61 @@ func (h *HTTP) UseScriptRequest(s *Session, r *script.HTTPRequest) {
 			st.dropped[h] = dropped
 		}
 	}
+	if r.HeadersChanged && len(h.mgrs) == 1 {
+		// the sampler's only manager is the user's manager itself: what a
+		// script adds or removes stays in it (a value changed on one of its
+		// own headers is restored)
+		cur, ok := h.userHeaders(st)
+		if !ok {
+			cur = h.headers
+		}
+		kept := make([]httpHeader, 0, len(r.Headers.List))
+		for _, x := range r.Headers.List {
+			switch {
+			case x.Orig >= 0 && x.Orig < len(cur):
+				kept = append(kept, cur[x.Orig])
+			case x.Orig < 0:
+				kept = append(kept, literalHeader(x.Name, x.Value))
+			}
+		}
+		if st.headerLists == nil {
+			st.headerLists = map[*jmx.Element][]httpHeader{}
+		}
+		st.headerLists[h.mgrs[0].el] = kept
+	}
 	st.edit(h).script = r
+}
+
+// userHeaders merges the header managers in scope with the user's own
+// versions of those that scripts changed; false when none was.
+func (h *HTTP) userHeaders(st *HTTPState) ([]httpHeader, bool) {
+	if st.headerLists == nil {
+		return nil, false
+	}
+	var lists [][]httpHeader
+	for i, m := range h.mgrs {
+		if l, ok := st.headerLists[m.el]; ok {
+			if lists == nil {
+				lists = make([][]httpHeader, len(h.mgrs))
+				for j := range i {
+					lists[j] = h.mgrs[j].list
+				}
+			}
+			lists[i] = l
+		} else if lists != nil {
+			lists[i] = m.list
+		}
+	}
+	if lists == nil {
+		return nil, false
+	}
+	hs, _ := mergeHeaders(lists)
+	return hs, true
+}
+
+func literalHeader(name, value string) httpHeader {
+	name = strings.TrimSpace(name)
+	return httpHeader{name: http.CanonicalHeaderKey(name), wire: name, value: functions.Literal(value), lit: []string{value}}
 }
 
 // withoutDropped filters out the arguments dropped for the user.
@@ -134,13 +199,36 @@ func (h *HTTP) applyScript(r *script.HTTPRequest) {
 		h.headers = make([]httpHeader, 0, len(r.Headers.List))
 		h.hasUA = false
 		for _, x := range r.Headers.List {
-			name := strings.TrimSpace(x.Name)
-			cn := http.CanonicalHeaderKey(name)
-			if name == "" || cn == "Content-Length" {
+			hh := literalHeader(x.Name, x.Value)
+			if hh.wire == "" || hh.name == "Content-Length" {
 				continue
 			}
-			h.headers = append(h.headers, httpHeader{name: cn, wire: name, value: functions.Literal(x.Value), lit: []string{x.Value}})
-			h.hasUA = h.hasUA || cn == "User-Agent"
+			h.headers = append(h.headers, hh)
+			h.hasUA = h.hasUA || hh.name == "User-Agent"
 		}
 	}
+}
+
+// forUser is h with the arguments and headers scripts changed for the
+// user for good; false when there are none.
+func (h *HTTP) forUser(st *HTTPState) (*HTTP, bool) {
+	d := st.dropped[h]
+	hs, changed := h.userHeaders(st)
+	if d == nil && !changed {
+		return nil, false
+	}
+	l := *h
+	l.mgrs = nil // the copy is for one sample and holds the user's changes
+	l.staticURL, l.staticParsed, l.staticErr = "", nil, nil
+	if d != nil {
+		l.args = withoutDropped(l.args, d)
+	}
+	if changed {
+		l.headers = hs
+		l.hasUA = false
+		for _, x := range hs {
+			l.hasUA = l.hasUA || x.name == "User-Agent"
+		}
+	}
+	return &l, true
 }

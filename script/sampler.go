@@ -26,8 +26,9 @@ type HTTPRequest struct {
 	Headers *HeaderManager
 	// URLOf builds the URL JMeter's getUrl() gives for the request.
 	URLOf func(*HTTPRequest) (string, error)
-	// Changed is set by every change a script makes.
-	Changed bool
+	// Changed is set by every change a script makes, HeadersChanged by
+	// those to the header manager.
+	Changed, HeadersChanged bool
 }
 
 // Arguments is an HTTP sampler's argument list (JMeter's Arguments).
@@ -57,6 +58,12 @@ func NewArguments(req *HTTPRequest, list []*Argument) *Arguments {
 func (r *HTTPRequest) changed() {
 	if r != nil {
 		r.Changed = true
+	}
+}
+
+func (r *HTTPRequest) headersChanged() {
+	if r != nil {
+		r.Changed, r.HeadersChanged = true, true
 	}
 }
 
@@ -206,18 +213,24 @@ type HeaderManager struct {
 
 // NewHeaderManager makes req's header manager.
 func NewHeaderManager(req *HTTPRequest, list []*Header) *HeaderManager {
-	return &HeaderManager{List: list, req: req}
+	m := &HeaderManager{List: list, req: req}
+	for _, h := range list {
+		h.m = m
+	}
+	return m
 }
 
-// Header is one header (JMeter's Header: name, value).
+// Header is one header (JMeter's Header: name, value). Orig is the index
+// of the manager's own header it stands for, -1 for one a script added.
 type Header struct {
 	Name, Value string
+	Orig        int
 	m           *HeaderManager
 }
 
 // NewHeader is `new Header(name, value)`.
 func NewHeader(args []any) (any, error) {
-	h := &Header{}
+	h := &Header{Orig: -1}
 	if len(args) > 0 {
 		h.Name = ToString(args[0])
 	}
@@ -233,13 +246,13 @@ func (h *Header) GetValue() string  { return h.Value }
 func (h *Header) SetName(n string) {
 	h.Name = n
 	if h.m != nil {
-		h.m.req.changed()
+		h.m.req.headersChanged()
 	}
 }
 func (h *Header) SetValue(v string) {
 	h.Value = v
 	if h.m != nil {
-		h.m.req.changed()
+		h.m.req.headersChanged()
 	}
 }
 func (h *Header) ToString() string { return h.Name + "\t" + h.Value }
@@ -283,7 +296,7 @@ func (m *HeaderManager) Add(h *Header) {
 	}
 	h.m = m
 	m.List = append(m.List, h)
-	m.req.changed()
+	m.req.headersChanged()
 }
 
 // Remove removes the header at i.
@@ -292,7 +305,7 @@ func (m *HeaderManager) Remove(i int) {
 		return
 	}
 	m.List = append(m.List[:i], m.List[i+1:]...)
-	m.req.changed()
+	m.req.headersChanged()
 }
 
 // RemoveHeaderNamed removes every header of that name (any case).
@@ -306,7 +319,7 @@ func (m *HeaderManager) RemoveHeaderNamed(name string) {
 	if len(keep) != len(m.List) {
 		clear(m.List[len(keep):])
 		m.List = keep
-		m.req.changed()
+		m.req.headersChanged()
 	}
 }
 
@@ -323,7 +336,7 @@ func (m *HeaderManager) GetFirstHeaderNamed(name string) *Header {
 // Clear removes every header.
 func (m *HeaderManager) Clear() {
 	m.List = nil
-	m.req.changed()
+	m.req.headersChanged()
 }
 
 // URL is the java.net.URL of getUrl().
@@ -590,12 +603,12 @@ func (s *Sampler) SetHeaderManager(m *HeaderManager) {
 	if r.Headers == nil {
 		m.req = r
 		r.Headers = m
-		r.changed()
+		r.headersChanged()
 		return
 	}
 	for _, h := range m.List {
 		if r.Headers.GetFirstHeaderNamed(h.Name) == nil {
-			r.Headers.Add(&Header{Name: h.Name, Value: h.Value})
+			r.Headers.Add(&Header{Name: h.Name, Value: h.Value, Orig: -1})
 		}
 	}
 }
