@@ -110,9 +110,12 @@ func TestJavaScriptEndlessLoopStopsWithContext(t *testing.T) {
 }
 
 func TestSamplerChangesAreNamedAtCompile(t *testing.T) {
-	_, err := script.Compile(script.JavaScript, "js", "var x = 1;\n  sampler.setPath('/x');")
+	if _, err := script.Compile(script.JavaScript, "js", "sampler.setPath('/x'); sampler.getArguments().removeArgument('a');"); err != nil {
+		t.Fatalf("a change gometer makes is refused: %v", err)
+	}
+	_, err := script.Compile(script.JavaScript, "js", "var x = 1;\n  sampler.setImageParser(true);")
 	var ce *script.CompileError
-	if !errors.As(err, &ce) || ce.Line != 2 || ce.Col != 3 || ce.Construct != "sampler.setPath" {
+	if !errors.As(err, &ce) || ce.Line != 2 || ce.Col != 3 || ce.Construct != "sampler.setImageParser" {
 		t.Fatalf("got %#v", err)
 	}
 	if !strings.Contains(err.Error(), "line 2:3") {
