@@ -8,20 +8,24 @@
 #
 #   --smoke      every scenario for ~2 s with small user counts (CI: proves the harness runs)
 #   --runs N     repeat each measurement N times and report medians (default 1)
-#   --scenarios  which scenarios to run (default all: s1,s2,s3,s4)
+#   --scenarios  which scenarios to run (default all: s1,s2,s3,s4,s5)
 #   --tools      which generators to run, of those found (default all: gometer,wrk,hey,k6,jmeter)
 #   --out DIR    keep binaries, plans, JTLs and logs in DIR (default: a temp dir, removed)
 #
 # Scenarios: S1 throughput (64 users, no think time, GET /fast ~100 B, JTL on),
 # S2 think time (10,000 users, GET then 2 s think, 10 s ramp-up, 60 s),
 # S3 latency fidelity (50 users, /fixed/20: latency minus 20 ms),
-# S4 start-up (time from launch to the first request for a ~1 MB plan).
+# S4 start-up (time from launch to the first request for a ~1 MB plan),
+# S5 scripts (4 users × 2,000 GETs of a 2 KB JSON, each parsed by a 10-line
+# Groovy JSR223 PostProcessor with JsonSlurper setting three variables;
+# gometer and JMeter only; also runs the engine's in-process Go benchmark of
+# the same script for its time and allocations per sample).
 #
 # Peers, each skipped when absent: wrk, hey, k6 (S1-S3 where they can express
 # the scenario), JMeter from $JMETER_HOME/bin/jmeter or `jmeter` on PATH.
 # GOMETER_BIN=path benchmarks a prebuilt gometer instead of building one.
 # Scenario sizes can be overridden from the environment: S1_USERS S1_DUR
-# S2_USERS S2_RAMP S2_DUR S3_USERS S3_DUR THINK_MS FIXED_MS.
+# S2_USERS S2_RAMP S2_DUR S3_USERS S3_DUR THINK_MS FIXED_MS S5_USERS S5_LOOPS.
 #
 # Method: the target (bench/target) and the generator run on different cores
 # (taskset: target on core 0, generator on core 1, when there are two);
@@ -32,7 +36,7 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SMOKE=0 RUNS=1 SCENARIOS="s1,s2,s3,s4" OUT="" ONLY=""
+SMOKE=0 RUNS=1 SCENARIOS="s1,s2,s3,s4,s5" OUT="" ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) SMOKE=1 ;;
@@ -67,11 +71,13 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # Each size can be overridden from the environment, e.g. S2_USERS=2000 bench/run.sh.
 if [ "$SMOKE" = 1 ]; then
   : "${S1_USERS:=64}" "${S1_DUR:=2}" "${S2_USERS:=200}" "${S2_RAMP:=1}" "${S2_DUR:=5}" "${S3_USERS:=50}" "${S3_DUR:=2}"
+  : "${S5_USERS:=2}" "${S5_LOOPS:=50}"
 else
   : "${S1_USERS:=64}" "${S1_DUR:=20}" "${S2_USERS:=10000}" "${S2_RAMP:=10}" "${S2_DUR:=60}" "${S3_USERS:=50}" "${S3_DUR:=20}"
+  : "${S5_USERS:=4}" "${S5_LOOPS:=2000}"
 fi
 : "${THINK_MS:=2000}" "${FIXED_MS:=20}"
-for v in S1_USERS S1_DUR S2_USERS S2_RAMP S2_DUR S3_USERS S3_DUR THINK_MS FIXED_MS; do
+for v in S1_USERS S1_DUR S2_USERS S2_RAMP S2_DUR S3_USERS S3_DUR THINK_MS FIXED_MS S5_USERS S5_LOOPS; do
   case ${!v} in ''|*[!0-9]*) echo "run.sh: $v must be a whole number, not '${!v}'" >&2; exit 2 ;; esac
 done
 
@@ -180,12 +186,14 @@ run_one() {
     s2) dur=$S2_DUR users=$S2_USERS plan=$ROOT/bench/plans/s2-think.jmx path=/fast think=$THINK_MS ramp=$S2_RAMP ;;
     s3) dur=$S3_DUR users=$S3_USERS plan=$ROOT/bench/plans/s3-latency.jmx path=/fixed/$FIXED_MS ;;
     s4) dur=30 users=1 plan=$WORK/big.jmx path=/fast ;;
+    s5) dur=600 users=$S5_USERS plan=$ROOT/bench/plans/script/s5-script.jmx path=/orders.json ;;
   esac
   bound=$((dur + 120))
   local jtl=$WORK/$sc-$tool.jtl out=$WORK/$sc-$tool.log cmd=()
   rm -f "$jtl"
   start_target
   local props=(-Jhost="$HOST" -Jport="$PORT" -Jusers="$users" -Jduration="$dur" -Jrampup="$ramp" -Jthink="$think" -Jfixed_ms="$FIXED_MS")
+  [ "$sc" = s5 ] && props=(-Jhost="$HOST" -Jport="$PORT" -Jthreads="$S5_USERS" -Jloops="$S5_LOOPS")
   case $tool in
     gometer) cmd=("$WORK/gometer" -n -t "$plan" -l "$jtl" "${props[@]}") ;;
     jmeter) cmd=("$JMETER" -n -t "$plan" -l "$jtl" -j "$WORK/$sc-jmeter.jmeter.log" "${props[@]}") ;;
@@ -243,6 +251,7 @@ EOF
   cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
   record "$sc" "$tool" cpu_s "$cpu"
   [ "$count" -gt 0 ] && record "$sc" "$tool" cpu_per_10k "$(awk -v c="$cpu" -v n="$count" 'BEGIN { printf "%.3f", c / n * 10000 }')"
+  [ "$count" -gt 0 ] && record "$sc" "$tool" cpu_per_sample "$(awk -v c="$cpu" -v n="$count" 'BEGIN { printf "%.7f", c / n }')"
   record "$sc" "$tool" rss_mb "$(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }')"
   # Latency as each tool reports it.
   local p50="" p99="" rows=""
@@ -278,18 +287,32 @@ runs_scenario() {
   case "$1:$2" in
     s2:wrk|s2:hey) return 1 ;; # no think time without scripting
     s4:wrk|s4:hey|s4:k6) return 1 ;; # start-up of a .jmx plan only
+    s5:wrk|s5:hey|s5:k6) return 1 ;; # a JSR223 script of a .jmx plan
   esac
   return 0
 }
 
 for sc in ${SCENARIOS//,/ }; do
-  case $sc in s1|s2|s3|s4) ;; *) log "run.sh: unknown scenario $sc"; exit 2 ;; esac
+  case $sc in s1|s2|s3|s4|s5) ;; *) log "run.sh: unknown scenario $sc"; exit 2 ;; esac
   log "scenario $sc"
   for tool in "${TOOLS[@]}"; do
     runs_scenario "$sc" "$tool" || continue
     for _ in $(seq "$RUNS"); do run_one "$sc" "$tool"; done
   done
 done
+
+# S5's script in process: time and allocations per sample of the whole
+# sample pipeline with the same Groovy post-processor on the same document.
+GOBENCH=""
+case ",$SCENARIOS," in
+  *,s5,*)
+    log "S5: the engine's in-process benchmark of the script (go test -bench ScriptPostProcessor/groovy)"
+    n=2000; [ "$SMOKE" = 1 ] && n=20
+    go test ./engine -run '^$' -bench 'ScriptPostProcessor/groovy$' -benchmem -benchtime "${n}x" >"$WORK/gobench.txt" 2>&1 ||
+      log "  the Go benchmark failed (log: $WORK/gobench.txt)"
+    GOBENCH=$(awk '/^BenchmarkScriptPostProcessor\/groovy/ { for (i = 1; i < NF; i++) { if ($(i+1) == "ns/op") ns = $i; if ($(i+1) == "allocs/op") a = $i; if ($(i+1) == "B/op") b = $i }
+      printf "%.1f µs, %s allocations (%s B) per sample", ns / 1000, a, b }' "$WORK/gobench.txt") ;;
+esac
 
 # ---- table -----------------------------------------------------------------
 # Medians per (scenario, tool, metric), then one row per scenario and tool with
@@ -304,7 +327,7 @@ awk -F'\t' '$3 != "failed" && $3 != "lost"' "$RESULTS" | sort -t$'\t' -k1,1 -k2,
 {
   echo "gometer benchmark — $(date -u '+%Y-%m-%d %H:%M UTC') — $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1) — $PINNING — runs per figure: $RUNS$([ "$SMOKE" = 1 ] && echo ' — SMOKE (short runs, figures not meaningful)')"
   echo
-  echo "S1: $S1_USERS users, no think time, GET /fast, ${S1_DUR} s, JTL on · S2: $S2_USERS users, GET + ${THINK_MS} ms think, ${S2_RAMP} s ramp-up, ${S2_DUR} s (ideal $((S2_USERS * 1000 / THINK_MS)) req/s; req/s is the median per-second rate after the ramp-up) · S3: $S3_USERS users, /fixed/$FIXED_MS, ${S3_DUR} s, latency shown minus $FIXED_MS ms · S4: ~1 MB plan, launch to first request"
+  echo "S1: $S1_USERS users, no think time, GET /fast, ${S1_DUR} s, JTL on · S2: $S2_USERS users, GET + ${THINK_MS} ms think, ${S2_RAMP} s ramp-up, ${S2_DUR} s (ideal $((S2_USERS * 1000 / THINK_MS)) req/s; req/s is the median per-second rate after the ramp-up) · S3: $S3_USERS users, /fixed/$FIXED_MS, ${S3_DUR} s, latency shown minus $FIXED_MS ms · S4: ~1 MB plan, launch to first request · S5: $S5_USERS users × $S5_LOOPS GETs of a 2 KB JSON, Groovy JsonSlurper post-processor"
   echo
 } >"$WORK/table.md"
 awk -F'\t' -v fixed="$FIXED_MS" -v ideal="$((S2_USERS * 1000 / THINK_MS))" '
@@ -332,6 +355,20 @@ awk -F'\t' -v fixed="$FIXED_MS" -v ideal="$((S2_USERS * 1000 / THINK_MS))" '
         cell(sc, tool, "rss_mb"), cell(sc, tool, "p50_ms"), cell(sc, tool, "p99_ms"), cell(sc, tool, "startup_ms")
     }
   }' "$MEDIANS" >>"$WORK/table.md"
+if grep -q $'^s5\t' "$MEDIANS"; then
+  echo >>"$WORK/table.md"
+  awk -F'\t' -v users="$S5_USERS" -v loops="$S5_LOOPS" -v gobench="$GOBENCH" '
+    $1 == "s5" { v[$2, $3] = $4 }
+    END {
+      printf "S5 (GET of a 2 KB JSON + a 10-line Groovy JsonSlurper post-processor, %s users × %s loops):", users, loops
+      for (t = 1; t <= 2; t++) { tool = (t == 1) ? "gometer" : "jmeter"
+        if ((tool, "rps") in v) printf " %s %.0f req/s, %.6f CPU-s per sample;", tool, v[tool, "rps"], v[tool, "cpu_per_sample"] }
+      if (("gometer", "rps") in v && ("jmeter", "rps") in v && v["jmeter", "rps"] > 0 && v["jmeter", "cpu_per_sample"] > 0)
+        printf " gometer/JMeter: %.2f× the req/s, %.3f× the CPU per sample.", v["gometer", "rps"] / v["jmeter", "rps"], v["gometer", "cpu_per_sample"] / v["jmeter", "cpu_per_sample"]
+      if (gobench != "") printf " gometer in process (go test ./engine -bench ScriptPostProcessor/groovy): %s.", gobench
+      print ""
+    }' "$MEDIANS" >>"$WORK/table.md"
+fi
 if grep -q $'^s2\t[^\t]*\trss_mb\t' "$MEDIANS"; then
   echo >>"$WORK/table.md"
   echo "S2 memory per virtual user (max RSS / $S2_USERS users): $(awk -F'\t' -v u="$S2_USERS" '$1 == "s2" && $3 == "rss_mb" { printf "%s %.1f KB; ", $2, $4 * 1024 / u }' "$MEDIANS")" >>"$WORK/table.md"

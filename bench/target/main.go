@@ -38,7 +38,8 @@ type counting struct {
 	// perSecond counts the requests handled in each second after the first
 	// answer, to see ramp-up and the steady rate (S2); later seconds are not kept.
 	perSecond [maxSeconds]atomic.Int64
-	// raw counts the /fast requests answered by the raw fast path (fast.go).
+	// raw counts the requests answered here rather than by the target: the
+	// /fast requests of the raw fast path (fast.go) and /orders.json.
 	raw atomic.Int64
 	// fastResp caches the raw /fast response for the current second.
 	fastResp atomic.Pointer[fastResponse]
@@ -53,7 +54,11 @@ func (c *counting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.arrive()
-	c.srv.ServeHTTP(w, r)
+	if r.URL.Path == ordersPath {
+		c.serveOrders(w, r)
+	} else {
+		c.srv.ServeHTTP(w, r)
+	}
 	c.answered()
 }
 

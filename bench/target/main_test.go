@@ -195,3 +195,33 @@ func readResponse(t *testing.T, conn net.Conn) []byte {
 	out.Write(body)
 	return out.Bytes()
 }
+
+func TestOrdersDocument(t *testing.T) {
+	c := &counting{srv: target.New(target.Options{}), start: time.Now()}
+	c.first.Store(-1)
+	ts := httptest.NewServer(c)
+	defer ts.Close()
+	defer c.srv.Close()
+	res, err := http.Get(ts.URL + ordersPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	var doc struct {
+		Token  string `json:"token"`
+		Orders []struct {
+			ID     int    `json:"id"`
+			Status string `json:"status"`
+		} `json:"orders"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil || res.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("%v %q", err, res.Header.Get("Content-Type"))
+	}
+	if len(body) < 1900 || len(body) > 2100 || doc.Token != "tok-8f2a9c" || len(doc.Orders) == 0 || doc.Orders[0].ID != 1000 {
+		t.Errorf("document of %d bytes: %+v", len(body), doc)
+	}
+	if c.figures().Count != 1 {
+		t.Errorf("count %d, want 1", c.figures().Count)
+	}
+}
