@@ -2,31 +2,20 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"runtime"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/internal/target"
 	"github.com/gometer/gometer/output"
 	"github.com/gometer/gometer/script"
 )
 
-// orderJSON is a 2 KB JSON answer like the ones correlation scripts parse.
-func orderJSON() []byte {
-	var b strings.Builder
-	b.WriteString(`{"token":"tok-8f2a9c","user":{"id":4711,"name":"ada"},"orders":[`)
-	for i := 0; b.Len() < 1900; i++ {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		fmt.Fprintf(&b, `{"id":%d,"symbol":"SYM%d","qty":%d,"price":%d.25,"status":"open"}`, 1000+i, i, i*10, 100+i)
-	}
-	b.WriteString(`],"count":3}`)
-	return []byte(b.String())
-}
+// orderJSON is a 2 KB JSON answer like the ones correlation scripts parse
+// (the benchmark target's /orders.json).
+func orderJSON() []byte { return target.OrdersJSON() }
 
 // groovyPost is the benchmark's 10-line Groovy post-processor: JsonSlurper
 // and three variables.

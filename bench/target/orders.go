@@ -1,30 +1,19 @@
 package main
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
+
+	"github.com/gometer/gometer/internal/target"
 )
 
 // ordersPath answers a fixed 2 KB JSON document (a token, a user and a list
 // of orders), the answer benchmark S5's script post-processor parses.
 const ordersPath = "/orders.json"
 
-// ordersDoc is the document: the same shape as the engine's in-process
-// script benchmark (BenchmarkScriptPostProcessor), so both measure one script.
-var ordersDoc = func() []byte {
-	var b strings.Builder
-	b.WriteString(`{"token":"tok-8f2a9c","user":{"id":4711,"name":"ada"},"orders":[`)
-	for i := 0; b.Len() < 1900; i++ {
-		if i > 0 {
-			b.WriteString(",")
-		}
-		fmt.Fprintf(&b, `{"id":%d,"symbol":"SYM%d","qty":%d,"price":%d.25,"status":"open"}`, 1000+i, i, i*10, 100+i)
-	}
-	b.WriteString(`],"count":3}`)
-	return []byte(b.String())
-}()
+// ordersDoc is the document (target.OrdersJSON, which the engine's
+// in-process script benchmark parses too).
+var ordersDoc = target.OrdersJSON()
 
 // serveOrders answers GET /orders.json; it counts with the raw fast path.
 func (c *counting) serveOrders(w http.ResponseWriter, r *http.Request) {
