@@ -320,7 +320,7 @@ func TestProblemsListPathAndLine(t *testing.T) {
 	xml := planXML(tg("G", 1, 0, "1", "",
 		el{tag: "JSR223Sampler", gui: "TestBeanGUI", name: "Script", props: sp("scriptLanguage", "jexl") + sp("script", "1")},
 		el{tag: "com.example.Unknown", name: "Mystery"},
-		el{tag: "BeanShellPreProcessor", gui: "TestBeanGUI", name: "BSH", props: sp("script", `sampler.setPath("/x");`)},
+		el{tag: "BeanShellPreProcessor", gui: "TestBeanGUI", name: "BSH", props: sp("script", `sampler.setImageParser(true);`)},
 		el{tag: "ResultCollector", gui: "ViewResultsFullVisualizer", name: "View"},
 		el{tag: "WorkBench", name: "WB"},
 	))
@@ -333,7 +333,7 @@ func TestProblemsListPathAndLine(t *testing.T) {
 		t.Fatalf("want 3 problems, got:\n%v", err)
 	}
 	text := err.Error()
-	for _, want := range []string{"Test Plan > G > Script (JSR223Sampler)", `script language "jexl"`, "Test Plan > G > Mystery (com.example.Unknown)", "sampler.setPath"} {
+	for _, want := range []string{"Test Plan > G > Script (JSR223Sampler)", `script language "jexl"`, "Test Plan > G > Mystery (com.example.Unknown)", "sampler.setImageParser"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("problems miss %q:\n%s", want, text)
 		}

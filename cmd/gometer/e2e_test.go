@@ -331,13 +331,13 @@ func TestValidate(t *testing.T) {
 	plan := filepath.Join(dir, "unsupported.jmx")
 	data, _ := os.ReadFile(repoFile("testdata", "e2e", "basic.jmx"))
 	s := strings.Replace(string(data), `<HTTPSamplerProxy guiclass="HttpTestSampleGui" testclass="HTTPSamplerProxy" testname="Missing page">`,
-		`<JSR223Sampler guiclass="TestBeanGUI" testclass="JSR223Sampler" testname="Script"><stringProp name="scriptLanguage">javascript</stringProp><stringProp name="script">var ok = 1;&#10;sampler.setPath("/x");</stringProp></JSR223Sampler><hashTree/><HTTPSamplerProxy guiclass="HttpTestSampleGui" testclass="HTTPSamplerProxy" testname="Missing page">`, 1)
+		`<JSR223Sampler guiclass="TestBeanGUI" testclass="JSR223Sampler" testname="Script"><stringProp name="scriptLanguage">javascript</stringProp><stringProp name="script">var ok = 1;&#10;sampler.setImageParser(true);</stringProp></JSR223Sampler><hashTree/><HTTPSamplerProxy guiclass="HttpTestSampleGui" testclass="HTTPSamplerProxy" testname="Missing page">`, 1)
 	os.WriteFile(plan, []byte(s), 0o644)
 	res = runGometer(t, dir, 30*time.Second, "validate", plan)
 	if res.code != 1 {
 		t.Errorf("validate of a plan with a JSR223Sampler: exit %d, want 1\n%s", res.code, res.stdout)
 	}
-	if !strings.Contains(res.stdout, "Script") || !strings.Contains(res.stdout, "unsupported.jmx:") || !strings.Contains(res.stdout, "line 2:1") || !strings.Contains(res.stdout, "sampler.setPath") {
+	if !strings.Contains(res.stdout, "Script") || !strings.Contains(res.stdout, "unsupported.jmx:") || !strings.Contains(res.stdout, "line 2:1") || !strings.Contains(res.stdout, "sampler.setImageParser") {
 		t.Errorf("validate does not name the element and line:\n%s", res.stdout)
 	}
 	// run refuses it, naming the element, before sending anything.
