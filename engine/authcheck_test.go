@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -86,5 +87,30 @@ func TestPerfMonCollectorIsANote(t *testing.T) {
 	}
 	if n := tst.Notes(); len(n) != 1 || !strings.Contains(n[0].Msg, "db.example:4444 CPU (combined)") {
 		t.Errorf("notes %v", n)
+	}
+}
+
+// Rows of a PerfMon collector that name this machine are read by gometer's
+// own monitors (no note); the other rows stay a note.
+func TestPerfMonCollectorLocalRows(t *testing.T) {
+	srv := newServer(t)
+	row := func(i int, host, metric, params string) string {
+		return fmt.Sprintf(`<collectionProp name="%d">`, i) + sp("a", host) + sp("b", "4444") + sp("c", metric) + sp("d", params) + `</collectionProp>`
+	}
+	pm := el{tag: "kg.apc.jmeter.perfmon.PerfMonCollector", gui: "kg.apc.jmeter.vizualizers.PerfMonGui", name: "PerfMon",
+		props: `<collectionProp name="metricConnections">` + row(1, "localhost", "CPU", "combined") + row(2, "127.0.0.1", "Memory", "pid=7:resident") +
+			row(3, "localhost", "JMX", "gc-time") + `</collectionProp>`}
+	tst, _ := run(t, planXML(pm, tg("g", 1, 0, "1", "", get(srv, "a", "/a"))), nil)
+	rows := tst.PerfMonRows()
+	if len(rows) != 2 || rows[0].Metric != "CPU" || rows[1].Params != "pid=7:resident" {
+		t.Errorf("rows %+v", rows)
+	}
+	if n := tst.Notes(); len(n) != 1 || !strings.Contains(n[0].Msg, "localhost:4444 JMX (gc-time)") || strings.Contains(n[0].Msg, "CPU (combined)") {
+		t.Errorf("notes %v", n)
+	}
+	only := el{tag: "kg.apc.jmeter.perfmon.PerfMonCollector", gui: "kg.apc.jmeter.vizualizers.PerfMonGui", name: "PerfMon",
+		props: `<collectionProp name="metricConnections">` + row(1, "localhost", "Network I/O", "") + `</collectionProp>`}
+	if tst, _ := run(t, planXML(only, tg("g", 1, 0, "1", "", get(srv, "a", "/a"))), nil); len(tst.Notes()) != 0 || len(tst.PerfMonRows()) != 1 {
+		t.Errorf("a collector of this machine only: notes %v rows %v", tst.Notes(), tst.PerfMonRows())
 	}
 }

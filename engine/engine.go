@@ -116,7 +116,8 @@ type Test struct {
 	props    *functions.Properties
 	shared   *functions.Shared
 	warnings []Problem
-	notes    []Problem // accepted, not done (see Notes)
+	notes    []Problem    // accepted, not done (see Notes)
+	perfmon  []PerfMonRow // PerfMon rows of this machine, read by gometer
 
 	udvs           []udv // global variables in evaluation order
 	setup          []*group

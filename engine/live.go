@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strings"
 	"sync"
 	"time"
 
@@ -119,4 +120,22 @@ func (t *Test) Evaluate(s string) (string, error) {
 // something needs them early (Evaluate, Planned, Describe).
 func (t *Test) ensureGlobals() {
 	t.globalsOnce.Do(t.evalUDVs)
+}
+
+// Globals are the plan's global variables (the Test Plan's and every User
+// Defined Variables element's) whose names start with prefix, evaluated
+// as for the run, in the order the plan defines them.
+func (t *Test) Globals(prefix string) [][2]string {
+	t.ensureGlobals()
+	var out [][2]string
+	seen := map[string]bool{}
+	for _, u := range t.udvs {
+		if !strings.HasPrefix(u.name, prefix) || seen[u.name] {
+			continue
+		}
+		seen[u.name] = true
+		v, _ := t.global.Get(u.name)
+		out = append(out, [2]string{u.name, v})
+	}
+	return out
 }

@@ -52,7 +52,7 @@ type Spec struct {
 const DefaultInterval = 5 * time.Second
 
 // ParseSpec reads --monitor values: postgres://user@host:port/db,
-// redis://host:port/0, host, process:PID; options as query parameters
+// redis://host:port/0, host, process:PID, process:name=EXE[#INDEX]; options as query parameters
 // (interval=2s, top=20) or, for host and process, after a '?'.
 func ParseSpec(s string) (Spec, error) {
 	sp := Spec{Interval: DefaultInterval, Top: 10}
@@ -89,10 +89,15 @@ func ParseSpec(s string) (Spec, error) {
 		switch {
 		case base == "host":
 			sp.Kind = "host"
+		case strings.HasPrefix(base, "process:name="):
+			if _, _, err := parseProcessName(strings.TrimPrefix(base, "process:name=")); err != nil {
+				return sp, fmt.Errorf("--monitor %q: %v", s, err)
+			}
+			sp.Kind, sp.Target = "process", strings.TrimPrefix(base, "process:")
 		case strings.HasPrefix(base, "process:"):
 			pid, err := strconv.Atoi(strings.TrimPrefix(base, "process:"))
 			if err != nil || pid <= 0 {
-				return sp, fmt.Errorf("--monitor %q: want process:PID", s)
+				return sp, fmt.Errorf("--monitor %q: want process:PID or process:name=EXE[#INDEX]", s)
 			}
 			sp.Kind, sp.Target = "process", strconv.Itoa(pid)
 		default:
@@ -126,6 +131,17 @@ func Open(ctx context.Context, sp Spec) (Monitor, error) {
 	case "host":
 		return newHost(), nil
 	case "process":
+		if name, ok := strings.CutPrefix(sp.Target, "name="); ok {
+			exe, index, err := parseProcessName(name)
+			if err != nil {
+				return nil, err
+			}
+			pid, err := findProcess("/proc", exe, index)
+			if err != nil {
+				return nil, err
+			}
+			return newProcess(pid)
+		}
 		pid, _ := strconv.Atoi(sp.Target)
 		return newProcess(pid)
 	}

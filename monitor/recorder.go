@@ -51,12 +51,34 @@ func NewRecorder(specs []Spec, path string) *Recorder {
 	return &Recorder{specs: specs, path: path, open: Open, failed: map[string]int{}}
 }
 
+// AddMonitors adds monitors before the run starts (those a plan defines are known
+// once it is compiled). A monitor of the same kind and target as one
+// already there is left out.
+func (r *Recorder) AddMonitors(specs ...Spec) {
+	for _, sp := range specs {
+		dup := false
+		for _, o := range r.specs {
+			dup = dup || (o.Kind == sp.Kind && o.Target == sp.Target)
+		}
+		if !dup {
+			r.specs = append(r.specs, sp)
+		}
+	}
+}
+
+// Specs are the monitors the recorder will run.
+func (r *Recorder) Specs() []Spec { return r.specs }
+
 // Start opens the series file and connects every monitor; one that cannot
-// connect is a warning, never a failed run.
+// connect is a warning, never a failed run. With no monitor it does
+// nothing (no file).
 func (r *Recorder) Start(run output.Run) error {
 	r.log = run.Log
 	if r.log == nil {
 		r.log = func(string, string) {}
+	}
+	if len(r.specs) == 0 {
+		return nil
 	}
 	f, err := os.Create(r.path)
 	if err != nil {

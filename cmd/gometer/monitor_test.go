@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/gometer/gometer/internal/realserver"
 	"github.com/gometer/gometer/report"
@@ -121,5 +123,122 @@ func TestMonitorThatCannotConnectIsAWarning(t *testing.T) {
 	}
 	if res := runGometer(t, dir, 30*time.Second, "-n", "-t", repoFile("testdata", "e2e", "basic.jmx"), "--monitor", "host"); res.code != exitUsage || !strings.Contains(res.stderr, "needs -l") {
 		t.Errorf("--monitor without -l: exit %d %q", res.code, res.stderr)
+	}
+}
+
+// Monitors defined in the plan, as a JMeter user keeps them in the same
+// .jmx: User Defined Variables gometer.monitors.* (PostgreSQL and Redis,
+// from properties) and a PerfMon Metrics Collector whose rows naming this
+// machine become the host and process monitors, at the collector's
+// interval. A row for another host stays a note naming it.
+func TestMonitorsDefinedInThePlan(t *testing.T) {
+	pg := realserver.PostgresT(t)
+	rd := realserver.StartRedis(t)
+	ctx := t.Context()
+	db, err := pgx.Connect(ctx, pg.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close(ctx)
+	rc := redis.NewClient(&redis.Options{Addr: rd.Addr})
+	defer rc.Close()
+	info, err := rc.Info(ctx, "server").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := regexp.MustCompile(`process_id:(\d+)`).FindStringSubmatch(info)
+	if pid == nil {
+		t.Fatalf("no process_id in INFO server:\n%s", info)
+	}
+	dir := t.TempDir()
+	jtl := filepath.Join(dir, "orders.jtl")
+	res := runGometer(t, dir, 120*time.Second, "-n", "-t", repoFile("testdata", "monitor", "inplan.jmx"), "-l", jtl,
+		"-Jdb_url="+pg.JDBCURL("postgres"), "-Jdb_user="+pg.User, "-Jusers=4", "-Jloops=25",
+		"-Jpg_monitor="+pg.URL("postgres")+"&interval=300ms", "-Jredis_monitor="+rd.URL()+"?interval=300ms",
+		"-Jredis_pid="+pid[1], "-JjmeterPlugin.perfmon.interval=250", "-Jthink=20")
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	_, rows := readJTL(t, jtl)
+	samples := map[string]int{}
+	for _, r := range rows {
+		samples[r["label"]]++
+	}
+	lines, err := report.ReadMonitorSeries([]string{jtl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0.0
+	sources := map[string]int{}
+	hostReadings := map[int64]bool{}
+	var rss float64
+	for _, l := range lines {
+		src := l.Source
+		if strings.HasPrefix(src, "postgres") {
+			src = "postgres"
+		}
+		sources[src]++
+		if src == "host" {
+			hostReadings[l.T] = true
+		}
+		if l.Name == "pg.stmt.calls" && normalise(l.Label) == normalise("select count(*) from orders where customer = $1") {
+			calls += l.V
+		}
+		if l.Source == "process:"+pid[1] && l.Name == "process.rss_bytes" {
+			rss = l.V
+		}
+	}
+	for _, src := range []string{"postgres", "redis", "host", "process:" + pid[1]} {
+		if sources[src] == 0 {
+			t.Errorf("no readings from %s (sources %v)\n%s", src, sources, res.stderr)
+		}
+	}
+	// the in-plan PostgreSQL monitor counts what the samplers ran
+	if int(calls) != samples["orders of customer"] || calls == 0 {
+		t.Errorf("monitor counted %v calls of the customer query; the run made %d", calls, samples["orders of customer"])
+	}
+	// the process row reads the Redis server's own memory: within what
+	// the server itself reports as its resident set
+	mem, err := rc.Info(ctx, "memory").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`used_memory_rss:(\d+)`).FindStringSubmatch(mem)
+	if m == nil {
+		t.Fatalf("no used_memory_rss in INFO memory")
+	}
+	serverRSS, _ := strconv.ParseFloat(m[1], 64)
+	if rss <= 0 || rss < serverRSS/2 || rss > serverRSS*2 {
+		t.Errorf("process monitor RSS %v, Redis says %v", rss, serverRSS)
+	}
+	// the host CPU row at the collector's interval (250 ms), not the
+	// default 5 s: a reading before, one after, and one per 250 ms of the
+	// run (one tick may be lost to a loaded machine)
+	first, last := int64(1<<62), int64(0)
+	for _, r := range rows {
+		ts, _ := strconv.ParseInt(r["timeStamp"], 10, 64)
+		el, _ := strconv.ParseInt(r["elapsed"], 10, 64)
+		first, last = min(first, ts), max(last, ts+el)
+	}
+	t.Logf("%d host readings in %d ms", len(hostReadings), last-first)
+	if want := 2 + int((last-first)/250) - 1; len(hostReadings) < want {
+		t.Errorf("%d host readings in a %d ms run, want %d: the PerfMon interval was not used", len(hostReadings), last-first, want)
+	}
+	if !strings.Contains(res.stderr, "db.example:4444 Disks I/O") || strings.Contains(res.stderr, "localhost:4444 CPU") {
+		t.Errorf("want a note for the remote row only:\n%s", res.stderr)
+	}
+}
+
+// Without -l the plan's monitors are a warning and the test runs.
+func TestPlanMonitorsWithoutResultsAreAWarning(t *testing.T) {
+	pg := realserver.PostgresT(t)
+	dir := t.TempDir()
+	res := runGometer(t, dir, 120*time.Second, "-n", "-t", repoFile("testdata", "monitor", "inplan.jmx"),
+		"-Jdb_url="+pg.JDBCURL("postgres"), "-Jdb_user="+pg.User, "-Jusers=1", "-Jloops=1", "-Jpg_monitor="+pg.URL("postgres"))
+	if res.code != 0 || !strings.Contains(res.stderr, "monitor(s); they need -l") {
+		t.Errorf("exit %d\n%s", res.code, res.stderr)
 	}
 }

@@ -127,7 +127,7 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 		live = append(live, c)
 		stdout = c.Writer()
 	}
-	monitors, err := monitorOutputs(o, props)
+	recorder, monitors, err := monitorOutputs(o, props)
 	if err != nil {
 		fmt.Fprintf(stderr, "gometer: %v\n", err)
 		return exitUsage, ""
@@ -183,6 +183,9 @@ func runPlan(o *options, stdout, stderr io.Writer, ready func()) (int, string) {
 			}
 			return exitFailed, ""
 		}
+		return fail("%v", err)
+	}
+	if err := addPlanMonitors(recorder, r.Test(), props, stderr); err != nil {
 		return fail("%v", err)
 	}
 	for _, w := range r.Test().Warnings() {
