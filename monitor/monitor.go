@@ -42,7 +42,7 @@ type Monitor interface {
 
 // Spec is a monitor as given on the command line.
 type Spec struct {
-	Kind     string        // postgres, redis, host, process
+	Kind     string        // postgres, redis, prometheus, host, process
 	Target   string        // connection URL or PID; "" for host
 	Interval time.Duration // default 5 s
 	Top      int           // postgres: statements kept per interval (default 10)
@@ -52,7 +52,8 @@ type Spec struct {
 const DefaultInterval = 5 * time.Second
 
 // ParseSpec reads --monitor values: postgres://user@host:port/db,
-// redis://host:port/0, host, process:PID, process:name=EXE[#INDEX]; options as query parameters
+// redis://host:port/0, http(s)://host:port/metrics (a service's Prometheus
+// metrics), host, process:PID, process:name=EXE[#INDEX]; options as query parameters
 // (interval=2s, top=20) or, for host and process, after a '?'.
 func ParseSpec(s string) (Spec, error) {
 	sp := Spec{Interval: DefaultInterval, Top: 10}
@@ -80,6 +81,16 @@ func ParseSpec(s string) (Spec, error) {
 		clean.Del("interval")
 		u.RawQuery = clean.Encode()
 		sp.Kind, sp.Target = "redis", u.String()
+	case strings.HasPrefix(raw, "http://") || strings.HasPrefix(raw, "https://"):
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" {
+			return sp, fmt.Errorf("--monitor: bad metrics URL %q", redact(raw))
+		}
+		q = u.Query()
+		clean := u.Query()
+		clean.Del("interval")
+		u.RawQuery = clean.Encode()
+		sp.Kind, sp.Target = "prometheus", u.String()
 	default:
 		base, query, _ := strings.Cut(raw, "?")
 		var err error
@@ -101,7 +112,7 @@ func ParseSpec(s string) (Spec, error) {
 			}
 			sp.Kind, sp.Target = "process", strconv.Itoa(pid)
 		default:
-			return sp, fmt.Errorf("--monitor %q: want postgres://…, redis://…, host or process:PID", redact(s))
+			return sp, fmt.Errorf("--monitor %q: want postgres://…, redis://…, http(s)://…/metrics, host or process:PID", redact(s))
 		}
 	}
 	if v := q.Get("interval"); v != "" {
@@ -128,6 +139,8 @@ func Open(ctx context.Context, sp Spec) (Monitor, error) {
 		return openPostgres(ctx, sp)
 	case "redis":
 		return openRedis(ctx, sp)
+	case "prometheus":
+		return openPrometheus(ctx, sp)
 	case "host":
 		return newHost(), nil
 	case "process":

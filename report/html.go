@@ -51,12 +51,19 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 </section>
 {{end}}
 {{with .Evidence}}<section id="evidence"><h2>Server-side evidence</h2>
-{{if .Movers}}<h3>What moved with the response time</h3><ol class="movers">{{range .Movers}}<li>{{.}}</li>
-{{end}}</ol>{{else}}<p class="none">No monitored signal moved with the response time (|r| ≥ 0.5 over at least 4 intervals).</p>{{end}}
+<h3>What changed when latency rose</h3>
+{{if .Rise}}<p class="rise">{{.Rise}}</p>
+{{if .Findings}}<ul class="findings">{{range .Findings}}<li><b>{{.Kind}}</b>: {{.Text}}</li>
+{{end}}</ul>{{end}}
+{{if .Movers}}<p>Signals by how much they changed (their mean before → after the rise, in units of their own spread; r: correlation with the percentile over the run):</p><ol class="movers">{{range .Movers}}<li>{{.}}</li>
+{{end}}</ol>{{else}}<p class="none">No monitored signal changed by more than 1.5 times its spread.</p>{{end}}
+{{else}}<p class="none">The response-time percentile did not rise (no step of 20 % or more over at least 4 intervals).</p>
+{{if .Findings}}<ul class="findings">{{range .Findings}}<li><b>{{.Kind}}</b>: {{.Text}}</li>
+{{end}}</ul>{{end}}{{end}}
 {{if .Queries}}<h3>Statements by total time during the run</h3>
 <table id="queries-table" class="sortable">
-<thead><tr><th>Statement</th><th data-type="num">Calls</th><th data-type="num">Total ms</th><th data-type="num">Mean ms</th><th data-type="num">Blocks read</th></tr></thead>
-<tbody class="items">{{range .Queries}}<tr><td class="txt">{{.Query}}</td><td>{{.Calls}}</td><td>{{.Total}}</td><td>{{.Mean}}</td><td>{{.Read}}</td></tr>
+<thead><tr><th>Statement</th><th data-type="num">Calls</th><th data-type="num">Calls per sample</th><th data-type="num">Total ms</th><th data-type="num">Mean ms</th><th data-type="num">Blocks read</th></tr></thead>
+<tbody class="items">{{range .Queries}}<tr><td class="txt">{{.Query}}</td><td>{{.Calls}}</td><td>{{.PerSample}}</td><td>{{.Total}}</td><td>{{.Mean}}</td><td>{{.Read}}</td></tr>
 {{end}}</tbody></table>{{end}}
 </section>
 {{end}}
@@ -159,9 +166,13 @@ type pageData struct {
 }
 
 type pageEvidence struct {
-	Movers  []string
-	Queries []struct{ Query, Calls, Total, Mean, Read string }
+	Rise     string
+	Findings []Finding
+	Movers   []string
+	Queries  []pageQuery
 }
+
+type pageQuery struct{ Query, Calls, PerSample, Total, Mean, Read string }
 
 type pageGenerator struct {
 	Shard, Generator, Started, Late, Samples, Errors, Exit, Problem string
@@ -228,16 +239,25 @@ func renderHTML(w io.Writer, c *Collector, sum *Summary) error {
 				}
 			}
 		}
-		sum.Evidence = evidence(sum.monitor, pct, c.series.g, sum.PercentTitle[1]+"th pct")
+		var samples int64
+		for _, l := range c.stats.Labels() {
+			if r := c.stats.Row(l); !r.IsController {
+				samples += r.Samples
+			}
+		}
+		sum.Evidence = evidence(sum.monitor, pct, c.series.g, sum.PercentTitle[1]+"th pct", samples)
 	}
 	var pe *pageEvidence
 	if ev := sum.Evidence; ev != nil {
-		pe = &pageEvidence{}
+		pe = &pageEvidence{Findings: ev.Findings}
+		if ev.Rise != nil {
+			pe.Rise = ev.Rise.Sentence()
+		}
 		for _, m := range ev.Movers {
 			pe.Movers = append(pe.Movers, m.Sentence())
 		}
 		for _, q := range ev.TopQueries {
-			pe.Queries = append(pe.Queries, struct{ Query, Calls, Total, Mean, Read string }{q.Query, fmtNum(q.Calls, 0), fmtNum(q.TotalMs, 1), fmtNum(q.MeanMs, 2), fmtNum(q.BlksRead, 0)})
+			pe.Queries = append(pe.Queries, pageQuery{q.Query, fmtNum(q.Calls, 0), fmtNum(q.PerSample, 2), fmtNum(q.TotalMs, 1), fmtNum(q.MeanMs, 2), fmtNum(q.BlksRead, 0)})
 		}
 	}
 	d := pageData{Evidence: pe, Note: sum.Note, Title: sum.Title, Sources: sum.Sources, Mode: modeText(sum.Mode), Verdict: sum.Verdict, BadRows: sum.BadRows,

@@ -52,7 +52,9 @@ func cmdDemoBottlenecks(o *options, stdout, stderr io.Writer) int {
 	defer stopRedis()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	svc, base, err := shop.Start(ctx, shop.Options{PostgresURL: pg.URL("postgres"), RedisAddr: rd.Addr})
+	// the cache starts warm with the quotes the first shoppers ask for, so
+	// that its hit rate falls only once more symbols are asked for than fit
+	svc, base, err := shop.Start(ctx, shop.Options{PostgresURL: pg.URL("postgres"), RedisAddr: rd.Addr, WarmQuotes: 20})
 	if err != nil {
 		fmt.Fprintf(stderr, "gometer: demo shop: %v\n", err)
 		return exitFailed
@@ -81,6 +83,7 @@ func cmdDemoBottlenecks(o *options, stdout, stderr io.Writer) int {
 	run.monitors = append(run.monitors,
 		pg.URL("postgres")+"&interval="+interval.String(),
 		"redis://"+rd.Addr+"/0?interval="+interval.String(),
+		base+"/metrics?interval="+interval.String(), // the shop's own: its pool's waits
 		"host?interval="+interval.String())
 	secs := int(dur / time.Second)
 	run.propArgs = append([]propArg{{'J', "host", host}, {'J', "port", port}, {'J', "duration", fmt.Sprint(secs)}, {'J', "summariser.interval", "10"},
@@ -103,8 +106,15 @@ func cmdDemoBottlenecks(o *options, stdout, stderr io.Writer) int {
 	props, _ := loadProperties(&run, run.plan)
 	sum, err := report.Generate([]string{run.results}, filepath.Join(dir, "report"), report.GenerateOptions{Props: props})
 	if err == nil && sum.Evidence != nil {
-		fmt.Fprintln(stdout, "\nWhat moved with the response time:")
-		for i, m := range sum.Evidence.Movers {
+		ev := sum.Evidence
+		fmt.Fprintln(stdout, "\nWhat changed when latency rose:")
+		if ev.Rise != nil {
+			fmt.Fprintf(stdout, "  %s\n", ev.Rise.Sentence())
+		}
+		for _, f := range ev.Findings {
+			fmt.Fprintf(stdout, "  - %s: %s\n", f.Kind, f.Text)
+		}
+		for i, m := range ev.Movers {
 			if i == 5 {
 				break
 			}

@@ -11,6 +11,11 @@
 //     memory, so as more symbols are asked for the hit rate falls;
 //   - a connection pool too small for the load: requests queue for one of
 //     few connections.
+//
+// The service publishes its own metrics at /metrics (Prometheus text): how
+// long requests waited for a pooled connection, the pool's use, its cache
+// hits and misses — what only the service knows, for gometer's metrics
+// monitor.
 package shop
 
 import (
@@ -25,6 +30,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -34,6 +41,10 @@ type Options struct {
 	RedisAddr   string // host:port
 	PoolSize    int32  // connections to PostgreSQL (default 3: too few)
 	Customers   int    // default 200
+	// WarmQuotes are the quotes cached at start (SYM0 … SYM<n-1>), so that
+	// the cache begins warm and its hit rate falls only once more symbols
+	// are asked for than fit.
+	WarmQuotes int
 }
 
 // Service is the running shop.
@@ -43,7 +54,12 @@ type Service struct {
 	srv   *http.Server
 	ln    net.Listener
 	opts  Options
+
+	hits, misses prometheus.Counter
 }
+
+// quoteHistory pads a cached quote, so that a small cache holds few.
+const quoteHistory = 16 << 10
 
 // Start creates the schema, fills it, and serves on a free loopback port.
 func Start(ctx context.Context, o Options) (*Service, string, error) {
@@ -67,6 +83,13 @@ func Start(ctx context.Context, o Options) (*Service, string, error) {
 		s.Close()
 		return nil, "", fmt.Errorf("shop schema: %w", err)
 	}
+	for i := range o.WarmQuotes {
+		if _, err := s.cacheQuote(ctx, "SYM"+strconv.Itoa(i)); err != nil {
+			s.Close()
+			return nil, "", fmt.Errorf("shop cache: %w", err)
+		}
+	}
+	reg := s.metrics()
 	s.ln, err = net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		s.Close()
@@ -77,6 +100,7 @@ func Start(ctx context.Context, o Options) (*Service, string, error) {
 	mux.HandleFunc("GET /customers/{id}/orders", s.customerOrders)
 	mux.HandleFunc("GET /customers/{id}/statement", s.statement)
 	mux.HandleFunc("GET /quotes/{symbol}", s.quote)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go s.srv.Serve(s.ln)
 	return s, "http://" + s.ln.Addr().String(), nil
@@ -192,18 +216,50 @@ func (s *Service) quote(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	key := "quote:" + sym
 	if v, err := s.cache.Get(ctx, key).Result(); err == nil {
+		s.hits.Inc()
 		w.Header().Set("X-Cache", "hit")
 		w.Write([]byte(v))
 		return
 	}
-	// a miss costs a database round trip and some work
-	var avg float64
-	if err := s.db.QueryRow(ctx, `SELECT coalesce(avg(price), 0)::float8 FROM orders WHERE symbol = $1`, sym).Scan(&avg); err != nil {
+	s.misses.Inc()
+	body, err := s.cacheQuote(ctx, sym)
+	if err != nil {
 		fail(w, err)
 		return
 	}
-	body, _ := json.Marshal(map[string]any{"symbol": sym, "avg": avg, "history": strings.Repeat("x", 8<<10)})
-	s.cache.Set(ctx, key, body, time.Minute)
 	w.Header().Set("X-Cache", "miss")
 	w.Write(body)
+}
+
+// cacheQuote computes a quote (a database round trip: a miss costs one)
+// and caches it for ten minutes.
+func (s *Service) cacheQuote(ctx context.Context, sym string) ([]byte, error) {
+	var avg float64
+	if err := s.db.QueryRow(ctx, `SELECT coalesce(avg(price), 0)::float8 FROM orders WHERE symbol = $1`, sym).Scan(&avg); err != nil {
+		return nil, err
+	}
+	body, _ := json.Marshal(map[string]any{"symbol": sym, "avg": avg, "history": strings.Repeat("x", quoteHistory)})
+	return body, s.cache.Set(ctx, "quote:"+sym, body, 10*time.Minute).Err()
+}
+
+// metrics registers the service's own figures: the connection pool's (read
+// from pgxpool at each scrape) and the quote cache's.
+func (s *Service) metrics() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	stat := func(f func(*pgxpool.Stat) float64) func() float64 {
+		return func() float64 { return f(s.db.Stat()) }
+	}
+	s.hits = prometheus.NewCounter(prometheus.CounterOpts{Name: "shop_quote_cache_hits_total", Help: "Quotes served from Redis."})
+	s.misses = prometheus.NewCounter(prometheus.CounterOpts{Name: "shop_quote_cache_misses_total", Help: "Quotes computed because Redis did not have them."})
+	reg.MustRegister(s.hits, s.misses,
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "shop_db_pool_wait_seconds_total", Help: "Time requests waited for a free database connection (the pool was empty)."},
+			stat(func(st *pgxpool.Stat) float64 { return st.EmptyAcquireWaitTime().Seconds() })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "shop_db_pool_waits_total", Help: "Acquires that waited because every connection was in use."},
+			stat(func(st *pgxpool.Stat) float64 { return float64(st.EmptyAcquireCount()) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "shop_db_pool_in_use", Help: "Database connections in use."},
+			stat(func(st *pgxpool.Stat) float64 { return float64(st.AcquiredConns()) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "shop_db_pool_max", Help: "The pool's size."},
+			stat(func(st *pgxpool.Stat) float64 { return float64(st.MaxConns()) })),
+	)
+	return reg
 }
