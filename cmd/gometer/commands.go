@@ -12,6 +12,7 @@ import (
 
 	"github.com/gometer/gometer/engine"
 	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/monitor"
 	"github.com/gometer/gometer/report"
 	"github.com/gometer/gometer/runner"
 )
@@ -45,6 +46,17 @@ func cmdValidate(o *options, stdout, stderr io.Writer) int {
 	}
 	test.Describe(stdout)
 	printAcceptedScripts(stdout, test.Scripts())
+	specs, err := planMonitors(test, props)
+	if err != nil {
+		fmt.Fprintf(stdout, "\n%s: %v\n", o.plan, err)
+		return exitFailed
+	}
+	if len(specs) > 0 {
+		fmt.Fprintln(stdout, "\nMonitors in the plan (read during a run with -l):")
+		for _, sp := range specs {
+			fmt.Fprintf(stdout, "  %s %s every %s\n", sp.Kind, monitor.Redact(sp.Target), sp.Interval)
+		}
+	}
 	if w := test.Warnings(); len(w) > 0 {
 		// The description above names each of them in place ("skipped: …").
 		fmt.Fprintf(stdout, "\n%s: %d element(s) gometer cannot run (marked \"skipped\" above, with file and line)\n", o.plan, len(w))

@@ -241,4 +241,15 @@ func TestPlanMonitorsWithoutResultsAreAWarning(t *testing.T) {
 	if res.code != 0 || !strings.Contains(res.stderr, "monitor(s); they need -l") {
 		t.Errorf("exit %d\n%s", res.code, res.stderr)
 	}
+	// validate lists them, with no password
+	res = runGometer(t, dir, 60*time.Second, "validate", repoFile("testdata", "monitor", "inplan.jmx"),
+		"-Jpg_monitor=postgres://app:hunter2@127.0.0.1:1/shop", "-Jredis_pid=1", "-JjmeterPlugin.perfmon.interval=2000")
+	for _, want := range []string{"Monitors in the plan", "postgres postgres://app:xxxxx@127.0.0.1:1/shop every 5s", "host  every 2s", "process 1 every 2s"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("validate lacks %q:\n%s", want, res.stdout)
+		}
+	}
+	if strings.Contains(res.stdout+res.stderr, "hunter2") {
+		t.Error("validate printed the password")
+	}
 }
