@@ -61,36 +61,26 @@ func ParseSpec(s string) (Spec, error) {
 	var q url.Values
 	switch {
 	case strings.HasPrefix(raw, "postgres://") || strings.HasPrefix(raw, "postgresql://"):
-		u, err := url.Parse(raw)
-		if err != nil {
-			return sp, fmt.Errorf("--monitor: bad PostgreSQL URL: %v", redactErr(err))
+		var err error
+		if sp.Target, q, err = splitOptions(raw); err != nil {
+			return sp, fmt.Errorf("--monitor: bad PostgreSQL URL: %v", err)
 		}
-		q = u.Query()
-		clean := u.Query()
-		clean.Del("interval")
-		clean.Del("top")
-		u.RawQuery = clean.Encode()
-		sp.Kind, sp.Target = "postgres", u.String()
+		sp.Kind = "postgres"
 	case strings.HasPrefix(raw, "redis://") || strings.HasPrefix(raw, "rediss://"):
-		u, err := url.Parse(raw)
-		if err != nil {
-			return sp, fmt.Errorf("--monitor: bad Redis URL: %v", redactErr(err))
+		var err error
+		if sp.Target, q, err = splitOptions(raw); err != nil {
+			return sp, fmt.Errorf("--monitor: bad Redis URL: %v", err)
 		}
-		q = u.Query()
-		clean := u.Query()
-		clean.Del("interval")
-		u.RawQuery = clean.Encode()
-		sp.Kind, sp.Target = "redis", u.String()
+		sp.Kind = "redis"
 	case strings.HasPrefix(raw, "http://") || strings.HasPrefix(raw, "https://"):
-		u, err := url.Parse(raw)
-		if err != nil || u.Host == "" {
-			return sp, fmt.Errorf("--monitor: bad metrics URL %q", redact(raw))
+		var err error
+		if sp.Target, q, err = splitOptions(raw); err != nil {
+			return sp, fmt.Errorf("--monitor: bad metrics URL: %v", err)
 		}
-		q = u.Query()
-		clean := u.Query()
-		clean.Del("interval")
-		u.RawQuery = clean.Encode()
-		sp.Kind, sp.Target = "prometheus", u.String()
+		if u, _ := url.Parse(sp.Target); u.Host == "" {
+			return sp, fmt.Errorf("--monitor: metrics URL %q has no host", redact(raw))
+		}
+		sp.Kind = "prometheus"
 	default:
 		base, query, _ := strings.Cut(raw, "?")
 		var err error
@@ -130,6 +120,21 @@ func ParseSpec(s string) (Spec, error) {
 		sp.Top = n
 	}
 	return sp, nil
+}
+
+// splitOptions parses a monitor's URL and takes gometer's options
+// (interval, top) out of its query: the rest stays for the driver.
+func splitOptions(raw string) (target string, opts url.Values, err error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", nil, redactErr(err)
+	}
+	opts = u.Query()
+	rest := u.Query()
+	rest.Del("interval")
+	rest.Del("top")
+	u.RawQuery = rest.Encode()
+	return u.String(), opts, nil
 }
 
 // Open connects a monitor for sp.

@@ -22,16 +22,7 @@ import (
 // the JTL counts exactly the statements the JDBC samplers ran, and the
 // report shows them (charts, statements by total time).
 func TestMonitorPostgresDuringARun(t *testing.T) {
-	pg := realserver.PostgresT(t)
-	ctx := t.Context()
-	db, err := pgx.Connect(ctx, pg.URL("postgres"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close(ctx)
+	pg := postgresWithStatements(t)
 	dir := t.TempDir()
 	jtl := filepath.Join(dir, "orders.jtl")
 	res := runGometer(t, dir, 120*time.Second, "-n", "-t", repoFile("testdata", "monitor", "orders.jmx"), "-l", jtl,
@@ -106,6 +97,21 @@ func TestMonitorPostgresDuringARun(t *testing.T) {
 	}
 }
 
+// postgresWithStatements is a real PostgreSQL with pg_stat_statements
+// created in database postgres.
+func postgresWithStatements(t *testing.T) *realserver.Postgres {
+	pg := realserver.PostgresT(t)
+	db, err := pgx.Connect(t.Context(), pg.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(t.Context())
+	if _, err := db.Exec(t.Context(), `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`); err != nil {
+		t.Fatal(err)
+	}
+	return pg
+}
+
 var spaces = regexp.MustCompile(`\s+`)
 
 func normalise(q string) string {
@@ -132,17 +138,9 @@ func TestMonitorThatCannotConnectIsAWarning(t *testing.T) {
 // machine become the host and process monitors, at the collector's
 // interval. A row for another host stays a note naming it.
 func TestMonitorsDefinedInThePlan(t *testing.T) {
-	pg := realserver.PostgresT(t)
+	pg := postgresWithStatements(t)
 	rd := realserver.StartRedis(t)
 	ctx := t.Context()
-	db, err := pgx.Connect(ctx, pg.URL("postgres"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close(ctx)
 	rc := redis.NewClient(&redis.Options{Addr: rd.Addr})
 	defer rc.Close()
 	info, err := rc.Info(ctx, "server").Result()
