@@ -40,6 +40,12 @@ func (l logTracer) Variable(r *sample.Result, element, name, value string, remov
 	l.d(fmt.Sprintf("%s: %q (after %q) set %s = %q", r.ThreadName, element, r.Label, name, value))
 }
 
+// Unchanged logs a post-processor that set nothing new (an extractor that
+// found the same value, or none and no default).
+func (l logTracer) Unchanged(r *sample.Result, element string) {
+	l.d(fmt.Sprintf("%s: %q (after %q) changed no variable", r.ThreadName, element, r.Label))
+}
+
 // tracers sends the reports to each tracer still active.
 type tracers []Tracer
 
@@ -72,6 +78,14 @@ func (ts tracers) Variable(r *sample.Result, element, name, value string, remove
 	for _, t := range ts {
 		if t.Active() {
 			t.Variable(r, element, name, value, removed)
+		}
+	}
+}
+
+func (ts tracers) Unchanged(r *sample.Result, element string) {
+	for _, t := range ts {
+		if q, ok := t.(quietPostTracer); ok && t.Active() {
+			q.Unchanged(r, element)
 		}
 	}
 }

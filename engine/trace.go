@@ -69,16 +69,30 @@ func (p tracedPost) process(u *vuser, r *sample.Result) {
 	p.postProcessor.process(u, r)
 	after := u.vars.Names()
 	seen := make(map[string]bool, len(after))
+	changed := 0
 	for _, n := range after {
 		seen[n] = true
 		v, _ := u.vars.Get(n)
 		if old, ok := before[n]; !ok || old != v {
 			p.tr.Variable(r, p.name, n, v, false)
+			changed++
 		}
 	}
 	for _, n := range slices.Sorted(maps.Keys(before)) {
 		if !seen[n] {
 			p.tr.Variable(r, p.name, n, "", true)
+			changed++
 		}
 	}
+	if changed == 0 {
+		if q, ok := p.tr.(quietPostTracer); ok {
+			q.Unchanged(r, p.name)
+		}
+	}
+}
+
+// quietPostTracer is told of a post-processor that changed no variable (the
+// DEBUG log says so; the trace shows changes only).
+type quietPostTracer interface {
+	Unchanged(r *sample.Result, element string)
 }

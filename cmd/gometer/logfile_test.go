@@ -95,7 +95,8 @@ func TestDebugLogSaysEachDecision(t *testing.T) {
 	}{
 		{`DEBUG gometer.engine: Module Controller "reuse" (` + plan + `:115) runs Decisions > shared steps (` + plan + `:10)`, 1},
 		{`DEBUG gometer.engine: Include Controller "include part" (` + plan + `:117) includes ` + repoFile("testdata", "debug", "decisions-part.jmx"), 1},
-		{`Users 1-1: "Get token" (after "login") set token = "T-123"`, 1}, // the second login sets the same value
+		{`Users 1-1: "Get token" (after "login") set token = "T-123"`, 1},
+		{`Users 1-1: "Get token" (after "login") changed no variable`, 1}, // the second login finds the same token
 		{`Users 1-1: If Controller "has token": condition "${__jexl3(\"${token}\" == \"T-123\")}" evaluates to "true": runs its children`, 2},
 		{`Users 1-1: If Controller "never": condition "false" evaluates to "false": skips its children`, 2},
 		{`Users 1-1: timer "Think" delays the next sample by 7 ms`, 2},
