@@ -13,6 +13,7 @@ import (
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/output"
 	"github.com/gometer/gometer/sampler"
+	"github.com/gometer/gometer/script"
 )
 
 // compiler turns the element tree into groups of runnable nodes. It collects
@@ -70,7 +71,7 @@ func Compile(plan *jmx.Plan, opts Options) (*Test, error) {
 	}
 	opts.Log = limitLog(opts.Log)
 	opts.Trace = withDebug(opts.Trace, opts.Debug)
-	t := &Test{opts: opts, plan: plan, props: opts.Props, shared: opts.Shared}
+	t := &Test{opts: opts, plan: plan, props: opts.Props, shared: opts.Shared, monitors: script.NewMonitors()}
 	// StopNow may come from another goroutine at any time: the context that
 	// cancels requests in flight exists from the start.
 	t.hardCtx, t.hardCancel = context.WithCancel(context.Background())

@@ -14,6 +14,7 @@ import (
 	"github.com/gometer/gometer/sample"
 	"github.com/gometer/gometer/sampler"
 	"github.com/gometer/gometer/sampler/jdbc"
+	"github.com/gometer/gometer/script"
 )
 
 // Options configure a compiled test.
@@ -115,6 +116,7 @@ type Test struct {
 	plan     *jmx.Plan
 	props    *functions.Properties
 	shared   *functions.Shared
+	monitors *script.Monitors // the locks of `synchronized` in scripts, run-wide
 	warnings []Problem
 	notes    []Problem    // accepted, not done (see Notes)
 	perfmon  []PerfMonRow // PerfMon rows of this machine, read by gometer

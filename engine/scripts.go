@@ -341,6 +341,7 @@ func (u *vuser) scriptEnv() *script.Env {
 			Control:    testControl{u.t},
 			// the budget extractors get (gometer.regex_match_timeout_ms)
 			RegexTimeout: u.t.regexTimeout,
+			Monitors:     u.t.monitors,
 		}
 		e.Request = u.currentRequest
 		e.Rename = func(name string) { u.rename = name }

@@ -61,6 +61,10 @@ type Env struct {
 	// RegexTimeout is the budget of one backtracking regex match in a
 	// script (0: the default; < 0: none), as for extractors.
 	RegexTimeout time.Duration
+	// Monitors are the locks of `synchronized`, one table for the run so
+	// that users locking a shared object (props, a string) exclude each
+	// other; nil gives each compiled script its own table.
+	Monitors *Monitors
 
 	vars   Vars
 	props  Props
@@ -98,6 +102,9 @@ func (e *Env) Bind(globals map[string]any, label, fileName, parameters string) {
 	globals["OUT"] = &e.out
 	globals["sampler"] = e.Sampler()
 	globals["prev"] = e.PrevResult()
+	if e.Monitors != nil {
+		globals["__monitors"] = e.Monitors
+	}
 	e.bindRegexTimeout(globals)
 }
 
@@ -407,3 +414,13 @@ func (a *AssertionResult) SetName(n string) { a.A.Name = n }
 func (a *AssertionResult) SetResultForFailure(m string) {
 	a.A.Failure, a.A.FailureMessage, a.A.MessageSet = true, m, true
 }
+
+// MonitorKey makes `synchronized (props)` one lock for all users: each
+// user's props is its own value over the run's one property set.
+func (p *Props) MonitorKey() any { return p.e.Props }
+
+// Monitors is the run's table of script locks (see Env.Monitors).
+type Monitors = java.Monitors
+
+// NewMonitors returns an empty lock table for one run.
+func NewMonitors() *Monitors { return java.NewMonitors() }

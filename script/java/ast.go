@@ -259,6 +259,11 @@ type (
 		v       node
 		body    *blockStmt
 	}
+	syncStmt struct { // synchronized (lock) { body }
+		base
+		lock node
+		body *blockStmt
+	}
 	emptyStmt  struct{ base }
 	assertStmt struct {
 		base
@@ -278,6 +283,7 @@ type funcDef struct {
 	exprBody  node // lambda with an expression body
 	pos       int
 	static    bool
+	sync      bool // a synchronized method: holds its object's monitor
 	ret       typeRef
 	ownerDecl *classDecl
 }

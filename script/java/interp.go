@@ -338,6 +338,17 @@ func (r *runner) exec(n node, f *frame) error {
 		return e
 	case *tryStmt:
 		return r.execTry(s, f)
+	case *syncStmt:
+		obj, err := r.eval(s.lock, f)
+		if err != nil {
+			return r.at(err, s.pos)
+		}
+		unlock, err := r.lock(obj)
+		if err != nil {
+			return r.at(err, s.pos)
+		}
+		defer unlock()
+		return r.exec(s.body, f)
 	case *emptyStmt:
 		return nil
 	case *assertStmt:
@@ -1033,6 +1044,21 @@ func (r *runner) callFunc(def *funcDef, this *instance, args []any) (any, error)
 	}
 	if err := r.tick(); err != nil {
 		return nil, err
+	}
+	if def.sync {
+		// a synchronized method holds its object's monitor (the class's
+		// for static methods; script-level methods have a per-call object)
+		var lockObj any = this
+		if this == nil && def.ownerDecl != nil {
+			lockObj = def.ownerDecl
+		}
+		if lockObj != nil {
+			unlock, err := r.lock(lockObj)
+			if err != nil {
+				return nil, err
+			}
+			defer unlock()
+		}
 	}
 	f := &frame{slots: make([]any, def.nslots), this: this}
 	if err := r.bindParams(def, f, args); err != nil {

@@ -27,6 +27,7 @@ type parser struct {
 	calls   []unknownRef // receiver-less calls, checked once all methods are known
 	inClass *classDecl
 	depth   int
+	sync    bool // a "synchronized" modifier waits for the next method
 }
 
 type unknownRef struct {
@@ -241,7 +242,7 @@ func (p *parser) enter() {
 func (p *parser) leave() { p.depth-- }
 
 var modifiers = map[string]bool{"public": true, "private": true, "protected": true, "static": true,
-	"final": true, "synchronized": false, "abstract": true, "transient": true, "volatile": true}
+	"final": true, "synchronized": true, "abstract": true, "transient": true, "volatile": true}
 
 // statement parses one statement; top is true at script level.
 func (p *parser) statement(top bool) node {
@@ -334,6 +335,16 @@ func (p *parser) statement(top bool) node {
 			return &throwStmt{base{t.pos}, x}
 		case "try":
 			return p.tryStmt()
+		case "synchronized":
+			if p.peek(1).kind == tOp && p.peek(1).text == "(" {
+				p.advance()
+				p.expect("(")
+				p.pushNL(false)
+				x := p.expr()
+				p.popNL()
+				p.expect(")")
+				return &syncStmt{base: base{t.pos}, lock: x, body: p.block()}
+			}
 		case "import":
 			if !top {
 				p.fail(t.pos, "import inside a block", "construct 'import'")
@@ -919,10 +930,12 @@ func (p *parser) untypedMethodAhead() bool {
 func (p *parser) declOrMethod(top bool) node {
 	start := p.tok().pos
 	static := false
+	p.sync = false
 	for p.tok().kind == tIdent && modifiers[p.tok().text] {
 		if p.tok().text == "static" {
 			static = true
 		}
+		p.sync = p.sync || p.tok().text == "synchronized"
 		p.advance()
 	}
 	_ = static
@@ -1071,7 +1084,8 @@ func (p *parser) arrayInit(elem typeRef) *arrayLit {
 // methodDecl parses parameters and body of a method whose name token was
 // just consumed.
 func (p *parser) methodDecl(ret typeRef, nt *token, owner *classDecl) node {
-	def := &funcDef{name: nt.text, pos: nt.pos, ret: ret, ownerDecl: p.inClass}
+	def := &funcDef{name: nt.text, pos: nt.pos, ret: ret, ownerDecl: p.inClass, sync: p.sync}
+	p.sync = false
 	outer := p.fn
 	// methods do not see the script's local variables
 	p.fn = &fnScope{parent: nil, def: def, blocks: []map[string]*varInfo{{}}}
@@ -1164,8 +1178,10 @@ func (p *parser) classDecl() {
 			p.failUnexpected("'}'")
 		}
 		static := false
+		p.sync = false
 		for p.tok().kind == tIdent && modifiers[p.tok().text] {
 			static = static || p.tok().text == "static"
+			p.sync = p.sync || p.tok().text == "synchronized"
 			p.advance()
 		}
 		if p.isKw("class") {

@@ -18,7 +18,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gometer/gometer/extractor/jregex"
@@ -108,6 +107,7 @@ type Program struct {
 	BaseDir string
 	re      jregex.Cache // patterns with the default budget
 	reMore  jregex.Cache // patterns with another budget (RegexTimeoutBinding)
+	mons    *Monitors    // used when the caller gives no "__monitors"
 }
 
 // RegexTimeoutBinding is the binding (a time.Duration) that sets the
@@ -165,7 +165,7 @@ func Compile(name, src string, d Dialect) (prog *Program, err error) {
 		}
 		return nil, errors.Join(errs...)
 	}
-	return &Program{name: name, src: src, d: d, main: main, methods: p.methods, classes: p.classes}, nil
+	return &Program{name: name, src: src, d: d, main: main, methods: p.methods, classes: p.classes, mons: NewMonitors()}, nil
 }
 
 // ToString renders a script value as the dialect's toString does: what a
@@ -255,5 +255,3 @@ func (r *runner) baseDir() string {
 	}
 	return r.prog.BaseDir
 }
-
-var _ = sync.Once{}
