@@ -1031,6 +1031,9 @@ func (r *runner) cast(t typeRef, v any, as bool) (any, error) {
 			if err != nil {
 				return nil, err
 			}
+			if t.cls.name == "java.util.HashSet" {
+				return newHashSet(l.S), nil
+			}
 			out := &List{set: true}
 			for _, e := range l.S {
 				if !listContains(out.S, e) {

@@ -102,9 +102,11 @@ func (r *runner) listMethod(l *List, name string, args []any) (any, bool, error)
 		}
 		if n == 1 {
 			if l.set {
-				if listContains(s, args[0]) {
-					return false, true, nil
+				added := l.setAdd(args[0])
+				if name == "leftShift" {
+					return l, true, nil
 				}
+				return added, true, nil
 			}
 			if name == "push" && !r.groovy {
 				l.S = append([]any{args[0]}, s...)
@@ -134,7 +136,8 @@ func (r *runner) listMethod(l *List, name string, args []any) (any, bool, error)
 				return nil, true, err
 			}
 			for _, e := range append([]any(nil), src.S...) {
-				if l.set && listContains(l.S, e) {
+				if l.set {
+					l.setAdd(e)
 					continue
 				}
 				l.S = append(l.S, e)
@@ -356,7 +359,7 @@ func (r *runner) listMethod(l *List, name string, args []any) (any, bool, error)
 	case "toString":
 		return r.display(l), true, nil
 	case "clone":
-		return &List{S: append([]any(nil), s...), Array: l.Array, Elem: l.Elem, set: l.set}, true, nil
+		return &List{S: append([]any(nil), s...), Array: l.Array, Elem: l.Elem, set: l.set, h: l.h}, true, nil
 	case "sort":
 		if !r.groovy {
 			var cmp any
@@ -792,8 +795,10 @@ func (r *runner) gdkList(l *List, name string, args []any) (any, bool, error) {
 		return v, true, err
 	case "toList", "asList":
 		return &List{S: append([]any(nil), s...)}, true, nil
-	case "toSet", "asUnmodifiable":
-		out := &List{set: name == "toSet"}
+	case "toSet":
+		return newHashSet(s), true, nil // Groovy's toSet is a HashSet
+	case "asUnmodifiable":
+		out := &List{}
 		for _, e := range s {
 			if !listContains(out.S, e) || name != "toSet" {
 				out.S = append(out.S, e)
@@ -855,6 +860,28 @@ func (r *runner) gdkList(l *List, name string, args []any) (any, bool, error) {
 
 func (r *runner) mapMethod(m *Map, name string, args []any) (any, bool, error) {
 	n := len(args)
+	if m.h.kind == propsKind {
+		switch name {
+		case "setProperty":
+			if n == 2 {
+				return m.Put(args[0], args[1]), true, nil
+			}
+		case "getProperty":
+			if n == 1 || n == 2 {
+				if v, ok := m.Get(args[0]); ok {
+					if s, isStr := v.(string); isStr {
+						return s, true, nil
+					}
+				}
+				if n == 2 {
+					return args[1], true, nil
+				}
+				return nil, true, nil
+			}
+		case "stringPropertyNames":
+			return newHashSet(append([]any(nil), m.keys...)), true, nil
+		}
+	}
 	switch name {
 	case "get", "getAt":
 		if n == 1 {
@@ -1149,20 +1176,31 @@ func (r *runner) mapMethod(m *Map, name string, args []any) (any, bool, error) {
 }
 
 func init() {
-	newListCtor := func(set, tree bool) staticFn {
+	newListCtor := func(set, tree bool, hashed hashKind) staticFn {
 		return func(r *runner, args []any) (any, error) {
 			l := &List{set: set}
+			if hashed != 0 {
+				l.h = newHashTable(hashed, -1)
+			}
 			if len(args) == 1 {
-				if _, isNum := args[0].(int32); !isNum {
+				if n, isNum := args[0].(int32); isNum {
+					if hashed != 0 {
+						l.h = newHashTable(hashed, int(n))
+					}
+				} else {
 					src, err := r.toList(args[0])
 					if err != nil {
 						return nil, err
 					}
-					for _, e := range src.S {
-						if set && listContains(l.S, e) {
-							continue
+					if hashed != 0 {
+						l = newHashSet(src.S)
+					} else {
+						for _, e := range src.S {
+							if set && listContains(l.S, e) {
+								continue
+							}
+							l.S = append(l.S, e)
 						}
-						l.S = append(l.S, e)
 					}
 				}
 			}
@@ -1179,19 +1217,29 @@ func init() {
 	for _, n := range []string{"java.util.ArrayList", "java.util.LinkedList", "java.util.Vector", "java.util.ArrayDeque",
 		"java.util.concurrent.CopyOnWriteArrayList", "java.util.concurrent.ConcurrentLinkedQueue",
 		"java.util.concurrent.LinkedBlockingQueue", "java.util.Stack", "java.util.PriorityQueue"} {
-		register(&class{name: n, ctor: newListCtor(false, false), is: isList})
+		register(&class{name: n, ctor: newListCtor(false, false, 0), is: isList})
 	}
-	for _, n := range []string{"java.util.HashSet", "java.util.LinkedHashSet"} {
-		register(&class{name: n, ctor: newListCtor(true, false), is: isSet})
-	}
-	register(&class{name: "java.util.TreeSet", ctor: newListCtor(true, true), is: isSet})
-	newMapCtor := func(tree bool) staticFn {
+	register(&class{name: "java.util.HashSet", ctor: newListCtor(true, false, hashMapKind), is: isSet})
+	register(&class{name: "java.util.LinkedHashSet", ctor: newListCtor(true, false, 0), is: isSet})
+	register(&class{name: "java.util.TreeSet", ctor: newListCtor(true, true, 0), is: isSet})
+	newMapCtor := func(tree bool, hashed hashKind) staticFn {
 		return func(r *runner, args []any) (any, error) {
 			m := &Map{tree: tree}
-			if len(args) == 1 {
-				if src, ok := args[0].(*Map); ok {
+			if hashed != 0 {
+				m.h = newHashTable(hashed, -1)
+			}
+			if len(args) >= 1 {
+				switch src := args[0].(type) {
+				case *Map:
+					if hashed != 0 {
+						m.h = copyTable(hashed, len(src.keys))
+					}
 					for i, k := range src.keys {
 						m.Put(k, src.vals[i])
+					}
+				case int32:
+					if hashed != 0 {
+						m.h = newHashTable(hashed, int(src))
 					}
 				}
 			}
@@ -1199,12 +1247,15 @@ func init() {
 		}
 	}
 	isMap := func(v any) bool { return isAny[*Map](v) }
-	for _, n := range []string{"java.util.HashMap", "java.util.LinkedHashMap", "java.util.Hashtable",
-		"java.util.concurrent.ConcurrentHashMap", "java.util.Properties", "java.util.IdentityHashMap", "java.util.WeakHashMap"} {
-		register(&class{name: n, ctor: newMapCtor(false), is: isMap})
+	for _, n := range []string{"java.util.LinkedHashMap", "java.util.Hashtable",
+		"java.util.IdentityHashMap", "java.util.WeakHashMap"} {
+		register(&class{name: n, ctor: newMapCtor(false, 0), is: isMap})
 	}
-	register(&class{name: "java.util.TreeMap", ctor: newMapCtor(true), is: isMap})
-	register(&class{name: "java.util.concurrent.ConcurrentSkipListMap", ctor: newMapCtor(true), is: isMap})
+	register(&class{name: "java.util.HashMap", ctor: newMapCtor(false, hashMapKind), is: isMap})
+	register(&class{name: "java.util.concurrent.ConcurrentHashMap", ctor: newMapCtor(false, concHashKind), is: isMap})
+	register(&class{name: "java.util.Properties", ctor: newMapCtor(false, propsKind), is: isMap})
+	register(&class{name: "java.util.TreeMap", ctor: newMapCtor(true, 0), is: isMap})
+	register(&class{name: "java.util.concurrent.ConcurrentSkipListMap", ctor: newMapCtor(true, 0), is: isMap})
 
 	register(&class{name: "java.util.Arrays", statics: map[string]staticFn{
 		"asList": func(r *runner, args []any) (any, error) {

@@ -73,13 +73,7 @@ func (r *runner) collect(s []any, c *collector) (any, error) {
 	case "toList":
 		return &List{S: append([]any(nil), s...)}, nil
 	case "toSet":
-		out := &List{set: true}
-		for _, e := range s {
-			if !listContains(out.S, e) {
-				out.S = append(out.S, e)
-			}
-		}
-		return out, nil
+		return newHashSet(s), nil // Collectors.toSet gives a HashSet
 	case "joining":
 		parts := make([]string, len(s))
 		for i, e := range s {
@@ -96,7 +90,7 @@ func (r *runner) collect(s []any, c *collector) (any, error) {
 	case "counting":
 		return int64(len(s)), nil
 	case "toMap", "groupingBy":
-		m := newMap()
+		m := &Map{h: newHashTable(hashMapKind, -1)} // both collect into a HashMap
 		for _, e := range s {
 			k, err := r.call(c.args[0], e)
 			if err != nil {

@@ -78,9 +78,12 @@ func TestSynchronizedWaitEndsWithTheRun(t *testing.T) {
 	// wait until the holder owns the lock
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		mons.mu.Lock()
-		n := len(mons.m)
+		held := false
+		for _, m := range mons.m {
+			held = m.owner.Load() != nil
+		}
 		mons.mu.Unlock()
-		if n == 1 || time.Now().After(deadline) {
+		if held || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(time.Millisecond)

@@ -25,8 +25,9 @@ type List struct {
 	S     []any
 	Array bool
 	Elem  typeKind
-	set   bool // a Set: add ignores duplicates
-	json  bool // a json-smart JSONArray: toString is JSON
+	set   bool      // a Set: add ignores duplicates
+	h     hashTable // a HashSet: elements in Java's hash order
+	json  bool      // a json-smart JSONArray: toString is JSON
 }
 
 // Slice returns the elements.
@@ -36,12 +37,14 @@ func (l *List) String() string { return formatValue(l, true) }
 
 func newList(s []any) *List { return &List{S: s} }
 
-// Map is an insertion-ordered map (LinkedHashMap, Groovy map literal,
-// HashMap here too).
+// Map is an insertion-ordered map (LinkedHashMap, Groovy map literal), a
+// map in Java's hash order (HashMap, ConcurrentHashMap: h set) or a sorted
+// one (TreeMap).
 type Map struct {
 	keys []any
 	vals []any
 	idx  map[any]int
+	h    hashTable
 	tree bool // TreeMap: keys kept sorted
 	json bool // a json-smart JSONObject: toString is JSON
 }
@@ -128,6 +131,10 @@ func (m *Map) Put(k, v any) any {
 		m.idx = nil
 		return nil
 	}
+	if m.h.hashed() {
+		m.hashPut(k, v)
+		return nil
+	}
 	m.keys = append(m.keys, k)
 	m.vals = append(m.vals, v)
 	if m.idx != nil && hashable(k) {
@@ -150,7 +157,7 @@ func (m *Map) Remove(k any) any {
 }
 
 func (m *Map) clone() *Map {
-	return &Map{keys: append([]any(nil), m.keys...), vals: append([]any(nil), m.vals...), tree: m.tree}
+	return &Map{keys: append([]any(nil), m.keys...), vals: append([]any(nil), m.vals...), tree: m.tree, h: m.h}
 }
 
 // Closure is a Groovy closure or Java lambda.
@@ -724,12 +731,23 @@ func javaClassName(v any) string {
 			return "[" + arrayCode(x.Elem)
 		}
 		if x.set {
+			if x.h.hashed() {
+				return "java.util.HashSet"
+			}
 			return "java.util.LinkedHashSet"
 		}
 		return "java.util.ArrayList"
 	case *Map:
 		if x.tree {
 			return "java.util.TreeMap"
+		}
+		switch x.h.kind {
+		case hashMapKind:
+			return "java.util.HashMap"
+		case concHashKind:
+			return "java.util.concurrent.ConcurrentHashMap"
+		case propsKind:
+			return "java.util.Properties"
 		}
 		return "java.util.LinkedHashMap"
 	case []byte:
