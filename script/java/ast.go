@@ -52,6 +52,8 @@ type (
 		name        string
 		depth, slot int
 		kind        typeKind
+		loose       bool       // BeanShell: unset, it reads and writes the enclosing name
+		outer       *localExpr // the enclosing loose variable of that name, if any
 	}
 	globalExpr struct {
 		base
@@ -176,7 +178,8 @@ type (
 type (
 	blockStmt struct {
 		base
-		list []node
+		list  []node
+		loose []int // slots of BeanShell loose variables, unset on entry
 	}
 	declStmt struct {
 		base
@@ -207,6 +210,7 @@ type (
 	}
 	forStmt struct {
 		base
+		loose  []int
 		init   []node
 		cond   node
 		update []node
@@ -215,6 +219,7 @@ type (
 	}
 	forEachStmt struct {
 		base
+		loose []int
 		v     node
 		kind  typeKind
 		iter  node

@@ -127,6 +127,9 @@ func (r *runner) exec(n node, f *frame) error {
 		}
 		return nil
 	case *blockStmt:
+		for _, sl := range s.loose {
+			f.slots[sl] = nil
+		}
 		for _, st := range s.list {
 			if err := r.exec(st, f); err != nil {
 				return err
@@ -190,6 +193,9 @@ func (r *runner) exec(n node, f *frame) error {
 			}
 		}
 	case *forStmt:
+		for _, sl := range s.loose {
+			f.slots[sl] = nil
+		}
 		for _, in := range s.init {
 			if d, ok := in.(*declStmt); ok {
 				if err := r.exec(d, f); err != nil {
@@ -228,6 +234,9 @@ func (r *runner) exec(n node, f *frame) error {
 			}
 		}
 	case *forEachStmt:
+		for _, sl := range s.loose {
+			f.slots[sl] = nil
+		}
 		it, err := r.eval(s.iter, f)
 		if err != nil {
 			return r.at(err, s.pos)
@@ -482,6 +491,9 @@ func (r *runner) eval(n node, f *frame) (any, error) {
 	case *litExpr:
 		return x.val, nil
 	case *localExpr:
+		if x.loose {
+			return r.looseGet(x, f)
+		}
 		return r.frameAt(f, x.depth).slots[x.slot], nil
 	case *globalExpr:
 		return r.global(x)
@@ -843,7 +855,7 @@ func (r *runner) global(x *globalExpr) (any, error) {
 	if x.name == "this" {
 		return bshThis{}, nil
 	}
-	return nil, nil // BeanShell: an undefined variable reads as null
+	return bshVoid{}, nil // BeanShell: an undefined variable reads as void
 }
 
 // bshThis is BeanShell's "this": only this.interpreter.setOut(stream) is
@@ -880,6 +892,10 @@ func (r *runner) evalArgs(ns []node, f *frame) ([]any, error) {
 func (r *runner) assign(t node, v any, f *frame) error {
 	switch x := t.(type) {
 	case *localExpr:
+		if x.loose {
+			r.looseSet(x, v, f)
+			return nil
+		}
 		if x.kind != tkAny {
 			var err error
 			if v, err = r.coerce(x.kind, v); err != nil {

@@ -181,7 +181,7 @@ vars.get('missing') == null
 		t.Errorf("binding counter = %v", g["counter"])
 	}
 	// BeanShell keeps top-level variables in the namespace between calls
-	p, err := Compile("bsh", "if (count == null) { count = 0; } count++; int last = count;", BeanShell)
+	p, err := Compile("bsh", "if (count == void) count = 0; count++; int last = count;", BeanShell)
 	if err != nil {
 		t.Fatal(err)
 	}

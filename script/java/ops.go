@@ -64,6 +64,11 @@ func opMethod(op string) string {
 }
 
 func (r *runner) binop(op string, a, b any) (any, error) {
+	if op != "==" && op != "!=" && (isAny[bshVoid](a) || isAny[bshVoid](b)) {
+		if op != "+" || !isAny[string](a) && !isAny[string](b) {
+			return nil, errVoid()
+		}
+	}
 	switch op {
 	case "==":
 		return r.eq(a, b), nil

@@ -38,14 +38,17 @@ type unknownRef struct {
 type fnScope struct {
 	parent  *fnScope
 	blocks  []map[string]*varInfo
+	ns      [][]int // per block: nil, or (a BeanShell namespace) its loose variables' slots
 	def     *funcDef
 	closure bool
 	top     bool // the script body
 }
 
 type varInfo struct {
-	slot int
-	kind typeKind
+	slot  int
+	kind  typeKind
+	loose bool       // a BeanShell variable assigned without a declaration
+	outer *localExpr // the loose variable of the same name in an enclosing namespace
 }
 
 const maxNesting = 200
@@ -144,13 +147,63 @@ func (p *parser) popNL()         { p.nlSens = p.nlSens[:len(p.nlSens)-1] }
 // ---- scopes
 
 func (p *parser) pushFn(def *funcDef, closure bool) {
-	p.fn = &fnScope{parent: p.fn, def: def, closure: closure, blocks: []map[string]*varInfo{{}}}
+	p.fn = &fnScope{parent: p.fn, def: def, closure: closure, blocks: []map[string]*varInfo{{}}, ns: [][]int{nil}}
 }
 func (p *parser) popFn() { p.fn = p.fn.parent }
 func (p *parser) pushBlock() {
 	p.fn.blocks = append(p.fn.blocks, map[string]*varInfo{})
+	p.fn.ns = append(p.fn.ns, nil)
 }
-func (p *parser) popBlock() { p.fn.blocks = p.fn.blocks[:len(p.fn.blocks)-1] }
+func (p *parser) popBlock() { p.popNS() }
+
+// pushNS opens a block that is a BeanShell namespace: braces and for
+// statements. A variable first assigned there without a type lives only
+// there (BeanShell 2.0b6), unless the name already exists outside.
+func (p *parser) pushNS() {
+	p.pushBlock()
+	p.fn.ns[len(p.fn.ns)-1] = []int{}
+}
+
+// popNS closes the current block and gives the slots of its loose
+// variables, which must read as unset each time the block is entered.
+func (p *parser) popNS() []int {
+	n := len(p.fn.blocks) - 1
+	loose := p.fn.ns[n]
+	p.fn.blocks, p.fn.ns = p.fn.blocks[:n], p.fn.ns[:n]
+	return loose
+}
+
+// looseTarget is the target of "name = value" in BeanShell when name is
+// not declared in this block: a loose variable of the innermost namespace
+// (nil at script level, where names go to the interpreter's namespace).
+func (p *parser) looseTarget(name string, pos int, found *localExpr) node {
+	if p.d != BeanShell || p.fn.closure {
+		return nil
+	}
+	in := -1
+	for i := len(p.fn.blocks) - 1; i >= 0; i-- {
+		if p.fn.ns[i] != nil {
+			in = i
+			break
+		}
+	}
+	if in < 0 {
+		return nil
+	}
+	if found != nil {
+		if !found.loose {
+			return nil
+		}
+		if _, here := p.fn.blocks[in][name]; here {
+			return nil // already this namespace's
+		}
+	}
+	v := &varInfo{slot: p.fn.def.nslots, kind: tkAny, loose: true, outer: found}
+	p.fn.def.nslots++
+	p.fn.blocks[in][name] = v
+	p.fn.ns[in] = append(p.fn.ns[in], v.slot)
+	return &localExpr{base: base{pos}, name: name, slot: v.slot, loose: true, outer: found}
+}
 
 func (p *parser) declare(name string, kind typeKind, pos int) *localExpr {
 	b := p.fn.blocks[len(p.fn.blocks)-1]
@@ -168,7 +221,7 @@ func (p *parser) lookupLocal(name string) (*localExpr, bool) {
 	for s := p.fn; s != nil; s = s.parent {
 		for i := len(s.blocks) - 1; i >= 0; i-- {
 			if v, ok := s.blocks[i][name]; ok {
-				return &localExpr{name: name, depth: depth, slot: v.slot, kind: v.kind}, true
+				return &localExpr{name: name, depth: depth, slot: v.slot, kind: v.kind, loose: v.loose, outer: v.outer}, true
 			}
 		}
 		if !s.closure {
@@ -207,7 +260,7 @@ func (p *parser) block() *blockStmt {
 	t := p.expect("{")
 	b := &blockStmt{base: base{t.pos}}
 	p.pushNL(true)
-	p.pushBlock()
+	p.pushNS()
 	for !p.is("}") {
 		if p.tok().kind == tEOF {
 			p.failUnexpected("'}'")
@@ -216,7 +269,7 @@ func (p *parser) block() *blockStmt {
 			b.list = append(b.list, s)
 		}
 	}
-	p.popBlock()
+	b.loose = p.popNS()
 	p.popNL()
 	p.advance()
 	return b
@@ -437,8 +490,8 @@ func (p *parser) forStmt() node {
 	p.expect("(")
 	p.pushNL(false)
 	defer p.popNL()
-	p.pushBlock()
-	defer p.popBlock()
+	p.pushNS()
+	defer p.popNS()
 	// for-each: [Type] name (':' | 'in') expr
 	save := p.i
 	var tr typeRef
@@ -471,7 +524,7 @@ func (p *parser) forStmt() node {
 		p.popNL()
 		p.pushNL(true)
 		body := p.body()
-		return &forEachStmt{base: base{t.pos}, v: v, kind: tr.kind, iter: iter, body: body}
+		return &forEachStmt{base: base{t.pos}, v: v, kind: tr.kind, iter: iter, body: body, loose: p.fn.ns[len(p.fn.ns)-1]}
 	}
 	p.i = save
 	s := &forStmt{base: base{t.pos}}
@@ -500,6 +553,7 @@ func (p *parser) forStmt() node {
 	p.popNL()
 	p.pushNL(true)
 	s.body = p.body()
+	s.loose = p.fn.ns[len(p.fn.ns)-1]
 	return s
 }
 
@@ -864,7 +918,7 @@ func (p *parser) inClassNamed(n string) bool {
 // declStart reports whether a "Type name" declaration starts here.
 func (p *parser) declStart() bool {
 	t := p.tok()
-	if t.kind != tIdent || reserved[t.text] {
+	if t.kind != tIdent || reserved[t.text] && t.text != "void" {
 		return false
 	}
 	save := p.i
@@ -896,7 +950,6 @@ func (p *parser) declStart() bool {
 			if !(p.fn.top || p.inClass != nil) {
 				return false
 			}
-			p.advance()
 			return p.untypedMethodAhead()
 		}
 	}
@@ -1088,7 +1141,7 @@ func (p *parser) methodDecl(ret typeRef, nt *token, owner *classDecl) node {
 	p.sync = false
 	outer := p.fn
 	// methods do not see the script's local variables
-	p.fn = &fnScope{parent: nil, def: def, blocks: []map[string]*varInfo{{}}}
+	p.fn = &fnScope{parent: nil, def: def, blocks: []map[string]*varInfo{{}}, ns: [][]int{nil}}
 	p.params(def, ")")
 	if p.isKw("throws") {
 		p.advance()
@@ -1219,7 +1272,7 @@ func (p *parser) classDecl() {
 				// field initializers run in a method-like scope
 				def := &funcDef{name: "<init>"}
 				outerFn := p.fn
-				p.fn = &fnScope{def: def, blocks: []map[string]*varInfo{{}}}
+				p.fn = &fnScope{def: def, blocks: []map[string]*varInfo{{}}, ns: [][]int{nil}}
 				f.init = p.expr()
 				p.fn = outerFn
 			}
@@ -1297,8 +1350,20 @@ func (p *parser) assignment() node {
 	if t.kind == tOp && assignOps[t.text] && !p.nlStops() {
 		p.advance()
 		switch tg := x.(type) {
-		case *localExpr, *propExpr, *indexExpr, *fieldExpr:
+		case *localExpr:
+			if t.text == "=" && tg.loose {
+				if l := p.looseTarget(tg.name, tg.pos, tg); l != nil {
+					x = l
+				}
+			}
+		case *propExpr, *indexExpr, *fieldExpr:
 		case *globalExpr:
+			if t.text == "=" {
+				if l := p.looseTarget(tg.name, tg.pos, nil); l != nil {
+					x = l
+					break
+				}
+			}
 			p.assigns[tg.name] = true
 		default:
 			p.fail(t.pos, "invalid assignment target", "")
@@ -1931,6 +1996,10 @@ func (p *parser) identExpr() node {
 		return p.newExpr(t)
 	case "switch":
 		p.fail(t.pos, "switch expressions are not supported", "construct 'switch expression'")
+	case "void":
+		if p.d == BeanShell {
+			return &litExpr{base{t.pos}, bshVoid{}}
+		}
 	}
 	if reserved[t.text] {
 		p.i--
