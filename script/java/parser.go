@@ -735,7 +735,7 @@ func (p *parser) importDecl() {
 		if strings.HasPrefix(name, "org.apache.jmeter") {
 			return
 		}
-		p.errorAt(pos, "unsupported import of package "+name, "package "+name)
+		p.errorAt(pos, "unsupported import of package "+name+notInJMeter(name), "package "+name)
 	default:
 		simple := name[strings.LastIndexByte(name, '.')+1:]
 		if alias != "" {
@@ -749,8 +749,21 @@ func (p *parser) importDecl() {
 			p.named[simple] = true
 			return
 		}
-		p.errorAt(pos, "unsupported import of class "+name, "class "+name)
+		p.errorAt(pos, "unsupported import of class "+name+notInJMeter(name), "class "+name)
 	}
+}
+
+// notInJMeter explains imports of libraries JMeter 5.6.3 does not ship:
+// such a script fails in JMeter too unless the plan's user added the jar.
+func notInJMeter(name string) string {
+	for _, l := range [...]struct{ pkg, jar string }{
+		{"org.json", "org.json (json-*.jar)"}, {"com.alibaba.fastjson", "fastjson"}, {"com.google.gson", "Gson"},
+	} {
+		if name == l.pkg || strings.HasPrefix(name, l.pkg+".") {
+			return " (" + l.jar + " is not in JMeter 5.6.3's lib: JMeter cannot run this script without an added jar either)"
+		}
+	}
+	return ""
 }
 
 // findClass resolves a simple or qualified class name.
