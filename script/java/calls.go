@@ -80,6 +80,14 @@ func (r *runner) evalCall(c *callExpr, f *frame) (any, error) {
 // callName calls a script method, a closure held in a variable or a
 // builtin function.
 func (r *runner) callName(name string, args []any, f *frame) (any, error) {
+	if r.prog.delegates && !builtinFuncs[name] {
+		// a builder's closure: calls go to its delegate first
+		for fr := f; fr != nil; fr = fr.up {
+			if fr.delegate != nil {
+				return fr.delegate.delegateCall(r, name, args)
+			}
+		}
+	}
 	if f.this != nil {
 		if ms := f.this.decl.methods[name]; len(ms) > 0 {
 			return r.invoke(f.this, name, args)

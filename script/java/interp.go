@@ -1159,7 +1159,7 @@ func (r *runner) callClosure(c *Closure, args []any) (any, error) {
 	if len(args) > len(def.params) && !def.varargs && !(def.implicit && len(args) <= 1) {
 		return nil, newExc("groovy.lang.MissingMethodException", "No signature of method: closure.call() is applicable for "+itoa(len(args))+" arguments")
 	}
-	f := &frame{slots: make([]any, def.nslots), up: c.up, this: c.this}
+	f := &frame{slots: make([]any, def.nslots), up: c.up, this: c.this, delegate: c.delegate}
 	if err := r.bindParams(def, f, args); err != nil {
 		return nil, err
 	}

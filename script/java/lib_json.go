@@ -541,20 +541,133 @@ func (j *jsonBuilder) invoke(r *runner, name string, args []any) (any, bool, err
 		return s, true, err
 	case "getContent":
 		return j.content, true, nil
-	case "call":
+	case "setContent":
 		if len(args) == 1 {
-			if _, isClosure := args[0].(*Closure); !isClosure {
-				j.content = args[0]
-				return j.content, true, nil
-			}
+			j.content = args[0]
+			return nil, true, nil
 		}
-		if len(args) > 1 {
+	case "call":
+		switch {
+		case len(args) == 1:
+			if c, isClosure := args[0].(*Closure); isClosure {
+				m, err := r.buildJSON(c)
+				j.content = m
+				return m, true, err
+			}
+			j.content = args[0]
+			return j.content, true, nil
+		case len(args) == 2 && isAny[*Closure](args[1]) && iterableArg(args[0]):
+			l, err := r.buildJSONEach(args[0], args[1].(*Closure))
+			j.content = l
+			return l, true, err
+		case len(args) > 1:
 			j.content = &List{S: append([]any(nil), args...)}
 			return j.content, true, nil
 		}
-		return nil, true, newExc("java.lang.UnsupportedOperationException", "JsonBuilder's closure DSL is not supported; pass a map or list")
+		return nil, false, nil
+	case "equals", "hashCode", "getClass", "with", "invokeMethod", "getProperty", "setProperty":
+		return nil, false, nil
 	}
-	return nil, false, nil
+	// builder.name(...): the content becomes {name: ...}
+	var val any
+	switch {
+	case len(args) == 0:
+		val = newMap()
+	case len(args) == 1 && isAny[*Map](args[0]):
+		val = args[0]
+	case len(args) == 1 && isAny[*Closure](args[0]):
+		m, err := r.buildJSON(args[0].(*Closure))
+		if err != nil {
+			return nil, true, err
+		}
+		val = m
+	case len(args) == 2 && isAny[*Map](args[0]) && isAny[*Closure](args[1]):
+		m, err := r.buildJSON(args[1].(*Closure))
+		if err != nil {
+			return nil, true, err
+		}
+		merged := args[0].(*Map).clone()
+		for i, k := range m.keys {
+			merged.Put(k, m.vals[i])
+		}
+		val = merged
+	default:
+		return nil, true, newExc("groovy.json.JsonException", "Expected no arguments, a single map, a single closure, or a map and closure as arguments.")
+	}
+	m := newMap()
+	m.Put(name, val)
+	j.content = m
+	return m, true, nil
+}
+
+// jsonDelegate is the delegate of a JsonBuilder closure: each call
+// name(args) adds an entry to the object being built.
+type jsonDelegate struct{ content *Map }
+
+func (d *jsonDelegate) delegateCall(r *runner, name string, args []any) (any, error) {
+	var val any
+	switch {
+	case len(args) == 0:
+		val = &List{}
+	case len(args) == 1:
+		val = args[0]
+		if c, ok := args[0].(*Closure); ok {
+			m, err := r.buildJSON(c)
+			if err != nil {
+				return nil, err
+			}
+			val = m
+		}
+	case len(args) == 2 && isAny[*Closure](args[1]) && iterableArg(args[0]):
+		l, err := r.buildJSONEach(args[0], args[1].(*Closure))
+		if err != nil {
+			return nil, err
+		}
+		val = l
+	default:
+		l := &List{S: make([]any, len(args))}
+		for i, a := range args {
+			if c, ok := a.(*Closure); ok {
+				m, err := r.buildJSON(c)
+				if err != nil {
+					return nil, err
+				}
+				a = m
+			}
+			l.S[i] = a
+		}
+		val = l
+	}
+	d.content.Put(name, val)
+	return val, nil
+}
+
+func iterableArg(v any) bool {
+	l, ok := v.(*List)
+	return ok && l != nil
+}
+
+// buildJSON runs c with a fresh delegate and gives the object it built
+// (a LinkedHashMap, as Groovy's).
+func (r *runner) buildJSON(c *Closure, args ...any) (*Map, error) {
+	d := &jsonDelegate{content: newMap()}
+	cc := *c
+	cc.delegate = d
+	if _, err := r.callClosure(&cc, args); err != nil {
+		return nil, err
+	}
+	return d.content, nil
+}
+
+// buildJSONEach builds one object per element of coll.
+func (r *runner) buildJSONEach(coll any, c *Closure) (*List, error) {
+	out := &List{}
+	err := r.iterate(coll, func(e any) (bool, error) {
+		m, err := r.buildJSON(c, e)
+		out.S = append(out.S, m)
+		return true, err
+	})
+	return out, err
 }
 
 func (r *runner) toJSON(v any, st jsonStyle) (string, error) {
@@ -719,4 +832,10 @@ func (d *jsonDocObj) invoke(r *runner, name string, args []any) (any, bool, erro
 		return s, true, err
 	}
 	return nil, false, nil
+}
+
+// String is the builder's JSON, what println and "" + builder show.
+func (j *jsonBuilder) String() string {
+	s, _ := (&runner{groovy: true}).toJSON(j.content, groovyJSON)
+	return s
 }

@@ -28,6 +28,9 @@ type parser struct {
 	inClass *classDecl
 	depth   int
 	sync    bool // a "synchronized" modifier waits for the next method
+	// builders: the script names JsonBuilder, so a call without receiver
+	// inside a closure may be the builder's (checked when it runs)
+	builders bool
 }
 
 type unknownRef struct {
@@ -1321,11 +1324,26 @@ func (p *parser) exprStatement() node {
 		}
 		call := &callExpr{base: base{x.p()}, recv: recv, name: name}
 		p.pushNL(false)
+		var named *mapLit
 		for {
-			call.args = append(call.args, p.expr())
+			// named arguments: customer name: 'ada', vip: true
+			if t := p.tok(); (t.kind == tIdent || t.kind == tString) && p.peek(1).kind == tOp && p.peek(1).text == ":" {
+				p.advance()
+				p.advance()
+				if named == nil {
+					named = &mapLit{base: base{t.pos}}
+				}
+				named.keys = append(named.keys, &litExpr{base{t.pos}, t.text})
+				named.vals = append(named.vals, p.expr())
+			} else {
+				call.args = append(call.args, p.expr())
+			}
 			if !p.accept(",") {
 				break
 			}
+		}
+		if named != nil {
+			call.args = append([]node{named}, call.args...)
 		}
 		p.popNL()
 		return p.finishCall(call)
@@ -2029,7 +2047,7 @@ func (p *parser) identExpr() node {
 		if c, ok := p.imports["#"+name]; ok {
 			return p.makeCall(&classExpr{base{t.pos}, c}, name, args, false, false, t.pos)
 		}
-		if p.inClass == nil {
+		if p.inClass == nil && !(p.builders && p.fn.closure) {
 			p.calls = append(p.calls, unknownRef{name, t.pos})
 		}
 		return p.finishCall(&callExpr{base: base{t.pos}, name: name, args: args})
@@ -2039,6 +2057,10 @@ func (p *parser) identExpr() node {
 	}
 	if l, ok := p.lookupLocal(name); ok {
 		l.pos = t.pos
+		if p.groovy && p.builders && p.is("{") && !p.tok().nl {
+			// builder { ... }: calls the builder with the closure
+			return p.finishCall(&callExpr{base: base{t.pos}, recv: l, name: "call"})
+		}
 		return l
 	}
 	if p.inClass != nil {

@@ -108,6 +108,9 @@ type Program struct {
 	re      jregex.Cache // patterns with the default budget
 	reMore  jregex.Cache // patterns with another budget (RegexTimeoutBinding)
 	mons    *Monitors    // used when the caller gives no "__monitors"
+	// delegates: the script uses a builder, whose closures send
+	// receiver-less calls to a delegate
+	delegates bool
 }
 
 // RegexTimeoutBinding is the binding (a time.Duration) that sets the
@@ -142,6 +145,11 @@ func Compile(name, src string, d Dialect) (prog *Program, err error) {
 		imports: map[string]*class{}, named: map[string]bool{},
 		methods: map[string][]*funcDef{}, classes: map[string]*classDecl{},
 		assigns: map[string]bool{}}
+	for i := range toks {
+		if toks[i].kind == tIdent && toks[i].text == "JsonBuilder" {
+			p.builders = true
+		}
+	}
 	main := p.parseProgram()
 	for _, u := range p.unknown {
 		if p.assigns[u.name] || knownBindings[u.name] || p.classes[u.name] != nil || p.methods[u.name] != nil {
@@ -165,7 +173,7 @@ func Compile(name, src string, d Dialect) (prog *Program, err error) {
 		}
 		return nil, errors.Join(errs...)
 	}
-	return &Program{name: name, src: src, d: d, main: main, methods: p.methods, classes: p.classes, mons: NewMonitors()}, nil
+	return &Program{name: name, src: src, d: d, main: main, methods: p.methods, classes: p.classes, mons: NewMonitors(), delegates: p.builders}, nil
 }
 
 // ToString renders a script value as the dialect's toString does: what a

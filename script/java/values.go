@@ -162,9 +162,16 @@ func (m *Map) clone() *Map {
 
 // Closure is a Groovy closure or Java lambda.
 type Closure struct {
-	fn   *funcDef
-	up   *frame
-	this *instance
+	fn       *funcDef
+	up       *frame
+	this     *instance
+	delegate delegate // set by builders: receiver-less calls go there first
+}
+
+// delegate receives the receiver-less calls of a closure a builder runs
+// (Groovy's DELEGATE_FIRST).
+type delegate interface {
+	delegateCall(r *runner, name string, args []any) (any, error)
 }
 
 // instance is an object of a class declared in the script.
@@ -180,9 +187,10 @@ type Entry struct {
 }
 
 type frame struct {
-	slots []any
-	up    *frame
-	this  *instance
+	slots    []any
+	up       *frame
+	this     *instance
+	delegate delegate
 }
 
 // truth is Groovy truth, used for conditions in every dialect.
