@@ -61,7 +61,8 @@ type (
 	}
 	fieldExpr struct { // a field of the current script-class instance
 		base
-		name string
+		name   string
+		static *classDecl // a static field of this class
 	}
 	thisExpr  struct{ base }
 	classExpr struct {
@@ -302,11 +303,17 @@ type param struct {
 
 // classDecl is a small class declared in the script.
 type classDecl struct {
-	name    string
-	fields  []fieldDecl
-	methods map[string][]*funcDef
-	ctors   []*funcDef
-	pos     int
+	name       string
+	fields     []fieldDecl
+	methods    map[string][]*funcDef
+	ctors      []*funcDef
+	pos        int
+	iface      bool       // an interface: default methods only
+	parent     string     // extends (a class of the script)
+	parentPos  int
+	ifaces     []string   // implements (script interfaces or library names)
+	parentDecl *classDecl // linked once the whole script is parsed
+	ifaceDecls []*classDecl
 }
 
 type fieldDecl struct {

@@ -37,6 +37,26 @@ func (r *runner) evalCall(c *callExpr, f *frame) (any, error) {
 		}
 		return r.callName(c.name, args, f)
 	}
+	switch x := c.recv.(type) {
+	case *superCall:
+		if c.name == "<super>" {
+			v, err := r.evalSuper(x, f)
+			if err != nil || len(c.args) == 0 {
+				return v, err
+			}
+			args, err := r.evalArgs(c.args, f) // a trailing closure
+			if err != nil {
+				return nil, err
+			}
+			return r.invoke(v, "call", args)
+		}
+	case *userClassExpr:
+		args, err := r.evalArgs(c.args, f)
+		if err != nil {
+			return nil, err
+		}
+		return r.staticCallUser(x.name, c.name, args, c.pos)
+	}
 	if l, ok := c.recv.(*localExpr); ok && c.name == "call" {
 		fn := r.frameAt(f, l.depth).slots[l.slot]
 		args, err := r.evalArgs(c.args, f)
@@ -88,9 +108,18 @@ func (r *runner) callName(name string, args []any, f *frame) (any, error) {
 			}
 		}
 	}
-	if f.this != nil {
-		if ms := f.this.decl.methods[name]; len(ms) > 0 {
-			return r.invoke(f.this, name, args)
+	// a method of the object's class (dynamic dispatch), or of the class
+	// a static method belongs to
+	if this := r.thisOf(f); this != nil {
+		if def := findMethod(this.decl, name, len(args)); def != nil {
+			if def.static {
+				this = nil
+			}
+			return r.callFunc(def, this, args)
+		}
+	} else if owner := ownerOf(f); owner != nil {
+		if def := findMethod(owner, name, len(args)); def != nil {
+			return r.callFunc(def, nil, args)
 		}
 	}
 	if ms := r.prog.methods[name]; len(ms) > 0 {
@@ -247,8 +276,8 @@ func (r *runner) invoke1(obj any, name string, args []any) (any, error) {
 	case *Exception:
 		v, ok, err = r.exceptionMethod(x, name, args)
 	case *instance:
-		if ms := x.decl.methods[name]; len(ms) > 0 {
-			def := pickOverload(ms, len(args))
+		if hasMethod(x.decl, name) {
+			def := findMethod(x.decl, name, len(args))
 			if def == nil {
 				return nil, missingMethod(obj, name, args)
 			}
@@ -266,6 +295,14 @@ func (r *runner) invoke1(obj any, name string, args []any) (any, error) {
 				x.fields[fn] = args[0]
 				return nil, nil
 			}
+		}
+	case *classDecl:
+		if def := findMethod(x, name, len(args)); def != nil {
+			return r.callFunc(def, nil, args)
+		}
+		switch name {
+		case "getName", "getSimpleName", "getCanonicalName":
+			return x.name, nil
 		}
 	case *class:
 		if fn, has := x.statics[name]; has {
@@ -491,6 +528,11 @@ func (r *runner) getProp(obj any, p *propExpr) (any, error) {
 		if name == "length" {
 			return int32(len(x)), nil
 		}
+	case *classDecl:
+		if name == "name" || name == "simpleName" {
+			return x.name, nil
+		}
+		return r.staticField(x, name)
 	case *class:
 		if v, ok := x.fields[name]; ok {
 			return v, nil
@@ -538,6 +580,8 @@ func missingProperty(obj any, name string) error {
 func (r *runner) setProp(obj any, p *propExpr, v any) error {
 	name := p.name
 	switch x := obj.(type) {
+	case *classDecl:
+		return r.setStaticField(x, name, v)
 	case *Map:
 		x.Put(name, v)
 		return nil

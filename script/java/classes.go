@@ -79,9 +79,12 @@ func instanceOf(v any, t typeRef) bool {
 	}
 	if t.cls == nil {
 		if in, ok := v.(*instance); ok {
-			return in.decl.name == t.name
+			return in.decl.isA(t.name)
 		}
 		return javaClassName(v) == t.name || strings.HasSuffix(javaClassName(v), "."+t.name)
+	}
+	if in, ok := v.(*instance); ok {
+		return t.cls.name == "java.lang.Object" || in.decl.isA(t.cls.name) || in.decl.isA(t.cls.simple)
 	}
 	if t.cls.throwable {
 		e, ok := v.(*Exception)

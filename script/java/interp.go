@@ -496,6 +496,11 @@ func (r *runner) eval(n node, f *frame) (any, error) {
 		}
 		return r.frameAt(f, x.depth).slots[x.slot], nil
 	case *globalExpr:
+		if f.this != nil {
+			if v, ok := f.this.fields[x.name]; ok {
+				return v, nil // a field the class inherits
+			}
+		}
 		return r.global(x)
 	case *gstrExpr:
 		var b strings.Builder
@@ -785,6 +790,10 @@ func (r *runner) eval(n node, f *frame) (any, error) {
 	case *closureExpr:
 		return &Closure{fn: x.fn, up: f, this: f.this}, nil
 	case *fieldExpr:
+		if x.static != nil {
+			v, err := r.staticField(x.static, x.name)
+			return v, r.at(err, x.pos)
+		}
 		if f.this == nil {
 			return nil, r.excAt(x.pos, "groovy.lang.MissingPropertyException", "No such property: "+x.name)
 		}
@@ -807,6 +816,13 @@ func (r *runner) eval(n node, f *frame) (any, error) {
 			}
 		}
 		return v, nil
+	case *superCall:
+		return r.evalSuper(x, f)
+	case *userClassExpr:
+		if cd := r.prog.classes[x.name]; cd != nil {
+			return cd, nil
+		}
+		return nil, r.excAt(x.pos, "java.lang.NoClassDefFoundError", x.name)
 	case *curryCall:
 		rest, _ := f.slots[0].(*List)
 		args := append([]any(nil), x.pre...)
@@ -905,9 +921,18 @@ func (r *runner) assign(t node, v any, f *frame) error {
 		r.frameAt(f, x.depth).slots[x.slot] = v
 		return nil
 	case *globalExpr:
+		if f.this != nil {
+			if _, ok := f.this.fields[x.name]; ok {
+				f.this.fields[x.name] = v
+				return nil
+			}
+		}
 		r.globals[x.name] = v
 		return nil
 	case *fieldExpr:
+		if x.static != nil {
+			return r.setStaticField(x.static, x.name, v)
+		}
 		if f.this == nil {
 			return newExc("groovy.lang.MissingPropertyException", "No such property: "+x.name)
 		}
@@ -993,36 +1018,34 @@ func (r *runner) newInstance(name string, args []any, pos int) (any, error) {
 		return nil, newExc("java.lang.NoClassDefFoundError", name)
 	}
 	in := &instance{decl: cd, fields: make(map[string]any, len(cd.fields))}
-	for _, fd := range cd.fields {
-		v := zeroValue(fd.t)
-		if fd.init != nil {
-			fr := &frame{slots: make([]any, 8), this: in}
-			var err error
-			if v, err = r.eval(fd.init, fr); err != nil {
+	for _, c := range lineage(cd) {
+		for _, fd := range c.fields {
+			if fd.static {
+				continue // the class's, not the object's
+			}
+			v := zeroValue(fd.t)
+			if fd.init != nil {
+				fr := &frame{slots: make([]any, 8), this: in}
+				var err error
+				if v, err = r.eval(fd.init, fr); err != nil {
+					return nil, err
+				}
+			}
+			in.fields[fd.name] = v
+		}
+	}
+	if len(cd.ctors) == 0 && len(args) == 1 {
+		if m, ok := args[0].(*Map); ok && r.groovy { // Groovy map constructor
+			if err := r.construct(cd, in, nil); err != nil {
 				return nil, err
 			}
-		}
-		in.fields[fd.name] = v
-	}
-	if len(cd.ctors) == 0 {
-		if len(args) == 1 {
-			if m, ok := args[0].(*Map); ok && r.groovy { // Groovy map constructor
-				for i, k := range m.keys {
-					in.fields[r.toStr(k)] = m.vals[i]
-				}
-				return in, nil
+			for i, k := range m.keys {
+				in.fields[r.toStr(k)] = m.vals[i]
 			}
+			return in, nil
 		}
-		if len(args) > 0 {
-			return nil, newExc("groovy.lang.GroovyRuntimeException", "Could not find matching constructor for: "+name)
-		}
-		return in, nil
 	}
-	def := pickOverload(cd.ctors, len(args))
-	if def == nil {
-		return nil, newExc("groovy.lang.GroovyRuntimeException", "Could not find matching constructor for: "+name)
-	}
-	if _, err := r.callFunc(def, in, args); err != nil {
+	if err := r.construct(cd, in, args); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -1076,7 +1099,7 @@ func (r *runner) callFunc(def *funcDef, this *instance, args []any) (any, error)
 			defer unlock()
 		}
 	}
-	f := &frame{slots: make([]any, def.nslots), this: this}
+	f := &frame{slots: make([]any, def.nslots), this: this, owner: def.ownerDecl}
 	if err := r.bindParams(def, f, args); err != nil {
 		return nil, err
 	}

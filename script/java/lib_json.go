@@ -374,8 +374,10 @@ func (r *runner) writeJSON(b *strings.Builder, v any, st jsonStyle, depth int) e
 		return r.writeJSON(b, x.list(), st, depth)
 	case *instance:
 		m := newMap()
-		for _, f := range x.decl.fields {
-			m.Put(f.name, x.fields[f.name])
+		for _, c := range lineage(x.decl) {
+			for _, f := range c.fields {
+				m.Put(f.name, x.fields[f.name])
+			}
 		}
 		return r.writeJSON(b, m, st, depth)
 	case *javaDate:

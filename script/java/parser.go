@@ -313,7 +313,12 @@ func (p *parser) statement(top bool) node {
 		case "{":
 			return p.block()
 		case "@":
-			p.fail(t.pos, "annotations are not supported", "construct 'annotation'")
+			if p.annotations() {
+				// Groovy's @Field: a script variable its methods see, which
+				// here is the script's binding
+				return p.fieldDecl()
+			}
+			return p.statement(top)
 		}
 	}
 	if t.kind == tIdent {
@@ -425,7 +430,7 @@ func (p *parser) statement(top bool) node {
 			if t.text == "record" && p.peek(1).kind != tIdent {
 				break
 			}
-			if t.text != "class" {
+			if t.text != "class" && t.text != "interface" {
 				p.fail(t.pos, t.text+" declarations are not supported", "construct '"+t.text+"'")
 			}
 			if !top {
@@ -748,6 +753,9 @@ func (p *parser) importDecl() {
 			p.imports[simple] = c
 			return
 		}
+		if strings.HasPrefix(name, "groovy.transform.") && ignoredAnnotations[simple] {
+			return // an annotation the script may then use
+		}
 		if strings.HasPrefix(name, "org.apache.jmeter.") || strings.HasPrefix(name, "org.apache.log.") || strings.HasPrefix(name, "org.slf4j.") {
 			p.named[simple] = true
 			return
@@ -1008,7 +1016,7 @@ func (p *parser) declOrMethod(top bool) node {
 		p.advance()
 	}
 	_ = static
-	if p.isKw("class") && top {
+	if (p.isKw("class") || p.isKw("interface")) && top {
 		p.classDecl()
 		return nil
 	}
@@ -1168,6 +1176,12 @@ func (p *parser) methodDecl(ret typeRef, nt *token, owner *classDecl) node {
 			}
 		}
 	}
+	if p.inClass != nil && !p.is("{") {
+		// an abstract or interface method: no body, nothing to run
+		p.accept(";")
+		p.fn = outer
+		return nil
+	}
 	p.pushNL(true)
 	def.body = p.block()
 	p.popNL()
@@ -1191,6 +1205,7 @@ func (p *parser) params(def *funcDef, end string) {
 	}
 	p.pushNL(false)
 	for !p.is(end) {
+		p.annotations()
 		for p.isKw("final") {
 			p.advance()
 		}
@@ -1227,10 +1242,24 @@ func (p *parser) params(def *funcDef, end string) {
 func (p *parser) classDecl() {
 	t := p.advance()
 	nt := p.ident()
-	if p.isKw("extends") || p.isKw("implements") {
-		p.fail(p.tok().pos, "class inheritance is not supported", "construct 'extends/implements'")
+	cd := &classDecl{name: nt.text, methods: map[string][]*funcDef{}, pos: t.pos, iface: t.text == "interface"}
+	p.skipTypeParams()
+	for p.isKw("extends") || p.isKw("implements") {
+		ext := p.advance().text == "extends" && !cd.iface
+		for {
+			pos := p.tok().pos
+			name := p.qualifiedName()
+			p.skipTypeParams()
+			if ext {
+				cd.parent, cd.parentPos = name, pos
+			} else {
+				cd.ifaces = append(cd.ifaces, name)
+			}
+			if !p.accept(",") {
+				break
+			}
+		}
 	}
-	cd := &classDecl{name: nt.text, methods: map[string][]*funcDef{}, pos: t.pos}
 	if p.classes[nt.text] != nil {
 		p.errorAt(nt.pos, "duplicate class "+nt.text, "")
 	}
@@ -1246,9 +1275,10 @@ func (p *parser) classDecl() {
 		if p.tok().kind == tEOF {
 			p.failUnexpected("'}'")
 		}
+		p.annotations()
 		static := false
 		p.sync = false
-		for p.tok().kind == tIdent && modifiers[p.tok().text] {
+		for p.tok().kind == tIdent && (modifiers[p.tok().text] || cd.iface && p.tok().text == "default") {
 			static = static || p.tok().text == "static"
 			p.sync = p.sync || p.tok().text == "synchronized"
 			p.advance()
@@ -2022,7 +2052,18 @@ func (p *parser) identExpr() node {
 		}
 		return &globalExpr{base{t.pos}, "this"}
 	case "super":
-		p.fail(t.pos, "super is not supported", "construct 'super'")
+		if p.inClass == nil {
+			p.fail(t.pos, "super outside a class", "construct 'super'")
+		}
+		if p.is("(") {
+			return &superCall{base: base{t.pos}, owner: p.inClass, name: "<init>", args: p.args()}
+		}
+		if p.is(".") && p.peek(1).kind == tIdent && p.peek(2).kind == tOp && p.peek(2).text == "(" {
+			p.advance()
+			nt := p.advance()
+			return p.finishCall(&callExpr{base: base{t.pos}, recv: &superCall{base: base{t.pos}, owner: p.inClass, name: nt.text, args: p.args()}, name: "<super>"})
+		}
+		p.fail(t.pos, "only super(...) and super.method(...) are supported", "construct 'super'")
 	case "new":
 		return p.newExpr(t)
 	case "switch":
@@ -2066,9 +2107,16 @@ func (p *parser) identExpr() node {
 	if p.inClass != nil {
 		for _, f := range p.inClass.fields {
 			if f.name == name {
-				return &fieldExpr{base{t.pos}, name}
+				fe := &fieldExpr{base: base{t.pos}, name: name}
+				if f.static {
+					fe.static = p.inClass
+				}
+				return fe
 			}
 		}
+	}
+	if (p.is(".") || p.is("::")) && (p.classes[name] != nil || p.inClassNamed(name)) {
+		return &userClassExpr{base{t.pos}, name}
 	}
 	if c := p.findClass(name); c != nil && !p.assigns[name] {
 		return &classExpr{base{t.pos}, c}
@@ -2210,4 +2258,111 @@ func newProp(pos int, x node, name string, safe, spread bool) *propExpr {
 		capName = strings.ToUpper(name[:1]) + name[1:]
 	}
 	return &propExpr{base: base{pos}, x: x, name: name, safe: safe, spread: spread, getter: "get" + capName, iser: "is" + capName}
+}
+
+// ignoredAnnotations change nothing a script run can observe here (@Field
+// is handled by the caller).
+var ignoredAnnotations = map[string]bool{
+	"Override": true, "CompileStatic": true, "TypeChecked": true, "CompileDynamic": true,
+	"SuppressWarnings": true, "Deprecated": true, "FunctionalInterface": true, "SafeVarargs": true,
+	"Field": true, "Canonical": false, "ToString": false, "EqualsAndHashCode": false,
+}
+
+// annotations skips annotations before a declaration and reports whether
+// one was @Field. An annotation that would change what runs (@Grab,
+// @Canonical, @Immutable…) is refused, naming it.
+func (p *parser) annotations() (field bool) {
+	for p.is("@") && !(p.peek(1).kind == tIdent && p.peek(1).text == "interface") {
+		at := p.advance()
+		name := p.qualifiedName()
+		simple := name[strings.LastIndexByte(name, '.')+1:]
+		if !ignoredAnnotations[simple] {
+			p.fail(at.pos, "annotation @"+simple+" is not supported", "construct 'annotation'")
+		}
+		field = field || simple == "Field"
+		if p.is("(") && !p.tok().nl {
+			depth := 0
+			for {
+				t := p.advance()
+				if t.kind == tEOF {
+					p.failUnexpected("')'")
+				}
+				if t.kind == tOp && t.text == "(" {
+					depth++
+				} else if t.kind == tOp && t.text == ")" {
+					if depth--; depth == 0 {
+						break
+					}
+				}
+			}
+		}
+	}
+	return field
+}
+
+// fieldDecl is a declaration marked @Field: at script level its variables
+// live in the binding, where the script's methods find them.
+func (p *parser) fieldDecl() node {
+	if !p.groovy || !p.fn.top || len(p.fn.blocks) != 1 {
+		p.fail(p.tok().pos, "@Field outside a Groovy script's top level", "construct 'annotation'")
+	}
+	start := p.tok().pos
+	for p.tok().kind == tIdent && modifiers[p.tok().text] {
+		p.advance()
+	}
+	var tr typeRef
+	if p.isKw("def") || p.isKw("var") {
+		p.advance()
+	} else {
+		pos := p.tok().pos
+		r, ok := p.tryType()
+		if !ok {
+			p.failUnexpected("a type")
+		}
+		tr = r
+		p.resolveType(&tr, pos)
+	}
+	d := &declStmt{base: base{start}, t: tr}
+	for {
+		nt := p.ident()
+		var init node
+		if p.accept("=") {
+			init = p.expr()
+		}
+		p.assigns[nt.text] = true
+		d.targets = append(d.targets, &globalExpr{base: base{nt.pos}, name: nt.text})
+		d.inits = append(d.inits, init)
+		if !p.accept(",") {
+			break
+		}
+	}
+	p.endStmt()
+	return d
+}
+
+// skipTypeParams skips generic parameters after a class name: <T extends X>.
+func (p *parser) skipTypeParams() {
+	if !p.is("<") {
+		return
+	}
+	depth := 0
+	for {
+		t := p.advance()
+		if t.kind == tEOF {
+			p.failUnexpected("'>'")
+		}
+		if t.kind == tOp {
+			switch t.text {
+			case "<":
+				depth++
+			case ">":
+				depth--
+			case ">>":
+				depth -= 2
+			}
+		}
+		if depth <= 0 {
+			return
+		}
+	}
 }

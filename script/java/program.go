@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gometer/gometer/extractor/jregex"
@@ -111,6 +112,9 @@ type Program struct {
 	// delegates: the script uses a builder, whose closures send
 	// receiver-less calls to a delegate
 	delegates bool
+	// statics holds the static fields of the script's classes: like a
+	// class in JMeter's cached compiled script, shared by every run
+	statics sync.Map // staticKey → value
 }
 
 // RegexTimeoutBinding is the binding (a time.Duration) that sets the
@@ -151,6 +155,7 @@ func Compile(name, src string, d Dialect) (prog *Program, err error) {
 		}
 	}
 	main := p.parseProgram()
+	p.linkClasses()
 	for _, u := range p.unknown {
 		if p.assigns[u.name] || knownBindings[u.name] || p.classes[u.name] != nil || p.methods[u.name] != nil {
 			continue

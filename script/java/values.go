@@ -190,6 +190,7 @@ type frame struct {
 	slots    []any
 	up       *frame
 	this     *instance
+	owner    *classDecl // the class of the method running (static ones too)
 	delegate delegate
 }
 
@@ -343,7 +344,7 @@ func formatValue(v any, groovy bool) string {
 	case *Closure:
 		return fmt.Sprintf("Script1$_run_closure1@%x", reflect.ValueOf(x).Pointer()&0xffffff)
 	case *instance:
-		if ms := x.decl.methods["toString"]; len(ms) > 0 {
+		if hasMethod(x.decl, "toString") {
 			return x.decl.name // replaced by invoke in toStr paths that can run code
 		}
 		return fmt.Sprintf("%s@%x", x.decl.name, reflect.ValueOf(x).Pointer()&0xffffff)
@@ -768,7 +769,7 @@ func javaClassName(v any) string {
 		return x.decl.name
 	case *big.Int:
 		return "java.math.BigInteger"
-	case *class:
+	case *class, *classDecl:
 		return "java.lang.Class"
 	case time.Duration:
 		return "java.time.Duration"

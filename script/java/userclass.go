@@ -1,0 +1,274 @@
+package java
+
+// Classes and interfaces a script declares: single inheritance among the
+// script's own classes, interfaces for instanceof and default methods,
+// super calls, static methods called through the class name.
+
+// linkClasses resolves extends/implements once the whole script is parsed
+// (a class may name one declared after it).
+func (p *parser) linkClasses() {
+	for _, cd := range p.classes {
+		if cd.parent != "" {
+			pd := p.classes[cd.parent]
+			if pd == nil || pd.iface {
+				p.errorAt(cd.parentPos, "class "+cd.name+" extends "+cd.parent+": only a class declared in the script can be extended",
+					"construct 'extends "+cd.parent+"'")
+				continue
+			}
+			cd.parentDecl = pd
+		}
+		for _, n := range cd.ifaces {
+			if id := p.classes[n]; id != nil {
+				cd.ifaceDecls = append(cd.ifaceDecls, id)
+			}
+		}
+	}
+	for _, cd := range p.classes {
+		n := 0
+		for c := cd; c != nil; c = c.parentDecl {
+			if n++; n > 64 {
+				p.errorAt(cd.pos, "cyclic inheritance involving "+cd.name, "construct 'extends'")
+				cd.parentDecl = nil
+				break
+			}
+		}
+	}
+}
+
+// isA reports whether objects of cd are instances of the type named n.
+func (cd *classDecl) isA(n string) bool {
+	for c, depth := cd, 0; c != nil && depth < 64; c, depth = c.parentDecl, depth+1 {
+		if c.name == n {
+			return true
+		}
+		for i, in := range c.ifaces {
+			if in == n || lastName(in) == n || n == "java.lang."+in || n == "java.util."+in {
+				return true
+			}
+			if i < len(c.ifaceDecls) {
+				for _, id := range c.ifaceDecls {
+					if id.isA(n) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+func lastName(s string) string {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '.' {
+			return s[i+1:]
+		}
+	}
+	return s
+}
+
+// findMethod looks name up in cd, its superclasses, then the default
+// methods of its interfaces.
+func findMethod(cd *classDecl, name string, n int) *funcDef {
+	for c, depth := cd, 0; c != nil && depth < 64; c, depth = c.parentDecl, depth+1 {
+		if ms := c.methods[name]; len(ms) > 0 {
+			if d := pickOverload(ms, n); d != nil {
+				return d
+			}
+		}
+	}
+	for c, depth := cd, 0; c != nil && depth < 64; c, depth = c.parentDecl, depth+1 {
+		for _, id := range c.ifaceDecls {
+			if d := findMethod(id, name, n); d != nil {
+				return d
+			}
+		}
+	}
+	return nil
+}
+
+// hasMethod reports whether some class of the chain declares name.
+func hasMethod(cd *classDecl, name string) bool {
+	for c, depth := cd, 0; c != nil && depth < 64; c, depth = c.parentDecl, depth+1 {
+		if len(c.methods[name]) > 0 {
+			return true
+		}
+		for _, id := range c.ifaceDecls {
+			if hasMethod(id, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lineage is cd's chain of classes, the root first.
+func lineage(cd *classDecl) []*classDecl {
+	var out []*classDecl
+	for c, depth := cd, 0; c != nil && depth < 64; c, depth = c.parentDecl, depth+1 {
+		out = append([]*classDecl{c}, out...)
+	}
+	return out
+}
+
+// construct runs cd's constructor for args on in: the superclass's
+// no-argument constructor first unless the constructor calls super(...).
+func (r *runner) construct(cd *classDecl, in *instance, args []any) error {
+	if len(cd.ctors) == 0 {
+		if len(args) > 0 {
+			return newExc("groovy.lang.GroovyRuntimeException", "Could not find matching constructor for: "+cd.name)
+		}
+		if cd.parentDecl != nil {
+			return r.construct(cd.parentDecl, in, nil)
+		}
+		return nil
+	}
+	def := pickOverload(cd.ctors, len(args))
+	if def == nil {
+		return newExc("groovy.lang.GroovyRuntimeException", "Could not find matching constructor for: "+cd.name)
+	}
+	if cd.parentDecl != nil && !callsSuper(def) {
+		if err := r.construct(cd.parentDecl, in, nil); err != nil {
+			return err
+		}
+	}
+	_, err := r.callFunc(def, in, args)
+	return err
+}
+
+func callsSuper(def *funcDef) bool {
+	if def.body == nil || len(def.body.list) == 0 {
+		return false
+	}
+	if es, ok := def.body.list[0].(*exprStmt); ok {
+		if sc, ok := es.x.(*superCall); ok && sc.name == "<init>" {
+			return true
+		}
+	}
+	return false
+}
+
+// superCall is super.name(args) or super(args) ("<init>") inside a method
+// of owner.
+type superCall struct {
+	base
+	owner *classDecl
+	name  string
+	args  []node
+}
+
+// userClassExpr names a class of the script: Class.staticMethod(...).
+type userClassExpr struct {
+	base
+	name string
+}
+
+func (r *runner) evalSuper(x *superCall, f *frame) (any, error) {
+	args, err := r.evalArgs(x.args, f)
+	if err != nil {
+		return nil, err
+	}
+	parent := x.owner.parentDecl
+	if parent == nil {
+		if x.name == "<init>" {
+			return nil, nil // Object()
+		}
+		return nil, r.excAt(x.pos, "groovy.lang.MissingMethodException", "No superclass method "+x.name+" in "+x.owner.name)
+	}
+	this := r.thisOf(f)
+	if x.name == "<init>" {
+		if this == nil {
+			return nil, r.excAt(x.pos, "java.lang.IllegalStateException", "super() outside a constructor")
+		}
+		return nil, r.at(r.construct(parent, this, args), x.pos)
+	}
+	def := findMethod(parent, x.name, len(args))
+	if def == nil {
+		return nil, r.excAt(x.pos, "groovy.lang.MissingMethodException", "No signature of method: "+parent.name+"."+x.name+"() is applicable for "+itoa(len(args))+" arguments")
+	}
+	return r.callFunc(def, this, args)
+}
+
+// thisOf is the script object the code in f runs for (closures inside
+// methods see their method's).
+func (r *runner) thisOf(f *frame) *instance {
+	for fr := f; fr != nil; fr = fr.up {
+		if fr.this != nil {
+			return fr.this
+		}
+	}
+	return nil
+}
+
+// ownerOf is the class whose method the code in f belongs to.
+func ownerOf(f *frame) *classDecl {
+	for fr := f; fr != nil; fr = fr.up {
+		if fr.owner != nil {
+			return fr.owner
+		}
+		if fr.this != nil {
+			return fr.this.decl
+		}
+	}
+	return nil
+}
+
+// staticCallUser calls Class.name(args) for a class of the script.
+func (r *runner) staticCallUser(name, method string, args []any, pos int) (any, error) {
+	cd := r.prog.classes[name]
+	if cd == nil {
+		return nil, r.excAt(pos, "java.lang.NoClassDefFoundError", name)
+	}
+	def := findMethod(cd, method, len(args))
+	if def == nil {
+		return nil, r.excAt(pos, "groovy.lang.MissingMethodException", "No signature of method: static "+name+"."+method+"() is applicable for "+itoa(len(args))+" arguments")
+	}
+	return r.callFunc(def, nil, args)
+}
+
+type staticKey struct {
+	cd   *classDecl
+	name string
+}
+
+// staticField reads a static field, running its initializer on first use.
+func (r *runner) staticField(cd *classDecl, name string) (any, error) {
+	for c, depth := cd, 0; c != nil && depth < 64; c, depth = c.parentDecl, depth+1 {
+		for _, fd := range c.fields {
+			if fd.name != name || !fd.static {
+				continue
+			}
+			k := staticKey{c, name}
+			if v, ok := r.prog.statics.Load(k); ok {
+				return v, nil
+			}
+			v := zeroValue(fd.t)
+			if fd.init != nil {
+				var err error
+				if v, err = r.eval(fd.init, &frame{slots: make([]any, 8), owner: c}); err != nil {
+					return nil, err
+				}
+			}
+			v, _ = r.prog.statics.LoadOrStore(k, v)
+			return v, nil
+		}
+	}
+	return nil, newExc("groovy.lang.MissingPropertyException", "No such property: "+name+" for class: "+cd.name)
+}
+
+func (r *runner) setStaticField(cd *classDecl, name string, v any) error {
+	for c, depth := cd, 0; c != nil && depth < 64; c, depth = c.parentDecl, depth+1 {
+		for _, fd := range c.fields {
+			if fd.name == name && fd.static {
+				if fd.t.kind != tkAny && fd.t.kind != tkObject && fd.t.dims == 0 {
+					var err error
+					if v, err = r.coerce(fd.t.kind, v); err != nil {
+						return err
+					}
+				}
+				r.prog.statics.Store(staticKey{c, name}, v)
+				return nil
+			}
+		}
+	}
+	return newExc("groovy.lang.MissingPropertyException", "No such property: "+name+" for class: "+cd.name)
+}
