@@ -308,8 +308,8 @@ type classDecl struct {
 	methods    map[string][]*funcDef
 	ctors      []*funcDef
 	pos        int
-	iface      bool       // an interface: default methods only
-	parent     string     // extends (a class of the script)
+	iface      bool   // an interface: default methods only
+	parent     string // extends (a class of the script)
 	parentPos  int
 	ifaces     []string   // implements (script interfaces or library names)
 	parentDecl *classDecl // linked once the whole script is parsed
