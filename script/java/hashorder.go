@@ -86,13 +86,7 @@ func insertAt(keys []any, b, n int) int {
 
 // hashPut places a new key (its value in the same place) in m.
 func (m *Map) hashPut(k, v any) {
-	i := insertAt(m.keys, bucketOf(k, m.h.cap), m.h.cap)
-	m.keys = append(m.keys, nil)
-	m.vals = append(m.vals, nil)
-	copy(m.keys[i+1:], m.keys[i:])
-	copy(m.vals[i+1:], m.vals[i:])
-	m.keys[i], m.vals[i] = k, v
-	m.idx = nil
+	m.insert(insertAt(m.keys, bucketOf(k, m.h.cap), m.h.cap), k, v)
 	if m.h.grow(len(m.keys)) {
 		n := m.h.cap
 		idx := make([]int, len(m.keys))

@@ -28,6 +28,7 @@ type parser struct {
 	inClass *classDecl
 	depth   int
 	sync    bool // a "synchronized" modifier waits for the next method
+	field bool // declaring an @Field variable
 	// builders: the script names JsonBuilder, so a call without receiver
 	// inside a closure may be the builder's (checked when it runs)
 	builders bool
@@ -1100,7 +1101,7 @@ func (p *parser) declarators(tr typeRef, start int) node {
 			}
 		}
 		var target node
-		if p.topLevelGlobals() {
+		if p.topLevelGlobals() || p.field {
 			p.assigns[nt.text] = true
 			target = &globalExpr{base: base{nt.pos}, name: nt.text}
 		} else {
@@ -2229,25 +2230,8 @@ func (p *parser) tryTypeNoArray() (typeRef, bool) {
 		p.advance()
 		name += "." + p.advance().text
 	}
-	if p.is("<") {
-		depth := 0
-		for {
-			tt := p.advance()
-			if tt.kind == tEOF {
-				return typeRef{}, false
-			}
-			switch tt.text {
-			case "<":
-				depth++
-			case ">":
-				depth--
-			case ">>":
-				depth -= 2
-			}
-			if depth <= 0 {
-				break
-			}
-		}
+	if p.is("<") && !p.skipAngles() {
+		return typeRef{}, false
 	}
 	return typeRef{name: name}, true
 }
@@ -2306,50 +2290,25 @@ func (p *parser) fieldDecl() node {
 	if !p.groovy || !p.fn.top || len(p.fn.blocks) != 1 {
 		p.fail(p.tok().pos, "@Field outside a Groovy script's top level", "construct 'annotation'")
 	}
-	start := p.tok().pos
-	for p.tok().kind == tIdent && modifiers[p.tok().text] {
-		p.advance()
-	}
-	var tr typeRef
-	if p.isKw("def") || p.isKw("var") {
-		p.advance()
-	} else {
-		pos := p.tok().pos
-		r, ok := p.tryType()
-		if !ok {
-			p.failUnexpected("a type")
-		}
-		tr = r
-		p.resolveType(&tr, pos)
-	}
-	d := &declStmt{base: base{start}, t: tr}
-	for {
-		nt := p.ident()
-		var init node
-		if p.accept("=") {
-			init = p.expr()
-		}
-		p.assigns[nt.text] = true
-		d.targets = append(d.targets, &globalExpr{base: base{nt.pos}, name: nt.text})
-		d.inits = append(d.inits, init)
-		if !p.accept(",") {
-			break
-		}
-	}
-	p.endStmt()
-	return d
+	p.field = true
+	defer func() { p.field = false }()
+	return p.declOrMethod(true)
 }
 
 // skipTypeParams skips generic parameters after a class name: <T extends X>.
 func (p *parser) skipTypeParams() {
-	if !p.is("<") {
-		return
+	if p.is("<") && !p.skipAngles() {
+		p.failUnexpected("'>'")
 	}
+}
+
+// skipAngles skips a balanced <...> group; false at the end of the script.
+func (p *parser) skipAngles() bool {
 	depth := 0
 	for {
 		t := p.advance()
 		if t.kind == tEOF {
-			p.failUnexpected("'>'")
+			return false
 		}
 		if t.kind == tOp {
 			switch t.text {
@@ -2362,7 +2321,7 @@ func (p *parser) skipTypeParams() {
 			}
 		}
 		if depth <= 0 {
-			return
+			return true
 		}
 	}
 }

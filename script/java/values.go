@@ -122,13 +122,7 @@ func (m *Map) Put(k, v any) any {
 		return old
 	}
 	if m.tree {
-		i := sort.Search(len(m.keys), func(i int) bool { c, _ := compareValues(m.keys[i], k); return c > 0 })
-		m.keys = append(m.keys, nil)
-		m.vals = append(m.vals, nil)
-		copy(m.keys[i+1:], m.keys[i:])
-		copy(m.vals[i+1:], m.vals[i:])
-		m.keys[i], m.vals[i] = k, v
-		m.idx = nil
+		m.insert(sort.Search(len(m.keys), func(i int) bool { c, _ := compareValues(m.keys[i], k); return c > 0 }), k, v)
 		return nil
 	}
 	if m.h.hashed() {
@@ -141,6 +135,16 @@ func (m *Map) Put(k, v any) any {
 		m.idx[k] = len(m.keys) - 1
 	}
 	return nil
+}
+
+// insert puts a new entry at position i.
+func (m *Map) insert(i int, k, v any) {
+	m.keys = append(m.keys, nil)
+	m.vals = append(m.vals, nil)
+	copy(m.keys[i+1:], m.keys[i:])
+	copy(m.vals[i+1:], m.vals[i:])
+	m.keys[i], m.vals[i] = k, v
+	m.idx = nil
 }
 
 // Remove deletes k and returns its value.
