@@ -28,7 +28,7 @@ type parser struct {
 	inClass *classDecl
 	depth   int
 	sync    bool // a "synchronized" modifier waits for the next method
-	field bool // declaring an @Field variable
+	field   bool // declaring an @Field variable
 	// builders: the script names JsonBuilder, so a call without receiver
 	// inside a closure may be the builder's (checked when it runs)
 	builders bool
