@@ -818,6 +818,10 @@ func (r *runner) eval(n node, f *frame) (any, error) {
 		return v, nil
 	case *superCall:
 		return r.evalSuper(x, f)
+	case *methodRef:
+		return r.evalMethodRef(x, f)
+	case *refCall:
+		return r.callRef(x, f)
 	case *userClassExpr:
 		if cd := r.prog.classes[x.name]; cd != nil {
 			return cd, nil

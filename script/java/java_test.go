@@ -231,6 +231,11 @@ func TestCompileErrorsAreLocated(t *testing.T) {
 		{Groovy, "@Grab('x:y:1')\nimport a.B", 1, 1, "construct 'annotation'"},
 		{BeanShell, "x = 1;\nsource(\"lib.bsh\");", 2, 1, "method source"},
 		{Groovy, "this.interpreter.setOut(p)", 1, 1, "construct 'this.interpreter'"},
+		{Groovy, "class Job extends Thread {}\nnew Job()", 1, 19, "construct 'extends Thread'"},
+		{Groovy, "x = 1\n@Canonical class P { int a }", 2, 1, "construct 'annotation'"},
+		{Java, "import java.util.*;\nList l = new ArrayList();\nl.forEach(System.out::println);", 3, 21, "construct 'method reference'"},
+		{Groovy, "def f = this.&nope\nf()", 1, 13, "method nope"},
+		{Groovy, "def x = super.toString()", 1, 9, "construct 'super'"},
 	}
 	for _, c := range cases {
 		_, err := Compile("t", c.src, c.d)

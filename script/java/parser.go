@@ -1768,6 +1768,12 @@ func (p *parser) postfix() node {
 		switch t.text {
 		case ".", "?.", "*.":
 			p.advance()
+			if t.text == "." && p.is("&") && p.groovy {
+				// Groovy method pointer: obj.&name
+				p.advance()
+				x = p.methodRef(x, p.ident().text, t.pos)
+				continue
+			}
 			nt := p.tok()
 			var name string
 			switch {
@@ -1827,8 +1833,17 @@ func (p *parser) postfix() node {
 			// calling a closure held in a variable or the result of a call
 			args := p.args()
 			x = p.finishCall(&callExpr{base: base{t.pos}, recv: x, name: "call", args: args})
-		case "::", ".&":
-			p.fail(t.pos, "method references are not supported", "construct 'method reference'")
+		case "::":
+			if !p.groovy {
+				p.fail(t.pos, "method references are not supported: BeanShell 2.0b6 (JMeter's java and beanshell) has none", "construct 'method reference'")
+			}
+			p.advance()
+			nt := p.tok()
+			if nt.kind != tIdent {
+				p.failUnexpected("a method name")
+			}
+			p.advance()
+			x = p.methodRef(x, nt.text, t.pos)
 		default:
 			return x
 		}
@@ -2324,4 +2339,23 @@ func (p *parser) skipAngles() bool {
 			return true
 		}
 	}
+}
+
+// methodRef is obj::name, Class::name, Class::new or Groovy's obj.&name.
+func (p *parser) methodRef(x node, name string, pos int) node {
+	if g, ok := x.(*globalExpr); ok && g.name == "this" {
+		x = nil // a method of the script
+		if p.inClass == nil {
+			p.calls = append(p.calls, unknownRef{name, pos})
+		}
+	}
+	if _, ok := x.(*thisExpr); ok && p.inClass != nil {
+		x = &thisExpr{base{pos}}
+	}
+	if c, ok := x.(*classExpr); ok && name != "new" {
+		if _, static := c.cls.statics[name]; !static && c.cls.ctor == nil && c.cls.is == nil {
+			p.errorAt(pos, "unknown method "+c.cls.simple+"::"+name, "method "+c.cls.simple+"."+name)
+		}
+	}
+	return &methodRef{base: base{pos}, recv: x, name: name}
 }

@@ -272,3 +272,99 @@ func (r *runner) setStaticField(cd *classDecl, name string, v any) error {
 	}
 	return newExc("groovy.lang.MissingPropertyException", "No such property: "+name+" for class: "+cd.name)
 }
+
+// methodRef is a method reference or pointer; it evaluates to a closure.
+type methodRef struct {
+	base
+	recv node // nil: the script's own methods
+	name string
+}
+
+// refCall is the body of a method reference's closure: the receiver was
+// evaluated when the reference was made, as in Java.
+type refCall struct {
+	base
+	recv   any
+	script bool
+	at     *frame
+	name   string
+}
+
+func (r *runner) evalMethodRef(x *methodRef, f *frame) (any, error) {
+	rc := &refCall{base: x.base, name: x.name, at: f, script: x.recv == nil}
+	if x.recv != nil {
+		v, err := r.eval(x.recv, f)
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			return nil, r.excAt(x.pos, "java.lang.NullPointerException", "method reference on null")
+		}
+		rc.recv = v
+	}
+	def := &funcDef{name: x.name, closure: true, varargs: true, params: []param{{name: "args"}}, nslots: 1, exprBody: rc}
+	if unboundRef(rc.recv, x.name) {
+		// Type::method takes the receiver first: two parameters, so that
+		// sort and friends call it as a comparator
+		def.params = []param{{name: "self"}, {name: "args", slot: 1}}
+		def.nslots = 2
+	}
+	return &Closure{fn: def}, nil
+}
+
+func unboundRef(recv any, name string) bool {
+	switch c := recv.(type) {
+	case *class:
+		_, static := c.statics[name]
+		return name != "new" && !static
+	case *classDecl:
+		def := findMethod(c, name, 1)
+		return name != "new" && (def == nil || !def.static)
+	}
+	return false
+}
+
+func (r *runner) callRef(x *refCall, f *frame) (any, error) {
+	var args []any
+	if len(f.slots) == 2 { // receiver, then the rest
+		args = []any{f.slots[0]}
+		if rest, _ := f.slots[1].(*List); rest != nil {
+			args = append(args, rest.S...)
+		}
+	} else if rest, _ := f.slots[0].(*List); rest != nil {
+		args = rest.S
+	}
+	if x.script {
+		return r.callName(x.name, args, x.at)
+	}
+	switch c := x.recv.(type) {
+	case *class:
+		if x.name == "new" {
+			if c.ctor == nil {
+				return nil, r.excAt(x.pos, "groovy.lang.GroovyRuntimeException", "no constructor for "+c.name)
+			}
+			return r.callStatic(c.ctor, c.simple, args)
+		}
+		if fn, ok := c.statics[x.name]; ok {
+			return r.callStatic(fn, c.simple+"."+x.name, args)
+		}
+		return r.unboundRef(x, args)
+	case *classDecl:
+		if x.name == "new" {
+			return r.newInstance(c.name, args, x.pos)
+		}
+		if def := findMethod(c, x.name, len(args)); def != nil && def.static {
+			return r.callFunc(def, nil, args)
+		}
+		return r.unboundRef(x, args)
+	}
+	return r.invoke(x.recv, x.name, args)
+}
+
+// unboundRef is Type::instanceMethod: the first argument is the receiver.
+func (r *runner) unboundRef(x *refCall, args []any) (any, error) {
+	if len(args) == 0 || args[0] == nil {
+		return nil, r.excAt(x.pos, "java.lang.NullPointerException", "no receiver for ::"+x.name)
+	}
+	return r.invoke(args[0], x.name, args[1:])
+}
