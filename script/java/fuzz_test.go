@@ -21,7 +21,9 @@ func FuzzCompileRun(f *testing.F) {
 		}
 	}
 	for _, s := range []string{"def x = [a: 1]\nx.a++", "'${1 + }'", "\"${\"", "for (;;) {}", "/* x", "int[] a = {1, 2}; a[0]",
-		"{ -> }()", "a ?: b ?. c", "x = [1..3]*.toString()", "class A { def f() { this.f() } }; new A().f()", "1 << 2 >>> 3", "'\\u00e9'.length()"} {
+		"{ -> }()", "a ?: b ?. c", "class A extends B {}\nclass B extends A {}\nnew A()", "synchronized (this) { x = 1 }",
+		"def b = new groovy.json.JsonBuilder()\nb { a 1; b { c 2 } }", "this.&", "String::", "@Field int n = 1", "@", "{ q = 1; { q = 2 } } q == void",
+		"interface I { def f() }\nclass C implements I { def f() { super.f() } }\nnew C().f()", "new HashMap([(1): 2]).keySet()", "x = [1..3]*.toString()", "class A { def f() { this.f() } }; new A().f()", "1 << 2 >>> 3", "'\\u00e9'.length()"} {
 		f.Add(s, uint8(0))
 		f.Add(s, uint8(2))
 	}
