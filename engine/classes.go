@@ -95,6 +95,7 @@ var classes = map[string]classSpec{
 	classVarsFromCSV:    {kind: kUDV},
 	classRandomCSV:      {kind: kData},
 	classParameterized:  {kind: kController},
+	classWeightedSwitch: {kind: kController},
 
 	"CSVDataSet":           {kind: kData},
 	"CounterConfig":        {kind: kData},

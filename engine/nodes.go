@@ -242,6 +242,8 @@ func (c *compiler) compileController(el *jmx.Element, cx cctx) node {
 		n, b = x, &x.ctrlBase
 	case "TransactionController":
 		return c.compileTransaction(el, cx, lv, base)
+	case classWeightedSwitch:
+		return c.compileWeightedSwitch(el, cx, lv, base)
 	case classParameterized:
 		x, err := c.buildParameterized(el, base)
 		if err != nil {

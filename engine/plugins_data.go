@@ -22,8 +22,11 @@ const (
 	classRandomCSV     = "com.blazemeter.jmeter.RandomCSVDataSetConfig"
 )
 
-// parameterizedController sets its variables, in order, each time it is
-// entered, then runs its children like a simple controller.
+// parameterizedController sets its variables each time JMeter asks it for
+// its next sampler (the plugin's next() does, before delegating): before
+// every sample in its subtree, after each child controller is exhausted and
+// once more when it ends. All values are evaluated before any is set, and of
+// two rows with one name the first counts (Arguments.getArgumentsAsMap).
 type parameterizedController struct {
 	ctrlBase
 	names  []string
@@ -33,11 +36,13 @@ type parameterizedController struct {
 func (c *compiler) buildParameterized(el *jmx.Element, base ctrlBase) (*parameterizedController, error) {
 	x := &parameterizedController{ctrlBase: base}
 	args := el.Elem("ParameterizedController")
+	seen := map[string]bool{}
 	for _, item := range args.Collection("Arguments.arguments") {
 		a := item.Elem
-		if a == nil || a.Str("Argument.name") == "" {
+		if a == nil || seen[a.Str("Argument.name")] {
 			continue
 		}
+		seen[a.Str("Argument.name")] = true
 		tpl, err := functions.Compile(a.Str("Argument.value"))
 		if err != nil {
 			return nil, fmt.Errorf("variable %q: %w", a.Str("Argument.name"), err)
@@ -48,11 +53,37 @@ func (c *compiler) buildParameterized(el *jmx.Element, base ctrlBase) (*paramete
 	return x, nil
 }
 
-func (c *parameterizedController) run(u *vuser) flow {
-	for i, n := range c.names {
-		u.vars.Put(n, c.values[i].Eval(u.ctx))
+// apply evaluates every value, then sets the variables.
+func (c *parameterizedController) apply(u *vuser) {
+	var buf [8]string
+	vals := buf[:0]
+	for _, v := range c.values {
+		vals = append(vals, v.Eval(u.ctx))
 	}
-	return c.pass(u)
+	for i, n := range c.names {
+		u.vars.Put(n, vals[i])
+	}
+}
+
+func (c *parameterizedController) run(u *vuser) flow {
+	if f := c.iterStart(u); f != flowNext {
+		return f
+	}
+	if len(c.children) == 0 {
+		c.apply(u)
+		return flowNext
+	}
+	u.params = append(u.params, c)
+	defer func() { u.params = u.params[:len(u.params)-1] }()
+	for i, ch := range c.children {
+		if f := ch.run(u); f != flowNext {
+			return f
+		}
+		if _, sampler := ch.(*samplerNode); !sampler || i == len(c.children)-1 {
+			c.apply(u)
+		}
+	}
+	return flowNext
 }
 
 // addVarsFromCSV reads a Variables From CSV File element: each line is a

@@ -6,19 +6,28 @@ import (
 	"testing"
 )
 
+// The plugin sets its variables each time it is asked for its next sampler,
+// evaluating every value before it sets any: a value naming a variable the
+// same controller sets sees the old value, a post-processor's change is
+// undone before the next sample, and the variables hold after it ends.
 func TestParameterizedController(t *testing.T) {
 	srv := newServer(t)
-	pc := func(name, value string, kids ...el) el {
-		return el{tag: classParameterized, gui: classParameterized + "Gui", name: name,
-			props: `<elementProp name="ParameterizedController" elementType="Arguments">` + argsCollection("who", value, "again", "${who}-2") + `</elementProp>`, kids: kids}
-	}
-	xml := planXML(tg("G", 1, 0, "1", "",
-		pc("first", "alice", get(srv, "a", "/p/${who}/${again}")),
-		pc("second", "bob", get(srv, "b", "/p/${who}/${again}")),
-	))
+	extract := el{tag: "RegexExtractor", gui: "RegexExtractorGui", name: "re", props: sp("RegexExtractor.useHeaders", "false") +
+		sp("RegexExtractor.refname", "who") + sp("RegexExtractor.regex", `ok /(\w+)/`) + sp("RegexExtractor.template", "$1$") +
+		sp("RegexExtractor.default", "none") + sp("RegexExtractor.match_number", "1")}
+	pc := el{tag: classParameterized, gui: classParameterized + "Gui", name: "params",
+		props: `<elementProp name="ParameterizedController" elementType="Arguments">` +
+			argsCollection("who", "alice", "again", "${who}-2", "who", "ignored") + `</elementProp>`,
+		kids: []el{get(srv, "a", "/p/${who}", extract, headers("h", "X-Again", "${again}")), get(srv, "b", "/q/${who}")}}
+	xml := planXML(tg("G", 1, 0, "2", "", pc, get(srv, "c", "/after/${who}")))
 	run(t, xml, nil)
-	if got := joined(srv); got != "/p/alice/alice-2,/p/bob/bob-2" {
-		t.Fatalf("got %s", got)
+	var got []string
+	for _, r := range srv.requests() {
+		got = append(got, r.path+" "+r.header.Get("X-Again"))
+	}
+	want := "/p/alice ${who}-2,/q/alice ,/after/alice ,/p/alice alice-2,/q/alice ,/after/alice "
+	if strings.Join(got, ",") != want {
+		t.Fatalf("got  %s\nwant %s", strings.Join(got, ","), want)
 	}
 }
 

@@ -112,6 +112,9 @@ type vuser struct {
 	lastResult *sample.Result
 	rename     string              // the current sample's label from a script (sampler.setName)
 	sreq       *script.HTTPRequest // the current HTTP request as scripts changed it
+	// params are the Parameterized Controllers the user is inside, outermost
+	// first: each sets its variables again before every sample
+	params []*parameterizedController
 }
 
 // halted reports whether the user must not start another sample.
@@ -251,6 +254,9 @@ func (s *samplerNode) run(u *vuser) flow {
 	u.cur = s
 	u.rename = ""
 	u.sreq = nil
+	for _, p := range u.params {
+		p.apply(u)
+	}
 	for _, p := range s.pres {
 		p.process(u)
 	}
