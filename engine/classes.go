@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/sampler"
 )
 
 // kind is what role an element class plays in the tree.
@@ -85,17 +86,19 @@ var classes = map[string]classSpec{
 	"IncludeController":         {kind: kController},
 	"TestFragmentController":    {kind: kFragment},
 
-	"ConfigTestElement": {kind: kConfig},
-	"HeaderManager":     {kind: kConfig},
-	"CookieManager":     {kind: kConfig},
-	"CacheManager":      {kind: kConfig},
-	"AuthManager":       {kind: kConfig},
-	"DNSCacheManager":   {kind: kConfig},
-	"Arguments":         {kind: kUDV},
-	classVarsFromCSV:    {kind: kUDV},
-	classRandomCSV:      {kind: kData},
-	classParameterized:  {kind: kController},
-	classWeightedSwitch: {kind: kController},
+	"ConfigTestElement":       {kind: kConfig},
+	"HeaderManager":           {kind: kConfig},
+	"CookieManager":           {kind: kConfig},
+	"CacheManager":            {kind: kConfig},
+	"AuthManager":             {kind: kConfig},
+	"DNSCacheManager":         {kind: kConfig},
+	"Arguments":               {kind: kUDV},
+	classVarsFromCSV:          {kind: kUDV},
+	classRandomCSV:            {kind: kData},
+	classParameterized:        {kind: kController},
+	classWeightedSwitch:       {kind: kController},
+	classParallel:             {kind: kController},
+	sampler.ClassParallelHTTP: {kind: kSampler},
 
 	"CSVDataSet":           {kind: kData},
 	"CounterConfig":        {kind: kData},

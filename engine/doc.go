@@ -46,7 +46,9 @@
 // users between several gometer processes, each user keeping its start time.
 //
 // Plugin elements run as well: Throughput Shaping Timer, Parameterized
-// Controller, Variables From CSV File, Random CSV Data Set.
+// Controller, Weighted Switch Controller, Parallel Controller (each child a
+// branch of the user on a goroutine of its own, see plugins_parallel.go),
+// Variables From CSV File, Random CSV Data Set.
 //
 // For the outputs: Test.Counts (active, started, finished users) feeds the
 // summariser; Test.Lag reports how late pauses woke, the sign of a

@@ -624,6 +624,10 @@ const (
 
 // deliver queues a finished sample for the outputs.
 func (u *vuser) deliver(r *sample.Result, listeners []output.Output, global bool) {
+	if u.branch != nil && u.branch.collect {
+		u.branch.collectSub(r)
+		return
+	}
 	if !global && len(listeners) == 0 {
 		return
 	}

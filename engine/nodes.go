@@ -19,7 +19,7 @@ import (
 // compileSampler resolves a sampler's scope and builds its sampler.
 func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 	lv := c.levelOf(el)
-	if cx.ctrl != nil {
+	if cx.ctrl != nil && el.Class() != classParallel { // the Parallel Controller keeps (and never fires) its own
 		cx.ctrl.listeners = append(cx.ctrl.listeners, lv.data...)
 	}
 	chain := append(append([]*level(nil), cx.chain...), lv)
@@ -44,14 +44,18 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 	}
 	var err error
 	switch el.Class() {
-	case "HTTPSamplerProxy", "HTTPSampler", "HTTPSampler2", classHTTP2Sampler, classHTTP2Request:
+	case "HTTPSamplerProxy", "HTTPSampler", "HTTPSampler2", classHTTP2Sampler, classHTTP2Request, sampler.ClassParallelHTTP:
 		mode, merged := c.http2Mode(el)
 		if el.Class() != classHTTP2Request {
 			merged = mergeHTTPDefaults(merged, sc.httpConf)
 		}
 		needs := c.t.outputsNeed(sc.listeners)
+		newHTTP := sampler.NewHTTP
+		if el.Class() == sampler.ClassParallelHTTP {
+			newHTTP = sampler.NewParallelHTTP
+		}
 		var h *sampler.HTTP
-		h, err = sampler.NewHTTP(merged, sampler.HTTPOptions{
+		h, err = newHTTP(merged, sampler.HTTPOptions{
 			Headers:     sc.headers,
 			Cookies:     sc.cookie,
 			Cache:       sc.cache,
@@ -70,6 +74,8 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 		}
 	case "TestAction":
 		n.action, err = c.buildTestAction(el)
+	case classParallel:
+		n.par, err = c.buildParallel(el, cx)
 	case "JSR223Sampler", "BeanShellSampler", "BSFSampler":
 		var s *scriptElem
 		if s, err = c.buildScript(el); err == nil {
@@ -89,7 +95,7 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 		c.problemOrBad(el, err)
 		return nil
 	}
-	if n.smp == nil && n.action == nil && n.script == nil {
+	if n.smp == nil && n.action == nil && n.script == nil && n.par == nil {
 		return nil
 	}
 	n.slisten = sc.slisten
@@ -146,6 +152,8 @@ func (c *compiler) compileController(el *jmx.Element, cx cctx) node {
 		return c.compileModule(el, cx)
 	case "IncludeController":
 		return c.compileInclude(el, cx)
+	case classParallel:
+		return c.compileSampler(el, cx)
 	}
 	lv := c.levelOf(el)
 	// slot -1: only controllers with per-user state take one (memory per

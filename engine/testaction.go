@@ -56,13 +56,13 @@ func (a *testAction) perform(u *vuser) flow {
 		if a.target == targetTest {
 			u.t.stopGraceful()
 		}
-		u.stop = true
+		u.stopThread()
 		return flowStop
 	case actionStopNow:
 		if a.target == targetTest {
 			u.t.StopNow()
 		}
-		u.stop = true
+		u.stopThread()
 		return flowStop
 	case actionNextThreadLoop:
 		return flowNextThreadLoop
@@ -72,4 +72,14 @@ func (a *testAction) perform(u *vuser) flow {
 		return flowBreakLoop
 	}
 	return flowNext
+}
+
+// stopThread stops the user's thread; in a Parallel Controller's branch the
+// user stops too once the controller is done (the plugin's thread passes
+// JMeterThread.stop() on to its parent thread).
+func (u *vuser) stopThread() {
+	u.stop = true
+	if u.branch != nil {
+		u.branch.stopParent.Store(true)
+	}
 }

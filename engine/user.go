@@ -115,6 +115,8 @@ type vuser struct {
 	// params are the Parameterized Controllers the user is inside, outermost
 	// first: each sets its variables again before every sample
 	params []*parameterizedController
+	// branch is set on a Parallel Controller's branch of a user: its run
+	branch *parallelRun
 }
 
 // halted reports whether the user must not start another sample.
@@ -235,6 +237,7 @@ type samplerNode struct {
 	listeners []output.Output // scoped listeners (files, backend listeners)
 	actions   []*resultAction
 	script    *scriptSampler  // JSR223/BeanShell/BSF Sampler
+	par       *parallel       // Parallel Controller
 	slisten   []postProcessor // script listeners in scope
 	global    bool            // also to Options.Outputs (false inside a parent-mode transaction)
 }
@@ -283,7 +286,10 @@ func (s *samplerNode) sample(u *vuser) flow {
 	u.busySince.Store(time.Now().UnixNano())
 	u.busy.Store(s)
 	var r *sample.Result
-	if s.script != nil {
+	then := flowNext // what a Parallel Controller's branches ask of the user
+	if s.par != nil {
+		r, then = s.par.sample(u)
+	} else if s.script != nil {
 		r = s.script.sampleScript(u)
 	} else {
 		r = s.smp.Sample(u.runCtx, &u.sess)
@@ -292,7 +298,7 @@ func (s *samplerNode) sample(u *vuser) flow {
 		u.busy.Store(nil)
 		u.busySince.Store(0)
 		u.rename = ""
-		return flowNext
+		return then
 	}
 	u.samples++
 	if r.Label == "" {
@@ -349,12 +355,18 @@ func (s *samplerNode) sample(u *vuser) flow {
 	u.busy.Store(nil)
 	u.busySince.Store(0)
 	u.addToTransactions(r, len(u.tx))
-	return u.afterSample(r, logical)
+	if f := u.afterSample(r, logical); f != flowNext || then == flowNext {
+		return f
+	}
+	return then
 }
 
 // fillThreadInfo sets thread name and counts on a result and its sub-results.
 func (u *vuser) fillThreadInfo(r *sample.Result) {
 	grp := int(u.gr.active.Load())
+	if u.branch != nil {
+		grp = int(u.branch.active.Load()) // the plugin's threads are in a group of their own
+	}
 	all := int(u.t.active.Load())
 	r.ThreadName = u.name
 	r.GrpThreads, r.AllThreads = grp, all
@@ -370,6 +382,9 @@ func (u *vuser) fillThreadInfo(r *sample.Result) {
 func (u *vuser) afterSample(r *sample.Result, logical flow) flow {
 	g := u.gr.g
 	failed := !r.Success
+	if u.branch != nil {
+		failed = false // the plugin's threads have no on_sample_error of their own
+	}
 	f := flowNext
 	if r.StopThread || (failed && g.onError == onErrorStopThread) {
 		u.stop = true

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gometer/gometer/functions"
@@ -114,6 +115,8 @@ func netscapePolicy(p string) bool {
 
 // cookieStore is one user's cookie jar for one CookieManager.
 type cookieStore struct {
+	// mu: parallel branches and download workers of one user share the jar
+	mu     sync.Mutex
 	cfg    *cookieConfig
 	jar    cookieList
 	primed bool // predefined cookies added
@@ -133,6 +136,8 @@ func newCookieStore(cfg *cookieConfig) *cookieStore {
 // reset empties the jar; the predefined cookies are added again before the
 // next request (they may hold ${} that needs the user's variables).
 func (s *cookieStore) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.jar = cookieList{}
 	s.primed = false
 	if n := len(s.cfg.predefined); n > 0 {
@@ -188,6 +193,8 @@ func (s *cookieStore) setPredefined(c *functions.Context, i int, value string) {
 
 // header returns the Cookie header value for u ("" when none).
 func (s *cookieStore) header(c *functions.Context, u *url.URL) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if !s.primed {
 		s.prime(c)
 	} else if s.cfg.dynamic {
@@ -219,6 +226,8 @@ func (s *cookieStore) store(c *functions.Context, u *url.URL, h http.Header) {
 	if len(lines) == 0 {
 		return
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	now := time.Now()
 	host := strings.ToLower(u.Hostname())
 	for _, line := range lines {

@@ -191,6 +191,13 @@ func (h *HTTP) downloadResources(ctx context.Context, s *Session, st *HTTPState,
 		cp.Subs = []*Result{res}
 		parent = &cp
 	}
+	h.addResources(parent, h.fetchResources(ctx, s, st, urls, depth, label), label)
+	return parent
+}
+
+// fetchResources downloads the URLs the sampler's allow and exclude
+// patterns let through, in parallel when it downloads concurrently.
+func (h *HTTP) fetchResources(ctx context.Context, s *Session, st *HTTPState, urls []string, depth int, label string) []*Result {
 	allow, exclude := h.embedded.allowRE, h.embedded.excludeRE
 	if !h.embedded.allow.IsLiteral() {
 		allow = matcher(h.embedded.allow.Eval(s.Ctx))
@@ -208,17 +215,24 @@ func (h *HTTP) downloadResources(ctx context.Context, s *Session, st *HTTPState,
 		}
 		todo = append(todo, raw)
 	}
-	var subs []*Result
 	if n := h.embedded.pool(s.Ctx); n > 1 && len(todo) > 1 {
-		subs = h.fetchConcurrently(ctx, s, st, todo, n, depth, label)
-	} else {
-		for _, raw := range todo {
-			subs = append(subs, h.fetchResource(ctx, s, st, raw, depth, label))
-			if ctx.Err() != nil {
-				break
-			}
+		return h.fetchConcurrently(ctx, s, st, todo, n, depth, label)
+	}
+	var subs []*Result
+	for _, raw := range todo {
+		subs = append(subs, h.fetchResource(ctx, s, st, raw, depth, label))
+		if ctx.Err() != nil {
+			break
 		}
 	}
+	return subs
+}
+
+// addResources appends downloaded resources to parent as sub-results
+// (labelled label-0, label-1 … with those it had), as JMeter's
+// addSubResult does: bytes summed, the end extended to the last one's, a
+// failed one failing the parent unless failed resources are ignored.
+func (h *HTTP) addResources(parent *Result, subs []*Result, label string) {
 	end := parent.End()
 	for _, sub := range subs {
 		if sub == nil {
@@ -247,7 +261,6 @@ func (h *HTTP) downloadResources(ctx context.Context, s *Session, st *HTTPState,
 	for i, sr := range parent.Subs {
 		sr.Label = label + "-" + strconv.Itoa(i)
 	}
-	return parent
 }
 
 func (h *HTTP) fetchResource(ctx context.Context, s *Session, st *HTTPState, raw string, depth int, label string) *Result {

@@ -120,6 +120,10 @@ type HTTP struct {
 	baseDir        string // directory of the plan, for relative file paths
 	maxFile        int64  // largest body or upload file (datafile.PropMaxMB)
 
+	// urlList, for the Parallel HTTP Requests plugin sampler, replaces the
+	// request with downloads of these URLs (see NewParallelHTTP).
+	urlList []*functions.Template
+
 	// When every part of the URL is literal it is built and parsed once.
 	staticURL    string
 	staticParsed *url.URL
@@ -449,6 +453,9 @@ func (h *HTTP) Sample(ctx context.Context, s *Session) *Result {
 		s.HTTP = NewHTTPState(StateOptions{TLSVerify: h.tlsVerify, Props: h.props})
 	}
 	st := s.HTTP
+	if h.urlList != nil {
+		return h.sampleURLList(ctx, s, st)
+	}
 	if e := st.next; e != nil { // pre-processors changed this sample (link parser, URL rewriting)
 		st.next = nil
 		if e.owner == h {

@@ -22,7 +22,14 @@ import (
 	"github.com/gometer/gometer/jmx"
 )
 
+// The store lookups lock st.shareMu when the maps are shared with parallel
+// branches or download workers, which may create a store concurrently.
+
 func (st *HTTPState) cookieStore(cfg *cookieConfig) *cookieStore {
+	if st.shareMu != nil {
+		st.shareMu.Lock()
+		defer st.shareMu.Unlock()
+	}
 	s := st.cookies[cfg.el]
 	if s == nil {
 		if st.cookies == nil {
@@ -35,6 +42,10 @@ func (st *HTTPState) cookieStore(cfg *cookieConfig) *cookieStore {
 }
 
 func (st *HTTPState) cacheStore(cfg *cacheConfig) *cacheStore {
+	if st.shareMu != nil {
+		st.shareMu.Lock()
+		defer st.shareMu.Unlock()
+	}
 	s := st.caches[cfg.el]
 	if s == nil {
 		if st.caches == nil {
@@ -47,6 +58,10 @@ func (st *HTTPState) cacheStore(cfg *cacheConfig) *cacheStore {
 }
 
 func (st *HTTPState) dnsState(cfg *dnsConfig) *dnsState {
+	if st.shareMu != nil {
+		st.shareMu.Lock()
+		defer st.shareMu.Unlock()
+	}
 	s := st.dnss[cfg.el]
 	if s == nil {
 		if st.dnss == nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"net"
 	"net/url"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -76,6 +77,9 @@ type HTTPState struct {
 	cookies map[*jmx.Element]*cookieStore
 	caches  map[*jmx.Element]*cacheStore
 	dnss    map[*jmx.Element]*dnsState
+	// shareMu guards the three maps above once they are shared with
+	// parallel branches or download workers (nil before: one owner).
+	shareMu *sync.Mutex
 	digest  map[string]*digestChallenge // auth URL → last Digest challenge
 
 	// workers download embedded resources in parallel; each has its own
@@ -100,10 +104,41 @@ func (st *HTTPState) workerStates(n int) []*HTTPState {
 	if st.h2 == nil {
 		st.h2 = &h2Pool{t: &http2.Transport{AllowHTTP: true}}
 	}
+	st.share()
 	for _, w := range st.workers[:n] {
-		w.cookies, w.caches, w.dnss, w.h2 = st.cookies, st.caches, st.dnss, st.h2
+		w.cookies, w.caches, w.dnss, w.h2, w.shareMu = st.cookies, st.caches, st.dnss, st.h2, st.shareMu
 	}
 	return st.workers[:n]
+}
+
+// share makes the cookie, cache and DNS maps ready to be shared.
+func (st *HTTPState) share() {
+	if st.shareMu == nil {
+		st.shareMu = &sync.Mutex{}
+	}
+	st.shareMu.Lock()
+	if st.cookies == nil {
+		st.cookies = map[*jmx.Element]*cookieStore{}
+	}
+	if st.caches == nil {
+		st.caches = map[*jmx.Element]*cacheStore{}
+	}
+	if st.dnss == nil {
+		st.dnss = map[*jmx.Element]*dnsState{}
+	}
+	st.shareMu.Unlock()
+}
+
+// Branch returns the HTTP state of a branch of the same user running in
+// parallel with others (the Parallel Controller plugin runs each child on
+// a thread of its own): connections of its own, opened afresh as the
+// plugin's new threads do, and the user's cookie jars, caches and DNS
+// caches. Close it when the branch ends.
+func (st *HTTPState) Branch() *HTTPState {
+	st.share()
+	b := NewHTTPState(st.opt)
+	b.cookies, b.caches, b.dnss, b.shareMu = st.cookies, st.caches, st.dnss, st.shareMu
+	return b
 }
 
 // NewHTTPState returns the HTTP state of one virtual user.
