@@ -263,20 +263,39 @@ func TestThroughputTimersShared(t *testing.T) {
 	}
 }
 
+// The Throughput Shaping Timer against a real server: the plan's rows, or
+// the load_profile property in their place; each whole second of the
+// schedule (a row's last second included, as the plugin counts) gets its
+// rate, then the test stops. The timer publishes its figures as properties.
 func TestThroughputShapingTimer(t *testing.T) {
-	srv := newServer(t)
 	row := func(a, b, d string) string {
 		return `<collectionProp name="r">` + sp("1", a) + sp("2", b) + sp("3", d) + `</collectionProp>`
 	}
-	shaping := el{tag: classShapingTimer, gui: classShapingTimer + "Gui", name: "tst", props: `<collectionProp name="load_profile">` + row("20", "20", "1") + row("40", "40", "1") + `</collectionProp>`}
-	xml := planXML(tg("G", 5, 0, "-1", "", get(srv, "x", "/x", shaping)))
-	start := time.Now()
-	run(t, xml, nil)
-	if d := time.Since(start); d < 1500*time.Millisecond || d > 3500*time.Millisecond {
-		t.Errorf("the profile lasts 2 s, then stops the test: took %v", d)
-	}
-	if n := len(srv.requests()); n < 50 || n > 66 { // 20 in the first second, 40 in the second
-		t.Errorf("%d requests, want about 60", n)
+	for _, c := range []struct {
+		name  string
+		rows  string
+		props map[string]string
+		want  int
+	}{
+		{"rows", row("10", "10", "1") + row("${r}", "${r}", "1"), nil, 10 + 10 + 20},
+		{"property", row("100", "100", "10"), map[string]string{"load_profile": "const(15,1s)"}, 30},
+		{"named property", row("100", "100", "10"), map[string]string{"load_profile": "const(50,9s)", "tst.load_profile": "line(10,20,1s)"}, 10 + 20},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := newServer(t)
+			shaping := el{tag: classShapingTimer, gui: classShapingTimer + "Gui", name: "tst", props: `<collectionProp name="load_profile">` + c.rows + `</collectionProp>`}
+			xml := planXML(udvs("v", "r", "20"), tg("G", 5, 0, "-1", "", get(srv, "x", "/x", shaping)))
+			tst, _ := run(t, xml, c.props)
+			if n := len(srv.requests()); n < c.want-2 || n > c.want {
+				t.Errorf("%d requests, want %d", n, c.want)
+			}
+			if d, _ := tst.props.Get("tst_totalDuration"); d == "" {
+				t.Errorf("tst_totalDuration not published")
+			}
+			if r, _ := tst.props.Get("tst_rps"); !strings.HasSuffix(r, ".0") {
+				t.Errorf("tst_rps %q, want a Java double", r)
+			}
+		})
 	}
 }
 

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -317,7 +319,13 @@ func (gr *groupRun) runConcurrency(c *functions.Context, ph *phaseState) {
 		default:
 		}
 	}
+	// A target level that is an expression (__tstFeedback, __P) is read
+	// again each time, as the plugin reads its properties every few ms.
+	dynamic := g.p["TargetLevel"] != nil && !g.p["TargetLevel"].IsLiteral()
 	planned := func() int {
+		if dynamic {
+			target = g.prop("TargetLevel", c, 1)
+		}
 		n := concurrencyLevel(time.Since(start).Seconds(), target, ramp, hold, steps)
 		if n < 0 {
 			return -1
@@ -325,6 +333,8 @@ func (gr *groupRun) runConcurrency(c *functions.Context, ph *phaseState) {
 		return gr.t.shareOf(n)
 	}
 	var running atomic.Int64
+	var liveMu sync.Mutex
+	var live []*atomic.Bool // the users' kill flags, oldest first
 	num := 0
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
@@ -336,10 +346,37 @@ func (gr *groupRun) runConcurrency(c *functions.Context, ph *phaseState) {
 		for int(running.Load()) < want && !limited.Load() {
 			num++
 			running.Add(1)
-			if !gr.spawn(userPlan{num: gr.t.userNum(num - 1), end: end, iters: iters, dynamic: true, done: func(lim bool) { running.Add(-1); done(lim) }}, ph) {
+			kill := new(atomic.Bool)
+			liveMu.Lock()
+			live = append(live, kill)
+			liveMu.Unlock()
+			finished := func(lim bool) {
 				running.Add(-1)
+				liveMu.Lock()
+				live = slices.DeleteFunc(live, func(k *atomic.Bool) bool { return k == kill })
+				liveMu.Unlock()
+				done(lim)
+			}
+			if !gr.spawn(userPlan{num: gr.t.userNum(num - 1), end: end, iters: iters, dynamic: true, kill: kill, done: finished}, ph) {
+				running.Add(-1)
+				liveMu.Lock()
+				live = live[:len(live)-1]
+				liveMu.Unlock()
 				break // memory is low: no more users
 			}
+		}
+		if dynamic {
+			// a lower level retires the newest users (the plugin's users leave
+			// at the end of an iteration; these after their current sample)
+			liveMu.Lock()
+			excess := int(running.Load()) - want
+			for i := len(live) - 1; i >= 0 && excess > 0; i-- {
+				if !live[i].Load() {
+					live[i].Store(true)
+				}
+				excess--
+			}
+			liveMu.Unlock()
 		}
 		select {
 		case <-tick.C:

@@ -152,7 +152,7 @@ func FunctionNames() []string {
 		"__intSum", "__isDefined", "__isPropDefined", "__isVarDefined", "__javaScript",
 		"__jexl2", "__jexl3", "__log", "__logn", "__longSum", "__lowerCase", "__machineIP", "__machineName",
 		"__property", "__regexFunction", "__samplerName", "__setProperty", "__split", "__strLen",
-		"__strReplace", "__substring", "__threadGroupName", "__threadNum", "__time", "__timeShift",
+		"__strReplace", "__substring", "__threadGroupName", "__threadNum", "__time", "__timeShift", "__tstFeedback",
 		"__unescape", "__unescapeHtml", "__upperCase", "__urldecode", "__urlencode",
 	}
 }

@@ -129,6 +129,8 @@ func lookup(name string) *funcSpec {
 	// jmeter-plugins custom functions
 	case "__env":
 		return &funcSpec{1, 3, buildEnv, ""}
+	case "__tstFeedback":
+		return &funcSpec{2, 4, buildTSTFeedback, ""}
 	case "__strLen":
 		return &funcSpec{1, 2, buildStringFunc(strLen), ""}
 	case "__strReplace":

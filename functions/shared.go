@@ -23,6 +23,7 @@ type Shared struct {
 	exprCount  atomic.Int64
 	writeLocks sync.Map // __StringToFile: path → *sync.Mutex
 	xpaths     sync.Map // __XPath: file+expression → *xpathFile
+	tst        sync.Map // __tstFeedback: *callSite → *tstFeedbackState
 
 	// MaxDataFile is the largest file the file functions read (bytes; 0:
 	// datafile.DefaultMax). Set it before the run.
