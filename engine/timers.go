@@ -390,4 +390,3 @@ func (t *preciseTimer) delay(u *vuser) time.Duration {
 	}
 	return d
 }
-
