@@ -85,86 +85,50 @@ func parseProfileChunk(chunk string) ([]shapeRow, error) {
 	for len(parts) > 0 && parts[len(parts)-1] == "" {
 		parts = parts[:len(parts)-1]
 	}
-	need := func(n int) error {
-		if len(parts) < n {
-			return fmt.Errorf("%d values expected", n-1)
-		}
-		return nil
-	}
-	num := func(i int) (int64, error) {
-		return strconv.ParseInt(strings.TrimSpace(parts[i]), 10, 32)
-	}
 	kind := strings.ToLower(strings.TrimSpace(parts[0]))
+	ints := map[string]int{"const": 1, "line": 2, "step": 3}[kind]
+	if ints == 0 {
+		return nil, fmt.Errorf("unknown load type %q (const, line or step)", strings.TrimSpace(parts[0]))
+	}
+	if len(parts) < ints+2 {
+		return nil, fmt.Errorf("%s needs %d values", kind, ints+1)
+	}
+	v := make([]int64, ints)
+	for i := range v {
+		n, err := strconv.ParseInt(strings.TrimSpace(parts[1+i]), 10, 32)
+		if err != nil {
+			return nil, err
+		}
+		v[i] = n
+	}
+	d, err := shortSeconds(parts[1+ints])
+	if err != nil {
+		return nil, err
+	}
 	switch kind {
 	case "const":
-		if err := need(3); err != nil {
-			return nil, err
-		}
-		n, err := num(1)
-		if err != nil {
-			return nil, err
-		}
-		d, err := shortSeconds(parts[2])
-		if err != nil {
-			return nil, err
-		}
-		return []shapeRow{{float64(n), float64(n), d}}, nil
+		return []shapeRow{{float64(v[0]), float64(v[0]), d}}, nil
 	case "line":
-		if err := need(4); err != nil {
-			return nil, err
-		}
-		a, err := num(1)
-		if err != nil {
-			return nil, err
-		}
-		b, err := num(2)
-		if err != nil {
-			return nil, err
-		}
-		d, err := shortSeconds(parts[3])
-		if err != nil {
-			return nil, err
-		}
-		return []shapeRow{{float64(a), float64(b), d}}, nil
-	case "step":
-		if err := need(5); err != nil {
-			return nil, err
-		}
-		from, err := num(1)
-		if err != nil {
-			return nil, err
-		}
-		to, err := num(2)
-		if err != nil {
-			return nil, err
-		}
-		inc, err := num(3)
-		if err != nil {
-			return nil, err
-		}
-		if from > to {
-			inc = -inc
-		}
-		// the plugin's loop: up to and including `to` when rising, down to
-		// but not including it when falling
-		more := func(n int64) bool { return (inc > 0 && n <= to) || (inc <= 0 && n > to) }
-		if inc == 0 && more(from) {
-			return nil, fmt.Errorf("a step of 0 never reaches %d", to)
-		}
-		d, err := shortSeconds(parts[4])
-		if err != nil {
-			return nil, err
-		}
-		var rows []shapeRow
-		for n := from; more(n); n += inc {
-			if len(rows) == maxProfileRows {
-				return nil, fmt.Errorf("more than %d steps", maxProfileRows)
-			}
-			rows = append(rows, shapeRow{float64(n), float64(n), d})
-		}
-		return rows, nil
+		return []shapeRow{{float64(v[0]), float64(v[1]), d}}, nil
 	}
-	return nil, fmt.Errorf("unknown load type %q (const, line or step)", strings.TrimSpace(parts[0]))
+	from, to, inc := v[0], v[1], v[2]
+	if from > to {
+		inc = -inc
+	}
+	// the plugin's loop: up to and including `to` when rising, down to but
+	// not including it when falling
+	more := func(n int64) bool { return (inc > 0 && n <= to) || (inc <= 0 && n > to) }
+	if inc == 0 && more(from) {
+		return nil, fmt.Errorf("a step of 0 never reaches %d", to)
+	}
+	var rows []shapeRow
+	for n := from; more(n); n += inc {
+		if len(rows) == maxProfileRows {
+			return nil, fmt.Errorf("more than %d steps", maxProfileRows)
+		}
+		rows = append(rows, shapeRow{float64(n), float64(n), d})
+	}
+	return rows, nil
 }
 
 // shortSeconds reads a duration such as "90", "10s", "1m30s" or "1d11h23m6s"
