@@ -178,6 +178,14 @@ func TestParallelControllerFlows(t *testing.T) {
 		t.Errorf("requests %s, want /a and /b once and the user stopped", got)
 	}
 
+	srvLoop := newServer(t)
+	next := el{tag: "TestAction", gui: "TestActionGui", name: "next", props: `<intProp name="ActionProcessor.action">3</intProp><intProp name="ActionProcessor.target">0</intProp>`}
+	pl := parallelCtl("par", false, 0, ctrl("GenericController", "s", "", get(srvLoop, "a", "/a"), next))
+	run(t, planXML(tg("G", 1, 0, "2", "", pl, get(srvLoop, "after", "/after"))), nil)
+	if got := strings.Join(srvLoop.paths(), ","); got != "/a,/a" {
+		t.Errorf("requests %s: a branch's next-thread-loop must skip the rest of the user's iteration", got)
+	}
+
 	srv2 := newServer(t)
 	p2 := parallelCtl("par", false, 0, get(srv2, "bad", "/fail"))
 	run(t, planXML(tg("G", 1, 0, "2", sp("ThreadGroup.on_sample_error", "stopthread"), p2, get(srv2, "after", "/after"))), nil)

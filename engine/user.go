@@ -243,6 +243,13 @@ type samplerNode struct {
 }
 
 func (s *samplerNode) describe() (string, string, []node) {
+	if s.par != nil {
+		kids := make([]node, len(s.par.kids))
+		for i, k := range s.par.kids {
+			kids[i] = k.n
+		}
+		return s.el.Class(), s.el.Name, kids
+	}
 	return s.el.Class(), s.el.Name, nil
 }
 
