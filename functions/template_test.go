@@ -192,8 +192,8 @@ func TestUnsupportedFunctions(t *testing.T) {
 	if errors.Is(err, ErrUnsupported) {
 		t.Fatalf("a bad argument is not 'unsupported'")
 	}
-	tpl := MustCompile("${__tstFeedback(a,1,2)} ${__other}")
-	if got := tpl.UnknownFunctions(); len(got) != 2 || got[0] != "__tstFeedback" || got[1] != "__other" {
+	tpl := MustCompile("${__notAFunction(a,1,2)} ${__other}")
+	if got := tpl.UnknownFunctions(); len(got) != 2 || got[0] != "__notAFunction" || got[1] != "__other" {
 		t.Errorf("UnknownFunctions = %v", got)
 	}
 }
