@@ -226,3 +226,23 @@ func TestParallelHTTPSampler(t *testing.T) {
 		}
 	}
 }
+
+// With concurrent downloads turned off the URLs are fetched one after
+// another, in order; one that fails fails the result with JMeter's message.
+func TestParallelHTTPSamplerSequentialFailure(t *testing.T) {
+	srv := newServer(t)
+	urls := `<collectionProp name="urls">` +
+		`<collectionProp name="1"><stringProp name="u">` + srv.URL + `/one</stringProp></collectionProp>` +
+		`<collectionProp name="2"><stringProp name="u">` + srv.URL + `/fail</stringProp></collectionProp></collectionProp>`
+	ph := el{tag: "com.blazemeter.jmeter.http.ParallelHTTPSampler", gui: "com.blazemeter.jmeter.http.ParallelHTTPSamplerGui", name: "many",
+		props: `<elementProp name="HTTPsampler.Arguments" elementType="Arguments"><collectionProp name="Arguments.arguments"/></elementProp>` +
+			bp("HTTPSampler.concurrentDwn", false) + urls}
+	_, out := run(t, planXML(tg("G", 1, 0, "1", "", ph)), nil)
+	r := out.all()[0]
+	if r.Success || !strings.HasPrefix(r.ResponseMessage, "Embedded resource download error:"+srv.URL+"/fail code:500") || len(r.Subs) != 2 {
+		t.Fatalf("result success %v message %q, %d subs", r.Success, r.ResponseMessage, len(r.Subs))
+	}
+	if got := strings.Join(srv.paths(), ","); got != "/one,/fail" {
+		t.Errorf("requests %s, want /one then /fail", got)
+	}
+}
