@@ -284,9 +284,10 @@ func TestThroughputShapingTimer(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			srv := newServer(t)
 			shaping := el{tag: classShapingTimer, gui: classShapingTimer + "Gui", name: "tst", props: `<collectionProp name="load_profile">` + c.rows + `</collectionProp>`}
-			xml := planXML(udvs("v", "r", "20"), tg("G", 5, 0, "-1", "", get(srv, "x", "/x", shaping)))
+			xml := planXML(udvs("v", "r", "20"), tg("G", 10, 0, "-1", "", get(srv, "x", "/x", shaping)))
 			tst, _ := run(t, xml, c.props)
-			if n := len(srv.requests()); n < c.want-2 || n > c.want {
+			// never more than the schedule; a loaded machine may fall a little short
+			if n := len(srv.requests()); n < c.want-5 || n > c.want {
 				t.Errorf("%d requests, want %d", n, c.want)
 			}
 			if d, _ := tst.props.Get("tst_totalDuration"); d == "" {
