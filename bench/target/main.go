@@ -128,6 +128,7 @@ func main() {
 	urlFile := flag.String("url-file", "", "also write the base URL to this file")
 	rawFast := flag.Bool("raw-fast", true, "answer GET /fast on a lean HTTP/1.1 path instead of net/http, so the target outruns the generators in S1")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the target to this file until it is stopped")
+	h2URLFile := flag.String("h2-url-file", "", "also serve HTTP/2 over TLS (h2 by ALPN, self-signed) on another loopback port and write its base URL to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -140,14 +141,14 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*addr, *seed, *urlFile, *rawFast); err != nil {
+	if err := run(*addr, *seed, *urlFile, *h2URLFile, *rawFast); err != nil {
 		fmt.Fprintln(os.Stderr, "target:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(addr string, seed int64, urlFile string, rawFast bool) error {
+func run(addr string, seed int64, urlFile, h2URLFile string, rawFast bool) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("-addr %q: %w", addr, err)
@@ -167,6 +168,16 @@ func run(addr string, seed int64, urlFile string, rawFast bool) error {
 	if urlFile != "" {
 		if err := os.WriteFile(urlFile, []byte(base+"\n"), 0o644); err != nil {
 			return fmt.Errorf("write -url-file: %w", err)
+		}
+	}
+	if h2URLFile != "" {
+		// served by the target itself: its requests count in /__count's total
+		h2, err := c.srv.StartHTTP2(host+":0", true)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(h2URLFile, []byte(h2+"\n"), 0o644); err != nil {
+			return fmt.Errorf("write -h2-url-file: %w", err)
 		}
 	}
 	errc := make(chan error, 1)

@@ -59,7 +59,7 @@ func TestCountingFigures(t *testing.T) {
 
 func TestRunRefusesNonLoopback(t *testing.T) {
 	for _, addr := range []string{"0.0.0.0:0", "192.0.2.1:80", "nonsense"} {
-		if err := run(addr, 1, "", true); err == nil || !strings.Contains(err.Error(), addr) {
+		if err := run(addr, 1, "", "", true); err == nil || !strings.Contains(err.Error(), addr) {
 			t.Errorf("run(%q) = %v, want a refusal naming the address", addr, err)
 		}
 	}
