@@ -111,15 +111,20 @@ func frameHeader(payload int) int {
 
 // conn is one open WebSocket connection of a user. A reader goroutine
 // takes frames off the wire (answering pings, delivering pongs) into a
-// bounded queue the read samplers take from.
+// bounded queue the read samplers take from. The queue is a slice that
+// holds no memory while empty: a thousand idle connections cost no
+// thousand preallocated buffers.
 type conn struct {
-	c      *ws.Conn
-	frames chan frame
-	done   chan struct{}
-	quit   chan struct{} // closed when the user drops the connection
-	once   sync.Once
-	err    error // why reading stopped; read after done is closed
-	url    string
+	c     *ws.Conn
+	mu    sync.Mutex
+	queue []frame       // received, not yet read; at most queueFrames
+	ready chan struct{} // a token when the queue gained a frame
+	space chan struct{} // a token when a full queue lost one
+	done  chan struct{}
+	quit  chan struct{} // closed when the user drops the connection
+	once  sync.Once
+	err   error // why reading stopped; read after done is closed
+	url   string
 	// pinging is set while a Ping/Pong sampler waits for its pong
 	pinging atomic.Bool
 }
@@ -144,14 +149,48 @@ func (cn *conn) readLoop() {
 	}
 }
 
-// put queues a frame for the samplers; false when the user dropped the
-// connection while the queue was full.
+// put queues a frame for the samplers, waiting while the queue is full;
+// false when the user dropped the connection meanwhile.
 func (cn *conn) put(f frame) bool {
+	for {
+		cn.mu.Lock()
+		if len(cn.queue) < queueFrames {
+			cn.queue = append(cn.queue, f)
+			cn.mu.Unlock()
+			signal(cn.ready)
+			return true
+		}
+		cn.mu.Unlock()
+		select {
+		case <-cn.space:
+		case <-cn.quit:
+			return false
+		}
+	}
+}
+
+// take removes the oldest queued frame, if any.
+func (cn *conn) take() (frame, bool) {
+	cn.mu.Lock()
+	defer cn.mu.Unlock()
+	if len(cn.queue) == 0 {
+		return frame{}, false
+	}
+	f := cn.queue[0]
+	cn.queue[0] = frame{}
+	cn.queue = cn.queue[1:]
+	if len(cn.queue) == 0 {
+		cn.queue = nil // let the backing array go
+	}
+	signal(cn.space)
+	return f, true
+}
+
+// signal leaves a token in a one-slot channel unless one is there.
+func signal(ch chan struct{}) {
 	select {
-	case cn.frames <- f:
-		return true
-	case <-cn.quit:
-		return false
+	case ch <- struct{}{}:
+	default:
 	}
 }
 
@@ -178,20 +217,22 @@ func (cn *conn) next(ctx context.Context, timeout time.Duration) (frame, error) 
 		defer t.Stop()
 		tc = t.C
 	}
-	select {
-	case f := <-cn.frames:
-		return f, nil
-	case <-cn.done:
-		select {
-		case f := <-cn.frames:
+	for {
+		if f, ok := cn.take(); ok {
 			return f, nil
-		default:
 		}
-		return frame{}, cn.err
-	case <-tc:
-		return frame{}, errReadTimeout
-	case <-ctx.Done():
-		return frame{}, ctx.Err()
+		select {
+		case <-cn.ready:
+		case <-cn.done:
+			if f, ok := cn.take(); ok {
+				return f, nil
+			}
+			return frame{}, cn.err
+		case <-tc:
+			return frame{}, errReadTimeout
+		case <-ctx.Done():
+			return frame{}, ctx.Err()
+		}
 	}
 }
 
@@ -595,19 +636,18 @@ func (s *Sampler) discardedBy(f frame, c *functions.Context) (*Filter, error) {
 // unexpected frame.
 func (s *Sampler) drainFiltered(c *functions.Context, cn *conn, res *sampler.Result) error {
 	for {
-		select {
-		case f := <-cn.frames:
-			by, err := s.discardedBy(f, c)
-			if err != nil {
-				return err
-			}
-			if by == nil {
-				return unexpected(f)
-			}
-			res.Subs = append(res.Subs, by.discarded(f, time.Now()))
-		default:
+		f, ok := cn.take()
+		if !ok {
 			return nil
 		}
+		by, err := s.discardedBy(f, c)
+		if err != nil {
+			return err
+		}
+		if by == nil {
+			return unexpected(f)
+		}
+		res.Subs = append(res.Subs, by.discarded(f, time.Now()))
 	}
 }
 
@@ -675,7 +715,7 @@ func (s *Sampler) dial(ctx context.Context, u string, connectTO time.Duration, r
 	}
 	hc := s.dialer
 	s.mu.Unlock()
-	cn := &conn{frames: make(chan frame, queueFrames), done: make(chan struct{}), quit: make(chan struct{}), url: u}
+	cn := &conn{ready: make(chan struct{}, 1), space: make(chan struct{}, 1), done: make(chan struct{}), quit: make(chan struct{}), url: u}
 	c, resp, err := ws.Dial(dctx, u, &ws.DialOptions{HTTPClient: hc, OnPingReceived: cn.onPing, OnPongReceived: cn.onPong})
 	if err != nil {
 		if resp != nil && resp.StatusCode != 101 {
