@@ -65,11 +65,28 @@ func (p *promMon) scrape(ctx context.Context) (map[string]*dto.MetricFamily, err
 		return nil, fmt.Errorf("HTTP %s", resp.Status)
 	}
 	parser := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := parser.TextToMetricFamilies(io.LimitReader(resp.Body, promMaxBody))
+	body := &countingReader{r: io.LimitReader(resp.Body, promMaxBody+1)}
+	fams, err := parser.TextToMetricFamilies(body)
+	if body.n > promMaxBody {
+		return nil, fmt.Errorf("the endpoint sent more than %d MiB", promMaxBody>>20)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("not Prometheus text: %w", err)
 	}
 	return fams, nil
+}
+
+// countingReader counts what was read, to tell a body over the limit from
+// one that ends there.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
 }
 
 // promSkip are families every Go or client library exports about itself,

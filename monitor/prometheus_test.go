@@ -1,8 +1,11 @@
 package monitor
 
 import (
+	"fmt"
 	"math"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,6 +67,23 @@ func TestPrometheusMonitorReadsAServiceEndpoint(t *testing.T) {
 		if len(p.Name) > 8 && p.Name[:8] == "prom.go_" {
 			t.Errorf("runtime family kept: %s", p.Name)
 		}
+	}
+	// an endpoint that sends more than a scrape may hold: a failed
+	// reading, not unbounded memory
+	huge := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		line := []byte("# TYPE big gauge\n")
+		w.Write(line)
+		pad := strings.Repeat("x", 1000)
+		for i := range promMaxBody/1000 + 100 {
+			if _, err := fmt.Fprintf(w, "big{i=\"%d\",l=\"%s\"} 1\n", i, pad); err != nil {
+				return
+			}
+		}
+	}))
+	defer huge.Close()
+	hm := &promMon{url: huge.URL, client: &http.Client{Timeout: readTimeout}}
+	if _, err := hm.Sample(t.Context(), time.Now()); err == nil || !strings.Contains(err.Error(), "more than 16 MiB") {
+		t.Errorf("a scrape over the size limit: %v", err)
 	}
 	// an endpoint that does not speak the format is refused at start
 	bad := httptest.NewServer(nil)
