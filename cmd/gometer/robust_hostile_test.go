@@ -158,9 +158,20 @@ func TestTimeBoundsHold(t *testing.T) {
 
 // runawayPlan writes a plan whose users each answer "Quick" from the
 // target, then run a regex extractor with a catastrophically backtracking
-// pattern over a variable in "Work" (a Debug Sampler).
-func runawayPlan(t *testing.T, dir, port string, users, loops int) string {
+// pattern over a variable in "Work" (a Debug Sampler). With a marker path,
+// each user appends a byte to that file just before the extractor, so a
+// test can tell when the users are in it.
+func runawayPlan(t *testing.T, dir, port string, users, loops int, marker ...string) string {
 	t.Helper()
+	mark := ""
+	if len(marker) > 0 {
+		mark = fmt.Sprintf(`<JSR223PostProcessor guiclass="TestBeanGUI" testclass="JSR223PostProcessor" testname="Entering">
+            <stringProp name="scriptLanguage">groovy</stringProp>
+            <stringProp name="script">new File(%q).append("x")</stringProp>
+          </JSR223PostProcessor>
+          <hashTree/>
+          `, marker[0])
+	}
 	plan := fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
 <jmeterTestPlan version="1.2" properties="5.0" jmeter="5.6.3">
   <hashTree>
@@ -197,7 +208,7 @@ func runawayPlan(t *testing.T, dir, port string, users, loops int) string {
           <boolProp name="displaySystemProperties">false</boolProp>
         </DebugSampler>
         <hashTree>
-          <RegexExtractor guiclass="RegexExtractorGui" testclass="RegexExtractor" testname="Runaway">
+          %s<RegexExtractor guiclass="RegexExtractorGui" testclass="RegexExtractor" testname="Runaway">
             <stringProp name="RegexExtractor.useHeaders">false</stringProp>
             <stringProp name="RegexExtractor.refname">v</stringProp>
             <stringProp name="RegexExtractor.regex">^(a+)+$</stringProp>
@@ -213,7 +224,7 @@ func runawayPlan(t *testing.T, dir, port string, users, loops int) string {
     </hashTree>
   </hashTree>
 </jmeterTestPlan>
-`, strings.Repeat("a", 60), loops, users, port)
+`, strings.Repeat("a", 60), loops, users, port, mark)
 	path := filepath.Join(dir, "runaway.jmx")
 	if err := os.WriteFile(path, []byte(plan), 0o644); err != nil {
 		t.Fatal(err)
@@ -261,11 +272,16 @@ func TestSecondSignalEndsStuckUsers(t *testing.T) {
 	srv, port := startTarget(t)
 	dir := t.TempDir()
 	jtl := filepath.Join(dir, "out.jtl")
-	plan := runawayPlan(t, dir, port, 3, 1)
+	marker := filepath.Join(dir, "entering")
+	plan := runawayPlan(t, dir, port, 3, 1, marker)
 	before := srv.Count()
 	r := startGometer(t, dir, "-n", "-t", plan, "-l", jtl, "-Jgometer.regex_match_timeout_ms=0")
 	if !waitFor(30*time.Second, func() bool { return srv.Count()-before >= 3 }) {
 		t.Fatalf("the users did not start:\n%s", r.output())
+	}
+	// every user is about to run the endless match
+	if !waitFor(30*time.Second, func() bool { b, _ := os.ReadFile(marker); return len(b) >= 3 }) {
+		t.Fatalf("the users did not reach the extractor:\n%s", r.output())
 	}
 	r.cmd.Process.Signal(syscall.SIGTERM)
 	if !waitFor(30*time.Second, func() bool { return strings.Contains(r.output(), "Send it again to stop at once") }) {
@@ -289,10 +305,9 @@ func TestSecondSignalEndsStuckUsers(t *testing.T) {
 	if q := byLabel(rows, "Quick"); len(q) != 3 {
 		t.Errorf("%d Quick rows, want 3 (recorded before the stop)", len(q))
 	}
-	// a user that had not started "Work" when the first signal came stops
-	// cleanly; the others are stuck in it and written as interrupted
+	// every user is stuck in "Work" and written as interrupted
 	work := byLabel(rows, "Work")
-	if len(work) == 0 || !strings.Contains(r.output(), fmt.Sprintf("stopped now: %d sample(s) still in flight", len(work))) {
+	if len(work) != 3 || !strings.Contains(r.output(), fmt.Sprintf("stopped now: %d sample(s) still in flight", len(work))) {
 		t.Errorf("%d Work rows, want one per stuck user\n%s", len(work), r.output())
 	}
 	for _, w := range work {
