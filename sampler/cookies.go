@@ -13,6 +13,7 @@ import (
 
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/jmx"
+	"github.com/gometer/gometer/script"
 )
 
 // cookieConfig is a compiled CookieManager.
@@ -252,6 +253,25 @@ func (s *cookieStore) store(c *functions.Context, u *url.URL, h http.Header) {
 		if s.cfg.save && c != nil && c.Vars != nil {
 			c.Vars.Put(s.cfg.prefix+ck.name, ck.value)
 		}
+	}
+}
+
+// addFromScript adds a cookie a script gave the cookie manager
+// (CookieManager.add): it replaces the cookie of the same name, domain and
+// path; an empty value only removes it (CookieManager.delete_null_cookies).
+func (s *cookieStore) addFromScript(c *functions.Context, sc *script.Cookie) {
+	ck := &jarCookie{name: sc.Name, value: sc.Value, domain: strings.ToLower(sc.Domain), path: sc.Path,
+		hostOnly: !sc.DomainSpecified, secure: sc.Secure}
+	if sc.Expires > 0 {
+		ck.expires = time.Unix(sc.Expires, 0)
+	}
+	s.jar.remove(ck)
+	if s.cfg.deleteNull && ck.value == "" {
+		return
+	}
+	s.jar.add(ck)
+	if s.cfg.save && c != nil && c.Vars != nil {
+		c.Vars.Put(s.cfg.prefix+ck.name, ck.value)
 	}
 }
 

@@ -66,6 +66,9 @@ func (h *HTTP) ScriptRequest(s *Session) *script.HTTPRequest {
 		}
 		req.Headers = script.NewHeaderManager(req, list)
 	}
+	if h.cookies != nil {
+		req.Cookies = script.NewCookieManager(req)
+	}
 	req.URLOf = func(r *script.HTTPRequest) (string, error) {
 		l := *h
 		l.applyScript(r)
@@ -105,6 +108,13 @@ func (h *HTTP) UseScriptRequest(s *Session, r *script.HTTPRequest) {
 			}
 			st.dropped[h] = dropped
 		}
+	}
+	if r.Cookies != nil && len(r.Cookies.Added) > 0 && h.cookies != nil {
+		jar := st.cookieStore(h.cookies)
+		for _, c := range r.Cookies.Added {
+			jar.addFromScript(s.Ctx, c)
+		}
+		r.Cookies.Added = nil
 	}
 	if r.HeadersChanged && len(h.mgrs) == 1 {
 		// the sampler's only manager is the user's manager itself: what a

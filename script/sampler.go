@@ -22,8 +22,9 @@ type HTTPRequest struct {
 	KeepAlive, PostBodyRaw                   bool
 	Args                                     *Arguments
 	// Headers is the header manager in scope (the merged one when several
-	// are), nil when there is none.
+	// are), nil when there is none; Cookies the cookie manager, likewise.
 	Headers *HeaderManager
+	Cookies *CookieManager
 	// URLOf builds the URL JMeter's getUrl() gives for the request.
 	URLOf func(*HTTPRequest) (string, error)
 	// Changed is set by every change a script makes, HeadersChanged by
@@ -643,3 +644,89 @@ func (s *Sampler) GetUrl() (*URL, error) {
 
 // GetURL is GetUrl under its other spelling.
 func (s *Sampler) GetURL() (*URL, error) { return s.GetUrl() }
+
+// CookieManager is the cookie manager in scope of the current sampler, as
+// a script reaches it (sampler.getCookieManager()): cookies it adds go to
+// the user's jar before the sample, for good, as in JMeter.
+type CookieManager struct {
+	Added []*Cookie
+	req   *HTTPRequest
+}
+
+// NewCookieManager makes req's cookie manager.
+func NewCookieManager(req *HTTPRequest) *CookieManager { return &CookieManager{req: req} }
+
+func (m *CookieManager) JavaClass() string {
+	return "org.apache.jmeter.protocol.http.control.CookieManager"
+}
+
+// Add adds a cookie (replacing one of the same name, domain and path).
+func (m *CookieManager) Add(c *Cookie) {
+	if c == nil {
+		return
+	}
+	m.Added = append(m.Added, c)
+	m.req.changed()
+}
+
+// Cookie is JMeter's Cookie: new Cookie(name, value, domain, path, secure,
+// expires[, pathSpecified, domainSpecified]); expires in seconds since the
+// epoch, 0 for a session cookie.
+type Cookie struct {
+	Name, Value, Domain, Path string
+	Secure                    bool
+	Expires                   int64
+	DomainSpecified           bool
+}
+
+// NewCookie is `new Cookie(…)`.
+func NewCookie(args []any) (any, error) {
+	c := &Cookie{Path: "/", DomainSpecified: true}
+	str := func(i int) string {
+		if i < len(args) && args[i] != nil {
+			return ToString(args[i])
+		}
+		return ""
+	}
+	c.Name, c.Value, c.Domain = str(0), str(1), str(2)
+	if len(args) > 3 {
+		c.Path = str(3)
+	}
+	if len(args) > 4 {
+		c.Secure = strings.EqualFold(str(4), "true")
+	}
+	if len(args) > 5 {
+		c.Expires, _ = strconv.ParseInt(str(5), 10, 64)
+	}
+	if len(args) > 7 {
+		c.DomainSpecified = strings.EqualFold(str(7), "true")
+	}
+	return c, nil
+}
+
+func (c *Cookie) JavaClass() string  { return "org.apache.jmeter.protocol.http.control.Cookie" }
+func (c *Cookie) GetName() string    { return c.Name }
+func (c *Cookie) GetValue() string   { return c.Value }
+func (c *Cookie) GetDomain() string  { return c.Domain }
+func (c *Cookie) GetPath() string    { return c.Path }
+func (c *Cookie) GetSecure() bool    { return c.Secure }
+func (c *Cookie) GetExpires() int64  { return c.Expires }
+func (c *Cookie) SetValue(v string)  { c.Value = v }
+func (c *Cookie) SetDomain(d string) { c.Domain = d }
+func (c *Cookie) SetPath(p string)   { c.Path = p }
+func (c *Cookie) ToString() string {
+	return c.Domain + "\tTRUE\t" + c.Path + "\t" + strconv.FormatBool(c.Secure) + "\t" + strconv.FormatInt(c.Expires, 10) + "\t" + c.Name + "\t" + c.Value
+}
+func (c *Cookie) String() string { return c.ToString() }
+
+// GetCookieManager is the cookie manager in scope, null when there is none.
+func (s *Sampler) GetCookieManager() any {
+	if m := s.r().Cookies; m != nil {
+		return m
+	}
+	return nil
+}
+
+func init() {
+	java.RegisterClass("org.apache.jmeter.protocol.http.control.Cookie", NewCookie)
+}
