@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/gometer/gometer/internal/realserver"
+	"github.com/gometer/gometer/internal/skipped"
 	"github.com/gometer/gometer/report"
 )
 
@@ -249,5 +252,57 @@ func TestPlanMonitorsWithoutResultsAreAWarning(t *testing.T) {
 	}
 	if strings.Contains(res.stdout+res.stderr, "hunter2") {
 		t.Error("validate printed the password")
+	}
+}
+
+// The gometer.monitors variables leave the plan a plan JMeter runs: real
+// JMeter 5.6.3 loads testdata/monitor/inplan.jmx (without its PerfMon
+// collector, a plugin this installation lacks) with the monitor properties
+// given, and every sample against the real PostgreSQL succeeds.
+func TestJMeterRunsAPlanWithMonitorVariables(t *testing.T) {
+	home := os.Getenv("JMETER_HOME")
+	if home == "" {
+		skipped.Need(t, "JMeter", "JMETER_HOME is not set")
+	}
+	const driver = "/usr/share/java/postgresql.jar"
+	if _, err := os.Stat(driver); err != nil {
+		skipped.Need(t, "JMeter", "no PostgreSQL JDBC driver at "+driver+" (Debian's libpostgresql-jdbc-java)")
+	}
+	pg := realserver.PostgresT(t)
+	src, err := os.ReadFile(repoFile("testdata", "monitor", "inplan.jmx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := string(src)
+	i := strings.Index(plan, "<kg.apc.jmeter.perfmon.PerfMonCollector")
+	end := "</kg.apc.jmeter.perfmon.PerfMonCollector>\n<hashTree/>\n"
+	j := strings.Index(plan, end)
+	if i < 0 || j < i || !strings.Contains(plan, "gometer.monitors.db") {
+		t.Fatal("inplan.jmx: no PerfMon collector or monitor variables")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "plan.jmx")
+	if err := os.WriteFile(path, []byte(plan[:i]+plan[j+len(end):]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	jtl := filepath.Join(dir, "r.jtl")
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(home, "bin", "jmeter"), "-n", "-t", path, "-l", jtl, "-j", filepath.Join(dir, "jmeter.log"),
+		"-Jplugin_dependency_paths="+driver, "-Jdb_url="+pg.JDBCURL("postgres"), "-Jdb_user="+pg.User, "-Jusers=1", "-Jloops=2",
+		"-Jpg_monitor="+pg.URL("postgres"), "-Jredis_monitor=redis://127.0.0.1:1/0")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("JMeter: %v\n%s", err, out)
+	}
+	_, rows := readJTL(t, jtl)
+	if len(rows) != 2+3*2 {
+		t.Fatalf("JMeter wrote %d samples, want the 2 setup and 3 x 2 orders samples:\n%s", len(rows), out)
+	}
+	for _, r := range rows {
+		if r["success"] != "true" {
+			t.Errorf("JMeter sample failed: %v", r)
+		}
 	}
 }
