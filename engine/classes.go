@@ -126,7 +126,7 @@ var classes = map[string]classSpec{
 	"kg.apc.jmeter.perfmon.PerfMonCollector": {kind: kIgnore},
 
 	// Known but not runnable by gometer.
-	"KeystoreConfig":       {kind: kConfig, unsupported: "Keystore Configuration (client certificates) is not supported"},
+	"KeystoreConfig":       {kind: kConfig},
 	"ResultSaver":          {kind: kListener},
 	"FTPSampler":           {kind: kSampler, unsupported: "FTP sampler is not supported"},
 	"JMSSampler":           {kind: kSampler, unsupported: "JMS sampler is not supported"},

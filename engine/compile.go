@@ -19,17 +19,18 @@ import (
 // compiler turns the element tree into groups of runnable nodes. It collects
 // every problem instead of stopping at the first.
 type compiler struct {
-	t        *Test
-	plan     *jmx.Plan
-	problems []Problem
-	skipped  []Problem
-	levels   map[*jmx.Element]*level
-	csvSlots map[string]int                 // per-user CSV positions (shareMode.thread) by file
-	opened   map[*jmx.Element]output.Output // listener outputs, one per element
-	reported map[*jmx.Element]bool
-	visiting map[*jmx.Element]bool   // module targets being expanded
-	includes map[string]bool         // included files being expanded
-	parsed   map[string]includedPlan // included files, parsed once
+	keystoreConfigs []*jmx.Element // Keystore Configurations, document order
+	t               *Test
+	plan            *jmx.Plan
+	problems        []Problem
+	skipped         []Problem
+	levels          map[*jmx.Element]*level
+	csvSlots        map[string]int                 // per-user CSV positions (shareMode.thread) by file
+	opened          map[*jmx.Element]output.Output // listener outputs, one per element
+	reported        map[*jmx.Element]bool
+	visiting        map[*jmx.Element]bool   // module targets being expanded
+	includes        map[string]bool         // included files being expanded
+	parsed          map[string]includedPlan // included files, parsed once
 	// expanded counts compiled elements (module and include copies too)
 	// against maxExpanded; expanding is the chain of module and include
 	// controllers being expanded, outermost first.
@@ -108,6 +109,7 @@ func Compile(plan *jmx.Plan, opts Options) (*Test, error) {
 	c.check(tp)
 	c.compilePlan(tp)
 	c.collectDataSources(tp) // after the plan's variables, which their properties may use
+	c.loadClientCerts()
 
 	if len(c.problems) > 0 {
 		// The plan cannot run: report the elements SkipUnsupported would

@@ -121,6 +121,8 @@ type Test struct {
 	notes    []Problem    // accepted, not done (see Notes)
 	perfmon  []PerfMonRow // PerfMon rows of this machine, read by gometer
 
+	clientCerts *sampler.ClientCerts // javax.net.ssl.keyStore's selected entries, or nil
+
 	udvs           []udv // global variables in evaluation order
 	setup          []*group
 	main           []*group

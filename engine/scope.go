@@ -84,6 +84,8 @@ func (c *compiler) levelOf(el *jmx.Element) *level {
 				l.auth = ch
 			case "DNSCacheManager":
 				l.dns = ch
+			case "KeystoreConfig":
+				c.keystoreConfigs = append(c.keystoreConfigs, ch)
 			default:
 				if strings.HasPrefix(ch.Class(), "eu.luminis.jmeter.wssampler.") {
 					if f, err := websocket.NewFilter(ch, c.regexTimeout()); err != nil {

@@ -346,13 +346,13 @@ func (s *Selection) Aliases() []string {
 	return out
 }
 
-// ByAlias is the certificate of alias, as JMeter's getCertificateChain
-// (an unknown alias is an error naming it).
+// ByAlias is the certificate of alias; an unknown alias is an error
+// naming it as JMeter's key manager does (Java asks for the key first).
 func (s *Selection) ByAlias(alias string) (*tls.Certificate, error) {
 	if c := s.byAlias[alias]; c != nil {
 		return c, nil
 	}
-	return nil, fmt.Errorf("No certificate found for alias:'%s'", alias)
+	return nil, fmt.Errorf("No PrivateKey found for alias:'%s'", alias)
 }
 
 // Next is the next entry in turn, shared by every user (JMeter's

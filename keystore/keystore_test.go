@@ -137,7 +137,7 @@ func TestSelectionIndexesAndTurns(t *testing.T) {
 	if strings.Join(turns, ",") != strings.Join([]string{want[1], want[2], want[1], want[2]}, ",") {
 		t.Fatalf("turns %v", turns)
 	}
-	if _, err := sel.ByAlias(want[3]); err == nil || err.Error() != "No certificate found for alias:'"+want[3]+"'" {
+	if _, err := sel.ByAlias(want[3]); err == nil || err.Error() != "No PrivateKey found for alias:'"+want[3]+"'" {
 		t.Fatalf("alias outside the range: %v", err)
 	}
 	if all := s.Select(0, -1); all.Len() != 10 {

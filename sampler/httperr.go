@@ -91,6 +91,10 @@ func asJava(err error, u *url.URL) *javaError {
 	}
 	var te *tlsError
 	if errors.As(err, &te) {
+		var ce *clientCertError
+		if errors.As(te.err, &ce) {
+			return &javaError{"javax.net.ssl.SSLException", ce.Error()}
+		}
 		if isTimeout(te.err) {
 			return &javaError{"java.net.SocketTimeoutException", "Read timed out"}
 		}

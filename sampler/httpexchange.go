@@ -191,6 +191,7 @@ func (h *HTTP) sendHop(ctx context.Context, st *HTTPState, e *exState, hop int) 
 	e.r0, e.w0 = st.read.Load(), st.written.Load()
 	st.proxy = h.proxyURL(e.c, e.u.Hostname())
 	st.setLocal(h.localAddr(e.c))
+	st.pickAlias(e.c)
 	st.begin(e.cto, e.rto, e.dns)
 	if hop == 0 {
 		st.startedAt = e.start // saves getConn a clock read

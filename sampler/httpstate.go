@@ -22,6 +22,9 @@ type StateOptions struct {
 	TLSVerify bool
 	// Props are the run's properties (httpclient4.time_to_live …); may be nil.
 	Props *functions.Properties
+	// ClientCerts are offered when a server asks for a client certificate;
+	// nil offers none.
+	ClientCerts *ClientCerts
 }
 
 // HTTPState is a virtual user's HTTP state: its connections, cookie jars,
@@ -54,6 +57,7 @@ type HTTPState struct {
 	dns          *dnsState // DNS cache manager in scope of the current sample, or nil
 	proxy        *url.URL  // the current sampler's proxy, or nil
 	local        net.IP    // source address of the current sampler (ipSource), or nil
+	certAlias    string    // client certificate alias the user's variable named at this request
 	gotConn      bool
 	reused       bool
 	connAt       time.Time
@@ -282,6 +286,9 @@ func (st *HTTPState) handshake(ctx context.Context, raw net.Conn, addr string) (
 	}
 	cfg := st.tlsConf.Clone()
 	cfg.ServerName = host
+	if st.opt.ClientCerts != nil {
+		cfg.GetClientCertificate = st.clientCertificate
+	}
 	if st.wantH2 {
 		cfg.NextProtos = []string{"h2", "http/1.1"}
 	}
