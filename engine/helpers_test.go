@@ -236,6 +236,16 @@ func compileXML(t testing.TB, xml string, opts Options) (*Test, error) {
 // run compiles and runs a plan with a sink, failing the test on errors.
 func run(t *testing.T, xml string, props map[string]string) (*Test, *sink) {
 	t.Helper()
+	tst, out, err := tryRun(t, xml, props)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tst, out
+}
+
+// tryRun is run returning the compile or run error.
+func tryRun(t *testing.T, xml string, props map[string]string) (*Test, *sink, error) {
+	t.Helper()
 	out := &sink{}
 	p := functions.NewProperties()
 	for k, v := range props {
@@ -243,14 +253,14 @@ func run(t *testing.T, xml string, props map[string]string) (*Test, *sink) {
 	}
 	tst, err := compileXML(t, xml, Options{Props: p, Outputs: []output.Output{out}})
 	if err != nil {
-		t.Fatalf("compile: %v", err)
+		return nil, nil, fmt.Errorf("compile: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	if err := tst.Run(ctx); err != nil {
-		t.Fatalf("run: %v", err)
+		return nil, nil, fmt.Errorf("run: %w", err)
 	}
-	return tst, out
+	return tst, out, nil
 }
 
 func count(list []string, s string) int {

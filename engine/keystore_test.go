@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -23,9 +22,7 @@ import (
 	jks "github.com/pavlo-v-chernykh/keystore-go/v4"
 	"software.sslmate.com/src/go-pkcs12"
 
-	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/keystore"
-	"github.com/gometer/gometer/output"
 )
 
 // mtlsServer is a TLS server that demands a client certificate and
@@ -112,18 +109,8 @@ func jksStore(t *testing.T, pass string, aliases ...string) string {
 
 func runWithProps(t *testing.T, xml string, props map[string]string) (*sink, error) {
 	t.Helper()
-	out := &sink{}
-	p := functions.NewProperties()
-	for k, v := range props {
-		p.Set(k, v)
-	}
-	tst, err := compileXML(t, xml, Options{Props: p, Outputs: []output.Output{out}})
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	return out, tst.Run(ctx)
+	_, out, err := tryRun(t, xml, props)
+	return out, err
 }
 
 func keystoreConfig(aliasVar, start, end string) el {
