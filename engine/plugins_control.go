@@ -103,12 +103,6 @@ func (w *weightedSwitch) run(u *vuser) flow {
 		s = &wscState{}
 		st.v = s
 	}
-	if !st.done { // GenericController's "first": fire the iteration listeners
-		st.done = true
-		if f := w.iterStart(u); f != flowNext {
-			return f
-		}
-	}
 	shares, err := w.shares(u)
 	if err != nil {
 		u.t.logf("ERROR", "%s: %s: %v; stopping the thread", w.el.Where(), w.el.Path(), err)
@@ -124,6 +118,14 @@ func (w *weightedSwitch) run(u *vuser) flow {
 			u.t.logf("ERROR", "%s: %s: no child has a weight; stopping the thread", w.el.Where(), w.el.Path())
 			u.stop = true
 			return flowStop
+		}
+	}
+	// GenericController's "first": the iteration listeners fire once the
+	// child is chosen (the plugin chooses before it calls super.next())
+	if !st.done {
+		st.done = true
+		if f := w.iterStart(u); f != flowNext {
+			return f
 		}
 	}
 	if idx >= len(w.kids)-1 {

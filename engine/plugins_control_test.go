@@ -95,3 +95,23 @@ func TestWeightedSwitchBadWeight(t *testing.T) {
 		t.Fatalf("want an error for weights summing to 0, got %v", err)
 	}
 }
+
+// Data elements directly under the controller start a new iteration only
+// when the previous choice was its last child (the plugin re-initialises
+// the controller only then): a counter under three equal weights, chosen
+// 1 2 3 1 2 3, moves on every third choice.
+func TestWeightedSwitchIterationListeners(t *testing.T) {
+	srv := newServer(t)
+	counter := el{tag: "CounterConfig", gui: "CounterConfigGui", name: "n", props: sp("CounterConfig.start", "1") + sp("CounterConfig.end", "") +
+		sp("CounterConfig.incr", "1") + sp("CounterConfig.name", "c") + sp("CounterConfig.format", "") + bp("CounterConfig.per_user", true)}
+	w := wsc("wsc", false, [][3]string{{"a", "1", "true"}, {"b", "1", "true"}, {"c", "1", "true"}},
+		counter, get(srv, "a", "/w/1?c=${c}"), get(srv, "b", "/w/2?c=${c}"), get(srv, "c", "/w/3?c=${c}"))
+	run(t, planXML(tg("G", 1, 0, "6", "", w)), nil)
+	var got []string
+	for _, r := range srv.requests() {
+		got = append(got, strings.TrimPrefix(r.path, "/w/")+":"+r.query.Get("c"))
+	}
+	if strings.Join(got, " ") != "1:1 2:1 3:1 1:2 2:2 3:2" {
+		t.Errorf("choices:counter %v, want 1:1 2:1 3:1 1:2 2:2 3:2", got)
+	}
+}
