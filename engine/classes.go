@@ -139,6 +139,8 @@ var classes = map[string]classSpec{
 	"URLRewritingModifier": {kind: kPre},
 	"RegExUserParameters":  {kind: kPre},
 	"ResultAction":         {kind: kPost},
+	classFifoPop:           {kind: kPre},
+	classFifoPut:           {kind: kPost},
 }
 
 // scriptClass reports the script family of JSR223/BeanShell/BSF elements.

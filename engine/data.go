@@ -288,6 +288,12 @@ func (c *compiler) buildPre(el *jmx.Element) (preProcessor, iterListener, error)
 			return nil, nil, err
 		}
 		return regexParams{r}, nil, nil
+	case classFifoPop:
+		p, err := c.buildFifoPop(el)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p, nil, nil
 	case "URLRewritingModifier":
 		r, err := sampler.NewURLRewriter(el)
 		if err != nil {

@@ -379,6 +379,7 @@ func (gr *groupRun) newUser(p *userPlan, ph *phaseState) *vuser {
 	u.ctx.ThreadGroupName = g.name
 	u.ctx.Iteration = 0
 	u.ctx.RunCtx = t.hardCtx
+	u.ctx.Halt = ph.stop
 	u.sess.Ctx = u.ctx
 	u.sess.HTTP = sampler.NewHTTPState(sampler.StateOptions{TLSVerify: t.opts.TLSVerify, Props: t.props, ClientCerts: t.clientCerts})
 	vars.Put(lastSampleOK, "true")

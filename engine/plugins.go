@@ -39,6 +39,9 @@ func (c *compiler) buildPost(el *jmx.Element) (postProcessor, error) {
 		}
 		return p, nil
 	}
+	if el.Class() == classFifoPut {
+		return c.buildFifoPut(el), nil
+	}
 	if extractor.Handles(el.Class()) {
 		x, err := extractor.NewWith(el, extractor.Options{RegexMatchTimeout: c.regexTimeout()})
 		if err != nil {

@@ -270,6 +270,9 @@ func (s *samplerNode) run(u *vuser) flow {
 	for _, p := range s.pres {
 		p.process(u)
 	}
+	if u.stop { // a pre-processor stopped the user (end of its data …)
+		return flowStop
+	}
 	if !u.delay(s.timers) {
 		return flowStop
 	}

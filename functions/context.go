@@ -175,6 +175,9 @@ type Context struct {
 	// RunCtx stops a script function stuck in a loop when the test stops;
 	// nil never stops.
 	RunCtx context.Context
+	// Halt closes when the user must stop (a graceful stop of the test):
+	// a __fifoPop waiting for a value gives up then. nil never closes.
+	Halt <-chan struct{}
 
 	// senv is the user's side of the script bindings (script functions).
 	senv *script.Env

@@ -151,6 +151,15 @@ func lookup(name string) *funcSpec {
 		return &funcSpec{2, -1, buildChooseRandom, ""}
 	case "__if":
 		return &funcSpec{4, 5, buildIf, ""}
+	// jmeter-plugins Inter-Thread Communication
+	case "__fifoPut":
+		return &funcSpec{2, -1, buildFifoPut, ""}
+	case "__fifoPop":
+		return &funcSpec{1, -1, buildFifoPop, ""}
+	case "__fifoGet":
+		return &funcSpec{1, -1, buildFifoGet, ""}
+	case "__fifoSize":
+		return &funcSpec{1, -1, buildFifoSize, ""}
 	// known to JMeter, not runnable here
 	case "__groovy":
 		return &funcSpec{1, 2, buildScriptFunc("__groovy", script.Groovy), ""}

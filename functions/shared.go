@@ -1,9 +1,13 @@
 package functions
 
 import (
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gometer/gometer/internal/fifo"
 )
 
 // Shared holds state that stateful functions keep for the whole run and all
@@ -34,6 +38,32 @@ type Shared struct {
 	RegexTimeout time.Duration
 
 	hostName, hostIP string // __machineName, __machineIP (under mu)
+
+	fifoOnce sync.Once
+	fifos    *fifo.Map // Inter-Thread Communication queues (Fifos)
+}
+
+// Fifos returns the run's Inter-Thread Communication queues, made on first
+// use; a new queue's capacity is the property fifo.PropCapacity of props
+// (nil: unbounded).
+func (s *Shared) Fifos(props *Properties) *fifo.Map {
+	s.fifoOnce.Do(func() {
+		s.fifos = fifo.New(func() int {
+			if props == nil {
+				return 0
+			}
+			v, ok := props.Get(fifo.PropCapacity)
+			if !ok {
+				return 0
+			}
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 32)
+			if err != nil {
+				return 0
+			}
+			return int(n)
+		})
+	})
+	return s.fifos
 }
 
 // NewShared returns empty run-wide function state.
