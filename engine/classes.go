@@ -94,6 +94,7 @@ var classes = map[string]classSpec{
 	"DNSCacheManager":         {kind: kConfig},
 	"Arguments":               {kind: kUDV},
 	classVarsFromCSV:          {kind: kUDV},
+	classVarsFromFile:         {kind: kUDV},
 	classRandomCSV:            {kind: kData},
 	classParameterized:        {kind: kController},
 	classWeightedSwitch:       {kind: kController},

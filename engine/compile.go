@@ -294,7 +294,7 @@ func (c *compiler) compilePlan(tp *jmx.Element) {
 		switch e.Class() {
 		case "Arguments":
 			c.addUDVs(e, e)
-		case classVarsFromCSV:
+		case classVarsFromCSV, classVarsFromFile:
 			c.addVarsFromCSV(e)
 		}
 		return true

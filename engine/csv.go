@@ -161,7 +161,10 @@ func (c *compiler) buildCSV(el *jmx.Element) (iterListener, error) {
 	}
 	if literal {
 		if name == "" {
-			return nil, fmt.Errorf("CSV Data Set has no file name: %w", errCannotRun)
+			// JMeter 5.6.3 runs the plan but ends each user in the data
+			// set's scope at its first iteration ("Filename must not be
+			// null or empty"): nothing would be sent
+			return nil, fmt.Errorf("CSV Data Set has no file name: JMeter ends every user in its scope at its first iteration (Filename must not be null or empty), sending nothing: %w", errCannotRun)
 		}
 		f := d.load(c.t, d.path(name))
 		if f.err != nil {

@@ -308,7 +308,10 @@ func (c *compiler) compileModule(el *jmx.Element, cx cctx) node {
 		path = append(path, p.Value)
 	}
 	if len(path) == 0 {
-		c.problemOrBad(el, fmt.Errorf("module controller has no target: %w", errCannotRun))
+		// JMeter 5.6.3 refuses to start such a plan ("has no selected
+		// Controller … test was shutdown"): so does gometer, --skip-unsupported
+		// or not.
+		c.badConfig(el, errors.New("Module Controller has no selected controller (no target path): JMeter refuses to start the test too"))
 		return nil
 	}
 	target := c.findNode(path)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -18,7 +19,8 @@ import (
 // Data Set.
 const (
 	classParameterized = "kg.apc.jmeter.control.ParameterizedController"
-	classVarsFromCSV   = "kg.apc.jmeter.config.VariablesFromCSVFile"
+	classVarsFromCSV   = "kg.apc.jmeter.config.VariablesFromCSV"
+	classVarsFromFile  = "kg.apc.jmeter.config.VariablesFromCSVFile" // deprecated TestBean
 	classRandomCSV     = "com.blazemeter.jmeter.RandomCSVDataSetConfig"
 )
 
@@ -86,43 +88,160 @@ func (c *parameterizedController) run(u *vuser) flow {
 	return flowNext
 }
 
-// addVarsFromCSV reads a Variables From CSV File element: each line is a
-// variable name and value; like Arguments, the variables are global and set
-// once before the run.
+// addVarsFromCSV reads a Variables From CSV element: name and value pairs
+// that, like Arguments, become global variables set once before the run.
+// Two classes exist: the current VariablesFromCSV (an Arguments: prefix,
+// separator, skipped lines, "#" comments, quoted values over several lines,
+// optionally also stored as properties) and the older deprecated
+// VariablesFromCSVFile (two columns exactly, "\t" for a tab, "," when
+// empty).
 func (c *compiler) addVarsFromCSV(el *jmx.Element) {
-	name := strings.TrimSpace(el.Str("filename"))
-	delim := el.StrOr("delimiter", ",")
-	if delim == `\t` {
-		delim = "\t"
+	current := el.Class() == classVarsFromCSV
+	raw := el.Str("filename")
+	name := strings.TrimSpace(raw)
+	if current && !c.template(el, "filename", "").IsLiteral() {
+		// the plugin evaluates the path when the test starts
+		name = strings.TrimSpace(c.template(el, "filename", "").Eval(c.evalContext()))
 	}
-	if delim == "" {
-		delim = ","
+	if name == "" {
+		return // both read nothing then
 	}
-	prefix := el.Str("variablesPrefix")
-	skip := int(el.Int("skipLines", 0))
-	path := c.resolvePath(name)
-	data, err := datafile.Read(path, c.t.maxDataFile)
-	if alt, ok := inDataDir(c.t.props.GetOr(dataDirProp, ""), name); ok && errors.Is(err, fs.ErrNotExist) {
-		data, err = datafile.Read(alt, c.t.maxDataFile)
+	delim := el.Str("delimiter")
+	if !current {
+		if delim == `\t` {
+			delim = "\t"
+		} else if delim == "" {
+			delim = ","
+		}
+	} else if delim == "" {
+		c.badConfig(el, errors.New("CSV separator cannot be empty"))
+		return
+	}
+	// The current class opens the path as given (relative to the working
+	// directory); the old one through JMeter's FileServer (relative to the
+	// plan). gometer tries the one, then the other, then --data-dir.
+	tries := []string{c.resolvePath(name)}
+	if current && !filepath.IsAbs(name) {
+		tries = []string{name, c.resolvePath(name)}
+	}
+	if alt, ok := inDataDir(c.t.props.GetOr(dataDirProp, ""), name); ok {
+		tries = append(tries, alt)
+	}
+	var data []byte
+	var err error
+	for _, p := range tries {
+		if data, err = datafile.Read(p, c.t.maxDataFile); !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
 	}
 	if err != nil {
-		if e := c.missingFile("variables file", name, el.Str("filename"), path, err); e != nil {
+		if e := c.missingFile("variables file", name, raw, tries[len(tries)-1], err); e != nil {
 			c.problemOrBad(el, fmt.Errorf("%v: %w", e, errCannotRun))
 			return
 		}
 		c.problemOrBad(el, fmt.Errorf("variables file: %v: %w", err, errCannotRun))
 		return
 	}
-	for i, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
-		if i < skip {
-			continue
-		}
-		k, v, ok := strings.Cut(strings.TrimSuffix(line, "\r"), delim)
-		if !ok || k == "" {
-			continue
-		}
-		c.t.udvs = append(c.t.udvs, udv{name: prefix + k, value: functions.Literal(v), set: len(c.t.udvs)})
+	var pairs [][2]string
+	if current {
+		pairs = varsFromCSV(string(data), el.Str("variablesPrefix"), delim, int(el.Int("skipLines", 0)))
+	} else {
+		pairs = varsFromCSVFile(string(data), el.Str("variablesPrefix"), delim)
 	}
+	set := len(c.t.udvs)
+	storeProps := current && el.Bool("storeSysProp", false)
+	final := map[string]string{}
+	for _, kv := range pairs {
+		c.t.udvs = append(c.t.udvs, udv{name: kv[0], value: functions.Literal(kv[1]), set: set})
+		final[kv[0]] = kv[1]
+	}
+	if storeProps {
+		for k, v := range final {
+			if _, ok := c.t.props.Get(k); !ok {
+				c.t.props.Set(k, v) // the plugin sets a system property when none is set
+			}
+		}
+	}
+}
+
+// javaLines splits text as BufferedReader.readLine does: at "\n", "\r" or
+// "\r\n"; a final terminator ends the last line.
+func javaLines(s string) []string {
+	var out []string
+	for len(s) > 0 {
+		i := strings.IndexAny(s, "\r\n")
+		if i < 0 {
+			out = append(out, s)
+			break
+		}
+		out = append(out, s[:i])
+		if s[i] == '\r' && i+1 < len(s) && s[i+1] == '\n' {
+			i++
+		}
+		s = s[i+1:]
+	}
+	return out
+}
+
+// jorphanSplit is JOrphanUtils.split(s, sep, false): every field, empty
+// ones included, and no field at all for an empty line.
+func jorphanSplit(s, sep string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, sep)
+}
+
+// varsFromCSV parses the current plugin's file: after skip lines, each
+// line not starting with "#" gives prefix+first column = second column
+// (extra columns ignored; a lone column gives ""). A second column starting
+// with a double quote opens a value that goes on over the following
+// one-column lines until one ends with a quote. Later lines win.
+func varsFromCSV(data, prefix, sep string, skip int) [][2]string {
+	var out [][2]string
+	var multi strings.Builder
+	multiName := ""
+	for n, line := range javaLines(data) {
+		if n < skip || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := jorphanSplit(line, sep)
+		switch {
+		case len(f) == 1 && multi.Len() > 0 && strings.HasSuffix(f[0], `"`):
+			multi.WriteString(f[0][:len(f[0])-1])
+			out = append(out, [2]string{prefix + multiName, multi.String()})
+			multi.Reset()
+			multiName = ""
+		case len(f) == 1 && multi.Len() > 0:
+			multi.WriteString(f[0])
+			multi.WriteByte('\n')
+		case len(f) == 1:
+			out = append(out, [2]string{prefix + f[0], ""})
+		case len(f) >= 2 && strings.HasPrefix(f[1], `"`):
+			multiName = f[0]
+			multi.WriteString(f[1][1:])
+			multi.WriteByte('\n')
+		case len(f) >= 2:
+			out = append(out, [2]string{prefix + f[0], f[1]})
+		}
+	}
+	return out
+}
+
+// varsFromCSVFile parses the deprecated element's file: lines of exactly
+// two columns set prefix+name; a lone column sets it to ""; lines with more
+// columns are skipped.
+func varsFromCSVFile(data, prefix, sep string) [][2]string {
+	var out [][2]string
+	for _, line := range javaLines(data) {
+		switch f := jorphanSplit(line, sep); len(f) {
+		case 1:
+			out = append(out, [2]string{prefix + f[0], ""})
+		case 2:
+			out = append(out, [2]string{prefix + f[0], f[1]})
+		}
+	}
+	return out
 }
 
 // randomCSV is the Random CSV Data Set Config: at each iteration start of
