@@ -102,18 +102,6 @@ var sizeWords = map[int]string{
 	6: "been less than or equal to",
 }
 
-// headersSize is JMeter's getHeadersSize for an HTTP sample: the header
-// block as on the wire. The headers text has one "\n"-terminated line per
-// header and the status line; the wire adds a "\r" to each line and the
-// blank "\r\n" line that ends the block. 0 when there are no headers.
-func headersSize(r *sample.Result) int64 {
-	h := r.ResponseHeaders
-	if h == "" {
-		return 0
-	}
-	return int64(len(h) + strings.Count(h, "\n") + 2)
-}
-
 // javaLength is Java's String.length: UTF-16 code units.
 func javaLength(s string) int64 {
 	n := int64(0)
@@ -144,14 +132,9 @@ func (a *sizeAssertion) Assert(c *functions.Context, r *sample.Result) sample.As
 		}
 		actual = n
 	case a.field == "SizeAssertion.response_headers":
-		actual = headersSize(r)
+		actual = r.HeadersSize()
 	case a.field == "SizeAssertion.response_data":
-		// JMeter's body size is what was received after the header block
-		// (Body may be decoded or truncated); without headers, the data.
-		actual = int64(len(r.Body))
-		if hs := headersSize(r); hs > 0 && r.Bytes >= hs {
-			actual = r.Bytes - hs
-		}
+		actual = r.BodySize()
 	case a.field == "SizeAssertion.response_code":
 		actual = javaLength(r.ResponseCode)
 	case a.field == "SizeAssertion.response_message":

@@ -119,6 +119,8 @@ var classes = map[string]classSpec{
 	"BackendListener": {kind: kListener}, // made by Options.OpenListener
 	// The JMeter Prometheus plugin's listener, made by Options.OpenListener.
 	"com.github.johrstrom.listener.PrometheusListener": {kind: kListener},
+	// jmeter-plugins' Flexible File Writer, made by Options.OpenListener.
+	"kg.apc.jmeter.reporters.FlexibleFileWriter": {kind: kListener},
 
 	// Accepted and ignored: GUI and recorder leftovers, visualizers.
 	"WorkBench":                              {kind: kIgnore},

@@ -30,6 +30,7 @@ import (
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/output"
+	"github.com/gometer/gometer/output/flexfile"
 	"github.com/gometer/gometer/output/prometheus"
 	"github.com/gometer/gometer/report"
 	"github.com/gometer/gometer/sampler"
@@ -269,6 +270,14 @@ func (r *Runner) openListener(el *jmx.Element) (output.Output, error) {
 			SuccessOnly: el.Bool("ResultCollector.success_only_logging", false)}
 		r.add("listener "+el.Path()+" ("+name+")", f, true)
 		return f, nil
+	case flexfile.Class:
+		// jmeter-plugins' Flexible File Writer: its own record format
+		w, err := flexfile.New(el, r.cfg.Props)
+		if err != nil {
+			return nil, fmt.Errorf("%s (%s): %w", el.Path(), el.Where(), err)
+		}
+		r.add("flexible file writer "+el.Path(), w, true)
+		return w, nil
 	case "BackendListener":
 		return r.newBackend("backend listener "+el.Path(), strings.TrimSpace(el.Str("classname")), listenerArgs(el), backendQueue(el))
 	case prometheus.PluginClass:

@@ -3,7 +3,10 @@
 // (JTL writers, statistics, live metrics) read it. It depends on no protocol.
 package sample
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Result is one sample, with every field JMeter's JTL can carry.
 type Result struct {
@@ -90,3 +93,24 @@ func (r *Result) FailureMessage() string {
 
 // End is Start + Elapsed + Idle: when the sample finished.
 func (r *Result) End() time.Time { return r.Start.Add(r.Elapsed + r.Idle) }
+
+// HeadersSize is JMeter's getHeadersSize: the response header block as on
+// the wire. ResponseHeaders has one "\n"-terminated line per header and the
+// status line; the wire adds a "\r" to each line and the blank "\r\n" line
+// that ends the block. 0 when there are no headers (non-HTTP samples).
+func (r *Result) HeadersSize() int64 {
+	h := r.ResponseHeaders
+	if h == "" {
+		return 0
+	}
+	return int64(len(h) + strings.Count(h, "\n") + 2)
+}
+
+// BodySize is JMeter's body size: what was received after the header block
+// (Body may be decoded or truncated), or the data's length without headers.
+func (r *Result) BodySize() int64 {
+	if hs := r.HeadersSize(); hs > 0 && r.Bytes >= hs {
+		return r.Bytes - hs
+	}
+	return int64(len(r.Body))
+}
