@@ -5,6 +5,7 @@ import (
 
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/sampler"
+	"github.com/gometer/gometer/sampler/raw"
 )
 
 // kind is what role an element class plays in the tree.
@@ -143,6 +144,8 @@ var classes = map[string]classSpec{
 	"RegExUserParameters":  {kind: kPre},
 	"ResultAction":         {kind: kPost},
 	classFifoPop:           {kind: kPre},
+	raw.SourceClass:        {kind: kPre},
+	raw.Class:              {kind: kSampler},
 	classFifoPut:           {kind: kPost},
 }
 

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"github.com/gometer/gometer/sampler"
+	"github.com/gometer/gometer/sampler/raw"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -288,6 +289,12 @@ func (c *compiler) buildPre(el *jmx.Element) (preProcessor, iterListener, error)
 			return nil, nil, err
 		}
 		return regexParams{r}, nil, nil
+	case raw.SourceClass:
+		p, err := c.buildRawSource(el)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p, nil, nil
 	case classFifoPop:
 		p, err := c.buildFifoPop(el)
 		if err != nil {

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -178,6 +179,25 @@ type Test struct {
 	endCause error
 
 	jdbc *jdbc.Pools // JDBC connection pools by variable name; nil without JDBC elements
+
+	closeMu sync.Mutex
+	closers []io.Closer // files elements opened during the run, closed when it ends
+}
+
+// closeAtEnd closes c when the run ends.
+func (t *Test) closeAtEnd(c io.Closer) {
+	t.closeMu.Lock()
+	t.closers = append(t.closers, c)
+	t.closeMu.Unlock()
+}
+
+func (t *Test) closeAll() {
+	t.closeMu.Lock()
+	defer t.closeMu.Unlock()
+	for _, c := range t.closers {
+		_ = c.Close()
+	}
+	t.closers = nil
 }
 
 // phaseState lets users of one phase (setUp, main, tearDown) be asked to stop.

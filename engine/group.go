@@ -485,6 +485,7 @@ func (t *Test) Run(ctx context.Context) error {
 		return errors.New("engine: a Test runs only once")
 	}
 	defer t.hardCancel()
+	defer t.closeAll()
 	if !t.waitForStart(ctx) {
 		return nil // stopped before the start: nothing was sent
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/sample"
 	"github.com/gometer/gometer/sampler"
+	"github.com/gometer/gometer/sampler/raw"
 	"github.com/gometer/gometer/sampler/tcp"
 )
 
@@ -99,6 +100,8 @@ func (c *compiler) buildOtherSampler(el *jmx.Element) (sampler.Sampler, error) {
 		return tcp.New(el, c.t.props)
 	case "SystemSampler":
 		return c.buildSystem(el)
+	case raw.Class:
+		return raw.New(el, c.t.props)
 	}
 	return nil, fmt.Errorf("%w: sampler %s", errUnsupported, el.Class())
 }

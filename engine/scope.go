@@ -120,7 +120,7 @@ func (c *compiler) levelOf(el *jmx.Element) *level {
 		case kPre:
 			pre, it, err := c.buildPre(ch)
 			if err != nil {
-				c.badConfig(ch, err)
+				c.problemOrBad(ch, err)
 				continue
 			}
 			if pre != nil {
