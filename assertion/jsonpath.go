@@ -30,6 +30,7 @@ type jsonPathAssertion struct {
 	expectNull bool
 	invert     bool
 	isRegex    bool
+	yaml       bool     // the plugin's INPUT_FORMAT YAML
 	paths      sync.Map // expression text -> *jsonpath.Path, for expressions with ${}
 	regexes    jregex.Cache
 }
@@ -43,9 +44,8 @@ func newJSONPath(el *jmx.Element) (Assertion, error) {
 		invert:     el.Bool("INVERT", false),
 		isRegex:    el.Bool("ISREGEX", true),
 	}
-	if in := el.Str("INPUT_FORMAT"); a.plugin && in != "" && in != "JSON" {
-		return nil, target.Errorf(el, "INPUT_FORMAT %s is not supported (only JSON)", in)
-	}
+	// the plugin reads YAML for exactly "YAML", JSON for anything else
+	a.yaml = a.plugin && el.Str("INPUT_FORMAT") == "YAML"
 	var err error
 	if a.expr, err = target.Prop(el, "JSON_PATH"); err != nil {
 		return nil, err
@@ -109,6 +109,12 @@ func (a *jsonPathAssertion) check(c *functions.Context, body, expr string) error
 				return err
 			}
 			a.paths.Store(expr, path)
+		}
+	}
+	if a.yaml {
+		var err error
+		if body, err = jsonpath.FromYAML(body); err != nil {
+			return err
 		}
 	}
 	doc, err := jsonpath.Parse(body)

@@ -116,3 +116,16 @@ func TestJSONPathAssertionCoreVsPlugin(t *testing.T) {
 		t.Errorf("plugin: %q", plugin.FailureMessage())
 	}
 }
+
+func TestJSONPathPluginAssertionYAML(t *testing.T) {
+	r := &sample.Result{Body: []byte("status: ok\ncount: 3\n"), Success: true}
+	Apply(build(t, JSONPathPluginClass, "", "JSON_PATH", "$.status", "JSONVALIDATION", "true", "EXPECTED_VALUE", "ok", "INPUT_FORMAT", "YAML"), newCtx(1), r)
+	if !r.Success {
+		t.Fatalf("YAML body: %q", r.FailureMessage())
+	}
+	r = &sample.Result{Body: []byte("status: ok\n"), Success: true}
+	Apply(build(t, JSONPathPluginClass, "", "JSON_PATH", "$.status", "JSONVALIDATION", "true", "ISREGEX", "false", "EXPECTED_VALUE", "down", "INPUT_FORMAT", "YAML"), newCtx(1), r)
+	if r.Success || r.FailureMessage() != "Value expected to be 'down', but found 'ok'" {
+		t.Fatalf("got %q", r.FailureMessage())
+	}
+}

@@ -293,6 +293,7 @@ type jsonPluginExtractor struct {
 	def     target.Str
 	subject target.Str // BODY or VAR
 	srcVar  target.Str
+	yaml    bool // INPUT_FORMAT YAML
 }
 
 func newJSONPlugin(el *jmx.Element) (Extractor, error) {
@@ -307,9 +308,8 @@ func newJSONPlugin(el *jmx.Element) (Extractor, error) {
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
-	if in := el.Str("INPUT_FORMAT"); in != "" && !strings.EqualFold(in, "JSON") {
-		return nil, target.Errorf(el, "INPUT_FORMAT %q is not supported (only JSON)", in)
-	}
+	// the plugin reads YAML for exactly "YAML", JSON for anything else
+	x.yaml = el.Str("INPUT_FORMAT") == "YAML"
 	if e, ok := x.expr.Literal(); ok {
 		if x.path, err = jsonpath.Compile(e); err != nil {
 			return nil, target.Errorf(el, "JSONPATH: %v", err)
@@ -341,6 +341,13 @@ func (x *jsonPluginExtractor) Process(c *functions.Context, r *sample.Result) {
 	if path == nil {
 		var err error
 		if path, err = x.cache.get(x.expr.Eval(c)); err != nil {
+			fail()
+			return
+		}
+	}
+	if x.yaml {
+		var err error
+		if text, err = jsonpath.FromYAML(text); err != nil {
 			fail()
 			return
 		}

@@ -229,3 +229,23 @@ func TestJSONPathPluginExtractor(t *testing.T) {
 		checkVars(t, c.Vars, tc.want)
 	}
 }
+
+// INPUT_FORMAT YAML: the plugin reads the body as YAML, then evaluates the
+// path on its JSON form; a document that is not a mapping gives the default.
+func TestJSONPathPluginExtractorYAML(t *testing.T) {
+	const doc = "user:\n  name: Ann\n  roles: [admin, dev]\ntotal: 19.5\n"
+	for path, want := range map[string]map[string]string{
+		"$.user.name":  {"v": "Ann"},
+		"$.user.roles": {"v": `["admin","dev"]`, "v_matchNr": "2", "v_2": "dev"},
+		"$.total":      {"v": "19.5"},
+	} {
+		x := build(t, JSONPathPluginClass, "VAR", "v", "JSONPATH", path, "DEFAULT", "DEF", "INPUT_FORMAT", "YAML")
+		c := newCtx(1)
+		x.Process(c, result(doc))
+		checkVars(t, c.Vars, want)
+	}
+	x := build(t, JSONPathPluginClass, "VAR", "v", "JSONPATH", "$[0]", "DEFAULT", "DEF", "INPUT_FORMAT", "YAML")
+	c := newCtx(1)
+	x.Process(c, result("- a\n- b\n"))
+	checkVars(t, c.Vars, map[string]string{"v": "DEF", "v_matchNr": "0"})
+}
