@@ -46,7 +46,7 @@ func newLineServer(t *testing.T) *lineServer {
 func rawSampler(port, data string, kids ...el) el {
 	return el{tag: "kg.apc.jmeter.samplers.HTTPRawSampler", gui: "kg.apc.jmeter.samplers.HTTPRawSamplerGui", name: "raw",
 		props: sp("hostname", "127.0.0.1") + sp("port", port) + sp("timeout", "10000") + sp("data", data) + bp("parse", true) + bp("keepalive", false),
-		kids: kids}
+		kids:  kids}
 }
 
 // The Raw Data Source feeds one chunk per sample into the Raw Request's

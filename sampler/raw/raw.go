@@ -39,9 +39,9 @@ const MaxKept = 16 << 20
 // Sampler is a compiled HTTPRawSampler.
 type Sampler struct {
 	label, host, port, timeout, data, file *functions.Template
-	parse                                   bool
-	keepAlive                               bool
-	limit, recvBuf, fileChunk               int
+	parse                                  bool
+	keepAlive                              bool
+	limit, recvBuf, fileChunk              int
 }
 
 // New compiles the element; props are the run's JMeter properties.
