@@ -311,7 +311,7 @@ func (c *compiler) compileModule(el *jmx.Element, cx cctx) node {
 		// JMeter 5.6.3 refuses to start such a plan ("has no selected
 		// Controller … test was shutdown"): so does gometer, --skip-unsupported
 		// or not.
-		c.badConfig(el, errors.New("Module Controller has no selected controller (no target path): JMeter refuses to start the test too"))
+		c.badConfig(el, errors.New("Module Controller names no target controller: JMeter refuses to start the test too"))
 		return nil
 	}
 	target := c.findNode(path)
