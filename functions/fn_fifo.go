@@ -65,27 +65,20 @@ func buildFifoPop(args []*Template) (evalFunc, error) {
 	}, nil
 }
 
-// buildFifoGet is __fifoGet(queue[, var]): the oldest value without taking
-// it, "" when the queue is empty.
-func buildFifoGet(args []*Template) (evalFunc, error) {
-	name, v := args[0], arg(args, 1)
-	return func(c *Context) string {
-		val := c.Shared.Fifos(c.Props).Peek(name.Eval(c))
-		if v != nil {
-			c.putVar(v.Eval(c), val)
-		}
-		return val
-	}, nil
+// buildFifoRead builds __fifoGet(queue[, var]) (the oldest value without
+// taking it, "" when empty) and __fifoSize(queue[, var]) (how many wait).
+func buildFifoRead(read func(m *fifo.Map, queue string) string) func(args []*Template) (evalFunc, error) {
+	return func(args []*Template) (evalFunc, error) {
+		name, v := args[0], arg(args, 1)
+		return func(c *Context) string {
+			val := read(c.Shared.Fifos(c.Props), name.Eval(c))
+			if v != nil {
+				c.putVar(v.Eval(c), val)
+			}
+			return val
+		}, nil
+	}
 }
 
-// buildFifoSize is __fifoSize(queue[, var]): how many values wait.
-func buildFifoSize(args []*Template) (evalFunc, error) {
-	name, v := args[0], arg(args, 1)
-	return func(c *Context) string {
-		val := strconv.Itoa(c.Shared.Fifos(c.Props).Len(name.Eval(c)))
-		if v != nil {
-			c.putVar(v.Eval(c), val)
-		}
-		return val
-	}, nil
-}
+func fifoPeek(m *fifo.Map, q string) string { return m.Peek(q) }
+func fifoLen(m *fifo.Map, q string) string  { return strconv.Itoa(m.Len(q)) }

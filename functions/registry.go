@@ -157,9 +157,9 @@ func lookup(name string) *funcSpec {
 	case "__fifoPop":
 		return &funcSpec{1, -1, buildFifoPop, ""}
 	case "__fifoGet":
-		return &funcSpec{1, -1, buildFifoGet, ""}
+		return &funcSpec{1, -1, buildFifoRead(fifoPeek), ""}
 	case "__fifoSize":
-		return &funcSpec{1, -1, buildFifoSize, ""}
+		return &funcSpec{1, -1, buildFifoRead(fifoLen), ""}
 	// known to JMeter, not runnable here
 	case "__groovy":
 		return &funcSpec{1, 2, buildScriptFunc("__groovy", script.Groovy), ""}
