@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+
+	"github.com/gometer/gometer/script/java"
 )
 
 // Program is one compiled script. It is immutable and safe for concurrent
@@ -116,6 +118,11 @@ func (e *RunError) JMeterString() string {
 			msg += ": "
 		}
 		msg += e.Message
+	}
+	if e.Lang == Groovy && java.IsError(e.Class) {
+		// Groovy's engine wraps Exceptions only: an Error (AssertionError,
+		// JUnit's ComparisonFailure…) reaches JMeter as itself
+		return msg
 	}
 	return "javax.script.ScriptException: " + msg
 }

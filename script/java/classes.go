@@ -115,6 +115,12 @@ func isSubclass(c, target string) bool {
 	return false
 }
 
+// IsError reports whether the Java class named is a java.lang.Error (not
+// an Exception): some callers wrap only Exceptions.
+func IsError(class string) bool {
+	return isSubclass(class, "java.lang.Error")
+}
+
 func isAny[T any](v any) bool { _, ok := v.(T); return ok }
 
 func init() {
