@@ -181,7 +181,7 @@ func (p *parser) popNS() []int {
 // not declared in this block: a loose variable of the innermost namespace
 // (nil at script level, where names go to the interpreter's namespace).
 func (p *parser) looseTarget(name string, pos int, found *localExpr) node {
-	if p.d != BeanShell || p.fn.closure {
+	if p.d == Groovy || p.fn.closure { // JSR223 "java" runs on BeanShell too
 		return nil
 	}
 	in := -1
