@@ -88,11 +88,19 @@ func (r *runner) lock(obj any) (func(), error) {
 	if r.ctx != nil {
 		done = r.ctx.Done()
 	}
+	stopped := func() error {
+		release()
+		return &Exception{Class: "java.lang.InterruptedException", Message: "script stopped while waiting for a lock", hasMsg: true}
+	}
 	select {
 	case mon.ch <- struct{}{}:
+		if r.ctx != nil && r.ctx.Err() != nil {
+			// both were ready: a stopped script does not enter the monitor
+			<-mon.ch
+			return nil, stopped()
+		}
 	case <-done:
-		release()
-		return nil, &Exception{Class: "java.lang.InterruptedException", Message: "script stopped while waiting for a lock", hasMsg: true}
+		return nil, stopped()
 	}
 	mon.owner.Store(r)
 	mon.depth = 1
