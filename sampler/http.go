@@ -920,25 +920,27 @@ func (h *HTTP) proxyURL(c *functions.Context, target string) *url.URL {
 
 // localAddr is the source address of HTTPSampler.ipSource: a host name or
 // IP (type 0), or the first address of a network interface (1 any, 2 IPv4,
-// 3 IPv6). nil when unset or not found.
-func (h *HTTP) localAddr(c *functions.Context) net.IP {
+// 3 IPv6); nil when unset. A name that does not resolve, or an interface
+// that is missing or lacks such an address, fails the sample with JMeter's
+// java.net.UnknownHostException.
+func (h *HTTP) localAddr(c *functions.Context) (net.IP, error) {
 	src := strings.TrimSpace(h.ipSource.Eval(c))
 	if src == "" {
-		return nil
+		return nil, nil
 	}
-	if h.ipSourceType == 0 {
+	if h.ipSourceType <= 0 || h.ipSourceType > 3 {
 		if ip := net.ParseIP(src); ip != nil {
-			return ip
+			return ip, nil
 		}
 		a, err := net.ResolveIPAddr("ip", src)
 		if err != nil {
-			return nil
+			return nil, &javaError{"java.net.UnknownHostException", src + ": Name or service not known"}
 		}
-		return a.IP
+		return a.IP, nil
 	}
 	ifc, err := net.InterfaceByName(src)
 	if err != nil {
-		return nil
+		return nil, &javaError{"java.net.UnknownHostException", "Cannot find interface " + src}
 	}
 	addrs, _ := ifc.Addrs()
 	for _, a := range addrs {
@@ -948,10 +950,11 @@ func (h *HTTP) localAddr(c *functions.Context) net.IP {
 		}
 		v4 := ipn.IP.To4() != nil
 		if h.ipSourceType == 1 || (h.ipSourceType == 2 && v4) || (h.ipSourceType == 3 && !v4) {
-			return ipn.IP
+			return ipn.IP, nil
 		}
 	}
-	return nil
+	kind := map[int64]string{1: "InetAddress", 2: "Inet4Address", 3: "Inet6Address"}[h.ipSourceType]
+	return nil, &javaError{"java.net.UnknownHostException", "Interface " + src + " does not have address of type " + kind}
 }
 
 // lastPropsWin returns el with repeated properties reduced to their last

@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -823,10 +824,49 @@ func TestHTTPIPSource(t *testing.T) {
 	el := httpSampler(t, srv.URL, "src", "GET", "/", sp("HTTPSampler.ipSource", "127.0.0.2"))
 	res := mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
 	if !res.Success {
-		t.Skipf("cannot bind 127.0.0.2: %s", res.ResponseMessage)
+		if runtime.GOOS == "linux" { // the whole of 127/8 is the loopback there
+			t.Fatalf("cannot bind 127.0.0.2: %s", res.ResponseMessage)
+		}
+		t.Skipf("cannot bind 127.0.0.2 on %s: %s", runtime.GOOS, res.ResponseMessage)
 	}
 	if host, _, _ := net.SplitHostPort(rec.last(t).Remote); host != "127.0.0.2" {
 		t.Errorf("source address %s", host)
+	}
+}
+
+// A device name stands for the interface's first address of the kind asked
+// for (HTTPSampler.ipSourceType 1 any, 2 IPv4, 3 IPv6); what cannot be
+// found fails the sample as JMeter's UnknownHostException.
+func TestHTTPIPSourceDevice(t *testing.T) {
+	srv, rec := echoServer(t)
+	lo := ""
+	ifs, _ := net.Interfaces()
+	for _, i := range ifs {
+		if i.Flags&net.FlagLoopback != 0 {
+			lo = i.Name
+			break
+		}
+	}
+	if lo == "" {
+		t.Skip("no loopback interface")
+	}
+	el := httpSampler(t, srv.URL, "dev", "GET", "/", sp("HTTPSampler.ipSource", lo), sp("HTTPSampler.ipSourceType", "2"))
+	res := mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+	if !res.Success {
+		t.Fatalf("device %s: %s %s", lo, res.ResponseCode, res.ResponseMessage)
+	}
+	if host, _, _ := net.SplitHostPort(rec.last(t).Remote); host != "127.0.0.1" {
+		t.Errorf("device %s IPv4: source address %s", lo, host)
+	}
+	for _, c := range []struct{ src, typ, code, msg string }{
+		{"nosuchdevice0", "1", "Non HTTP response code: java.net.UnknownHostException", "Non HTTP response message: Cannot find interface nosuchdevice0"},
+		{"nosuch.invalid", "0", "Non HTTP response code: java.net.UnknownHostException", "Non HTTP response message: nosuch.invalid: Name or service not known"},
+	} {
+		el := httpSampler(t, srv.URL, "bad", "GET", "/", sp("HTTPSampler.ipSource", c.src), sp("HTTPSampler.ipSourceType", c.typ))
+		res := mustHTTP(t, el, HTTPOptions{}).Sample(context.Background(), newSession())
+		if res.Success || res.ResponseCode != c.code || res.ResponseMessage != c.msg {
+			t.Errorf("%s: %v %q %q", c.src, res.Success, res.ResponseCode, res.ResponseMessage)
+		}
 	}
 }
 

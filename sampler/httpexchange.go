@@ -190,7 +190,11 @@ func (h *HTTP) sendHop(ctx context.Context, st *HTTPState, e *exState, hop int) 
 	}
 	e.r0, e.w0 = st.read.Load(), st.written.Load()
 	st.proxy = h.proxyURL(e.c, e.u.Hostname())
-	st.setLocal(h.localAddr(e.c))
+	local, err := h.localAddr(e.c)
+	if err != nil {
+		return err
+	}
+	st.setLocal(local)
 	st.pickAlias(e.c)
 	st.begin(e.cto, e.rto, e.dns)
 	if hop == 0 {
