@@ -84,6 +84,8 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 			c.scriptFailed(el, err)
 			return nil
 		}
+	case "TCPSampler":
+		n.smp, err = c.buildOtherSampler(mergeHTTPDefaults(el, sc.tcpConf))
 	default:
 		if strings.HasPrefix(el.Class(), "eu.luminis.jmeter.wssampler.") && classes[el.Class()].kind == kSampler {
 			n.smp, err = c.buildWebSocket(el, sc)

@@ -15,6 +15,7 @@ import (
 type level struct {
 	el       *jmx.Element
 	httpConf []*jmx.Element // ConfigTestElements an HTTP sampler merges (guiclass whitelist)
+	tcpConf  []*jmx.Element // ConfigTestElements a TCP sampler merges (TCP Sampler Config …)
 	headers  []*jmx.Element // HeaderManagers, document order
 	cookie   *jmx.Element   // last CookieManager of the level (a later one supersedes)
 	cache    *jmx.Element
@@ -48,6 +49,11 @@ var httpConfigGUIs = map[string]bool{
 	"TestBeanGUI":     true,
 }
 
+// tcpConfigGUIs are the guiclasses of config elements a TCP sampler merges
+// (TCPSampler.APPLIABLE_CONFIG_CLASSES): TCP Sampler Config, Login Config
+// Element and the simple config element.
+var tcpConfigGUIs = map[string]bool{"TCPConfigGui": true, "LoginConfigGui": true, "SimpleConfigGui": true}
+
 func shortClass(s string) string {
 	if i := strings.LastIndexByte(s, '.'); i >= 0 {
 		return s[i+1:]
@@ -73,6 +79,9 @@ func (c *compiler) levelOf(el *jmx.Element) *level {
 			case "ConfigTestElement":
 				if httpConfigGUIs[shortClass(ch.GUIClass)] {
 					l.httpConf = append(l.httpConf, ch)
+				}
+				if tcpConfigGUIs[shortClass(ch.GUIClass)] {
+					l.tcpConf = append(l.tcpConf, ch)
 				}
 			case "HeaderManager":
 				l.headers = append(l.headers, ch)
@@ -189,6 +198,7 @@ func (c *compiler) openListener(el *jmx.Element) output.Output {
 // of levels (outermost first, the sampler's own level last).
 type scope struct {
 	httpConf  []*jmx.Element // innermost first
+	tcpConf   []*jmx.Element // innermost first
 	headers   []*jmx.Element // innermost first
 	cookie    *jmx.Element   // outermost wins
 	cache     *jmx.Element
@@ -209,6 +219,7 @@ func resolveScope(chain []*level) scope {
 	for i := len(chain) - 1; i >= 0; i-- { // innermost first
 		l := chain[i]
 		s.httpConf = append(s.httpConf, l.httpConf...)
+		s.tcpConf = append(s.tcpConf, l.tcpConf...)
 		s.headers = append(s.headers, l.headers...)
 		s.wsFilters = append(s.wsFilters, l.wsFilters...)
 		if l.cookie != nil {
