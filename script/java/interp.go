@@ -854,7 +854,7 @@ func (r *runner) eval(n node, f *frame) (any, error) {
 // display is how a value appears in a GString or println (Groovy's
 // InvokerHelper.toString); script-class instances run their toString.
 func (r *runner) display(v any) string {
-	if in, ok := v.(*instance); ok {
+	if in, ok := v.(*instance); ok && hasMethod(in.decl, "toString") {
 		if s, err := r.invoke(in, "toString", nil); err == nil {
 			return r.toStr(s)
 		}
