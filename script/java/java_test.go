@@ -236,6 +236,8 @@ func TestCompileErrorsAreLocated(t *testing.T) {
 		{Java, "import java.util.*;\nList l = new ArrayList();\nl.forEach(System.out::println);", 3, 21, "construct 'method reference'"},
 		{Groovy, "def f = this.&nope\nf()", 1, 13, "method nope"},
 		{Groovy, "def x = super.toString()", 1, 9, "construct 'super'"},
+		{Groovy, "x = 1\ninterface A extends B {}\ninterface B extends A {}\nclass C implements A {}", 2, 1, "construct 'extends'"},
+		{Groovy, "class C implements C {}", 1, 1, "construct 'implements C'"},
 	}
 	for _, c := range cases {
 		_, err := Compile("t", c.src, c.d)

@@ -1,5 +1,7 @@
 package java
 
+import "sort"
+
 // Classes and interfaces a script declares: single inheritance among the
 // script's own classes, interfaces for instanceof and default methods,
 // super calls, static methods called through the class name.
@@ -19,24 +21,62 @@ func (p *parser) linkClasses() {
 		}
 		for _, n := range cd.ifaces {
 			if id := p.classes[n]; id != nil {
+				if !id.iface {
+					p.errorAt(cd.pos, cd.name+" implements "+n+", which is a class", "construct 'implements "+n+"'")
+					continue
+				}
 				cd.ifaceDecls = append(cd.ifaceDecls, id)
 			}
 		}
 	}
-	for _, cd := range p.classes {
-		n := 0
-		for c := cd; c != nil; c = c.parentDecl {
-			if n++; n > 64 {
-				p.errorAt(cd.pos, "cyclic inheritance involving "+cd.name, "construct 'extends'")
-				cd.parentDecl = nil
-				break
+	// a cycle through extends or implements is refused (javac and Groovy do)
+	state := map[*classDecl]int{} // 1 on the path, 2 done
+	var visit func(cd *classDecl) bool
+	visit = func(cd *classDecl) bool {
+		switch state[cd] {
+		case 1:
+			return false
+		case 2:
+			return true
+		}
+		state[cd] = 1
+		next := append([]*classDecl(nil), cd.ifaceDecls...)
+		if cd.parentDecl != nil {
+			next = append(next, cd.parentDecl)
+		}
+		for _, n := range next {
+			if !visit(n) {
+				return false
 			}
+		}
+		state[cd] = 2
+		return true
+	}
+	ordered := make([]*classDecl, 0, len(p.classes))
+	for _, cd := range p.classes {
+		ordered = append(ordered, cd)
+	}
+	sort.Slice(ordered, func(i, j int) bool { return ordered[i].pos < ordered[j].pos }) // report the first in the script
+	for _, cd := range ordered {
+		if state[cd] == 0 && !visit(cd) {
+			p.errorAt(cd.pos, "cyclic inheritance involving "+cd.name, "construct 'extends'")
+			for c := range state {
+				c.parentDecl, c.ifaceDecls = nil, nil // keep later walks finite
+			}
+			return
 		}
 	}
 }
 
 // isA reports whether objects of cd are instances of the type named n.
-func (cd *classDecl) isA(n string) bool {
+func (cd *classDecl) isA(n string) bool { return cd.isABelow(n, 0) }
+
+// isABelow bounds the walk: a script may declare interfaces that extend
+// each other in a cycle (the compile error is reported elsewhere).
+func (cd *classDecl) isABelow(n string, level int) bool {
+	if level > 16 {
+		return false
+	}
 	for c, depth := cd, 0; c != nil && depth < 64; c, depth = c.parentDecl, depth+1 {
 		if c.name == n {
 			return true
@@ -47,7 +87,7 @@ func (cd *classDecl) isA(n string) bool {
 			}
 			if i < len(c.ifaceDecls) {
 				for _, id := range c.ifaceDecls {
-					if id.isA(n) {
+					if id.isABelow(n, level+1) {
 						return true
 					}
 				}
@@ -68,7 +108,12 @@ func lastName(s string) string {
 
 // findMethod looks name up in cd, its superclasses, then the default
 // methods of its interfaces.
-func findMethod(cd *classDecl, name string, n int) *funcDef {
+func findMethod(cd *classDecl, name string, n int) *funcDef { return findMethodBelow(cd, name, n, 0) }
+
+func findMethodBelow(cd *classDecl, name string, n, level int) *funcDef {
+	if level > 16 {
+		return nil
+	}
 	for c, depth := cd, 0; c != nil && depth < 64; c, depth = c.parentDecl, depth+1 {
 		if ms := c.methods[name]; len(ms) > 0 {
 			if d := pickOverload(ms, n); d != nil {
@@ -78,7 +123,7 @@ func findMethod(cd *classDecl, name string, n int) *funcDef {
 	}
 	for c, depth := cd, 0; c != nil && depth < 64; c, depth = c.parentDecl, depth+1 {
 		for _, id := range c.ifaceDecls {
-			if d := findMethod(id, name, n); d != nil {
+			if d := findMethodBelow(id, name, n, level+1); d != nil {
 				return d
 			}
 		}
@@ -87,13 +132,18 @@ func findMethod(cd *classDecl, name string, n int) *funcDef {
 }
 
 // hasMethod reports whether some class of the chain declares name.
-func hasMethod(cd *classDecl, name string) bool {
+func hasMethod(cd *classDecl, name string) bool { return hasMethodBelow(cd, name, 0) }
+
+func hasMethodBelow(cd *classDecl, name string, level int) bool {
+	if level > 16 {
+		return false
+	}
 	for c, depth := cd, 0; c != nil && depth < 64; c, depth = c.parentDecl, depth+1 {
 		if len(c.methods[name]) > 0 {
 			return true
 		}
 		for _, id := range c.ifaceDecls {
-			if hasMethod(id, name) {
+			if hasMethodBelow(id, name, level+1) {
 				return true
 			}
 		}
