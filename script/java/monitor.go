@@ -41,14 +41,18 @@ func monitorKey(v any) any {
 		return x.MonitorKey()
 	case []byte:
 		if len(x) == 0 {
-			return reflect.ValueOf(x).Pointer()
+			p, _ := refPointer(x)
+			return p
 		}
 		return &x[0]
 	}
 	if reflect.TypeOf(v).Comparable() {
 		return v
 	}
-	return reflect.ValueOf(v).Pointer()
+	if p, ok := refPointer(v); ok {
+		return p
+	}
+	return reflect.TypeOf(v) // an incomparable plain value: one lock per type
 }
 
 func (r *runner) monitors() *Monitors {

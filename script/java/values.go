@@ -711,7 +711,21 @@ func javaHashCode(v any) int32 {
 		}
 		return h
 	}
-	return int32(reflect.ValueOf(v).Pointer() & 0x7fffffff)
+	if p, ok := refPointer(v); ok {
+		return int32(p & 0x7fffffff) // identity hash
+	}
+	return javahash.String(fmt.Sprint(v))
+}
+
+// refPointer is the address of a reference value (pointer, map, slice,
+// func, chan); false for plain values, whose Pointer would panic.
+func refPointer(v any) (uintptr, bool) {
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		return rv.Pointer(), true
+	}
+	return 0, false
 }
 
 // javaClassName is getClass().getName() for a value.
