@@ -189,14 +189,15 @@ func shortSeconds(s string) (int64, error) {
 // number lets every sample through). At each new second the timer
 // publishes <name>_rps, <name>_cntSent (samples of the second before),
 // <name>_cntDelayed (users waiting in it) and <name>_totalDuration, which
-// __tstFeedback reads. When the schedule is over it stops the test.
+// __tstFeedback reads. When the schedule is over it stops its thread groups.
 //
 // Differences: the plugin's seconds are those of the JVM's monotonic clock,
 // so its first second is cut short; gometer's start at the first sample.
 // Waiting users take the free places in the order they asked rather than
-// in the order the JVM wakes them. The plugin stops only the thread group
-// of the user that reached the end first (the whole test if threads keep
-// coming); gometer stops the test.
+// in the order the JVM wakes them. At the end the plugin stops the thread
+// group of the user that sees it (the whole test if threads keep coming in
+// later seconds); gometer stops the group of each user that reaches it, so
+// every group using the timer stops and the others run on.
 type shapingTimer struct {
 	el      *jmx.Element
 	name    string
@@ -401,8 +402,13 @@ func (t *shapingTimer) delay(u *vuser) time.Duration {
 		// the users with places before the end still take them: this one
 		// waits for the end, where the plugin's first thread to see it stops
 		if u.sleep(time.Duration(at-nowMS) * time.Millisecond) {
-			u.t.logf("INFO", "%s: load profile finished, stopping the test", t.el.Path())
-			u.t.stopGraceful()
+			if u.gr != nil && u.gr.ph != nil {
+				// the plugin stops the thread group of the user that saw the end
+				u.t.logf("INFO", "%s: load profile finished, stopping thread group %s", t.el.Path(), u.gr.g.name)
+				u.gr.ph.halt()
+			} else {
+				u.t.stopGraceful()
+			}
 		}
 		u.stop = true
 		return 0

@@ -169,3 +169,28 @@ func TestShapingFeedbackGrowsConcurrency(t *testing.T) {
 		t.Errorf("tst_concurrency %q: the feedback never asked for more users", con)
 	}
 }
+
+// At the end of its schedule the timer stops the thread group it paces, not
+// the test: another group runs all its iterations.
+func TestShapingEndStopsOnlyItsGroup(t *testing.T) {
+	srv := newServer(t)
+	shaping := el{tag: classShapingTimer, gui: classShapingTimer + "Gui", name: "tst",
+		props: `<collectionProp name="load_profile"><collectionProp name="r">` + sp("1", "10") + sp("2", "10") + sp("3", "1") + `</collectionProp></collectionProp>`}
+	xml := planXML(
+		tg("Shaped", 2, 0, "-1", "", get(srv, "s", "/s", shaping)),
+		tg("Other", 1, 0, "4", "", get(srv, "o", "/o", constTimer(800))),
+	)
+	run(t, xml, nil)
+	shaped, other := 0, 0
+	for _, p := range srv.paths() {
+		switch p {
+		case "/s":
+			shaped++
+		case "/o":
+			other++
+		}
+	}
+	if shaped < 15 || shaped > 20 || other != 4 {
+		t.Errorf("shaped group %d samples (want its two seconds at 10/s), other group %d (want all 4)", shaped, other)
+	}
+}
