@@ -180,9 +180,9 @@ type groupRun struct {
 	end    time.Time // zero: no scheduled end
 	active atomic.Int64
 	wg     sync.WaitGroup
-	// ph is the group's own stop, closed too when its phase stops: a
-	// Throughput Shaping Timer at the end of its schedule stops the group
-	ph *phaseState
+	// halt stops the group's users after their current sample (a Throughput
+	// Shaping Timer at the end of its schedule stops the groups it paces)
+	halt atomic.Bool
 }
 
 // perThreadDelay is round(ramp*1000/N) ms, as ThreadGroup computes it.
@@ -209,16 +209,6 @@ func (t *Test) runGroup(g *group, ph *phaseState) error {
 	gr := &groupRun{g: g, t: t, shape: sh}
 	t.live.addRun(gr)
 	defer t.live.removeRun(gr)
-	gph := newPhase()
-	go func(outer *phaseState) {
-		select {
-		case <-outer.stop:
-			gph.halt()
-		case <-gph.stop:
-		}
-	}(ph)
-	defer gph.halt()
-	ph, gr.ph = gph, gph
 	now := time.Now()
 	gr.start = now.Add(sh.delay)
 	if g.scheduler {

@@ -338,7 +338,7 @@ func (gr *groupRun) runConcurrency(c *functions.Context, ph *phaseState) {
 	num := 0
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
-	for !limited.Load() {
+	for !limited.Load() && !gr.halt.Load() {
 		want := planned()
 		if want < 0 {
 			break
@@ -512,7 +512,7 @@ func (gr *groupRun) runArrivals(c *functions.Context, rate rateFunc, ph *phaseSt
 	defer close(tokens)
 	for {
 		k, at, ok := clock.next()
-		if !ok || (maxArrivals > 0 && k >= maxArrivals) {
+		if !ok || (maxArrivals > 0 && k >= maxArrivals) || gr.halt.Load() {
 			return
 		}
 		if !gr.t.mine(k) {

@@ -402,10 +402,10 @@ func (t *shapingTimer) delay(u *vuser) time.Duration {
 		// the users with places before the end still take them: this one
 		// waits for the end, where the plugin's first thread to see it stops
 		if u.sleep(time.Duration(at-nowMS) * time.Millisecond) {
-			if u.gr != nil && u.gr.ph != nil {
+			if u.gr != nil && u.gr.g != nil {
 				// the plugin stops the thread group of the user that saw the end
 				u.t.logf("INFO", "%s: load profile finished, stopping thread group %s", t.el.Path(), u.gr.g.name)
-				u.gr.ph.halt()
+				u.gr.halt.Store(true)
 			} else {
 				u.t.stopGraceful()
 			}

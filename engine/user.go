@@ -124,7 +124,7 @@ func (u *vuser) halted() bool {
 	if u.stop {
 		return true
 	}
-	if u.kill != nil && u.kill.Load() {
+	if (u.kill != nil && u.kill.Load()) || (u.gr != nil && u.gr.halt.Load()) {
 		u.stop = true
 		return true
 	}
