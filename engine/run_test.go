@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -285,14 +286,28 @@ func TestScopeTimersAndSiblings(t *testing.T) {
 		get(srv, "A", "/a"),
 		ctrl("GenericController", "slow ctrl", "", get(srv, "B", "/b"), constTimer(400)),
 	))
-	start := time.Now()
-	run(t, xml, nil)
+	// the DEBUG log says each timer's pause: one pause, not one per sampler
+	var mu sync.Mutex
+	var pauses []string
+	tst, err := compileXML(t, xml, Options{Debug: func(m string) {
+		if strings.Contains(m, "delays the next sample") {
+			mu.Lock()
+			pauses = append(pauses, m)
+			mu.Unlock()
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tst.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	reqs := srv.requests()
-	if len(reqs) != 2 {
+	if len(reqs) != 2 || reqs[0].path != "/a" {
 		t.Fatal(srv.paths())
 	}
-	if d := reqs[0].at.Sub(start); d > 300*time.Millisecond {
-		t.Errorf("A delayed %v by a timer not in its scope", d)
+	if len(pauses) != 1 || !strings.Contains(pauses[0], "by 400 ms") {
+		t.Errorf("timer pauses %q, want one of 400 ms (before B only)", pauses)
 	}
 	if d := reqs[1].at.Sub(reqs[0].at); d < 380*time.Millisecond {
 		t.Errorf("B only %v after A, timer not applied", d)
