@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -409,12 +410,21 @@ func (c *compiler) compileInclude(el *jmx.Element, cx cctx) node {
 	if _, err := os.Stat(file); err != nil && !filepath.IsAbs(file) && !(len(file) > 2 && file[1] == ':') {
 		file = c.resolvePath(name)
 	}
+	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+		// a plan from another machine: --data-dir finds the file by name
+		if alt, ok := inDataDir(c.t.props.GetOr(dataDirProp, ""), file); ok {
+			file = alt
+		}
+	}
 	if c.includes[file] || c.includesPlan(file) {
 		c.badConfig(el, fmt.Errorf("include of %s includes itself", file))
 		return nil
 	}
 	inc, err := c.parseInclude(file)
 	if err != nil {
+		if e := c.missingFile("included plan", name, el.Str("IncludeController.includepath"), file, err); e != nil {
+			err = e
+		}
 		c.problemOrBad(el, fmt.Errorf("include: %v: %w", err, errCannotRun))
 		return nil
 	}
