@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -112,6 +113,20 @@ func (p *Properties) Get(name string) (string, bool) {
 func (p *Properties) GetOr(name, def string) string {
 	if s, ok := p.Get(name); ok {
 		return s
+	}
+	return def
+}
+
+// IntOr returns the property as a whole number, or def when unset, not a
+// number, or p is nil (JMeter's getPropDefault for an int).
+func (p *Properties) IntOr(name string, def int) int {
+	if p == nil {
+		return def
+	}
+	if v, ok := p.Get(name); ok {
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+			return n
+		}
 	}
 	return def
 }

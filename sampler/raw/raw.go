@@ -49,9 +49,9 @@ func New(el *jmx.Element, props *functions.Properties) (*Sampler, error) {
 	s := &Sampler{
 		parse:     el.Bool("parse", false),
 		keepAlive: el.Bool("keepalive", false),
-		limit:     propInt(props, PropDataLimit, 1<<31-1),
-		recvBuf:   propInt(props, PropRecvBuffer, 4096),
-		fileChunk: propInt(props, PropFileChunk, 4096),
+		limit:     props.IntOr(PropDataLimit, 1<<31-1),
+		recvBuf:   props.IntOr(PropRecvBuffer, 4096),
+		fileChunk: props.IntOr(PropFileChunk, 4096),
 	}
 	if s.limit > MaxKept || s.limit < 0 {
 		s.limit = MaxKept
@@ -77,18 +77,6 @@ func New(el *jmx.Element, props *functions.Properties) (*Sampler, error) {
 		*f.dst = t
 	}
 	return s, nil
-}
-
-func propInt(p *functions.Properties, name string, def int) int {
-	if p == nil {
-		return def
-	}
-	if v, ok := p.Get(name); ok {
-		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
-			return n
-		}
-	}
-	return def
 }
 
 // javaException is a Java exception's toString, which the plugin puts in

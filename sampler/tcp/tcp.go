@@ -60,12 +60,12 @@ func New(el *jmx.Element, props *functions.Properties) (*Sampler, error) {
 	class = strings.TrimPrefix(class, "org.apache.jmeter.protocol.tcp.sampler.")
 	switch class {
 	case "TCPClientImpl":
-		s.client, s.defaultEOL = textClient, propInt(props, "tcp.eolByte", 1000)
+		s.client, s.defaultEOL = textClient, props.IntOr("tcp.eolByte", 1000)
 	case "BinaryTCPClientImpl":
-		s.client, s.defaultEOL = binaryClient, propInt(props, "tcp.BinaryTCPClient.eomByte", 1000)
+		s.client, s.defaultEOL = binaryClient, props.IntOr("tcp.BinaryTCPClient.eomByte", 1000)
 	case "LengthPrefixedBinaryTCPClientImpl":
 		s.client = prefixedClient
-		s.prefixLen = propInt(props, "tcp.binarylength.prefix.length", 2)
+		s.prefixLen = props.IntOr("tcp.binarylength.prefix.length", 2)
 		if s.prefixLen < 1 || s.prefixLen > 8 {
 			return nil, fmt.Errorf("tcp.binarylength.prefix.length %d: 1 to 8 bytes", s.prefixLen)
 		}
@@ -95,15 +95,6 @@ func New(el *jmx.Element, props *functions.Properties) (*Sampler, error) {
 		*f.dst = t
 	}
 	return s, nil
-}
-
-func propInt(p *functions.Properties, name string, def int) int {
-	if v, ok := p.Get(name); ok {
-		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
-			return n
-		}
-	}
-	return def
 }
 
 // javaInt is getPropertyAsInt: 0 when empty or not a number.
