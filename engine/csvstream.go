@@ -209,10 +209,7 @@ func readCSVLine(br *bufio.Reader, max int64) ([]byte, error) {
 
 // decodeCSVLine is one line's text in the data set's charset (a UTF-8
 // byte order mark at the file's start is dropped with the first line).
+// readCSVLine returns a new slice each time, so the text may share it.
 func decodeCSVLine(line []byte, enc string) (string, error) {
-	text, err := decodeText(line, enc)
-	if err != nil {
-		return "", err
-	}
-	return string([]byte(text)), nil // decodeText may share line's buffer
+	return decodeText(line, enc)
 }
