@@ -97,7 +97,7 @@ Usage:
   gometer report results.jtl [more.jtl …] -o report/ [-f]     (also: gometer -g results.jtl -o report/)
   gometer compare baseline.jtl current.jtl [--max-p95-regression 10%] [--max-error-rate-increase 1pp]
                  [--max-mean-regression 10%] [--max-throughput-drop 20%] [--min-delta 5ms] [--detail]
-  gometer demo [--duration 15s] [-o demo-report/]
+  gometer demo [--duration 15s] [-o demo-report/] [--bottlenecks]   (--bottlenecks: real PostgreSQL + Redis, four classic faults)
   gometer k8s render --plan plan.jmx --shards N [--data file]… [--image img] [--start-in 2m] [-J name=value]…
   gometer version
 
