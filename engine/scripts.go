@@ -309,12 +309,12 @@ func (s *scriptElem) failure(err error) string {
 	var re *script.RunError
 	if errors.As(err, &re) {
 		if s.family == "BeanShell" {
-			return "org.apache.jorphan.util.JMeterException: Error invoking bsh method: eval\t" + re.Error()
+			return re.BeanShellString(s.fileName)
 		}
 		if re.Class == "javax.script.ScriptException" {
 			return re.Class + ": " + re.Message
 		}
-		return re.JMeterString()
+		return re.JSR223String(s.fileName != "")
 	}
 	return "javax.script.ScriptException: " + err.Error()
 }

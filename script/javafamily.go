@@ -73,7 +73,7 @@ func (r javaRunner) run(ctx context.Context, globals map[string]any) (any, error
 	if ctx.Err() != nil {
 		return nil, ErrStopped
 	}
-	re := &RunError{Lang: r.lang, Message: err.Error(), Err: err}
+	re := &RunError{Lang: r.lang, Message: err.Error(), Err: err, Script: r.p.Source()}
 	var ex *java.Exception
 	if errors.As(err, &ex) {
 		re.Class, re.Message, re.Line, re.Col = ex.Class, ex.Message, ex.Line, ex.Col

@@ -89,7 +89,8 @@ type RunError struct {
 	Message string
 	Line    int
 	Col     int
-	Err     error // the interpreter's own error
+	Err     error  // the interpreter's own error
+	Script  string // the text that ran (Java-family scripts)
 }
 
 func (e *RunError) Error() string {
@@ -125,6 +126,46 @@ func (e *RunError) JMeterString() string {
 		return msg
 	}
 	return "javax.script.ScriptException: " + msg
+}
+
+// BeanShell is BeanShell 2.0b6's description of the failure of a Java or
+// BeanShell script (nil for other languages).
+func (e *RunError) BeanShell() *java.EvalError {
+	var ee *java.EvalError
+	if errors.As(e.Err, &ee) {
+		return ee
+	}
+	return nil
+}
+
+// BeanShellString renders the error as a BeanShell element shows it
+// (JMeterException.toString() around BeanShell's EvalError message); file
+// is the element's script file ("" for its inline script).
+func (e *RunError) BeanShellString(file string) string {
+	const prefix = "org.apache.jorphan.util.JMeterException: Error invoking bsh method: "
+	ee := e.BeanShell()
+	if ee == nil {
+		return prefix + "eval\t" + e.Error()
+	}
+	if file != "" {
+		return prefix + "source\t" + ee.Message(file)
+	}
+	return prefix + "eval\t" + ee.Message(java.InlineSource(e.Script))
+}
+
+// JSR223String renders the error as a JSR223 element shows it. A Java or
+// BeanShell script runs on BeanShell's JSR223 engine, whose
+// ScriptException carries BeanShell's full EvalError text; fromFile: the
+// script was read from the element's file.
+func (e *RunError) JSR223String(fromFile bool) string {
+	if ee := e.BeanShell(); ee != nil {
+		source := java.FileSource
+		if !fromFile {
+			source = java.InlineSource(e.Script)
+		}
+		return ee.ScriptException(source)
+	}
+	return e.JMeterString()
 }
 
 // Stopped reports whether err is the run being stopped by its context.

@@ -70,6 +70,7 @@ func (r *runner) evalCall(c *callExpr, f *frame) (any, error) {
 	}
 	obj, err := r.eval(c.recv, f)
 	if err != nil {
+		r.bshMark(err)
 		return nil, err
 	}
 	args, err := r.evalArgs(c.args, f)
@@ -83,7 +84,14 @@ func (r *runner) evalCall(c *callExpr, f *frame) (any, error) {
 		if r.groovy {
 			return nil, newExc("java.lang.NullPointerException", "Cannot invoke method "+c.name+"() on null object")
 		}
-		return nil, newExc("java.lang.NullPointerException", "Cannot invoke \""+c.name+"()\" on a null object")
+		return nil, r.bshNullRecv(c)
+	}
+	if _, void := obj.(bshVoid); void && !r.groovy && nameChain(c.recv) {
+		v, err := r.invoke(obj, c.name, args)
+		if isThrown(err) {
+			r.bsh = &bshTrace{exc: err, node: bnCall, pos: c.pos, void: true}
+		}
+		return v, err
 	}
 	if c.spread {
 		out := &List{}
@@ -94,7 +102,11 @@ func (r *runner) evalCall(c *callExpr, f *frame) (any, error) {
 		})
 		return out, err
 	}
-	return r.invoke(obj, c.name, args)
+	v, err := r.invoke(obj, c.name, args)
+	if err != nil && !r.groovy {
+		r.bshMissing(err, c, obj, args)
+	}
+	return v, err
 }
 
 // callName calls a script method, a closure held in a variable or a

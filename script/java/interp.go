@@ -17,6 +17,9 @@ type runner struct {
 	depth   int
 	// reTimeout is the regex budget from RegexTimeoutBinding (0: default).
 	reTimeout time.Duration
+	// bsh describes the exception being unwound as BeanShell would (Java
+	// and BeanShell dialects; set on error paths only)
+	bsh *bshTrace
 }
 
 // ctlSig carries break and continue out of nested statements.
@@ -110,6 +113,7 @@ func (r *runner) exec(n node, f *frame) error {
 			if s.inits[i] != nil {
 				var err error
 				if v, err = r.eval(s.inits[i], f); err != nil {
+					r.bshDecl(err, s.pos)
 					return r.at(err, s.pos)
 				}
 			} else {
@@ -118,11 +122,13 @@ func (r *runner) exec(n node, f *frame) error {
 			if _, isGlobal := t.(*globalExpr); isGlobal && s.t.kind != tkAny && s.t.dims == 0 {
 				var err error
 				if v, err = r.coerce(s.t.kind, v); err != nil {
+					r.bshDecl(err, s.pos)
 					return r.at(err, s.pos)
 				}
 			}
 			if err := r.assign(t, v, f); err != nil {
-				return r.at(err, s.pos)
+				r.bshDecl(err, s.pos)
+					return r.at(err, s.pos)
 			}
 		}
 		return nil
@@ -245,7 +251,9 @@ func (r *runner) exec(n node, f *frame) error {
 			if r.groovy {
 				return nil // Groovy iterates null as empty
 			}
-			return r.excAt(s.iter.p(), "java.lang.NullPointerException", "cannot iterate over null")
+			err := r.excAt(s.iter.p(), "java.lang.NullPointerException", "cannot iterate over null")
+			r.bshNullIter(err, s)
+			return err
 		}
 		err = r.iterate(it, func(v any) (bool, error) {
 			if err := r.tick(); err != nil {
@@ -336,14 +344,19 @@ func (r *runner) exec(n node, f *frame) error {
 		}
 		e, ok := v.(*Exception)
 		if !ok {
+			var err error
 			if v == nil {
-				return r.excAt(s.pos, "java.lang.NullPointerException", "throw of null")
+				err = r.excAt(s.pos, "java.lang.NullPointerException", "throw of null")
+			} else {
+				err = r.excAt(s.pos, "java.lang.ClassCastException", javaClassName(v)+" cannot be thrown")
 			}
-			return r.excAt(s.pos, "java.lang.ClassCastException", javaClassName(v)+" cannot be thrown")
+			r.bshThrow(err, s.pos, false)
+			return err
 		}
 		if e.Line == 0 {
 			e.Line, e.Col = lineCol(r.prog.src, s.pos)
 		}
+		r.bshThrow(e, s.pos, !IsError(e.Class))
 		return e
 	case *tryStmt:
 		return r.execTry(s, f)
@@ -412,6 +425,7 @@ func (r *runner) execTry(s *tryStmt, f *frame) (err error) {
 			}
 			for _, c := range s.catches {
 				if matchCatch(e, c.classes) {
+					r.bsh = nil // caught: a throw describes it anew
 					if aerr := r.assign(c.v, e, f); aerr != nil {
 						return aerr
 					}
@@ -422,9 +436,11 @@ func (r *runner) execTry(s *tryStmt, f *frame) (err error) {
 		}
 	}
 	if s.finally != nil {
+		pending := r.bsh
 		if ferr := r.exec(s.finally, f); ferr != nil {
 			return ferr
 		}
+		r.bsh = pending
 	}
 	return err
 }
@@ -551,9 +567,15 @@ func (r *runner) eval(n node, f *frame) (any, error) {
 			return nil, err
 		}
 		v, err := r.getIndex(obj, idx)
+		if err != nil {
+			err = r.bshIndex(err, x.pos)
+		}
 		return v, r.at(err, x.pos)
 	case *callExpr:
 		v, err := r.evalCall(x, f)
+		if err != nil {
+			r.bshCall(err, x.pos)
+		}
 		return v, r.at(err, x.pos)
 	case *staticCall:
 		args, err := r.evalArgs(x.args, f)
@@ -564,6 +586,9 @@ func (r *runner) eval(n node, f *frame) (any, error) {
 			return nil, err
 		}
 		v, err := r.callStatic(x.fn, x.cls.simple+"."+x.name, args)
+		if err != nil {
+			r.bshCall(err, x.pos)
+		}
 		return v, r.at(err, x.pos)
 	case *classExpr:
 		return x.cls, nil
@@ -574,9 +599,15 @@ func (r *runner) eval(n node, f *frame) (any, error) {
 		}
 		if x.user != nil {
 			v, err := r.newInstance(x.user.name, args, x.pos)
+			if err != nil {
+				r.bshNew(err, x.pos)
+			}
 			return v, r.at(err, x.pos)
 		}
 		v, err := r.callStatic(x.cls.ctor, "new "+x.cls.simple, args)
+		if err != nil {
+			r.bshNew(err, x.pos)
+		}
 		return v, r.at(err, x.pos)
 	case *newArray:
 		return r.newArray(x, f)
@@ -639,6 +670,9 @@ func (r *runner) eval(n node, f *frame) (any, error) {
 			return nil, err
 		}
 		v, err := r.binop(x.op, a, b)
+		if err != nil {
+			r.bshBinary(err, x.pos)
+		}
 		return v, r.at(err, x.pos)
 	case *assignExpr:
 		if x.op == "=" {
@@ -647,6 +681,7 @@ func (r *runner) eval(n node, f *frame) (any, error) {
 				return nil, err
 			}
 			if err := r.assign(x.target, v, f); err != nil {
+				r.bshAssign(err, x)
 				return nil, r.at(err, x.pos)
 			}
 			if l, ok := x.target.(*localExpr); ok && l.kind != tkAny {
@@ -670,6 +705,7 @@ func (r *runner) eval(n node, f *frame) (any, error) {
 		v := b
 		if x.op != "?=" {
 			if v, err = r.binop(x.op[:len(x.op)-1], cur, b); err != nil {
+				r.bshAssign(err, x)
 				return nil, r.at(err, x.pos)
 			}
 		}
@@ -744,8 +780,11 @@ func (r *runner) eval(n node, f *frame) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		v, err = r.cast(x.t, v, x.as)
-		return v, r.at(err, x.pos)
+		c, err := r.cast(x.t, v, x.as)
+		if err != nil {
+			err = r.bshCast(err, x, v)
+		}
+		return c, r.at(err, x.pos)
 	case *instanceofExpr:
 		v, err := r.eval(x.x, f)
 		if err != nil {
@@ -902,6 +941,7 @@ func (r *runner) evalArgs(ns []node, f *frame) ([]any, error) {
 	for i, a := range ns {
 		v, err := r.eval(a, f)
 		if err != nil {
+			r.bshMark(err)
 			return nil, err
 		}
 		args[i] = v
@@ -1113,6 +1153,7 @@ func (r *runner) callFunc(def *funcDef, this *instance, args []any) (any, error)
 		r.ret = nil
 	}
 	if err != nil {
+		r.bshLeave(err, def)
 		if c, ok := err.(*ctlSig); ok {
 			_ = c
 			return nil, newExc("java.lang.IllegalStateException", "break or continue outside a loop")

@@ -27,6 +27,7 @@ type token struct {
 	kind tokKind
 	text string // identifier, operator, or decoded string
 	pos  int
+	end  int // byte offset just past the token (its image is src[pos:end])
 	nl   bool // a newline precedes the token (Groovy statement ends)
 	val  any  // numeric value for literals
 	// GString parts: literal text between interpolations and the source
@@ -105,6 +106,7 @@ func lex(src string, start, end int, groovy bool) ([]token, *lexError) {
 			return nil, err
 		}
 		t.nl = nl
+		t.end = l.i
 		nl = false
 		l.lastSig, l.lastTxt = t.kind, t.text
 		l.toks = append(l.toks, t)

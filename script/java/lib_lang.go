@@ -322,6 +322,13 @@ func (s *strBuilder) invoke(r *runner, name string, args []any) (any, bool, erro
 			s.b.WriteString(r.display(args[0]))
 			return s, true, nil
 		}
+	case "substring", "subSequence":
+		// String's, but a bad range is named as StringBuilder's check does
+		v, ok, err := r.stringMethod(s.b.String(), name, args)
+		if e, isExc := err.(*Exception); isExc && strings.HasPrefix(e.Message, "begin ") {
+			e.Message = "start " + e.Message[len("begin "):]
+		}
+		return v, ok, err
 	}
 	// the read-only String methods
 	if v, ok, err := r.stringMethod(s.b.String(), name, args); ok && name != "equals" && name != "hashCode" {

@@ -126,6 +126,9 @@ const RegexTimeoutBinding = "__regex_timeout"
 // Name is the name given to Compile.
 func (p *Program) Name() string { return p.name }
 
+// Source is the script text compiled.
+func (p *Program) Source() string { return p.src }
+
 // Compile parses src once. name is used in messages. On failure the error
 // is a *CompileError, or an errors.Join of several, each with the line and
 // column inside the script and the construct that is not supported.
@@ -233,7 +236,12 @@ func (p *Program) Run(ctx context.Context, globals map[string]any) (result any, 
 			if e == errReturn {
 				return r.ret, nil
 			}
-			return nil, r.finish(e)
+			err := r.finish(e)
+			if x, ok := err.(*Exception); ok && !r.groovy {
+				// BeanShell reports it wrapped, naming the script and node
+				return nil, r.evalError(x, s.p())
+			}
+			return nil, err
 		}
 		last = v
 	}

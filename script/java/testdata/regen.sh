@@ -14,3 +14,6 @@ done
 for f in beanshell/*.bsh; do
 	(cd beanshell && TZ=UTC java -Duser.language=en -Duser.country=US -cp "$cp" bsh.Interpreter "$(basename "$f")") >"${f%.bsh}.out" 2>&1 || true
 done
+# BeanShell's error texts for failing scripts (EvalError and its JSR223
+# engine's ScriptException), one JSON file for all cases
+(cd bsherrors && java -Duser.language=en -Duser.country=US -cp "$cp" BshErrors.java cases.txt) >bsherrors/cases.json
