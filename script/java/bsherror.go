@@ -145,8 +145,8 @@ type bshTrace struct {
 	// undefMsg replaces msg for the JSR223 engine, where undef reads as
 	// undefined ("" for the default wording of a method call)
 	undefMsg string
-	void   bool   // the receiver: an undefined variable
-	frames []bshFrame
+	void     bool // the receiver: an undefined variable
+	frames   []bshFrame
 	// pending: the error left a script method whose call site is not
 	// known yet (the caller's call node fills it)
 	pending bool
@@ -418,7 +418,6 @@ func bshBranchNested(n node, pos int) bool {
 	}
 	return bshNested([]node{n}, pos)
 }
-
 
 // bshNew describes a failing constructor ("Object constructor").
 func (r *runner) bshNew(err error, pos int) {

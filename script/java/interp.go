@@ -128,7 +128,7 @@ func (r *runner) exec(n node, f *frame) error {
 			}
 			if err := r.assign(t, v, f); err != nil {
 				r.bshDecl(err, s.pos)
-					return r.at(err, s.pos)
+				return r.at(err, s.pos)
 			}
 		}
 		return nil

@@ -27,7 +27,7 @@ type token struct {
 	kind tokKind
 	text string // identifier, operator, or decoded string
 	pos  int
-	end  int // byte offset just past the token (its image is src[pos:end])
+	end  int  // byte offset just past the token (its image is src[pos:end])
 	nl   bool // a newline precedes the token (Groovy statement ends)
 	val  any  // numeric value for literals
 	// GString parts: literal text between interpolations and the source
