@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Decimal is a java.math.BigDecimal: unscaled × 10^-scale. Groovy makes
@@ -470,7 +471,8 @@ func init() {
 		if s, ok := args[0].(string); ok {
 			d, ok := parseDecimal(s)
 			if !ok {
-				return nil, newExc("java.lang.NumberFormatException", "Character array is missing \"exponent\" mark 'e' or 'E'.")
+				msg, has := decimalSyntaxError(s)
+				return nil, &Exception{Class: "java.lang.NumberFormatException", Message: msg, hasMsg: has}
 			}
 			return d, nil
 		}
@@ -501,4 +503,46 @@ func init() {
 			}
 			return fromAny(r, args)
 		}}})
+}
+
+// decimalSyntaxError is the message of Java 17's BigDecimal(String) for a
+// text it refuses (has is false where Java's exception has none).
+func decimalSyntaxError(s string) (msg string, has bool) {
+	rs := []rune(s)
+	i := 0
+	if len(rs) > 0 && (rs[0] == '+' || rs[0] == '-') {
+		i++
+		if len(rs) == 1 {
+			return "No digits found.", true
+		}
+	}
+	compact := len(rs)-i <= 18 // Java parses short texts on another path
+	dot := false
+	for ; i < len(rs); i++ {
+		switch c := rs[i]; {
+		case unicode.IsDigit(c):
+		case c == '.':
+			if dot {
+				return "Character array contains more than one decimal point.", true
+			}
+			dot = true
+		case c == 'e' || c == 'E':
+			exp := rs[i+1:]
+			if len(exp) > 0 && (exp[0] == '+' || exp[0] == '-') {
+				exp = exp[1:]
+			}
+			for _, d := range exp {
+				if !unicode.IsDigit(d) {
+					return "Not a digit.", true
+				}
+			}
+			return "", false
+		default:
+			if compact {
+				return "Character " + string(c) + " is neither a decimal digit number, decimal point, nor \"e\" notation exponential mark.", true
+			}
+			return "Character array is missing \"e\" notation exponential mark.", true
+		}
+	}
+	return "", false
 }
