@@ -323,7 +323,16 @@ func (s *scriptElem) logErr(u *vuser, err error) {
 	if script.Stopped(err) {
 		return
 	}
-	u.t.logf("ERROR", "Problem in %s element named: '%s': %v", s.family, s.name, err)
+	msg := err.Error()
+	var re *script.RunError
+	if errors.As(err, &re) && re.BeanShell() != nil {
+		// JMeter logs BeanShell's text; the line inside the script helps more
+		msg = s.failure(err)
+		if re.Line > 0 {
+			msg += fmt.Sprintf(" (script line %d:%d)", re.Line, re.Col)
+		}
+	}
+	u.t.logf("ERROR", "Problem in %s element named: '%s': %s", s.family, s.name, msg)
 }
 
 // scriptEnv returns the user's script environment, refreshed for this call.

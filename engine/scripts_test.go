@@ -208,3 +208,62 @@ func TestScriptRegexOverBudgetFailsTheSample(t *testing.T) {
 		t.Errorf("quick: success %v, body %q (%s)", r.Success, r.Body, r.ResponseMessage)
 	}
 }
+
+// A Java-family script read from a file fails as BeanShell names such a
+// script: a BeanShell element sources the file by its name, BeanShell's
+// JSR223 engine reads it as "eval stream". A failing pre-processor is
+// logged with that text and its line, and the sample goes on.
+func TestBeanShellScriptFileErrors(t *testing.T) {
+	srv := newServer(t)
+	dir := t.TempDir()
+	script := "int a = 1;\nInteger.parseInt(\"q\");\n"
+	for _, f := range []string{"fail.bsh", "fail.java"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(script), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bshSampler := el{tag: "BeanShellSampler", gui: "BeanShellSamplerGui", name: "bsh file",
+		props: sp("BeanShellSampler.query", "") + sp("BeanShellSampler.filename", "fail.bsh") + sp("BeanShellSampler.parameters", "")}
+	javaSampler := el{tag: "JSR223Sampler", gui: "TestBeanGUI", name: "java file",
+		props: sp("scriptLanguage", "java") + sp("filename", "fail.java") + sp("parameters", "") + sp("cacheKey", "true") + sp("script", "")}
+	pre := el{tag: "BeanShellPreProcessor", gui: "TestBeanGUI", name: "pre",
+		props: sp("filename", "") + sp("parameters", "") + sp("script", "vars.put(\"a\", \"1\");\nString s = null;\ns.length();")}
+	plan := planXML(tg("g", 1, 0, "1", "", bshSampler, javaSampler, get(srv, "after", "/x?a=${a}", pre)))
+	planPath := filepath.Join(dir, "plan.jmx")
+	p, err := jmx.Parse([]byte(plan), planPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs []string
+	out := &sink{}
+	tst, err := Compile(p, Options{Outputs: []output.Output{out}, Log: func(level, msg string) { logs = append(logs, level+" "+msg) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tst.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"bsh file": "org.apache.jorphan.util.JMeterException: Error invoking bsh method: source\tSourced file: fail.bsh : Method Invocation Integer.parseInt",
+		"java file": "javax.script.ScriptException: Sourced file: eval stream : Method Invocation Integer.parseInt : at Line: 2 : in file: eval stream : Integer .parseInt ( \"q\" ) \n\n" +
+			"Target exception: java.lang.NumberFormatException: For input string: \"q\"\n in eval stream at line number 2",
+	}
+	for _, r := range out.all() {
+		if w, ok := want[r.Label]; ok {
+			if r.ResponseCode != "500" || r.Success || r.ResponseMessage != w {
+				t.Errorf("%s: %s %v %q\nwant message %q", r.Label, r.ResponseCode, r.Success, r.ResponseMessage, w)
+			}
+			delete(want, r.Label)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("samples missing: %v", want)
+	}
+	if got := srv.requests(); len(got) != 1 || got[0].query.Get("a") != "1" {
+		t.Errorf("the sample after the failing pre-processor: %v", got)
+	}
+	log := strings.Join(logs, "\n")
+	if !strings.Contains(log, "Problem in BeanShell element named: 'pre': org.apache.jorphan.util.JMeterException: Error invoking bsh method: eval\tSourced file: inline evaluation of: ``vars.put(\"a\", \"1\"); String s = null; s.length();'' (script line 3:3)") {
+		t.Errorf("pre-processor failure not logged as BeanShell says it:\n%s", log)
+	}
+}

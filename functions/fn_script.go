@@ -3,6 +3,7 @@ package functions
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/gometer/gometer/script"
@@ -93,7 +94,7 @@ func buildScriptFunc(name string, lang script.Language) func(args []*Template) (
 			}
 			if err != nil {
 				if !script.Stopped(err) {
-					c.logf("WARN", "%s: error running script: %v", name, err)
+					c.logf("WARN", "%s: error running script: %s", name, scriptFailure(err))
 				}
 				return ""
 			}
@@ -101,6 +102,20 @@ func buildScriptFunc(name string, lang script.Language) func(args []*Template) (
 			return out
 		}, nil
 	}
+}
+
+// scriptFailure is a script function's error as JMeter's log shows it:
+// BeanShell's text for __BeanShell (with the line inside the script).
+func scriptFailure(err error) string {
+	var re *script.RunError
+	if errors.As(err, &re) && re.Lang == script.BeanShell && re.BeanShell() != nil {
+		s := re.BeanShellString("")
+		if re.Line > 0 {
+			s += " (script line " + strconv.Itoa(re.Line) + ":" + strconv.Itoa(re.Col) + ")"
+		}
+		return s
+	}
+	return err.Error()
 }
 
 // exprSkeletonOK reports whether a dynamic text looks like an expression

@@ -197,3 +197,23 @@ func TestUnsupportedFunctions(t *testing.T) {
 		t.Errorf("UnknownFunctions = %v", got)
 	}
 }
+
+// A failing __BeanShell gives "" and logs BeanShell's own text, as JMeter's
+// log shows the JMeterException around BeanShell's EvalError.
+func TestBeanShellFunctionFailureLogged(t *testing.T) {
+	tpl, err := Compile(`${__BeanShell(int n = Integer.parseInt("q"); return n;)}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := testContext()
+	var logs []string
+	c.Log = func(level, msg string) { logs = append(logs, level+" "+msg) }
+	if got := tpl.Eval(c); got != "" {
+		t.Errorf("got %q", got)
+	}
+	want := "WARN __BeanShell: error running script: org.apache.jorphan.util.JMeterException: Error invoking bsh method: eval\t" +
+		"Sourced file: inline evaluation of: ``int n = Integer.parseInt(\"q\"); return n;'' : Typed variable declaration : Method Invocation Integer.parseInt (script line 1:17)"
+	if len(logs) != 1 || logs[0] != want {
+		t.Errorf("logged %q\nwant %q", logs, want)
+	}
+}
