@@ -2,6 +2,7 @@ package java
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,15 @@ func FuzzCompileRun(f *testing.F) {
 		b, err := os.ReadFile(p)
 		if err == nil {
 			f.Add(string(b), uint8(0))
+		}
+	}
+	// scripts failing in the ways BeanShell describes (bsherror.go)
+	if b, err := os.ReadFile("testdata/bsherrors/cases.json"); err == nil {
+		var cases []bshErrorCase
+		if json.Unmarshal(b, &cases) == nil {
+			for _, c := range cases {
+				f.Add(c.Script, uint8(2))
+			}
 		}
 	}
 	for _, s := range []string{"def x = [a: 1]\nx.a++", "'${1 + }'", "\"${\"", "for (;;) {}", "/* x", "int[] a = {1, 2}; a[0]",
