@@ -29,11 +29,11 @@ type EvalError struct {
 	// Stack is BeanShell's script stack trace: one "Called from method"
 	// entry per script method the error left, innermost first.
 	Stack []string
-	// Undefined is set when the failing call's receiver was a script-level
+	// UndefinedMsg is set when the failure came from a script-level
 	// variable holding null: BeanShell's JSR223 engine keeps such variables
-	// in its bindings, where null reads as undefined, and reports
-	// UndefinedMsg instead of the NullPointerException.
-	Undefined, UndefinedMsg string
+	// in its bindings, where null reads as undefined, and reports this
+	// error of its own instead (of the NullPointerException …).
+	UndefinedMsg string
 }
 
 // Error is the message of the interpreter's own error (for logs).
@@ -447,7 +447,7 @@ func (r *runner) bshBinary(err error, pos int) {
 		return
 	}
 	if e, ok := err.(*Exception); ok && e.Class == "java.lang.ArithmeticException" {
-		r.bsh = &bshTrace{exc: err, target: true, node: bnBinary, pos: pos, msg: "Arithemetic Exception in binary op"}
+		r.bsh = &bshTrace{exc: err, target: true, node: bnBinary, pos: pos, msg: "Arithemetic Exception in binary op"} // sic
 		return
 	}
 	r.bshMark(err)
@@ -494,7 +494,6 @@ func (r *runner) evalError(e *Exception, stmt int) *EvalError {
 			out.Target = false
 			msg = "Attempt to resolve method: " + method + "() on undefined variable or class name: " + strings.TrimSuffix(name, "."+method)
 		case t.undef != "":
-			out.Undefined = t.undef
 			out.UndefinedMsg = "Attempt to resolve method: " + method + "() on undefined variable or class name: " + t.undef
 		}
 	case bnIndex:
@@ -512,7 +511,7 @@ func (r *runner) evalError(e *Exception, stmt int) *EvalError {
 	default:
 		out.Text, out.Line = nodeText(toks, i, -1, src), tokLine(src, toks, i)
 		if t.undefMsg != "" {
-			out.Undefined, out.UndefinedMsg = t.undef, t.undefMsg
+			out.UndefinedMsg = t.undefMsg
 		}
 	}
 	for _, p := range t.prefix {
@@ -604,35 +603,20 @@ func nextOp(toks []token, i int, op string) int {
 }
 
 // matchParen is the index of the ')' closing the '(' at i (-1 if none).
-func matchParen(toks []token, i int) int {
-	if !isOp(toks, i, "(") {
+func matchParen(toks []token, i int) int { return matchClose(toks, i, "(", ")") }
+
+// matchBracket is the index of the ']' closing the '[' at i (-1 if none).
+func matchBracket(toks []token, i int) int { return matchClose(toks, i, "[", "]") }
+
+func matchClose(toks []token, i int, open, close string) int {
+	if !isOp(toks, i, open) {
 		return -1
 	}
 	depth := 0
 	for j := i; j < len(toks); j++ {
-		if toks[j].kind != tOp {
-			continue
-		}
-		switch toks[j].text {
-		case "(":
+		if isOp(toks, j, open) {
 			depth++
-		case ")":
-			depth--
-			if depth == 0 {
-				return j
-			}
-		}
-	}
-	return -1
-}
-
-// matchBracket is the index of the ']' closing the '[' at i (-1 if none).
-func matchBracket(toks []token, i int) int {
-	depth := 0
-	for j := i; j < len(toks); j++ {
-		if isOp(toks, j, "[") {
-			depth++
-		} else if isOp(toks, j, "]") {
+		} else if isOp(toks, j, close) {
 			depth--
 			if depth == 0 {
 				return j
