@@ -1,5 +1,5 @@
 // Package websocket runs the Luminis WebSocket samplers
-// (eu.luminis.jmeter.wssampler.*) on github.com/coder/websocket: open,
+// (eu.luminis.jmeter.wssampler.*) on a client of their own kind (conn.go): open,
 // request-response, single write, single read, ping/pong and close, with
 // each user's connection kept across samplers as the plugin keeps it per
 // JMeter thread (one per connection id).
@@ -11,15 +11,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
-
-	ws "github.com/coder/websocket"
 
 	"github.com/gometer/gometer/functions"
 	"github.com/gometer/gometer/jmx"
@@ -49,10 +46,12 @@ const (
 	opBinary
 	opPing
 	opPong
+	opClose
+	opNone // no frame (a fragment gathered, the message goes on)
 )
 
 func (o opcode) String() string {
-	return [...]string{"text", "binary", "ping", "pong"}[o]
+	return [...]string{"text", "binary", "ping", "pong", "close", "none"}[o]
 }
 
 // String describes the frame as the plugin's frames describe themselves.
@@ -66,6 +65,10 @@ func (f frame) String() string {
 		}
 		return "Binary frame, payload (length " + strconv.Itoa(len(f.data)) + "): " + formatBinary(f.data, 16)
 	}
+	if f.op == opClose {
+		code, reason := f.closeStatus()
+		return "Close frame with status code " + strconv.Itoa(code) + " and close reason '" + reason + "'"
+	}
 	kind := "Ping"
 	if f.op == opPong {
 		kind = "Pong"
@@ -74,6 +77,15 @@ func (f frame) String() string {
 		return kind + " frame with no application data"
 	}
 	return kind + " frame with application data '" + string(f.data) + "'"
+}
+
+// closeStatus is a close frame's status code and reason (1005, "" when
+// it carries none, as RFC 6455 names an absent code).
+func (f frame) closeStatus() (int, string) {
+	if len(f.data) < 2 {
+		return 1005, ""
+	}
+	return int(f.data[0])<<8 | int(f.data[1]), string(f.data[2:])
 }
 
 // formatBinary writes at most max bytes as "0xca 0xfe", then " ..." if cut.
@@ -109,140 +121,10 @@ func frameHeader(payload int) int {
 	return 10
 }
 
-// conn is one open WebSocket connection of a user. A reader goroutine
-// takes frames off the wire (answering pings, delivering pongs) into a
-// bounded queue the read samplers take from. The queue is a slice that
-// holds no memory while empty: a thousand idle connections cost no
-// thousand preallocated buffers.
-type conn struct {
-	c     *ws.Conn
-	mu    sync.Mutex
-	queue []frame       // received, not yet read; at most queueFrames
-	ready chan struct{} // a token when the queue gained a frame
-	space chan struct{} // a token when a full queue lost one
-	done  chan struct{}
-	quit  chan struct{} // closed when the user drops the connection
-	once  sync.Once
-	err   error // why reading stopped; read after done is closed
-	url   string
-	// pinging is set while a Ping/Pong sampler waits for its pong
-	pinging atomic.Bool
-}
-
-const queueFrames = 1024 // frames received ahead of the samplers that read them
-
-func (cn *conn) readLoop() {
-	defer close(cn.done)
-	for {
-		typ, data, err := cn.c.Read(context.Background())
-		if err != nil {
-			cn.err = err
-			return
-		}
-		op := opText
-		if typ == ws.MessageBinary {
-			op = opBinary
-		}
-		if !cn.put(frame{op: op, data: data}) {
-			return
-		}
-	}
-}
-
-// put queues a frame for the samplers, waiting while the queue is full;
-// false when the user dropped the connection meanwhile.
-func (cn *conn) put(f frame) bool {
-	for {
-		cn.mu.Lock()
-		if len(cn.queue) < queueFrames {
-			cn.queue = append(cn.queue, f)
-			cn.mu.Unlock()
-			signal(cn.ready)
-			return true
-		}
-		cn.mu.Unlock()
-		select {
-		case <-cn.space:
-		case <-cn.quit:
-			return false
-		}
-	}
-}
-
-// take removes the oldest queued frame, if any.
-func (cn *conn) take() (frame, bool) {
-	cn.mu.Lock()
-	defer cn.mu.Unlock()
-	if len(cn.queue) == 0 {
-		return frame{}, false
-	}
-	f := cn.queue[0]
-	cn.queue[0] = frame{}
-	cn.queue = cn.queue[1:]
-	if len(cn.queue) == 0 {
-		cn.queue = nil // let the backing array go
-	}
-	signal(cn.space)
-	return f, true
-}
-
-// signal leaves a token in a one-slot channel unless one is there.
-func signal(ch chan struct{}) {
-	select {
-	case ch <- struct{}{}:
-	default:
-	}
-}
-
-// onPing queues a ping the server sent (the pong is sent at once).
-func (cn *conn) onPing(_ context.Context, payload []byte) bool {
-	cn.put(frame{op: opPing, data: append([]byte(nil), payload...)})
-	return true
-}
-
-// onPong queues a pong, unless it answers the ping a Ping/Pong sampler is
-// waiting for.
-func (cn *conn) onPong(_ context.Context, payload []byte) {
-	if cn.pinging.CompareAndSwap(true, false) {
-		return
-	}
-	cn.put(frame{op: opPong, data: append([]byte(nil), payload...)})
-}
-
-// next waits for a data frame up to timeout (0: no limit).
-func (cn *conn) next(ctx context.Context, timeout time.Duration) (frame, error) {
-	var tc <-chan time.Time
-	if timeout > 0 {
-		t := time.NewTimer(timeout)
-		defer t.Stop()
-		tc = t.C
-	}
-	for {
-		if f, ok := cn.take(); ok {
-			return f, nil
-		}
-		select {
-		case <-cn.ready:
-		case <-cn.done:
-			if f, ok := cn.take(); ok {
-				return f, nil
-			}
-			return frame{}, cn.err
-		case <-tc:
-			return frame{}, errReadTimeout
-		case <-ctx.Done():
-			return frame{}, ctx.Err()
-		}
-	}
-}
-
 var errReadTimeout = errors.New("java.net.SocketTimeoutException: Read timed out")
 
-func (cn *conn) close() {
-	cn.once.Do(func() { close(cn.quit) })
-	_ = cn.c.CloseNow()
-	<-cn.done
-}
+// close ends the connection at TCP level.
+func (cn *conn) close() { cn.drop() }
 
 // userConns is a user's connections by connection id.
 type userConns map[string]*conn
@@ -286,8 +168,8 @@ type Sampler struct {
 	requestData, connectTO, readTO *functions.Template
 	statusCode, dataType           *functions.Template
 	tls, newConn, binary, optional bool
-	mu                             sync.Mutex
-	dialer                         *http.Client
+	pongOnly                       bool // a PingPongSampler of type Pong: sends an unsolicited pong
+	dialer                         dialer
 	filters                        []*Filter // innermost scope first, as the plugin lists them
 	sizeWithFiltered, keepLabels   bool
 }
@@ -349,6 +231,9 @@ func New(el *jmx.Element, opts Options) (*Sampler, error) {
 	s.newConn = el.Bool("createNewConnection", s.kind == kRequestResponse)
 	s.binary = el.Bool("binaryPayload", false)
 	s.optional = el.Bool("optional", false)
+	s.pongOnly = s.kind == kPingPong && el.Str("type") == "Pong"
+	// JMeter accepts any certificate
+	s.dialer.tls = &tls.Config{InsecureSkipVerify: true} //nolint:gosec
 	if pt := el.Str("payloadType"); pt == "Binary" {
 		s.binary = true
 	}
@@ -376,19 +261,25 @@ func (s *Sampler) Sample(ctx context.Context, sess *sampler.Session) *sampler.Re
 			cn.close()
 			delete(conns, id)
 		}
-		u, err := s.url(c)
+		u, hostport, path, err := s.url(c)
 		if err != nil {
 			return samplerError(res, err.Error())
 		}
 		res.SamplerData = "Connect URL:\n" + u + "\n"
-		cn, err = s.dial(ctx, u, connectTO, res)
+		var h http.Header
+		cn, h, err = s.dialer.open(ctx, u, s.tls, hostport, path, connectTO, readTO)
 		res.Connect = time.Since(start)
 		if err != nil {
 			res.Elapsed = time.Since(start)
-			res.ResponseCode = "Websocket error"
-			res.ResponseMessage = "WebSocket error: " + err.Error()
+			if ue := (*UpgradeError)(nil); errors.As(err, &ue) {
+				res.ResponseCode, res.ResponseMessage = strconv.Itoa(ue.Status), ue.Error()
+			} else {
+				res.ResponseCode = "Websocket error"
+				res.ResponseMessage = "WebSocket error: " + err.Error()
+			}
 			return fail(res)
 		}
+		res.ResponseHeaders = headerText(h)
 		conns[id] = cn
 		fresh = true
 	} else if cn == nil {
@@ -396,7 +287,7 @@ func (s *Sampler) Sample(ctx context.Context, sess *sampler.Session) *sampler.Re
 		res.ResponseMessage = "Sampler configured for using existing connection, but there is no connection"
 		return fail(res)
 	} else {
-		res.SamplerData = "Connect URL:\n" + cn.url + "\n(using existing connection)\n"
+		res.SamplerData = cn.reuse
 	}
 	if fresh {
 		res.ResponseCode, res.ResponseMessage = "101", "Switching Protocols"
@@ -408,13 +299,9 @@ func (s *Sampler) Sample(ctx context.Context, sess *sampler.Session) *sampler.Re
 	if res.Latency == 0 {
 		res.Latency = res.Elapsed
 	}
-	if s.kind == kClose || (err != nil && cn.closed()) {
+	if s.kind == kClose || cn.broken() {
 		delete(conns, id)
-		if err != nil {
-			go cn.close() // a close handshake still under way ends within its own timeout, off the user's time
-		} else {
-			cn.close()
-		}
+		cn.close()
 	}
 	if err != nil {
 		var se *samplerErr
@@ -449,15 +336,6 @@ func (s *Sampler) addFiltered(res *sampler.Result) {
 	}
 }
 
-func (cn *conn) closed() bool {
-	select {
-	case <-cn.done:
-		return true
-	default:
-		return false
-	}
-}
-
 // samplerErr is a failure the plugin reports with its own code.
 type samplerErr struct{ code, msg string }
 
@@ -470,7 +348,7 @@ func (s *Sampler) exchange(ctx context.Context, c *functions.Context, cn *conn, 
 	case kWrite, kRequestResponse:
 		data := s.requestData.Eval(c)
 		res.SamplerData += "\nRequest data:\n" + data + "\n"
-		if err := s.write(ctx, cn, data); err != nil {
+		if err := s.write(cn, data); err != nil {
 			return err
 		}
 		res.SentBytes += int64(len(data))
@@ -481,7 +359,7 @@ func (s *Sampler) exchange(ctx context.Context, c *functions.Context, cn *conn, 
 		if s.binary {
 			want = "Binary"
 		}
-		return s.read(ctx, c, cn, readTO, want, false, res)
+		return s.read(c, cn, readTO, want, false, res)
 	case kRead:
 		want := strings.TrimSpace(s.dataType.Eval(c))
 		if want == "" {
@@ -490,18 +368,25 @@ func (s *Sampler) exchange(ctx context.Context, c *functions.Context, cn *conn, 
 				want = "Binary"
 			}
 		}
-		return s.read(ctx, c, cn, readTO, want, s.optional, res)
+		return s.read(c, cn, readTO, want, s.optional, res)
 	case kPingPong:
-		pctx, cancel := context.WithTimeout(ctx, orForever(readTO))
-		defer cancel()
-		cn.pinging.Store(true)
-		err := cn.c.Ping(pctx)
-		cn.pinging.Store(false)
-		if err != nil {
-			if pctx.Err() != nil && ctx.Err() == nil {
-				return errReadTimeout
+		if s.pongOnly { // an unsolicited pong
+			if err := write(cn, wirePong, ""); err != nil {
+				return err
 			}
+			res.SentBytes = int64(maskedSize(0))
+			return nil
+		}
+		if err := write(cn, wirePing, ""); err != nil {
 			return err
+		}
+		res.SentBytes = int64(maskedSize(0))
+		f, err := s.receive(c, cn, readTO, res)
+		if err != nil {
+			return err
+		}
+		if f.op != opPong {
+			return unexpected(f)
 		}
 		res.Latency = time.Since(res.Start)
 		return nil
@@ -510,60 +395,46 @@ func (s *Sampler) exchange(ctx context.Context, c *functions.Context, cn *conn, 
 		if err != nil {
 			return &samplerErr{"Sampler error", "Sampler error: close status '" + s.statusCode.Eval(c) + "' is not a number."}
 		}
-		// the close handshake waits for the server's close frame up to the
-		// read timeout
-		done := make(chan error, 1)
-		go func() { done <- cn.c.Close(ws.StatusCode(code), "") }()
-		var t <-chan time.Time
-		if readTO > 0 {
-			tm := time.NewTimer(readTO)
-			defer tm.Stop()
-			t = tm.C
+		// send the close frame, then read up to the server's: the filters
+		// discard what comes before it, or the first frame they pass is
+		// unexpected; the read timeout bounds the wait
+		if err := write(cn, wireClose, []byte{byte(code >> 8), byte(code)}); err != nil {
+			return err
 		}
-		select {
-		case err := <-done:
-			<-cn.done
-			if ferr := s.drainFiltered(c, cn, res); ferr != nil {
-				return ferr
-			}
-			if st := ws.CloseStatus(cn.err); st != -1 {
-				res.Body = []byte(strconv.Itoa(int(st)))
-				res.ResponseMessage = "Received close frame with status code " + strconv.Itoa(int(st))
-				return nil
-			}
-			if err != nil && !errors.Is(err, context.Canceled) {
-				return err
-			}
-			return nil
-		case <-t:
+		cn.closing = true
+		f, err := s.receive(c, cn, readTO, res)
+		if errors.Is(err, errReadTimeout) {
 			return &samplerErr{"Websocket error", "WebSocket error: java.net.SocketTimeoutException: Read timed out (no close frame received)"}
 		}
+		if err != nil {
+			return err
+		}
+		if f.op != opClose {
+			return unexpected(f)
+		}
+		st, _ := f.closeStatus()
+		res.Body = []byte(strconv.Itoa(st))
+		res.ResponseMessage = "Received close frame with status code " + strconv.Itoa(st)
+		return nil
 	}
 	return nil
 }
 
-func orForever(d time.Duration) time.Duration {
-	if d <= 0 {
-		return 24 * time.Hour
-	}
-	return d
-}
-
-func (s *Sampler) write(ctx context.Context, cn *conn, data string) error {
+func (s *Sampler) write(cn *conn, data string) error {
 	if s.binary {
 		b, err := parseBinary(data)
 		if err != nil {
 			return &samplerErr{"Sampler Error", "Request data is not binary: " + data}
 		}
-		return cn.c.Write(ctx, ws.MessageBinary, b)
+		return write(cn, wireBinary, b)
 	}
-	return cn.c.Write(ctx, ws.MessageText, []byte(data))
+	return write(cn, wireText, data)
 }
 
 // read takes the next frame that passes the filters and checks its type
 // (Text, Binary or Any data frame).
-func (s *Sampler) read(ctx context.Context, c *functions.Context, cn *conn, readTO time.Duration, want string, optional bool, res *sampler.Result) error {
-	f, err := s.receive(ctx, c, cn, readTO, res)
+func (s *Sampler) read(c *functions.Context, cn *conn, readTO time.Duration, want string, optional bool, res *sampler.Result) error {
+	f, err := s.receive(c, cn, readTO, res)
 	if errors.Is(err, errReadTimeout) && optional {
 		res.ResponseCode, res.ResponseMessage = "No response", "Read timeout, no response received."
 		return nil
@@ -590,17 +461,14 @@ func unexpected(f frame) error {
 // receive takes frames until one passes every filter in scope; each
 // discarded frame becomes a sub-result. The read timeout bounds the whole
 // wait, discarded frames included, as in the plugin.
-func (s *Sampler) receive(ctx context.Context, c *functions.Context, cn *conn, readTO time.Duration, res *sampler.Result) (frame, error) {
-	deadline := time.Now().Add(readTO)
+func (s *Sampler) receive(c *functions.Context, cn *conn, readTO time.Duration, res *sampler.Result) (frame, error) {
+	var deadline time.Time
+	if readTO > 0 {
+		deadline = time.Now().Add(readTO)
+	}
 	for {
 		start := time.Now()
-		wait := time.Duration(0) // no limit
-		if readTO > 0 {
-			if wait = time.Until(deadline); wait <= 0 {
-				return frame{}, errReadTimeout
-			}
-		}
-		f, err := cn.next(ctx, wait)
+		f, err := cn.next(deadline)
 		if err != nil {
 			return f, err
 		}
@@ -628,27 +496,6 @@ func (s *Sampler) discardedBy(f frame, c *functions.Context) (*Filter, error) {
 		}
 	}
 	return nil, nil
-}
-
-// drainFiltered reads the frames still queued when the close handshake
-// ended, as the plugin's close sampler reads up to the close frame: the
-// filters discard them (sub-results) or the first one they pass is an
-// unexpected frame.
-func (s *Sampler) drainFiltered(c *functions.Context, cn *conn, res *sampler.Result) error {
-	for {
-		f, ok := cn.take()
-		if !ok {
-			return nil
-		}
-		by, err := s.discardedBy(f, c)
-		if err != nil {
-			return err
-		}
-		if by == nil {
-			return unexpected(f)
-		}
-		res.Subs = append(res.Subs, by.discarded(f, time.Now()))
-	}
 }
 
 // parseBinary reads the plugin's binary notation (its BinaryUtils): words
@@ -685,16 +532,18 @@ func parseBinary(s string) ([]byte, error) {
 	return out, nil
 }
 
-func (s *Sampler) url(c *functions.Context) (string, error) {
+// url is the connection's URL as the plugin shows it, and the host:port
+// and request path it is made of.
+func (s *Sampler) url(c *functions.Context) (u, hostport, path string, err error) {
 	port := strings.TrimSpace(s.port.Eval(c))
 	p, err := strconv.Atoi(port)
 	if err != nil {
-		return "", fmt.Errorf("Port number '%s' is not a number.", port)
+		return "", "", "", fmt.Errorf("Port number '%s' is not a number.", port)
 	}
 	if p <= 0 || p > 65535 {
-		return "", fmt.Errorf("Port number '%s' is not valid.", port)
+		return "", "", "", fmt.Errorf("Port number '%s' is not valid.", port)
 	}
-	path := s.path.Eval(c)
+	path = s.path.Eval(c)
 	if !strings.HasPrefix(path, "/") {
 		path = "/" + path
 	}
@@ -702,34 +551,8 @@ func (s *Sampler) url(c *functions.Context) (string, error) {
 	if s.tls {
 		scheme = "wss"
 	}
-	return scheme + "://" + s.server.Eval(c) + ":" + port + path, nil
-}
-
-func (s *Sampler) dial(ctx context.Context, u string, connectTO time.Duration, res *sampler.Result) (*conn, error) {
-	dctx, cancel := context.WithTimeout(ctx, connectTO)
-	defer cancel()
-	s.mu.Lock()
-	if s.dialer == nil {
-		// JMeter accepts any certificate
-		s.dialer = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} //nolint:gosec
-	}
-	hc := s.dialer
-	s.mu.Unlock()
-	cn := &conn{ready: make(chan struct{}, 1), space: make(chan struct{}, 1), done: make(chan struct{}), quit: make(chan struct{}), url: u}
-	c, resp, err := ws.Dial(dctx, u, &ws.DialOptions{HTTPClient: hc, OnPingReceived: cn.onPing, OnPongReceived: cn.onPong})
-	if err != nil {
-		if resp != nil && resp.StatusCode != 101 {
-			return nil, &samplerErr{strconv.Itoa(resp.StatusCode), "Http Upgrade failed with status code " + strconv.Itoa(resp.StatusCode)}
-		}
-		return nil, err
-	}
-	c.SetReadLimit(16 << 20)
-	if resp != nil {
-		res.ResponseHeaders = headerText(resp.Header)
-	}
-	cn.c = c
-	go cn.readLoop()
-	return cn, nil
+	server := s.server.Eval(c)
+	return scheme + "://" + server + ":" + port + path, net.JoinHostPort(server, port), path, nil
 }
 
 func headerText(h http.Header) string {
