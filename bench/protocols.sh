@@ -27,7 +27,10 @@
 # default heap settings. Each generator runs on core 1, the servers on core 0
 # (taskset, two cores or more). Figures: samples (JTL rows; h2load's own
 # count), samples per second of wall time, samples per CPU-second of the
-# generator (user+sys from /usr/bin/time -v: throughput per core), peak RSS.
+# generator (user+sys from /usr/bin/time -v: throughput per core), peak RSS
+# (/usr/bin/time: all resident pages, the mapped executable's included) and
+# peak private memory (RssAnon of the generator's processes, sampled every
+# 0.2 s: heap and stacks, what each more user or connection costs).
 # Everything listens on 127.0.0.1 and every run is bounded by `timeout`.
 set -uo pipefail
 
@@ -68,7 +71,10 @@ elif have jmeter; then JMETER=$(command -v jmeter); fi
 PG_JDBC_JAR=${PG_JDBC_JAR:-/usr/share/java/postgresql.jar}
 
 log "building gometer, the target and the database helper into $WORK …"
-(cd "$ROOT" && go build -o "$WORK/gometer" ./cmd/gometer && go build -o "$WORK/target" ./bench/target &&
+# gometer is built as the README's release build (static, no symbols): the
+# binary users run, and the one whose mapped code the peak RSS counts.
+(cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$WORK/gometer" ./cmd/gometer &&
+  go build -o "$WORK/target" ./bench/target &&
   go build -o "$WORK/dbserver" ./bench/dbserver) || { log "protocols.sh: build failed"; exit 1; }
 
 PIDS=()
@@ -89,11 +95,32 @@ H2HP=${H2#https://}
 
 RESULTS=$WORK/results.tsv
 : >"$RESULTS"
+# private_peak PID FILE: until PID ends, samples the anonymous resident
+# memory (RssAnon: heap, stacks — not the mapped executable and libraries,
+# which are clean, shared file pages) of PID and its descendants every 0.2 s
+# and keeps the largest sum in FILE (kB).
+private_peak() {
+  local root=$1 out=$2 max=0 sum pids p
+  while kill -0 "$root" 2>/dev/null; do
+    pids=$root; p=$root
+    while p=$(pgrep -P "$(echo $p | tr ' ' ',')" 2>/dev/null | tr '\n' ' ') && [ -n "$p" ]; do pids="$pids $p"; done
+    sum=0
+    for p in $pids; do sum=$((sum + $(awk '/^RssAnon:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0))); done
+    [ "$sum" -gt "$max" ] && max=$sum && echo "$max" >"$out"
+    sleep 0.2
+  done
+}
 # measure NAME CMD…: runs the generator on its core under /usr/bin/time.
 measure() {
   local name=$1; shift
-  timeout $((DUR * 3 + 180)) /usr/bin/time -v -o "$WORK/$name.time" "${PIN_GEN[@]}" "$@" >"$WORK/$name.out" 2>&1
+  echo 0 >"$WORK/$name.anon"
+  timeout $((DUR * 3 + 180)) /usr/bin/time -v -o "$WORK/$name.time" "${PIN_GEN[@]}" "$@" >"$WORK/$name.out" 2>&1 &
+  local pid=$!
+  private_peak "$pid" "$WORK/$name.anon" &
+  local watcher=$!
+  wait "$pid"
   local rc=$?
+  wait "$watcher"
   [ $rc -ne 0 ] && log "  $name exited $rc (see $WORK/$name.out)"
   return 0
 }
@@ -106,7 +133,7 @@ record() {
   local cpu rss
   cpu=$(awk -v u="$(tfield "$6" "User time (seconds)")" -v s="$(tfield "$6" "System time (seconds)")" 'BEGIN { printf "%.2f", u + s }')
   rss=$(tfield "$6" "Maximum resident set size (kbytes)")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$cpu" "$rss" >>"$RESULTS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$cpu" "$rss" "$(cat "$WORK/$6.anon" 2>/dev/null || echo 0)" >>"$RESULTS"
 }
 errors() { awk -F, 'NR > 1 && $8 != "true" { n++ } END { print n + 0 }' "$1" 2>/dev/null || echo 0; }
 # jtl_span JTL: seconds from the first sample's start to the last one's end.
@@ -125,7 +152,7 @@ run_jmeter() { # SCENARIO PLAN JARS PROPS…
     -Jplugin_dependency_paths="$jars" "$@"
   record "$sc" "JMeter 5.6.3" "$(rows "$WORK/$sc-jmeter.jtl")" "$(errors "$WORK/$sc-jmeter.jtl")" "$(jtl_span "$WORK/$sc-jmeter.jtl")" "$sc-jmeter"
 }
-missing() { log "  peer skipped: $*"; printf '%s\t%s\t-\t-\t-\t-\t-\n' "$1" "(peer missing: ${*:2})" >>"$RESULTS"; }
+missing() { log "  peer skipped: $*"; printf '%s\t%s\t-\t-\t-\t-\t-\t-\n' "$1" "(peer missing: ${*:2})" >>"$RESULTS"; }
 
 ws_peer() {
   if [ -z "$JMETER" ]; then echo "JMeter (set JMETER_HOME)"; elif [ -z "${LUMINIS_JAR:-}" ] || [ ! -f "${LUMINIS_JAR:-}" ]; then
@@ -175,19 +202,21 @@ fi
 {
   echo "protocols benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  echo "| scenario | generator | samples | errors | samples/s | samples per CPU-s | CPU-s | peak RSS MB | gometer's advantage |"
-  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  echo "| scenario | generator | samples | errors | samples/s | samples per CPU-s | CPU-s | peak RSS MB | peak private MB | gometer's advantage |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
   awk -F'\t' '
-    { sc[NR] = $1; tool[NR] = $2; n[NR] = $3; err[NR] = $4; secs[NR] = $5; cpu[NR] = $6; rss[NR] = $7
-      if ($2 == "gometer") { gper[$1] = ($6 > 0 ? $3 / $6 : 0); grss[$1] = $7 } }
+    { sc[NR] = $1; tool[NR] = $2; n[NR] = $3; err[NR] = $4; secs[NR] = $5; cpu[NR] = $6; rss[NR] = $7; anon[NR] = $8
+      if ($2 == "gometer") { gper[$1] = ($6 > 0 ? $3 / $6 : 0); grss[$1] = $7; ganon[$1] = $8 } }
     END {
       for (i = 1; i <= NR; i++) {
-        if (n[i] == "-") { printf "| %s | %s | | | | | | | |\n", sc[i], tool[i]; continue }
+        if (n[i] == "-") { printf "| %s | %s | | | | | | | | |\n", sc[i], tool[i]; continue }
         per = (cpu[i] > 0 ? n[i] / cpu[i] : 0); rate = (secs[i] > 0 ? n[i] / secs[i] : 0)
         adv = ""
-        if (tool[i] != "gometer" && per > 0 && rss[i] > 0)
-          adv = sprintf("%.1fx samples per CPU-s, %.1fx less memory", gper[sc[i]] / per, rss[i] / grss[sc[i]])
-        printf "| %s | %s | %d | %d | %.0f | %.0f | %.1f | %.0f | %s |\n", sc[i], tool[i], n[i], err[i], rate, per, cpu[i], rss[i] / 1024, adv
+        if (tool[i] != "gometer" && per > 0 && rss[i] > 0) {
+          adv = sprintf("%.1fx samples per CPU-s, %.1fx less memory (RSS)", gper[sc[i]] / per, rss[i] / grss[sc[i]])
+          if (anon[i] > 0 && ganon[sc[i]] > 0) adv = adv sprintf(", %.1fx less private memory", anon[i] / ganon[sc[i]])
+        }
+        printf "| %s | %s | %d | %d | %.0f | %.0f | %.1f | %.0f | %.0f | %s |\n", sc[i], tool[i], n[i], err[i], rate, per, cpu[i], rss[i] / 1024, anon[i] / 1024, adv
       }
     }' "$RESULTS"
 } | tee "$WORK/results.md"

@@ -7,18 +7,21 @@ import (
 	"hash/crc32"
 	"net/http"
 	"strconv"
+	"sync"
 )
 
 // zeroBlock is 1 MiB of zeros deflated as a non-final, byte-aligned block
 // (a sync flush) that refers to nothing before it: copies of it in a row
 // form a valid deflate stream of as many MiB of zeros, about 1 KiB each.
-var zeroBlock = func() []byte {
+// It is made on first use: every gometer start would otherwise pay a
+// megabyte and a few milliseconds for a page few runs ask for.
+var zeroBlock = sync.OnceValue(func() []byte {
 	var b bytes.Buffer
 	fw, _ := flate.NewWriter(&b, flate.BestCompression)
 	fw.Write(zeroMiB[:])
 	fw.Flush()
 	return b.Bytes()
-}()
+})
 
 // finalBlock ends a deflate stream: an empty final stored block.
 var finalBlock = []byte{0x01, 0x00, 0x00, 0xff, 0xff}
@@ -39,7 +42,7 @@ func (s *Server) faultBomb(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "enc: gzip or deflate", http.StatusBadRequest)
 		return
 	}
-	size := mb*int64(len(zeroBlock)) + int64(len(finalBlock))
+	size := mb*int64(len(zeroBlock())) + int64(len(finalBlock))
 	if enc == "gzip" {
 		size += 10 + 8
 	}
@@ -52,7 +55,7 @@ func (s *Server) faultBomb(w http.ResponseWriter, r *http.Request) {
 	}
 	crc := uint32(0)
 	for i := int64(0); i < mb; i++ {
-		if _, err := w.Write(zeroBlock); err != nil {
+		if _, err := w.Write(zeroBlock()); err != nil {
 			return
 		}
 		if enc == "gzip" {
