@@ -61,12 +61,12 @@ func TestWebSocketSamplersShareTheUsersConnection(t *testing.T) {
 		"read":             "200|order 42|ok",
 		"nothing more":     "No response||ok",
 		"ping":             "200||ok",
-		"close":            "200|1000|ok",
+		"close":            "1000|1000: sampler requested close|ok",
 		"read after close": "Sampler error||failed",
 		"tick 1":           "101|tick 1|ok",
 		"tick 2":           "200|tick 2|ok",
 		"slow":             "101|bye|ok",
-		"slow close":       "Websocket error||failed",
+		"slow close":       "Websocket I/O error||failed",
 	}
 	for label, w := range want {
 		got := byLabel[label]
@@ -86,6 +86,41 @@ func TestWebSocketSamplersShareTheUsersConnection(t *testing.T) {
 			t.Errorf("quote: %q", g)
 		}
 	}
+	// sizes as the plugin counts them (checked against JMeter 5.6.3 with the
+	// plugin on this target): a frame received counts its header and payload,
+	// a frame sent its masked size; an open counts the upgrade exchange, and a
+	// frame sent on a new connection replaces the request's size
+	upgradeReq := len("GET /ws/echo HTTP/1.1\r\nHost: " + u.Host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+	text := len("price EURUSD 1")
+	closeLen := 2 + len("sampler requested close")
+	sizes := map[string][2]int64{ // received, sent
+		"binary":     {2 + 3, 6 + 3},
+		"write":      {0, int64(6 + len("order 42"))},
+		"read":       {int64(2 + len("order 42")), 0},
+		"ping":       {2, 6},
+		"close":      {int64(2 + closeLen), int64(6 + closeLen)},
+		"slow close": {0, int64(6 + 2 + len("sampler requested close"))},
+	}
+	for _, r := range out.all() {
+		switch want, ok := sizes[r.Label]; {
+		case ok:
+			if r.Bytes != want[0] || r.SentBytes != want[1] {
+				t.Errorf("%s: %d bytes received, %d sent, want %d and %d", r.Label, r.Bytes, r.SentBytes, want[0], want[1])
+			}
+		case r.Label == "open":
+			if r.SentBytes != int64(upgradeReq) || r.Bytes < int64(len("HTTP/1.1 101 Switching Protocols\r\n\r\n")) {
+				t.Errorf("open: %d bytes received, %d sent, want the upgrade response and %d", r.Bytes, r.SentBytes, upgradeReq)
+			}
+		case r.Label == "quote" && r.ThreadName == "traders 1-1":
+			if r.Bytes != int64(2+text) || r.SentBytes != int64(6+text) {
+				t.Errorf("quote: %d bytes received, %d sent, want %d and %d", r.Bytes, r.SentBytes, 2+text, 6+text)
+			}
+		}
+		if (r.Label == "open" || r.Label == "write") && r.DataType != "" {
+			t.Errorf("%s: data type %q, want none (no data frame answered)", r.Label, r.DataType)
+		}
+	}
 }
 
 func frameFilter(class, name, props string) el {
@@ -96,8 +131,11 @@ func frameFilter(class, name, props string) el {
 // controller's) discard the frames they match while the sampler reads on
 // until a frame passes; each discarded frame is a sub-result named after
 // its filter (JMeter renames it after the sample unless
-// subresults.disable_renaming is set). A ping no filter discards is an unexpected frame, and the
-// read timeout bounds a read whose frames are all discarded.
+// subresults.disable_renaming is set). A ping filter with "reply to ping"
+// answers the pings it discards (the feed waits for each pong before it goes
+// on); the read timeout bounds a read whose frames are all discarded; a ping
+// no filter discards is an unexpected frame, and it goes unanswered, as in
+// the plugin.
 func TestWebSocketFrameFiltersDiscardUntilAFramePasses(t *testing.T) {
 	u := startWSTarget(t)
 	reuse := bp("createNewConnection", false)
@@ -118,10 +156,12 @@ func TestWebSocketFrameFiltersDiscardUntilAFramePasses(t *testing.T) {
 				frameFilter("TextFrameFilter", "ticks 4 and 5", sp("comparisonType", "ContainsRegex")+sp("matchValue", `tick [45]$`))),
 			read("tick 7", ""),
 		),
-		// no ping filter here: the heartbeat after message 8 reaches the sampler
-		read("heartbeat", "", allText, allBinary),
 		read("all discarded", sp("readTimeout", "700"), allText, allBinary,
-			frameFilter("PingFrameFilter", "heartbeats", sp("filterType", "FilterPingOnly"))),
+			frameFilter("PingFrameFilter", "heartbeats", sp("filterType", "FilterPingOnly")+bp("replyToPing", true))),
+		// no ping filter here: the feed's first heartbeat reaches the sampler
+		wsSampler("SingleReadWebSocketSampler", "second feed", u, "/ws/feed?rate=200&count=4&ping=2", bp("createNewConnection", true)+sp("readTimeout", "10000")),
+		read("heartbeat", "", allText, allBinary),
+		read("unanswered", sp("readTimeout", "300")+bp("optional", true)),
 	))
 	// JMeter renames sub-results "<label>-<index>" unless told not to
 	_, renamed := run(t, plan, nil)
@@ -134,8 +174,8 @@ func TestWebSocketFrameFiltersDiscardUntilAFramePasses(t *testing.T) {
 			}
 		}
 	}
-	if subs != 2*11 {
-		t.Errorf("%d discarded frames, want 22", subs)
+	if subs != 2*13 {
+		t.Errorf("%d discarded frames, want 26", subs)
 	}
 	_, out := run(t, plan, map[string]string{"subresults.disable_renaming": "true"})
 	type got struct {
@@ -166,14 +206,19 @@ func TestWebSocketFrameFiltersDiscardUntilAFramePasses(t *testing.T) {
 			"Discarded ping frame (by filter 'heartbeats'): Received Ping frame with application data '1'",
 			"Discarded text frame (by filter 'ticks 4 and 5'): Received Text frame with text 'tick 5'"}},
 		"tick 7": {code: "200", body: "tick 7", ok: true},
-		"heartbeat": {code: "Sampler error: unexpected frame type (ping).", body: "Received: Ping frame with application data '2'", subs: []string{
-			"Discarded text frame (by filter 'all text'): Received Text frame with text 'tick 8'"}},
-		"all discarded": {code: "Websocket error", subs: []string{
+		"all discarded": {code: "Websocket I/O error", subs: []string{
+			"Discarded text frame (by filter 'all text'): Received Text frame with text 'tick 8'",
+			"Discarded ping frame (by filter 'heartbeats'): Received Ping frame with application data '2'",
 			"Discarded binary frame (by filter 'all binary'): Received Binary frame, payload (length 2): 0x01 0x09",
 			"Discarded text frame (by filter 'all text'): Received Text frame with text 'tick 10'",
 			"Discarded text frame (by filter 'all text'): Received Text frame with text 'tick 11'",
 			"Discarded binary frame (by filter 'all binary'): Received Binary frame, payload (length 2): 0x01 0x0c",
 			"Discarded ping frame (by filter 'heartbeats'): Received Ping frame with application data '3'"}},
+		"second feed": {code: "101", body: "tick 1", ok: true},
+		"heartbeat": {code: "Sampler error: unexpected frame type (ping).", body: "Received: Ping frame with application data '1'", subs: []string{
+			"Discarded text frame (by filter 'all text'): Received Text frame with text 'tick 2'"}},
+		// the feed waits for the pong that never comes: nothing more arrives
+		"unanswered": {code: "No response", ok: true},
 	}
 	for label, w := range want {
 		gs := byLabel[label]

@@ -60,6 +60,10 @@ type Rules struct {
 	// "mariadb"): each run gets a fresh one, its JDBC URL and user passed as
 	// the properties db_url and db_user (and JMeter the JDBC driver's jar).
 	Database string
+	// Plugin names a JMeter plugin the plan's elements come from
+	// ("luminis": the WebSocket samplers); JMeter loads its jar from
+	// GOMETER_LUMINIS_JAR when the goldens are made (see PluginJar).
+	Plugin string
 }
 
 type replace struct {
@@ -138,6 +142,11 @@ func parseRules(lines []string) (Rules, error) {
 				return r, fmt.Errorf("line %d: unknown database %q (postgres, mariadb)", i+1, arg)
 			}
 			r.Database = arg
+		case "plugin":
+			if arg != "luminis" {
+				return r, fmt.Errorf("line %d: unknown plugin %q (luminis)", i+1, arg)
+			}
+			r.Plugin = arg
 		case "timeout":
 			d, err := time.ParseDuration(arg)
 			if err != nil {
@@ -165,6 +174,16 @@ func JDBCDriverJar(database string) string {
 		return j
 	}
 	return "/usr/share/java/postgresql.jar"
+}
+
+// PluginJar is the jar JMeter needs for a plugin rule: the Luminis
+// WebSocket samplers' jar named by GOMETER_LUMINIS_JAR (built from the
+// plugin's source outside this repository; nothing of it is kept here).
+func PluginJar(plugin string) (string, error) {
+	if j := os.Getenv("GOMETER_LUMINIS_JAR"); j != "" {
+		return j, nil
+	}
+	return "", fmt.Errorf("plugin %s: set GOMETER_LUMINIS_JAR to the jar of the Luminis WebSocket samplers (github.com/ptrd/jmeter-websocket-samplers)", plugin)
 }
 
 // DatabaseName is how a skipped test names the server a database rule
@@ -281,14 +300,23 @@ func Run(c Case, tool Tool, dir string) (*Observation, []byte, error) {
 	os.Remove(jtl)
 	// workdir: the run's own folder, for plans that write files
 	props := append([]string{"host=" + host, "port=" + port, "workdir=" + dir}, c.Rules.Props...)
+	var jars []string // for JMeter's plugin_dependency_paths
 	if c.Rules.Database != "" {
 		url, user, stop, err := startDatabase(c.Rules.Database)
 		if err != nil {
 			return nil, nil, err
 		}
 		defer stop()
-		props = append(props, "db_url="+url, "db_user="+user,
-			"plugin_dependency_paths="+JDBCDriverJar(c.Rules.Database))
+		props = append(props, "db_url="+url, "db_user="+user)
+		jars = append(jars, JDBCDriverJar(c.Rules.Database))
+	}
+	if c.Rules.Plugin != "" {
+		if jar, err := PluginJar(c.Rules.Plugin); err == nil { // gometer needs no jar; regen checks JMeter has one
+			jars = append(jars, jar)
+		}
+	}
+	if len(jars) > 0 {
+		props = append(props, "plugin_dependency_paths="+strings.Join(jars, ";"))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.Rules.Timeout)
 	defer cancel()

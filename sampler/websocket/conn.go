@@ -103,34 +103,55 @@ type dialer struct {
 // upgrade request and checks the answer. The connect timeout bounds the
 // TCP connect and TLS handshake, the read timeout (0: none) the wait for
 // the upgrade response, as in the plugin; a stopping run ends any wait.
-// It returns the response headers for the open sample.
-func (d *dialer) open(ctx context.Context, url string, secure bool, hostport, path string, connectTO, readTO time.Duration) (*conn, http.Header, error) {
+// It returns the upgrade response's headers and the sizes of the upgrade
+// request and response on the wire, which the open sample counts as the
+// plugin does.
+func (d *dialer) open(ctx context.Context, url string, secure bool, hostport, path string, connectTO, readTO time.Duration) (*conn, upgrade, error) {
 	if strings.ContainsAny(path, " \r\n\t") {
-		return nil, nil, fmt.Errorf("the path %q holds white space", path)
+		return nil, upgrade{}, fmt.Errorf("the path %q holds white space", path)
 	}
 	nd := net.Dialer{Timeout: connectTO}
 	nc, err := nd.DialContext(ctx, "tcp", hostport)
 	if err != nil {
-		return nil, nil, err
+		return nil, upgrade{}, err
 	}
 	cn := &conn{nc: nc, url: url, reuse: "Connect URL:\n" + url + "\n(using existing connection)\n"}
 	cn.stop = context.AfterFunc(ctx, func() { _ = nc.Close() }) // a stopping run ends a blocked read or write
-	h, err := cn.handshake(secure, d.tls, hostport, path, connectTO, readTO)
+	up, err := cn.handshake(secure, d.tls, hostport, path, connectTO, readTO)
 	if err != nil {
 		cn.drop()
-		return nil, nil, err
+		return nil, upgrade{}, err
 	}
-	return cn, h, nil
+	return cn, up, nil
 }
 
-func (cn *conn) handshake(secure bool, tc *tls.Config, hostport, path string, connectTO, readTO time.Duration) (http.Header, error) {
+// upgrade is what the open sample reports of the upgrade exchange.
+type upgrade struct {
+	header         http.Header
+	sent, received int // bytes of the request and of the response head
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+func (cn *conn) handshake(secure bool, tc *tls.Config, hostport, path string, connectTO, readTO time.Duration) (upgrade, error) {
+	var up upgrade
 	if secure {
 		_ = cn.nc.SetDeadline(time.Now().Add(connectTO))
 		cfg := tc.Clone()
 		cfg.ServerName, _, _ = net.SplitHostPort(hostport)
 		t := tls.Client(cn.nc, cfg)
 		if err := t.Handshake(); err != nil {
-			return nil, err
+			return up, err
 		}
 		cn.nc = t
 	}
@@ -145,34 +166,38 @@ func (cn *conn) handshake(secure bool, tc *tls.Config, hostport, path string, co
 	req := "GET " + path + " HTTP/1.1\r\nHost: " + hostport + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
 		"Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n"
 	if _, err := io.WriteString(cn.nc, req); err != nil {
-		return nil, err
+		return up, err
 	}
-	br := bufio.NewReaderSize(cn.nc, 1024)
+	up.sent = len(req)
+	cr := &countingReader{r: cn.nc}
+	br := bufio.NewReaderSize(cr, 1024)
 	resp, err := http.ReadResponse(br, nil)
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, errors.New("Empty response; connection closed.")
+			return up, errors.New("Empty response; connection closed.")
 		}
-		return nil, err
+		return up, err
 	}
+	up.received = cr.n - br.Buffered()
 	if resp.StatusCode != http.StatusSwitchingProtocols {
-		return nil, &UpgradeError{resp.StatusCode}
+		return up, &UpgradeError{resp.StatusCode}
 	}
 	sum := sha1.Sum([]byte(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")) //nolint:gosec
 	switch {
 	case !strings.EqualFold(resp.Header.Get("Upgrade"), "websocket"):
-		return nil, errors.New("Server response should contain 'Upgrade: websocket' header")
+		return up, errors.New("Server response should contain 'Upgrade: websocket' header")
 	case !headerHas(resp.Header, "Connection", "upgrade"):
-		return nil, errors.New("Server response should contain 'Connection: Upgrade' header")
+		return up, errors.New("Server response should contain 'Connection: Upgrade' header")
 	case resp.Header.Get("Sec-WebSocket-Accept") != base64.StdEncoding.EncodeToString(sum[:]):
-		return nil, errors.New("Server response contains an invalid Sec-WebSocket-Accept header")
+		return up, errors.New("Server response contains an invalid Sec-WebSocket-Accept header")
 	}
 	if n := br.Buffered(); n > 0 { // frames the server sent right after the upgrade
 		b, _ := br.Peek(n)
 		cn.pending = append([]byte(nil), b...)
 	}
 	_ = cn.nc.SetDeadline(time.Time{})
-	return resp.Header, nil
+	up.header = resp.Header
+	return up, nil
 }
 
 // headerHas reports whether a comma-separated header lists token.
@@ -237,9 +262,8 @@ func write[T string | []byte](cn *conn, op byte, payload T) error {
 }
 
 // next reads the next frame: a whole data message (its fragments joined)
-// or a control frame. A ping is answered at once with a pong, and a close
-// frame with one of its own unless the client closed first; either way
-// the frame is returned for the sampler to judge. The deadline (zero: none)
+// or a control frame, for the sampler to judge; a close frame is answered
+// (see answer). The deadline (zero: none)
 // bounds the wait; a read that times out leaves the connection usable,
 // keeping what it had received for the next read.
 func (cn *conn) next(deadline time.Time) (frame, error) {
@@ -310,12 +334,13 @@ func (cn *conn) next(deadline time.Time) (frame, error) {
 	}
 }
 
-// answer sends what RFC 6455 asks for a control frame received.
+// answer sends what RFC 6455 asks for a close frame received: a close
+// frame of the same status, unless the client closed first. A ping is not
+// answered here: as in the plugin, only a ping filter that discards it
+// answers it (with "reply to ping"), so a server that closes connections
+// whose pings go unanswered does so under gometer as under JMeter.
 func (cn *conn) answer(f frame) error {
-	switch f.op {
-	case opPing:
-		_ = write(cn, wirePong, f.data) // a failed pong shows on the next read or write
-	case opClose:
+	if f.op == opClose {
 		if !cn.closing {
 			_ = write(cn, wireClose, f.data[:min(len(f.data), 2)])
 		}

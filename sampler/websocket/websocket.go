@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gometer/gometer/functions"
@@ -121,7 +122,28 @@ func frameHeader(payload int) int {
 	return 10
 }
 
-var errReadTimeout = errors.New("java.net.SocketTimeoutException: Read timed out")
+// errReadTimeout is a read that timed out (Java's SocketTimeoutException,
+// whose message the plugin shows).
+var errReadTimeout = errors.New("Read timed out")
+
+// ioError is the plugin's report of an I/O failure (its IOException
+// branch): what failed, in the words of Java's exceptions where gometer
+// meets the same failure.
+func ioError(res *sampler.Result, err error) {
+	msg := err.Error()
+	var ne net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		msg = "Connection refused"
+	case errors.Is(err, errReadTimeout):
+	case errors.As(err, &ne) && ne.Timeout():
+		msg = "Connect timed out"
+	}
+	res.ResponseCode, res.ResponseMessage = "Websocket I/O error", "WebSocket I/O error: "+msg
+}
+
+// closeReason is the reason the Close sampler's frame gives, the plugin's.
+const closeReason = "sampler requested close"
 
 // close ends the connection at TCP level.
 func (cn *conn) close() { cn.drop() }
@@ -243,7 +265,9 @@ func New(el *jmx.Element, opts Options) (*Sampler, error) {
 // Sample runs the sampler for one user.
 func (s *Sampler) Sample(ctx context.Context, sess *sampler.Session) *sampler.Result {
 	c := sess.Ctx
-	res := &sampler.Result{Label: s.label.Eval(c), DataType: "text", SampleCount: 1}
+	// the data type stays empty unless a data or close frame answers (JMeter
+	// writes it so)
+	res := &sampler.Result{Label: s.label.Eval(c), SampleCount: 1}
 	readTO, err1 := timeoutMS(s.readTO.Eval(c), "Read timeout", 0)
 	connectTO, err2 := timeoutMS(s.connectTO.Eval(c), "Connection timeout", 1)
 	if err := errors.Join(err1, err2); err != nil {
@@ -266,20 +290,23 @@ func (s *Sampler) Sample(ctx context.Context, sess *sampler.Session) *sampler.Re
 			return samplerError(res, err.Error())
 		}
 		res.SamplerData = "Connect URL:\n" + u + "\n"
-		var h http.Header
-		cn, h, err = s.dialer.open(ctx, u, s.tls, hostport, path, connectTO, readTO)
+		var up upgrade
+		cn, up, err = s.dialer.open(ctx, u, s.tls, hostport, path, connectTO, readTO)
 		res.Connect = time.Since(start)
 		if err != nil {
 			res.Elapsed = time.Since(start)
 			if ue := (*UpgradeError)(nil); errors.As(err, &ue) {
 				res.ResponseCode, res.ResponseMessage = strconv.Itoa(ue.Status), ue.Error()
 			} else {
-				res.ResponseCode = "Websocket error"
-				res.ResponseMessage = "WebSocket error: " + err.Error()
+				ioError(res, err)
 			}
 			return fail(res)
 		}
-		res.ResponseHeaders = headerText(h)
+		res.ResponseHeaders = headerText(up.header)
+		// the plugin counts the upgrade exchange: the response head as
+		// received bytes, the request as sent ones (a frame sent later
+		// replaces that)
+		res.Bytes, res.SentBytes = int64(up.received), int64(up.sent)
 		conns[id] = cn
 		fresh = true
 	} else if cn == nil {
@@ -308,13 +335,12 @@ func (s *Sampler) Sample(ctx context.Context, sess *sampler.Session) *sampler.Re
 		if errors.As(err, &se) {
 			res.ResponseCode, res.ResponseMessage = se.code, se.msg
 		} else {
-			res.ResponseCode, res.ResponseMessage = "Websocket error", "WebSocket error: "+err.Error()
+			ioError(res, err)
 		}
 		s.addFiltered(res)
 		return fail(res)
 	}
 	res.Success = true
-	res.Bytes = int64(len(res.Body))
 	s.addFiltered(res)
 	return res
 }
@@ -348,10 +374,11 @@ func (s *Sampler) exchange(ctx context.Context, c *functions.Context, cn *conn, 
 	case kWrite, kRequestResponse:
 		data := s.requestData.Eval(c)
 		res.SamplerData += "\nRequest data:\n" + data + "\n"
-		if err := s.write(cn, data); err != nil {
+		n, err := s.write(cn, data)
+		if err != nil {
 			return err
 		}
-		res.SentBytes += int64(len(data))
+		res.SentBytes = int64(maskedSize(n))
 		if s.kind == kWrite {
 			return nil
 		}
@@ -388,6 +415,7 @@ func (s *Sampler) exchange(ctx context.Context, c *functions.Context, cn *conn, 
 		if f.op != opPong {
 			return unexpected(f)
 		}
+		res.Bytes += int64(f.size())
 		res.Latency = time.Since(res.Start)
 		return nil
 	case kClose:
@@ -398,37 +426,50 @@ func (s *Sampler) exchange(ctx context.Context, c *functions.Context, cn *conn, 
 		// send the close frame, then read up to the server's: the filters
 		// discard what comes before it, or the first frame they pass is
 		// unexpected; the read timeout bounds the wait
-		if err := write(cn, wireClose, []byte{byte(code >> 8), byte(code)}); err != nil {
+		res.SamplerData = "Requested connection close with status " + strconv.Itoa(code) + " and reason '" + closeReason + "'."
+		payload := append([]byte{byte(code >> 8), byte(code)}, closeReason...)
+		if err := write(cn, wireClose, payload); err != nil {
 			return err
 		}
+		res.SentBytes = int64(maskedSize(len(payload)))
 		cn.closing = true
 		f, err := s.receive(c, cn, readTO, res)
-		if errors.Is(err, errReadTimeout) {
-			return &samplerErr{"Websocket error", "WebSocket error: java.net.SocketTimeoutException: Read timed out (no close frame received)"}
-		}
 		if err != nil {
 			return err
 		}
 		if f.op != opClose {
-			return unexpected(f)
+			return &samplerErr{"WebSocket error: unsuccesful close.", "WebSocket error: received not a close frame, but " + f.String()}
 		}
-		st, _ := f.closeStatus()
-		res.Body = []byte(strconv.Itoa(st))
-		res.ResponseMessage = "Received close frame with status code " + strconv.Itoa(st)
+		res.Bytes += int64(f.size())
+		// the sample reports the server's close status and reason as the
+		// plugin does: code and data from them, no status an empty code
+		res.DataType = "text"
+		res.ResponseCode, res.ResponseMessage, res.Body = "", "Connection closed.", nil
+		if len(f.data) >= 2 {
+			st, _ := f.closeStatus()
+			res.ResponseCode = strconv.Itoa(st)
+			res.Body = []byte(res.ResponseCode)
+		}
+		if len(f.data) > 2 {
+			reason := string(f.data[2:])
+			res.ResponseMessage = "Connection closed; close reason: '" + reason + "'."
+			res.Body = append(res.Body, ": "+reason...)
+		}
 		return nil
 	}
 	return nil
 }
-
-func (s *Sampler) write(cn *conn, data string) error {
+// write sends the request data as a text or binary frame and returns the
+// payload's length.
+func (s *Sampler) write(cn *conn, data string) (int, error) {
 	if s.binary {
 		b, err := parseBinary(data)
 		if err != nil {
-			return &samplerErr{"Sampler Error", "Request data is not binary: " + data}
+			return 0, &samplerErr{"Sampler Error", "Request data is not binary: " + data}
 		}
-		return write(cn, wireBinary, b)
+		return len(b), write(cn, wireBinary, b)
 	}
-	return write(cn, wireText, data)
+	return len(data), write(cn, wireText, data)
 }
 
 // read takes the next frame that passes the filters and checks its type
@@ -448,9 +489,14 @@ func (s *Sampler) read(c *functions.Context, cn *conn, readTO time.Duration, wan
 		return unexpected(f)
 	}
 	res.Body = f.data
+	res.Bytes += int64(f.size())
+	res.DataType = "text"
 	if f.op == opBinary {
 		res.DataType = "bin"
 	}
+	// the plugin tells the plan whether the frame ended its message; a
+	// fragmented message is read whole here, so it always did
+	c.Vars.Put("websocket.last_frame_final", "true")
 	return nil
 }
 
@@ -478,6 +524,11 @@ func (s *Sampler) receive(c *functions.Context, cn *conn, readTO time.Duration, 
 		}
 		if by == nil {
 			return f, nil
+		}
+		if f.op == opPing && by.reply { // the plugin's filter answers the pings it discards, if asked to
+			if err := write(cn, wirePong, f.data); err != nil {
+				return f, err
+			}
 		}
 		res.Subs = append(res.Subs, by.discarded(f, start))
 	}
@@ -590,6 +641,5 @@ func samplerError(res *sampler.Result, msg string) *sampler.Result {
 func fail(res *sampler.Result) *sampler.Result {
 	res.Success = false
 	res.ErrorCount = 1
-	res.Bytes = int64(len(res.Body))
 	return res
 }

@@ -48,6 +48,13 @@ func main() {
 		if *only != "" && !strings.Contains(c.Name, *only) {
 			continue
 		}
+		if c.Rules.Plugin != "" && *gometerBin == "" {
+			if _, err := conformance.PluginJar(c.Rules.Plugin); err != nil {
+				fmt.Fprintf(os.Stderr, "%s: %v\n", c.Name, err) // without the jar JMeter would refuse the plan: no golden
+				failed = true
+				continue
+			}
+		}
 		obs, out, err := conformance.Run(c, tool, scratch)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %v\n%s\n", c.Name, err, out)
