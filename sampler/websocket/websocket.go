@@ -459,6 +459,7 @@ func (s *Sampler) exchange(ctx context.Context, c *functions.Context, cn *conn, 
 	}
 	return nil
 }
+
 // write sends the request data as a text or binary frame and returns the
 // payload's length.
 func (s *Sampler) write(cn *conn, data string) (int, error) {
