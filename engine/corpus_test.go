@@ -8,17 +8,14 @@ import (
 
 	"github.com/gometer/gometer/jmx"
 
-	"github.com/gometer/gometer/internal/skipped"
+	"github.com/gometer/gometer/internal/corpus"
 )
 
 // TestCorpusCompiles loads every plan of the shared corpus (when present):
 // each one either compiles or fails with a list of problems naming file,
 // line and element path; none panics.
 func TestCorpusCompiles(t *testing.T) {
-	files, _ := filepath.Glob("../../shared/corpus/*.jmx")
-	if len(files) == 0 {
-		skipped.Need(t, "corpus", "../shared/corpus is not present")
-	}
+	files := corpus.Plans(t)
 	ok := 0
 	for _, f := range files {
 		plan, err := jmx.ParseFile(f)

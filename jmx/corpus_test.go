@@ -6,18 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gometer/gometer/internal/skipped"
+	"github.com/gometer/gometer/internal/corpus"
 )
 
-const corpusDir = "../../shared/corpus"
-
-func corpusFiles(t testing.TB) []string {
-	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.jmx"))
-	if len(files) == 0 {
-		skipped.Need(t, "corpus", "../shared/corpus is not present")
-	}
-	return files
-}
+func corpusFiles(t testing.TB) []string { return corpus.Plans(t) }
 
 func count(p *Plan, tag string) int {
 	n := 0
@@ -102,7 +94,7 @@ func TestCorpus(t *testing.T) {
 }
 
 func BenchmarkParseLargest(b *testing.B) {
-	f := filepath.Join(corpusDir, "55-andimov-benchmark.jmx")
+	f := filepath.Join(corpus.Dir(b), "55-andimov-benchmark.jmx")
 	data, err := os.ReadFile(f)
 	if err != nil {
 		b.Skip("corpus plan 55 not present")

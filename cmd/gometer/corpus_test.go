@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gometer/gometer/internal/skipped"
+	"github.com/gometer/gometer/internal/corpus"
 )
 
 // TestCorpusValidate runs `gometer validate` over the public plans of
@@ -27,14 +27,7 @@ import (
 // states the first figure; fewer accepted plans than it says is a
 // regression.
 func TestCorpusValidate(t *testing.T) {
-	dir := os.Getenv("GOMETER_CORPUS") // a worktree elsewhere can point to the corpus
-	if dir == "" {
-		dir = repoFile("..", "shared", "corpus")
-	}
-	plans, _ := filepath.Glob(filepath.Join(dir, "*.jmx"))
-	if len(plans) == 0 {
-		skipped.Need(t, "corpus", dir+" is not present (GOMETER_CORPUS names the corpus folder)")
-	}
+	plans := corpus.Plans(t)
 	const readmeFigure = 36 // "of the 55 public plans … 36 validate clean" (README)
 	// The plans that validated clean when the figure was taken (by number):
 	// one of them refused later is a regression, named here.

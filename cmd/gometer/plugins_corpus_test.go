@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gometer/gometer/internal/corpus"
 	"github.com/gometer/gometer/internal/skipped"
 )
 
@@ -15,13 +16,9 @@ import (
 // localhost:8080 go through -H/-P to a local server, at once, each reported
 // from its branch of the user; the empty URL list makes one sample of its own.
 func TestCorpusParallelPlanRuns(t *testing.T) {
-	dir := os.Getenv("GOMETER_CORPUS")
-	if dir == "" {
-		dir = repoFile("..", "shared", "corpus")
-	}
-	plan := filepath.Join(dir, "31-krishnanudhaya-test-plan.jmx")
+	plan := filepath.Join(corpus.Dir(t), "31-krishnanudhaya-test-plan.jmx")
 	if _, err := os.Stat(plan); err != nil {
-		skipped.Need(t, "corpus", plan+" is not present (GOMETER_CORPUS names the corpus folder)")
+		skipped.Need(t, "corpus", plan+" is not present ("+corpus.Env+" names the corpus folder)")
 	}
 	rec := newRecorder(t, nil)
 	work := t.TempDir()

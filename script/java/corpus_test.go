@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gometer/gometer/internal/skipped"
+	"github.com/gometer/gometer/internal/corpus"
 )
 
 // TestCorpusScripts compiles every Java-family script of the public plans
@@ -18,19 +18,7 @@ import (
 func TestCorpusScripts(t *testing.T) {
 	// the corpus sits next to the repository (../shared/corpus from its
 	// root), or where GOMETER_CORPUS says
-	var files []string
-	dirs := []string{os.Getenv("GOMETER_CORPUS"), filepath.Join("..", "..", "..", "shared", "corpus"), filepath.Join("..", "..", "..", "..", "shared", "corpus")}
-	for _, d := range dirs {
-		if d == "" {
-			continue
-		}
-		if files, _ = filepath.Glob(filepath.Join(d, "*.jmx")); len(files) > 0 {
-			break
-		}
-	}
-	if len(files) == 0 {
-		skipped.Need(t, "corpus", "../shared/corpus is not present (GOMETER_CORPUS names the corpus folder)")
-	}
+	files := corpus.Plans(t)
 	dollar := regexp.MustCompile(`\$\{[^{}]*\}`)
 	var ok, refused int
 	for _, f := range files {
