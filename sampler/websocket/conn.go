@@ -125,6 +125,9 @@ func (d *dialer) open(ctx context.Context, url string, secure bool, hostport, pa
 	return cn, up, nil
 }
 
+// maxUpgradeHead bounds the upgrade response's status line and headers.
+const maxUpgradeHead = 1 << 20
+
 // upgrade is what the open sample reports of the upgrade exchange.
 type upgrade struct {
 	header         http.Header
@@ -169,9 +172,13 @@ func (cn *conn) handshake(secure bool, tc *tls.Config, hostport, path string, co
 		return up, err
 	}
 	up.sent = len(req)
-	cr := &countingReader{r: cn.nc}
+	// a server answering with an endless head meets a bound, not our memory
+	cr := &countingReader{r: io.LimitReader(cn.nc, maxUpgradeHead)}
 	br := bufio.NewReaderSize(cr, 1024)
 	resp, err := http.ReadResponse(br, nil)
+	if err != nil && cr.n >= maxUpgradeHead {
+		return up, fmt.Errorf("the upgrade response's head is over %d bytes", maxUpgradeHead)
+	}
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return up, errors.New("Empty response; connection closed.")

@@ -14,6 +14,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/sampler"
 )
 
 // rawServer is a WebSocket server the test scripts byte by byte: it
@@ -233,6 +236,9 @@ func TestUpgradeAnswersAreChecked(t *testing.T) {
 		"forbidden":  {func(string) string { return "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n" }, "Http Upgrade failed with status code 403"},
 		"bad accept": {func(string) string { return accept101("other") }, "invalid Sec-WebSocket-Accept"},
 		"silent":     {func(string) string { return "" }, "timeout"},
+		"endless head": {func(string) string {
+			return "HTTP/1.1 101 Switching Protocols\r\n" + strings.Repeat("X-Pad: "+strings.Repeat("p", 1000)+"\r\n", 1100)
+		}, "head is over"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := startRawServer(t, tc.answer)
@@ -324,4 +330,31 @@ func FuzzFrameParser(f *testing.F) {
 			b = b[n:]
 		}
 	})
+}
+
+// A server that streams frames the filters discard cannot grow a sample
+// without end: past maxDiscarded sub-results the read fails, bounded.
+func TestDiscardedFramesAreBounded(t *testing.T) {
+	f, err := filterEl(t, "PingFrameFilter", "filterType", "FilterAll")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Sampler{filters: []*Filter{f}}
+	srv := startRawServer(t, nil)
+	cn, sc := openRaw(t, context.Background(), srv)
+	ping := srvFrame(wirePing, true, []byte("hb"))
+	go func() {
+		for i := 0; i <= maxDiscarded; i++ {
+			if _, err := sc.Write(ping); err != nil {
+				return
+			}
+		}
+	}()
+	c := functions.NewContext(functions.NewVars(), functions.NewProperties(), nil)
+	res := &sampler.Result{}
+	_, err = s.receive(c, cn, 10*time.Second, res)
+	var se *samplerErr
+	if !errors.As(err, &se) || !strings.Contains(se.msg, "frames discarded") || len(res.Subs) != maxDiscarded {
+		t.Fatalf("%v with %d sub-results, want a bounded failure after %d", err, len(res.Subs), maxDiscarded)
+	}
 }

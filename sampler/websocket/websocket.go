@@ -142,6 +142,11 @@ func ioError(res *sampler.Result, err error) {
 	res.ResponseCode, res.ResponseMessage = "Websocket I/O error", "WebSocket I/O error: "+msg
 }
 
+// maxDiscarded bounds the frames one read discards, each a sub-result
+// kept with the sample: a server streaming frames the filters drop cannot
+// grow a sample without end (the plugin has no bound).
+const maxDiscarded = 10000
+
 // closeReason is the reason the Close sampler's frame gives, the plugin's.
 const closeReason = "sampler requested close"
 
@@ -525,6 +530,10 @@ func (s *Sampler) receive(c *functions.Context, cn *conn, readTO time.Duration, 
 		}
 		if by == nil {
 			return f, nil
+		}
+		if len(res.Subs) >= maxDiscarded {
+			return f, &samplerErr{"Sampler error", "Sampler error: more than " + strconv.Itoa(maxDiscarded) +
+				" frames discarded by the filters in one read"}
 		}
 		if f.op == opPing && by.reply { // the plugin's filter answers the pings it discards, if asked to
 			if err := write(cn, wirePong, f.data); err != nil {
