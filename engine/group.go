@@ -183,6 +183,40 @@ type groupRun struct {
 	// halt stops the group's users after their current sample (a Throughput
 	// Shaping Timer at the end of its schedule stops the groups it paces)
 	halt atomic.Bool
+	// the deadline context shared by the users ending at endAt (see
+	// deadlineCtx)
+	endMu     sync.Mutex
+	endAt     time.Time
+	endCtx    context.Context
+	endCancel context.CancelFunc
+}
+
+// deadlineCtx is the context a user ending at end runs its samples under:
+// the run's hard stop with a deadline past end. The users of a group mostly
+// share one end, and then one context (a thousand users need not keep a
+// thousand timers); a user with another end gets its own, which it
+// releases (release is nil for the shared one, released with the group).
+func (gr *groupRun) deadlineCtx(end time.Time) (ctx context.Context, release context.CancelFunc) {
+	t := gr.t
+	gr.endMu.Lock()
+	defer gr.endMu.Unlock()
+	if gr.endCtx == nil {
+		gr.endAt = end
+		gr.endCtx, gr.endCancel = context.WithDeadlineCause(t.hardCtx, end.Add(t.endGrace), t.endCause)
+	}
+	if gr.endAt.Equal(end) {
+		return gr.endCtx, nil
+	}
+	return context.WithDeadlineCause(t.hardCtx, end.Add(t.endGrace), t.endCause)
+}
+
+// releaseEnd releases the shared deadline context once no user runs.
+func (gr *groupRun) releaseEnd() {
+	gr.endMu.Lock()
+	defer gr.endMu.Unlock()
+	if gr.endCancel != nil {
+		gr.endCancel()
+	}
 }
 
 // perThreadDelay is round(ramp*1000/N) ms, as ThreadGroup computes it.
@@ -209,6 +243,7 @@ func (t *Test) runGroup(g *group, ph *phaseState) error {
 	gr := &groupRun{g: g, t: t, shape: sh}
 	t.live.addRun(gr)
 	defer t.live.removeRun(gr)
+	defer gr.releaseEnd() // every path below waits for the group's users first
 	now := time.Now()
 	gr.start = now.Add(sh.delay)
 	if g.scheduler {
@@ -374,7 +409,7 @@ func (gr *groupRun) newUser(p *userPlan, ph *phaseState) *vuser {
 	}
 	u.runCtx = t.hardCtx
 	if !p.end.IsZero() {
-		u.runCtx, u.stopRun = context.WithDeadlineCause(t.hardCtx, p.end.Add(t.endGrace), t.endCause)
+		u.runCtx, u.stopRun = gr.deadlineCtx(p.end)
 	}
 	u.ctx = t.newUserContext(vars)
 	u.ctx.ThreadNum = u.num
