@@ -122,7 +122,9 @@ type Test struct {
 	notes    []Problem    // accepted, not done (see Notes)
 	perfmon  []PerfMonRow // PerfMon rows of this machine, read by gometer
 
-	clientCerts *sampler.ClientCerts // javax.net.ssl.keyStore's selected entries, or nil
+	clientCerts  *sampler.ClientCerts // javax.net.ssl.keyStore's selected entries, or nil
+	httpOpts     sampler.StateOptions // every user's HTTP state is made with these (httpOptions)
+	httpOptsOnce sync.Once
 
 	udvs           []udv // global variables in evaluation order
 	setup          []*group
@@ -326,4 +328,13 @@ func interrupted(s *samplerNode, thread string, start, now time.Time) *sample.Re
 		DataType:        "text", Body: []byte("java.lang.InterruptedException: " + msg + "\n"),
 		SampleCount: 1, ErrorCount: 1,
 	}
+}
+
+// httpOptions are the options of every user's HTTP state: the run's
+// certificate checks, properties and client certificates (set at compile).
+func (t *Test) httpOptions() *sampler.StateOptions {
+	t.httpOptsOnce.Do(func() {
+		t.httpOpts = sampler.StateOptions{TLSVerify: t.opts.TLSVerify, Props: t.props, ClientCerts: t.clientCerts}
+	})
+	return &t.httpOpts
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/output"
 	"github.com/gometer/gometer/sample"
-	"github.com/gometer/gometer/sampler"
 )
 
 const (
@@ -419,7 +418,7 @@ func (gr *groupRun) newUser(p *userPlan, ph *phaseState) *vuser {
 	u.ctx.RunCtx = t.hardCtx
 	u.ctx.Halt = ph.stop
 	u.sess.Ctx = u.ctx
-	u.sess.HTTP = sampler.NewHTTPState(sampler.StateOptions{TLSVerify: t.opts.TLSVerify, Props: t.props, ClientCerts: t.clientCerts})
+	u.sess.HTTPOptions = t.httpOptions() // the HTTP state is made when the user first needs it
 	vars.Put(lastSampleOK, "true")
 
 	t.started.Add(1)

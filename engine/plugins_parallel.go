@@ -113,7 +113,7 @@ func (p *parallel) sample(u *vuser) (*sample.Result, flow) {
 		sem = make(chan struct{}, p.limit)
 	}
 	if u.sess.HTTP == nil {
-		u.sess.HTTP = sampler.NewHTTPState(sampler.StateOptions{TLSVerify: u.t.opts.TLSVerify, Props: u.t.props})
+		u.sess.HTTP = sampler.NewHTTPState(*u.t.httpOptions())
 	}
 	var wg sync.WaitGroup
 	res.Start = time.Now()

@@ -449,9 +449,7 @@ func parseInt(s string) (int64, error) { return strconv.ParseInt(strings.TrimSpa
 
 // Sample performs the request for one virtual user.
 func (h *HTTP) Sample(ctx context.Context, s *Session) *Result {
-	if s.HTTP == nil {
-		s.HTTP = NewHTTPState(StateOptions{TLSVerify: h.tlsVerify, Props: h.props})
-	}
+	s.httpState(h)
 	st := s.HTTP
 	if h.urlList != nil {
 		return h.sampleURLList(ctx, s, st)

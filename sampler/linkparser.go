@@ -60,9 +60,7 @@ type candidate struct {
 // response (body, URL) and, when a link or form matches h's settings,
 // makes the user's next sample of h go there. It reports whether it did.
 func ChooseLink(h *HTTP, s *Session, prevBody []byte, prevURL string) bool {
-	if s.HTTP == nil {
-		s.HTTP = NewHTTPState(StateOptions{TLSVerify: h.tlsVerify, Props: h.props})
-	}
+	s.httpState(h)
 	page, err := url.Parse(prevURL)
 	if err != nil || page.Host == "" {
 		return false // the previous sample was not an HTTP request

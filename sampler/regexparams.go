@@ -54,9 +54,7 @@ func (r *RegexUserParameters) Apply(h *HTTP, s *Session) {
 		value, _ := vars.Get(ref + strconv.Itoa(i) + "_g" + gv)
 		values[name] = value // a later match of the same name wins (HashMap.put)
 	}
-	if s.HTTP == nil {
-		s.HTTP = NewHTTPState(StateOptions{TLSVerify: h.tlsVerify, Props: h.props})
-	}
+	s.httpState(h)
 	e := s.HTTP.edit(h)
 	e.argValues = append(e.argValues, values)
 }

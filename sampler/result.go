@@ -22,23 +22,55 @@ type AssertionResult = sample.AssertionResult
 // caches). Owned by one goroutine.
 type Session struct {
 	Ctx  *functions.Context
-	HTTP *HTTPState // created lazily by the HTTP sampler
+	HTTP *HTTPState // made on first use (httpState): a plan without HTTP keeps none
+	// HTTPOptions, when set, are what the user's HTTP state is made with
+	// (the run's: certificate checks, properties, client certificates).
+	HTTPOptions *StateOptions
 
 	// states holds the per-user state of other protocol packages (JDBC
 	// per-user pools, WebSocket and TCP connections), each under a key of
-	// its package's own type.
-	states map[any]io.Closer
+	// its package's own type. A user has a few at most: a slice costs less
+	// than a map for each of thousands of users.
+	states []userState
+}
+
+type userState struct {
+	key any
+	v   io.Closer
 }
 
 // State returns what a protocol package stored under key, or nil.
-func (s *Session) State(key any) io.Closer { return s.states[key] }
+func (s *Session) State(key any) io.Closer {
+	for _, st := range s.states {
+		if st.key == key {
+			return st.v
+		}
+	}
+	return nil
+}
 
 // SetState stores a protocol package's per-user state; Close closes it.
 func (s *Session) SetState(key any, v io.Closer) {
-	if s.states == nil {
-		s.states = make(map[any]io.Closer)
+	for i := range s.states {
+		if s.states[i].key == key {
+			s.states[i].v = v
+			return
+		}
 	}
-	s.states[key] = v
+	s.states = append(s.states, userState{key, v})
+}
+
+// httpState is the user's HTTP state, made on first use with the run's
+// options (or, outside a run, the sampler's own).
+func (s *Session) httpState(h *HTTP) *HTTPState {
+	if s.HTTP == nil {
+		opt := StateOptions{TLSVerify: h.tlsVerify, Props: h.props}
+		if s.HTTPOptions != nil {
+			opt = *s.HTTPOptions
+		}
+		s.HTTP = NewHTTPState(opt)
+	}
+	return s.HTTP
 }
 
 // Close releases the user's connections when it ends.
@@ -46,10 +78,10 @@ func (s *Session) Close() {
 	if s.HTTP != nil {
 		s.HTTP.Close()
 	}
-	for k, v := range s.states {
-		_ = v.Close()
-		delete(s.states, k)
+	for _, st := range s.states {
+		_ = st.v.Close()
 	}
+	s.states = nil
 }
 
 // Sampler does one sample for one virtual user. A nil Result means "no

@@ -82,9 +82,7 @@ func (h *HTTP) ScriptRequest(s *Session) *script.HTTPRequest {
 // script changed, and keeps the removal of h's own arguments for the
 // user's later samples.
 func (h *HTTP) UseScriptRequest(s *Session, r *script.HTTPRequest) {
-	if s.HTTP == nil {
-		s.HTTP = NewHTTPState(StateOptions{TLSVerify: h.tlsVerify, Props: h.props})
-	}
+	s.httpState(h)
 	st := s.HTTP
 	if len(h.args) > 0 {
 		kept := make([]bool, len(h.args))

@@ -77,9 +77,7 @@ func (r *URLRewriter) Rewrite(h *HTTP, s *Session, prevBody []byte, hasPrev bool
 	if !hasPrev {
 		return
 	}
-	if s.HTTP == nil {
-		s.HTTP = NewHTTPState(StateOptions{TLSVerify: h.tlsVerify, Props: h.props})
-	}
+	s.httpState(h)
 	rx := r.static
 	if rx == nil {
 		rx = r.regex(r.name.Eval(s.Ctx))
