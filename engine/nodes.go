@@ -47,8 +47,11 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 	switch el.Class() {
 	case "HTTPSamplerProxy", "HTTPSampler", "HTTPSampler2", classHTTP2Sampler, classHTTP2Request, sampler.ClassParallelHTTP:
 		mode, merged := c.http2Mode(el)
+		mergedArgs := 0
 		if el.Class() != classHTTP2Request {
+			own := argumentCount(merged)
 			merged = mergeHTTPDefaults(merged, sc.httpConf)
+			mergedArgs = argumentCount(merged) - own
 		}
 		needs := c.t.outputsNeed(sc.listeners)
 		newHTTP := sampler.NewHTTP
@@ -68,6 +71,8 @@ func (c *compiler) compileSampler(el *jmx.Element, cx cctx) node {
 			DiscardBody: len(sc.posts) == 0 && len(sc.asserts) == 0 && len(sc.slisten) == 0 && !c.readsPrevious() && !needs.ResponseBodies,
 			Lean:        len(sc.posts) == 0 && len(sc.asserts) == 0 && !needs.RequestDetails && !c.t.hasScripts(),
 			HTTP2:       mode,
+			// a script's removal of a merged default lasts one sample
+			MergedArguments: mergedArgs,
 		})
 		if h != nil {
 			n.smp = h

@@ -305,6 +305,20 @@ func isEmptyProp(p *jmx.Property) bool {
 	return p.Value == ""
 }
 
+// argumentCount is the number of arguments an HTTP sampler element holds
+// (the collection's elements, as the sampler compiles them).
+func argumentCount(el *jmx.Element) int {
+	n := 0
+	if args := el.Elem("HTTPsampler.Arguments"); args != nil {
+		for _, item := range args.Collection("Arguments.arguments") {
+			if item.Elem != nil {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // mergeArguments appends the config's arguments to the sampler's.
 func mergeArguments(m *jmx.Element, confArgs *jmx.Property) {
 	if confArgs.Elem == nil {

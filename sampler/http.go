@@ -69,6 +69,11 @@ type HTTPOptions struct {
 	// HTTP2 is when the sampler speaks HTTP/2 (gometer.http2, or a
 	// BlazeMeter HTTP/2 sampler).
 	HTTP2 HTTP2Mode
+	// MergedArguments is how many of the element's arguments, at the end,
+	// were merged from HTTP Request Defaults in scope: a script that removes
+	// one of those removes it for one sample only, as JMeter merges them
+	// into the sampler anew for every sample.
+	MergedArguments int
 }
 
 // HTTP is a compiled HTTPSamplerProxy. It is immutable and shared by all
@@ -83,6 +88,7 @@ type HTTP struct {
 	ipSourceType                                            int64
 
 	args             []httpArg
+	mergedArgs       int // the last mergedArgs of args came from HTTP Request Defaults
 	files            []fileArg
 	postBodyRaw      bool
 	multipart        bool
@@ -184,7 +190,8 @@ func mergeHeaders(lists [][]httpHeader) ([]httpHeader, bool) {
 // Request Defaults by the engine). Every template is compiled here, once.
 func NewHTTP(el *jmx.Element, opt HTTPOptions) (*HTTP, error) {
 	el = lastPropsWin(el)
-	h := &HTTP{el: el, props: opt.Props, tlsVerify: opt.TLSVerify, staticProxy: opt.Proxy, discard: opt.DiscardBody, lean: opt.Lean, http2: opt.HTTP2}
+	h := &HTTP{el: el, props: opt.Props, tlsVerify: opt.TLSVerify, staticProxy: opt.Proxy, discard: opt.DiscardBody, lean: opt.Lean, http2: opt.HTTP2,
+		mergedArgs: opt.MergedArguments}
 	if el.File != "" {
 		h.baseDir = filepath.Dir(el.File)
 	}

@@ -80,7 +80,9 @@ func (h *HTTP) ScriptRequest(s *Session) *script.HTTPRequest {
 
 // UseScriptRequest makes the user's next sample of h the request r a
 // script changed, and keeps the removal of h's own arguments for the
-// user's later samples.
+// user's later samples (JMeter's sampler keeps it; the arguments merged
+// from HTTP Request Defaults come back with the next sample, as JMeter
+// merges them anew each time).
 func (h *HTTP) UseScriptRequest(s *Session, r *script.HTTPRequest) {
 	s.httpState(h)
 	st := s.HTTP
@@ -92,8 +94,9 @@ func (h *HTTP) UseScriptRequest(s *Session, r *script.HTTPRequest) {
 			}
 		}
 		var dropped []bool
+		own := len(h.args) - h.mergedArgs // a merged default comes back with the next sample
 		for i, k := range kept {
-			if !k {
+			if !k && i < own {
 				if dropped == nil {
 					dropped = make([]bool, len(h.args))
 				}
