@@ -131,6 +131,7 @@ func (c *compiler) buildWebSocket(el *jmx.Element, sc scope) (sampler.Sampler, e
 		// JMeter names sub-results after their parent unless the plan is
 		// in functional mode or subresults.disable_renaming is set
 		KeepSubLabels: functional || isTrue("subresults.disable_renaming"),
+		Headers:       sc.headers,
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gometer/gometer/internal/target"
+	"github.com/gometer/gometer/sample"
 )
 
 func wsSampler(class, name string, u *url.URL, path string, props string) el {
@@ -233,5 +234,36 @@ func TestWebSocketFrameFiltersDiscardUntilAFramePasses(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// A Header Manager in scope adds its headers to the upgrade request (its
+// values evaluated per sample) and the sample reports them as request
+// headers; a value that would break the request line fails the sample as
+// the plugin's client refuses it.
+func TestWebSocketUpgradeCarriesTheHeaderManagersHeaders(t *testing.T) {
+	u := startWSTarget(t)
+	open := func(name, path string, kids ...el) el {
+		s := wsSampler("OpenWebSocketSampler", name, u, path, sp("connectTimeout", "5000")+sp("readTimeout", "5000"))
+		s.kids = kids
+		return s
+	}
+	plan := planXML(
+		udvs("v", "token", "abc", "bad", "x\r\ny: z"),
+		tg("traders", 1, 0, "1", "",
+			open("with token", "/ws/echo", headers("auth", "Authorization", "Bearer ${token}", "Host", "spoofed", "X-Trace", "${__threadNum}")),
+			open("broken header", "/ws/echo", headers("bad", "X-Bad", "${bad}")),
+		))
+	_, out := run(t, plan, nil)
+	got := map[string]*sample.Result{}
+	for _, r := range out.all() {
+		got[r.Label] = r
+	}
+	if r := got["with token"]; r == nil || !r.Success || r.RequestHeaders != "Authorization: Bearer abc\nX-Trace: 1" {
+		t.Errorf("with token: %+v", r)
+	}
+	if r := got["broken header"]; r == nil || r.Success ||
+		r.ResponseMessage != "Sampler error: java.lang.IllegalArgumentException: Invalid header; contains new line." {
+		t.Errorf("broken header: %+v", r)
 	}
 }

@@ -106,7 +106,7 @@ type dialer struct {
 // It returns the upgrade response's headers and the sizes of the upgrade
 // request and response on the wire, which the open sample counts as the
 // plugin does.
-func (d *dialer) open(ctx context.Context, url string, secure bool, hostport, path string, connectTO, readTO time.Duration) (*conn, upgrade, error) {
+func (d *dialer) open(ctx context.Context, url string, secure bool, hostport, path, extra string, connectTO, readTO time.Duration) (*conn, upgrade, error) {
 	if strings.ContainsAny(path, " \r\n\t") {
 		return nil, upgrade{}, fmt.Errorf("the path %q holds white space", path)
 	}
@@ -117,7 +117,7 @@ func (d *dialer) open(ctx context.Context, url string, secure bool, hostport, pa
 	}
 	cn := &conn{nc: nc, url: url, reuse: "Connect URL:\n" + url + "\n(using existing connection)\n"}
 	cn.stop = context.AfterFunc(ctx, func() { _ = nc.Close() }) // a stopping run ends a blocked read or write
-	up, err := cn.handshake(secure, d.tls, hostport, path, connectTO, readTO)
+	up, err := cn.handshake(secure, d.tls, hostport, path, extra, connectTO, readTO)
 	if err != nil {
 		cn.drop()
 		return nil, upgrade{}, err
@@ -146,7 +146,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (cn *conn) handshake(secure bool, tc *tls.Config, hostport, path string, connectTO, readTO time.Duration) (upgrade, error) {
+// extra are more header lines ("Name: value\r\n"), written after Host as
+// the plugin writes them.
+func (cn *conn) handshake(secure bool, tc *tls.Config, hostport, path, extra string, connectTO, readTO time.Duration) (upgrade, error) {
 	var up upgrade
 	if secure {
 		_ = cn.nc.SetDeadline(time.Now().Add(connectTO))
@@ -166,7 +168,7 @@ func (cn *conn) handshake(secure bool, tc *tls.Config, hostport, path string, co
 	var nonce [16]byte
 	_, _ = rand.Read(nonce[:])
 	key := base64.StdEncoding.EncodeToString(nonce[:])
-	req := "GET " + path + " HTTP/1.1\r\nHost: " + hostport + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+	req := "GET " + path + " HTTP/1.1\r\nHost: " + hostport + "\r\n" + extra + "Upgrade: websocket\r\nConnection: Upgrade\r\n" +
 		"Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n"
 	if _, err := io.WriteString(cn.nc, req); err != nil {
 		return up, err

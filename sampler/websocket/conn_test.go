@@ -118,7 +118,7 @@ func readClientFrame(t *testing.T, c net.Conn) (op byte, payload []byte) {
 func openRaw(t *testing.T, ctx context.Context, s *rawServer) (*conn, net.Conn) {
 	t.Helper()
 	d := dialer{}
-	cn, _, err := d.open(ctx, "ws://"+s.addr+"/", false, s.addr, "/", 5*time.Second, 5*time.Second)
+	cn, _, err := d.open(ctx, "ws://"+s.addr+"/", false, s.addr, "/", "", 5*time.Second, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +243,7 @@ func TestUpgradeAnswersAreChecked(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := startRawServer(t, tc.answer)
 			d := dialer{}
-			_, _, err := d.open(context.Background(), "ws://"+s.addr+"/", false, s.addr, "/", time.Second, 100*time.Millisecond)
+			_, _, err := d.open(context.Background(), "ws://"+s.addr+"/", false, s.addr, "/", "", time.Second, 100*time.Millisecond)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("%v, want an error with %q", err, tc.want)
 			}

@@ -199,6 +199,8 @@ type Sampler struct {
 	dialer                         dialer
 	filters                        []*Filter // innermost scope first, as the plugin lists them
 	sizeWithFiltered, keepLabels   bool
+	headers                        []upgradeHeader // sent with the upgrade request
+	headerManager                  bool            // a Header Manager is in scope (the request headers are reported)
 }
 
 // Options are what a sampler takes from its scope and the run.
@@ -212,11 +214,62 @@ type Options struct {
 	// KeepSubLabels keeps the plugin's labels of discarded frames; JMeter
 	// otherwise renames each sub-result "<sample label>-<index>".
 	KeepSubLabels bool
+	// Headers are the Header Managers in the sampler's scope, innermost
+	// first. The plugin keeps the last one JMeter hands it, the outermost,
+	// and sends its headers with the upgrade request.
+	Headers []*jmx.Element
+}
+
+// upgradeHeader is a header a Header Manager adds to the upgrade request.
+type upgradeHeader struct {
+	name  string
+	value *functions.Template
+}
+
+// upgradeOwn are the headers the client writes itself; a manager's are
+// left out (the plugin logs them).
+var upgradeOwn = map[string]bool{"host": true, "upgrade": true, "connection": true, "sec-websocket-key": true, "sec-websocket-version": true}
+
+// compileHeaders compiles a Header Manager's headers as the plugin reads
+// them: nameless ones left out, a repeated name keeping its last value.
+func compileHeaders(hm *jmx.Element) ([]upgradeHeader, error) {
+	var out []upgradeHeader
+	for i, item := range hm.Collection("HeaderManager.headers") {
+		he := item.Elem
+		if he == nil {
+			continue
+		}
+		name := he.Str("Header.name")
+		if strings.TrimSpace(name) == "" || upgradeOwn[strings.ToLower(name)] {
+			continue
+		}
+		v, err := functions.Compile(he.Str("Header.value"))
+		if err != nil {
+			return nil, fmt.Errorf("header %d (%s): %w", i+1, name, err)
+		}
+		replaced := false
+		for j := range out {
+			if out[j].name == name {
+				out[j].value, replaced = v, true
+			}
+		}
+		if !replaced {
+			out = append(out, upgradeHeader{name, v})
+		}
+	}
+	return out, nil
 }
 
 // New compiles a Luminis sampler element.
 func New(el *jmx.Element, opts Options) (*Sampler, error) {
 	s := &Sampler{filters: opts.Filters, sizeWithFiltered: opts.SizeIncludesFiltered, keepLabels: opts.KeepSubLabels}
+	if n := len(opts.Headers); n > 0 {
+		hs, err := compileHeaders(opts.Headers[n-1])
+		if err != nil {
+			return nil, err
+		}
+		s.headers, s.headerManager = hs, true
+	}
 	switch strings.TrimPrefix(el.Class(), pkg) {
 	case "OpenWebSocketSampler":
 		s.kind = kOpen
@@ -295,8 +348,12 @@ func (s *Sampler) Sample(ctx context.Context, sess *sampler.Session) *sampler.Re
 			return samplerError(res, err.Error())
 		}
 		res.SamplerData = "Connect URL:\n" + u + "\n"
+		extra, err := s.upgradeHeaders(c, res)
+		if err != nil {
+			return samplerError(res, err.Error())
+		}
 		var up upgrade
-		cn, up, err = s.dialer.open(ctx, u, s.tls, hostport, path, connectTO, readTO)
+		cn, up, err = s.dialer.open(ctx, u, s.tls, hostport, path, extra, connectTO, readTO)
 		res.Connect = time.Since(start)
 		if err != nil {
 			res.Elapsed = time.Since(start)
@@ -348,6 +405,29 @@ func (s *Sampler) Sample(ctx context.Context, sess *sampler.Session) *sampler.Re
 	res.Success = true
 	s.addFiltered(res)
 	return res
+}
+
+// upgradeHeaders renders the Header Manager's headers for the upgrade
+// request ("Name: value\r\n" lines) and reports them as the sample's
+// request headers, as the plugin does when a manager is in scope.
+func (s *Sampler) upgradeHeaders(c *functions.Context, res *sampler.Result) (string, error) {
+	if !s.headerManager {
+		return "", nil
+	}
+	var wire, shown strings.Builder
+	for i, h := range s.headers {
+		v := h.value.Eval(c)
+		if strings.ContainsAny(h.name+v, "\r\n") {
+			return "", errors.New("java.lang.IllegalArgumentException: Invalid header; contains new line.")
+		}
+		wire.WriteString(h.name + ": " + v + "\r\n")
+		if i > 0 {
+			shown.WriteByte('\n')
+		}
+		shown.WriteString(h.name + ": " + v)
+	}
+	res.RequestHeaders = shown.String()
+	return wire.String(), nil
 }
 
 // addFiltered names the discarded frames' sub-results as JMeter does and
