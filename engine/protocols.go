@@ -125,7 +125,15 @@ func (c *compiler) buildWebSocket(el *jmx.Element, sc scope) (sampler.Sampler, e
 	if tp := c.plan.TestPlan(); tp != nil {
 		functional = tp.Bool("TestPlan.functional_mode", false)
 	}
+	var cookies *sampler.Cookies
+	if sc.cookie != nil {
+		var err error
+		if cookies, err = sampler.CompileCookies(sc.cookie, c.t.props); err != nil {
+			return nil, err
+		}
+	}
 	return websocket.New(el, websocket.Options{
+		Cookies:              cookies,
 		Filters:              sc.wsFilters,
 		SizeIncludesFiltered: isTrue("websocket.result.size_includes_filtered_frames"),
 		// JMeter names sub-results after their parent unless the plan is

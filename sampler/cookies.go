@@ -463,3 +463,24 @@ func defaultCookiePath(p string) string {
 	}
 	return p[:i]
 }
+
+// Cookies is a Cookie Manager as a sampler of another protocol reads it
+// (the WebSocket samplers send its cookies with their upgrade request):
+// the user's jar of that manager, the one the HTTP samplers under it fill.
+type Cookies struct{ cfg *cookieConfig }
+
+// CompileCookies compiles a Cookie Manager for another protocol's
+// sampler; nil when the manager ignores cookies.
+func CompileCookies(el *jmx.Element, props *functions.Properties) (*Cookies, error) {
+	cfg, err := compileCookies(el, props)
+	if err != nil || cfg.ignore {
+		return nil, err
+	}
+	return &Cookies{cfg}, nil
+}
+
+// Header is the Cookie header value the user's jar holds for u ("" when
+// none).
+func (c *Cookies) Header(s *Session, u *url.URL) string {
+	return s.httpState(nil).cookieStore(c.cfg).header(s.Ctx, u)
+}

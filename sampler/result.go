@@ -61,12 +61,15 @@ func (s *Session) SetState(key any, v io.Closer) {
 }
 
 // httpState is the user's HTTP state, made on first use with the run's
-// options (or, outside a run, the sampler's own).
+// options (or, outside a run, the sampler's own; h may be nil).
 func (s *Session) httpState(h *HTTP) *HTTPState {
 	if s.HTTP == nil {
-		opt := StateOptions{TLSVerify: h.tlsVerify, Props: h.props}
-		if s.HTTPOptions != nil {
+		var opt StateOptions
+		switch {
+		case s.HTTPOptions != nil:
 			opt = *s.HTTPOptions
+		case h != nil:
+			opt = StateOptions{TLSVerify: h.tlsVerify, Props: h.props}
 		}
 		s.HTTP = NewHTTPState(opt)
 	}

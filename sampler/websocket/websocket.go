@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -200,7 +201,8 @@ type Sampler struct {
 	filters                        []*Filter // innermost scope first, as the plugin lists them
 	sizeWithFiltered, keepLabels   bool
 	headers                        []upgradeHeader // sent with the upgrade request
-	headerManager                  bool            // a Header Manager is in scope (the request headers are reported)
+	headerManager                  bool            // a Header or Cookie Manager is in scope (the request headers are reported)
+	cookies                        *sampler.Cookies
 }
 
 // Options are what a sampler takes from its scope and the run.
@@ -218,6 +220,9 @@ type Options struct {
 	// first. The plugin keeps the last one JMeter hands it, the outermost,
 	// and sends its headers with the upgrade request.
 	Headers []*jmx.Element
+	// Cookies is the Cookie Manager in scope (nil: none): the cookies the
+	// user's jar holds for the connection's URL go with the upgrade request.
+	Cookies *sampler.Cookies
 }
 
 // upgradeHeader is a header a Header Manager adds to the upgrade request.
@@ -269,6 +274,9 @@ func New(el *jmx.Element, opts Options) (*Sampler, error) {
 			return nil, err
 		}
 		s.headers, s.headerManager = hs, true
+	}
+	if opts.Cookies != nil {
+		s.cookies, s.headerManager = opts.Cookies, true
 	}
 	switch strings.TrimPrefix(el.Class(), pkg) {
 	case "OpenWebSocketSampler":
@@ -348,7 +356,7 @@ func (s *Sampler) Sample(ctx context.Context, sess *sampler.Session) *sampler.Re
 			return samplerError(res, err.Error())
 		}
 		res.SamplerData = "Connect URL:\n" + u + "\n"
-		extra, err := s.upgradeHeaders(c, res)
+		extra, err := s.upgradeHeaders(sess, hostport, path, res)
 		if err != nil {
 			return samplerError(res, err.Error())
 		}
@@ -410,21 +418,42 @@ func (s *Sampler) Sample(ctx context.Context, sess *sampler.Session) *sampler.Re
 // upgradeHeaders renders the Header Manager's headers for the upgrade
 // request ("Name: value\r\n" lines) and reports them as the sample's
 // request headers, as the plugin does when a manager is in scope.
-func (s *Sampler) upgradeHeaders(c *functions.Context, res *sampler.Result) (string, error) {
+func (s *Sampler) upgradeHeaders(sess *sampler.Session, hostport, path string, res *sampler.Result) (string, error) {
 	if !s.headerManager {
 		return "", nil
 	}
 	var wire, shown strings.Builder
-	for i, h := range s.headers {
-		v := h.value.Eval(c)
-		if strings.ContainsAny(h.name+v, "\r\n") {
-			return "", errors.New("java.lang.IllegalArgumentException: Invalid header; contains new line.")
+	add := func(name, v string) error {
+		if strings.ContainsAny(name+v, "\r\n") {
+			return errors.New("java.lang.IllegalArgumentException: Invalid header; contains new line.")
 		}
-		wire.WriteString(h.name + ": " + v + "\r\n")
-		if i > 0 {
+		wire.WriteString(name + ": " + v + "\r\n")
+		if shown.Len() > 0 {
 			shown.WriteByte('\n')
 		}
-		shown.WriteString(h.name + ": " + v)
+		shown.WriteString(name + ": " + v)
+		return nil
+	}
+	for _, h := range s.headers {
+		if err := add(h.name, h.value.Eval(sess.Ctx)); err != nil {
+			return "", err
+		}
+	}
+	if s.cookies != nil {
+		// the plugin asks the manager for the cookies of the connection's
+		// http(s) URL
+		u := &url.URL{Scheme: "http", Host: hostport, Path: path}
+		if s.tls {
+			u.Scheme = "https"
+		}
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			u.Path, u.RawQuery = path[:i], path[i+1:]
+		}
+		if v := s.cookies.Header(sess, u); v != "" {
+			if err := add("Cookie", v); err != nil {
+				return "", err
+			}
+		}
 	}
 	res.RequestHeaders = shown.String()
 	return wire.String(), nil
