@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gometer/gometer/internal/datafile"
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/sample"
 	"github.com/gometer/gometer/sampler"
@@ -134,6 +135,8 @@ func (c *compiler) buildWebSocket(el *jmx.Element, sc scope) (sampler.Sampler, e
 	}
 	return websocket.New(el, websocket.Options{
 		Cookies:              cookies,
+		StopPolicy:           c.t.props.GetOr("websocket.thread.stop.policy", "none"),
+		DataFileLimit:        datafile.Limit(c.t.props.Get),
 		Filters:              sc.wsFilters,
 		SizeIncludesFiltered: isTrue("websocket.result.size_includes_filtered_frames"),
 		// JMeter names sub-results after their parent unless the plan is

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -265,5 +267,43 @@ func TestWebSocketUpgradeCarriesTheHeaderManagersHeaders(t *testing.T) {
 	if r := got["broken header"]; r == nil || r.Success ||
 		r.ResponseMessage != "Sampler error: java.lang.IllegalArgumentException: Invalid header; contains new line." {
 		t.Errorf("broken header: %+v", r)
+	}
+}
+
+// Request data from a file (loadDataFromFile): the file dataFile names is
+// read for each sample and sent as the frame; a missing one fails the
+// sample with the plugin's message.
+func TestWebSocketRequestDataFromAFile(t *testing.T) {
+	u := startWSTarget(t)
+	dir := t.TempDir()
+	text := filepath.Join(dir, "order.json")
+	if err := os.WriteFile(text, []byte(`{"side":"buy","qty":5}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "frame.bin")
+	if err := os.WriteFile(bin, []byte{0xca, 0xfe, 0x00}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "none.json")
+	rr := func(name, file string, binary bool, fresh bool) el {
+		return wsSampler("RequestResponseWebSocketSampler", name, u, "/ws/echo", bp("createNewConnection", fresh)+bp("binaryPayload", binary)+
+			bp("loadDataFromFile", true)+sp("dataFile", file)+sp("readTimeout", "5000")+sp("connectTimeout", "5000"))
+	}
+	plan := planXML(tg("traders", 1, 0, "1", "",
+		rr("text file", text, false, true), rr("binary file", bin, true, false), rr("missing file", missing, false, false)))
+	_, out := run(t, plan, nil)
+	got := map[string]*sample.Result{}
+	for _, r := range out.all() {
+		got[r.Label] = r
+	}
+	if r := got["text file"]; r == nil || !r.Success || string(r.Body) != `{"side":"buy","qty":5}` || !strings.HasSuffix(r.SamplerData, "\nRequest data:\n{\"side\":\"buy\",\"qty\":5}\n") {
+		t.Errorf("text file: %+v", r)
+	}
+	if r := got["binary file"]; r == nil || !r.Success || string(r.Body) != "\xca\xfe\x00" || !strings.HasSuffix(r.SamplerData, "\nRequest data:\n0xca 0xfe 0x00\n") {
+		t.Errorf("binary file: %+v", r)
+	}
+	if r := got["missing file"]; r == nil || r.Success || r.ResponseCode != "Sampler Error" ||
+		r.ResponseMessage != "Request data cannot be loaded, file '"+missing+"' not found" {
+		t.Errorf("missing file: %+v", r)
 	}
 }

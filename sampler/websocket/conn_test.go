@@ -358,3 +358,42 @@ func TestDiscardedFramesAreBounded(t *testing.T) {
 		t.Fatalf("%v with %d sub-results, want a bounded failure after %d", err, len(res.Subs), maxDiscarded)
 	}
 }
+
+// With websocket.thread.stop.policy=wsClose a finishing user sends a close
+// frame (1000, "test thread finished") before closing the socket, as the
+// plugin does; by default it only closes the socket.
+func TestFinishingUserClosesPerThePolicy(t *testing.T) {
+	for _, wsClose := range []bool{true, false} {
+		srv := startRawServer(t, nil)
+		cn, sc := openRaw(t, context.Background(), srv)
+		u := &userConns{m: map[string]*conn{"": cn}, wsClose: wsClose}
+		u.Close()
+		_ = sc.SetReadDeadline(time.Now().Add(10 * time.Second))
+		var h [2]byte
+		_, err := io.ReadFull(sc, h[:])
+		if !wsClose {
+			if err == nil {
+				t.Errorf("policy none: the server got a frame (%x), want the socket closed", h)
+			}
+			continue
+		}
+		if err != nil || h[0]&0x0f != wireClose {
+			t.Fatalf("policy wsClose: %x %v, want a close frame", h, err)
+		}
+		n := int(h[1] & 0x7f)
+		rest := make([]byte, 4+n)
+		if _, err := io.ReadFull(sc, rest); err != nil {
+			t.Fatal(err)
+		}
+		p := rest[4:]
+		for i := range p {
+			p[i] ^= rest[i&3]
+		}
+		if string(p) != "\x03\xe8test thread finished" {
+			t.Errorf("close payload %q", p)
+		}
+		if len(u.m) != 0 {
+			t.Error("the user still holds its connection")
+		}
+	}
+}

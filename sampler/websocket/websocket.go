@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/gometer/gometer/functions"
+	"github.com/gometer/gometer/internal/datafile"
 	"github.com/gometer/gometer/jmx"
 	"github.com/gometer/gometer/sampler"
 )
@@ -155,25 +157,39 @@ const closeReason = "sampler requested close"
 func (cn *conn) close() { cn.drop() }
 
 // userConns is a user's connections by connection id.
-type userConns map[string]*conn
+type userConns struct {
+	m map[string]*conn
+	// wsClose: the user ends its connections with a close frame first
+	// (websocket.thread.stop.policy=wsClose)
+	wsClose bool
+}
 
-func (u userConns) Close() error {
-	for id, c := range u {
+// Close ends the user's connections when it finishes. The plugin's
+// websocket.thread.stop.policy says how: wsClose sends a close frame (1000,
+// "test thread finished") and closes the socket without waiting for the
+// answer, tcpClose closes the socket; with none, the default, the plugin
+// leaves the socket to the JVM's end, and gometer closes it as tcpClose
+// does (a finished user holds nothing).
+func (u *userConns) Close() error {
+	for id, c := range u.m {
+		if u.wsClose && !c.broken() && !c.closing {
+			_ = write(c, wireClose, append([]byte{0x03, 0xe8}, "test thread finished"...))
+		}
 		c.close()
-		delete(u, id)
+		delete(u.m, id)
 	}
 	return nil
 }
 
 type stateKey struct{}
 
-func connsOf(s *sampler.Session) userConns {
-	u, _ := s.State(stateKey{}).(userConns)
+func (s *Sampler) connsOf(sess *sampler.Session) map[string]*conn {
+	u, _ := sess.State(stateKey{}).(*userConns)
 	if u == nil {
-		u = userConns{}
-		s.SetState(stateKey{}, u)
+		u = &userConns{m: map[string]*conn{}, wsClose: s.wsClose}
+		sess.SetState(stateKey{}, u)
 	}
-	return u
+	return u.m
 }
 
 // kind is which of the plugin's samplers an element is.
@@ -197,6 +213,10 @@ type Sampler struct {
 	statusCode, dataType           *functions.Template
 	tls, newConn, binary, optional bool
 	pongOnly                       bool // a PingPongSampler of type Pong: sends an unsolicited pong
+	wsClose                        bool // websocket.thread.stop.policy=wsClose
+	fromFile                       bool // loadDataFromFile: the request data is the file dataFile names
+	dataFile                       *functions.Template
+	dataLimit                      int64
 	dialer                         dialer
 	filters                        []*Filter // innermost scope first, as the plugin lists them
 	sizeWithFiltered, keepLabels   bool
@@ -220,6 +240,11 @@ type Options struct {
 	// first. The plugin keeps the last one JMeter hands it, the outermost,
 	// and sends its headers with the upgrade request.
 	Headers []*jmx.Element
+	// StopPolicy is websocket.thread.stop.policy: "wsclose" sends a close
+	// frame when the user finishes, anything else closes the socket.
+	StopPolicy string
+	// DataFileLimit bounds a request data file (gometer.max_data_file_mb).
+	DataFileLimit int64
 	// Cookies is the Cookie Manager in scope (nil: none): the cookies the
 	// user's jar holds for the connection's URL go with the upgrade request.
 	Cookies *sampler.Cookies
@@ -294,8 +319,14 @@ func New(el *jmx.Element, opts Options) (*Sampler, error) {
 	default:
 		return nil, fmt.Errorf("WebSocket sampler %s is not supported", el.Class())
 	}
-	if el.Str("loadDataFromFile") == "true" || el.Bool("loadDataFromFile", false) {
-		return nil, errors.New("request data from a file (loadDataFromFile) is not supported")
+	s.wsClose = strings.EqualFold(strings.TrimSpace(opts.StopPolicy), "wsclose")
+	s.dataLimit = opts.DataFileLimit
+	if s.kind == kWrite || s.kind == kRequestResponse {
+		s.fromFile = el.Bool("loadDataFromFile", false)
+		var err error
+		if s.dataFile, err = functions.Compile(el.Str("dataFile")); err != nil {
+			return nil, fmt.Errorf("dataFile: %w", err)
+		}
 	}
 	for _, f := range []struct {
 		dst       **functions.Template
@@ -339,7 +370,7 @@ func (s *Sampler) Sample(ctx context.Context, sess *sampler.Session) *sampler.Re
 	if err := errors.Join(err1, err2); err != nil {
 		return samplerError(res, err.Error())
 	}
-	conns := connsOf(sess)
+	conns := s.connsOf(sess)
 	id := strings.TrimSpace(s.connID.Eval(c))
 	cn := conns[id]
 	opens := s.kind == kOpen || ((s.kind == kRequestResponse || s.kind == kWrite || s.kind == kRead) && s.newConn)
@@ -486,9 +517,15 @@ func (s *Sampler) exchange(ctx context.Context, c *functions.Context, cn *conn, 
 	case kOpen:
 		return nil
 	case kWrite, kRequestResponse:
-		data := s.requestData.Eval(c)
-		res.SamplerData += "\nRequest data:\n" + data + "\n"
-		n, err := s.write(cn, data)
+		var n int
+		var err error
+		if s.fromFile {
+			n, err = s.writeFile(c, cn, res)
+		} else {
+			data := s.requestData.Eval(c)
+			res.SamplerData += "\nRequest data:\n" + data + "\n"
+			n, err = s.write(cn, data)
+		}
 		if err != nil {
 			return err
 		}
@@ -572,6 +609,34 @@ func (s *Sampler) exchange(ctx context.Context, c *functions.Context, cn *conn, 
 		return nil
 	}
 	return nil
+}
+
+// writeFile sends the file dataFile names as the request data, read for
+// each sample as the plugin reads it (a path relative to the working
+// folder, as Java's File takes it; bounded like every data file).
+func (s *Sampler) writeFile(c *functions.Context, cn *conn, res *sampler.Result) (int, error) {
+	path := s.dataFile.Eval(c)
+	data, err := datafile.Read(path, s.dataLimit)
+	if err != nil {
+		cause := err.Error()
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			cause = "file '" + path + "' not found"
+		case errors.Is(err, fs.ErrPermission):
+			cause = "file '" + path + "' not readable"
+		}
+		return 0, &samplerErr{"Sampler Error", "Request data cannot be loaded, " + cause}
+	}
+	if s.binary {
+		shown := formatBinary(data, 100)
+		if len(data) > 100 {
+			shown = formatBinary(data[:100], 100) + "..."
+		}
+		res.SamplerData += "\nRequest data:\n" + shown + "\n"
+		return len(data), write(cn, wireBinary, data)
+	}
+	res.SamplerData += "\nRequest data:\n" + string(data) + "\n"
+	return len(data), write(cn, wireText, data)
 }
 
 // write sends the request data as a text or binary frame and returns the
