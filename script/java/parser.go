@@ -1358,15 +1358,7 @@ func (p *parser) exprStatement() node {
 		var named *mapLit
 		for {
 			// named arguments: customer name: 'ada', vip: true
-			if t := p.tok(); (t.kind == tIdent || t.kind == tString) && p.peek(1).kind == tOp && p.peek(1).text == ":" {
-				p.advance()
-				p.advance()
-				if named == nil {
-					named = &mapLit{base: base{t.pos}}
-				}
-				named.keys = append(named.keys, &litExpr{base{t.pos}, t.text})
-				named.vals = append(named.vals, p.expr())
-			} else {
+			if !p.namedArg(&named) {
 				call.args = append(call.args, p.expr())
 			}
 			if !p.accept(",") {
@@ -1715,6 +1707,24 @@ func (p *parser) tryCast() node {
 	return &castExpr{base: base{start.pos}, t: tr, x: x}
 }
 
+// namedArg parses one Groovy named argument ("name: expr") into the map
+// the call passes first, making it on the first one; false when the next
+// tokens are not one.
+func (p *parser) namedArg(named **mapLit) bool {
+	t := p.tok()
+	if (t.kind != tIdent && t.kind != tString) || p.peek(1).kind != tOp || p.peek(1).text != ":" {
+		return false
+	}
+	p.advance()
+	p.advance()
+	if *named == nil {
+		*named = &mapLit{base: base{t.pos}}
+	}
+	(*named).keys = append((*named).keys, &litExpr{base{t.pos}, t.text})
+	(*named).vals = append((*named).vals, p.expr())
+	return true
+}
+
 func (p *parser) args() []node {
 	p.expect("(")
 	p.pushNL(false)
@@ -1722,16 +1732,7 @@ func (p *parser) args() []node {
 	var named *mapLit
 	for !p.is(")") {
 		// Groovy named arguments: f(a: 1)
-		t := p.tok()
-		if p.groovy && (t.kind == tIdent || t.kind == tString) && p.peek(1).kind == tOp && p.peek(1).text == ":" {
-			p.advance()
-			p.advance()
-			if named == nil {
-				named = &mapLit{base: base{t.pos}}
-			}
-			named.keys = append(named.keys, &litExpr{base{t.pos}, t.text})
-			named.vals = append(named.vals, p.expr())
-		} else {
+		if !p.groovy || !p.namedArg(&named) {
 			out = append(out, p.expr())
 		}
 		if !p.accept(",") {
