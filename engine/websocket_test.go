@@ -307,3 +307,31 @@ func TestWebSocketRequestDataFromAFile(t *testing.T) {
 		t.Errorf("missing file: %+v", r)
 	}
 }
+
+// A timeout that is not a number fails the sample with the plugin's
+// message, whether it is written in the plan or comes from a variable.
+func TestWebSocketBadTimeouts(t *testing.T) {
+	u := startWSTarget(t)
+	plan := planXML(
+		udvs("v", "to", "soon"),
+		tg("traders", 1, 0, "1", "",
+			wsSampler("OpenWebSocketSampler", "literal", u, "/ws/echo", sp("connectTimeout", "5000")+sp("readTimeout", "later")),
+			wsSampler("OpenWebSocketSampler", "variable", u, "/ws/echo", sp("connectTimeout", "${to}")+sp("readTimeout", "5000")),
+			wsSampler("OpenWebSocketSampler", "fine", u, "/ws/echo", sp("connectTimeout", "${__P(none,5000)}")+sp("readTimeout", "5000")),
+		))
+	_, out := run(t, plan, nil)
+	want := map[string]string{
+		"literal":  "Sampler error: Read timeout 'later' is not a number.",
+		"variable": "Sampler error: Connection timeout 'soon' is not a number.",
+		"fine":     "Switching Protocols",
+	}
+	for _, r := range out.all() {
+		if w, ok := want[r.Label]; !ok || r.ResponseMessage != w {
+			t.Errorf("%s: %q, want %q", r.Label, r.ResponseMessage, w)
+		}
+		delete(want, r.Label)
+	}
+	if len(want) != 0 {
+		t.Errorf("no samples for %v", want)
+	}
+}

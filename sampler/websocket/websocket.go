@@ -210,6 +210,7 @@ type Sampler struct {
 	label                          *functions.Template
 	server, port, path, connID     *functions.Template
 	requestData, connectTO, readTO *functions.Template
+	readTimeout, connectTimeout    timeout
 	statusCode, dataType           *functions.Template
 	tls, newConn, binary, optional bool
 	pongOnly                       bool // a PingPongSampler of type Pong: sends an unsolicited pong
@@ -346,6 +347,8 @@ func New(el *jmx.Element, opts Options) (*Sampler, error) {
 		}
 		*f.dst = t
 	}
+	s.readTimeout = newTimeout(s.readTO, "Read timeout", 0)
+	s.connectTimeout = newTimeout(s.connectTO, "Connection timeout", 1)
 	s.tls = el.Bool("TLS", false)
 	s.newConn = el.Bool("createNewConnection", s.kind == kRequestResponse)
 	s.binary = el.Bool("binaryPayload", false)
@@ -365,8 +368,8 @@ func (s *Sampler) Sample(ctx context.Context, sess *sampler.Session) *sampler.Re
 	// the data type stays empty unless a data or close frame answers (JMeter
 	// writes it so)
 	res := &sampler.Result{Label: s.label.Eval(c), SampleCount: 1}
-	readTO, err1 := timeoutMS(s.readTO.Eval(c), "Read timeout", 0)
-	connectTO, err2 := timeoutMS(s.connectTO.Eval(c), "Connection timeout", 1)
+	readTO, err1 := s.readTimeout.value(c)
+	connectTO, err2 := s.connectTimeout.value(c)
 	if err := errors.Join(err1, err2); err != nil {
 		return samplerError(res, err.Error())
 	}
@@ -801,6 +804,31 @@ func headerText(h http.Header) string {
 		lines = append(lines, k+": "+strings.Join(h[k], ", "))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// timeout is a timeout property in milliseconds: parsed once when it is
+// literal (the usual case), else for each sample.
+type timeout struct {
+	t    *functions.Template
+	what string
+	min  int
+	d    time.Duration
+	err  error
+}
+
+func newTimeout(t *functions.Template, what string, min int) timeout {
+	to := timeout{t: t, what: what, min: min}
+	if t.IsLiteral() {
+		to.d, to.err = timeoutMS(t.Eval(nil), what, min)
+	}
+	return to
+}
+
+func (to *timeout) value(c *functions.Context) (time.Duration, error) {
+	if to.t.IsLiteral() {
+		return to.d, to.err
+	}
+	return timeoutMS(to.t.Eval(c), to.what, to.min)
 }
 
 func timeoutMS(v, what string, min int) (time.Duration, error) {
